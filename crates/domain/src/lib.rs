@@ -1,0 +1,10 @@
+//! Pure domain logic of enough: the daily Light & Mood entry, account rules and the crisis
+//! directory. Nothing here does I/O, knows HTTP or SQL, or is async, so every rule can be tested
+//! with plain values and reused by the web layer, the JSON API and the CLI alike.
+
+pub mod account;
+pub mod crisis;
+pub mod day;
+pub mod validation;
+
+pub use validation::{FieldError, ValidationErrors};

@@ -1,1 +1,114 @@
-//! stub
+//! The storage interface of enough: one trait, no driver code.
+//!
+//! SQLite (`enough-store-sqlite`) and PostgreSQL (`enough-store-postgres`) implement [`Store`];
+//! the [`contract`] module holds the tests every implementation must pass. Every method that
+//! changes data runs in one transaction, and timestamps are Unix seconds (UTC).
+
+pub mod contract;
+mod records;
+
+pub use records::*;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use enough_domain::day::DayEntry;
+
+/// What can go wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique value (an e-mail address, a token) is already taken.
+    #[error("already exists: {0}")]
+    Conflict(String),
+    /// The database answered with an error or could not be reached.
+    #[error("database error: {0}")]
+    Database(String),
+    /// Stored data could not be read back into a domain value.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
+}
+
+/// Shorthand for store results.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything enough keeps, behind one interface.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// The backend's name, for logs: `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+
+    // ---- accounts ----
+
+    /// How many accounts exist.
+    async fn count_users(&self) -> StoreResult<i64>;
+    /// Creates an account; `Conflict` if the e-mail is taken.
+    async fn create_user(&self, user: NewUser) -> StoreResult<User>;
+    /// Creates an account only if there is none yet (atomically); `None` if one existed.
+    async fn create_first_user(&self, user: NewUser) -> StoreResult<Option<User>>;
+    /// The account with this (normalised) e-mail, with its password hash.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserCredentials>>;
+    /// The account with this id.
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>>;
+    /// Every account, oldest first.
+    async fn list_users(&self) -> StoreResult<Vec<User>>;
+    /// Changes a person's time zone.
+    async fn set_time_zone(&self, user_id: i64, time_zone: &str) -> StoreResult<()>;
+
+    // ---- instance settings ----
+
+    /// A setting of the whole installation, e.g. `signup_enabled`.
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
+    /// Sets an installation setting.
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
+
+    // ---- sessions ----
+
+    /// Stores a new session (only the hash of its token).
+    async fn create_session(&self, session: NewSession) -> StoreResult<()>;
+    /// The live session with this token hash and its user; refreshes `last_seen` at most once
+    /// a minute. Expired sessions are not returned.
+    async fn session_by_token_hash(&self, token_hash: &str, now: i64) -> StoreResult<Option<(Session, User)>>;
+    /// Ends a session by its token hash.
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// A user's live sessions, newest first.
+    async fn list_sessions(&self, user_id: i64, now: i64) -> StoreResult<Vec<Session>>;
+    /// Ends one of a user's sessions by id; false if it was not theirs or did not exist.
+    async fn delete_session_by_id(&self, user_id: i64, session_id: i64) -> StoreResult<bool>;
+    /// Removes sessions that expired before `now`.
+    async fn purge_expired_sessions(&self, now: i64) -> StoreResult<u64>;
+
+    // ---- sign-in throttling ----
+
+    /// Records one failed sign-in for each key (e.g. `email:…`, `ip:…`).
+    async fn record_login_failure(&self, keys: &[String], at: i64) -> StoreResult<()>;
+    /// Failed sign-ins for `key` since `since`.
+    async fn count_login_failures(&self, key: &str, since: i64) -> StoreResult<i64>;
+    /// Forgets failures for `key` (after a successful sign-in) and those older than `before`.
+    async fn clear_login_failures(&self, key: &str, before: i64) -> StoreResult<()>;
+
+    // ---- personal access tokens ----
+
+    /// Stores a new token (only its hash).
+    async fn create_token(&self, token: NewToken) -> StoreResult<ApiToken>;
+    /// The owner of a live (unrevoked) token; records when it was last used.
+    async fn user_by_token_hash(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>>;
+    /// A user's tokens, newest first, revoked ones included.
+    async fn list_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiToken>>;
+    /// Revokes one of a user's tokens; false if it was not theirs or already revoked.
+    async fn revoke_token(&self, user_id: i64, token_id: i64, now: i64) -> StoreResult<bool>;
+
+    // ---- the daily log ----
+
+    /// Inserts or replaces the entry for `entry.date`; true if it was new.
+    async fn upsert_day(&self, user_id: i64, entry: &DayEntry, now: i64) -> StoreResult<bool>;
+    /// The entry for one date.
+    async fn get_day(&self, user_id: i64, date: NaiveDate) -> StoreResult<Option<DayEntry>>;
+    /// Deletes the entry for one date; false if there was none.
+    async fn delete_day(&self, user_id: i64, date: NaiveDate) -> StoreResult<bool>;
+    /// Entries between `from` and `to` inclusive (either open), newest first.
+    async fn list_days(
+        &self,
+        user_id: i64,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> StoreResult<Vec<DayEntry>>;
+}

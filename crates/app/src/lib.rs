@@ -1,1 +1,75 @@
-//! stub
+//! The use cases of enough, one method per thing a person or admin does, with authorisation.
+//!
+//! The web layer and the CLI both call [`App`]; neither holds logic of its own. `App` works over
+//! any [`Store`], chosen at run time.
+
+mod accounts;
+mod days;
+mod error;
+mod secrets;
+mod tokens;
+
+pub use accounts::{SignedIn, SIGN_IN_WINDOW_SECS};
+pub use error::AppError;
+pub use secrets::SessionToken;
+
+use chrono::{DateTime, Utc};
+use enough_store::Store;
+use std::sync::Arc;
+
+/// Shorthand for results of use cases.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Tunable limits of the application.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// How long a browser session lasts without signing in again, in seconds.
+    pub session_ttl_secs: i64,
+    /// Failed sign-ins per account within the window before sign-in pauses.
+    pub max_failures_per_account: i64,
+    /// Failed sign-ins per network address within the window before sign-in pauses.
+    pub max_failures_per_address: i64,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            session_ttl_secs: 30 * 24 * 3600,
+            max_failures_per_account: 5,
+            max_failures_per_address: 30,
+        }
+    }
+}
+
+/// The application: a store and its limits. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Arc<dyn Store>,
+    config: AppConfig,
+}
+
+impl App {
+    /// An application over `store` with default limits.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self::with_config(store, AppConfig::default())
+    }
+
+    /// An application over `store` with the given limits.
+    pub fn with_config(store: Arc<dyn Store>, config: AppConfig) -> Self {
+        Self { store, config }
+    }
+
+    /// The store's backend name (`sqlite` or `postgres`).
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// The store, for maintenance commands.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}

@@ -1,0 +1,192 @@
+//! The daily Light & Mood log.
+
+use crate::{App, AppError, AppResult};
+use chrono::{Days, NaiveDate};
+use chrono_tz::Tz;
+use enough_domain::ValidationErrors;
+use enough_domain::day::{DayEntry, DayFields, local_today};
+use enough_store::User;
+
+/// Longest range a listing may span, in days (50 years).
+pub const MAX_RANGE_DAYS: i64 = 50 * 366;
+
+impl App {
+    /// The user's local date now, in their time zone.
+    pub fn today(&self, user: &User) -> NaiveDate {
+        let tz: Tz = user.time_zone.parse().unwrap_or(Tz::UTC);
+        local_today(tz, self.now())
+    }
+
+    /// Saves (creates or replaces) the user's entry for `date`. `type_errors` are problems the
+    /// caller found while reading the input; nothing is written unless every field is valid.
+    /// Returns the entry and whether it was new.
+    pub async fn log_day(
+        &self,
+        user: &User,
+        date: NaiveDate,
+        fields: DayFields,
+        type_errors: ValidationErrors,
+    ) -> AppResult<(DayEntry, bool)> {
+        let entry = fields.validate(date, self.today(user), type_errors)?;
+        let created = self
+            .store
+            .upsert_day(user.id, &entry, self.now().timestamp())
+            .await?;
+        Ok((entry, created))
+    }
+
+    /// The user's entry for `date`.
+    pub async fn day(&self, user: &User, date: NaiveDate) -> AppResult<DayEntry> {
+        self.store
+            .get_day(user.id, date)
+            .await?
+            .ok_or(AppError::NotFound("day"))
+    }
+
+    /// Deletes the user's entry for `date`.
+    pub async fn delete_day(&self, user: &User, date: NaiveDate) -> AppResult<()> {
+        if self.store.delete_day(user.id, date).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("day"))
+        }
+    }
+
+    /// The user's entries from `from` to `to` inclusive (either open), newest first.
+    pub async fn days(&self, user: &User, from: Option<NaiveDate>, to: Option<NaiveDate>) -> AppResult<Vec<DayEntry>> {
+        if let (Some(from), Some(to)) = (from, to) {
+            if from > to {
+                return Err(ValidationErrors::single("from", "The start date must not be after the end date.").into());
+            }
+            if (to - from).num_days() > MAX_RANGE_DAYS {
+                return Err(ValidationErrors::single("from", "A range can span at most 50 years.").into());
+            }
+        }
+        Ok(self.store.list_days(user.id, from, to).await?)
+    }
+
+    /// The user's most recent entries: the last `count` days up to tomorrow.
+    pub async fn recent_days(&self, user: &User, count: u64) -> AppResult<Vec<DayEntry>> {
+        let today = self.today(user);
+        let from = today.checked_sub_days(Days::new(count.saturating_sub(1)));
+        Ok(self.store.list_days(user.id, from, None).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use enough_domain::account::Role;
+    use enough_store_sqlite::SqliteStore;
+    use std::sync::Arc;
+
+    async fn app_with_user() -> (App, User) {
+        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let app = App::new(Arc::new(store));
+        let user = app
+            .add_user("ana@example.org", Role::Person, "a long enough password", "Europe/Dublin")
+            .await
+            .unwrap();
+        (app, user)
+    }
+
+    fn fields(mood: i64) -> DayFields {
+        DayFields {
+            daylight_hours: Some(1.5),
+            energy: Some(4),
+            mood: Some(mood),
+            outside_morning: Some(true),
+            ..DayFields::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn an_invalid_day_writes_nothing() {
+        let (app, user) = app_with_user().await;
+        let today = app.today(&user);
+        let err = app
+            .log_day(&user, today, fields(12), ValidationErrors::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AppError::Validation(_)));
+        assert!(app.days(&user, None, None).await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn logging_twice_replaces_the_day() {
+        let (app, user) = app_with_user().await;
+        let today = app.today(&user);
+        let (_, created) = app.log_day(&user, today, fields(3), ValidationErrors::default()).await.unwrap();
+        assert!(created);
+        let (_, created) = app.log_day(&user, today, fields(7), ValidationErrors::default()).await.unwrap();
+        assert!(!created);
+        assert_eq!(app.day(&user, today).await.unwrap().mood, 7);
+        assert_eq!(app.days(&user, None, None).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn reversed_ranges_are_refused() {
+        let (app, user) = app_with_user().await;
+        let today = app.today(&user);
+        let yesterday = today.pred_opt().unwrap();
+        let err = app.days(&user, Some(today), Some(yesterday)).await.unwrap_err();
+        assert!(matches!(err, AppError::Validation(e) if e.message_for("from").is_some()));
+    }
+
+    #[tokio::test]
+    async fn sign_in_pauses_after_repeated_failures() {
+        let (app, _) = app_with_user().await;
+        for _ in 0..5 {
+            let err = app.sign_in("ana@example.org", "wrong password!", "10.0.0.1", "t").await.unwrap_err();
+            assert!(matches!(err, AppError::WrongCredentials));
+        }
+        let err = app
+            .sign_in("ana@example.org", "a long enough password", "10.0.0.1", "t")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AppError::RateLimited { .. }), "even the right password waits");
+    }
+
+    #[tokio::test]
+    async fn sign_in_gives_a_session_that_sign_out_ends() {
+        let (app, user) = app_with_user().await;
+        let (token, signed) = app
+            .sign_in(" ANA@example.org ", "a long enough password", "10.0.0.1", "t")
+            .await
+            .unwrap();
+        assert_eq!(signed.id, user.id);
+        assert_eq!(app.session(&token.0).await.unwrap().unwrap().user.id, user.id);
+        app.sign_out(&token.0).await.unwrap();
+        assert!(app.session(&token.0).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn first_account_is_an_admin_and_only_once() {
+        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let app = App::new(Arc::new(store));
+        assert!(app.needs_setup().await.unwrap());
+        let admin = app.create_first_account("root@example.org", "a long enough password", "UTC").await.unwrap();
+        assert_eq!(admin.role, Role::Admin);
+        let err = app.create_first_account("x@example.org", "a long enough password", "UTC").await.unwrap_err();
+        assert!(matches!(err, AppError::AlreadySetUp));
+    }
+
+    #[tokio::test]
+    async fn closed_sign_up_refuses_new_people() {
+        let (app, user) = app_with_user().await;
+        assert!(matches!(app.set_sign_up_open(&user, false).await, Err(AppError::Forbidden)));
+        app.set_sign_up_open_from_shell(false).await.unwrap();
+        let err = app.sign_up("new@example.org", "a long enough password", "UTC").await.unwrap_err();
+        assert!(matches!(err, AppError::SignUpClosed));
+    }
+
+    #[tokio::test]
+    async fn revoked_tokens_stop_working() {
+        let (app, user) = app_with_user().await;
+        let (token, secret) = app.create_token(&user, "phone").await.unwrap();
+        assert_eq!(app.authenticate_token(&secret).await.unwrap().user.id, user.id);
+        app.revoke_token(&user, token.id).await.unwrap();
+        assert!(matches!(app.authenticate_token(&secret).await, Err(AppError::Unauthenticated)));
+    }
+}

@@ -1,0 +1,59 @@
+//! Personal access tokens for the JSON API.
+
+use crate::secrets::{random_token, token_hash};
+use crate::{App, AppError, AppResult, SignedIn};
+use enough_domain::ValidationErrors;
+use enough_store::{ApiToken, NewToken, User};
+
+/// The prefix of every token, so that leaked tokens are easy to recognise in logs and scanners.
+pub const TOKEN_PREFIX: &str = "enough_pat_";
+const NAME_MAX: usize = 100;
+
+impl App {
+    /// Creates a token for `user`; the secret is returned once and never stored.
+    pub async fn create_token(&self, user: &User, name: &str) -> AppResult<(ApiToken, String)> {
+        let name = name.trim();
+        let name = if name.is_empty() { "API token" } else { name };
+        if name.chars().count() > NAME_MAX {
+            return Err(ValidationErrors::single("name", "A token name can be at most 100 characters.").into());
+        }
+        let secret = format!("{TOKEN_PREFIX}{}", random_token());
+        let token = self
+            .store
+            .create_token(NewToken {
+                user_id: user.id,
+                name: name.to_owned(),
+                token_hash: token_hash(&secret),
+                created_at: self.now().timestamp(),
+            })
+            .await?;
+        Ok((token, secret))
+    }
+
+    /// The user's tokens, newest first.
+    pub async fn tokens(&self, user: &User) -> AppResult<Vec<ApiToken>> {
+        Ok(self.store.list_tokens(user.id).await?)
+    }
+
+    /// Revokes one of the user's own tokens; it stops working at once.
+    pub async fn revoke_token(&self, user: &User, token_id: i64) -> AppResult<()> {
+        if self.store.revoke_token(user.id, token_id, self.now().timestamp()).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("token"))
+        }
+    }
+
+    /// The user behind a bearer token, if it is live.
+    pub async fn authenticate_token(&self, secret: &str) -> AppResult<SignedIn> {
+        if !secret.starts_with(TOKEN_PREFIX) {
+            return Err(AppError::Unauthenticated);
+        }
+        let user = self
+            .store
+            .user_by_token_hash(&token_hash(secret), self.now().timestamp())
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(SignedIn { user, session: None })
+    }
+}

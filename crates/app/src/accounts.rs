@@ -199,6 +199,11 @@ impl App {
         }
     }
 
+    /// Removes expired sessions (housekeeping; expired ones are refused anyway).
+    pub async fn purge_expired_sessions(&self) -> AppResult<u64> {
+        Ok(self.store.purge_expired_sessions(self.now().timestamp()).await?)
+    }
+
     /// Changes the user's time zone (which decides their "today").
     pub async fn set_time_zone(&self, user: &User, time_zone: &str) -> AppResult<User> {
         let tz = parse_time_zone(time_zone)?;

@@ -9,9 +9,15 @@ mod error;
 mod secrets;
 mod tokens;
 
-pub use accounts::{SignedIn, SIGN_IN_WINDOW_SECS};
+pub use accounts::{SIGN_IN_WINDOW_SECS, SignedIn};
+pub use tokens::TOKEN_PREFIX;
 pub use error::AppError;
 pub use secrets::SessionToken;
+
+/// A fresh random token for forms shown before sign-in (CSRF double submit).
+pub fn random_form_token() -> String {
+    secrets::random_token()
+}
 
 use chrono::{DateTime, Utc};
 use enough_store::Store;
@@ -67,6 +73,11 @@ impl App {
     /// The store, for maintenance commands.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// Seconds a new session lasts.
+    pub fn session_ttl_secs(&self) -> i64 {
+        self.config.session_ttl_secs
     }
 
     fn now(&self) -> DateTime<Utc> {

@@ -1,1 +1,601 @@
-//! stub
+//! The PostgreSQL implementation of the enough store, for installations that run several app
+//! servers over one database. It keeps the same contract as the SQLite store; the differences
+//! in dialect (identity columns, real `DATE` and `BOOLEAN` columns, typed NULL parameters, a
+//! lock for "create the first account") stay inside this crate.
+
+mod rows;
+pub mod testing;
+
+use async_trait::async_trait;
+use chrono::NaiveDate;
+use enough_domain::day::DayEntry;
+use enough_store::{
+    ApiToken, NewSession, NewToken, NewUser, Session, Store, StoreError, StoreResult, User,
+    UserCredentials,
+};
+use rows::{day_from_row, db_error, session_from_row, token_from_row, user_from_row};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{AssertSqlSafe, PgPool, Row};
+use std::time::Duration;
+
+const USER_COLUMNS: &str = "users.id, users.email, users.role, users.time_zone, users.created_at";
+const DAY_COLUMNS: &str =
+    "date, daylight_quarter_hours, energy, mood, outside_morning, habits, note";
+
+/// The advisory-lock key that serialises `create_first_user` (any fixed number will do; this
+/// one is "enough" in ASCII). Advisory locks are per database, so installations don't collide.
+const FIRST_USER_LOCK: i64 = 0x656E_6F75_6768;
+
+/// How many connections one app server keeps to PostgreSQL at most.
+const MAX_CONNECTIONS: u32 = 16;
+
+/// How long a request waits for a free connection before it fails with an error.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// An enough store in a PostgreSQL database.
+#[derive(Clone, Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/database`) and
+    /// runs pending migrations. The database must already exist.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect(url)
+            .await
+            .map_err(db_error)?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool, for maintenance commands and tests.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn count_users(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.try_get("n").map_err(db_error)
+    }
+
+    async fn create_user(&self, user: NewUser) -> StoreResult<User> {
+        let row = sqlx::query(
+            "INSERT INTO users (email, password_hash, role, time_zone, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(&user.email)
+        .bind(&user.password_hash)
+        .bind(user.role.as_str())
+        .bind(&user.time_zone)
+        .bind(user.created_at)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let id: i64 = row.try_get("id").map_err(db_error)?;
+        Ok(created(id, user))
+    }
+
+    async fn create_first_user(&self, user: NewUser) -> StoreResult<Option<User>> {
+        // Under READ COMMITTED two callers could both see no users and both insert. The
+        // transaction-scoped advisory lock makes them take turns; the second one's NOT EXISTS
+        // runs in a fresh snapshot taken after the first committed, so it sees that user.
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(FIRST_USER_LOCK)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let row = sqlx::query(
+            "INSERT INTO users (email, password_hash, role, time_zone, created_at)
+             SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM users) RETURNING id",
+        )
+        .bind(&user.email)
+        .bind(&user.password_hash)
+        .bind(user.role.as_str())
+        .bind(&user.time_zone)
+        .bind(user.created_at)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        match row {
+            Some(row) => Ok(Some(created(row.try_get("id").map_err(db_error)?, user))),
+            None => Ok(None),
+        }
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserCredentials>> {
+        let sql = format!("SELECT {USER_COLUMNS}, users.password_hash FROM users WHERE email = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.map(|row| {
+            Ok(UserCredentials {
+                user: user_from_row(&row)?,
+                password_hash: row.try_get("password_hash").map_err(db_error)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    async fn list_users(&self) -> StoreResult<Vec<User>> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY id");
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    async fn set_time_zone(&self, user_id: i64, time_zone: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
+            .bind(time_zone)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.map(|r| r.try_get("value").map_err(db_error))
+            .transpose()
+    }
+
+    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO settings (key, value) VALUES ($1, $2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )
+        .bind(key)
+        .bind(value)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn create_session(&self, s: NewSession) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent)
+             VALUES ($1, $2, $3, $4, $4, $5, $6)",
+        )
+        .bind(&s.token_hash)
+        .bind(s.user_id)
+        .bind(&s.csrf_token)
+        .bind(s.created_at)
+        .bind(s.expires_at)
+        .bind(&s.user_agent)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<(Session, User)>> {
+        let sql = format!(
+            "SELECT sessions.id AS session_id, sessions.user_id, sessions.csrf_token,
+                    sessions.created_at AS session_created_at, sessions.last_seen_at,
+                    sessions.expires_at, sessions.user_agent, {USER_COLUMNS}
+             FROM sessions JOIN users ON users.id = sessions.user_id
+             WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        let session = session_from_row(&row, "session_id", "session_created_at")?;
+        if now - session.last_seen_at >= 60 {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(session.id)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
+        }
+        Ok(Some((session, user_from_row(&row)?)))
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn list_sessions(&self, user_id: i64, now: i64) -> StoreResult<Vec<Session>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent
+             FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(user_id)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter()
+            .map(|r| session_from_row(r, "id", "created_at"))
+            .collect()
+    }
+
+    async fn delete_session_by_id(&self, user_id: i64, session_id: i64) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+            .bind(session_id)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn purge_expired_sessions(&self, now: i64) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn record_login_failure(&self, keys: &[String], at: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        for key in keys {
+            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(at)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn count_login_failures(&self, key: &str, since: i64) -> StoreResult<i64> {
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
+                .bind(key)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_error)?;
+        row.try_get("n").map_err(db_error)
+    }
+
+    async fn clear_login_failures(&self, key: &str, before: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1 OR at < $2")
+            .bind(key)
+            .bind(before)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(())
+    }
+
+    async fn create_token(&self, t: NewToken) -> StoreResult<ApiToken> {
+        let row = sqlx::query(
+            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)
+             RETURNING id",
+        )
+        .bind(t.user_id)
+        .bind(&t.name)
+        .bind(&t.token_hash)
+        .bind(t.created_at)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(ApiToken {
+            id: row.try_get("id").map_err(db_error)?,
+            user_id: t.user_id,
+            name: t.name,
+            created_at: t.created_at,
+            last_used_at: None,
+            revoked_at: None,
+        })
+    }
+
+    async fn user_by_token_hash(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
+        let row = sqlx::query(
+            "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL
+             RETURNING user_id",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        match row {
+            Some(row) => {
+                self.user_by_id(row.try_get("user_id").map_err(db_error)?)
+                    .await
+            }
+            None => Ok(None),
+        }
+    }
+
+    async fn list_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiToken>> {
+        let rows = sqlx::query(
+            "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens
+             WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        rows.iter().map(token_from_row).collect()
+    }
+
+    async fn revoke_token(&self, user_id: i64, token_id: i64, now: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(token_id)
+        .bind(user_id)
+        .execute(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn upsert_day(&self, user_id: i64, e: &DayEntry, now: i64) -> StoreResult<bool> {
+        // ON CONFLICT DO UPDATE is atomic even when two requests write the same day at once:
+        // exactly one of them inserts (revision 1), the other updates the row it now sees.
+        let row = sqlx::query(
+            "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood, outside_morning,
+                               habits, note, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+             ON CONFLICT (user_id, date) DO UPDATE SET
+                 daylight_quarter_hours = excluded.daylight_quarter_hours,
+                 energy = excluded.energy, mood = excluded.mood,
+                 outside_morning = excluded.outside_morning, habits = excluded.habits,
+                 note = excluded.note, updated_at = excluded.updated_at,
+                 revision = days.revision + 1
+             RETURNING revision",
+        )
+        .bind(user_id)
+        .bind(e.date)
+        .bind(i64::from(e.daylight_quarter_hours))
+        .bind(i64::from(e.energy))
+        .bind(i64::from(e.mood))
+        .bind(e.outside_morning)
+        .bind(e.habits.to_bits())
+        .bind(e.note.as_deref())
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(db_error)?;
+        let revision: i64 = row.try_get("revision").map_err(db_error)?;
+        Ok(revision == 1)
+    }
+
+    async fn get_day(&self, user_id: i64, date: NaiveDate) -> StoreResult<Option<DayEntry>> {
+        let sql = format!("SELECT {DAY_COLUMNS} FROM days WHERE user_id = $1 AND date = $2");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(date)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.as_ref().map(day_from_row).transpose()
+    }
+
+    async fn delete_day(&self, user_id: i64, date: NaiveDate) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM days WHERE user_id = $1 AND date = $2")
+            .bind(user_id)
+            .bind(date)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    async fn list_days(
+        &self,
+        user_id: i64,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> StoreResult<Vec<DayEntry>> {
+        let sql = format!(
+            "SELECT {DAY_COLUMNS} FROM days WHERE user_id = $1
+               AND ($2::date IS NULL OR date >= $2::date)
+               AND ($3::date IS NULL OR date <= $3::date)
+             ORDER BY date DESC"
+        );
+        let rows = sqlx::query(AssertSqlSafe(sql))
+            .bind(user_id)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(db_error)?;
+        rows.iter().map(day_from_row).collect()
+    }
+}
+
+fn created(id: i64, user: NewUser) -> User {
+    User {
+        id,
+        email: user.email,
+        role: user.role,
+        time_zone: user.time_zone,
+        created_at: user.created_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::testing::{base_url_from_env, fresh_database};
+    use enough_domain::account::Role;
+    use enough_store::contract::{day, new_user};
+    use std::future::Future;
+    use std::sync::Arc;
+    use tokio::sync::Barrier;
+
+    /// Runs `body` on a store in a fresh database and drops the database afterwards, also
+    /// when `body` panics. Skips (passes) when no PostgreSQL server is configured.
+    async fn on_fresh_store<F, Fut>(test: &str, body: F)
+    where
+        F: FnOnce(PostgresStore) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let Some(base_url) = base_url_from_env(test) else {
+            return;
+        };
+        let db = fresh_database(&base_url).await.unwrap();
+        let store = match PostgresStore::connect(&db.url).await {
+            Ok(store) => store,
+            Err(e) => {
+                db.drop_database().await.unwrap();
+                panic!("cannot connect to the fresh database: {e}");
+            }
+        };
+        let outcome = tokio::spawn(body(store.clone())).await;
+        store.pool().close().await;
+        db.drop_database().await.unwrap();
+        if let Err(e) = outcome {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+
+    #[tokio::test]
+    async fn postgres_store_keeps_the_contract() {
+        on_fresh_store("postgres_store_keeps_the_contract", |store| async move {
+            enough_store::contract::run_all(&store).await;
+        })
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_writes_of_one_day_leave_one_row() {
+        on_fresh_store(
+            "concurrent_writes_of_one_day_leave_one_row",
+            |store| async move {
+                let user = store
+                    .create_user(new_user("race@example.org", Role::Person))
+                    .await
+                    .unwrap();
+                // Several rounds, so the two writers really do meet in the database now and then.
+                for round in 1..=20u32 {
+                    let date = format!("2026-01-{round:02}");
+                    let (a, b) = (day(&date, 3), day(&date, 8));
+                    let start = Arc::new(Barrier::new(2));
+                    let write = |entry: DayEntry| {
+                        let (store, start) = (store.clone(), start.clone());
+                        tokio::spawn(async move {
+                            start.wait().await;
+                            store.upsert_day(user.id, &entry, 1).await
+                        })
+                    };
+                    let (task_a, task_b) = (write(a.clone()), write(b.clone()));
+                    let new_a = task_a.await.unwrap().unwrap();
+                    let new_b = task_b.await.unwrap().unwrap();
+                    assert!(
+                        new_a != new_b,
+                        "round {round}: exactly one write is new ({new_a}, {new_b})"
+                    );
+                    let stored = store.get_day(user.id, a.date).await.unwrap().unwrap();
+                    assert!(
+                        stored == a || stored == b,
+                        "round {round}: stored row is one of the writes"
+                    );
+                    let listed = store
+                        .list_days(user.id, Some(a.date), Some(a.date))
+                        .await
+                        .unwrap();
+                    assert_eq!(listed.len(), 1, "round {round}: one row per date");
+                }
+                assert_eq!(
+                    store.list_days(user.id, None, None).await.unwrap().len(),
+                    20
+                );
+            },
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_first_users_create_one_account() {
+        on_fresh_store(
+            "concurrent_first_users_create_one_account",
+            |store| async move {
+                // Several rounds on an emptied table, each with all callers released at once,
+                // so a missing lock shows up reliably rather than now and then.
+                for round in 0..10 {
+                    sqlx::query("DELETE FROM users")
+                        .execute(store.pool())
+                        .await
+                        .unwrap();
+                    let start = Arc::new(Barrier::new(8));
+                    let tasks: Vec<_> = (0..8)
+                        .map(|i| {
+                            let (store, start) = (store.clone(), start.clone());
+                            let email = format!("first{round}-{i}@example.org");
+                            tokio::spawn(async move {
+                                start.wait().await;
+                                store.create_first_user(new_user(&email, Role::Admin)).await
+                            })
+                        })
+                        .collect();
+                    let mut created = 0;
+                    for task in tasks {
+                        if task.await.unwrap().unwrap().is_some() {
+                            created += 1;
+                        }
+                    }
+                    assert_eq!(
+                        created, 1,
+                        "round {round}: exactly one caller created an account"
+                    );
+                    assert_eq!(store.count_users().await.unwrap(), 1, "round {round}");
+                }
+            },
+        )
+        .await;
+    }
+}

@@ -40,7 +40,7 @@ pub fn day(date: &str, mood: u8) -> DayEntry {
         daylight_quarter_hours: 9,
         energy: 5,
         mood,
-        outside_morning: mood % 2 == 0,
+        outside_morning: mood.is_multiple_of(2),
         habits: Habits {
             got_outside: true,
             social_contact: mood > 5,

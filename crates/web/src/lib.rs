@@ -1,1 +1,70 @@
-//! stub
+//! The web layer of enough: thin axum handlers (parse, authorise through the app, render),
+//! askama pages that work without JavaScript, the JSON API, and every asset embedded.
+
+mod api;
+mod assets;
+mod csrf;
+mod error;
+mod identity;
+mod pages;
+mod security_headers;
+mod views;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use enough_app::App;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Largest request body accepted (a day with a 2,000-character note is far below this).
+pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (set when the server is reached over HTTPS).
+    pub secure_cookies: bool,
+    /// Take the client's address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    app: App,
+    config: Arc<WebConfig>,
+}
+
+impl AppState {
+    /// State over an application.
+    pub fn new(app: App, config: WebConfig) -> Self {
+        Self {
+            app,
+            config: Arc::new(config),
+        }
+    }
+}
+
+/// The whole router: pages, API, assets, with security headers and a body limit.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .merge(assets::routes())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(axum::middleware::from_fn(security_headers::add))
+        .with_state(state)
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, then finishes open requests.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,146 @@
+//! The command line: every flag has an environment variable and a documented default.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// enough: a private companion for therapy homework on perfectionism and seasonal low mood.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// Database URL: sqlite://PATH (default: DATA_DIR/enough.db) or postgres://USER@HOST/DB.
+    #[arg(long, env = "ENOUGH_DATABASE", global = true)]
+    pub database: Option<String>,
+
+    /// Folder for the embedded SQLite database.
+    #[arg(long, env = "ENOUGH_DATA_DIR", default_value = "enough-data", global = true)]
+    pub data_dir: PathBuf,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web app and the JSON API.
+    Serve(ServeArgs),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage personal access tokens for the API.
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Open or close self sign-up.
+    Signup {
+        /// `open` or `close`.
+        state: SignupState,
+    },
+    /// Log (create or replace) one day for a person.
+    Log(LogArgs),
+    /// List a person's logged days, newest first.
+    Days(DaysArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "ENOUGH_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Mark cookies Secure; set this when people reach the server over HTTPS.
+    #[arg(long, env = "ENOUGH_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Trust X-Forwarded-For for the client's address (only behind your own reverse proxy).
+    #[arg(long, env = "ENOUGH_TRUST_FORWARDED_FOR")]
+    pub trust_forwarded_for: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account.
+    Add {
+        /// E-mail address (the sign-in name).
+        #[arg(long)]
+        email: String,
+        /// person, therapist or admin.
+        #[arg(long, default_value = "person")]
+        role: String,
+        /// Read the password from standard input (one line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// IANA time zone, e.g. Europe/London.
+        #[arg(long, default_value = "UTC")]
+        time_zone: String,
+    },
+    /// List accounts.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a personal access token and print it (shown only once).
+    Create {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "created with the CLI")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SignupState {
+    /// Anyone who reaches the server can create an account.
+    Open,
+    /// Only admins add accounts.
+    Close,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The person's e-mail address.
+    #[arg(long)]
+    pub email: String,
+    /// The date, YYYY-MM-DD (default: the person's today).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Hours of daylight exposure, 0–24 in quarter hours (e.g. 1.5 or 1:30).
+    #[arg(long)]
+    pub daylight: String,
+    /// Energy, 0–10.
+    #[arg(long)]
+    pub energy: String,
+    /// Mood, 0–10.
+    #[arg(long)]
+    pub mood: String,
+    /// Outside in the morning: yes or no.
+    #[arg(long)]
+    pub outside_morning: String,
+    /// A habit that was done (repeatable): got_outside, moved_my_body, nourishing_food,
+    /// joyful_activity, social_contact.
+    #[arg(long = "habit")]
+    pub habits: Vec<String>,
+    /// An optional note (at most 2,000 characters).
+    #[arg(long, default_value = "")]
+    pub note: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DaysArgs {
+    /// The person's e-mail address.
+    #[arg(long)]
+    pub email: String,
+    /// First date, inclusive (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Last date, inclusive (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,194 @@
+//! What each subcommand does; all of it through the same app services as the web layer.
+
+use crate::cli::{Cli, Command, DaysArgs, LogArgs, ServeArgs, SignupState, TokenCommand, UserCommand};
+use crate::database;
+use anyhow::{Context, Result, anyhow};
+use enough_app::{App, AppError};
+use enough_domain::account::Role;
+use enough_domain::day::{DayText, parse_date};
+use enough_web::{AppState, WebConfig};
+use std::io::BufRead;
+use std::time::Instant;
+
+/// Runs the chosen subcommand.
+pub async fn run(cli: Cli) -> Result<()> {
+    let url = database::database_url(cli.database.as_deref(), &cli.data_dir);
+    let started = Instant::now();
+    let store = database::open(&url).await?;
+    let app = App::new(store);
+    match cli.command {
+        Command::Serve(args) => serve(app, args, &url, started).await,
+        Command::User(UserCommand::Add { email, role, password_stdin: _, time_zone }) => {
+            let role: Role = role.parse().map_err(readable)?;
+            let password = read_password()?;
+            let user = app.add_user(&email, role, &password, &time_zone).await.map_err(readable)?;
+            println!("added {} ({}), id {}", user.email, user.role, user.id);
+            Ok(())
+        }
+        Command::User(UserCommand::List { json }) => {
+            let users = app.list_users().await.map_err(readable)?;
+            if json {
+                let rows: Vec<_> = users
+                    .iter()
+                    .map(|u| serde_json::json!({"id": u.id, "email": u.email, "role": u.role, "time_zone": u.time_zone}))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                println!("{:<6} {:<10} {:<24} email", "id", "role", "time zone");
+                for u in users {
+                    println!("{:<6} {:<10} {:<24} {}", u.id, u.role, u.time_zone, u.email);
+                }
+            }
+            Ok(())
+        }
+        Command::Token(TokenCommand::Create { email, name }) => {
+            let user = app.user_by_email(&email).await.map_err(readable)?;
+            let (_, secret) = app.create_token(&user, &name).await.map_err(readable)?;
+            println!("{secret}");
+            Ok(())
+        }
+        Command::Signup { state } => {
+            let open = matches!(state, SignupState::Open);
+            app.set_sign_up_open_from_shell(open).await.map_err(readable)?;
+            println!("sign-up is now {}", if open { "open" } else { "closed" });
+            Ok(())
+        }
+        Command::Log(args) => log(app, args).await,
+        Command::Days(args) => days(app, args).await,
+    }
+}
+
+/// Turns an app error into a message for the shell, naming fields.
+fn readable(e: impl Into<AppError>) -> anyhow::Error {
+    match e.into() {
+        AppError::Validation(errors) => {
+            let lines: Vec<String> = errors.0.iter().map(|e| format!("  --{}: {}", e.field.replace('_', "-"), e.message)).collect();
+            anyhow!("the input was not accepted, nothing was saved:\n{}", lines.join("\n"))
+        }
+        AppError::NotFound("account") => anyhow!("no account has that e-mail address"),
+        other => anyhow!(other.to_string()),
+    }
+}
+
+fn read_password() -> Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("could not read the password from standard input")?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+async fn serve(app: App, args: ServeArgs, url: &str, started: Instant) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("could not listen on {}", args.addr))?;
+    let local = listener.local_addr()?;
+    let state = AppState::new(
+        app.clone(),
+        WebConfig {
+            secure_cookies: args.secure_cookies,
+            trust_forwarded_for: args.trust_forwarded_for,
+        },
+    );
+    tokio::spawn(purge_sessions(app.clone()));
+    tracing::info!(
+        "enough is listening on http://{local} (database: {}, ready in {} ms)",
+        database::redacted(url),
+        started.elapsed().as_millis()
+    );
+    enough_web::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn purge_sessions(app: App) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        if let Err(e) = app.purge_expired_sessions().await {
+            tracing::warn!(error = %e, "could not remove expired sessions");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+async fn log(app: App, args: LogArgs) -> Result<()> {
+    let user = app.user_by_email(&args.email).await.map_err(readable)?;
+    let date = match &args.date {
+        Some(raw) => parse_date("date", raw).map_err(readable)?,
+        None => app.today(&user),
+    };
+    let text = DayText {
+        daylight_hours: args.daylight,
+        energy: args.energy,
+        mood: args.mood,
+        outside_morning: args.outside_morning,
+        habits: args.habits,
+        note: args.note,
+    };
+    let (fields, errors) = text.to_fields();
+    let (entry, created) = app.log_day(&user, date, fields, errors).await.map_err(readable)?;
+    println!(
+        "{} {}: mood {}, energy {}, daylight {}",
+        if created { "logged" } else { "updated" },
+        entry.date,
+        entry.mood,
+        entry.energy,
+        entry.daylight_label()
+    );
+    Ok(())
+}
+
+async fn days(app: App, args: DaysArgs) -> Result<()> {
+    let user = app.user_by_email(&args.email).await.map_err(readable)?;
+    let from = args.from.as_deref().map(|d| parse_date("from", d)).transpose().map_err(readable)?;
+    let to = args.to.as_deref().map(|d| parse_date("to", d)).transpose().map_err(readable)?;
+    let days = app.days(&user, from, to).await.map_err(readable)?;
+    if args.json {
+        let rows: Vec<_> = days
+            .iter()
+            .map(|d| {
+                serde_json::json!({
+                    "date": d.date.to_string(), "daylight_hours": d.daylight_hours(), "energy": d.energy,
+                    "mood": d.mood, "outside_morning": d.outside_morning, "habits": d.habits, "note": d.note,
+                })
+            })
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&rows)?);
+    } else {
+        println!("{:<11} {:>4} {:>6} {:>8}  outside  note", "date", "mood", "energy", "daylight");
+        for d in days {
+            println!(
+                "{:<11} {:>4} {:>6} {:>8}  {:<7}  {}",
+                d.date.to_string(),
+                d.mood,
+                d.energy,
+                d.daylight_label(),
+                if d.outside_morning { "yes" } else { "no" },
+                d.note.as_deref().unwrap_or("").lines().next().unwrap_or("")
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,13 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+  // Fill a time zone field with the browser's own zone when the server only guessed.
+  document.querySelectorAll("input[data-detect-time-zone]").forEach(function (input) {
+    try {
+      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (zone && input.value === input.getAttribute("data-detect-time-zone")) {
+        input.value = zone;
+      }
+    } catch (e) { /* keep the server's value */ }
+  });
+})();

@@ -1,0 +1,83 @@
+//! `/api/v1/days`: read, write and delete days of the log.
+
+use super::day_json::{DayJson, day_fields};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::identity::ApiCaller;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use enough_domain::day::parse_date;
+use serde::{Deserialize, Serialize};
+
+fn path_date(raw: &str) -> Result<NaiveDate, ApiError> {
+    parse_date("date", raw).map_err(ApiError::invalid)
+}
+
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(date): Path<String>,
+) -> Result<Json<DayJson>, ApiError> {
+    let entry = state.app.day(&caller.user, path_date(&date)?).await?;
+    Ok(Json(DayJson::from(&entry)))
+}
+
+pub async fn put(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(date): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let date = path_date(&date)?;
+    let (fields, type_errors) = day_fields(&body)?;
+    let (entry, created) = state.app.log_day(&caller.user, date, fields, type_errors).await?;
+    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    Ok((status, Json(DayJson::from(&entry))).into_response())
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(date): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.app.delete_day(&caller.user, path_date(&date)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RangeQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct DayList {
+    days: Vec<DayJson>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    query: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<DayList>, ApiError> {
+    let Query(query) = query.map_err(|e| {
+        ApiError::new(StatusCode::BAD_REQUEST, format!("{}; the parameters are from and to (YYYY-MM-DD).", e.body_text()))
+    })?;
+    let parse = |field: &str, raw: &Option<String>| {
+        raw.as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| parse_date(field, s).map_err(ApiError::invalid))
+            .transpose()
+    };
+    let from = parse("from", &query.from)?;
+    let to = parse("to", &query.to)?;
+    let days = state.app.days(&caller.user, from, to).await?;
+    Ok(Json(DayList {
+        days: days.iter().map(DayJson::from).collect(),
+    }))
+}

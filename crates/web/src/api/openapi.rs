@@ -1,0 +1,118 @@
+//! The OpenAPI 3.1 description of the API, written out by hand so a reviewer can read it whole.
+
+use axum::Json;
+use serde_json::{Value, json};
+
+pub async fn document() -> Json<Value> {
+    Json(spec())
+}
+
+/// The OpenAPI document.
+pub fn spec() -> Value {
+    let date_param = json!({
+        "name": "date", "in": "path", "required": true,
+        "description": "The person's local date, YYYY-MM-DD. At most one day after their today.",
+        "schema": {"type": "string", "format": "date"}
+    });
+    let error = json!({"$ref": "#/components/responses/Error"});
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "enough API",
+            "version": "1",
+            "description": "The daily Light & Mood log of the signed-in person. Authenticate with a personal access token from Settings: `Authorization: Bearer enough_pat_…`. Errors are JSON with the status, a message and, for invalid input, every field with its reason."
+        },
+        "security": [{"bearerAuth": []}],
+        "paths": {
+            "/api/v1/days": {
+                "get": {
+                    "summary": "List days, newest first",
+                    "parameters": [
+                        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "First date, inclusive"},
+                        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "Last date, inclusive"}
+                    ],
+                    "responses": {
+                        "200": {"description": "The days", "content": {"application/json": {"schema": {
+                            "type": "object", "required": ["days"],
+                            "properties": {"days": {"type": "array", "items": {"$ref": "#/components/schemas/Day"}}}
+                        }}}},
+                        "400": error, "401": error, "422": error
+                    }
+                }
+            },
+            "/api/v1/days/{date}": {
+                "parameters": [date_param],
+                "get": {
+                    "summary": "Read one day",
+                    "responses": {
+                        "200": {"description": "The day", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Day"}}}},
+                        "401": error, "404": error, "422": error
+                    }
+                },
+                "put": {
+                    "summary": "Create or replace one day",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DayInput"}}}},
+                    "responses": {
+                        "200": {"description": "Replaced", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Day"}}}},
+                        "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Day"}}}},
+                        "400": error, "401": error, "413": {"description": "Body larger than 64 KiB"}, "422": error
+                    }
+                },
+                "delete": {
+                    "summary": "Delete one day",
+                    "responses": {"204": {"description": "Deleted"}, "401": error, "404": error, "422": error}
+                }
+            }
+        },
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Habits": {
+                    "type": "object", "additionalProperties": false,
+                    "properties": {
+                        "got_outside": {"type": "boolean"},
+                        "moved_my_body": {"type": "boolean"},
+                        "nourishing_food": {"type": "boolean"},
+                        "joyful_activity": {"type": "boolean"},
+                        "social_contact": {"type": "boolean"}
+                    }
+                },
+                "DayInput": {
+                    "type": "object", "additionalProperties": false,
+                    "required": ["daylight_hours", "energy", "mood", "outside_morning"],
+                    "properties": {
+                        "daylight_hours": {"type": "number", "minimum": 0, "maximum": 24, "multipleOf": 0.25, "description": "Hours of daylight exposure, to the quarter hour"},
+                        "energy": {"type": "integer", "minimum": 0, "maximum": 10},
+                        "mood": {"type": "integer", "minimum": 0, "maximum": 10},
+                        "outside_morning": {"type": "boolean"},
+                        "habits": {"$ref": "#/components/schemas/Habits"},
+                        "note": {"type": ["string", "null"], "maxLength": 2000}
+                    }
+                },
+                "Day": {
+                    "allOf": [{"$ref": "#/components/schemas/DayInput"}, {
+                        "type": "object", "required": ["date", "habits", "note"],
+                        "properties": {"date": {"type": "string", "format": "date"}}
+                    }]
+                },
+                "Error": {
+                    "type": "object", "required": ["error"],
+                    "properties": {"error": {
+                        "type": "object", "required": ["status", "message"],
+                        "properties": {
+                            "status": {"type": "integer"},
+                            "message": {"type": "string"},
+                            "fields": {"type": "array", "items": {
+                                "type": "object", "required": ["field", "message"],
+                                "properties": {"field": {"type": "string"}, "message": {"type": "string"}}
+                            }}
+                        }
+                    }}
+                }
+            },
+            "responses": {
+                "Error": {"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            }
+        }
+    })
+}

@@ -1,0 +1,124 @@
+//! Who is asking: the session cookie for pages, a bearer token for the API, and the client's
+//! network address for sign-in throttling.
+
+use crate::AppState;
+use crate::error::{ApiError, PageError};
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use enough_app::SignedIn;
+use std::net::SocketAddr;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "enough_session";
+
+/// The signed-in person of a page request; otherwise the request is sent to sign in.
+pub struct SignedInPage(pub SignedIn);
+
+/// The signed-in person, if any (pages that work either way).
+pub struct MaybeSignedIn(pub Option<SignedIn>);
+
+/// The caller of an API request, from `Authorization: Bearer …` or a browser session.
+pub struct ApiCaller(pub SignedIn);
+
+/// The client's network address, as text.
+pub struct ClientAddress(pub String);
+
+async fn from_cookie(parts: &Parts, state: &AppState) -> Result<Option<SignedIn>, PageError> {
+    let jar = CookieJar::from_headers(&parts.headers);
+    match jar.get(SESSION_COOKIE) {
+        Some(cookie) => Ok(state.app.session(cookie.value()).await?),
+        None => Ok(None),
+    }
+}
+
+impl FromRequestParts<AppState> for MaybeSignedIn {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        Ok(Self(from_cookie(parts, state).await?))
+    }
+}
+
+impl FromRequestParts<AppState> for SignedInPage {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        match from_cookie(parts, state).await? {
+            Some(signed_in) => Ok(Self(signed_in)),
+            None => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_else(|| "/".to_owned());
+                Err(PageError::SignInFirst { next })
+            }
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        match bearer {
+            Some(token) => Ok(Self(state.app.authenticate_token(token).await?)),
+            None => Err(ApiError::from(enough_app::AppError::Unauthenticated)),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if state.config.trust_forwarded_for
+            && let Some(first) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+        {
+            return Ok(Self(first.trim().to_owned()));
+        }
+        let address = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".to_owned());
+        Ok(Self(address))
+    }
+}
+
+/// The cookie that carries a new session.
+pub fn session_cookie(token: String, secure: bool, max_age_secs: i64) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .path("/")
+        .max_age(cookie_duration(max_age_secs))
+        .build()
+}
+
+/// A cookie that removes the session cookie.
+pub fn expired_session_cookie() -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, "")).path("/").max_age(cookie_duration(0)).build()
+}
+
+fn cookie_duration(secs: i64) -> cookie::time::Duration {
+    cookie::time::Duration::seconds(secs)
+}
+
+/// The browser's `User-Agent`, for the sessions list.
+pub fn user_agent(headers: &axum::http::HeaderMap) -> String {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("unknown browser")
+        .to_owned()
+}

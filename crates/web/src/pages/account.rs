@@ -1,0 +1,294 @@
+//! First-run setup, sign-up, sign-in and sign-out.
+
+use crate::error::PageError;
+use crate::identity::{ClientAddress, MaybeSignedIn, SignedInPage, expired_session_cookie, session_cookie, user_agent};
+use crate::views::{Layout, render, render_with};
+use crate::{AppState, csrf};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::Form;
+use enough_app::AppError;
+use enough_domain::ValidationErrors;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    layout: Layout,
+    intro: &'static str,
+    action: &'static str,
+    submit: &'static str,
+    csrf: String,
+    next: String,
+    email: String,
+    time_zone: String,
+    ask_time_zone: bool,
+    new_password: bool,
+    errors: ValidationErrors,
+    links: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub(crate) struct MessagePage {
+    pub layout: Layout,
+    pub message: &'static str,
+    pub links: Vec<(&'static str, &'static str)>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct AccountForm {
+    csrf: String,
+    email: String,
+    password: String,
+    time_zone: String,
+    next: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct NextQuery {
+    next: String,
+}
+
+/// Only local paths are followed after sign-in, never another site.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
+        next
+    } else {
+        "/"
+    }
+}
+
+enum Kind {
+    Setup,
+    SignIn,
+    SignUp,
+}
+
+fn account_page(kind: Kind, csrf: String, form: &AccountForm, errors: ValidationErrors) -> AccountPage {
+    let (title, intro, action, submit, new_password, links) = match kind {
+        Kind::Setup => (
+            "Welcome to enough",
+            "This server is new. Create the first account; it will be the administrator, and can \
+             log days like everyone else.",
+            "/setup",
+            "Create the first account",
+            true,
+            vec![],
+        ),
+        Kind::SignIn => (
+            "Sign in",
+            "",
+            "/sign-in",
+            "Sign in",
+            false,
+            vec![("/sign-up", "New here? Create an account")],
+        ),
+        Kind::SignUp => (
+            "Create your account",
+            "Your entries are private: they stay on this server, and only you can see them.",
+            "/sign-up",
+            "Create account",
+            true,
+            vec![("/sign-in", "Already have an account? Sign in")],
+        ),
+    };
+    let ask_time_zone = !matches!(kind, Kind::SignIn);
+    AccountPage {
+        layout: Layout::anonymous(title),
+        intro,
+        action,
+        submit,
+        csrf,
+        next: form.next.clone(),
+        email: form.email.clone(),
+        time_zone: if form.time_zone.is_empty() { "UTC".to_owned() } else { form.time_zone.clone() },
+        ask_time_zone,
+        new_password,
+        errors,
+        links,
+    }
+}
+
+fn show(kind: Kind, jar: CookieJar, state: &AppState, form: &AccountForm, errors: ValidationErrors) -> Response {
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let (jar, token) = csrf::anonymous_token(jar, state.config.secure_cookies);
+    (jar, render_with(status, &account_page(kind, token, form, errors))).into_response()
+}
+
+/// Errors from account creation, as form errors where the person can fix them.
+fn form_errors(e: AppError) -> Result<ValidationErrors, PageError> {
+    match e {
+        AppError::Validation(errors) => Ok(errors),
+        AppError::Conflict { field, message } => Ok(ValidationErrors::single(field, message)),
+        other => Err(other.into()),
+    }
+}
+
+fn signed_in_redirect(state: &AppState, jar: CookieJar, token: String, next: &str) -> Response {
+    let cookie = session_cookie(token, state.config.secure_cookies, state.app.session_ttl_secs());
+    (jar.add(cookie), Redirect::to(safe_next(next))).into_response()
+}
+
+pub async fn setup_page(State(state): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+    if !state.app.needs_setup().await? {
+        return Ok(Redirect::to("/sign-in").into_response());
+    }
+    Ok(show(Kind::Setup, jar, &state, &AccountForm::default(), ValidationErrors::default()))
+}
+
+pub async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_anonymous(&headers, &jar, &form.csrf)?;
+    match state.app.create_first_account(&form.email, &form.password, &form.time_zone).await {
+        Ok(user) => {
+            let token = state.app.start_session(&user, &user_agent(&headers)).await?;
+            Ok(signed_in_redirect(&state, jar, token.0, "/"))
+        }
+        Err(AppError::AlreadySetUp) => Ok(Redirect::to("/sign-in").into_response()),
+        Err(e) => Ok(show(Kind::Setup, jar, &state, &form, form_errors(e)?)),
+    }
+}
+
+pub async fn sign_in_page(
+    State(state): State<AppState>,
+    MaybeSignedIn(signed_in): MaybeSignedIn,
+    jar: CookieJar,
+    Query(query): Query<NextQuery>,
+) -> Result<Response, PageError> {
+    if state.app.needs_setup().await? {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    if signed_in.is_some() {
+        return Ok(Redirect::to(safe_next(&query.next)).into_response());
+    }
+    let form = AccountForm {
+        next: query.next,
+        ..AccountForm::default()
+    };
+    Ok(show(Kind::SignIn, jar, &state, &form, ValidationErrors::default()))
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
+    jar: CookieJar,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_anonymous(&headers, &jar, &form.csrf)?;
+    let form = AccountForm {
+        password: String::new(),
+        ..form
+    };
+    let result = state
+        .app
+        .sign_in(&form.email, &form_password(&headers, &form), &address, &user_agent(&headers))
+        .await;
+    match result {
+        Ok((token, _)) => Ok(signed_in_redirect(&state, jar, token.0, &form.next)),
+        Err(AppError::WrongCredentials) => {
+            let errors = ValidationErrors::single(
+                "password",
+                "That e-mail address and password do not match an account. Please try again.",
+            );
+            Ok(show(Kind::SignIn, jar, &state, &form, errors))
+        }
+        Err(AppError::RateLimited { retry_after_secs }) => {
+            let errors = ValidationErrors::single(
+                "password",
+                format!(
+                    "There were too many unsuccessful attempts, so signing in is paused for {} minutes to keep the account safe.",
+                    retry_after_secs / 60
+                ),
+            );
+            let mut response = show(Kind::SignIn, jar, &state, &form, errors);
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The password stays out of the re-rendered form; this only keeps the borrow checker simple.
+fn form_password(_headers: &HeaderMap, form: &AccountForm) -> String {
+    form.password.clone()
+}
+
+pub async fn sign_up_page(State(state): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+    if state.app.needs_setup().await? {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    if !state.app.sign_up_open().await? {
+        return Ok(render(&sign_up_closed()));
+    }
+    Ok(show(Kind::SignUp, jar, &state, &AccountForm::default(), ValidationErrors::default()))
+}
+
+fn sign_up_closed() -> MessagePage {
+    MessagePage {
+        layout: Layout::anonymous("Sign-up is closed"),
+        message: "New accounts on this server are created by its administrator. Please ask them \
+                  (or your therapist) for an account.",
+        links: vec![("/sign-in", "Sign in")],
+    }
+}
+
+pub async fn sign_up(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<AccountForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_anonymous(&headers, &jar, &form.csrf)?;
+    match state.app.sign_up(&form.email, &form.password, &form.time_zone).await {
+        Ok(user) => {
+            let token = state.app.start_session(&user, &user_agent(&headers)).await?;
+            Ok(signed_in_redirect(&state, jar, token.0, "/"))
+        }
+        Err(AppError::SignUpClosed) => Ok(render_with(StatusCode::FORBIDDEN, &sign_up_closed())),
+        Err(e) => Ok(show(Kind::SignUp, jar, &state, &form, form_errors(e)?)),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct CsrfOnly {
+    pub csrf: String,
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    jar: CookieJar,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    if let Some(cookie) = jar.get(crate::identity::SESSION_COOKIE) {
+        state.app.sign_out(cookie.value()).await?;
+    }
+    Ok((jar.add(expired_session_cookie()), Redirect::to("/sign-in")).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next("/history?x=1"), "/history?x=1");
+        for evil in ["https://evil.example", "//evil.example", "/\\evil.example", ""] {
+            assert_eq!(safe_next(evil), "/", "{evil}");
+        }
+    }
+}

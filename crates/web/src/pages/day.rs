@@ -1,0 +1,326 @@
+//! Logging a day: the home page form, editing a past day, saving and deleting.
+
+use crate::error::PageError;
+use crate::identity::{MaybeSignedIn, SignedInPage};
+use crate::views::{Layout, render, render_with};
+use crate::{AppState, csrf};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use chrono::{Days, NaiveDate};
+use enough_app::{AppError, SignedIn};
+use enough_domain::ValidationErrors;
+use enough_domain::day::{DayEntry, DayText, Habit, parse_date};
+use serde::Deserialize;
+
+/// One 0–10 scale on the form.
+pub(crate) struct ScaleView {
+    name: &'static str,
+    label: &'static str,
+    low: &'static str,
+    high: &'static str,
+    /// (value, checked)
+    options: Vec<(u8, bool)>,
+}
+
+/// One day in a list.
+pub(crate) struct DayListItem {
+    pub date: String,
+    pub label: String,
+    pub mood: u8,
+    pub energy: u8,
+    pub daylight: String,
+    pub outside_morning: bool,
+    pub habits: String,
+    pub note: Option<String>,
+}
+
+impl DayListItem {
+    pub fn from_entry(entry: &DayEntry) -> Self {
+        let habits: Vec<&str> = entry.habits.ticked().iter().map(|h| h.label()).collect();
+        Self {
+            date: entry.date.to_string(),
+            label: long_date(entry.date),
+            mood: entry.mood,
+            energy: entry.energy,
+            daylight: entry.daylight_label(),
+            outside_morning: entry.outside_morning,
+            habits: habits.join(" · "),
+            note: entry.note.clone(),
+        }
+    }
+}
+
+/// "Wednesday 25 November 2026".
+pub(crate) fn long_date(date: NaiveDate) -> String {
+    date.format("%A %-d %B %Y").to_string()
+}
+
+/// A kind sentence about how many of the last days were logged; never a streak.
+pub(crate) fn logged_summary(entries: &[DayEntry], today: NaiveDate) -> String {
+    let week_start = today.checked_sub_days(Days::new(6)).unwrap_or(today);
+    let logged = entries.iter().filter(|e| e.date >= week_start && e.date <= today).count();
+    match logged {
+        0 => "Nothing logged in the last 7 days. That's fine; today is a good day to start again.".to_owned(),
+        1 => "You logged 1 of the last 7 days. Every day you log adds to the picture.".to_owned(),
+        7 => "You logged every one of the last 7 days. Skipping days is fine too.".to_owned(),
+        n => format!("You logged {n} of the last 7 days. That is plenty to learn from."),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "day.html")]
+struct DayPage {
+    layout: Layout,
+    flash: Option<String>,
+    intro: String,
+    date: String,
+    max_date: String,
+    daylight_hours: String,
+    scales: Vec<ScaleView>,
+    outside: String,
+    /// (key, label, checked)
+    habits: Vec<(&'static str, &'static str, bool)>,
+    note: String,
+    existing: bool,
+    errors: ValidationErrors,
+    recent: Vec<DayListItem>,
+    recent_summary: String,
+}
+
+fn scale(name: &'static str, label: &'static str, low: &'static str, high: &'static str, value: &str) -> ScaleView {
+    ScaleView {
+        name,
+        label,
+        low,
+        high,
+        options: (0..=10u8).map(|v| (v, value.trim() == v.to_string())).collect(),
+    }
+}
+
+struct DayPageInput<'a> {
+    signed_in: &'a SignedIn,
+    title: String,
+    intro: String,
+    date: String,
+    text: DayText,
+    existing: bool,
+    errors: ValidationErrors,
+    flash: Option<String>,
+    recent: Vec<DayListItem>,
+    recent_summary: String,
+    today: NaiveDate,
+}
+
+fn day_page(input: DayPageInput<'_>) -> DayPage {
+    let text = input.text;
+    DayPage {
+        layout: Layout::signed_in(input.title, input.signed_in, "log"),
+        flash: input.flash,
+        intro: input.intro,
+        date: input.date,
+        max_date: input.today.succ_opt().unwrap_or(input.today).to_string(),
+        daylight_hours: text.daylight_hours.clone(),
+        scales: vec![
+            scale("mood", "Mood", "very low", "very good", &text.mood),
+            scale("energy", "Energy", "exhausted", "full of energy", &text.energy),
+        ],
+        outside: text.outside_morning.trim().to_ascii_lowercase(),
+        habits: Habit::ALL
+            .iter()
+            .map(|h| (h.key(), h.label(), text.habits.iter().any(|k| k == h.key())))
+            .collect(),
+        note: text.note,
+        existing: input.existing,
+        errors: input.errors,
+        recent: input.recent,
+        recent_summary: input.recent_summary,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct SavedQuery {
+    saved: String,
+}
+
+/// The start page: today's form for a signed-in person, otherwise setup or sign-in.
+pub async fn home(
+    State(state): State<AppState>,
+    MaybeSignedIn(signed_in): MaybeSignedIn,
+    Query(query): Query<SavedQuery>,
+) -> Result<Response, PageError> {
+    let Some(signed_in) = signed_in else {
+        let target = if state.app.needs_setup().await? { "/setup" } else { "/sign-in" };
+        return Ok(Redirect::to(target).into_response());
+    };
+    let user = &signed_in.user;
+    let today = state.app.today(user);
+    let existing = match state.app.day(user, today).await {
+        Ok(entry) => Some(entry),
+        Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let recent = state.app.recent_days(user, 7).await?;
+    let flash = parse_date("saved", &query.saved)
+        .ok()
+        .map(|d| format!("Saved {}. Thank you for noticing your day.", long_date(d)));
+    let intro = if existing.is_some() {
+        "Today is logged. You can change it any time today or later."
+    } else {
+        "About 20 seconds. Rough numbers are fine."
+    };
+    let page = day_page(DayPageInput {
+        signed_in: &signed_in,
+        title: format!("Today, {}", today.format("%A %-d %B")),
+        intro: intro.to_owned(),
+        date: today.to_string(),
+        text: existing.as_ref().map(DayText::from_entry).unwrap_or_default(),
+        existing: existing.is_some(),
+        errors: ValidationErrors::default(),
+        flash,
+        recent_summary: logged_summary(&recent, today),
+        recent: recent.iter().map(DayListItem::from_entry).collect(),
+        today,
+    });
+    Ok(render(&page))
+}
+
+/// The form for an earlier (or the next) day.
+pub async fn edit_page(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    Path(date): Path<String>,
+) -> Result<Response, PageError> {
+    let date = parse_date("date", &date).map_err(|_| PageError::NotFound)?;
+    let user = &signed_in.user;
+    let existing = match state.app.day(user, date).await {
+        Ok(entry) => Some(entry),
+        Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let page = day_page(DayPageInput {
+        signed_in: &signed_in,
+        title: long_date(date),
+        intro: if existing.is_some() { "Change anything and save." } else { "Nothing logged for this day yet." }.to_owned(),
+        date: date.to_string(),
+        text: existing.as_ref().map(DayText::from_entry).unwrap_or_default(),
+        existing: existing.is_some(),
+        errors: ValidationErrors::default(),
+        flash: None,
+        recent: Vec::new(),
+        recent_summary: String::new(),
+        today: state.app.today(user),
+    });
+    Ok(render(&page))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct DayForm {
+    csrf: String,
+    date: String,
+    daylight_hours: String,
+    energy: String,
+    mood: String,
+    outside_morning: String,
+    habits: Vec<String>,
+    note: String,
+}
+
+/// Saves a day; on any problem the form comes back with the person's input and every message.
+pub async fn save(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Form(form): Form<DayForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    let user = &signed_in.user;
+    let today = state.app.today(user);
+    let text = DayText {
+        daylight_hours: form.daylight_hours,
+        energy: form.energy,
+        mood: form.mood,
+        outside_morning: form.outside_morning,
+        habits: form.habits,
+        note: form.note,
+    };
+    let (fields, type_errors) = text.to_fields();
+    let result = match parse_date("date", &form.date) {
+        Ok(date) => state.app.log_day(user, date, fields, type_errors).await.map(|_| date),
+        Err(mut date_errors) => {
+            // Still check the other fields, so every problem is shown at once.
+            let all = fields.validate(today, today, type_errors).err().unwrap_or_default();
+            date_errors.0.extend(all.0);
+            Err(AppError::Validation(date_errors))
+        }
+    };
+    match result {
+        Ok(date) if date == today => Ok(Redirect::to(&format!("/?saved={date}")).into_response()),
+        Ok(date) => Ok(Redirect::to(&format!("/history?saved={date}")).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let page = day_page(DayPageInput {
+                signed_in: &signed_in,
+                title: "Log a day".to_owned(),
+                intro: "Nothing was saved yet: please check the highlighted answers.".to_owned(),
+                date: form.date,
+                text,
+                existing: false,
+                errors,
+                flash: None,
+                recent: Vec::new(),
+                recent_summary: String::new(),
+                today,
+            });
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "delete_day.html")]
+struct DeletePage {
+    layout: Layout,
+    date: String,
+    label: String,
+}
+
+/// Asks before deleting (the no-JavaScript path; htmx asks in the browser instead).
+pub async fn delete_page(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    Path(date): Path<String>,
+) -> Result<Response, PageError> {
+    let date = parse_date("date", &date).map_err(|_| PageError::NotFound)?;
+    state.app.day(&signed_in.user, date).await?;
+    Ok(render(&DeletePage {
+        layout: Layout::signed_in("Delete this day?", &signed_in, "history"),
+        date: date.to_string(),
+        label: long_date(date),
+    }))
+}
+
+/// Deletes a day; answers htmx with a replacement list item, browsers with a redirect.
+pub async fn delete(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Path(date): Path<String>,
+    Form(form): Form<super::account::CsrfOnly>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    let date = parse_date("date", &date).map_err(|_| PageError::NotFound)?;
+    state.app.delete_day(&signed_in.user, date).await?;
+    if headers.contains_key("hx-request") {
+        let item = format!(
+            "<li role=\"status\">Deleted the entry for {}.</li>",
+            long_date(date)
+        );
+        return Ok(Html(item).into_response());
+    }
+    Ok(Redirect::to(&format!("/history?deleted={date}")).into_response())
+}

@@ -1,0 +1,250 @@
+//! Settings: time zone, personal access tokens, sessions, and (for admins) sign-up.
+
+use crate::error::PageError;
+use crate::identity::SignedInPage;
+use crate::views::{Layout, render_with};
+use crate::{AppState, csrf};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use chrono::DateTime;
+use enough_app::{AppError, SignedIn};
+use enough_domain::ValidationErrors;
+use serde::Deserialize;
+
+struct TokenRow {
+    id: i64,
+    name: String,
+    created: String,
+    last_used: String,
+    revoked: bool,
+}
+
+struct SessionRow {
+    id: i64,
+    agent: String,
+    created: String,
+    last_seen: String,
+    current: bool,
+}
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    flash: Option<String>,
+    email: String,
+    today: String,
+    time_zone: String,
+    errors: ValidationErrors,
+    new_secret: Option<String>,
+    tokens: Vec<TokenRow>,
+    sessions: Vec<SessionRow>,
+    sign_up_open: bool,
+}
+
+fn when(secs: i64) -> String {
+    DateTime::from_timestamp(secs, 0)
+        .map(|t| t.format("%-d %b %Y, %H:%M UTC").to_string())
+        .unwrap_or_default()
+}
+
+/// Shortens a User-Agent to something a person recognises.
+fn browser_name(agent: &str) -> String {
+    let browser = ["Firefox", "Edg", "Chrome", "Safari"]
+        .into_iter()
+        .find(|b| agent.contains(b))
+        .map(|b| if b == "Edg" { "Edge" } else { b });
+    let system = ["Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux"]
+        .into_iter()
+        .find(|s| agent.contains(s));
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_owned(),
+        _ => agent.chars().take(40).collect(),
+    }
+}
+
+struct Extras {
+    flash: Option<String>,
+    errors: ValidationErrors,
+    new_secret: Option<String>,
+    time_zone: Option<String>,
+}
+
+async fn settings_page(state: &AppState, signed_in: &SignedIn, extras: Extras) -> Result<SettingsPage, PageError> {
+    let user = &signed_in.user;
+    let current = signed_in.session.as_ref().map(|s| s.id);
+    let tokens = state.app.tokens(user).await?;
+    let sessions = state.app.sessions(user).await?;
+    Ok(SettingsPage {
+        layout: Layout::signed_in("Settings", signed_in, "settings"),
+        flash: extras.flash,
+        email: user.email.clone(),
+        today: super::day::long_date(state.app.today(user)),
+        time_zone: extras.time_zone.unwrap_or_else(|| user.time_zone.clone()),
+        errors: extras.errors,
+        new_secret: extras.new_secret,
+        tokens: tokens
+            .into_iter()
+            .map(|t| TokenRow {
+                id: t.id,
+                name: t.name,
+                created: when(t.created_at),
+                last_used: t.last_used_at.map(when).unwrap_or_else(|| "never".to_owned()),
+                revoked: t.revoked_at.is_some(),
+            })
+            .collect(),
+        sessions: sessions
+            .into_iter()
+            .map(|s| SessionRow {
+                id: s.id,
+                agent: browser_name(&s.user_agent),
+                created: when(s.created_at),
+                last_seen: when(s.last_seen_at),
+                current: Some(s.id) == current,
+            })
+            .collect(),
+        sign_up_open: state.app.sign_up_open().await?,
+    })
+}
+
+fn no_extras(flash: Option<String>) -> Extras {
+    Extras {
+        flash,
+        errors: ValidationErrors::default(),
+        new_secret: None,
+        time_zone: None,
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct FlashQuery {
+    done: String,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    axum::extract::Query(query): axum::extract::Query<FlashQuery>,
+) -> Result<Response, PageError> {
+    let flash = match query.done.as_str() {
+        "time-zone" => Some("Time zone saved.".to_owned()),
+        "revoked" => Some("Token revoked. It no longer works.".to_owned()),
+        "session" => Some("Signed out of that browser.".to_owned()),
+        "sign-up" => Some("Sign-up setting saved.".to_owned()),
+        _ => None,
+    };
+    let page = settings_page(&state, &signed_in, no_extras(flash)).await?;
+    Ok(render_with(StatusCode::OK, &page))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct TimeZoneForm {
+    csrf: String,
+    time_zone: String,
+}
+
+pub async fn time_zone(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Form(form): Form<TimeZoneForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    match state.app.set_time_zone(&signed_in.user, &form.time_zone).await {
+        Ok(_) => Ok(Redirect::to("/settings?done=time-zone").into_response()),
+        Err(AppError::Validation(errors)) => {
+            let extras = Extras {
+                errors,
+                time_zone: Some(form.time_zone),
+                ..no_extras(None)
+            };
+            let page = settings_page(&state, &signed_in, extras).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct TokenForm {
+    csrf: String,
+    name: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    let (status, extras) = match state.app.create_token(&signed_in.user, &form.name).await {
+        Ok((_, secret)) => (StatusCode::OK, Extras { new_secret: Some(secret), ..no_extras(None) }),
+        Err(AppError::Validation(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, Extras { errors, ..no_extras(None) }),
+        Err(e) => return Err(e.into()),
+    };
+    // The secret is shown in this response only, never in a URL or a redirect.
+    let page = settings_page(&state, &signed_in, extras).await?;
+    Ok(render_with(status, &page))
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<super::account::CsrfOnly>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    state.app.revoke_token(&signed_in.user, id).await?;
+    Ok(Redirect::to("/settings?done=revoked").into_response())
+}
+
+pub async fn end_session(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<super::account::CsrfOnly>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    state.app.end_session(&signed_in.user, id).await?;
+    Ok(Redirect::to("/settings?done=session").into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct SignUpForm {
+    csrf: String,
+    open: String,
+}
+
+pub async fn sign_up_switch(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Form(form): Form<SignUpForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    state.app.set_sign_up_open(&signed_in.user, form.open == "true").await?;
+    Ok(Redirect::to("/settings?done=sign-up").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_name;
+
+    #[test]
+    fn browsers_are_named_as_people_know_them() {
+        let ua = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1";
+        assert_eq!(browser_name(ua), "Safari on iPhone");
+        assert_eq!(browser_name("curl/8.0"), "curl/8.0");
+    }
+}

@@ -19,12 +19,17 @@ fn same(a: &str, b: &str) -> bool {
 
 /// Refuses requests whose `Origin` header names a different host than `Host`.
 fn check_origin(headers: &HeaderMap) -> Result<(), PageError> {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+    // Browsers send `Origin: null` in privacy modes; the token check still applies then.
+    let Some(origin) = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+    else {
         return Ok(());
     };
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
     let origin_host = origin.split("://").nth(1).unwrap_or("");
-    if origin == "null" || origin_host != host {
+    if origin_host != host {
         return Err(PageError::CsrfRejected);
     }
     Ok(())

@@ -1,5 +1,5 @@
 //! Security headers on every response: a strict CSP (no third party, no inline script),
-//! no sniffing, no referrer, no framing, and no caching of personal pages.
+//! no sniffing, no referrer to other sites, no framing, and no caching of personal pages.
 
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
@@ -16,7 +16,7 @@ pub async fn add(request: Request, next: Next) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         "permissions-policy",

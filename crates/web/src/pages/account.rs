@@ -186,14 +186,15 @@ pub async fn sign_in(
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
     csrf::verify_anonymous(&headers, &jar, &form.csrf)?;
+    let result = state
+        .app
+        .sign_in(&form.email, &form.password, &address, &user_agent(&headers))
+        .await;
+    // The password is never sent back in a re-rendered form.
     let form = AccountForm {
         password: String::new(),
         ..form
     };
-    let result = state
-        .app
-        .sign_in(&form.email, &form_password(&headers, &form), &address, &user_agent(&headers))
-        .await;
     match result {
         Ok((token, _)) => Ok(signed_in_redirect(&state, jar, token.0, &form.next)),
         Err(AppError::WrongCredentials) => {
@@ -217,11 +218,6 @@ pub async fn sign_in(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// The password stays out of the re-rendered form; this only keeps the borrow checker simple.
-fn form_password(_headers: &HeaderMap, form: &AccountForm) -> String {
-    form.password.clone()
 }
 
 pub async fn sign_up_page(State(state): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {

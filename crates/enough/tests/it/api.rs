@@ -1,0 +1,193 @@
+//! The JSON API through real HTTP: round trip, validation, isolation, authentication.
+
+use crate::common::{on_every_backend, TestServer};
+use enough_domain::account::Role;
+use serde_json::{Value, json};
+
+fn yesterday(server: &TestServer, user: &enough_store::User) -> String {
+    server.app.today(user).pred_opt().unwrap().to_string()
+}
+
+async fn put(client: &reqwest::Client, url: &str, token: &str, body: &str) -> (u16, Value) {
+    let response = client
+        .put(url)
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_day_round_trips_through_the_api() {
+    on_every_backend("a_day_round_trips_through_the_api", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let token = server.token_for(&ana).await;
+        let date = yesterday(&server, &ana);
+        let url = format!("{}/api/v1/days/{date}", server.url);
+        let client = reqwest::Client::new();
+
+        let body = json!({"daylight_hours": 2.25, "energy": 6, "mood": 7, "outside_morning": true,
+                          "habits": {"got_outside": true, "social_contact": true}, "note": "Walk by the sea"});
+        let (status, created) = put(&client, &url, &token, &body.to_string()).await;
+        assert_eq!(status, 201, "{created}");
+        assert_eq!(created["daylight_hours"], 2.25);
+        assert_eq!(created["habits"]["social_contact"], true);
+        assert_eq!(created["habits"]["moved_my_body"], false);
+
+        let got: Value = client.get(&url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(got, created, "GET returns what PUT stored");
+
+        let (status, replaced) = put(&client, &url, &token, r#"{"daylight_hours": 0, "energy": 2, "mood": 3, "outside_morning": false}"#).await;
+        assert_eq!(status, 200, "replacing an existing day");
+        assert_eq!(replaced["note"], Value::Null);
+        assert_eq!(replaced["habits"]["got_outside"], false);
+
+        let list: Value = client
+            .get(format!("{}/api/v1/days?from={date}&to={date}", server.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["days"].as_array().unwrap().len(), 1);
+        assert_eq!(list["days"][0]["mood"], 3);
+
+        let deleted = client.delete(&url).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(deleted.status(), 204);
+        let gone = client.get(&url).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(gone.status(), 404);
+        let again = client.delete(&url).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(again.status(), 404);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn invalid_days_are_refused_with_the_field_and_nothing_is_written() {
+    on_every_backend("invalid_days_are_refused", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let token = server.token_for(&ana).await;
+        let client = reqwest::Client::new();
+        let today = server.app.today(&ana);
+        let url = format!("{}/api/v1/days/{today}", server.url);
+        let valid = json!({"daylight_hours": 1.5, "energy": 5, "mood": 5, "outside_morning": true});
+        let with = |key: &str, value: Value| {
+            let mut body = valid.clone();
+            body[key] = value;
+            body.to_string()
+        };
+        let long_note = "x".repeat(2001);
+        let cases: Vec<(String, &str, &str)> = vec![
+            (with("mood", json!(11)), "mood", "Mood must be a whole number from 0 to 10."),
+            (with("mood", json!(-1)), "mood", "Mood must be a whole number from 0 to 10."),
+            (with("energy", json!("high")), "energy", "Energy must be a whole number from 0 to 10."),
+            (with("energy", json!(4.5)), "energy", "Energy must be a whole number from 0 to 10."),
+            (with("daylight_hours", json!(25)), "daylight_hours", "quarter hours"),
+            (with("daylight_hours", json!(1.1)), "daylight_hours", "quarter hours"),
+            (with("daylight_hours", json!("lots")), "daylight_hours", "quarter hours"),
+            (with("outside_morning", json!("sometimes")), "outside_morning", "true or false"),
+            (with("note", json!(long_note)), "note", "at most 2,000 characters"),
+            (with("colour", json!("blue")), "colour", "Unknown field"),
+            (with("habits", json!({"flying": true})), "habits.flying", "Unknown habit"),
+            (json!({"energy": 5, "mood": 5, "outside_morning": true}).to_string(), "daylight_hours", "Please enter"),
+        ];
+        for (body, field, reason) in cases {
+            let (status, error) = put(&client, &url, &token, &body).await;
+            assert_eq!(status, 422, "{body}");
+            let fields = error["error"]["fields"].as_array().unwrap();
+            let found = fields.iter().find(|f| f["field"] == field).unwrap_or_else(|| panic!("{field} not named in {error}"));
+            assert!(found["message"].as_str().unwrap().contains(reason), "{field}: {found}");
+        }
+
+        let (status, error) = put(&client, &url, &token, "{\"mood\": ").await;
+        assert_eq!(status, 400, "malformed JSON");
+        assert!(error["error"]["message"].as_str().unwrap().contains("not valid JSON"));
+
+        for (date, status) in [("2026-13-01", 422), ("yesterday", 422)] {
+            let (got, error) = put(&client, &format!("{}/api/v1/days/{date}", server.url), &token, &valid.to_string()).await;
+            assert_eq!(got, status, "{date}");
+            assert_eq!(error["error"]["fields"][0]["field"], "date");
+        }
+        let far = today.checked_add_days(chrono::Days::new(2)).unwrap();
+        let (status, error) = put(&client, &format!("{}/api/v1/days/{far}", server.url), &token, &valid.to_string()).await;
+        assert_eq!(status, 422, "two days ahead");
+        assert!(error["error"]["fields"][0]["message"].as_str().unwrap().contains("ahead"));
+
+        let reversed = client
+            .get(format!("{}/api/v1/days?from=2026-02-01&to=2026-01-01", server.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reversed.status(), 422);
+
+        assert!(server.app.days(&ana, None, None).await.unwrap().is_empty(), "nothing was written");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn another_persons_days_are_invisible_through_the_api() {
+    on_every_backend("another_persons_days_are_invisible", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let ben = server.add_user("ben@example.org", Role::Person).await;
+        let (ana_token, ben_token) = (server.token_for(&ana).await, server.token_for(&ben).await);
+        let client = reqwest::Client::new();
+        let date = yesterday(&server, &ana);
+        let url = format!("{}/api/v1/days/{date}", server.url);
+        let (status, _) = put(&client, &url, &ana_token, r#"{"daylight_hours": 1, "energy": 4, "mood": 4, "outside_morning": true, "note": "private"}"#).await;
+        assert_eq!(status, 201);
+
+        let as_ben = client.get(&url).bearer_auth(&ben_token).send().await.unwrap();
+        assert_eq!(as_ben.status(), 404);
+        let body = as_ben.text().await.unwrap();
+        assert!(!body.contains("private"));
+        let list: Value = client.get(format!("{}/api/v1/days", server.url)).bearer_auth(&ben_token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(list["days"], json!([]));
+        let delete = client.delete(&url).bearer_auth(&ben_token).send().await.unwrap();
+        assert_eq!(delete.status(), 404);
+        assert_eq!(server.app.days(&ana, None, None).await.unwrap().len(), 1, "ben could not delete it");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_api_needs_a_live_token() {
+    on_every_backend("the_api_needs_a_live_token", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let client = reqwest::Client::new();
+        let url = format!("{}/api/v1/days", server.url);
+        let none = client.get(&url).send().await.unwrap();
+        assert_eq!(none.status(), 401);
+        assert_eq!(none.headers()["www-authenticate"], "Bearer");
+        let forged = client.get(&url).bearer_auth("enough_pat_forged").send().await.unwrap();
+        assert_eq!(forged.status(), 401);
+
+        let (token, secret) = server.app.create_token(&ana, "phone").await.unwrap();
+        assert_eq!(client.get(&url).bearer_auth(&secret).send().await.unwrap().status(), 200);
+        server.app.revoke_token(&ana, token.id).await.unwrap();
+        assert_eq!(client.get(&url).bearer_auth(&secret).send().await.unwrap().status(), 401, "revoked at once");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_days_endpoints() {
+    on_every_backend("openapi", |server, _| async move {
+        let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", server.url)).await.unwrap().json().await.unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        for method in ["get", "put", "delete"] {
+            assert!(doc["paths"]["/api/v1/days/{date}"][method].is_object(), "{method}");
+        }
+        assert!(doc["paths"]["/api/v1/days"]["get"].is_object());
+        let required = &doc["components"]["schemas"]["DayInput"]["required"];
+        assert_eq!(required, &json!(["daylight_hours", "energy", "mood", "outside_morning"]));
+    })
+    .await;
+}

@@ -1,0 +1,159 @@
+//! The real page in headless Chromium: sign up, sign in, log a day, see it in the history.
+//! Skipped (saying so) where chromedriver is not installed; `.ci/run` installs it.
+//! Set `ENOUGH_SCREENSHOTS=DIR` to keep phone-sized screenshots of each step.
+
+use crate::common::{PASSWORD, on_every_backend};
+use enough_domain::account::Role;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::process::{Child, Command};
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+struct Driver {
+    _process: Child,
+    url: String,
+}
+
+async fn start_driver() -> Option<Driver> {
+    if !std::path::Path::new(CHROMEDRIVER).exists() {
+        eprintln!("skipping browser test: {CHROMEDRIVER} not found (apt-get install chromium chromium-driver)");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let process = Command::new(CHROMEDRIVER)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return Some(Driver { _process: process, url });
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not start");
+}
+
+async fn chromium(driver: &Driver) -> Client {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_owned(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", format!("--user-data-dir={}", profile.display())],
+            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("chromium starts under chromedriver")
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    if let Ok(dir) = std::env::var("ENOUGH_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        let png = client.screenshot().await.unwrap();
+        std::fs::write(format!("{dir}/{name}.png"), png).unwrap();
+    }
+}
+
+async fn fill(client: &Client, css: &str, text: &str) {
+    let field = client.find(Locator::Css(css)).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(client: &Client, locator: Locator<'_>) {
+    client.find(locator).await.unwrap().click().await.unwrap();
+}
+
+async fn body_text(client: &Client) -> String {
+    client.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
+}
+
+async fn choose(client: &Client, name: &str, value: &str) {
+    let xpath = format!("//input[@name='{name}' and @value='{value}']/following-sibling::span");
+    click(client, Locator::XPath(&xpath)).await;
+}
+
+#[tokio::test]
+async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
+    let Some(driver) = start_driver().await else { return };
+    on_every_backend("browser", |server, backend| {
+        let driver = &driver;
+        async move {
+            let browser = chromium(driver).await;
+            let base = &server.url;
+
+            browser.goto(&format!("{base}/sign-up")).await.unwrap();
+            screenshot(&browser, "1-sign-up").await;
+            fill(&browser, "#field-email", "ana@example.org").await;
+            fill(&browser, "#field-password", PASSWORD).await;
+            fill(&browser, "#field-time_zone", "Europe/Dublin").await;
+            click(&browser, Locator::Css("form.card button[type=submit]")).await;
+            browser.wait().for_element(Locator::Css("#field-daylight_hours")).await.unwrap();
+            assert!(body_text(&browser).await.contains("Today, "), "signed up and on today's page");
+
+            click(&browser, Locator::XPath("//button[normalize-space()='Sign out']")).await;
+            browser.wait().for_element(Locator::Css("#field-email")).await.unwrap();
+            fill(&browser, "#field-email", "ana@example.org").await;
+            fill(&browser, "#field-password", PASSWORD).await;
+            click(&browser, Locator::Css("form.card button[type=submit]")).await;
+            browser.wait().for_element(Locator::Css("#field-daylight_hours")).await.unwrap();
+
+            // Saving with answers missing names each one and keeps what was typed.
+            fill(&browser, "#field-note", "Frost on the grass").await;
+            click(&browser, Locator::XPath("//button[normalize-space()='Save']")).await;
+            browser.wait().for_element(Locator::Css(".error-summary")).await.unwrap();
+            let text = body_text(&browser).await;
+            assert!(text.contains("Please choose your mood"), "{text}");
+            assert!(text.contains("Please enter your hours of daylight"));
+            let note = browser.find(Locator::Css("#field-note")).await.unwrap().prop("value").await.unwrap();
+            assert_eq!(note.as_deref(), Some("Frost on the grass"));
+            screenshot(&browser, "2-log-errors").await;
+
+            fill(&browser, "#field-daylight_hours", "1.5").await;
+            choose(&browser, "mood", "7").await;
+            choose(&browser, "energy", "5").await;
+            choose(&browser, "outside_morning", "yes").await;
+            click(&browser, Locator::XPath("//input[@value='got_outside']")).await;
+            screenshot(&browser, "3-log-filled").await;
+            click(&browser, Locator::XPath("//button[normalize-space()='Save']")).await;
+            browser.wait().for_element(Locator::Css(".flash")).await.unwrap();
+            assert!(body_text(&browser).await.contains("Saved"));
+            screenshot(&browser, "4-saved").await;
+
+            click(&browser, Locator::LinkText("History")).await;
+            browser.wait().for_url(&url::Url::parse(&format!("{base}/history")).unwrap()).await.unwrap();
+            let history = body_text(&browser).await;
+            assert!(history.contains("Frost on the grass"), "{history}");
+            assert!(history.contains("Mood 7/10"));
+            assert!(history.contains("Daylight 1.5 h"));
+            assert!(history.contains("Outside in the morning"));
+            screenshot(&browser, "5-history").await;
+
+            browser.goto(&format!("{base}/crisis?country=GB")).await.unwrap();
+            assert!(body_text(&browser).await.contains("116 123"));
+            screenshot(&browser, "6-crisis").await;
+
+            let ana = server.app.user_by_email("ana@example.org").await.unwrap();
+            assert_eq!(ana.role, Role::Person);
+            let days = server.app.days(&ana, None, None).await.unwrap();
+            assert_eq!(days.len(), 1, "{backend:?}");
+            assert_eq!((days[0].mood, days[0].energy, days[0].daylight_quarter_hours), (7, 5, 6));
+            browser.close().await.unwrap();
+        }
+    })
+    .await;
+}

@@ -1,0 +1,10 @@
+//! The integration tests: each boots the real server (in-process, or the real binary where a
+//! process must be killed) over a fresh database, on SQLite and, when configured, PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod api;
+mod browser;
+mod cli;
+mod common;
+mod durability;
+mod pages;

@@ -26,9 +26,19 @@ impl App {
     }
 
     /// Creates the first account, an admin, on a fresh installation.
-    pub async fn create_first_account(&self, email: &str, password: &str, time_zone: &str) -> AppResult<User> {
-        let new = self.new_user(email, password, time_zone, Role::Admin).await?;
-        self.store.create_first_user(new).await?.ok_or(AppError::AlreadySetUp)
+    pub async fn create_first_account(
+        &self,
+        email: &str,
+        password: &str,
+        time_zone: &str,
+    ) -> AppResult<User> {
+        let new = self
+            .new_user(email, password, time_zone, Role::Admin)
+            .await?;
+        self.store
+            .create_first_user(new)
+            .await?
+            .ok_or(AppError::AlreadySetUp)
     }
 
     /// Whether people may create their own accounts (on by default).
@@ -60,12 +70,20 @@ impl App {
         if !self.sign_up_open().await? {
             return Err(AppError::SignUpClosed);
         }
-        let new = self.new_user(email, password, time_zone, Role::Person).await?;
+        let new = self
+            .new_user(email, password, time_zone, Role::Person)
+            .await?;
         self.insert_user(new).await
     }
 
     /// An admin at the shell adds an account with any role.
-    pub async fn add_user(&self, email: &str, role: Role, password: &str, time_zone: &str) -> AppResult<User> {
+    pub async fn add_user(
+        &self,
+        email: &str,
+        role: Role,
+        password: &str,
+        time_zone: &str,
+    ) -> AppResult<User> {
         let new = self.new_user(email, password, time_zone, role).await?;
         self.insert_user(new).await
     }
@@ -89,17 +107,26 @@ impl App {
         match self.store.create_user(new).await {
             Err(StoreError::Conflict(_)) => Err(AppError::Conflict {
                 field: "email",
-                message: "An account with this e-mail address already exists. Try signing in.".to_owned(),
+                message: "An account with this e-mail address already exists. Try signing in."
+                    .to_owned(),
             }),
             other => Ok(other?),
         }
     }
 
-    async fn new_user(&self, email: &str, password: &str, time_zone: &str, role: Role) -> AppResult<NewUser> {
+    async fn new_user(
+        &self,
+        email: &str,
+        password: &str,
+        time_zone: &str,
+        role: Role,
+    ) -> AppResult<NewUser> {
         let mut errors = ValidationErrors::default();
         let email = Email::parse(email).map_err(|e| errors.0.extend(e.0)).ok();
         let _ = check_new_password(password).map_err(|e| errors.0.extend(e.0));
-        let tz = parse_time_zone(time_zone).map_err(|e| errors.0.extend(e.0)).ok();
+        let tz = parse_time_zone(time_zone)
+            .map_err(|e| errors.0.extend(e.0))
+            .ok();
         let (Some(email), Some(tz)) = (email, tz) else {
             return Err(errors.into());
         };
@@ -129,8 +156,10 @@ impl App {
         let since = now - SIGN_IN_WINDOW_SECS;
         let account_key = format!("email:{email}");
         let address_key = format!("ip:{address}");
-        if self.store.count_login_failures(&account_key, since).await? >= self.config.max_failures_per_account
-            || self.store.count_login_failures(&address_key, since).await? >= self.config.max_failures_per_address
+        if self.store.count_login_failures(&account_key, since).await?
+            >= self.config.max_failures_per_account
+            || self.store.count_login_failures(&address_key, since).await?
+                >= self.config.max_failures_per_address
         {
             return Err(AppError::RateLimited {
                 retry_after_secs: SIGN_IN_WINDOW_SECS,
@@ -187,7 +216,10 @@ impl App {
 
     /// A user's live sessions, newest first.
     pub async fn sessions(&self, user: &User) -> AppResult<Vec<Session>> {
-        Ok(self.store.list_sessions(user.id, self.now().timestamp()).await?)
+        Ok(self
+            .store
+            .list_sessions(user.id, self.now().timestamp())
+            .await?)
     }
 
     /// Ends one of the user's own sessions.
@@ -201,7 +233,10 @@ impl App {
 
     /// Removes expired sessions (housekeeping; expired ones are refused anyway).
     pub async fn purge_expired_sessions(&self) -> AppResult<u64> {
-        Ok(self.store.purge_expired_sessions(self.now().timestamp()).await?)
+        Ok(self
+            .store
+            .purge_expired_sessions(self.now().timestamp())
+            .await?)
     }
 
     /// Changes the user's time zone (which decides their "today").

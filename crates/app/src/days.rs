@@ -53,13 +53,24 @@ impl App {
     }
 
     /// The user's entries from `from` to `to` inclusive (either open), newest first.
-    pub async fn days(&self, user: &User, from: Option<NaiveDate>, to: Option<NaiveDate>) -> AppResult<Vec<DayEntry>> {
+    pub async fn days(
+        &self,
+        user: &User,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> AppResult<Vec<DayEntry>> {
         if let (Some(from), Some(to)) = (from, to) {
             if from > to {
-                return Err(ValidationErrors::single("from", "The start date must not be after the end date.").into());
+                return Err(ValidationErrors::single(
+                    "from",
+                    "The start date must not be after the end date.",
+                )
+                .into());
             }
             if (to - from).num_days() > MAX_RANGE_DAYS {
-                return Err(ValidationErrors::single("from", "A range can span at most 50 years.").into());
+                return Err(
+                    ValidationErrors::single("from", "A range can span at most 50 years.").into(),
+                );
             }
         }
         Ok(self.store.list_days(user.id, from, to).await?)
@@ -85,7 +96,12 @@ mod tests {
         let store = SqliteStore::open("sqlite::memory:").await.unwrap();
         let app = App::new(Arc::new(store));
         let user = app
-            .add_user("ana@example.org", Role::Person, "a long enough password", "Europe/Dublin")
+            .add_user(
+                "ana@example.org",
+                Role::Person,
+                "a long enough password",
+                "Europe/Dublin",
+            )
             .await
             .unwrap();
         (app, user)
@@ -117,9 +133,15 @@ mod tests {
     async fn logging_twice_replaces_the_day() {
         let (app, user) = app_with_user().await;
         let today = app.today(&user);
-        let (_, created) = app.log_day(&user, today, fields(3), ValidationErrors::default()).await.unwrap();
+        let (_, created) = app
+            .log_day(&user, today, fields(3), ValidationErrors::default())
+            .await
+            .unwrap();
         assert!(created);
-        let (_, created) = app.log_day(&user, today, fields(7), ValidationErrors::default()).await.unwrap();
+        let (_, created) = app
+            .log_day(&user, today, fields(7), ValidationErrors::default())
+            .await
+            .unwrap();
         assert!(!created);
         assert_eq!(app.day(&user, today).await.unwrap().mood, 7);
         assert_eq!(app.days(&user, None, None).await.unwrap().len(), 1);
@@ -130,7 +152,10 @@ mod tests {
         let (app, user) = app_with_user().await;
         let today = app.today(&user);
         let yesterday = today.pred_opt().unwrap();
-        let err = app.days(&user, Some(today), Some(yesterday)).await.unwrap_err();
+        let err = app
+            .days(&user, Some(today), Some(yesterday))
+            .await
+            .unwrap_err();
         assert!(matches!(err, AppError::Validation(e) if e.message_for("from").is_some()));
     }
 
@@ -138,25 +163,39 @@ mod tests {
     async fn sign_in_pauses_after_repeated_failures() {
         let (app, _) = app_with_user().await;
         for _ in 0..5 {
-            let err = app.sign_in("ana@example.org", "wrong password!", "10.0.0.1", "t").await.unwrap_err();
+            let err = app
+                .sign_in("ana@example.org", "wrong password!", "10.0.0.1", "t")
+                .await
+                .unwrap_err();
             assert!(matches!(err, AppError::WrongCredentials));
         }
         let err = app
             .sign_in("ana@example.org", "a long enough password", "10.0.0.1", "t")
             .await
             .unwrap_err();
-        assert!(matches!(err, AppError::RateLimited { .. }), "even the right password waits");
+        assert!(
+            matches!(err, AppError::RateLimited { .. }),
+            "even the right password waits"
+        );
     }
 
     #[tokio::test]
     async fn sign_in_gives_a_session_that_sign_out_ends() {
         let (app, user) = app_with_user().await;
         let (token, signed) = app
-            .sign_in(" ANA@example.org ", "a long enough password", "10.0.0.1", "t")
+            .sign_in(
+                " ANA@example.org ",
+                "a long enough password",
+                "10.0.0.1",
+                "t",
+            )
             .await
             .unwrap();
         assert_eq!(signed.id, user.id);
-        assert_eq!(app.session(&token.0).await.unwrap().unwrap().user.id, user.id);
+        assert_eq!(
+            app.session(&token.0).await.unwrap().unwrap().user.id,
+            user.id
+        );
         app.sign_out(&token.0).await.unwrap();
         assert!(app.session(&token.0).await.unwrap().is_none());
     }
@@ -166,18 +205,30 @@ mod tests {
         let store = SqliteStore::open("sqlite::memory:").await.unwrap();
         let app = App::new(Arc::new(store));
         assert!(app.needs_setup().await.unwrap());
-        let admin = app.create_first_account("root@example.org", "a long enough password", "UTC").await.unwrap();
+        let admin = app
+            .create_first_account("root@example.org", "a long enough password", "UTC")
+            .await
+            .unwrap();
         assert_eq!(admin.role, Role::Admin);
-        let err = app.create_first_account("x@example.org", "a long enough password", "UTC").await.unwrap_err();
+        let err = app
+            .create_first_account("x@example.org", "a long enough password", "UTC")
+            .await
+            .unwrap_err();
         assert!(matches!(err, AppError::AlreadySetUp));
     }
 
     #[tokio::test]
     async fn closed_sign_up_refuses_new_people() {
         let (app, user) = app_with_user().await;
-        assert!(matches!(app.set_sign_up_open(&user, false).await, Err(AppError::Forbidden)));
+        assert!(matches!(
+            app.set_sign_up_open(&user, false).await,
+            Err(AppError::Forbidden)
+        ));
         app.set_sign_up_open_from_shell(false).await.unwrap();
-        let err = app.sign_up("new@example.org", "a long enough password", "UTC").await.unwrap_err();
+        let err = app
+            .sign_up("new@example.org", "a long enough password", "UTC")
+            .await
+            .unwrap_err();
         assert!(matches!(err, AppError::SignUpClosed));
     }
 
@@ -185,8 +236,14 @@ mod tests {
     async fn revoked_tokens_stop_working() {
         let (app, user) = app_with_user().await;
         let (token, secret) = app.create_token(&user, "phone").await.unwrap();
-        assert_eq!(app.authenticate_token(&secret).await.unwrap().user.id, user.id);
+        assert_eq!(
+            app.authenticate_token(&secret).await.unwrap().user.id,
+            user.id
+        );
         app.revoke_token(&user, token.id).await.unwrap();
-        assert!(matches!(app.authenticate_token(&secret).await, Err(AppError::Unauthenticated)));
+        assert!(matches!(
+            app.authenticate_token(&secret).await,
+            Err(AppError::Unauthenticated)
+        ));
     }
 }

@@ -10,9 +10,9 @@ mod secrets;
 mod tokens;
 
 pub use accounts::{SIGN_IN_WINDOW_SECS, SignedIn};
-pub use tokens::TOKEN_PREFIX;
 pub use error::AppError;
 pub use secrets::SessionToken;
+pub use tokens::TOKEN_PREFIX;
 
 /// A fresh random token for forms shown before sign-in (CSRF double submit).
 pub fn random_form_token() -> String {

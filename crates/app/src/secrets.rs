@@ -1,8 +1,10 @@
 //! Password hashing (argon2id) and random tokens; only hashes of tokens are stored.
 
 use crate::AppError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
@@ -49,7 +51,10 @@ pub(crate) async fn hash_password(password: String) -> Result<String, AppError> 
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$9MGAHd1ofkvCRm3JmaLxaQ$WaSgZb2e7wcZb9l9/dOgTbqVyDwZWLHEsvz1ybcTUCg";
 
 /// Checks `password` against a stored hash (or the dummy hash when `hash` is `None`).
-pub(crate) async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AppError> {
+pub(crate) async fn verify_password(
+    password: String,
+    hash: Option<String>,
+) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
         let real = hash.is_some();
         let hash = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
@@ -73,8 +78,16 @@ mod tests {
     async fn passwords_verify_only_against_their_own_hash() {
         let hash = hash_password("correct horse battery".into()).await.unwrap();
         assert!(hash.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery".into(), Some(hash.clone())).await.unwrap());
-        assert!(!verify_password("wrong horse battery".into(), Some(hash)).await.unwrap());
+        assert!(
+            verify_password("correct horse battery".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("wrong horse battery".into(), Some(hash))
+                .await
+                .unwrap()
+        );
         assert!(!verify_password("anything".into(), None).await.unwrap());
     }
 

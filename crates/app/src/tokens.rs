@@ -15,7 +15,11 @@ impl App {
         let name = name.trim();
         let name = if name.is_empty() { "API token" } else { name };
         if name.chars().count() > NAME_MAX {
-            return Err(ValidationErrors::single("name", "A token name can be at most 100 characters.").into());
+            return Err(ValidationErrors::single(
+                "name",
+                "A token name can be at most 100 characters.",
+            )
+            .into());
         }
         let secret = format!("{TOKEN_PREFIX}{}", random_token());
         let token = self
@@ -37,7 +41,11 @@ impl App {
 
     /// Revokes one of the user's own tokens; it stops working at once.
     pub async fn revoke_token(&self, user: &User, token_id: i64) -> AppResult<()> {
-        if self.store.revoke_token(user.id, token_id, self.now().timestamp()).await? {
+        if self
+            .store
+            .revoke_token(user.id, token_id, self.now().timestamp())
+            .await?
+        {
             Ok(())
         } else {
             Err(AppError::NotFound("token"))
@@ -54,6 +62,9 @@ impl App {
             .user_by_token_hash(&token_hash(secret), self.now().timestamp())
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        Ok(SignedIn { user, session: None })
+        Ok(SignedIn {
+            user,
+            session: None,
+        })
     }
 }

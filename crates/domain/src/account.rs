@@ -158,12 +158,25 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_refused_with_the_field_named() {
-        for raw in ["", "ana", "ana@", "@example.org", "ana@example", "a b@example.org", "ana@@x.org", "ana@x..org"] {
+        for raw in [
+            "",
+            "ana",
+            "ana@",
+            "@example.org",
+            "ana@example",
+            "a b@example.org",
+            "ana@@x.org",
+            "ana@x..org",
+        ] {
             let err = Email::parse(raw).unwrap_err();
             assert_eq!(err.0[0].field, "email", "{raw:?}");
         }
         let long = format!("{}@example.org", "a".repeat(250));
-        assert!(Email::parse(&long).unwrap_err().0[0].message.contains("too long"));
+        assert!(
+            Email::parse(&long).unwrap_err().0[0]
+                .message
+                .contains("too long")
+        );
     }
 
     #[test]
@@ -175,7 +188,10 @@ mod tests {
 
     #[test]
     fn time_zones_by_iana_name() {
-        assert_eq!(parse_time_zone("Europe/Dublin").unwrap(), chrono_tz::Europe::Dublin);
+        assert_eq!(
+            parse_time_zone("Europe/Dublin").unwrap(),
+            chrono_tz::Europe::Dublin
+        );
         let err = parse_time_zone("Mars/Olympus").unwrap_err();
         assert!(err.0[0].message.contains("Mars/Olympus"));
         assert!(parse_time_zone(" ").is_err());

@@ -27,7 +27,10 @@ impl CrisisLine {
     /// The phone number as a `tel:` link target (digits and `+` only).
     pub fn tel_href(&self) -> Option<String> {
         self.phone.as_ref().map(|p| {
-            let digits: String = p.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+            let digits: String = p
+                .chars()
+                .filter(|c| c.is_ascii_digit() || *c == '+')
+                .collect();
             format!("tel:{digits}")
         })
     }
@@ -58,7 +61,9 @@ pub struct CrisisDirectory {
 impl CrisisDirectory {
     /// The country with this ISO code, ignoring case.
     pub fn country(&self, code: &str) -> Option<&Country> {
-        self.countries.iter().find(|c| c.code.eq_ignore_ascii_case(code))
+        self.countries
+            .iter()
+            .find(|c| c.code.eq_ignore_ascii_case(code))
     }
 }
 
@@ -84,12 +89,18 @@ mod tests {
     fn the_shipped_directory_parses_and_covers_the_required_countries() {
         let parsed: CrisisDirectory = serde_json::from_str(CRISIS_LINES_JSON).unwrap();
         for code in ["US", "GB", "CA", "AU", "IE", "NZ"] {
-            let country = parsed.country(code).unwrap_or_else(|| panic!("{code} missing"));
+            let country = parsed
+                .country(code)
+                .unwrap_or_else(|| panic!("{code} missing"));
             assert!(!country.emergency.is_empty(), "{code} emergency number");
             assert!(!country.lines.is_empty(), "{code} lines");
             for line in &country.lines {
                 assert!(line.source.starts_with("https://"), "{} source", line.name);
-                assert!(line.phone.is_some() || line.text.is_some(), "{} reachable", line.name);
+                assert!(
+                    line.phone.is_some() || line.text.is_some(),
+                    "{} reachable",
+                    line.name
+                );
             }
         }
         assert_eq!(directory().countries.len(), parsed.countries.len());

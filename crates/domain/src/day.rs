@@ -237,7 +237,10 @@ impl DayFields {
             );
         }
         let note = match self.note {
-            Some(n) => check_note(&n).map_err(|e| errors.0.extend(e.0)).ok().flatten(),
+            Some(n) => check_note(&n)
+                .map_err(|e| errors.0.extend(e.0))
+                .ok()
+                .flatten(),
             None => None,
         };
 
@@ -258,7 +261,12 @@ impl DayFields {
     }
 }
 
-fn scale(field: &str, label: &str, value: Option<i64>, errors: &mut ValidationErrors) -> Option<u8> {
+fn scale(
+    field: &str,
+    label: &str,
+    value: Option<i64>,
+    errors: &mut ValidationErrors,
+) -> Option<u8> {
     match value {
         Some(v) if (0..=SCALE_MAX).contains(&v) => u8::try_from(v).ok(),
         Some(_) => {
@@ -267,7 +275,10 @@ fn scale(field: &str, label: &str, value: Option<i64>, errors: &mut ValidationEr
         }
         None => {
             if errors.message_for(field).is_none() {
-                errors.push(field, format!("Please choose your {} from 0 to 10.", label.to_lowercase()));
+                errors.push(
+                    field,
+                    format!("Please choose your {} from 0 to 10.", label.to_lowercase()),
+                );
             }
             None
         }
@@ -325,7 +336,9 @@ pub fn parse_scale_text(label: &str, raw: &str) -> Result<Option<i64>, String> {
     if text.is_empty() {
         return Ok(None);
     }
-    text.parse::<i64>().map(Some).map_err(|_| scale_message(label))
+    text.parse::<i64>()
+        .map(Some)
+        .map_err(|_| scale_message(label))
 }
 
 /// Reads yes/no as typed (`yes`, `no`, `true`, `false`, `y`, `n`, `1`, `0`).
@@ -351,7 +364,10 @@ pub fn check_note(raw: &str) -> Result<Option<String>, ValidationErrors> {
             format!("Notes can be at most 2,000 characters; this one has {len}."),
         ));
     }
-    if note.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+    if note
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
         return Err(ValidationErrors::single(
             "note",
             "The note contains control characters; please remove them.",
@@ -470,7 +486,12 @@ impl DayText {
             energy: entry.energy.to_string(),
             mood: entry.mood.to_string(),
             outside_morning: if entry.outside_morning { "yes" } else { "no" }.to_owned(),
-            habits: entry.habits.ticked().iter().map(|h| h.key().to_owned()).collect(),
+            habits: entry
+                .habits
+                .ticked()
+                .iter()
+                .map(|h| h.key().to_owned())
+                .collect(),
             note: entry.note.clone().unwrap_or_default(),
         }
     }
@@ -506,17 +527,30 @@ mod tests {
         assert_eq!(entry.daylight_quarter_hours, 10);
         assert_eq!((entry.energy, entry.mood), (6, 7));
         assert!(entry.outside_morning);
-        assert!(entry.habits.got_outside && entry.habits.social_contact && !entry.habits.moved_my_body);
+        assert!(
+            entry.habits.got_outside && entry.habits.social_contact && !entry.habits.moved_my_body
+        );
         assert_eq!(entry.note.as_deref(), Some("Walked to the bakery."));
         assert_eq!(entry.daylight_label(), "2.5 h");
     }
 
     #[test]
     fn daylight_accepts_quarter_hours_in_several_spellings() {
-        for (raw, quarters) in [("0", 0), ("1,5", 6), ("1:30", 6), ("0.25", 1), ("24", 96), ("0:45", 3)] {
+        for (raw, quarters) in [
+            ("0", 0),
+            ("1,5", 6),
+            ("1:30", 6),
+            ("0.25", 1),
+            ("24", 96),
+            ("0:45", 3),
+        ] {
             let mut t = valid_text();
             t.daylight_hours = raw.into();
-            assert_eq!(validate(&t, "2026-11-25").unwrap().daylight_quarter_hours, quarters, "{raw}");
+            assert_eq!(
+                validate(&t, "2026-11-25").unwrap().daylight_quarter_hours,
+                quarters,
+                "{raw}"
+            );
         }
     }
 
@@ -526,7 +560,11 @@ mod tests {
             let mut t = valid_text();
             t.daylight_hours = raw.into();
             let err = validate(&t, "2026-11-25").unwrap_err();
-            assert_eq!(err.message_for("daylight_hours"), Some(DAYLIGHT_MESSAGE), "{raw}");
+            assert_eq!(
+                err.message_for("daylight_hours"),
+                Some(DAYLIGHT_MESSAGE),
+                "{raw}"
+            );
             assert_eq!(err.0.len(), 1, "{raw}: only daylight is wrong");
         }
     }
@@ -538,8 +576,14 @@ mod tests {
             t.mood = raw.into();
             t.energy = raw.into();
             let err = validate(&t, "2026-11-25").unwrap_err();
-            assert_eq!(err.message_for("mood"), Some("Mood must be a whole number from 0 to 10."));
-            assert_eq!(err.message_for("energy"), Some("Energy must be a whole number from 0 to 10."));
+            assert_eq!(
+                err.message_for("mood"),
+                Some("Mood must be a whole number from 0 to 10.")
+            );
+            assert_eq!(
+                err.message_for("energy"),
+                Some("Energy must be a whole number from 0 to 10.")
+            );
         }
     }
 
@@ -547,12 +591,18 @@ mod tests {
     fn missing_fields_are_each_named_once() {
         let err = validate(&DayText::default(), "2026-11-25").unwrap_err();
         let fields: Vec<&str> = err.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["daylight_hours", "energy", "mood", "outside_morning"]);
+        assert_eq!(
+            fields,
+            ["daylight_hours", "energy", "mood", "outside_morning"]
+        );
     }
 
     #[test]
     fn dates_more_than_a_day_ahead_are_refused() {
-        assert!(validate(&valid_text(), "2026-11-26").is_ok(), "tomorrow is allowed");
+        assert!(
+            validate(&valid_text(), "2026-11-26").is_ok(),
+            "tomorrow is allowed"
+        );
         let err = validate(&valid_text(), "2026-11-27").unwrap_err();
         assert!(err.message_for("date").unwrap().contains("ahead"));
         assert!(validate(&valid_text(), "1899-12-31").is_err());
@@ -561,7 +611,11 @@ mod tests {
     #[test]
     fn dates_must_be_iso_calendar_dates() {
         for raw in ["2026-02-30", "25/11/2026", "2026-1-5", "tomorrow", ""] {
-            assert_eq!(parse_date("date", raw).unwrap_err().0[0].field, "date", "{raw}");
+            assert_eq!(
+                parse_date("date", raw).unwrap_err().0[0].field,
+                "date",
+                "{raw}"
+            );
         }
         assert_eq!(parse_date("date", "2024-02-29").unwrap(), d("2024-02-29"));
     }
@@ -570,7 +624,10 @@ mod tests {
     fn notes_are_limited_to_2000_characters() {
         let mut t = valid_text();
         t.note = "é".repeat(NOTE_MAX);
-        assert!(validate(&t, "2026-11-25").is_ok(), "2,000 characters, not bytes");
+        assert!(
+            validate(&t, "2026-11-25").is_ok(),
+            "2,000 characters, not bytes"
+        );
         t.note.push('x');
         let err = validate(&t, "2026-11-25").unwrap_err();
         assert!(err.message_for("note").unwrap().contains("2001"));
@@ -603,9 +660,17 @@ mod tests {
 
     #[test]
     fn today_follows_the_persons_time_zone() {
-        let now = DateTime::parse_from_rfc3339("2026-11-25T23:30:00Z").unwrap().with_timezone(&Utc);
-        assert_eq!(local_today(chrono_tz::Pacific::Auckland, now), d("2026-11-26"));
-        assert_eq!(local_today(chrono_tz::America::Los_Angeles, now), d("2026-11-25"));
+        let now = DateTime::parse_from_rfc3339("2026-11-25T23:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            local_today(chrono_tz::Pacific::Auckland, now),
+            d("2026-11-26")
+        );
+        assert_eq!(
+            local_today(chrono_tz::America::Los_Angeles, now),
+            d("2026-11-25")
+        );
     }
 
     #[test]

@@ -13,7 +13,12 @@ pub struct Cli {
     pub database: Option<String>,
 
     /// Folder for the embedded SQLite database.
-    #[arg(long, env = "ENOUGH_DATA_DIR", default_value = "enough-data", global = true)]
+    #[arg(
+        long,
+        env = "ENOUGH_DATA_DIR",
+        default_value = "enough-data",
+        global = true
+    )]
     pub data_dir: PathBuf,
 
     #[command(subcommand)]

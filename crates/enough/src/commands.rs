@@ -1,6 +1,8 @@
 //! What each subcommand does; all of it through the same app services as the web layer.
 
-use crate::cli::{Cli, Command, DaysArgs, LogArgs, ServeArgs, SignupState, TokenCommand, UserCommand};
+use crate::cli::{
+    Cli, Command, DaysArgs, LogArgs, ServeArgs, SignupState, TokenCommand, UserCommand,
+};
 use crate::database;
 use anyhow::{Context, Result, anyhow};
 use enough_app::{App, AppError};
@@ -18,10 +20,18 @@ pub async fn run(cli: Cli) -> Result<()> {
     let app = App::new(store);
     match cli.command {
         Command::Serve(args) => serve(app, args, &url, started).await,
-        Command::User(UserCommand::Add { email, role, password_stdin: _, time_zone }) => {
+        Command::User(UserCommand::Add {
+            email,
+            role,
+            password_stdin: _,
+            time_zone,
+        }) => {
             let role: Role = role.parse().map_err(readable)?;
             let password = read_password()?;
-            let user = app.add_user(&email, role, &password, &time_zone).await.map_err(readable)?;
+            let user = app
+                .add_user(&email, role, &password, &time_zone)
+                .await
+                .map_err(readable)?;
             println!("added {} ({}), id {}", user.email, user.role, user.id);
             Ok(())
         }
@@ -49,7 +59,9 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Signup { state } => {
             let open = matches!(state, SignupState::Open);
-            app.set_sign_up_open_from_shell(open).await.map_err(readable)?;
+            app.set_sign_up_open_from_shell(open)
+                .await
+                .map_err(readable)?;
             println!("sign-up is now {}", if open { "open" } else { "closed" });
             Ok(())
         }
@@ -62,8 +74,15 @@ pub async fn run(cli: Cli) -> Result<()> {
 fn readable(e: impl Into<AppError>) -> anyhow::Error {
     match e.into() {
         AppError::Validation(errors) => {
-            let lines: Vec<String> = errors.0.iter().map(|e| format!("  --{}: {}", e.field.replace('_', "-"), e.message)).collect();
-            anyhow!("the input was not accepted, nothing was saved:\n{}", lines.join("\n"))
+            let lines: Vec<String> = errors
+                .0
+                .iter()
+                .map(|e| format!("  --{}: {}", e.field.replace('_', "-"), e.message))
+                .collect();
+            anyhow!(
+                "the input was not accepted, nothing was saved:\n{}",
+                lines.join("\n")
+            )
         }
         AppError::NotFound("account") => anyhow!("no account has that e-mail address"),
         other => anyhow!(other.to_string()),
@@ -148,7 +167,10 @@ async fn log(app: App, args: LogArgs) -> Result<()> {
         note: args.note,
     };
     let (fields, errors) = text.to_fields();
-    let (entry, created) = app.log_day(&user, date, fields, errors).await.map_err(readable)?;
+    let (entry, created) = app
+        .log_day(&user, date, fields, errors)
+        .await
+        .map_err(readable)?;
     println!(
         "{} {}: mood {}, energy {}, daylight {}",
         if created { "logged" } else { "updated" },
@@ -162,8 +184,18 @@ async fn log(app: App, args: LogArgs) -> Result<()> {
 
 async fn days(app: App, args: DaysArgs) -> Result<()> {
     let user = app.user_by_email(&args.email).await.map_err(readable)?;
-    let from = args.from.as_deref().map(|d| parse_date("from", d)).transpose().map_err(readable)?;
-    let to = args.to.as_deref().map(|d| parse_date("to", d)).transpose().map_err(readable)?;
+    let from = args
+        .from
+        .as_deref()
+        .map(|d| parse_date("from", d))
+        .transpose()
+        .map_err(readable)?;
+    let to = args
+        .to
+        .as_deref()
+        .map(|d| parse_date("to", d))
+        .transpose()
+        .map_err(readable)?;
     let days = app.days(&user, from, to).await.map_err(readable)?;
     if args.json {
         let rows: Vec<_> = days
@@ -177,7 +209,10 @@ async fn days(app: App, args: DaysArgs) -> Result<()> {
             .collect();
         println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
-        println!("{:<11} {:>4} {:>6} {:>8}  outside  note", "date", "mood", "energy", "daylight");
+        println!(
+            "{:<11} {:>4} {:>6} {:>8}  outside  note",
+            "date", "mood", "energy", "daylight"
+        );
         for d in days {
             println!(
                 "{:<11} {:>4} {:>6} {:>8}  {:<7}  {}",

@@ -32,23 +32,34 @@ pub fn redacted(url: &str) -> String {
 /// Opens the store behind `url`, running migrations.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     if let Some(path) = url.strip_prefix("sqlite://") {
-        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("could not create the data folder {}", parent.display()))?;
+        if let Some(parent) = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent).with_context(|| {
+                format!("could not create the data folder {}", parent.display())
+            })?;
         }
         let store = SqliteStore::open(url)
             .await
             .with_context(|| format!("could not open the SQLite database {path}"))?;
         Ok(Arc::new(store))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::open(url).await.context("could not open SQLite")?))
+        Ok(Arc::new(
+            SqliteStore::open(url)
+                .await
+                .context("could not open SQLite")?,
+        ))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let store = PostgresStore::connect(url)
             .await
             .with_context(|| format!("could not connect to PostgreSQL at {}", redacted(url)))?;
         Ok(Arc::new(store))
     } else {
-        bail!("unsupported database URL {}: use sqlite://PATH or postgres://USER@HOST/DB", redacted(url))
+        bail!(
+            "unsupported database URL {}: use sqlite://PATH or postgres://USER@HOST/DB",
+            redacted(url)
+        )
     }
 }
 
@@ -58,14 +69,29 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_the_log() {
-        assert_eq!(redacted("postgres://app:s3cret@db/enough"), "postgres://app:***@db/enough");
-        assert_eq!(redacted("postgres://app@db/enough"), "postgres://app@db/enough");
-        assert_eq!(redacted("sqlite://data/enough.db"), "sqlite://data/enough.db");
+        assert_eq!(
+            redacted("postgres://app:s3cret@db/enough"),
+            "postgres://app:***@db/enough"
+        );
+        assert_eq!(
+            redacted("postgres://app@db/enough"),
+            "postgres://app@db/enough"
+        );
+        assert_eq!(
+            redacted("sqlite://data/enough.db"),
+            "sqlite://data/enough.db"
+        );
     }
 
     #[test]
     fn the_default_is_an_sqlite_file_in_the_data_folder() {
-        assert_eq!(database_url(None, Path::new("enough-data")), "sqlite://enough-data/enough.db");
-        assert_eq!(database_url(Some("postgres://x/y"), Path::new("d")), "postgres://x/y");
+        assert_eq!(
+            database_url(None, Path::new("enough-data")),
+            "sqlite://enough-data/enough.db"
+        );
+        assert_eq!(
+            database_url(Some("postgres://x/y"), Path::new("d")),
+            "postgres://x/y"
+        );
     }
 }

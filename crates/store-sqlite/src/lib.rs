@@ -10,7 +10,7 @@ use enough_store::{
     ApiToken, NewSession, NewToken, NewUser, Session, Store, StoreError, StoreResult, User,
     UserCredentials,
 };
-use rows::{db_error, day_from_row, session_from_row, token_from_row, user_from_row};
+use rows::{day_from_row, db_error, session_from_row, token_from_row, user_from_row};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, Row, SqlitePool};
 use std::str::FromStr;
@@ -159,7 +159,8 @@ impl Store for SqliteStore {
             .fetch_optional(&self.pool)
             .await
             .map_err(db_error)?;
-        row.map(|r| r.try_get("value").map_err(db_error)).transpose()
+        row.map(|r| r.try_get("value").map_err(db_error))
+            .transpose()
     }
 
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
@@ -192,7 +193,11 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn session_by_token_hash(&self, token_hash: &str, now: i64) -> StoreResult<Option<(Session, User)>> {
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<(Session, User)>> {
         let sql = format!(
             "SELECT sessions.id AS session_id, sessions.user_id, sessions.csrf_token,
                     sessions.created_at AS session_created_at, sessions.last_seen_at,
@@ -238,7 +243,9 @@ impl Store for SqliteStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        rows.iter().map(|r| session_from_row(r, "id", "created_at")).collect()
+        rows.iter()
+            .map(|r| session_from_row(r, "id", "created_at"))
+            .collect()
     }
 
     async fn delete_session_by_id(&self, user_id: i64, session_id: i64) -> StoreResult<bool> {
@@ -274,12 +281,13 @@ impl Store for SqliteStore {
     }
 
     async fn count_login_failures(&self, key: &str, since: i64) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
-            .bind(key)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await
-            .map_err(db_error)?;
+        let row =
+            sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
+                .bind(key)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(db_error)?;
         row.try_get("n").map_err(db_error)
     }
 
@@ -320,13 +328,16 @@ impl Store for SqliteStore {
             "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL
              RETURNING user_id",
         )
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
         match row {
-            Some(row) => self.user_by_id(row.try_get("user_id").map_err(db_error)?).await,
+            Some(row) => {
+                self.user_by_id(row.try_get("user_id").map_err(db_error)?)
+                    .await
+            }
             None => Ok(None),
         }
     }

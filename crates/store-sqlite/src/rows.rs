@@ -31,7 +31,11 @@ pub(crate) fn user_from_row(row: &SqliteRow) -> Result<User, StoreError> {
     })
 }
 
-pub(crate) fn session_from_row(row: &SqliteRow, id: &str, created_at: &str) -> Result<Session, StoreError> {
+pub(crate) fn session_from_row(
+    row: &SqliteRow,
+    id: &str,
+    created_at: &str,
+) -> Result<Session, StoreError> {
     Ok(Session {
         id: row.try_get(id).map_err(db_error)?,
         user_id: row.try_get("user_id").map_err(db_error)?,

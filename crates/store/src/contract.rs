@@ -46,37 +46,85 @@ pub fn day(date: &str, mood: u8) -> DayEntry {
             social_contact: mood > 5,
             ..Habits::default()
         },
-        note: Some(format!("Note with 'quotes', \"doubles\" and ünïcode for mood {mood}")),
+        note: Some(format!(
+            "Note with 'quotes', \"doubles\" and ünïcode for mood {mood}"
+        )),
     }
 }
 
 async fn first_user_is_created_once(store: &dyn Store) {
-    assert_eq!(store.count_users().await.unwrap(), 0, "fresh store is empty");
-    let first = store.create_first_user(new_user("first@example.org", Role::Admin)).await.unwrap();
+    assert_eq!(
+        store.count_users().await.unwrap(),
+        0,
+        "fresh store is empty"
+    );
+    let first = store
+        .create_first_user(new_user("first@example.org", Role::Admin))
+        .await
+        .unwrap();
     assert!(first.is_some(), "first user created");
-    let second = store.create_first_user(new_user("second@example.org", Role::Admin)).await.unwrap();
-    assert!(second.is_none(), "create_first_user refuses once a user exists");
+    let second = store
+        .create_first_user(new_user("second@example.org", Role::Admin))
+        .await
+        .unwrap();
+    assert!(
+        second.is_none(),
+        "create_first_user refuses once a user exists"
+    );
     assert_eq!(store.count_users().await.unwrap(), 1);
 }
 
 async fn emails_are_unique(store: &dyn Store) {
-    store.create_user(new_user("dup@example.org", Role::Person)).await.unwrap();
-    let err = store.create_user(new_user("dup@example.org", Role::Therapist)).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict(_)), "duplicate e-mail gives Conflict, got {err:?}");
+    store
+        .create_user(new_user("dup@example.org", Role::Person))
+        .await
+        .unwrap();
+    let err = store
+        .create_user(new_user("dup@example.org", Role::Therapist))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(_)),
+        "duplicate e-mail gives Conflict, got {err:?}"
+    );
 }
 
 async fn users_round_trip(store: &dyn Store) {
-    let created = store.create_user(new_user("round@example.org", Role::Therapist)).await.unwrap();
+    let created = store
+        .create_user(new_user("round@example.org", Role::Therapist))
+        .await
+        .unwrap();
     assert_eq!(created.email, "round@example.org");
     assert_eq!(created.role, Role::Therapist);
     let by_id = store.user_by_id(created.id).await.unwrap().unwrap();
     assert_eq!(by_id, created);
-    let creds = store.user_by_email("round@example.org").await.unwrap().unwrap();
+    let creds = store
+        .user_by_email("round@example.org")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(creds.user, created);
     assert!(creds.password_hash.starts_with("$argon2id$"));
-    assert!(store.user_by_email("nobody@example.org").await.unwrap().is_none());
-    store.set_time_zone(created.id, "Pacific/Auckland").await.unwrap();
-    assert_eq!(store.user_by_id(created.id).await.unwrap().unwrap().time_zone, "Pacific/Auckland");
+    assert!(
+        store
+            .user_by_email("nobody@example.org")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .set_time_zone(created.id, "Pacific/Auckland")
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .user_by_id(created.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .time_zone,
+        "Pacific/Auckland"
+    );
     let all = store.list_users().await.unwrap();
     assert!(all.iter().any(|u| u.id == created.id));
 }
@@ -85,11 +133,17 @@ async fn settings_round_trip(store: &dyn Store) {
     assert_eq!(store.setting("contract_key").await.unwrap(), None);
     store.set_setting("contract_key", "a").await.unwrap();
     store.set_setting("contract_key", "b").await.unwrap();
-    assert_eq!(store.setting("contract_key").await.unwrap().as_deref(), Some("b"));
+    assert_eq!(
+        store.setting("contract_key").await.unwrap().as_deref(),
+        Some("b")
+    );
 }
 
 async fn sessions_expire_and_can_be_revoked(store: &dyn Store) {
-    let user = store.create_user(new_user("session@example.org", Role::Person)).await.unwrap();
+    let user = store
+        .create_user(new_user("session@example.org", Role::Person))
+        .await
+        .unwrap();
     let session = |hash: &str, expires_at: i64| NewSession {
         token_hash: hash.to_owned(),
         user_id: user.id,
@@ -101,24 +155,59 @@ async fn sessions_expire_and_can_be_revoked(store: &dyn Store) {
     store.create_session(session("live", 5000)).await.unwrap();
     store.create_session(session("old", 1500)).await.unwrap();
 
-    let (live, owner) = store.session_by_token_hash("live", 2000).await.unwrap().unwrap();
+    let (live, owner) = store
+        .session_by_token_hash("live", 2000)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(owner.id, user.id);
     assert_eq!(live.csrf_token, "csrf-live");
-    assert!(store.session_by_token_hash("old", 2000).await.unwrap().is_none(), "expired");
-    assert!(store.session_by_token_hash("nope", 2000).await.unwrap().is_none());
+    assert!(
+        store
+            .session_by_token_hash("old", 2000)
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    assert!(
+        store
+            .session_by_token_hash("nope", 2000)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let listed = store.list_sessions(user.id, 2000).await.unwrap();
     assert_eq!(listed.len(), 1, "only live sessions are listed");
     assert_eq!(store.purge_expired_sessions(2000).await.unwrap(), 1);
 
-    let other = store.create_user(new_user("session2@example.org", Role::Person)).await.unwrap();
-    assert!(!store.delete_session_by_id(other.id, live.id).await.unwrap(), "not theirs");
+    let other = store
+        .create_user(new_user("session2@example.org", Role::Person))
+        .await
+        .unwrap();
+    assert!(
+        !store.delete_session_by_id(other.id, live.id).await.unwrap(),
+        "not theirs"
+    );
     assert!(store.delete_session_by_id(user.id, live.id).await.unwrap());
-    assert!(store.session_by_token_hash("live", 2000).await.unwrap().is_none());
+    assert!(
+        store
+            .session_by_token_hash("live", 2000)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     store.create_session(session("again", 5000)).await.unwrap();
     store.delete_session("again").await.unwrap();
-    assert!(store.session_by_token_hash("again", 2000).await.unwrap().is_none());
+    assert!(
+        store
+            .session_by_token_hash("again", 2000)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn login_failures_are_counted_per_key(store: &dyn Store) {
@@ -126,17 +215,49 @@ async fn login_failures_are_counted_per_key(store: &dyn Store) {
     for at in [100, 200, 300] {
         store.record_login_failure(&keys, at).await.unwrap();
     }
-    assert_eq!(store.count_login_failures("email:x@example.org", 0).await.unwrap(), 3);
-    assert_eq!(store.count_login_failures("ip:127.0.0.1", 150).await.unwrap(), 2);
-    store.clear_login_failures("email:x@example.org", 0).await.unwrap();
-    assert_eq!(store.count_login_failures("email:x@example.org", 0).await.unwrap(), 0);
-    assert_eq!(store.count_login_failures("ip:127.0.0.1", 0).await.unwrap(), 3, "other keys kept");
+    assert_eq!(
+        store
+            .count_login_failures("email:x@example.org", 0)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        store
+            .count_login_failures("ip:127.0.0.1", 150)
+            .await
+            .unwrap(),
+        2
+    );
+    store
+        .clear_login_failures("email:x@example.org", 0)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .count_login_failures("email:x@example.org", 0)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        store.count_login_failures("ip:127.0.0.1", 0).await.unwrap(),
+        3,
+        "other keys kept"
+    );
     store.clear_login_failures("unrelated", 250).await.unwrap();
-    assert_eq!(store.count_login_failures("ip:127.0.0.1", 0).await.unwrap(), 1, "old rows pruned");
+    assert_eq!(
+        store.count_login_failures("ip:127.0.0.1", 0).await.unwrap(),
+        1,
+        "old rows pruned"
+    );
 }
 
 async fn tokens_resolve_until_revoked(store: &dyn Store) {
-    let user = store.create_user(new_user("token@example.org", Role::Person)).await.unwrap();
+    let user = store
+        .create_user(new_user("token@example.org", Role::Person))
+        .await
+        .unwrap();
     let token = store
         .create_token(NewToken {
             user_id: user.id,
@@ -148,53 +269,132 @@ async fn tokens_resolve_until_revoked(store: &dyn Store) {
         .unwrap();
     assert_eq!(token.name, "phone");
     assert_eq!(token.last_used_at, None);
-    let owner = store.user_by_token_hash("tokenhash", 20).await.unwrap().unwrap();
+    let owner = store
+        .user_by_token_hash("tokenhash", 20)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(owner.id, user.id);
     let listed = store.list_tokens(user.id).await.unwrap();
     assert_eq!(listed[0].last_used_at, Some(20), "use is recorded");
 
-    let other = store.create_user(new_user("token2@example.org", Role::Person)).await.unwrap();
-    assert!(!store.revoke_token(other.id, token.id, 30).await.unwrap(), "not theirs");
+    let other = store
+        .create_user(new_user("token2@example.org", Role::Person))
+        .await
+        .unwrap();
+    assert!(
+        !store.revoke_token(other.id, token.id, 30).await.unwrap(),
+        "not theirs"
+    );
     assert!(store.revoke_token(user.id, token.id, 30).await.unwrap());
-    assert!(!store.revoke_token(user.id, token.id, 31).await.unwrap(), "already revoked");
-    assert!(store.user_by_token_hash("tokenhash", 40).await.unwrap().is_none());
-    assert_eq!(store.list_tokens(user.id).await.unwrap()[0].revoked_at, Some(30));
+    assert!(
+        !store.revoke_token(user.id, token.id, 31).await.unwrap(),
+        "already revoked"
+    );
+    assert!(
+        store
+            .user_by_token_hash("tokenhash", 40)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        store.list_tokens(user.id).await.unwrap()[0].revoked_at,
+        Some(30)
+    );
 }
 
 async fn days_upsert_list_and_delete(store: &dyn Store) {
-    let user = store.create_user(new_user("days@example.org", Role::Person)).await.unwrap();
-    assert!(store.upsert_day(user.id, &day("2026-11-01", 4), 1).await.unwrap(), "new");
-    assert!(store.upsert_day(user.id, &day("2026-11-03", 6), 1).await.unwrap());
-    assert!(store.upsert_day(user.id, &day("2026-11-02", 5), 1).await.unwrap());
+    let user = store
+        .create_user(new_user("days@example.org", Role::Person))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .upsert_day(user.id, &day("2026-11-01", 4), 1)
+            .await
+            .unwrap(),
+        "new"
+    );
+    assert!(
+        store
+            .upsert_day(user.id, &day("2026-11-03", 6), 1)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .upsert_day(user.id, &day("2026-11-02", 5), 1)
+            .await
+            .unwrap()
+    );
     let mut changed = day("2026-11-02", 8);
     changed.note = None;
     changed.habits = Habits::default();
-    assert!(!store.upsert_day(user.id, &changed, 2).await.unwrap(), "replaced, not new");
+    assert!(
+        !store.upsert_day(user.id, &changed, 2).await.unwrap(),
+        "replaced, not new"
+    );
 
     let got = store.get_day(user.id, changed.date).await.unwrap().unwrap();
     assert_eq!(got, changed, "every field survives storage");
     let original = day("2026-11-01", 4);
-    assert_eq!(store.get_day(user.id, original.date).await.unwrap().unwrap(), original);
+    assert_eq!(
+        store
+            .get_day(user.id, original.date)
+            .await
+            .unwrap()
+            .unwrap(),
+        original
+    );
 
     let all = store.list_days(user.id, None, None).await.unwrap();
     let dates: Vec<String> = all.iter().map(|d| d.date.to_string()).collect();
-    assert_eq!(dates, ["2026-11-03", "2026-11-02", "2026-11-01"], "newest first");
+    assert_eq!(
+        dates,
+        ["2026-11-03", "2026-11-02", "2026-11-01"],
+        "newest first"
+    );
     let from = NaiveDate::from_ymd_opt(2026, 11, 2);
     let ranged = store.list_days(user.id, from, from).await.unwrap();
     assert_eq!(ranged.len(), 1, "range is inclusive");
 
     assert!(store.delete_day(user.id, changed.date).await.unwrap());
-    assert!(!store.delete_day(user.id, changed.date).await.unwrap(), "already gone");
-    assert!(store.get_day(user.id, changed.date).await.unwrap().is_none());
+    assert!(
+        !store.delete_day(user.id, changed.date).await.unwrap(),
+        "already gone"
+    );
+    assert!(
+        store
+            .get_day(user.id, changed.date)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 async fn days_are_private_to_their_owner(store: &dyn Store) {
-    let ana = store.create_user(new_user("ana@example.org", Role::Person)).await.unwrap();
-    let ben = store.create_user(new_user("ben@example.org", Role::Person)).await.unwrap();
+    let ana = store
+        .create_user(new_user("ana@example.org", Role::Person))
+        .await
+        .unwrap();
+    let ben = store
+        .create_user(new_user("ben@example.org", Role::Person))
+        .await
+        .unwrap();
     let entry = day("2026-10-10", 3);
     store.upsert_day(ana.id, &entry, 1).await.unwrap();
     assert!(store.get_day(ben.id, entry.date).await.unwrap().is_none());
-    assert!(store.list_days(ben.id, None, None).await.unwrap().is_empty());
+    assert!(
+        store
+            .list_days(ben.id, None, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(!store.delete_day(ben.id, entry.date).await.unwrap());
-    assert!(store.get_day(ana.id, entry.date).await.unwrap().is_some(), "ben cannot delete ana's day");
+    assert!(
+        store.get_day(ana.id, entry.date).await.unwrap().is_some(),
+        "ben cannot delete ana's day"
+    );
 }

@@ -66,7 +66,11 @@ pub trait Store: Send + Sync + 'static {
     async fn create_session(&self, session: NewSession) -> StoreResult<()>;
     /// The live session with this token hash and its user; refreshes `last_seen` at most once
     /// a minute. Expired sessions are not returned.
-    async fn session_by_token_hash(&self, token_hash: &str, now: i64) -> StoreResult<Option<(Session, User)>>;
+    async fn session_by_token_hash(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<(Session, User)>>;
     /// Ends a session by its token hash.
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
     /// A user's live sessions, newest first.

@@ -14,13 +14,41 @@ struct Asset {
 }
 
 const ASSETS: &[Asset] = &[
-    Asset { name: "style.css", content_type: "text/css; charset=utf-8", bytes: include_bytes!("../assets/style.css") },
-    Asset { name: "htmx.min.js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../assets/htmx.min.js") },
-    Asset { name: "enough.js", content_type: "text/javascript; charset=utf-8", bytes: include_bytes!("../assets/enough.js") },
-    Asset { name: "icon.svg", content_type: "image/svg+xml", bytes: include_bytes!("../assets/icon.svg") },
-    Asset { name: "icon-192.png", content_type: "image/png", bytes: include_bytes!("../assets/icon-192.png") },
-    Asset { name: "icon-512.png", content_type: "image/png", bytes: include_bytes!("../assets/icon-512.png") },
-    Asset { name: "apple-touch-icon.png", content_type: "image/png", bytes: include_bytes!("../assets/apple-touch-icon.png") },
+    Asset {
+        name: "style.css",
+        content_type: "text/css; charset=utf-8",
+        bytes: include_bytes!("../assets/style.css"),
+    },
+    Asset {
+        name: "htmx.min.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/htmx.min.js"),
+    },
+    Asset {
+        name: "enough.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!("../assets/enough.js"),
+    },
+    Asset {
+        name: "icon.svg",
+        content_type: "image/svg+xml",
+        bytes: include_bytes!("../assets/icon.svg"),
+    },
+    Asset {
+        name: "icon-192.png",
+        content_type: "image/png",
+        bytes: include_bytes!("../assets/icon-192.png"),
+    },
+    Asset {
+        name: "icon-512.png",
+        content_type: "image/png",
+        bytes: include_bytes!("../assets/icon-512.png"),
+    },
+    Asset {
+        name: "apple-touch-icon.png",
+        content_type: "image/png",
+        bytes: include_bytes!("../assets/apple-touch-icon.png"),
+    },
 ];
 
 const MANIFEST: &[u8] = include_bytes!("../assets/manifest.webmanifest");
@@ -36,7 +64,10 @@ fn cached(content_type: &'static str, bytes: &'static [u8]) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=86400"),
+            ),
         ],
         bytes,
     )

@@ -14,7 +14,11 @@ pub const CSRF_COOKIE: &str = "enough_csrf";
 
 fn same(a: &str, b: &str) -> bool {
     // Constant-time comparison: the time taken does not reveal how much matched.
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Refuses requests whose `Origin` header names a different host than `Host`.
@@ -27,7 +31,10 @@ fn check_origin(headers: &HeaderMap) -> Result<(), PageError> {
     else {
         return Ok(());
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     let origin_host = origin.split("://").nth(1).unwrap_or("");
     if origin_host != host {
         return Err(PageError::CsrfRejected);
@@ -36,7 +43,11 @@ fn check_origin(headers: &HeaderMap) -> Result<(), PageError> {
 }
 
 /// Checks a signed-in form's token against the session's.
-pub fn verify_session(headers: &HeaderMap, signed_in: &SignedIn, submitted: &str) -> Result<(), PageError> {
+pub fn verify_session(
+    headers: &HeaderMap,
+    signed_in: &SignedIn,
+    submitted: &str,
+) -> Result<(), PageError> {
     check_origin(headers)?;
     match &signed_in.session {
         Some(session) if !submitted.is_empty() && same(&session.csrf_token, submitted) => Ok(()),
@@ -71,7 +82,11 @@ pub fn anonymous_token(jar: CookieJar, secure: bool) -> (CookieJar, String) {
 }
 
 /// Checks a pre-sign-in form's token against its cookie.
-pub fn verify_anonymous(headers: &HeaderMap, jar: &CookieJar, submitted: &str) -> Result<(), PageError> {
+pub fn verify_anonymous(
+    headers: &HeaderMap,
+    jar: &CookieJar,
+    submitted: &str,
+) -> Result<(), PageError> {
     check_origin(headers)?;
     match jar.get(CSRF_COOKIE) {
         Some(cookie) if cookie.value().len() >= 32 && same(cookie.value(), submitted) => Ok(()),

@@ -30,7 +30,9 @@ pub enum PageError {
 impl From<AppError> for PageError {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Unauthenticated => PageError::SignInFirst { next: "/".to_owned() },
+            AppError::Unauthenticated => PageError::SignInFirst {
+                next: "/".to_owned(),
+            },
             AppError::NotFound(_) => PageError::NotFound,
             AppError::Forbidden => PageError::Forbidden,
             other => PageError::Internal(other.to_string()),
@@ -84,7 +86,9 @@ pub fn encode_query_value(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -140,20 +144,27 @@ impl From<AppError> for ApiError {
                 message: message.clone(),
                 fields: vec![FieldError::new(field, message)],
             },
-            AppError::NotFound(what) => ApiError::new(StatusCode::NOT_FOUND, format!("{what} not found")),
+            AppError::NotFound(what) => {
+                ApiError::new(StatusCode::NOT_FOUND, format!("{what} not found"))
+            }
             AppError::Unauthenticated => ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "A valid personal access token is required: send `Authorization: Bearer <token>`. \
                  Create one under Settings.",
             ),
-            AppError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "You are not allowed to do that."),
+            AppError::Forbidden => {
+                ApiError::new(StatusCode::FORBIDDEN, "You are not allowed to do that.")
+            }
             AppError::RateLimited { retry_after_secs } => ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 format!("Too many attempts; try again in {retry_after_secs} seconds."),
             ),
             other => {
                 tracing::error!(error = %other, "internal error while serving the API");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "The server could not finish this request.")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The server could not finish this request.",
+                )
             }
         }
     }

@@ -75,7 +75,10 @@ impl FromRequestParts<AppState> for ApiCaller {
 
 impl FromRequestParts<AppState> for ClientAddress {
     type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if state.config.trust_forwarded_for
             && let Some(first) = parts
                 .headers
@@ -107,7 +110,10 @@ pub fn session_cookie(token: String, secure: bool, max_age_secs: i64) -> Cookie<
 
 /// A cookie that removes the session cookie.
 pub fn expired_session_cookie() -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, "")).path("/").max_age(cookie_duration(0)).build()
+    Cookie::build((SESSION_COOKIE, ""))
+        .path("/")
+        .max_age(cookie_duration(0))
+        .build()
 }
 
 fn cookie_duration(secs: i64) -> cookie::time::Duration {

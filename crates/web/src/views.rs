@@ -1,8 +1,8 @@
 //! The page templates' data and the shared layout.
 
 use askama::Template;
-use axum::response::{Html, IntoResponse, Response};
 use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use enough_app::SignedIn;
 use enough_domain::account::Role;
 
@@ -44,7 +44,11 @@ impl Layout {
     }
 
     /// The layout for a page that may or may not have someone signed in.
-    pub fn maybe(title: impl Into<String>, signed_in: Option<&SignedIn>, nav: &'static str) -> Self {
+    pub fn maybe(
+        title: impl Into<String>,
+        signed_in: Option<&SignedIn>,
+        nav: &'static str,
+    ) -> Self {
         match signed_in {
             Some(s) => Self::signed_in(title, s, nav),
             None => Self::anonymous(title),
@@ -58,7 +62,11 @@ pub fn render(template: &impl Template) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed to render");
-            (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be shown.").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The page could not be shown.",
+            )
+                .into_response()
         }
     }
 }

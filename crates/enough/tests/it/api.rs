@@ -1,6 +1,6 @@
 //! The JSON API through real HTTP: round trip, validation, isolation, authentication.
 
-use crate::common::{on_every_backend, TestServer};
+use crate::common::{TestServer, on_every_backend};
 use enough_domain::account::Role;
 use serde_json::{Value, json};
 
@@ -84,50 +84,128 @@ async fn invalid_days_are_refused_with_the_field_and_nothing_is_written() {
         };
         let long_note = "x".repeat(2001);
         let cases: Vec<(String, &str, &str)> = vec![
-            (with("mood", json!(11)), "mood", "Mood must be a whole number from 0 to 10."),
-            (with("mood", json!(-1)), "mood", "Mood must be a whole number from 0 to 10."),
-            (with("energy", json!("high")), "energy", "Energy must be a whole number from 0 to 10."),
-            (with("energy", json!(4.5)), "energy", "Energy must be a whole number from 0 to 10."),
-            (with("daylight_hours", json!(25)), "daylight_hours", "quarter hours"),
-            (with("daylight_hours", json!(1.1)), "daylight_hours", "quarter hours"),
-            (with("daylight_hours", json!("lots")), "daylight_hours", "quarter hours"),
-            (with("outside_morning", json!("sometimes")), "outside_morning", "true or false"),
-            (with("note", json!(long_note)), "note", "at most 2,000 characters"),
+            (
+                with("mood", json!(11)),
+                "mood",
+                "Mood must be a whole number from 0 to 10.",
+            ),
+            (
+                with("mood", json!(-1)),
+                "mood",
+                "Mood must be a whole number from 0 to 10.",
+            ),
+            (
+                with("energy", json!("high")),
+                "energy",
+                "Energy must be a whole number from 0 to 10.",
+            ),
+            (
+                with("energy", json!(4.5)),
+                "energy",
+                "Energy must be a whole number from 0 to 10.",
+            ),
+            (
+                with("daylight_hours", json!(25)),
+                "daylight_hours",
+                "quarter hours",
+            ),
+            (
+                with("daylight_hours", json!(1.1)),
+                "daylight_hours",
+                "quarter hours",
+            ),
+            (
+                with("daylight_hours", json!("lots")),
+                "daylight_hours",
+                "quarter hours",
+            ),
+            (
+                with("outside_morning", json!("sometimes")),
+                "outside_morning",
+                "true or false",
+            ),
+            (
+                with("note", json!(long_note)),
+                "note",
+                "at most 2,000 characters",
+            ),
             (with("colour", json!("blue")), "colour", "Unknown field"),
-            (with("habits", json!({"flying": true})), "habits.flying", "Unknown habit"),
-            (json!({"energy": 5, "mood": 5, "outside_morning": true}).to_string(), "daylight_hours", "Please enter"),
+            (
+                with("habits", json!({"flying": true})),
+                "habits.flying",
+                "Unknown habit",
+            ),
+            (
+                json!({"energy": 5, "mood": 5, "outside_morning": true}).to_string(),
+                "daylight_hours",
+                "Please enter",
+            ),
         ];
         for (body, field, reason) in cases {
             let (status, error) = put(&client, &url, &token, &body).await;
             assert_eq!(status, 422, "{body}");
             let fields = error["error"]["fields"].as_array().unwrap();
-            let found = fields.iter().find(|f| f["field"] == field).unwrap_or_else(|| panic!("{field} not named in {error}"));
-            assert!(found["message"].as_str().unwrap().contains(reason), "{field}: {found}");
+            let found = fields
+                .iter()
+                .find(|f| f["field"] == field)
+                .unwrap_or_else(|| panic!("{field} not named in {error}"));
+            assert!(
+                found["message"].as_str().unwrap().contains(reason),
+                "{field}: {found}"
+            );
         }
 
         let (status, error) = put(&client, &url, &token, "{\"mood\": ").await;
         assert_eq!(status, 400, "malformed JSON");
-        assert!(error["error"]["message"].as_str().unwrap().contains("not valid JSON"));
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("not valid JSON")
+        );
 
         for (date, status) in [("2026-13-01", 422), ("yesterday", 422)] {
-            let (got, error) = put(&client, &format!("{}/api/v1/days/{date}", server.url), &token, &valid.to_string()).await;
+            let (got, error) = put(
+                &client,
+                &format!("{}/api/v1/days/{date}", server.url),
+                &token,
+                &valid.to_string(),
+            )
+            .await;
             assert_eq!(got, status, "{date}");
             assert_eq!(error["error"]["fields"][0]["field"], "date");
         }
         let far = today.checked_add_days(chrono::Days::new(2)).unwrap();
-        let (status, error) = put(&client, &format!("{}/api/v1/days/{far}", server.url), &token, &valid.to_string()).await;
+        let (status, error) = put(
+            &client,
+            &format!("{}/api/v1/days/{far}", server.url),
+            &token,
+            &valid.to_string(),
+        )
+        .await;
         assert_eq!(status, 422, "two days ahead");
-        assert!(error["error"]["fields"][0]["message"].as_str().unwrap().contains("ahead"));
+        assert!(
+            error["error"]["fields"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("ahead")
+        );
 
         let reversed = client
-            .get(format!("{}/api/v1/days?from=2026-02-01&to=2026-01-01", server.url))
+            .get(format!(
+                "{}/api/v1/days?from=2026-02-01&to=2026-01-01",
+                server.url
+            ))
             .bearer_auth(&token)
             .send()
             .await
             .unwrap();
         assert_eq!(reversed.status(), 422);
 
-        assert!(server.app.days(&ana, None, None).await.unwrap().is_empty(), "nothing was written");
+        assert!(
+            server.app.days(&ana, None, None).await.unwrap().is_empty(),
+            "nothing was written"
+        );
     })
     .await;
 }
@@ -166,13 +244,37 @@ async fn the_api_needs_a_live_token() {
         let none = client.get(&url).send().await.unwrap();
         assert_eq!(none.status(), 401);
         assert_eq!(none.headers()["www-authenticate"], "Bearer");
-        let forged = client.get(&url).bearer_auth("enough_pat_forged").send().await.unwrap();
+        let forged = client
+            .get(&url)
+            .bearer_auth("enough_pat_forged")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(forged.status(), 401);
 
         let (token, secret) = server.app.create_token(&ana, "phone").await.unwrap();
-        assert_eq!(client.get(&url).bearer_auth(&secret).send().await.unwrap().status(), 200);
+        assert_eq!(
+            client
+                .get(&url)
+                .bearer_auth(&secret)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
         server.app.revoke_token(&ana, token.id).await.unwrap();
-        assert_eq!(client.get(&url).bearer_auth(&secret).send().await.unwrap().status(), 401, "revoked at once");
+        assert_eq!(
+            client
+                .get(&url)
+                .bearer_auth(&secret)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            401,
+            "revoked at once"
+        );
     })
     .await;
 }
@@ -180,14 +282,25 @@ async fn the_api_needs_a_live_token() {
 #[tokio::test]
 async fn the_openapi_document_describes_the_days_endpoints() {
     on_every_backend("openapi", |server, _| async move {
-        let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", server.url)).await.unwrap().json().await.unwrap();
+        let doc: Value = reqwest::get(format!("{}/api/v1/openapi.json", server.url))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(doc["openapi"], "3.1.0");
         for method in ["get", "put", "delete"] {
-            assert!(doc["paths"]["/api/v1/days/{date}"][method].is_object(), "{method}");
+            assert!(
+                doc["paths"]["/api/v1/days/{date}"][method].is_object(),
+                "{method}"
+            );
         }
         assert!(doc["paths"]["/api/v1/days"]["get"].is_object());
         let required = &doc["components"]["schemas"]["DayInput"]["required"];
-        assert_eq!(required, &json!(["daylight_hours", "energy", "mood", "outside_morning"]));
+        assert_eq!(
+            required,
+            &json!(["daylight_hours", "energy", "mood", "outside_morning"])
+        );
     })
     .await;
 }

@@ -18,10 +18,16 @@ struct Driver {
 
 async fn start_driver() -> Option<Driver> {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
-        eprintln!("skipping browser test: {CHROMEDRIVER} not found (apt-get install chromium chromium-driver)");
+        eprintln!(
+            "skipping browser test: {CHROMEDRIVER} not found (apt-get install chromium chromium-driver)"
+        );
         return None;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let process = Command::new(CHROMEDRIVER)
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -31,8 +37,14 @@ async fn start_driver() -> Option<Driver> {
         .unwrap();
     let url = format!("http://127.0.0.1:{port}");
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return Some(Driver { _process: process, url });
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Some(Driver {
+                _process: process,
+                url,
+            });
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -79,7 +91,13 @@ async fn click(client: &Client, locator: Locator<'_>) {
 }
 
 async fn body_text(client: &Client) -> String {
-    client.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
+    client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
 }
 
 async fn choose(client: &Client, name: &str, value: &str) {
@@ -89,7 +107,9 @@ async fn choose(client: &Client, name: &str, value: &str) {
 
 #[tokio::test]
 async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
-    let Some(driver) = start_driver().await else { return };
+    let Some(driver) = start_driver().await else {
+        return;
+    };
     on_every_backend("browser", |server, backend| {
         let driver = &driver;
         async move {
@@ -102,24 +122,57 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             fill(&browser, "#field-password", PASSWORD).await;
             fill(&browser, "#field-time_zone", "Europe/Dublin").await;
             click(&browser, Locator::Css("form.card button[type=submit]")).await;
-            browser.wait().for_element(Locator::Css("#field-daylight_hours")).await.unwrap();
-            assert!(body_text(&browser).await.contains("Today, "), "signed up and on today's page");
+            browser
+                .wait()
+                .for_element(Locator::Css("#field-daylight_hours"))
+                .await
+                .unwrap();
+            assert!(
+                body_text(&browser).await.contains("Today, "),
+                "signed up and on today's page"
+            );
 
-            click(&browser, Locator::XPath("//button[normalize-space()='Sign out']")).await;
-            browser.wait().for_element(Locator::Css("#field-email")).await.unwrap();
+            click(
+                &browser,
+                Locator::XPath("//button[normalize-space()='Sign out']"),
+            )
+            .await;
+            browser
+                .wait()
+                .for_element(Locator::Css("#field-email"))
+                .await
+                .unwrap();
             fill(&browser, "#field-email", "ana@example.org").await;
             fill(&browser, "#field-password", PASSWORD).await;
             click(&browser, Locator::Css("form.card button[type=submit]")).await;
-            browser.wait().for_element(Locator::Css("#field-daylight_hours")).await.unwrap();
+            browser
+                .wait()
+                .for_element(Locator::Css("#field-daylight_hours"))
+                .await
+                .unwrap();
 
             // Saving with answers missing names each one and keeps what was typed.
             fill(&browser, "#field-note", "Frost on the grass").await;
-            click(&browser, Locator::XPath("//button[normalize-space()='Save']")).await;
-            browser.wait().for_element(Locator::Css(".error-summary")).await.unwrap();
+            click(
+                &browser,
+                Locator::XPath("//button[normalize-space()='Save']"),
+            )
+            .await;
+            browser
+                .wait()
+                .for_element(Locator::Css(".error-summary"))
+                .await
+                .unwrap();
             let text = body_text(&browser).await;
             assert!(text.contains("Please choose your mood"), "{text}");
             assert!(text.contains("Please enter your hours of daylight"));
-            let note = browser.find(Locator::Css("#field-note")).await.unwrap().prop("value").await.unwrap();
+            let note = browser
+                .find(Locator::Css("#field-note"))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap();
             assert_eq!(note.as_deref(), Some("Frost on the grass"));
             screenshot(&browser, "2-log-errors").await;
 
@@ -129,13 +182,25 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             choose(&browser, "outside_morning", "yes").await;
             click(&browser, Locator::XPath("//input[@value='got_outside']")).await;
             screenshot(&browser, "3-log-filled").await;
-            click(&browser, Locator::XPath("//button[normalize-space()='Save']")).await;
-            browser.wait().for_element(Locator::Css(".flash")).await.unwrap();
+            click(
+                &browser,
+                Locator::XPath("//button[normalize-space()='Save']"),
+            )
+            .await;
+            browser
+                .wait()
+                .for_element(Locator::Css(".flash"))
+                .await
+                .unwrap();
             assert!(body_text(&browser).await.contains("Saved"));
             screenshot(&browser, "4-saved").await;
 
             click(&browser, Locator::LinkText("History")).await;
-            browser.wait().for_url(&url::Url::parse(&format!("{base}/history")).unwrap()).await.unwrap();
+            browser
+                .wait()
+                .for_url(&url::Url::parse(&format!("{base}/history")).unwrap())
+                .await
+                .unwrap();
             let history = body_text(&browser).await;
             assert!(history.contains("Frost on the grass"), "{history}");
             assert!(history.contains("Mood 7/10"));
@@ -143,7 +208,10 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             assert!(history.contains("Outside in the morning"));
             screenshot(&browser, "5-history").await;
 
-            browser.goto(&format!("{base}/crisis?country=GB")).await.unwrap();
+            browser
+                .goto(&format!("{base}/crisis?country=GB"))
+                .await
+                .unwrap();
             assert!(body_text(&browser).await.contains("116 123"));
             screenshot(&browser, "6-crisis").await;
 
@@ -151,7 +219,10 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             assert_eq!(ana.role, Role::Person);
             let days = server.app.days(&ana, None, None).await.unwrap();
             assert_eq!(days.len(), 1, "{backend:?}");
-            assert_eq!((days[0].mood, days[0].energy, days[0].daylight_quarter_hours), (7, 5, 6));
+            assert_eq!(
+                (days[0].mood, days[0].energy, days[0].daylight_quarter_hours),
+                (7, 5, 6)
+            );
             browser.close().await.unwrap();
         }
     })

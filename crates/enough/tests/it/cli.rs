@@ -16,14 +16,23 @@ pub fn enough(db_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     if let Some(input) = stdin {
-        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
 }
 
 fn ok(output: &Output) -> String {
-    assert!(output.status.success(), "failed: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
@@ -33,32 +42,123 @@ async fn an_admin_manages_accounts_and_logs_days_from_the_shell() {
         let db = FreshDb::new(backend).await;
         let url = db.url.clone();
         tokio::task::spawn_blocking(move || {
-            let added = ok(&enough(&url, &["user", "add", "--email", "Ana@Example.org", "--role", "therapist", "--password-stdin", "--time-zone", "Europe/London"], Some("a long enough password\n")));
+            let added = ok(&enough(
+                &url,
+                &[
+                    "user",
+                    "add",
+                    "--email",
+                    "Ana@Example.org",
+                    "--role",
+                    "therapist",
+                    "--password-stdin",
+                    "--time-zone",
+                    "Europe/London",
+                ],
+                Some("a long enough password\n"),
+            ));
             assert!(added.contains("added ana@example.org (therapist)"));
-            let duplicate = enough(&url, &["user", "add", "--email", "ana@example.org", "--password-stdin"], Some("a long enough password\n"));
+            let duplicate = enough(
+                &url,
+                &[
+                    "user",
+                    "add",
+                    "--email",
+                    "ana@example.org",
+                    "--password-stdin",
+                ],
+                Some("a long enough password\n"),
+            );
             assert!(!duplicate.status.success());
             assert!(String::from_utf8_lossy(&duplicate.stderr).contains("already exists"));
-            let short = enough(&url, &["user", "add", "--email", "ben@example.org", "--password-stdin"], Some("short\n"));
-            assert!(String::from_utf8_lossy(&short.stderr).contains("--password: Please choose a password of at least 10"));
+            let short = enough(
+                &url,
+                &[
+                    "user",
+                    "add",
+                    "--email",
+                    "ben@example.org",
+                    "--password-stdin",
+                ],
+                Some("short\n"),
+            );
+            assert!(
+                String::from_utf8_lossy(&short.stderr)
+                    .contains("--password: Please choose a password of at least 10")
+            );
 
-            let users: Value = serde_json::from_str(&ok(&enough(&url, &["user", "list", "--json"], None))).unwrap();
+            let users: Value =
+                serde_json::from_str(&ok(&enough(&url, &["user", "list", "--json"], None)))
+                    .unwrap();
             assert_eq!(users.as_array().unwrap().len(), 1);
             assert_eq!(users[0]["role"], "therapist");
 
-            let token = ok(&enough(&url, &["token", "create", "--email", "ana@example.org"], None));
+            let token = ok(&enough(
+                &url,
+                &["token", "create", "--email", "ana@example.org"],
+                None,
+            ));
             assert!(token.trim().starts_with("enough_pat_"));
 
-            let logged = ok(&enough(&url, &["log", "--email", "ana@example.org", "--date", "2026-01-05", "--daylight", "1.75",
-                "--energy", "4", "--mood", "6", "--outside-morning", "yes", "--habit", "got_outside", "--note", "frosty walk"], None));
+            let logged = ok(&enough(
+                &url,
+                &[
+                    "log",
+                    "--email",
+                    "ana@example.org",
+                    "--date",
+                    "2026-01-05",
+                    "--daylight",
+                    "1.75",
+                    "--energy",
+                    "4",
+                    "--mood",
+                    "6",
+                    "--outside-morning",
+                    "yes",
+                    "--habit",
+                    "got_outside",
+                    "--note",
+                    "frosty walk",
+                ],
+                None,
+            ));
             assert!(logged.contains("logged 2026-01-05"));
-            let bad = enough(&url, &["log", "--email", "ana@example.org", "--date", "2026-01-06", "--daylight", "30",
-                "--energy", "x", "--mood", "11", "--outside-morning", "maybe"], None);
+            let bad = enough(
+                &url,
+                &[
+                    "log",
+                    "--email",
+                    "ana@example.org",
+                    "--date",
+                    "2026-01-06",
+                    "--daylight",
+                    "30",
+                    "--energy",
+                    "x",
+                    "--mood",
+                    "11",
+                    "--outside-morning",
+                    "maybe",
+                ],
+                None,
+            );
             assert!(!bad.status.success());
             let err = String::from_utf8_lossy(&bad.stderr);
-            for flag in ["--daylight-hours", "--energy", "--mood", "--outside-morning"] {
+            for flag in [
+                "--daylight-hours",
+                "--energy",
+                "--mood",
+                "--outside-morning",
+            ] {
                 assert!(err.contains(flag), "{flag} named in {err}");
             }
-            let days: Value = serde_json::from_str(&ok(&enough(&url, &["days", "--email", "ana@example.org", "--json"], None))).unwrap();
+            let days: Value = serde_json::from_str(&ok(&enough(
+                &url,
+                &["days", "--email", "ana@example.org", "--json"],
+                None,
+            )))
+            .unwrap();
             let days = days.as_array().unwrap();
             assert_eq!(days.len(), 1, "the refused day was not written");
             assert_eq!(days[0]["daylight_hours"], 1.75);
@@ -66,7 +166,10 @@ async fn an_admin_manages_accounts_and_logs_days_from_the_shell() {
             assert_eq!(days[0]["note"], "frosty walk");
 
             let unknown = enough(&url, &["days", "--email", "nobody@example.org"], None);
-            assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account has that e-mail address"));
+            assert!(
+                String::from_utf8_lossy(&unknown.stderr)
+                    .contains("no account has that e-mail address")
+            );
         })
         .await
         .unwrap();

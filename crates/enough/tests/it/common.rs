@@ -34,12 +34,22 @@ impl FreshDb {
             Backend::Sqlite => {
                 let dir = tempfile::tempdir().unwrap();
                 let url = format!("sqlite://{}", dir.path().join("enough.db").display());
-                Self { backend, url, _dir: Some(dir), pg: None }
+                Self {
+                    backend,
+                    url,
+                    _dir: Some(dir),
+                    pg: None,
+                }
             }
             Backend::Postgres => {
                 let base = base_url_from_env("integration").expect("checked by backends()");
                 let db = fresh_database(&base).await.unwrap();
-                Self { backend, url: db.url.clone(), _dir: None, pg: Some(db) }
+                Self {
+                    backend,
+                    url: db.url.clone(),
+                    _dir: None,
+                    pg: Some(db),
+                }
             }
         }
     }
@@ -87,12 +97,19 @@ impl TestServer {
             })
             .await;
         });
-        Self { url, app, stop: Some(stop) }
+        Self {
+            url,
+            app,
+            stop: Some(stop),
+        }
     }
 
     /// Adds an account directly through the app.
     pub async fn add_user(&self, email: &str, role: Role) -> enough_store::User {
-        self.app.add_user(email, role, PASSWORD, "Europe/Dublin").await.unwrap()
+        self.app
+            .add_user(email, role, PASSWORD, "Europe/Dublin")
+            .await
+            .unwrap()
     }
 
     /// A personal access token for `email`'s account.
@@ -144,10 +161,22 @@ pub fn csrf_in(html: &str) -> String {
 /// Signs in through the real form; returns the client holding the session cookie.
 pub async fn signed_in_browser(server: &TestServer, email: &str) -> reqwest::Client {
     let client = browser();
-    let page = client.get(format!("{}/sign-in", server.url)).send().await.unwrap().text().await.unwrap();
+    let page = client
+        .get(format!("{}/sign-in", server.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     let response = client
         .post(format!("{}/sign-in", server.url))
-        .form(&[("csrf", csrf_in(&page).as_str()), ("email", email), ("password", PASSWORD), ("next", "/")])
+        .form(&[
+            ("csrf", csrf_in(&page).as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+            ("next", "/"),
+        ])
         .send()
         .await
         .unwrap();

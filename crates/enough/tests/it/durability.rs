@@ -40,8 +40,26 @@ async fn acknowledged_days_survive_a_kill_9() {
         let db = FreshDb::new(backend).await;
         let url = db.url.clone();
         let token = tokio::task::spawn_blocking(move || {
-            enough(&url, &["user", "add", "--email", "ana@example.org", "--password-stdin"], Some("a long enough password\n"));
-            String::from_utf8(enough(&url, &["token", "create", "--email", "ana@example.org"], None).stdout).unwrap()
+            enough(
+                &url,
+                &[
+                    "user",
+                    "add",
+                    "--email",
+                    "ana@example.org",
+                    "--password-stdin",
+                ],
+                Some("a long enough password\n"),
+            );
+            String::from_utf8(
+                enough(
+                    &url,
+                    &["token", "create", "--email", "ana@example.org"],
+                    None,
+                )
+                .stdout,
+            )
+            .unwrap()
         })
         .await
         .unwrap();
@@ -74,7 +92,10 @@ async fn acknowledged_days_survive_a_kill_9() {
                 killed = true;
             }
         }
-        assert!(killed, "{backend:?}: 40 writes were acknowledged before the kill");
+        assert!(
+            killed,
+            "{backend:?}: 40 writes were acknowledged before the kill"
+        );
 
         let (mut again, base) = start_server(&db.url).await;
         for (date, mood) in acknowledged {

@@ -1,6 +1,9 @@
 //! The HTML pages through real HTTP: setup, accounts, the log form, CSRF, privacy, headers.
 
-use crate::common::{PASSWORD, browser, csrf_in, get, on_every_backend, signed_in_browser, FreshDb, TestServer, backends};
+use crate::common::{
+    FreshDb, PASSWORD, TestServer, backends, browser, csrf_in, get, on_every_backend,
+    signed_in_browser,
+};
 use enough_domain::account::Role;
 
 #[tokio::test]
@@ -15,7 +18,12 @@ async fn a_fresh_server_asks_for_the_first_account_once() {
         assert!(page.contains("Create the first account"));
         let created = client
             .post(format!("{}/setup", server.url))
-            .form(&[("csrf", csrf_in(&page).as_str()), ("email", "root@example.org"), ("password", PASSWORD), ("time_zone", "Europe/Dublin")])
+            .form(&[
+                ("csrf", csrf_in(&page).as_str()),
+                ("email", "root@example.org"),
+                ("password", PASSWORD),
+                ("time_zone", "Europe/Dublin"),
+            ])
             .send()
             .await
             .unwrap();
@@ -26,8 +34,16 @@ async fn a_fresh_server_asks_for_the_first_account_once() {
         let (status, home) = get(&client, &server.url).await;
         assert_eq!(status, 200, "signed in straight after setup");
         assert!(home.contains("Today, "));
-        let again = browser().get(format!("{}/setup", server.url)).send().await.unwrap();
-        assert_eq!(again.headers()["location"], "/sign-in", "setup is offered only once");
+        let again = browser()
+            .get(format!("{}/setup", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            again.headers()["location"],
+            "/sign-in",
+            "setup is offered only once"
+        );
         drop(server);
         db.finish().await;
     }
@@ -45,24 +61,44 @@ async fn sign_up_refuses_duplicates_and_bad_input_keeping_what_was_typed() {
             let csrf = csrf.clone();
             let url = format!("{}/sign-up", server.url);
             async move {
-                let r = client.post(url).form(&[("csrf", csrf.as_str()), ("email", email), ("password", password), ("time_zone", tz)]).send().await.unwrap();
+                let r = client
+                    .post(url)
+                    .form(&[
+                        ("csrf", csrf.as_str()),
+                        ("email", email),
+                        ("password", password),
+                        ("time_zone", tz),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
                 (r.status().as_u16(), r.text().await.unwrap())
             }
         };
         let (status, body) = attempt("ANA@example.org", PASSWORD, "UTC").await;
         assert_eq!(status, 422);
         assert!(body.contains("An account with this e-mail address already exists"));
-        assert!(body.contains("value=\"ANA@example.org\""), "the e-mail is kept");
+        assert!(
+            body.contains("value=\"ANA@example.org\""),
+            "the e-mail is kept"
+        );
         let (status, body) = attempt("not-an-email", "short", "Mars/Base").await;
         assert_eq!(status, 422);
         assert!(body.contains("An e-mail address needs an @"));
         assert!(body.contains("at least 10 characters"));
         assert!(body.contains("is not a time zone we know"));
-        assert_eq!(server.app.list_users().await.unwrap().len(), 2, "nothing was created");
+        assert_eq!(
+            server.app.list_users().await.unwrap().len(),
+            2,
+            "nothing was created"
+        );
         let (status, _) = attempt("new@example.org", PASSWORD, "America/Toronto").await;
         assert_eq!(status, 303);
         let new = server.app.user_by_email("new@example.org").await.unwrap();
-        assert_eq!((new.role, new.time_zone.as_str()), (Role::Person, "America/Toronto"));
+        assert_eq!(
+            (new.role, new.time_zone.as_str()),
+            (Role::Person, "America/Toronto")
+        );
     })
     .await;
 }
@@ -77,7 +113,12 @@ async fn closed_sign_up_creates_no_account() {
         let (_, sign_in) = get(&client, &format!("{}/sign-in", server.url)).await;
         let response = client
             .post(format!("{}/sign-up", server.url))
-            .form(&[("csrf", csrf_in(&sign_in).as_str()), ("email", "x@example.org"), ("password", PASSWORD), ("time_zone", "UTC")])
+            .form(&[
+                ("csrf", csrf_in(&sign_in).as_str()),
+                ("email", "x@example.org"),
+                ("password", PASSWORD),
+                ("time_zone", "UTC"),
+            ])
             .send()
             .await
             .unwrap();
@@ -99,7 +140,16 @@ async fn wrong_passwords_are_refused_and_then_paused() {
             let csrf = csrf.clone();
             let url = format!("{}/sign-in", server.url);
             async move {
-                let r = client.post(url).form(&[("csrf", csrf.as_str()), ("email", "ana@example.org"), ("password", password)]).send().await.unwrap();
+                let r = client
+                    .post(url)
+                    .form(&[
+                        ("csrf", csrf.as_str()),
+                        ("email", "ana@example.org"),
+                        ("password", password),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
                 (r.status().as_u16(), r.text().await.unwrap())
             }
         };
@@ -107,7 +157,10 @@ async fn wrong_passwords_are_refused_and_then_paused() {
             let (status, body) = try_password("not my password").await;
             assert_eq!(status, 422);
             assert!(body.contains("do not match an account"));
-            assert!(!body.contains("not my password"), "the password is never echoed");
+            assert!(
+                !body.contains("not my password"),
+                "the password is never echoed"
+            );
         }
         let (status, body) = try_password(PASSWORD).await;
         assert_eq!(status, 429, "paused even with the right password");
@@ -124,25 +177,53 @@ async fn the_session_cookie_is_http_only_and_same_site() {
         let (_, page) = get(&client, &format!("{}/sign-in", server.url)).await;
         let response = client
             .post(format!("{}/sign-in", server.url))
-            .form(&[("csrf", csrf_in(&page).as_str()), ("email", "ana@example.org"), ("password", PASSWORD)])
+            .form(&[
+                ("csrf", csrf_in(&page).as_str()),
+                ("email", "ana@example.org"),
+                ("password", PASSWORD),
+            ])
             .send()
             .await
             .unwrap();
-        let cookie = response.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_owned()).find(|c| c.starts_with("enough_session=")).unwrap();
+        let cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .find(|c| c.starts_with("enough_session="))
+            .unwrap();
         assert!(cookie.contains("HttpOnly"), "{cookie}");
         assert!(cookie.contains("SameSite=Lax"), "{cookie}");
         // Signing out ends the session on the server, not just in this browser.
         let (_, home) = get(&client, &server.url).await;
-        let out = client.post(format!("{}/sign-out", server.url)).form(&[("csrf", csrf_in(&home))]).send().await.unwrap();
+        let out = client
+            .post(format!("{}/sign-out", server.url))
+            .form(&[("csrf", csrf_in(&home))])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(out.status(), 303);
-        let token = cookie.split(';').next().unwrap().trim_start_matches("enough_session=");
+        let token = cookie
+            .split(';')
+            .next()
+            .unwrap()
+            .trim_start_matches("enough_session=");
         assert!(server.app.session(token).await.unwrap().is_none());
     })
     .await;
 }
 
-async fn post_day(client: &reqwest::Client, server: &TestServer, fields: &[(&str, &str)]) -> (u16, String) {
-    let r = client.post(format!("{}/days", server.url)).form(fields).send().await.unwrap();
+async fn post_day(
+    client: &reqwest::Client,
+    server: &TestServer,
+    fields: &[(&str, &str)],
+) -> (u16, String) {
+    let r = client
+        .post(format!("{}/days", server.url))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
     (r.status().as_u16(), r.text().await.unwrap())
 }
 
@@ -154,22 +235,50 @@ async fn the_log_form_refuses_bad_values_keeps_the_input_and_writes_nothing() {
         let (_, home) = get(&client, &server.url).await;
         let csrf = csrf_in(&home);
         let today = server.app.today(&ana).to_string();
-        let far = server.app.today(&ana).checked_add_days(chrono::Days::new(3)).unwrap().to_string();
+        let far = server
+            .app
+            .today(&ana)
+            .checked_add_days(chrono::Days::new(3))
+            .unwrap()
+            .to_string();
         let long_note = "n".repeat(2001);
         let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
-            (vec![("mood", "11")], "Mood must be a whole number from 0 to 10."),
-            (vec![("energy", "lots")], "Energy must be a whole number from 0 to 10."),
-            (vec![("daylight_hours", "26")], "Daylight must be a number of hours from 0 to 24"),
-            (vec![("daylight_hours", "two")], "Daylight must be a number of hours from 0 to 24"),
-            (vec![("note", long_note.as_str())], "Notes can be at most 2,000 characters"),
+            (
+                vec![("mood", "11")],
+                "Mood must be a whole number from 0 to 10.",
+            ),
+            (
+                vec![("energy", "lots")],
+                "Energy must be a whole number from 0 to 10.",
+            ),
+            (
+                vec![("daylight_hours", "26")],
+                "Daylight must be a number of hours from 0 to 24",
+            ),
+            (
+                vec![("daylight_hours", "two")],
+                "Daylight must be a number of hours from 0 to 24",
+            ),
+            (
+                vec![("note", long_note.as_str())],
+                "Notes can be at most 2,000 characters",
+            ),
             (vec![("date", far.as_str())], "is still ahead"),
             (vec![("date", "2026-02-30")], "is not a date"),
-            (vec![("outside_morning", "")], "Please say whether you were outside"),
+            (
+                vec![("outside_morning", "")],
+                "Please say whether you were outside",
+            ),
         ];
         for (overrides, message) in cases {
             let mut fields = vec![
-                ("csrf", csrf.as_str()), ("date", today.as_str()), ("daylight_hours", "1.5"), ("energy", "6"),
-                ("mood", "5"), ("outside_morning", "yes"), ("note", "kept note"),
+                ("csrf", csrf.as_str()),
+                ("date", today.as_str()),
+                ("daylight_hours", "1.5"),
+                ("energy", "6"),
+                ("mood", "5"),
+                ("outside_morning", "yes"),
+                ("note", "kept note"),
             ];
             for (k, v) in &overrides {
                 fields.retain(|(key, _)| key != k);
@@ -177,22 +286,41 @@ async fn the_log_form_refuses_bad_values_keeps_the_input_and_writes_nothing() {
             }
             let (status, body) = post_day(&client, &server, &fields).await;
             assert_eq!(status, 422, "{overrides:?}");
-            assert!(body.contains(message), "{message} not in the page for {overrides:?}");
+            assert!(
+                body.contains(message),
+                "{message} not in the page for {overrides:?}"
+            );
             assert!(body.contains("error-summary"));
             if !overrides.iter().any(|(k, _)| *k == "note") {
                 assert!(body.contains("kept note"), "the note is kept");
             }
         }
-        assert!(server.app.days(&ana, None, None).await.unwrap().is_empty(), "nothing was written");
+        assert!(
+            server.app.days(&ana, None, None).await.unwrap().is_empty(),
+            "nothing was written"
+        );
 
-        let (status, _) = post_day(&client, &server, &[
-            ("csrf", csrf.as_str()), ("date", today.as_str()), ("daylight_hours", "1:30"), ("energy", "6"),
-            ("mood", "5"), ("outside_morning", "no"), ("habits", "moved_my_body"), ("habits", "social_contact"),
-        ]).await;
+        let (status, _) = post_day(
+            &client,
+            &server,
+            &[
+                ("csrf", csrf.as_str()),
+                ("date", today.as_str()),
+                ("daylight_hours", "1:30"),
+                ("energy", "6"),
+                ("mood", "5"),
+                ("outside_morning", "no"),
+                ("habits", "moved_my_body"),
+                ("habits", "social_contact"),
+            ],
+        )
+        .await;
         assert_eq!(status, 303);
         let saved = server.app.day(&ana, server.app.today(&ana)).await.unwrap();
         assert_eq!(saved.daylight_quarter_hours, 6);
-        assert!(saved.habits.moved_my_body && saved.habits.social_contact && !saved.habits.got_outside);
+        assert!(
+            saved.habits.moved_my_body && saved.habits.social_contact && !saved.habits.got_outside
+        );
     })
     .await;
 }
@@ -206,11 +334,22 @@ async fn forms_without_a_valid_csrf_token_are_refused() {
         let good = csrf_in(&home);
         let today = server.app.today(&ana).to_string();
         let day = |csrf: &str| {
-            vec![("csrf".to_owned(), csrf.to_owned()), ("date".to_owned(), today.clone()), ("daylight_hours".to_owned(), "1".to_owned()),
-                 ("energy".to_owned(), "5".to_owned()), ("mood".to_owned(), "5".to_owned()), ("outside_morning".to_owned(), "yes".to_owned())]
+            vec![
+                ("csrf".to_owned(), csrf.to_owned()),
+                ("date".to_owned(), today.clone()),
+                ("daylight_hours".to_owned(), "1".to_owned()),
+                ("energy".to_owned(), "5".to_owned()),
+                ("mood".to_owned(), "5".to_owned()),
+                ("outside_morning".to_owned(), "yes".to_owned()),
+            ]
         };
         for csrf in ["", "forged-token-of-the-right-length-00000000000"] {
-            let r = client.post(format!("{}/days", server.url)).form(&day(csrf)).send().await.unwrap();
+            let r = client
+                .post(format!("{}/days", server.url))
+                .form(&day(csrf))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), 403, "csrf {csrf:?}");
             assert!(r.text().await.unwrap().contains("This form has expired"));
         }
@@ -221,20 +360,36 @@ async fn forms_without_a_valid_csrf_token_are_refused() {
             .send()
             .await
             .unwrap();
-        assert_eq!(cross_site.status(), 403, "a valid token from another origin");
-        assert!(server.app.days(&ana, None, None).await.unwrap().is_empty(), "nothing was written");
+        assert_eq!(
+            cross_site.status(),
+            403,
+            "a valid token from another origin"
+        );
+        assert!(
+            server.app.days(&ana, None, None).await.unwrap().is_empty(),
+            "nothing was written"
+        );
 
         // Before sign-in: the form token must match its cookie.
         let stranger = browser();
         let r = stranger
             .post(format!("{}/sign-in", server.url))
-            .form(&[("csrf", good.as_str()), ("email", "ana@example.org"), ("password", PASSWORD)])
+            .form(&[
+                ("csrf", good.as_str()),
+                ("email", "ana@example.org"),
+                ("password", PASSWORD),
+            ])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 403, "sign-in without the csrf cookie");
 
-        let ok = client.post(format!("{}/days", server.url)).form(&day(&good)).send().await.unwrap();
+        let ok = client
+            .post(format!("{}/days", server.url))
+            .form(&day(&good))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(ok.status(), 303, "the real token works");
     })
     .await;
@@ -247,26 +402,46 @@ async fn another_persons_days_are_invisible_in_the_pages() {
         server.add_user("ben@example.org", Role::Person).await;
         let date = server.app.today(&ana).pred_opt().unwrap();
         let (fields, errors) = enough_domain::day::DayText {
-            daylight_hours: "2".into(), energy: "3".into(), mood: "4".into(), outside_morning: "yes".into(),
-            habits: vec![], note: "ana's private note".into(),
+            daylight_hours: "2".into(),
+            energy: "3".into(),
+            mood: "4".into(),
+            outside_morning: "yes".into(),
+            habits: vec![],
+            note: "ana's private note".into(),
         }
         .to_fields();
-        server.app.log_day(&ana, date, fields, errors).await.unwrap();
+        server
+            .app
+            .log_day(&ana, date, fields, errors)
+            .await
+            .unwrap();
 
         let ana_client = signed_in_browser(&server, "ana@example.org").await;
         let (_, history) = get(&ana_client, &format!("{}/history", server.url)).await;
         assert!(history.contains("s private note"), "ana sees her own note");
 
         let ben = signed_in_browser(&server, "ben@example.org").await;
-        for path in ["/history".to_owned(), format!("/days/{date}"), "/".to_owned()] {
+        for path in [
+            "/history".to_owned(),
+            format!("/days/{date}"),
+            "/".to_owned(),
+        ] {
             let (status, body) = get(&ben, &format!("{}{path}", server.url)).await;
             assert_eq!(status, 200, "{path}");
-            assert!(!body.contains("private note"), "{path} leaks ana's note to ben");
+            assert!(
+                !body.contains("private note"),
+                "{path} leaks ana's note to ben"
+            );
         }
         let (status, _) = get(&ben, &format!("{}/days/{date}/delete", server.url)).await;
         assert_eq!(status, 404, "ben cannot reach ana's delete page");
         let (_, home) = get(&ben, &server.url).await;
-        let r = ben.post(format!("{}/days/{date}/delete", server.url)).form(&[("csrf", csrf_in(&home))]).send().await.unwrap();
+        let r = ben
+            .post(format!("{}/days/{date}/delete", server.url))
+            .form(&[("csrf", csrf_in(&home))])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 404);
         assert_eq!(server.app.days(&ana, None, None).await.unwrap().len(), 1);
     })
@@ -278,31 +453,61 @@ async fn pages_are_private_light_and_carry_the_crisis_link() {
     on_every_backend("pages_light", |server, _| async move {
         server.add_user("ana@example.org", Role::Person).await;
         let anonymous = browser();
-        let r = anonymous.get(format!("{}/history", server.url)).send().await.unwrap();
+        let r = anonymous
+            .get(format!("{}/history", server.url))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 303);
         assert_eq!(r.headers()["location"], "/sign-in?next=/history");
 
         let client = signed_in_browser(&server, "ana@example.org").await;
         let assets: u64 = {
             let mut total = 0;
-            for asset in ["/assets/style.css", "/assets/htmx.min.js", "/assets/enough.js"] {
-                let r = client.get(format!("{}{asset}", server.url)).send().await.unwrap();
+            for asset in [
+                "/assets/style.css",
+                "/assets/htmx.min.js",
+                "/assets/enough.js",
+            ] {
+                let r = client
+                    .get(format!("{}{asset}", server.url))
+                    .send()
+                    .await
+                    .unwrap();
                 assert_eq!(r.status(), 200, "{asset}");
                 total += r.bytes().await.unwrap().len() as u64;
             }
             total
         };
         for path in ["/", "/history", "/settings", "/crisis"] {
-            let r = client.get(format!("{}{path}", server.url)).send().await.unwrap();
+            let r = client
+                .get(format!("{}{path}", server.url))
+                .send()
+                .await
+                .unwrap();
             let headers = r.headers().clone();
-            assert!(headers["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+            assert!(
+                headers["content-security-policy"]
+                    .to_str()
+                    .unwrap()
+                    .contains("script-src 'self'")
+            );
             assert_eq!(headers["x-content-type-options"], "nosniff");
             assert_eq!(headers["cache-control"], "no-store", "{path} is personal");
             let body = r.text().await.unwrap();
-            assert!(body.contains("href=\"/crisis\""), "{path} has the crisis link");
-            assert!(!body.contains("https://cdn") && !body.contains("src=\"http"), "{path} loads nothing from elsewhere");
+            assert!(
+                body.contains("href=\"/crisis\""),
+                "{path} has the crisis link"
+            );
+            assert!(
+                !body.contains("https://cdn") && !body.contains("src=\"http"),
+                "{path} loads nothing from elsewhere"
+            );
             let weight = body.len() as u64 + assets;
-            assert!(weight < 100 * 1024, "{path} weighs {weight} bytes with its assets");
+            assert!(
+                weight < 100 * 1024,
+                "{path} weighs {weight} bytes with its assets"
+            );
         }
         let (status, _) = get(&anonymous, &format!("{}/manifest.webmanifest", server.url)).await;
         assert_eq!(status, 200);
@@ -314,8 +519,16 @@ async fn pages_are_private_light_and_carry_the_crisis_link() {
 async fn crisis_help_works_without_signing_in() {
     on_every_backend("crisis", |server, _| async move {
         let client = browser();
-        for (country, expected) in [("GB", "116 123"), ("US", "988"), ("AU", "13 11 14"), ("NZ", "1737"), ("IE", "116 123"), ("CA", "988")] {
-            let (status, body) = get(&client, &format!("{}/crisis?country={country}", server.url)).await;
+        for (country, expected) in [
+            ("GB", "116 123"),
+            ("US", "988"),
+            ("AU", "13 11 14"),
+            ("NZ", "1737"),
+            ("IE", "116 123"),
+            ("CA", "988"),
+        ] {
+            let (status, body) =
+                get(&client, &format!("{}/crisis?country={country}", server.url)).await;
             assert_eq!(status, 200);
             assert!(body.contains(expected), "{country} shows {expected}");
             assert!(body.contains("Source:"), "{country} cites its source");
@@ -333,21 +546,52 @@ async fn settings_create_and_revoke_a_token() {
         let client = signed_in_browser(&server, "ana@example.org").await;
         let (_, settings) = get(&client, &format!("{}/settings", server.url)).await;
         let csrf = csrf_in(&settings);
-        let r = client.post(format!("{}/settings/tokens", server.url)).form(&[("csrf", csrf.as_str()), ("name", "Shortcut")]).send().await.unwrap();
+        let r = client
+            .post(format!("{}/settings/tokens", server.url))
+            .form(&[("csrf", csrf.as_str()), ("name", "Shortcut")])
+            .send()
+            .await
+            .unwrap();
         let page = r.text().await.unwrap();
-        let start = page.find("enough_pat_").expect("the new token is shown once");
-        let secret: String = page[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+        let start = page
+            .find("enough_pat_")
+            .expect("the new token is shown once");
+        let secret: String = page[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
         let api = reqwest::Client::new();
-        let list = api.get(format!("{}/api/v1/days", server.url)).bearer_auth(&secret).send().await.unwrap();
+        let list = api
+            .get(format!("{}/api/v1/days", server.url))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(list.status(), 200);
         let id_start = page.find("/settings/tokens/").unwrap() + "/settings/tokens/".len();
-        let id: String = page[id_start..].chars().take_while(char::is_ascii_digit).collect();
-        let r = client.post(format!("{}/settings/tokens/{id}/revoke", server.url)).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+        let id: String = page[id_start..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let r = client
+            .post(format!("{}/settings/tokens/{id}/revoke", server.url))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 303);
-        let list = api.get(format!("{}/api/v1/days", server.url)).bearer_auth(&secret).send().await.unwrap();
+        let list = api
+            .get(format!("{}/api/v1/days", server.url))
+            .bearer_auth(&secret)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(list.status(), 401);
         let (_, settings) = get(&client, &format!("{}/settings", server.url)).await;
-        assert!(!settings.contains(&secret), "the secret is never shown again");
+        assert!(
+            !settings.contains(&secret),
+            "the secret is never shown again"
+        );
     })
     .await;
 }

@@ -7,7 +7,14 @@ use enough_domain::day::{DAYLIGHT_MESSAGE, DayEntry, DayFields, Habit, Habits, s
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-const FIELDS: [&str; 6] = ["daylight_hours", "energy", "mood", "outside_morning", "habits", "note"];
+const FIELDS: [&str; 6] = [
+    "daylight_hours",
+    "energy",
+    "mood",
+    "outside_morning",
+    "habits",
+    "note",
+];
 
 /// A day as the API returns it.
 #[derive(Serialize)]
@@ -38,10 +45,16 @@ impl From<&DayEntry> for DayJson {
 /// Reads a request body into day fields plus every type problem found.
 pub fn day_fields(body: &[u8]) -> Result<(DayFields, ValidationErrors), ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, format!("The request body is not valid JSON: {e}."))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("The request body is not valid JSON: {e}."),
+        )
     })?;
     let Value::Object(object) = value else {
-        return Err(ApiError::new(StatusCode::BAD_REQUEST, "The request body must be a JSON object."));
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "The request body must be a JSON object.",
+        ));
     };
     let mut errors = ValidationErrors::default();
     for key in object.keys() {
@@ -76,7 +89,12 @@ fn number(object: &Map<String, Value>, key: &str, errors: &mut ValidationErrors)
     n
 }
 
-fn integer(object: &Map<String, Value>, key: &str, label: &str, errors: &mut ValidationErrors) -> Option<i64> {
+fn integer(
+    object: &Map<String, Value>,
+    key: &str,
+    label: &str,
+    errors: &mut ValidationErrors,
+) -> Option<i64> {
     let value = present(object, key)?;
     let n = value.as_i64();
     if n.is_none() {
@@ -96,9 +114,14 @@ fn boolean(object: &Map<String, Value>, errors: &mut ValidationErrors) -> Option
 
 fn habits(object: &Map<String, Value>, errors: &mut ValidationErrors) -> Habits {
     let mut habits = Habits::default();
-    let Some(value) = present(object, "habits") else { return habits };
+    let Some(value) = present(object, "habits") else {
+        return habits;
+    };
     let Some(map) = value.as_object() else {
-        errors.push("habits", "habits must be an object like {\"got_outside\": true}.");
+        errors.push(
+            "habits",
+            "habits must be an object like {\"got_outside\": true}.",
+        );
         return habits;
     };
     for (key, on) in map {
@@ -111,7 +134,9 @@ fn habits(object: &Map<String, Value>, errors: &mut ValidationErrors) -> Habits 
                     format!("Unknown habit; the habits are: {}.", known.join(", ")),
                 );
             }
-            (Some(_), None) => errors.push(format!("habits.{key}"), "Each habit must be true or false."),
+            (Some(_), None) => {
+                errors.push(format!("habits.{key}"), "Each habit must be true or false.")
+            }
         }
     }
     habits
@@ -139,7 +164,15 @@ mod tests {
                         "habits": {"got_outside": true, "flying": true}, "note": 3, "colour": "blue"}"#;
         let (_, errors) = day_fields(body).unwrap();
         let fields: Vec<&str> = errors.0.iter().map(|e| e.field.as_str()).collect();
-        for f in ["daylight_hours", "energy", "mood", "outside_morning", "habits.flying", "note", "colour"] {
+        for f in [
+            "daylight_hours",
+            "energy",
+            "mood",
+            "outside_morning",
+            "habits.flying",
+            "note",
+            "colour",
+        ] {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");
         }
     }

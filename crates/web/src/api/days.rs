@@ -34,8 +34,15 @@ pub async fn put(
 ) -> Result<Response, ApiError> {
     let date = path_date(&date)?;
     let (fields, type_errors) = day_fields(&body)?;
-    let (entry, created) = state.app.log_day(&caller.user, date, fields, type_errors).await?;
-    let status = if created { StatusCode::CREATED } else { StatusCode::OK };
+    let (entry, created) = state
+        .app
+        .log_day(&caller.user, date, fields, type_errors)
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, Json(DayJson::from(&entry))).into_response())
 }
 
@@ -44,7 +51,10 @@ pub async fn delete(
     ApiCaller(caller): ApiCaller,
     Path(date): Path<String>,
 ) -> Result<StatusCode, ApiError> {
-    state.app.delete_day(&caller.user, path_date(&date)?).await?;
+    state
+        .app
+        .delete_day(&caller.user, path_date(&date)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -66,7 +76,13 @@ pub async fn list(
     query: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<DayList>, ApiError> {
     let Query(query) = query.map_err(|e| {
-        ApiError::new(StatusCode::BAD_REQUEST, format!("{}; the parameters are from and to (YYYY-MM-DD).", e.body_text()))
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!(
+                "{}; the parameters are from and to (YYYY-MM-DD).",
+                e.body_text()
+            ),
+        )
     })?;
     let parse = |field: &str, raw: &Option<String>| {
         raw.as_deref()

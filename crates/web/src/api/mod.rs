@@ -13,11 +13,17 @@ use axum::routing::get;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/days", get(days::list))
-        .route("/days/{date}", get(days::get).put(days::put).delete(days::delete))
+        .route(
+            "/days/{date}",
+            get(days::get).put(days::put).delete(days::delete),
+        )
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, "No such API endpoint; see /api/v1/openapi.json.")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "No such API endpoint; see /api/v1/openapi.json.",
+    )
 }

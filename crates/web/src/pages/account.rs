@@ -1,7 +1,9 @@
 //! First-run setup, sign-up, sign-in and sign-out.
 
 use crate::error::PageError;
-use crate::identity::{ClientAddress, MaybeSignedIn, SignedInPage, expired_session_cookie, session_cookie, user_agent};
+use crate::identity::{
+    ClientAddress, MaybeSignedIn, SignedInPage, expired_session_cookie, session_cookie, user_agent,
+};
 use crate::views::{Layout, render, render_with};
 use crate::{AppState, csrf};
 use askama::Template;
@@ -70,7 +72,12 @@ enum Kind {
     SignUp,
 }
 
-fn account_page(kind: Kind, csrf: String, form: &AccountForm, errors: ValidationErrors) -> AccountPage {
+fn account_page(
+    kind: Kind,
+    csrf: String,
+    form: &AccountForm,
+    errors: ValidationErrors,
+) -> AccountPage {
     let (title, intro, action, submit, new_password, links) = match kind {
         Kind::Setup => (
             "Welcome to enough",
@@ -107,7 +114,11 @@ fn account_page(kind: Kind, csrf: String, form: &AccountForm, errors: Validation
         csrf,
         next: form.next.clone(),
         email: form.email.clone(),
-        time_zone: if form.time_zone.is_empty() { "UTC".to_owned() } else { form.time_zone.clone() },
+        time_zone: if form.time_zone.is_empty() {
+            "UTC".to_owned()
+        } else {
+            form.time_zone.clone()
+        },
         ask_time_zone,
         new_password,
         errors,
@@ -115,10 +126,24 @@ fn account_page(kind: Kind, csrf: String, form: &AccountForm, errors: Validation
     }
 }
 
-fn show(kind: Kind, jar: CookieJar, state: &AppState, form: &AccountForm, errors: ValidationErrors) -> Response {
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+fn show(
+    kind: Kind,
+    jar: CookieJar,
+    state: &AppState,
+    form: &AccountForm,
+    errors: ValidationErrors,
+) -> Response {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let (jar, token) = csrf::anonymous_token(jar, state.config.secure_cookies);
-    (jar, render_with(status, &account_page(kind, token, form, errors))).into_response()
+    (
+        jar,
+        render_with(status, &account_page(kind, token, form, errors)),
+    )
+        .into_response()
 }
 
 /// Errors from account creation, as form errors where the person can fix them.
@@ -131,15 +156,28 @@ fn form_errors(e: AppError) -> Result<ValidationErrors, PageError> {
 }
 
 fn signed_in_redirect(state: &AppState, jar: CookieJar, token: String, next: &str) -> Response {
-    let cookie = session_cookie(token, state.config.secure_cookies, state.app.session_ttl_secs());
+    let cookie = session_cookie(
+        token,
+        state.config.secure_cookies,
+        state.app.session_ttl_secs(),
+    );
     (jar.add(cookie), Redirect::to(safe_next(next))).into_response()
 }
 
-pub async fn setup_page(State(state): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+pub async fn setup_page(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
     if !state.app.needs_setup().await? {
         return Ok(Redirect::to("/sign-in").into_response());
     }
-    Ok(show(Kind::Setup, jar, &state, &AccountForm::default(), ValidationErrors::default()))
+    Ok(show(
+        Kind::Setup,
+        jar,
+        &state,
+        &AccountForm::default(),
+        ValidationErrors::default(),
+    ))
 }
 
 pub async fn setup(
@@ -149,9 +187,16 @@ pub async fn setup(
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
     csrf::verify_anonymous(&headers, &jar, &form.csrf)?;
-    match state.app.create_first_account(&form.email, &form.password, &form.time_zone).await {
+    match state
+        .app
+        .create_first_account(&form.email, &form.password, &form.time_zone)
+        .await
+    {
         Ok(user) => {
-            let token = state.app.start_session(&user, &user_agent(&headers)).await?;
+            let token = state
+                .app
+                .start_session(&user, &user_agent(&headers))
+                .await?;
             Ok(signed_in_redirect(&state, jar, token.0, "/"))
         }
         Err(AppError::AlreadySetUp) => Ok(Redirect::to("/sign-in").into_response()),
@@ -175,7 +220,13 @@ pub async fn sign_in_page(
         next: query.next,
         ..AccountForm::default()
     };
-    Ok(show(Kind::SignIn, jar, &state, &form, ValidationErrors::default()))
+    Ok(show(
+        Kind::SignIn,
+        jar,
+        &state,
+        &form,
+        ValidationErrors::default(),
+    ))
 }
 
 pub async fn sign_in(
@@ -220,14 +271,23 @@ pub async fn sign_in(
     }
 }
 
-pub async fn sign_up_page(State(state): State<AppState>, jar: CookieJar) -> Result<Response, PageError> {
+pub async fn sign_up_page(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> Result<Response, PageError> {
     if state.app.needs_setup().await? {
         return Ok(Redirect::to("/setup").into_response());
     }
     if !state.app.sign_up_open().await? {
         return Ok(render(&sign_up_closed()));
     }
-    Ok(show(Kind::SignUp, jar, &state, &AccountForm::default(), ValidationErrors::default()))
+    Ok(show(
+        Kind::SignUp,
+        jar,
+        &state,
+        &AccountForm::default(),
+        ValidationErrors::default(),
+    ))
 }
 
 fn sign_up_closed() -> MessagePage {
@@ -246,9 +306,16 @@ pub async fn sign_up(
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
     csrf::verify_anonymous(&headers, &jar, &form.csrf)?;
-    match state.app.sign_up(&form.email, &form.password, &form.time_zone).await {
+    match state
+        .app
+        .sign_up(&form.email, &form.password, &form.time_zone)
+        .await
+    {
         Ok(user) => {
-            let token = state.app.start_session(&user, &user_agent(&headers)).await?;
+            let token = state
+                .app
+                .start_session(&user, &user_agent(&headers))
+                .await?;
             Ok(signed_in_redirect(&state, jar, token.0, "/"))
         }
         Err(AppError::SignUpClosed) => Ok(render_with(StatusCode::FORBIDDEN, &sign_up_closed())),
@@ -283,7 +350,12 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
         assert_eq!(safe_next("/history?x=1"), "/history?x=1");
-        for evil in ["https://evil.example", "//evil.example", "/\\evil.example", ""] {
+        for evil in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "",
+        ] {
             assert_eq!(safe_next(evil), "/", "{evil}");
         }
     }

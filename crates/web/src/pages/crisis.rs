@@ -37,7 +37,10 @@ fn country_from_time_zone(time_zone: &str) -> &'static str {
     }
 }
 
-pub async fn page(MaybeSignedIn(signed_in): MaybeSignedIn, Query(query): Query<CountryQuery>) -> Response {
+pub async fn page(
+    MaybeSignedIn(signed_in): MaybeSignedIn,
+    Query(query): Query<CountryQuery>,
+) -> Response {
     let dir = directory();
     let selected = if query.country.is_empty() {
         signed_in
@@ -53,6 +56,10 @@ pub async fn page(MaybeSignedIn(signed_in): MaybeSignedIn, Query(query): Query<C
         layout: Layout::maybe("Help, right now", signed_in.as_ref(), ""),
         country,
         selected,
-        countries: dir.countries.iter().map(|c| (c.code.as_str(), c.name.as_str())).collect(),
+        countries: dir
+            .countries
+            .iter()
+            .map(|c| (c.code.as_str(), c.name.as_str()))
+            .collect(),
     })
 }

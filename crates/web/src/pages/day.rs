@@ -61,9 +61,13 @@ pub(crate) fn long_date(date: NaiveDate) -> String {
 /// A kind sentence about how many of the last days were logged; never a streak.
 pub(crate) fn logged_summary(entries: &[DayEntry], today: NaiveDate) -> String {
     let week_start = today.checked_sub_days(Days::new(6)).unwrap_or(today);
-    let logged = entries.iter().filter(|e| e.date >= week_start && e.date <= today).count();
+    let logged = entries
+        .iter()
+        .filter(|e| e.date >= week_start && e.date <= today)
+        .count();
     match logged {
-        0 => "Nothing logged in the last 7 days. That's fine; today is a good day to start again.".to_owned(),
+        0 => "Nothing logged in the last 7 days. That's fine; today is a good day to start again."
+            .to_owned(),
         1 => "You logged 1 of the last 7 days. Every day you log adds to the picture.".to_owned(),
         7 => "You logged every one of the last 7 days. Skipping days is fine too.".to_owned(),
         n => format!("You logged {n} of the last 7 days. That is plenty to learn from."),
@@ -90,13 +94,21 @@ struct DayPage {
     recent_summary: String,
 }
 
-fn scale(name: &'static str, label: &'static str, low: &'static str, high: &'static str, value: &str) -> ScaleView {
+fn scale(
+    name: &'static str,
+    label: &'static str,
+    low: &'static str,
+    high: &'static str,
+    value: &str,
+) -> ScaleView {
     ScaleView {
         name,
         label,
         low,
         high,
-        options: (0..=10u8).map(|v| (v, value.trim() == v.to_string())).collect(),
+        options: (0..=10u8)
+            .map(|v| (v, value.trim() == v.to_string()))
+            .collect(),
     }
 }
 
@@ -125,7 +137,13 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
         daylight_hours: text.daylight_hours.clone(),
         scales: vec![
             scale("mood", "Mood", "very low", "very good", &text.mood),
-            scale("energy", "Energy", "exhausted", "full of energy", &text.energy),
+            scale(
+                "energy",
+                "Energy",
+                "exhausted",
+                "full of energy",
+                &text.energy,
+            ),
         ],
         outside: text.outside_morning.trim().to_ascii_lowercase(),
         habits: Habit::ALL
@@ -153,7 +171,11 @@ pub async fn home(
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
     let Some(signed_in) = signed_in else {
-        let target = if state.app.needs_setup().await? { "/setup" } else { "/sign-in" };
+        let target = if state.app.needs_setup().await? {
+            "/setup"
+        } else {
+            "/sign-in"
+        };
         return Ok(Redirect::to(target).into_response());
     };
     let user = &signed_in.user;
@@ -177,7 +199,10 @@ pub async fn home(
         title: format!("Today, {}", today.format("%A %-d %B")),
         intro: intro.to_owned(),
         date: today.to_string(),
-        text: existing.as_ref().map(DayText::from_entry).unwrap_or_default(),
+        text: existing
+            .as_ref()
+            .map(DayText::from_entry)
+            .unwrap_or_default(),
         existing: existing.is_some(),
         errors: ValidationErrors::default(),
         flash,
@@ -204,9 +229,17 @@ pub async fn edit_page(
     let page = day_page(DayPageInput {
         signed_in: &signed_in,
         title: long_date(date),
-        intro: if existing.is_some() { "Change anything and save." } else { "Nothing logged for this day yet." }.to_owned(),
+        intro: if existing.is_some() {
+            "Change anything and save."
+        } else {
+            "Nothing logged for this day yet."
+        }
+        .to_owned(),
         date: date.to_string(),
-        text: existing.as_ref().map(DayText::from_entry).unwrap_or_default(),
+        text: existing
+            .as_ref()
+            .map(DayText::from_entry)
+            .unwrap_or_default(),
         existing: existing.is_some(),
         errors: ValidationErrors::default(),
         flash: None,
@@ -250,10 +283,17 @@ pub async fn save(
     };
     let (fields, type_errors) = text.to_fields();
     let result = match parse_date("date", &form.date) {
-        Ok(date) => state.app.log_day(user, date, fields, type_errors).await.map(|_| date),
+        Ok(date) => state
+            .app
+            .log_day(user, date, fields, type_errors)
+            .await
+            .map(|_| date),
         Err(mut date_errors) => {
             // Still check the other fields, so every problem is shown at once.
-            let all = fields.validate(today, today, type_errors).err().unwrap_or_default();
+            let all = fields
+                .validate(today, today, type_errors)
+                .err()
+                .unwrap_or_default();
             date_errors.0.extend(all.0);
             Err(AppError::Validation(date_errors))
         }

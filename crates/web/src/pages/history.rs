@@ -51,7 +51,11 @@ pub async fn page(
             .ok()
             .map(|d| format!("Deleted the entry for {}.", long_date(d)))
     };
-    let summary = if before.is_none() { logged_summary(&days, today) } else { String::new() };
+    let summary = if before.is_none() {
+        logged_summary(&days, today)
+    } else {
+        String::new()
+    };
     Ok(render(&HistoryPage {
         layout: Layout::signed_in("Your days", &signed_in, "history"),
         flash,

@@ -16,12 +16,21 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(day::home))
         .route("/healthz", get(healthz))
         .route("/setup", get(account::setup_page).post(account::setup))
-        .route("/sign-in", get(account::sign_in_page).post(account::sign_in))
-        .route("/sign-up", get(account::sign_up_page).post(account::sign_up))
+        .route(
+            "/sign-in",
+            get(account::sign_in_page).post(account::sign_in),
+        )
+        .route(
+            "/sign-up",
+            get(account::sign_up_page).post(account::sign_up),
+        )
         .route("/sign-out", post(account::sign_out))
         .route("/days", post(day::save))
         .route("/days/{date}", get(day::edit_page))
-        .route("/days/{date}/delete", get(day::delete_page).post(day::delete))
+        .route(
+            "/days/{date}/delete",
+            get(day::delete_page).post(day::delete),
+        )
         .route("/history", get(history::page))
         .route("/settings", get(settings::page))
         .route("/settings/time-zone", post(settings::time_zone))

@@ -74,7 +74,11 @@ struct Extras {
     time_zone: Option<String>,
 }
 
-async fn settings_page(state: &AppState, signed_in: &SignedIn, extras: Extras) -> Result<SettingsPage, PageError> {
+async fn settings_page(
+    state: &AppState,
+    signed_in: &SignedIn,
+    extras: Extras,
+) -> Result<SettingsPage, PageError> {
     let user = &signed_in.user;
     let current = signed_in.session.as_ref().map(|s| s.id);
     let tokens = state.app.tokens(user).await?;
@@ -93,7 +97,10 @@ async fn settings_page(state: &AppState, signed_in: &SignedIn, extras: Extras) -
                 id: t.id,
                 name: t.name,
                 created: when(t.created_at),
-                last_used: t.last_used_at.map(when).unwrap_or_else(|| "never".to_owned()),
+                last_used: t
+                    .last_used_at
+                    .map(when)
+                    .unwrap_or_else(|| "never".to_owned()),
                 revoked: t.revoked_at.is_some(),
             })
             .collect(),
@@ -156,7 +163,11 @@ pub async fn time_zone(
     Form(form): Form<TimeZoneForm>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
-    match state.app.set_time_zone(&signed_in.user, &form.time_zone).await {
+    match state
+        .app
+        .set_time_zone(&signed_in.user, &form.time_zone)
+        .await
+    {
         Ok(_) => Ok(Redirect::to("/settings?done=time-zone").into_response()),
         Err(AppError::Validation(errors)) => {
             let extras = Extras {
@@ -186,8 +197,20 @@ pub async fn create_token(
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
     let (status, extras) = match state.app.create_token(&signed_in.user, &form.name).await {
-        Ok((_, secret)) => (StatusCode::OK, Extras { new_secret: Some(secret), ..no_extras(None) }),
-        Err(AppError::Validation(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, Extras { errors, ..no_extras(None) }),
+        Ok((_, secret)) => (
+            StatusCode::OK,
+            Extras {
+                new_secret: Some(secret),
+                ..no_extras(None)
+            },
+        ),
+        Err(AppError::Validation(errors)) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Extras {
+                errors,
+                ..no_extras(None)
+            },
+        ),
         Err(e) => return Err(e.into()),
     };
     // The secret is shown in this response only, never in a URL or a redirect.
@@ -233,7 +256,10 @@ pub async fn sign_up_switch(
     Form(form): Form<SignUpForm>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
-    state.app.set_sign_up_open(&signed_in.user, form.open == "true").await?;
+    state
+        .app
+        .set_sign_up_open(&signed_in.user, form.open == "true")
+        .await?;
     Ok(Redirect::to("/settings?done=sign-up").into_response())
 }
 

@@ -6,11 +6,13 @@
 mod accounts;
 mod days;
 mod error;
+mod maintenance;
 mod secrets;
 mod tokens;
 
 pub use accounts::{SIGN_IN_WINDOW_SECS, SignedIn};
 pub use error::AppError;
+pub use maintenance::migrate_store;
 pub use secrets::SessionToken;
 pub use tokens::TOKEN_PREFIX;
 

@@ -44,6 +44,15 @@ pub enum Command {
     Log(LogArgs),
     /// List a person's logged days, newest first.
     Days(DaysArgs),
+    /// Copy a whole installation into a new, empty database and verify it table by table.
+    MigrateStore {
+        /// Source database URL, e.g. sqlite://enough-data/enough.db.
+        #[arg(long)]
+        from: String,
+        /// Target database URL, e.g. postgres://enough@db/enough (must be empty).
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Args)]

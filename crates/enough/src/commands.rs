@@ -14,6 +14,9 @@ use std::time::Instant;
 
 /// Runs the chosen subcommand.
 pub async fn run(cli: Cli) -> Result<()> {
+    if let Command::MigrateStore { from, to } = &cli.command {
+        return migrate(from, to).await;
+    }
     let url = database::database_url(cli.database.as_deref(), &cli.data_dir);
     let started = Instant::now();
     let store = database::open(&url).await?;
@@ -67,7 +70,26 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Log(args) => log(app, args).await,
         Command::Days(args) => days(app, args).await,
+        Command::MigrateStore { .. } => Ok(()),
     }
+}
+
+async fn migrate(from: &str, to: &str) -> Result<()> {
+    let source = database::open(from).await?;
+    let target = database::open(to).await?;
+    let summary = enough_app::migrate_store(source.as_ref(), target.as_ref())
+        .await
+        .map_err(readable)?;
+    println!(
+        "copied {} → {} and verified:",
+        database::redacted(from),
+        database::redacted(to)
+    );
+    println!("{:<16} {:>8}  sha256", "table", "rows");
+    for table in summary {
+        println!("{:<16} {:>8}  {}", table.table, table.rows, table.checksum);
+    }
+    Ok(())
 }
 
 /// Turns an app error into a message for the shell, naming fields.

@@ -4,14 +4,15 @@
 //! lock for "create the first account") stay inside this crate.
 
 mod rows;
+mod snapshot;
 pub mod testing;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use enough_domain::day::DayEntry;
 use enough_store::{
-    ApiToken, NewSession, NewToken, NewUser, Session, Store, StoreError, StoreResult, User,
-    UserCredentials,
+    ApiToken, NewSession, NewToken, NewUser, Session, Snapshot, Store, StoreError, StoreResult,
+    User, UserCredentials,
 };
 use rows::{day_from_row, db_error, session_from_row, token_from_row, user_from_row};
 use sqlx::postgres::PgPoolOptions;
@@ -453,6 +454,14 @@ impl Store for PostgresStore {
             .map_err(db_error)?;
         rows.iter().map(day_from_row).collect()
     }
+
+    async fn export_all(&self) -> StoreResult<Snapshot> {
+        snapshot::export_all(&self.pool).await
+    }
+
+    async fn import_all(&self, snapshot: &Snapshot) -> StoreResult<()> {
+        snapshot::import_all(&self.pool, snapshot).await
+    }
 }
 
 fn created(id: i64, user: NewUser) -> User {
@@ -509,6 +518,35 @@ mod tests {
             enough_store::contract::run_all(&store).await;
         })
         .await;
+    }
+
+    #[tokio::test]
+    async fn a_snapshot_moves_into_another_database_unchanged() {
+        let Some(base_url) = base_url_from_env("a_snapshot_moves_into_another_database_unchanged")
+        else {
+            return;
+        };
+        let (a, b) = (
+            fresh_database(&base_url).await.unwrap(),
+            fresh_database(&base_url).await.unwrap(),
+        );
+        let (from, to) = (
+            PostgresStore::connect(&a.url).await.unwrap(),
+            PostgresStore::connect(&b.url).await.unwrap(),
+        );
+        let (f, t) = (from.clone(), to.clone());
+        let outcome = tokio::spawn(async move {
+            enough_store::contract::run_all(&f).await;
+            enough_store::contract::snapshot_round_trip(&f, &t).await;
+        })
+        .await;
+        from.pool().close().await;
+        to.pool().close().await;
+        a.drop_database().await.unwrap();
+        b.drop_database().await.unwrap();
+        if let Err(e) = outcome {
+            std::panic::resume_unwind(e.into_panic());
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -2,13 +2,14 @@
 //! `synchronous = FULL`, so an acknowledged write survives a crash or power loss.
 
 mod rows;
+mod snapshot;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use enough_domain::day::DayEntry;
 use enough_store::{
-    ApiToken, NewSession, NewToken, NewUser, Session, Store, StoreError, StoreResult, User,
-    UserCredentials,
+    ApiToken, NewSession, NewToken, NewUser, Session, Snapshot, Store, StoreError, StoreResult,
+    User, UserCredentials,
 };
 use rows::{day_from_row, db_error, session_from_row, token_from_row, user_from_row};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -437,6 +438,14 @@ impl Store for SqliteStore {
             .map_err(db_error)?;
         rows.iter().map(day_from_row).collect()
     }
+
+    async fn export_all(&self) -> StoreResult<Snapshot> {
+        snapshot::export_all(&self.pool).await
+    }
+
+    async fn import_all(&self, snapshot: &Snapshot) -> StoreResult<()> {
+        snapshot::import_all(&self.pool, snapshot).await
+    }
 }
 
 fn created(id: i64, user: NewUser) -> User {
@@ -459,6 +468,13 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("contract.db").display());
         let store = SqliteStore::open(&url).await.unwrap();
         enough_store::contract::run_all(&store).await;
+        let copy = SqliteStore::open(&format!(
+            "sqlite://{}",
+            dir.path().join("copy.db").display()
+        ))
+        .await
+        .unwrap();
+        enough_store::contract::snapshot_round_trip(&store, &copy).await;
     }
 
     #[tokio::test]

@@ -22,6 +22,43 @@ pub async fn run_all(store: &dyn Store) {
     days_are_private_to_their_owner(store).await;
 }
 
+/// Copies `from` (after [`run_all`]) into the empty `to`: identical rows, refused a second time.
+pub async fn snapshot_round_trip(from: &dyn Store, to: &dyn Store) {
+    let before = from.export_all().await.unwrap();
+    assert!(
+        !before.users.is_empty() && !before.days.is_empty(),
+        "source has data"
+    );
+    to.import_all(&before).await.unwrap();
+    let after = to.export_all().await.unwrap();
+    assert_eq!(after, before, "every row arrives unchanged");
+    assert_eq!(after.summary(), before.summary());
+    let err = to.import_all(&before).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::NotEmpty(_)),
+        "a second import is refused, got {err:?}"
+    );
+    // Ids continue after the imported ones.
+    let next = to
+        .create_user(new_user("after-import@example.org", Role::Person))
+        .await
+        .unwrap();
+    assert!(
+        before.users.iter().all(|u| u.id < next.id),
+        "new ids do not collide"
+    );
+    let token = to
+        .create_token(NewToken {
+            user_id: next.id,
+            name: "n".into(),
+            token_hash: "after-import".into(),
+            created_at: 1,
+        })
+        .await
+        .unwrap();
+    assert!(before.api_tokens.iter().all(|t| t.id < token.id));
+}
+
 /// A new account for `email`.
 pub fn new_user(email: &str, role: Role) -> NewUser {
     NewUser {

@@ -6,8 +6,10 @@
 
 pub mod contract;
 mod records;
+mod snapshot;
 
 pub use records::*;
+pub use snapshot::{DayRow, SessionRow, Snapshot, TableSummary, TokenRow, UserRow};
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -25,6 +27,9 @@ pub enum StoreError {
     /// Stored data could not be read back into a domain value.
     #[error("corrupt row: {0}")]
     Corrupt(String),
+    /// An import into a store that already holds data.
+    #[error("the target store is not empty: {0}")]
+    NotEmpty(String),
 }
 
 /// Shorthand for store results.
@@ -115,4 +120,12 @@ pub trait Store: Send + Sync + 'static {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> StoreResult<Vec<DayEntry>>;
+
+    // ---- moving an installation ----
+
+    /// Every row, each table ordered by primary key.
+    async fn export_all(&self) -> StoreResult<Snapshot>;
+    /// Loads a snapshot into an empty store in one transaction, keeping ids; `NotEmpty` if the
+    /// store already has accounts or days.
+    async fn import_all(&self, snapshot: &Snapshot) -> StoreResult<()>;
 }

@@ -8,3 +8,4 @@ mod cli;
 mod common;
 mod durability;
 mod pages;
+mod scale_out;

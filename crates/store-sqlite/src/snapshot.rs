@@ -1,0 +1,202 @@
+//! Exporting and importing every row, for `enough migrate-store`.
+
+use crate::rows::{day_from_row, db_error};
+use enough_store::{DayRow, SessionRow, Snapshot, StoreError, StoreResult, TokenRow, UserRow};
+use sqlx::{Row, SqlitePool};
+
+pub(crate) async fn export_all(pool: &SqlitePool) -> StoreResult<Snapshot> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let mut snapshot = Snapshot::default();
+    for r in sqlx::query(
+        "SELECT id, email, password_hash, role, time_zone, created_at FROM users ORDER BY id",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db_error)?
+    {
+        snapshot.users.push(UserRow {
+            id: r.try_get("id").map_err(db_error)?,
+            email: r.try_get("email").map_err(db_error)?,
+            password_hash: r.try_get("password_hash").map_err(db_error)?,
+            role: r.try_get("role").map_err(db_error)?,
+            time_zone: r.try_get("time_zone").map_err(db_error)?,
+            created_at: r.try_get("created_at").map_err(db_error)?,
+        });
+    }
+    for r in sqlx::query("SELECT key, value FROM settings ORDER BY key")
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?
+    {
+        snapshot.settings.push((
+            r.try_get("key").map_err(db_error)?,
+            r.try_get("value").map_err(db_error)?,
+        ));
+    }
+    for r in sqlx::query(
+        "SELECT id, token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent
+         FROM sessions ORDER BY id",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db_error)?
+    {
+        snapshot.sessions.push(SessionRow {
+            id: r.try_get("id").map_err(db_error)?,
+            token_hash: r.try_get("token_hash").map_err(db_error)?,
+            user_id: r.try_get("user_id").map_err(db_error)?,
+            csrf_token: r.try_get("csrf_token").map_err(db_error)?,
+            created_at: r.try_get("created_at").map_err(db_error)?,
+            last_seen_at: r.try_get("last_seen_at").map_err(db_error)?,
+            expires_at: r.try_get("expires_at").map_err(db_error)?,
+            user_agent: r.try_get("user_agent").map_err(db_error)?,
+        });
+    }
+    for r in sqlx::query("SELECT key, at FROM login_failures ORDER BY key, at")
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?
+    {
+        snapshot.login_failures.push((
+            r.try_get("key").map_err(db_error)?,
+            r.try_get("at").map_err(db_error)?,
+        ));
+    }
+    for r in sqlx::query(
+        "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db_error)?
+    {
+        snapshot.api_tokens.push(TokenRow {
+            id: r.try_get("id").map_err(db_error)?,
+            user_id: r.try_get("user_id").map_err(db_error)?,
+            name: r.try_get("name").map_err(db_error)?,
+            token_hash: r.try_get("token_hash").map_err(db_error)?,
+            created_at: r.try_get("created_at").map_err(db_error)?,
+            last_used_at: r.try_get("last_used_at").map_err(db_error)?,
+            revoked_at: r.try_get("revoked_at").map_err(db_error)?,
+        });
+    }
+    for r in sqlx::query(
+        "SELECT user_id, date, daylight_quarter_hours, energy, mood, outside_morning, habits, note,
+                revision, created_at, updated_at
+         FROM days ORDER BY user_id, date",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db_error)?
+    {
+        snapshot.days.push(DayRow {
+            user_id: r.try_get("user_id").map_err(db_error)?,
+            entry: day_from_row(&r)?,
+            revision: r.try_get("revision").map_err(db_error)?,
+            created_at: r.try_get("created_at").map_err(db_error)?,
+            updated_at: r.try_get("updated_at").map_err(db_error)?,
+        });
+    }
+    tx.commit().await.map_err(db_error)?;
+    snapshot.sort();
+    Ok(snapshot)
+}
+
+pub(crate) async fn import_all(pool: &SqlitePool, s: &Snapshot) -> StoreResult<()> {
+    let mut tx = pool.begin().await.map_err(db_error)?;
+    let existing: i64 =
+        sqlx::query("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM days) AS n")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .try_get("n")
+            .map_err(db_error)?;
+    if existing > 0 {
+        return Err(StoreError::NotEmpty(format!(
+            "{existing} accounts and days already stored"
+        )));
+    }
+    for u in &s.users {
+        sqlx::query("INSERT INTO users (id, email, password_hash, role, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(u.id)
+            .bind(&u.email)
+            .bind(&u.password_hash)
+            .bind(&u.role)
+            .bind(&u.time_zone)
+            .bind(u.created_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    }
+    for (key, value) in &s.settings {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    }
+    for x in &s.sessions {
+        sqlx::query(
+            "INSERT INTO sessions (id, token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(x.id)
+        .bind(&x.token_hash)
+        .bind(x.user_id)
+        .bind(&x.csrf_token)
+        .bind(x.created_at)
+        .bind(x.last_seen_at)
+        .bind(x.expires_at)
+        .bind(&x.user_agent)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    }
+    for (key, at) in &s.login_failures {
+        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+            .bind(key)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    }
+    for t in &s.api_tokens {
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(t.id)
+        .bind(t.user_id)
+        .bind(&t.name)
+        .bind(&t.token_hash)
+        .bind(t.created_at)
+        .bind(t.last_used_at)
+        .bind(t.revoked_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    }
+    for d in &s.days {
+        let e = &d.entry;
+        sqlx::query(
+            "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood, outside_morning, habits, note,
+                               revision, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(d.user_id)
+        .bind(e.date)
+        .bind(i64::from(e.daylight_quarter_hours))
+        .bind(i64::from(e.energy))
+        .bind(i64::from(e.mood))
+        .bind(e.outside_morning)
+        .bind(e.habits.to_bits())
+        .bind(e.note.as_deref())
+        .bind(d.revision)
+        .bind(d.created_at)
+        .bind(d.updated_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    }
+    tx.commit().await.map_err(db_error)
+}

@@ -1,0 +1,146 @@
+//! A whole installation as plain rows, for moving it between stores (`enough migrate-store`),
+//! with per-table row counts and checksums to prove nothing changed on the way.
+
+use enough_domain::day::DayEntry;
+use sha2::{Digest, Sha256};
+
+/// An account with everything stored about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserRow {
+    /// Id, kept across stores so references stay valid.
+    pub id: i64,
+    /// E-mail address.
+    pub email: String,
+    /// argon2id hash.
+    pub password_hash: String,
+    /// `person`, `therapist` or `admin`.
+    pub role: String,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// A session row (only the token's hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRow {
+    /// Id.
+    pub id: i64,
+    /// SHA-256 of the cookie token.
+    pub token_hash: String,
+    /// Owner.
+    pub user_id: i64,
+    /// CSRF token.
+    pub csrf_token: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub last_seen_at: i64,
+    /// Unix seconds.
+    pub expires_at: i64,
+    /// Browser description.
+    pub user_agent: String,
+}
+
+/// A personal access token row (only the token's hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRow {
+    /// Id.
+    pub id: i64,
+    /// Owner.
+    pub user_id: i64,
+    /// Name.
+    pub name: String,
+    /// SHA-256 of the token.
+    pub token_hash: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub last_used_at: Option<i64>,
+    /// Unix seconds.
+    pub revoked_at: Option<i64>,
+}
+
+/// A day of the log with its bookkeeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DayRow {
+    /// Owner.
+    pub user_id: i64,
+    /// The entry.
+    pub entry: DayEntry,
+    /// How many times it was written.
+    pub revision: i64,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds.
+    pub updated_at: i64,
+}
+
+/// Every row of a store, each table ordered by its primary key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// `users`, by id.
+    pub users: Vec<UserRow>,
+    /// `settings`, by key.
+    pub settings: Vec<(String, String)>,
+    /// `sessions`, by id.
+    pub sessions: Vec<SessionRow>,
+    /// `login_failures`, by key then time.
+    pub login_failures: Vec<(String, i64)>,
+    /// `api_tokens`, by id.
+    pub api_tokens: Vec<TokenRow>,
+    /// `days`, by owner then date.
+    pub days: Vec<DayRow>,
+}
+
+/// One table's row count and checksum.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableSummary {
+    /// Table name.
+    pub table: &'static str,
+    /// Rows.
+    pub rows: usize,
+    /// SHA-256 over the table's rows in order, hex.
+    pub checksum: String,
+}
+
+fn summarise<T: std::fmt::Debug>(table: &'static str, rows: &[T]) -> TableSummary {
+    let mut hasher = Sha256::new();
+    for row in rows {
+        hasher.update(format!("{row:?}\n").as_bytes());
+    }
+    let checksum = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    TableSummary {
+        table,
+        rows: rows.len(),
+        checksum,
+    }
+}
+
+impl Snapshot {
+    /// Row counts and checksums per table, to compare a source with its copy.
+    pub fn summary(&self) -> Vec<TableSummary> {
+        vec![
+            summarise("users", &self.users),
+            summarise("settings", &self.settings),
+            summarise("sessions", &self.sessions),
+            summarise("login_failures", &self.login_failures),
+            summarise("api_tokens", &self.api_tokens),
+            summarise("days", &self.days),
+        ]
+    }
+
+    /// Orders every table canonically (stores return them ordered; this makes it certain).
+    pub fn sort(&mut self) {
+        self.users.sort_by_key(|r| r.id);
+        self.settings.sort();
+        self.sessions.sort_by_key(|r| r.id);
+        self.login_failures.sort();
+        self.api_tokens.sort_by_key(|r| r.id);
+        self.days.sort_by_key(|r| (r.user_id, r.entry.date));
+    }
+}

@@ -325,22 +325,29 @@ impl Store for SqliteStore {
     }
 
     async fn user_by_token_hash(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
-        let row = sqlx::query(
-            "UPDATE api_tokens SET last_used_at = $2 WHERE token_hash = $1 AND revoked_at IS NULL
-             RETURNING user_id",
-        )
-        .bind(token_hash)
-        .bind(now)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(db_error)?;
-        match row {
-            Some(row) => {
-                self.user_by_id(row.try_get("user_id").map_err(db_error)?)
-                    .await
-            }
-            None => Ok(None),
+        let sql = format!(
+            "SELECT api_tokens.id AS token_id, api_tokens.last_used_at, {USER_COLUMNS}
+             FROM api_tokens JOIN users ON users.id = api_tokens.user_id
+             WHERE api_tokens.token_hash = $1 AND api_tokens.revoked_at IS NULL"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(db_error)?;
+        let Some(row) = row else { return Ok(None) };
+        // Record use at most once a minute, so that reads stay reads.
+        let last_used: Option<i64> = row.try_get("last_used_at").map_err(db_error)?;
+        if last_used.is_none_or(|t| now - t >= 60) {
+            let token_id: i64 = row.try_get("token_id").map_err(db_error)?;
+            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(token_id)
+                .execute(&self.pool)
+                .await
+                .map_err(db_error)?;
         }
+        Ok(Some(user_from_row(&row)?))
     }
 
     async fn list_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiToken>> {

@@ -49,6 +49,30 @@ pub struct Country {
     pub lines: Vec<CrisisLine>,
 }
 
+impl Country {
+    /// The emergency text split into pieces, each number with a `tel:` target, so that
+    /// "995 (ambulance) or 999 (police)" becomes two tappable numbers and the words between.
+    pub fn emergency_parts(&self) -> Vec<(String, Option<String>)> {
+        let mut parts: Vec<(String, Option<String>)> = Vec::new();
+        let mut current = String::new();
+        let mut in_number = false;
+        for c in self.emergency.chars() {
+            let digit = c.is_ascii_digit();
+            if digit != in_number && !current.is_empty() {
+                let tel = in_number.then(|| format!("tel:{current}"));
+                parts.push((std::mem::take(&mut current), tel));
+            }
+            in_number = digit;
+            current.push(c);
+        }
+        if !current.is_empty() {
+            let tel = in_number.then(|| format!("tel:{current}"));
+            parts.push((current, tel));
+        }
+        parts
+    }
+}
+
 /// Every country's crisis lines.
 #[derive(Debug, Clone, Deserialize)]
 pub struct CrisisDirectory {
@@ -104,6 +128,21 @@ mod tests {
             }
         }
         assert_eq!(directory().countries.len(), parsed.countries.len());
+    }
+
+    #[test]
+    fn every_emergency_number_is_tappable() {
+        let country = Country {
+            code: "SG".into(),
+            name: "Singapore".into(),
+            emergency: "995 (ambulance) or 999 (police)".into(),
+            lines: vec![],
+        };
+        let parts = country.emergency_parts();
+        let tels: Vec<&str> = parts.iter().filter_map(|p| p.1.as_deref()).collect();
+        assert_eq!(tels, ["tel:995", "tel:999"]);
+        let text: String = parts.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(text, country.emergency, "no words are lost");
     }
 
     #[test]

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod crisis;
 pub mod day;
+pub mod stats;
 pub mod validation;
 
 pub use validation::{FieldError, ValidationErrors};

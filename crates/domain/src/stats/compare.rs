@@ -1,0 +1,95 @@
+//! Two groups of days compared: means, Welch's interval for the difference, Hedges' g.
+
+use super::distributions::t_quantile;
+use super::{Interval, effective_share};
+
+/// n, mean and standard deviation (n − 1 denominator; 0 for a single value).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Summary {
+    /// Number of values.
+    pub n: usize,
+    /// Arithmetic mean.
+    pub mean: f64,
+    /// Sample standard deviation.
+    pub sd: f64,
+}
+
+/// Summarises values; `None` when there are none.
+pub fn summarize(values: &[f64]) -> Option<Summary> {
+    if values.is_empty() {
+        return None;
+    }
+    let n = values.len() as f64;
+    let mean = values.iter().sum::<f64>() / n;
+    let sd = if values.len() > 1 {
+        (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+    } else {
+        0.0
+    };
+    Some(Summary {
+        n: values.len(),
+        mean,
+        sd,
+    })
+}
+
+/// Group `a` compared with group `b`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GroupComparison {
+    /// The first group (e.g. mornings outside).
+    pub a: Summary,
+    /// The second group (e.g. mornings indoors).
+    pub b: Summary,
+    /// `a.mean − b.mean`.
+    pub difference: f64,
+    /// 95% Welch interval for the difference, widened for autocorrelation.
+    pub interval: Interval,
+    /// Welch–Satterthwaite degrees of freedom after the widening.
+    pub df: f64,
+    /// Hedges' g (bias-corrected standardised difference); `None` when neither group varies.
+    pub hedges_g: Option<f64>,
+    /// The factor by which the standard error was widened (1 = not widened).
+    pub widened_by: f64,
+}
+
+/// Compares two groups with Welch's t interval (unequal variances). `lag1` is the outcome's
+/// lag-1 autocorrelation: when positive, the standard error is widened by √(1/share) and the
+/// degrees of freedom shrunk by the share of effectively independent days
+/// ([`effective_share`]). `None` when either group has fewer than two values.
+pub fn welch(a: &[f64], b: &[f64], lag1: f64) -> Option<GroupComparison> {
+    let (sa, sb) = (summarize(a)?, summarize(b)?);
+    if sa.n < 2 || sb.n < 2 {
+        return None;
+    }
+    let (na, nb) = (sa.n as f64, sb.n as f64);
+    let (va, vb) = (sa.sd.powi(2) / na, sb.sd.powi(2) / nb);
+    let difference = sa.mean - sb.mean;
+    let se = (va + vb).sqrt();
+    let df = if se > 0.0 {
+        (va + vb).powi(2) / (va.powi(2) / (na - 1.0) + vb.powi(2) / (nb - 1.0))
+    } else {
+        na + nb - 2.0
+    };
+    let share = effective_share(lag1);
+    let widened_by = (1.0 / share).sqrt();
+    let df = (df * share).max(1.0);
+    let half = t_quantile(0.975, df) * se * widened_by;
+    let pooled =
+        (((na - 1.0) * sa.sd.powi(2) + (nb - 1.0) * sb.sd.powi(2)) / (na + nb - 2.0)).sqrt();
+    let hedges_g = (pooled > 0.0).then(|| {
+        let correction = 1.0 - 3.0 / (4.0 * (na + nb) - 9.0);
+        correction * difference / pooled
+    });
+    Some(GroupComparison {
+        a: sa,
+        b: sb,
+        difference,
+        interval: Interval {
+            low: difference - half,
+            high: difference + half,
+        },
+        df,
+        hedges_g,
+        widened_by,
+    })
+}

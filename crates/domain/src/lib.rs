@@ -5,6 +5,8 @@
 pub mod account;
 pub mod crisis;
 pub mod day;
+pub mod light_mood;
+pub mod reflection;
 pub mod stats;
 pub mod validation;
 

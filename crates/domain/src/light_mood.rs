@@ -312,7 +312,7 @@ mod tests {
                 let wobble = (i * 7 % 5) as u8;
                 DayEntry {
                     date: start + chrono::Days::new(i),
-                    daylight_quarter_hours: if outside { 8 + wobble as u8 } else { wobble },
+                    daylight_quarter_hours: if outside { 8 + wobble } else { wobble },
                     energy: 3 + wobble,
                     mood: 3 + wobble / 2 + if outside { outside_bonus } else { 0 },
                     outside_morning: outside,

@@ -5,8 +5,10 @@
 pub mod account;
 pub mod crisis;
 pub mod day;
+pub mod experiment;
 pub mod light_mood;
 pub mod reflection;
+pub mod solar;
 pub mod stats;
 pub mod validation;
 

@@ -6,12 +6,14 @@
 mod accounts;
 mod days;
 mod error;
+mod insights;
 mod maintenance;
 mod secrets;
 mod tokens;
 
 pub use accounts::{SIGN_IN_WINDOW_SECS, SignedIn};
 pub use error::AppError;
+pub use insights::{DEFAULT_RANGE_DAYS, InsightsRange};
 pub use maintenance::migrate_store;
 pub use secrets::SessionToken;
 pub use tokens::TOKEN_PREFIX;

@@ -228,3 +228,59 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    on_every_backend("browser_insights", |server, _| {
+        let driver = &driver;
+        async move {
+            let ana = server.add_user("ana@example.org", Role::Person).await;
+            crate::insights::seed_days(&server, &ana, 60, 2).await;
+            let browser = chromium(driver).await;
+            browser
+                .goto(&format!("{}/sign-in", server.url))
+                .await
+                .unwrap();
+            fill(&browser, "#field-email", "ana@example.org").await;
+            fill(&browser, "#field-password", PASSWORD).await;
+            click(&browser, Locator::Css("form.card button[type=submit]")).await;
+            browser
+                .wait()
+                .for_element(Locator::Css("#field-daylight_hours"))
+                .await
+                .unwrap();
+            click(&browser, Locator::LinkText("Insights")).await;
+            browser
+                .wait()
+                .for_element(Locator::Css("#outside-heading"))
+                .await
+                .unwrap();
+            let text = body_text(&browser).await;
+            assert!(
+                text.contains("mornings you went outside, your mood averaged"),
+                "{text}"
+            );
+            assert!(text.contains("likely between"));
+            let charts = browser.find_all(Locator::Css("svg.chart")).await.unwrap();
+            assert_eq!(charts.len(), 3);
+            for chart in charts {
+                let (_, _, width, height) = chart.rectangle().await.unwrap();
+                assert!(
+                    width > 300.0 && height > 100.0,
+                    "charts are drawn at a readable size"
+                );
+            }
+            screenshot(&browser, "7-insights").await;
+            browser
+                .execute("window.scrollTo(0, 900)", vec![])
+                .await
+                .unwrap();
+            screenshot(&browser, "8-insights-charts").await;
+            browser.close().await.unwrap();
+        }
+    })
+    .await;
+}

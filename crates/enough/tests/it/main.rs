@@ -7,5 +7,6 @@ mod browser;
 mod cli;
 mod common;
 mod durability;
+mod insights;
 mod pages;
 mod scale_out;

@@ -2,6 +2,7 @@
 
 mod day_json;
 mod days;
+mod insights;
 mod openapi;
 
 use crate::AppState;
@@ -17,6 +18,7 @@ pub fn routes() -> Router<AppState> {
             "/days/{date}",
             get(days::get).put(days::put).delete(days::delete),
         )
+        .route("/insights/light-mood", get(insights::light_mood))
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)
 }

@@ -40,6 +40,20 @@ pub fn spec() -> Value {
                     }
                 }
             },
+            "/api/v1/insights/light-mood": {
+                "get": {
+                    "summary": "Light & Mood insights for a date range (default: the last 8 weeks)",
+                    "description": "Mornings outside vs indoors (n, mean, SD, difference with a 95% Welch interval widened for lag-1 autocorrelation, Hedges' g), daylight vs mood and energy on the same and the next day (Pearson r with a Fisher-z interval, Spearman rho), the seasonal habits, and the plain-language sentences. Parts with too few days have status `not_enough_days` and no numbers.",
+                    "parameters": [
+                        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+                        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}
+                    ],
+                    "responses": {
+                        "200": {"description": "The insights", "content": {"application/json": {"schema": {"type": "object", "required": ["from", "to", "insights", "reflection"]}}}},
+                        "400": error, "401": error, "422": error
+                    }
+                }
+            },
             "/api/v1/days/{date}": {
                 "parameters": [date_param],
                 "get": {

@@ -5,6 +5,7 @@ mod account;
 mod crisis;
 mod day;
 mod history;
+pub(crate) mod insights;
 mod settings;
 
 use crate::AppState;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
             get(day::delete_page).post(day::delete),
         )
         .route("/history", get(history::page))
+        .route("/insights", get(insights::page))
         .route("/settings", get(settings::page))
         .route("/settings/time-zone", post(settings::time_zone))
         .route("/settings/tokens", post(settings::create_token))

@@ -1,0 +1,138 @@
+//! The Light & Mood insights through the page and the API, on seeded days.
+
+use crate::common::{TestServer, get, on_every_backend, signed_in_browser};
+use chrono::{Days, NaiveDate};
+use enough_domain::account::Role;
+use enough_domain::day::DayText;
+use serde_json::Value;
+
+/// Logs `n` days up to today: outside every other morning, with mood `bonus` points higher then.
+pub async fn seed_days(
+    server: &TestServer,
+    user: &enough_store::User,
+    n: u64,
+    bonus: u8,
+) -> NaiveDate {
+    let today = server.app.today(user);
+    for i in 0..n {
+        let date = today.checked_sub_days(Days::new(i)).unwrap();
+        let outside = i % 2 == 0;
+        let wobble = (i * 7 % 5) as u8;
+        let text = DayText {
+            daylight_hours: format!(
+                "{}",
+                f64::from(if outside { 8 + wobble } else { wobble }) / 4.0
+            ),
+            energy: (3 + wobble).to_string(),
+            mood: (3 + wobble / 2 + if outside { bonus } else { 0 }).to_string(),
+            outside_morning: if outside { "yes" } else { "no" }.into(),
+            habits: if i % 3 == 0 {
+                vec!["social_contact".into()]
+            } else {
+                vec![]
+            },
+            note: String::new(),
+        };
+        let (fields, errors) = text.to_fields();
+        server
+            .app
+            .log_day(user, date, fields, errors)
+            .await
+            .unwrap();
+    }
+    today
+}
+
+#[tokio::test]
+async fn sixty_days_give_a_comparison_in_words_and_charts() {
+    on_every_backend("insights_page", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let today = seed_days(&server, &ana, 60, 2).await;
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let from = today.checked_sub_days(Days::new(59)).unwrap();
+        let (status, page) = get(
+            &client,
+            &format!("{}/insights?from={from}&to={today}", server.url),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("60 days logged"), "all 60 days are in range");
+        assert!(
+            page.contains("On the 30 mornings you went outside, your mood averaged"),
+            "the comparison sentence"
+        );
+        assert!(page.contains("likely between"));
+        assert!(page.contains("not what caused what"));
+        assert_eq!(
+            page.matches("<svg class=\"chart\"").count(),
+            3,
+            "three charts"
+        );
+        assert!(page.contains("<desc"), "charts describe themselves");
+
+        let (_, default_range) = get(&client, &format!("{}/insights", server.url)).await;
+        assert!(
+            default_range.contains("56 days logged"),
+            "the default range is the last 8 weeks"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn few_days_say_not_enough_yet_and_bad_ranges_are_refused() {
+    on_every_backend("insights_few_days", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        seed_days(&server, &ana, 6, 2).await;
+        let token = server.token_for(&ana).await;
+        let api = reqwest::Client::new();
+        let json: Value = api
+            .get(format!("{}/api/v1/insights/light-mood", server.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(json["insights"]["days"], 6);
+        assert_eq!(
+            json["insights"]["outside_vs_indoor"][0]["status"],
+            "not_enough_days"
+        );
+        assert!(
+            json["insights"]["outside_vs_indoor"][0]
+                .get("difference")
+                .is_none(),
+            "no number"
+        );
+        let text = json["reflection"]["outside_vs_indoor"][0].as_str().unwrap();
+        assert!(text.contains("Not enough days yet"), "{text}");
+
+        for (query, field) in [
+            ("from=2026-02-01&to=2026-01-01", "from"),
+            ("from=yesterday", "from"),
+            ("from=1950-01-01&to=2026-01-01", "from"),
+            ("to=2026-13-40", "to"),
+        ] {
+            let r = api
+                .get(format!("{}/api/v1/insights/light-mood?{query}", server.url))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 422, "{query}");
+            let body: Value = r.json().await.unwrap();
+            assert_eq!(body["error"]["fields"][0]["field"], field, "{query}");
+        }
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let (status, page) = get(
+            &client,
+            &format!("{}/insights?from=2026-02-01&to=2026-01-01", server.url),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("The start date must not be after the end date."));
+    })
+    .await;
+}

@@ -1,0 +1,427 @@
+//! Charts as server-rendered SVG: no JavaScript, readable on a phone, printable, and each with
+//! a `<title>` and `<desc>` that say in words what the picture shows. Colours come from the
+//! stylesheet's classes, so dark mode and print work.
+
+use chrono::{Datelike, NaiveDate};
+use enough_domain::day::DayEntry;
+use enough_domain::light_mood::{Comparison, Finding};
+use enough_domain::stats::distributions::t_quantile;
+use std::fmt::Write;
+
+const W: f64 = 640.0;
+
+/// Escapes text for SVG/XML.
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn open(svg: &mut String, id: &str, height: f64, title: &str, desc: &str) {
+    let _ = write!(
+        svg,
+        r#"<svg class="chart" viewBox="0 0 {W} {height}" role="img" aria-labelledby="{id}-t {id}-d" xmlns="http://www.w3.org/2000/svg"><title id="{id}-t">{}</title><desc id="{id}-d">{}</desc>"#,
+        esc(title),
+        esc(desc)
+    );
+}
+
+fn short(date: NaiveDate) -> String {
+    date.format("%-d %b").to_string()
+}
+
+/// A linear scale from a data range to a pixel range.
+#[derive(Clone, Copy)]
+struct Scale {
+    d0: f64,
+    d1: f64,
+    p0: f64,
+    p1: f64,
+}
+
+impl Scale {
+    fn at(self, v: f64) -> f64 {
+        let span = if self.d1 > self.d0 {
+            self.d1 - self.d0
+        } else {
+            1.0
+        };
+        self.p0 + (v - self.d0) / span * (self.p1 - self.p0)
+    }
+}
+
+fn day_number(date: NaiveDate) -> f64 {
+    f64::from(date.num_days_from_ce())
+}
+
+/// Mean of each calendar week (Monday first), placed mid-week.
+fn weekly_means(days: &[DayEntry], value: impl Fn(&DayEntry) -> f64) -> Vec<(f64, f64)> {
+    let mut weeks: Vec<(NaiveDate, f64, usize)> = Vec::new();
+    for d in days {
+        let monday = d.date - chrono::Days::new(u64::from(d.date.weekday().num_days_from_monday()));
+        match weeks.last_mut() {
+            Some(w) if w.0 == monday => {
+                w.1 += value(d);
+                w.2 += 1;
+            }
+            _ => weeks.push((monday, value(d), 1)),
+        }
+    }
+    weeks
+        .into_iter()
+        .map(|(monday, sum, n)| (day_number(monday) + 3.0, sum / n as f64))
+        .collect()
+}
+
+fn polyline(svg: &mut String, class: &str, points: &[(f64, f64)]) {
+    if points.len() < 2 {
+        for (x, y) in points {
+            let _ = write!(
+                svg,
+                r#"<circle class="{class}" cx="{x:.1}" cy="{y:.1}" r="3"/>"#
+            );
+        }
+        return;
+    }
+    let path: Vec<String> = points
+        .iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect();
+    let _ = write!(
+        svg,
+        r#"<polyline class="{class}" fill="none" points="{}"/>"#,
+        path.join(" ")
+    );
+}
+
+/// Mood and energy day by day with weekly means, and daylight as bars beneath.
+pub fn over_time(days: &[DayEntry], from: NaiveDate, to: NaiveDate) -> String {
+    let height = 300.0;
+    let x = Scale {
+        d0: day_number(from),
+        d1: day_number(to),
+        p0: 52.0,
+        p1: W - 12.0,
+    };
+    let y = Scale {
+        d0: 0.0,
+        d1: 10.0,
+        p0: 170.0,
+        p1: 30.0,
+    };
+    let max_light = days
+        .iter()
+        .map(DayEntry::daylight_hours)
+        .fold(4.0_f64, f64::max)
+        .ceil();
+    let light = Scale {
+        d0: 0.0,
+        d1: max_light,
+        p0: 270.0,
+        p1: 200.0,
+    };
+    let mood_weeks = weekly_means(days, |d| f64::from(d.mood));
+    let energy_weeks = weekly_means(days, |d| f64::from(d.energy));
+    let range = |w: &[(f64, f64)]| {
+        let lo = w.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
+        let hi = w.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
+        if w.is_empty() {
+            "no weeks yet".to_owned()
+        } else {
+            format!("{lo:.1} to {hi:.1}")
+        }
+    };
+    let desc = format!(
+        "{} days logged from {} to {}. Weekly mood averages ranged {}, weekly energy averages {}. \
+         Daylight per day is shown as bars, up to {} hours.",
+        days.len(),
+        short(from),
+        short(to),
+        range(&mood_weeks),
+        range(&energy_weeks),
+        max_light
+    );
+    let mut svg = String::new();
+    open(
+        &mut svg,
+        "over-time",
+        height,
+        "Mood, energy and daylight over time",
+        &desc,
+    );
+    for v in [0.0, 5.0, 10.0] {
+        let py = y.at(v);
+        let _ = write!(
+            svg,
+            r#"<line class="grid" x1="52" x2="{}" y1="{py:.1}" y2="{py:.1}"/><text class="axis" x="44" y="{:.1}" text-anchor="end">{v}</text>"#,
+            W - 12.0,
+            py + 6.0
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<text class="axis" x="44" y="{:.1}" text-anchor="end">{max_light}h</text><text class="axis" x="44" y="276" text-anchor="end">0h</text>"#,
+        light.at(max_light) + 6.0
+    );
+    let bar = ((x.at(day_number(from) + 1.0) - x.at(day_number(from))) * 0.7).clamp(1.0, 14.0);
+    for d in days {
+        let px = x.at(day_number(d.date));
+        let top = light.at(d.daylight_hours());
+        let _ = write!(
+            svg,
+            r#"<rect class="c-daylight" x="{:.1}" y="{top:.1}" width="{bar:.1}" height="{:.1}"/>"#,
+            px - bar / 2.0,
+            270.0 - top
+        );
+    }
+    for (class, value) in [("c-mood", 0), ("c-energy", 1)] {
+        for d in days {
+            let v = if value == 0 { d.mood } else { d.energy };
+            let _ = write!(
+                svg,
+                r#"<circle class="{class} dot" cx="{:.1}" cy="{:.1}" r="2.5"/>"#,
+                x.at(day_number(d.date)),
+                y.at(f64::from(v))
+            );
+        }
+    }
+    let scaled = |w: &[(f64, f64)]| {
+        w.iter()
+            .map(|(dx, v)| (x.at(*dx), y.at(*v)))
+            .collect::<Vec<_>>()
+    };
+    polyline(&mut svg, "c-mood line", &scaled(&mood_weeks));
+    polyline(&mut svg, "c-energy line", &scaled(&energy_weeks));
+    let _ = write!(
+        svg,
+        r#"<text class="axis" x="52" y="296">{}</text><text class="axis" x="{}" y="296" text-anchor="end">{}</text><text class="legend c-mood-text" x="52" y="18">● Mood</text><text class="legend c-energy-text" x="150" y="18">● Energy</text><text class="legend c-daylight-text" x="265" y="18">▮ Daylight</text><text class="axis" x="{}" y="18" text-anchor="end">lines: weekly means</text></svg>"#,
+        short(from),
+        W - 12.0,
+        short(to),
+        W - 12.0
+    );
+    svg
+}
+
+/// Daylight against mood, each day a point, filled when the morning was spent outside.
+pub fn daylight_scatter(days: &[DayEntry]) -> String {
+    let height = 280.0;
+    let max_light = days
+        .iter()
+        .map(DayEntry::daylight_hours)
+        .fold(4.0_f64, f64::max)
+        .ceil();
+    let x = Scale {
+        d0: 0.0,
+        d1: max_light,
+        p0: 52.0,
+        p1: W - 16.0,
+    };
+    let y = Scale {
+        d0: 0.0,
+        d1: 10.0,
+        p0: 236.0,
+        p1: 30.0,
+    };
+    let outside = days.iter().filter(|d| d.outside_morning).count();
+    let desc = format!(
+        "{} days: hours of daylight across, mood up. {} mornings outside are filled dots, {} indoor mornings are rings.",
+        days.len(),
+        outside,
+        days.len() - outside
+    );
+    let mut svg = String::new();
+    open(
+        &mut svg,
+        "scatter",
+        height,
+        "Daylight and mood, day by day",
+        &desc,
+    );
+    for v in [0.0, 5.0, 10.0] {
+        let py = y.at(v);
+        let _ = write!(
+            svg,
+            r#"<line class="grid" x1="52" x2="{}" y1="{py:.1}" y2="{py:.1}"/><text class="axis" x="44" y="{:.1}" text-anchor="end">{v}</text>"#,
+            W - 16.0,
+            py + 6.0
+        );
+    }
+    let step = if max_light > 12.0 { 4 } else { 2 };
+    let mut h = 0;
+    while f64::from(h) <= max_light {
+        let _ = write!(
+            svg,
+            r#"<text class="axis" x="{:.1}" y="256" text-anchor="middle">{h}h</text>"#,
+            x.at(f64::from(h))
+        );
+        h += step;
+    }
+    for d in days {
+        // A small fixed jitter per date, so that equal days do not hide each other.
+        let seed = f64::from(d.date.num_days_from_ce() % 7) - 3.0;
+        let cx = x.at(d.daylight_hours()) + seed * 1.5;
+        let cy = y.at(f64::from(d.mood)) + (seed * 1.3) % 3.0;
+        let class = if d.outside_morning {
+            "pt-outside"
+        } else {
+            "pt-indoor"
+        };
+        let _ = write!(
+            svg,
+            r#"<circle class="{class}" cx="{cx:.1}" cy="{cy:.1}" r="4.5"/>"#
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<text class="axis" x="{}" y="278" text-anchor="middle">hours of daylight</text><text class="axis" x="4" y="18">mood</text><text class="legend" x="{}" y="18" text-anchor="end">● outside morning   ○ indoors</text></svg>"#,
+        (52.0 + W - 16.0) / 2.0,
+        W - 16.0
+    );
+    svg
+}
+
+/// 95% t-interval for one group's mean.
+fn group_interval(n: usize, mean: f64, sd: f64) -> (f64, f64) {
+    if n < 2 {
+        return (mean, mean);
+    }
+    let half = t_quantile(0.975, n as f64 - 1.0) * sd / (n as f64).sqrt();
+    ((mean - half).max(0.0), (mean + half).min(10.0))
+}
+
+/// Mornings outside and indoors side by side: each group's mean with its 95% interval.
+pub fn groups(findings: &[Finding<Comparison>]) -> Option<String> {
+    let ready: Vec<&Comparison> = findings
+        .iter()
+        .filter_map(|f| match f {
+            Finding::Ready(c) => Some(c),
+            Finding::NotEnoughDays { .. } => None,
+        })
+        .collect();
+    if ready.is_empty() {
+        return None;
+    }
+    let height = 60.0 + 84.0 * ready.len() as f64;
+    let x = Scale {
+        d0: 0.0,
+        d1: 10.0,
+        p0: 230.0,
+        p1: W - 20.0,
+    };
+    let mut desc = String::new();
+    let mut body = String::new();
+    for (i, c) in ready.iter().enumerate() {
+        let top = 30.0 + 84.0 * i as f64;
+        let word = c.outcome.word();
+        let _ = write!(
+            body,
+            r#"<text class="label" x="8" y="{:.1}">{}</text>"#,
+            top + 4.0,
+            esc(&capitalise(word))
+        );
+        for (j, (label, n, mean, sd, class)) in [
+            ("outside", c.n_a, c.mean_a, c.sd_a, "pt-outside"),
+            ("indoors", c.n_b, c.mean_b, c.sd_b, "pt-indoor"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let cy = top + 26.0 + 28.0 * j as f64;
+            let (lo, hi) = group_interval(n, mean, sd);
+            let _ = write!(
+                body,
+                r#"<text class="axis" x="14" y="{:.1}">{label} ({n} days)</text><line class="ci" x1="{:.1}" x2="{:.1}" y1="{cy:.1}" y2="{cy:.1}"/><circle class="{class}" cx="{:.1}" cy="{cy:.1}" r="6"/>"#,
+                cy + 6.0,
+                x.at(lo),
+                x.at(hi),
+                x.at(mean)
+            );
+            let _ = write!(
+                desc,
+                "{} {word} on {n} mornings {label}: {mean:.1} (likely {lo:.1} to {hi:.1}). ",
+                capitalise(word)
+            );
+        }
+    }
+    let mut svg = String::new();
+    open(
+        &mut svg,
+        "groups",
+        height,
+        "Mornings outside and indoors compared",
+        desc.trim(),
+    );
+    for v in [0.0, 5.0, 10.0] {
+        let px = x.at(v);
+        let _ = write!(
+            svg,
+            r#"<line class="grid" x1="{px:.1}" x2="{px:.1}" y1="20" y2="{:.1}"/><text class="axis" x="{px:.1}" y="{:.1}" text-anchor="middle">{v}</text>"#,
+            height - 24.0,
+            height - 8.0
+        );
+    }
+    svg.push_str(&body);
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use enough_domain::day::Habits;
+    use enough_domain::light_mood::light_mood_insights;
+
+    fn days(n: u64) -> Vec<DayEntry> {
+        let start = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        (0..n)
+            .map(|i| DayEntry {
+                date: start + chrono::Days::new(i),
+                daylight_quarter_hours: (i % 9) as u8,
+                energy: (i % 11) as u8,
+                mood: (i % 7) as u8,
+                outside_morning: i % 3 == 0,
+                habits: Habits::default(),
+                note: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn charts_are_accessible_svg_that_describe_themselves() {
+        let d = days(40);
+        let from = d[0].date;
+        let to = d[39].date;
+        for svg in [
+            over_time(&d, from, to),
+            daylight_scatter(&d),
+            groups(&light_mood_insights(&d).outside_vs_indoor).unwrap(),
+        ] {
+            assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+            assert!(
+                svg.contains(r#"role="img""#) && svg.contains("<title") && svg.contains("<desc")
+            );
+            assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        }
+        assert!(daylight_scatter(&d).contains("14 mornings outside"));
+    }
+
+    #[test]
+    fn empty_and_single_days_draw_without_nan() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        for d in [vec![], days(1)] {
+            let svg = over_time(&d, today, today) + &daylight_scatter(&d);
+            assert!(!svg.contains("NaN") && !svg.contains("inf"));
+        }
+        assert!(groups(&light_mood_insights(&days(3)).outside_vs_indoor).is_none());
+    }
+}

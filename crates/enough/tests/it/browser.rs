@@ -100,6 +100,16 @@ async fn body_text(client: &Client) -> String {
         .unwrap()
 }
 
+/// Nothing on the page is wider than the phone's screen (no sideways scrolling).
+async fn fits_the_phone(client: &Client, page: &str) {
+    let widths = client
+        .execute("return [document.documentElement.scrollWidth, window.innerWidth]", vec![])
+        .await
+        .unwrap();
+    let (scroll, inner) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
+    assert!(scroll <= inner, "{page} is {scroll}px wide on a {inner}px screen");
+}
+
 async fn choose(client: &Client, name: &str, value: &str) {
     let xpath = format!("//input[@name='{name}' and @value='{value}']/following-sibling::span");
     click(client, Locator::XPath(&xpath)).await;
@@ -181,6 +191,7 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             choose(&browser, "energy", "5").await;
             choose(&browser, "outside_morning", "yes").await;
             click(&browser, Locator::XPath("//input[@value='got_outside']")).await;
+            fits_the_phone(&browser, "log form").await;
             screenshot(&browser, "3-log-filled").await;
             click(
                 &browser,
@@ -206,6 +217,7 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             assert!(history.contains("Mood 7/10"));
             assert!(history.contains("Daylight 1.5 h"));
             assert!(history.contains("Outside in the morning"));
+            fits_the_phone(&browser, "history").await;
             screenshot(&browser, "5-history").await;
 
             browser
@@ -273,6 +285,7 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
                     "charts are drawn at a readable size"
                 );
             }
+            fits_the_phone(&browser, "insights").await;
             screenshot(&browser, "7-insights").await;
             browser
                 .execute("window.scrollTo(0, 900)", vec![])

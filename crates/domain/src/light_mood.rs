@@ -6,7 +6,6 @@ use crate::day::{DayEntry, Habit};
 use crate::stats::{Correlation, GroupComparison, correlate, lag1_autocorrelation, welch};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Fewest days in each group before two groups are compared.
 pub const MIN_GROUP_DAYS: usize = 5;
@@ -254,23 +253,18 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
         .map(|o| compare(&days, |d| d.outside_morning, o, lag_of(o)))
         .collect();
 
-    let by_date: HashMap<NaiveDate, &DayEntry> = days.iter().map(|d| (d.date, *d)).collect();
     let mut daylight = Vec::new();
     for lag in [0u8, 1] {
         for o in [Outcome::Mood, Outcome::Energy] {
-            let pairs: Vec<(f64, f64)> = days
-                .iter()
-                .filter_map(|d| {
-                    let later = if lag == 0 {
-                        Some(d.date)
-                    } else {
-                        d.date.succ_opt()
-                    };
-                    later
-                        .and_then(|date| by_date.get(&date))
-                        .map(|next| (d.daylight_hours(), o.of(next)))
-                })
-                .collect();
+            let pairs: Vec<(f64, f64)> = if lag == 0 {
+                days.iter().map(|d| (d.daylight_hours(), o.of(d))).collect()
+            } else {
+                // Days are sorted and unique, so the next calendar day can only be the next entry.
+                days.windows(2)
+                    .filter(|w| w[0].date.succ_opt() == Some(w[1].date))
+                    .map(|w| (w[0].daylight_hours(), o.of(w[1])))
+                    .collect()
+            };
             daylight.push(link(&pairs, o, lag, daylight_lag1, lag_of(o)));
         }
     }

@@ -3,7 +3,6 @@
 use super::distributions::Z_975;
 use super::{Interval, effective_share};
 use chrono::NaiveDate;
-use std::collections::HashMap;
 
 /// Pearson's correlation; `None` for fewer than 2 pairs or when either side does not vary.
 pub fn pearson(x: &[f64], y: &[f64]) -> Option<f64> {
@@ -105,12 +104,13 @@ pub fn correlate(x: &[f64], y: &[f64], lag1_x: f64, lag1_y: f64) -> Option<Corre
 /// calendar day's, over the days where both were logged (pandas' `Series.autocorr(1)` on a
 /// gap-free series). 0 when fewer than 3 such pairs or no variation.
 pub fn lag1_autocorrelation(series: &[(NaiveDate, f64)]) -> f64 {
-    let by_date: HashMap<NaiveDate, f64> = series.iter().copied().collect();
+    let mut sorted = series.to_vec();
+    sorted.sort_by_key(|(date, _)| *date);
     let (mut today, mut tomorrow) = (Vec::new(), Vec::new());
-    for (date, value) in series {
-        if let Some(next) = date.succ_opt().and_then(|d| by_date.get(&d)) {
-            today.push(*value);
-            tomorrow.push(*next);
+    for pair in sorted.windows(2) {
+        if pair[0].0.succ_opt() == Some(pair[1].0) {
+            today.push(pair[0].1);
+            tomorrow.push(pair[1].1);
         }
     }
     if today.len() < 3 {

@@ -92,8 +92,15 @@ mod tests {
     use enough_store_sqlite::SqliteStore;
     use std::sync::Arc;
 
-    async fn app_with_user() -> (App, User) {
-        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+    /// A store in a fresh temporary folder, removed when the folder is dropped.
+    async fn temp_store() -> (SqliteStore, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("test.db").display());
+        (SqliteStore::open(&url).await.unwrap(), dir)
+    }
+
+    async fn app_with_user() -> (App, User, tempfile::TempDir) {
+        let (store, dir) = temp_store().await;
         let app = App::new(Arc::new(store));
         let user = app
             .add_user(
@@ -104,7 +111,7 @@ mod tests {
             )
             .await
             .unwrap();
-        (app, user)
+        (app, user, dir)
     }
 
     fn fields(mood: i64) -> DayFields {
@@ -119,7 +126,7 @@ mod tests {
 
     #[tokio::test]
     async fn an_invalid_day_writes_nothing() {
-        let (app, user) = app_with_user().await;
+        let (app, user, _dir) = app_with_user().await;
         let today = app.today(&user);
         let err = app
             .log_day(&user, today, fields(12), ValidationErrors::default())
@@ -131,7 +138,7 @@ mod tests {
 
     #[tokio::test]
     async fn logging_twice_replaces_the_day() {
-        let (app, user) = app_with_user().await;
+        let (app, user, _dir) = app_with_user().await;
         let today = app.today(&user);
         let (_, created) = app
             .log_day(&user, today, fields(3), ValidationErrors::default())
@@ -149,7 +156,7 @@ mod tests {
 
     #[tokio::test]
     async fn reversed_ranges_are_refused() {
-        let (app, user) = app_with_user().await;
+        let (app, user, _dir) = app_with_user().await;
         let today = app.today(&user);
         let yesterday = today.pred_opt().unwrap();
         let err = app
@@ -161,7 +168,7 @@ mod tests {
 
     #[tokio::test]
     async fn sign_in_pauses_after_repeated_failures() {
-        let (app, _) = app_with_user().await;
+        let (app, _, _dir) = app_with_user().await;
         for _ in 0..5 {
             let err = app
                 .sign_in("ana@example.org", "wrong password!", "10.0.0.1", "t")
@@ -181,7 +188,7 @@ mod tests {
 
     #[tokio::test]
     async fn sign_in_gives_a_session_that_sign_out_ends() {
-        let (app, user) = app_with_user().await;
+        let (app, user, _dir) = app_with_user().await;
         let (token, signed) = app
             .sign_in(
                 " ANA@example.org ",
@@ -202,7 +209,7 @@ mod tests {
 
     #[tokio::test]
     async fn first_account_is_an_admin_and_only_once() {
-        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
+        let (store, _dir) = temp_store().await;
         let app = App::new(Arc::new(store));
         assert!(app.needs_setup().await.unwrap());
         let admin = app
@@ -219,7 +226,7 @@ mod tests {
 
     #[tokio::test]
     async fn closed_sign_up_refuses_new_people() {
-        let (app, user) = app_with_user().await;
+        let (app, user, _dir) = app_with_user().await;
         assert!(matches!(
             app.set_sign_up_open(&user, false).await,
             Err(AppError::Forbidden)
@@ -234,7 +241,7 @@ mod tests {
 
     #[tokio::test]
     async fn revoked_tokens_stop_working() {
-        let (app, user) = app_with_user().await;
+        let (app, user, _dir) = app_with_user().await;
         let (token, secret) = app.create_token(&user, "phone").await.unwrap();
         assert_eq!(
             app.authenticate_token(&secret).await.unwrap().user.id,

@@ -1,62 +1,131 @@
-//! The SQLite implementation of the enough store: an embedded file, WAL mode, and
+//! The SQLite implementation of the enough store: an embedded file in WAL mode with
 //! `synchronous = FULL`, so an acknowledged write survives a crash or power loss.
+//!
+//! Reads run on a small pool of connections ([`readers`]); every write goes to one writer
+//! thread that commits whatever is waiting in one transaction ([`writer`], group commit), so
+//! concurrent writers share an fsync and are answered only once their write is durable.
 
+mod backup;
+mod connection;
+mod migrate;
+mod readers;
 mod rows;
 mod snapshot;
+mod writer;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
+use connection::Purpose;
 use enough_domain::day::DayEntry;
 use enough_store::{
     ApiToken, NewSession, NewToken, NewUser, Session, Snapshot, Store, StoreError, StoreResult,
     User, UserCredentials,
 };
-use rows::{day_from_row, db_error, session_from_row, token_from_row, user_from_row};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{AssertSqlSafe, Row, SqlitePool};
-use std::str::FromStr;
-use std::time::Duration;
+use readers::Readers;
+use rows::{
+    USER_WIDTH, date_text, day_columns, day_from_row, execute, get, query_all, query_one,
+    query_opt, session_columns, session_from_row, token_columns, token_from_row, user_columns,
+    user_from_row,
+};
+use rusqlite::{Connection, params};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use writer::Writer;
 
-const USER_COLUMNS: &str = "users.id, users.email, users.role, users.time_zone, users.created_at";
-const DAY_COLUMNS: &str =
-    "date, daylight_quarter_hours, energy, mood, outside_morning, habits, note";
+/// Read connections (and reader threads): one per core, at least two so that a long read
+/// (an export, a backup) does not hold up the others, and at most four. More readers than
+/// cores only add thread switches: on two cores, four readers served ~15% fewer requests.
+fn reader_count() -> usize {
+    std::thread::available_parallelism()
+        .map_or(2, std::num::NonZero::get)
+        .clamp(2, 4)
+}
 
 /// An enough store in one SQLite file.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
-    pool: SqlitePool,
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    path: PathBuf,
+    // Dropped in this order: the readers close first, so that the writer's connection is the
+    // last one and checkpoints the WAL into the database file on close.
+    readers: Readers,
+    writer: Writer,
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `url` (`sqlite://PATH` or `sqlite::memory:`)
-    /// and runs pending migrations.
+    /// Opens (creating if needed) the database at `url` (`sqlite://PATH`) and runs pending
+    /// migrations. In-memory databases (`sqlite::memory:`) are not supported.
     pub async fn open(url: &str) -> StoreResult<Self> {
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(db_error)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
-        let in_memory = url.contains(":memory:");
-        let pool = SqlitePoolOptions::new()
-            // An in-memory database exists once per connection, so it gets exactly one.
-            .max_connections(if in_memory { 1 } else { 8 })
-            .connect_with(options)
+        let path = connection::path_from_url(url)?;
+        // Opening may wait for locks (another process migrating) and touches the disk.
+        tokio::task::spawn_blocking(move || Self::open_blocking(path))
             .await
-            .map_err(db_error)?;
-        sqlx::migrate!("./migrations")
-            .run(&pool)
-            .await
-            .map_err(|e| StoreError::Database(format!("migration failed: {e}")))?;
-        Ok(Self { pool })
+            .map_err(|e| StoreError::Database(format!("opening SQLite was interrupted: {e}")))?
     }
 
-    /// The connection pool, for maintenance commands (backup) and tests.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    fn open_blocking(path: PathBuf) -> StoreResult<Self> {
+        let mut write = connection::open(&path, Purpose::Write)?;
+        migrate::run(&mut write)?;
+        let reads = (0..reader_count())
+            .map(|_| connection::open(&path, Purpose::Read))
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                path,
+                readers: Readers::start(reads)?,
+                writer: Writer::start(write)?,
+            }),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Writes a consistent copy of the whole database to a new SQLite file at `path` (replacing
+    /// any file there) with SQLite's online backup API; writers are not blocked meanwhile.
+    pub async fn backup(&self, path: &Path) -> StoreResult<()> {
+        if backup::same_file(path, &self.inner.path) {
+            return Err(StoreError::Database(format!(
+                "{} is the database itself: back it up to another file",
+                path.display()
+            )));
+        }
+        let path = path.to_owned();
+        self.read(move |c| backup::to_file(c, &path)).await
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        self.inner.readers.read(work).await
+    }
+
+    async fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        self.inner.writer.write(work).await
     }
 }
+
+/// A person's days between two optional dates, newest first. The bounds are constant
+/// expressions (no `OR`), so SQLite walks the primary key's range for this user instead of
+/// every day they logged; dates are `YYYY-MM-DD` text, and every one sorts between the two
+/// fallbacks.
+const LIST_DAYS: &str = concat!(
+    "SELECT ",
+    day_columns!(),
+    " FROM days WHERE user_id = ?1
+       AND date >= COALESCE(?2, '0000-00-00') AND date <= COALESCE(?3, '9999-99-99')
+     ORDER BY date DESC"
+);
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -65,133 +134,154 @@ impl Store for SqliteStore {
     }
 
     async fn count_users(&self) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
-            .fetch_one(&self.pool)
+        self.read(|c| query_one(c, "SELECT COUNT(*) AS n FROM users", [], |r| get(r, 0)))
             .await
-            .map_err(db_error)?;
-        row.try_get("n").map_err(db_error)
     }
 
     async fn create_user(&self, user: NewUser) -> StoreResult<User> {
-        let row = sqlx::query(
-            "INSERT INTO users (email, password_hash, role, time_zone, created_at)
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        )
-        .bind(&user.email)
-        .bind(&user.password_hash)
-        .bind(user.role.as_str())
-        .bind(&user.time_zone)
-        .bind(user.created_at)
-        .fetch_one(&self.pool)
+        self.write(move |c| {
+            let id = query_one(
+                c,
+                "INSERT INTO users (email, password_hash, role, time_zone, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+                params![
+                    user.email,
+                    user.password_hash,
+                    user.role.as_str(),
+                    user.time_zone,
+                    user.created_at
+                ],
+                |r| get(r, 0),
+            )?;
+            Ok(created(id, user))
+        })
         .await
-        .map_err(db_error)?;
-        let id: i64 = row.try_get("id").map_err(db_error)?;
-        Ok(created(id, user))
     }
 
     async fn create_first_user(&self, user: NewUser) -> StoreResult<Option<User>> {
-        // One statement is atomic in SQLite: it holds the write lock from check to insert.
-        let row = sqlx::query(
-            "INSERT INTO users (email, password_hash, role, time_zone, created_at)
-             SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM users) RETURNING id",
-        )
-        .bind(&user.email)
-        .bind(&user.password_hash)
-        .bind(user.role.as_str())
-        .bind(&user.time_zone)
-        .bind(user.created_at)
-        .fetch_optional(&self.pool)
+        // One statement in the writer's `BEGIN IMMEDIATE` transaction: nothing else, in this
+        // process or another, writes between the check and the insert.
+        self.write(move |c| {
+            let id = query_opt(
+                c,
+                "INSERT INTO users (email, password_hash, role, time_zone, created_at)
+                 SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS (SELECT 1 FROM users) RETURNING id",
+                params![
+                    user.email,
+                    user.password_hash,
+                    user.role.as_str(),
+                    user.time_zone,
+                    user.created_at
+                ],
+                |r| get(r, 0),
+            )?;
+            Ok(id.map(|id| created(id, user)))
+        })
         .await
-        .map_err(db_error)?;
-        match row {
-            Some(row) => Ok(Some(created(row.try_get("id").map_err(db_error)?, user))),
-            None => Ok(None),
-        }
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserCredentials>> {
-        let sql = format!("SELECT {USER_COLUMNS}, users.password_hash FROM users WHERE email = $1");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
-        row.map(|row| {
-            Ok(UserCredentials {
-                user: user_from_row(&row)?,
-                password_hash: row.try_get("password_hash").map_err(db_error)?,
-            })
+        let email = email.to_owned();
+        self.read(move |c| {
+            query_opt(
+                c,
+                concat!(
+                    "SELECT ",
+                    user_columns!(),
+                    ", users.password_hash FROM users WHERE email = ?1"
+                ),
+                [email],
+                |r| {
+                    Ok(UserCredentials {
+                        user: user_from_row(r, 0)?,
+                        password_hash: get(r, USER_WIDTH)?,
+                    })
+                },
+            )
         })
-        .transpose()
+        .await
     }
 
     async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
-        row.as_ref().map(user_from_row).transpose()
+        self.read(move |c| {
+            query_opt(
+                c,
+                concat!("SELECT ", user_columns!(), " FROM users WHERE id = ?1"),
+                [id],
+                |r| user_from_row(r, 0),
+            )
+        })
+        .await
     }
 
     async fn list_users(&self) -> StoreResult<Vec<User>> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY id");
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
-        rows.iter().map(user_from_row).collect()
+        self.read(|c| {
+            query_all(
+                c,
+                concat!("SELECT ", user_columns!(), " FROM users ORDER BY id"),
+                [],
+                |r| user_from_row(r, 0),
+            )
+        })
+        .await
     }
 
     async fn set_time_zone(&self, user_id: i64, time_zone: &str) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET time_zone = $1 WHERE id = $2")
-            .bind(time_zone)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(())
+        let time_zone = time_zone.to_owned();
+        self.write(move |c| {
+            execute(
+                c,
+                "UPDATE users SET time_zone = ?1 WHERE id = ?2",
+                params![time_zone, user_id],
+            )
+            .map(drop)
+        })
+        .await
     }
 
     async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT value FROM settings WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
-        row.map(|r| r.try_get("value").map_err(db_error))
-            .transpose()
+        let key = key.to_owned();
+        self.read(move |c| {
+            query_opt(c, "SELECT value FROM settings WHERE key = ?1", [key], |r| {
+                get(r, 0)
+            })
+        })
+        .await
     }
 
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&self.pool)
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.write(move |c| {
+            execute(
+                c,
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )
+            .map(drop)
+        })
         .await
-        .map_err(db_error)?;
-        Ok(())
     }
 
     async fn create_session(&self, s: NewSession) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent)
-             VALUES ($1, $2, $3, $4, $4, $5, $6)",
-        )
-        .bind(&s.token_hash)
-        .bind(s.user_id)
-        .bind(&s.csrf_token)
-        .bind(s.created_at)
-        .bind(s.expires_at)
-        .bind(&s.user_agent)
-        .execute(&self.pool)
+        self.write(move |c| {
+            execute(
+                c,
+                "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at,
+                                       expires_at, user_agent)
+                 VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
+                params![
+                    s.token_hash,
+                    s.user_id,
+                    s.csrf_token,
+                    s.created_at,
+                    s.expires_at,
+                    s.user_agent
+                ],
+            )
+            .map(drop)
+        })
         .await
-        .map_err(db_error)?;
-        Ok(())
     }
 
     async fn session_by_token_hash(
@@ -199,230 +289,283 @@ impl Store for SqliteStore {
         token_hash: &str,
         now: i64,
     ) -> StoreResult<Option<(Session, User)>> {
-        let sql = format!(
-            "SELECT sessions.id AS session_id, sessions.user_id, sessions.csrf_token,
-                    sessions.created_at AS session_created_at, sessions.last_seen_at,
-                    sessions.expires_at, sessions.user_agent, {USER_COLUMNS}
-             FROM sessions JOIN users ON users.id = sessions.user_id
-             WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(token_hash)
-            .bind(now)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
-        let Some(row) = row else { return Ok(None) };
-        let session = session_from_row(&row, "session_id", "session_created_at")?;
+        let token_hash = token_hash.to_owned();
+        let found = self
+            .read(move |c| {
+                query_opt(
+                    c,
+                    concat!(
+                        "SELECT ",
+                        user_columns!(),
+                        ", ",
+                        session_columns!(),
+                        " FROM sessions JOIN users ON users.id = sessions.user_id
+                         WHERE sessions.token_hash = ?1 AND sessions.expires_at > ?2"
+                    ),
+                    params![token_hash, now],
+                    |r| Ok((session_from_row(r, USER_WIDTH)?, user_from_row(r, 0)?)),
+                )
+            })
+            .await?;
+        let Some((session, user)) = found else {
+            return Ok(None);
+        };
+        // Record activity at most once a minute, so that most requests only read.
         if now - session.last_seen_at >= 60 {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(session.id)
-                .execute(&self.pool)
-                .await
-                .map_err(db_error)?;
+            let id = session.id;
+            self.write(move |c| {
+                execute(
+                    c,
+                    "UPDATE sessions SET last_seen_at = ?1 WHERE id = ?2",
+                    params![now, id],
+                )
+                .map(drop)
+            })
+            .await?;
         }
-        Ok(Some((session, user_from_row(&row)?)))
+        Ok(Some((session, user)))
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(())
+        let token_hash = token_hash.to_owned();
+        self.write(move |c| {
+            execute(
+                c,
+                "DELETE FROM sessions WHERE token_hash = ?1",
+                [token_hash],
+            )
+            .map(drop)
+        })
+        .await
     }
 
     async fn list_sessions(&self, user_id: i64, now: i64) -> StoreResult<Vec<Session>> {
-        let rows = sqlx::query(
-            "SELECT id, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent
-             FROM sessions WHERE user_id = $1 AND expires_at > $2 ORDER BY created_at DESC, id DESC",
-        )
-        .bind(user_id)
-        .bind(now)
-        .fetch_all(&self.pool)
+        self.read(move |c| {
+            query_all(
+                c,
+                concat!(
+                    "SELECT ",
+                    session_columns!(),
+                    " FROM sessions WHERE user_id = ?1 AND expires_at > ?2
+                     ORDER BY created_at DESC, id DESC"
+                ),
+                params![user_id, now],
+                |r| session_from_row(r, 0),
+            )
+        })
         .await
-        .map_err(db_error)?;
-        rows.iter()
-            .map(|r| session_from_row(r, "id", "created_at"))
-            .collect()
     }
 
     async fn delete_session_by_id(&self, user_id: i64, session_id: i64) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
-            .bind(session_id)
-            .bind(user_id)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(done.rows_affected() > 0)
+        self.write(move |c| {
+            execute(
+                c,
+                "DELETE FROM sessions WHERE id = ?1 AND user_id = ?2",
+                params![session_id, user_id],
+            )
+            .map(|n| n > 0)
+        })
+        .await
     }
 
     async fn purge_expired_sessions(&self, now: i64) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-            .bind(now)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(done.rows_affected())
+        self.write(move |c| {
+            execute(c, "DELETE FROM sessions WHERE expires_at <= ?1", [now])
+                .map(|n| u64::try_from(n).unwrap_or(u64::MAX))
+        })
+        .await
     }
 
     async fn record_login_failure(&self, keys: &[String], at: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
-        for key in keys {
-            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
-                .bind(key)
-                .bind(at)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-        }
-        tx.commit().await.map_err(db_error)
+        let keys = keys.to_vec();
+        self.write(move |c| {
+            for key in keys {
+                execute(
+                    c,
+                    "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
+                    params![key, at],
+                )?;
+            }
+            Ok(())
+        })
+        .await
     }
 
     async fn count_login_failures(&self, key: &str, since: i64) -> StoreResult<i64> {
-        let row =
-            sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
-                .bind(key)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(db_error)?;
-        row.try_get("n").map_err(db_error)
+        let key = key.to_owned();
+        self.read(move |c| {
+            query_one(
+                c,
+                "SELECT COUNT(*) AS n FROM login_failures WHERE key = ?1 AND at >= ?2",
+                params![key, since],
+                |r| get(r, 0),
+            )
+        })
+        .await
     }
 
     async fn clear_login_failures(&self, key: &str, before: i64) -> StoreResult<()> {
-        sqlx::query("DELETE FROM login_failures WHERE key = $1 OR at < $2")
-            .bind(key)
-            .bind(before)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(())
+        let key = key.to_owned();
+        self.write(move |c| {
+            execute(
+                c,
+                "DELETE FROM login_failures WHERE key = ?1 OR at < ?2",
+                params![key, before],
+            )
+            .map(drop)
+        })
+        .await
     }
 
     async fn create_token(&self, t: NewToken) -> StoreResult<ApiToken> {
-        let row = sqlx::query(
-            "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)
-             RETURNING id",
-        )
-        .bind(t.user_id)
-        .bind(&t.name)
-        .bind(&t.token_hash)
-        .bind(t.created_at)
-        .fetch_one(&self.pool)
-        .await
-        .map_err(db_error)?;
-        Ok(ApiToken {
-            id: row.try_get("id").map_err(db_error)?,
-            user_id: t.user_id,
-            name: t.name,
-            created_at: t.created_at,
-            last_used_at: None,
-            revoked_at: None,
+        self.write(move |c| {
+            let id = query_one(
+                c,
+                "INSERT INTO api_tokens (user_id, name, token_hash, created_at)
+                 VALUES (?1, ?2, ?3, ?4) RETURNING id",
+                params![t.user_id, t.name, t.token_hash, t.created_at],
+                |r| get(r, 0),
+            )?;
+            Ok(ApiToken {
+                id,
+                user_id: t.user_id,
+                name: t.name,
+                created_at: t.created_at,
+                last_used_at: None,
+                revoked_at: None,
+            })
         })
+        .await
     }
 
     async fn user_by_token_hash(&self, token_hash: &str, now: i64) -> StoreResult<Option<User>> {
-        let sql = format!(
-            "SELECT api_tokens.id AS token_id, api_tokens.last_used_at, {USER_COLUMNS}
-             FROM api_tokens JOIN users ON users.id = api_tokens.user_id
-             WHERE api_tokens.token_hash = $1 AND api_tokens.revoked_at IS NULL"
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
-        let Some(row) = row else { return Ok(None) };
+        let token_hash = token_hash.to_owned();
+        let found = self
+            .read(move |c| {
+                query_opt(
+                    c,
+                    concat!(
+                        "SELECT ",
+                        user_columns!(),
+                        ", api_tokens.id, api_tokens.last_used_at
+                         FROM api_tokens JOIN users ON users.id = api_tokens.user_id
+                         WHERE api_tokens.token_hash = ?1 AND api_tokens.revoked_at IS NULL"
+                    ),
+                    [token_hash],
+                    |r| {
+                        let token_id: i64 = get(r, USER_WIDTH)?;
+                        let last_used: Option<i64> = get(r, USER_WIDTH + 1)?;
+                        Ok((user_from_row(r, 0)?, token_id, last_used))
+                    },
+                )
+            })
+            .await?;
+        let Some((user, token_id, last_used)) = found else {
+            return Ok(None);
+        };
         // Record use at most once a minute, so that reads stay reads.
-        let last_used: Option<i64> = row.try_get("last_used_at").map_err(db_error)?;
         if last_used.is_none_or(|t| now - t >= 60) {
-            let token_id: i64 = row.try_get("token_id").map_err(db_error)?;
-            sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(token_id)
-                .execute(&self.pool)
-                .await
-                .map_err(db_error)?;
+            self.write(move |c| {
+                execute(
+                    c,
+                    "UPDATE api_tokens SET last_used_at = ?1 WHERE id = ?2",
+                    params![now, token_id],
+                )
+                .map(drop)
+            })
+            .await?;
         }
-        Ok(Some(user_from_row(&row)?))
+        Ok(Some(user))
     }
 
     async fn list_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiToken>> {
-        let rows = sqlx::query(
-            "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens
-             WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
-        )
-        .bind(user_id)
-        .fetch_all(&self.pool)
+        self.read(move |c| {
+            query_all(
+                c,
+                concat!(
+                    "SELECT ",
+                    token_columns!(),
+                    " FROM api_tokens WHERE user_id = ?1 ORDER BY created_at DESC, id DESC"
+                ),
+                [user_id],
+                |r| token_from_row(r, 0),
+            )
+        })
         .await
-        .map_err(db_error)?;
-        rows.iter().map(token_from_row).collect()
     }
 
     async fn revoke_token(&self, user_id: i64, token_id: i64, now: i64) -> StoreResult<bool> {
-        let done = sqlx::query(
-            "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(token_id)
-        .bind(user_id)
-        .execute(&self.pool)
+        self.write(move |c| {
+            execute(
+                c,
+                "UPDATE api_tokens SET revoked_at = ?1
+                 WHERE id = ?2 AND user_id = ?3 AND revoked_at IS NULL",
+                params![now, token_id, user_id],
+            )
+            .map(|n| n > 0)
+        })
         .await
-        .map_err(db_error)?;
-        Ok(done.rows_affected() > 0)
     }
 
     async fn upsert_day(&self, user_id: i64, e: &DayEntry, now: i64) -> StoreResult<bool> {
-        let row = sqlx::query(
-            "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood, outside_morning,
-                               habits, note, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-             ON CONFLICT (user_id, date) DO UPDATE SET
-                 daylight_quarter_hours = excluded.daylight_quarter_hours,
-                 energy = excluded.energy, mood = excluded.mood,
-                 outside_morning = excluded.outside_morning, habits = excluded.habits,
-                 note = excluded.note, updated_at = excluded.updated_at,
-                 revision = days.revision + 1
-             RETURNING revision",
-        )
-        .bind(user_id)
-        .bind(e.date)
-        .bind(i64::from(e.daylight_quarter_hours))
-        .bind(i64::from(e.energy))
-        .bind(i64::from(e.mood))
-        .bind(e.outside_morning)
-        .bind(e.habits.to_bits())
-        .bind(e.note.as_deref())
-        .bind(now)
-        .fetch_one(&self.pool)
+        let e = e.clone();
+        self.write(move |c| {
+            let revision: i64 = query_one(
+                c,
+                "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood,
+                                   outside_morning, habits, note, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+                 ON CONFLICT (user_id, date) DO UPDATE SET
+                     daylight_quarter_hours = excluded.daylight_quarter_hours,
+                     energy = excluded.energy, mood = excluded.mood,
+                     outside_morning = excluded.outside_morning, habits = excluded.habits,
+                     note = excluded.note, updated_at = excluded.updated_at,
+                     revision = days.revision + 1
+                 RETURNING revision",
+                params![
+                    user_id,
+                    date_text(e.date),
+                    e.daylight_quarter_hours,
+                    e.energy,
+                    e.mood,
+                    e.outside_morning,
+                    e.habits.to_bits(),
+                    e.note,
+                    now
+                ],
+                |r| get(r, 0),
+            )?;
+            Ok(revision == 1)
+        })
         .await
-        .map_err(db_error)?;
-        let revision: i64 = row.try_get("revision").map_err(db_error)?;
-        Ok(revision == 1)
     }
 
     async fn get_day(&self, user_id: i64, date: NaiveDate) -> StoreResult<Option<DayEntry>> {
-        let sql = format!("SELECT {DAY_COLUMNS} FROM days WHERE user_id = $1 AND date = $2");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(user_id)
-            .bind(date)
-            .fetch_optional(&self.pool)
-            .await
-            .map_err(db_error)?;
-        row.as_ref().map(day_from_row).transpose()
+        self.read(move |c| {
+            query_opt(
+                c,
+                concat!(
+                    "SELECT ",
+                    day_columns!(),
+                    " FROM days WHERE user_id = ?1 AND date = ?2"
+                ),
+                params![user_id, date_text(date)],
+                |r| day_from_row(r, 0),
+            )
+        })
+        .await
     }
 
     async fn delete_day(&self, user_id: i64, date: NaiveDate) -> StoreResult<bool> {
-        let done = sqlx::query("DELETE FROM days WHERE user_id = $1 AND date = $2")
-            .bind(user_id)
-            .bind(date)
-            .execute(&self.pool)
-            .await
-            .map_err(db_error)?;
-        Ok(done.rows_affected() > 0)
+        self.write(move |c| {
+            execute(
+                c,
+                "DELETE FROM days WHERE user_id = ?1 AND date = ?2",
+                params![user_id, date_text(date)],
+            )
+            .map(|n| n > 0)
+        })
+        .await
     }
 
     async fn list_days(
@@ -431,27 +574,25 @@ impl Store for SqliteStore {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> StoreResult<Vec<DayEntry>> {
-        let sql = format!(
-            "SELECT {DAY_COLUMNS} FROM days WHERE user_id = $1
-               AND ($2 IS NULL OR date >= $2) AND ($3 IS NULL OR date <= $3)
-             ORDER BY date DESC"
-        );
-        let rows = sqlx::query(AssertSqlSafe(sql))
-            .bind(user_id)
-            .bind(from)
-            .bind(to)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(db_error)?;
-        rows.iter().map(day_from_row).collect()
+        self.read(move |c| {
+            query_all(
+                c,
+                LIST_DAYS,
+                params![user_id, from.map(date_text), to.map(date_text)],
+                |r| day_from_row(r, 0),
+            )
+        })
+        .await
     }
 
     async fn export_all(&self) -> StoreResult<Snapshot> {
-        snapshot::export_all(&self.pool).await
+        self.read(snapshot::export_all).await
     }
 
     async fn import_all(&self, snapshot: &Snapshot) -> StoreResult<()> {
-        snapshot::import_all(&self.pool, snapshot).await
+        let snapshot = snapshot.clone();
+        self.write(move |c| snapshot::import_all(c, &snapshot))
+            .await
     }
 }
 
@@ -466,27 +607,4 @@ fn created(id: i64, user: NewUser) -> User {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn sqlite_store_keeps_the_contract() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("contract.db").display());
-        let store = SqliteStore::open(&url).await.unwrap();
-        enough_store::contract::run_all(&store).await;
-        let copy = SqliteStore::open(&format!(
-            "sqlite://{}",
-            dir.path().join("copy.db").display()
-        ))
-        .await
-        .unwrap();
-        enough_store::contract::snapshot_round_trip(&store, &copy).await;
-    }
-
-    #[tokio::test]
-    async fn in_memory_store_keeps_the_contract() {
-        let store = SqliteStore::open("sqlite::memory:").await.unwrap();
-        enough_store::contract::run_all(&store).await;
-    }
-}
+mod tests;

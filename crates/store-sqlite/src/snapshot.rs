@@ -1,202 +1,202 @@
 //! Exporting and importing every row, for `enough migrate-store`.
 
-use crate::rows::{day_from_row, db_error};
+use crate::rows::{
+    DAY_WIDTH, date_text, day_columns, day_from_row, db_error, execute, get, query_all, query_one,
+};
 use enough_store::{DayRow, SessionRow, Snapshot, StoreError, StoreResult, TokenRow, UserRow};
-use sqlx::{Row, SqlitePool};
+use rusqlite::{Connection, params};
 
-pub(crate) async fn export_all(pool: &SqlitePool) -> StoreResult<Snapshot> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
-    let mut snapshot = Snapshot::default();
-    for r in sqlx::query(
-        "SELECT id, email, password_hash, role, time_zone, created_at FROM users ORDER BY id",
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(db_error)?
-    {
-        snapshot.users.push(UserRow {
-            id: r.try_get("id").map_err(db_error)?,
-            email: r.try_get("email").map_err(db_error)?,
-            password_hash: r.try_get("password_hash").map_err(db_error)?,
-            role: r.try_get("role").map_err(db_error)?,
-            time_zone: r.try_get("time_zone").map_err(db_error)?,
-            created_at: r.try_get("created_at").map_err(db_error)?,
-        });
-    }
-    for r in sqlx::query("SELECT key, value FROM settings ORDER BY key")
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error)?
-    {
-        snapshot.settings.push((
-            r.try_get("key").map_err(db_error)?,
-            r.try_get("value").map_err(db_error)?,
-        ));
-    }
-    for r in sqlx::query(
-        "SELECT id, token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent
-         FROM sessions ORDER BY id",
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(db_error)?
-    {
-        snapshot.sessions.push(SessionRow {
-            id: r.try_get("id").map_err(db_error)?,
-            token_hash: r.try_get("token_hash").map_err(db_error)?,
-            user_id: r.try_get("user_id").map_err(db_error)?,
-            csrf_token: r.try_get("csrf_token").map_err(db_error)?,
-            created_at: r.try_get("created_at").map_err(db_error)?,
-            last_seen_at: r.try_get("last_seen_at").map_err(db_error)?,
-            expires_at: r.try_get("expires_at").map_err(db_error)?,
-            user_agent: r.try_get("user_agent").map_err(db_error)?,
-        });
-    }
-    for r in sqlx::query("SELECT key, at FROM login_failures ORDER BY key, at")
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db_error)?
-    {
-        snapshot.login_failures.push((
-            r.try_get("key").map_err(db_error)?,
-            r.try_get("at").map_err(db_error)?,
-        ));
-    }
-    for r in sqlx::query(
-        "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at FROM api_tokens ORDER BY id",
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(db_error)?
-    {
-        snapshot.api_tokens.push(TokenRow {
-            id: r.try_get("id").map_err(db_error)?,
-            user_id: r.try_get("user_id").map_err(db_error)?,
-            name: r.try_get("name").map_err(db_error)?,
-            token_hash: r.try_get("token_hash").map_err(db_error)?,
-            created_at: r.try_get("created_at").map_err(db_error)?,
-            last_used_at: r.try_get("last_used_at").map_err(db_error)?,
-            revoked_at: r.try_get("revoked_at").map_err(db_error)?,
-        });
-    }
-    for r in sqlx::query(
-        "SELECT user_id, date, daylight_quarter_hours, energy, mood, outside_morning, habits, note,
-                revision, created_at, updated_at
-         FROM days ORDER BY user_id, date",
-    )
-    .fetch_all(&mut *tx)
-    .await
-    .map_err(db_error)?
-    {
-        snapshot.days.push(DayRow {
-            user_id: r.try_get("user_id").map_err(db_error)?,
-            entry: day_from_row(&r)?,
-            revision: r.try_get("revision").map_err(db_error)?,
-            created_at: r.try_get("created_at").map_err(db_error)?,
-            updated_at: r.try_get("updated_at").map_err(db_error)?,
-        });
-    }
-    tx.commit().await.map_err(db_error)?;
+/// Every row, read in one transaction so the tables agree with each other.
+pub(crate) fn export_all(conn: &Connection) -> StoreResult<Snapshot> {
+    let tx = conn.unchecked_transaction().map_err(db_error)?;
+    let mut snapshot = Snapshot {
+        users: query_all(
+            &tx,
+            "SELECT id, email, password_hash, role, time_zone, created_at FROM users ORDER BY id",
+            [],
+            |r| {
+                Ok(UserRow {
+                    id: get(r, 0)?,
+                    email: get(r, 1)?,
+                    password_hash: get(r, 2)?,
+                    role: get(r, 3)?,
+                    time_zone: get(r, 4)?,
+                    created_at: get(r, 5)?,
+                })
+            },
+        )?,
+        settings: query_all(
+            &tx,
+            "SELECT key, value FROM settings ORDER BY key",
+            [],
+            |r| Ok((get(r, 0)?, get(r, 1)?)),
+        )?,
+        sessions: query_all(
+            &tx,
+            "SELECT id, token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at,
+                    user_agent
+             FROM sessions ORDER BY id",
+            [],
+            |r| {
+                Ok(SessionRow {
+                    id: get(r, 0)?,
+                    token_hash: get(r, 1)?,
+                    user_id: get(r, 2)?,
+                    csrf_token: get(r, 3)?,
+                    created_at: get(r, 4)?,
+                    last_seen_at: get(r, 5)?,
+                    expires_at: get(r, 6)?,
+                    user_agent: get(r, 7)?,
+                })
+            },
+        )?,
+        login_failures: query_all(
+            &tx,
+            "SELECT key, at FROM login_failures ORDER BY key, at",
+            [],
+            |r| Ok((get(r, 0)?, get(r, 1)?)),
+        )?,
+        api_tokens: query_all(
+            &tx,
+            "SELECT id, user_id, name, token_hash, created_at, last_used_at, revoked_at
+             FROM api_tokens ORDER BY id",
+            [],
+            |r| {
+                Ok(TokenRow {
+                    id: get(r, 0)?,
+                    user_id: get(r, 1)?,
+                    name: get(r, 2)?,
+                    token_hash: get(r, 3)?,
+                    created_at: get(r, 4)?,
+                    last_used_at: get(r, 5)?,
+                    revoked_at: get(r, 6)?,
+                })
+            },
+        )?,
+        days: query_all(
+            &tx,
+            concat!(
+                "SELECT ",
+                day_columns!(),
+                ", user_id, revision, created_at, updated_at FROM days ORDER BY user_id, date"
+            ),
+            [],
+            |r| {
+                Ok(DayRow {
+                    entry: day_from_row(r, 0)?,
+                    user_id: get(r, DAY_WIDTH)?,
+                    revision: get(r, DAY_WIDTH + 1)?,
+                    created_at: get(r, DAY_WIDTH + 2)?,
+                    updated_at: get(r, DAY_WIDTH + 3)?,
+                })
+            },
+        )?,
+    };
+    tx.commit().map_err(db_error)?;
     snapshot.sort();
     Ok(snapshot)
 }
 
-pub(crate) async fn import_all(pool: &SqlitePool, s: &Snapshot) -> StoreResult<()> {
-    let mut tx = pool.begin().await.map_err(db_error)?;
-    let existing: i64 =
-        sqlx::query("SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM days) AS n")
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?
-            .try_get("n")
-            .map_err(db_error)?;
+/// Loads `s` into an empty database, keeping ids. Runs as one write job, so inside the
+/// writer's transaction: any failure undoes the whole import.
+pub(crate) fn import_all(conn: &Connection, s: &Snapshot) -> StoreResult<()> {
+    let existing: i64 = query_one(
+        conn,
+        "SELECT (SELECT COUNT(*) FROM users) + (SELECT COUNT(*) FROM days) AS n",
+        [],
+        |r| get(r, 0),
+    )?;
     if existing > 0 {
         return Err(StoreError::NotEmpty(format!(
             "{existing} accounts and days already stored"
         )));
     }
     for u in &s.users {
-        sqlx::query("INSERT INTO users (id, email, password_hash, role, time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
-            .bind(u.id)
-            .bind(&u.email)
-            .bind(&u.password_hash)
-            .bind(&u.role)
-            .bind(&u.time_zone)
-            .bind(u.created_at)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        execute(
+            conn,
+            "INSERT INTO users (id, email, password_hash, role, time_zone, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                u.id,
+                u.email,
+                u.password_hash,
+                u.role,
+                u.time_zone,
+                u.created_at
+            ],
+        )?;
     }
     for (key, value) in &s.settings {
-        sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(key)
-            .bind(value)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        execute(
+            conn,
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
     }
     for x in &s.sessions {
-        sqlx::query(
-            "INSERT INTO sessions (id, token_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, user_agent)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(x.id)
-        .bind(&x.token_hash)
-        .bind(x.user_id)
-        .bind(&x.csrf_token)
-        .bind(x.created_at)
-        .bind(x.last_seen_at)
-        .bind(x.expires_at)
-        .bind(&x.user_agent)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        execute(
+            conn,
+            "INSERT INTO sessions (id, token_hash, user_id, csrf_token, created_at, last_seen_at,
+                                   expires_at, user_agent)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                x.id,
+                x.token_hash,
+                x.user_id,
+                x.csrf_token,
+                x.created_at,
+                x.last_seen_at,
+                x.expires_at,
+                x.user_agent
+            ],
+        )?;
     }
     for (key, at) in &s.login_failures {
-        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
-            .bind(key)
-            .bind(at)
-            .execute(&mut *tx)
-            .await
-            .map_err(db_error)?;
+        execute(
+            conn,
+            "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
+            params![key, at],
+        )?;
     }
     for t in &s.api_tokens {
-        sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at, revoked_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(t.id)
-        .bind(t.user_id)
-        .bind(&t.name)
-        .bind(&t.token_hash)
-        .bind(t.created_at)
-        .bind(t.last_used_at)
-        .bind(t.revoked_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        execute(
+            conn,
+            "INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, last_used_at,
+                                     revoked_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                t.id,
+                t.user_id,
+                t.name,
+                t.token_hash,
+                t.created_at,
+                t.last_used_at,
+                t.revoked_at
+            ],
+        )?;
     }
     for d in &s.days {
         let e = &d.entry;
-        sqlx::query(
-            "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood, outside_morning, habits, note,
-                               revision, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(d.user_id)
-        .bind(e.date)
-        .bind(i64::from(e.daylight_quarter_hours))
-        .bind(i64::from(e.energy))
-        .bind(i64::from(e.mood))
-        .bind(e.outside_morning)
-        .bind(e.habits.to_bits())
-        .bind(e.note.as_deref())
-        .bind(d.revision)
-        .bind(d.created_at)
-        .bind(d.updated_at)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_error)?;
+        execute(
+            conn,
+            "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood,
+                               outside_morning, habits, note, revision, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                d.user_id,
+                date_text(e.date),
+                e.daylight_quarter_hours,
+                e.energy,
+                e.mood,
+                e.outside_morning,
+                e.habits.to_bits(),
+                e.note,
+                d.revision,
+                d.created_at,
+                d.updated_at
+            ],
+        )?;
     }
-    tx.commit().await.map_err(db_error)
+    Ok(())
 }

@@ -1,0 +1,299 @@
+use super::*;
+use enough_domain::account::Role;
+use enough_store::contract::{day, new_user};
+use std::time::Duration;
+
+fn url(dir: &tempfile::TempDir, name: &str) -> String {
+    format!("sqlite://{}", dir.path().join(name).display())
+}
+
+async fn fresh() -> (SqliteStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&url(&dir, "test.db")).await.unwrap();
+    (store, dir)
+}
+
+fn user_version(path: &Path) -> i64 {
+    Connection::open(path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn sqlite_store_keeps_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("contract.db").display());
+    let store = SqliteStore::open(&url).await.unwrap();
+    enough_store::contract::run_all(&store).await;
+    let copy = SqliteStore::open(&format!(
+        "sqlite://{}",
+        dir.path().join("copy.db").display()
+    ))
+    .await
+    .unwrap();
+    enough_store::contract::snapshot_round_trip(&store, &copy).await;
+}
+
+#[tokio::test]
+async fn in_memory_databases_are_refused_clearly() {
+    let err = SqliteStore::open("sqlite::memory:").await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Database(m) if m.contains("in-memory")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_upserts_commit_together_and_all_stay() {
+    let (store, _dir) = fresh().await;
+    let user = store
+        .create_user(new_user("many@example.org", Role::Person))
+        .await
+        .unwrap();
+    let first = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+    let entries: Vec<DayEntry> = (0..200u64)
+        .map(|i| {
+            let mut entry = day("2025-01-01", u8::try_from(i % 11).unwrap());
+            entry.date = first + chrono::Days::new(i);
+            entry
+        })
+        .collect();
+    let mut tasks = tokio::task::JoinSet::new();
+    for entry in entries.clone() {
+        let store = store.clone();
+        tasks.spawn(async move { store.upsert_day(user.id, &entry, 7).await });
+    }
+    while let Some(result) = tasks.join_next().await {
+        assert!(result.unwrap().unwrap(), "each date is new");
+    }
+    let stored = store.list_days(user.id, None, None).await.unwrap();
+    assert_eq!(stored.len(), 200);
+    for entry in &entries {
+        assert_eq!(
+            store.get_day(user.id, entry.date).await.unwrap().as_ref(),
+            Some(entry)
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_write_fails_alone_and_its_batch_commits() {
+    let (store, _dir) = fresh().await;
+    let user = store
+        .create_user(new_user("batch@example.org", Role::Person))
+        .await
+        .unwrap();
+
+    // Hold the writer inside a job until the next three writes are queued behind it, so that
+    // they form one batch.
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let blocker = {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .write(move |_| {
+                    started_tx.send(()).unwrap();
+                    released.recv().unwrap();
+                    Ok(())
+                })
+                .await
+        })
+    };
+    tokio::task::spawn_blocking(move || started.recv().unwrap())
+        .await
+        .unwrap();
+
+    let upsert = |user_id: i64, date: &'static str| {
+        let store = store.clone();
+        tokio::spawn(async move { store.upsert_day(user_id, &day(date, 5), 1).await })
+    };
+    let good = upsert(user.id, "2025-02-01");
+    let bad = upsert(user.id + 1000, "2025-02-02"); // no such user: foreign key violation
+    let also_good = upsert(user.id, "2025-02-03");
+    for _ in 0..500 {
+        if store.inner.writer.queued() == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(store.inner.writer.queued(), 3, "three writes wait together");
+    release.send(()).unwrap();
+    blocker.await.unwrap().unwrap();
+
+    assert!(good.await.unwrap().unwrap());
+    let err = bad.await.unwrap().unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Database(m) if m.contains("FOREIGN KEY")),
+        "the failing write gets its own error, got {err:?}"
+    );
+    assert!(also_good.await.unwrap().unwrap());
+    let dates: Vec<String> = store
+        .list_days(user.id, None, None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|d| d.date.to_string())
+        .collect();
+    assert_eq!(dates, ["2025-02-03", "2025-02-01"], "the others committed");
+    assert!(
+        store
+            .list_days(user.id + 1000, None, None)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_backup_holds_the_same_rows() {
+    let (store, dir) = fresh().await;
+    enough_store::contract::run_all(&store).await;
+    let target = dir.path().join("backup.db");
+    store.backup(&target).await.unwrap();
+    let copy = SqliteStore::open(&url(&dir, "backup.db")).await.unwrap();
+    assert_eq!(
+        copy.export_all().await.unwrap(),
+        store.export_all().await.unwrap()
+    );
+    drop(copy);
+
+    // A second backup to the same path replaces the first.
+    let user = store
+        .create_user(new_user("later@example.org", Role::Person))
+        .await
+        .unwrap();
+    store
+        .upsert_day(user.id, &day("2025-03-01", 2), 1)
+        .await
+        .unwrap();
+    store.backup(&target).await.unwrap();
+    let copy = SqliteStore::open(&url(&dir, "backup.db")).await.unwrap();
+    assert_eq!(
+        copy.export_all().await.unwrap(),
+        store.export_all().await.unwrap()
+    );
+    assert!(
+        !dir.path().join(".backup.db.partial").exists(),
+        "no partial file is left behind"
+    );
+
+    let err = store.backup(store.path()).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Database(m) if m.contains("the database itself")),
+        "{err:?}"
+    );
+    assert_eq!(
+        store.count_users().await.unwrap(),
+        copy.count_users().await.unwrap()
+    );
+}
+
+#[tokio::test]
+async fn data_survives_reopening_and_migrations_run_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&url(&dir, "again.db")).await.unwrap();
+    store
+        .create_user(new_user("kept@example.org", Role::Person))
+        .await
+        .unwrap();
+    drop(store);
+    let store = SqliteStore::open(&url(&dir, "again.db")).await.unwrap();
+    assert_eq!(store.count_users().await.unwrap(), 1);
+    assert_eq!(user_version(store.path()), migrate::latest());
+}
+
+#[tokio::test]
+async fn an_sqlx_era_database_is_adopted_without_migrating_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("../migrations/0001_foundation.sql"))
+            .unwrap();
+        conn.execute_batch(
+            "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL,
+                 installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL,
+                 checksum BLOB NOT NULL, execution_time BIGINT NOT NULL);
+             INSERT INTO _sqlx_migrations VALUES (1, 'foundation', CURRENT_TIMESTAMP, TRUE, x'00', 1);
+             INSERT INTO users (email, password_hash, role, time_zone, created_at)
+             VALUES ('old@example.org', 'x', 'admin', 'UTC', 1);
+             INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood, outside_morning,
+                               habits, note, created_at, updated_at)
+             VALUES (1, '2024-12-01', 4, 5, 6, 1, 0, NULL, 1, 1);",
+        )
+        .unwrap();
+    }
+    let store = SqliteStore::open(&url(&dir, "old.db")).await.unwrap();
+    assert_eq!(user_version(&path), 1);
+    assert_eq!(store.count_users().await.unwrap(), 1);
+    let date = NaiveDate::from_ymd_opt(2024, 12, 1).unwrap();
+    assert_eq!(store.get_day(1, date).await.unwrap().unwrap().mood, 6);
+}
+
+#[tokio::test]
+async fn a_database_from_a_newer_build_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("future.db");
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 99")
+        .unwrap();
+    let err = SqliteStore::open(&url(&dir, "future.db"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Database(m) if m.contains("newer")),
+        "{err:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_wait_for_another_process_holding_the_lock() {
+    let (store, _dir) = fresh().await;
+    let user = store
+        .create_user(new_user("wait@example.org", Role::Person))
+        .await
+        .unwrap();
+    // Another connection (as the CLI would be) holds the write lock for a moment.
+    let other = Connection::open(store.path()).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let write = {
+        let store = store.clone();
+        tokio::spawn(async move { store.upsert_day(user.id, &day("2025-04-01", 3), 1).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!write.is_finished(), "the write waits for the lock");
+    other.execute_batch("COMMIT").unwrap();
+    assert!(write.await.unwrap().unwrap());
+    let date = NaiveDate::from_ymd_opt(2025, 4, 1).unwrap();
+    assert!(store.get_day(user.id, date).await.unwrap().is_some());
+}
+
+#[tokio::test]
+async fn day_ranges_use_the_primary_key() {
+    let (store, _dir) = fresh().await;
+    let plan: Vec<String> = store
+        .read(|c| {
+            let mut statement = c
+                .prepare(&format!("EXPLAIN QUERY PLAN {LIST_DAYS}"))
+                .unwrap();
+            let details = statement
+                .query_map(params![1, "2025-01-01", "2025-03-31"], |r| {
+                    r.get::<_, String>("detail")
+                })
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>()
+                .unwrap();
+            Ok(details)
+        })
+        .await
+        .unwrap();
+    let plan = plan.join("; ");
+    assert!(
+        plan.contains("PRIMARY KEY (user_id=? AND date>? AND date<?)"),
+        "{plan}"
+    );
+    assert!(!plan.contains("TEMP B-TREE"), "no sort step: {plan}");
+}

@@ -3,6 +3,7 @@
 //! in dialect (identity columns, real `DATE` and `BOOLEAN` columns, typed NULL parameters, a
 //! lock for "create the first account") stay inside this crate.
 
+mod personal;
 mod rows;
 mod snapshot;
 pub mod testing;
@@ -11,8 +12,8 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use enough_domain::day::DayEntry;
 use enough_store::{
-    ApiToken, NewSession, NewToken, NewUser, Session, Snapshot, Store, StoreError, StoreResult,
-    User, UserCredentials,
+    ApiToken, Experiment, Location, NewExperiment, NewSession, NewToken, NewUser, Reflection,
+    Session, Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
 };
 use rows::{day_from_row, db_error, session_from_row, token_from_row, user_from_row};
 use sqlx::postgres::PgPoolOptions;
@@ -468,6 +469,49 @@ impl Store for PostgresStore {
 
     async fn import_all(&self, snapshot: &Snapshot) -> StoreResult<()> {
         snapshot::import_all(&self.pool, snapshot).await
+    }
+
+    async fn location(&self, user_id: i64) -> StoreResult<Option<Location>> {
+        personal::location(&self.pool, user_id).await
+    }
+
+    async fn set_location(&self, user_id: i64, location: Option<&Location>) -> StoreResult<()> {
+        personal::set_location(&self.pool, user_id, location).await
+    }
+
+    async fn upsert_reflection(
+        &self,
+        user_id: i64,
+        date: NaiveDate,
+        text: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        personal::upsert_reflection(&self.pool, user_id, date, text, now).await
+    }
+
+    async fn reflections(&self, user_id: i64) -> StoreResult<Vec<Reflection>> {
+        personal::reflections(&self.pool, user_id).await
+    }
+
+    async fn delete_reflection(&self, user_id: i64, date: NaiveDate) -> StoreResult<bool> {
+        personal::delete_reflection(&self.pool, user_id, date).await
+    }
+
+    async fn start_experiment(
+        &self,
+        user_id: i64,
+        new: NewExperiment,
+        today: NaiveDate,
+    ) -> StoreResult<Experiment> {
+        personal::start_experiment(&self.pool, user_id, new, today).await
+    }
+
+    async fn experiments(&self, user_id: i64) -> StoreResult<Vec<Experiment>> {
+        personal::experiments(&self.pool, user_id).await
+    }
+
+    async fn abandon_experiment(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+        personal::abandon_experiment(&self.pool, user_id, id, now).await
     }
 }
 

@@ -1,7 +1,11 @@
 //! Exporting and importing every row, for `enough migrate-store`.
 
+use crate::personal::{EXPERIMENT_COLUMNS, experiment_from_row};
 use crate::rows::{day_from_row, db_error};
-use enough_store::{DayRow, SessionRow, Snapshot, StoreError, StoreResult, TokenRow, UserRow};
+use enough_store::{
+    DayRow, Location, LocationRow, Reflection, ReflectionRow, SessionRow, Snapshot, StoreError,
+    StoreResult, TokenRow, UserRow,
+};
 use sqlx::{AssertSqlSafe, PgPool, Row};
 
 pub(crate) async fn export_all(pool: &PgPool) -> StoreResult<Snapshot> {
@@ -95,6 +99,44 @@ pub(crate) async fn export_all(pool: &PgPool) -> StoreResult<Snapshot> {
             created_at: r.try_get("created_at").map_err(db_error)?,
             updated_at: r.try_get("updated_at").map_err(db_error)?,
         });
+    }
+    for r in
+        sqlx::query("SELECT user_id, latitude, longitude, place FROM locations ORDER BY user_id")
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db_error)?
+    {
+        snapshot.locations.push(LocationRow {
+            user_id: r.try_get("user_id").map_err(db_error)?,
+            location: Location {
+                latitude: r.try_get("latitude").map_err(db_error)?,
+                longitude: r.try_get("longitude").map_err(db_error)?,
+                place: r.try_get("place").map_err(db_error)?,
+            },
+        });
+    }
+    for r in sqlx::query("SELECT user_id, date, text, created_at, updated_at FROM reflections ORDER BY user_id, date")
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?
+    {
+        snapshot.reflections.push(ReflectionRow {
+            user_id: r.try_get("user_id").map_err(db_error)?,
+            reflection: Reflection {
+                date: r.try_get("date").map_err(db_error)?,
+                text: r.try_get("text").map_err(db_error)?,
+                updated_at: r.try_get("updated_at").map_err(db_error)?,
+            },
+            created_at: r.try_get("created_at").map_err(db_error)?,
+        });
+    }
+    let sql = format!("SELECT {EXPERIMENT_COLUMNS} FROM experiments ORDER BY id");
+    for r in sqlx::query(AssertSqlSafe(sql))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db_error)?
+    {
+        snapshot.experiments.push(experiment_from_row(&r)?);
     }
     tx.commit().await.map_err(db_error)?;
     snapshot.sort();
@@ -199,8 +241,50 @@ pub(crate) async fn import_all(pool: &PgPool, s: &Snapshot) -> StoreResult<()> {
         .await
         .map_err(db_error)?;
     }
+    for l in &s.locations {
+        sqlx::query(
+            "INSERT INTO locations (user_id, latitude, longitude, place) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(l.user_id)
+        .bind(l.location.latitude)
+        .bind(l.location.longitude)
+        .bind(&l.location.place)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    }
+    for r in &s.reflections {
+        sqlx::query("INSERT INTO reflections (user_id, date, text, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(r.user_id)
+            .bind(r.reflection.date)
+            .bind(&r.reflection.text)
+            .bind(r.created_at)
+            .bind(r.reflection.updated_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+    }
+    for e in &s.experiments {
+        sqlx::query(
+            "INSERT INTO experiments (id, user_id, start_date, end_date, weeks, seed, schedule, status, created_at, ended_at)
+             OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(e.id)
+        .bind(e.user_id)
+        .bind(e.start_date)
+        .bind(e.end_date)
+        .bind(e.weeks)
+        .bind(e.seed)
+        .bind(&e.schedule)
+        .bind(e.status.as_str())
+        .bind(e.created_at)
+        .bind(e.ended_at)
+        .execute(&mut *tx)
+        .await
+        .map_err(db_error)?;
+    }
     // Identity columns continue after the imported ids.
-    for table in ["users", "sessions", "api_tokens"] {
+    for table in ["users", "sessions", "api_tokens", "experiments"] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
         );

@@ -8,6 +8,7 @@
 mod backup;
 mod connection;
 mod migrate;
+mod personal;
 mod readers;
 mod rows;
 mod snapshot;
@@ -18,8 +19,8 @@ use chrono::NaiveDate;
 use connection::Purpose;
 use enough_domain::day::DayEntry;
 use enough_store::{
-    ApiToken, NewSession, NewToken, NewUser, Session, Snapshot, Store, StoreError, StoreResult,
-    User, UserCredentials,
+    ApiToken, Experiment, Location, NewExperiment, NewSession, NewToken, NewUser, Reflection,
+    Session, Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
 };
 use readers::Readers;
 use rows::{
@@ -592,6 +593,56 @@ impl Store for SqliteStore {
     async fn import_all(&self, snapshot: &Snapshot) -> StoreResult<()> {
         let snapshot = snapshot.clone();
         self.write(move |c| snapshot::import_all(c, &snapshot))
+            .await
+    }
+
+    async fn location(&self, user_id: i64) -> StoreResult<Option<Location>> {
+        self.read(move |c| personal::location(c, user_id)).await
+    }
+
+    async fn set_location(&self, user_id: i64, location: Option<&Location>) -> StoreResult<()> {
+        let location = location.cloned();
+        self.write(move |c| personal::set_location(c, user_id, location.as_ref()))
+            .await
+    }
+
+    async fn upsert_reflection(
+        &self,
+        user_id: i64,
+        date: NaiveDate,
+        text: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        let text = text.to_owned();
+        self.write(move |c| personal::upsert_reflection(c, user_id, date, &text, now))
+            .await
+    }
+
+    async fn reflections(&self, user_id: i64) -> StoreResult<Vec<Reflection>> {
+        self.read(move |c| personal::reflections(c, user_id)).await
+    }
+
+    async fn delete_reflection(&self, user_id: i64, date: NaiveDate) -> StoreResult<bool> {
+        self.write(move |c| personal::delete_reflection(c, user_id, date))
+            .await
+    }
+
+    async fn start_experiment(
+        &self,
+        user_id: i64,
+        new: NewExperiment,
+        today: NaiveDate,
+    ) -> StoreResult<Experiment> {
+        self.write(move |c| personal::start_experiment(c, user_id, &new, today))
+            .await
+    }
+
+    async fn experiments(&self, user_id: i64) -> StoreResult<Vec<Experiment>> {
+        self.read(move |c| personal::experiments(c, user_id)).await
+    }
+
+    async fn abandon_experiment(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+        self.write(move |c| personal::abandon_experiment(c, user_id, id, now))
             .await
     }
 }

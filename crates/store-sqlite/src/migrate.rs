@@ -9,7 +9,10 @@ use enough_store::{StoreError, StoreResult};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
 /// Every migration, oldest first. Never edit one that has shipped: add a new one.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_foundation.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_foundation.sql"),
+    include_str!("../migrations/0002_insights.sql"),
+];
 
 /// The schema version this build expects.
 pub(crate) fn latest() -> i64 {

@@ -168,7 +168,7 @@ pub(crate) fn date_text(date: NaiveDate) -> String {
     date.to_string()
 }
 
-fn date_from_row(row: &Row<'_>, index: usize) -> StoreResult<NaiveDate> {
+pub(crate) fn date_from_row(row: &Row<'_>, index: usize) -> StoreResult<NaiveDate> {
     let text: &str = row
         .get_ref(index)
         .and_then(|value| value.as_str().map_err(rusqlite::Error::from))

@@ -1,9 +1,14 @@
 //! Exporting and importing every row, for `enough migrate-store`.
 
+use crate::personal::{EXPERIMENT_COLUMNS, experiment_from_row};
+use crate::rows::date_from_row;
 use crate::rows::{
     DAY_WIDTH, date_text, day_columns, day_from_row, db_error, execute, get, query_all, query_one,
 };
-use enough_store::{DayRow, SessionRow, Snapshot, StoreError, StoreResult, TokenRow, UserRow};
+use enough_store::{
+    DayRow, Location, LocationRow, Reflection, ReflectionRow, SessionRow, Snapshot, StoreError,
+    StoreResult, TokenRow, UserRow,
+};
 use rusqlite::{Connection, params};
 
 /// Every row, read in one transaction so the tables agree with each other.
@@ -90,6 +95,43 @@ pub(crate) fn export_all(conn: &Connection) -> StoreResult<Snapshot> {
                     updated_at: get(r, DAY_WIDTH + 3)?,
                 })
             },
+        )?,
+        locations: query_all(
+            &tx,
+            "SELECT user_id, latitude, longitude, place FROM locations ORDER BY user_id",
+            [],
+            |r| {
+                Ok(LocationRow {
+                    user_id: get(r, 0)?,
+                    location: Location {
+                        latitude: get(r, 1)?,
+                        longitude: get(r, 2)?,
+                        place: get(r, 3)?,
+                    },
+                })
+            },
+        )?,
+        reflections: query_all(
+            &tx,
+            "SELECT user_id, date, text, created_at, updated_at FROM reflections ORDER BY user_id, date",
+            [],
+            |r| {
+                Ok(ReflectionRow {
+                    user_id: get(r, 0)?,
+                    reflection: Reflection {
+                        date: date_from_row(r, 1)?,
+                        text: get(r, 2)?,
+                        updated_at: get(r, 4)?,
+                    },
+                    created_at: get(r, 3)?,
+                })
+            },
+        )?,
+        experiments: query_all(
+            &tx,
+            &format!("SELECT {EXPERIMENT_COLUMNS} FROM experiments ORDER BY id"),
+            [],
+            experiment_from_row,
         )?,
     };
     tx.commit().map_err(db_error)?;
@@ -195,6 +237,50 @@ pub(crate) fn import_all(conn: &Connection, s: &Snapshot) -> StoreResult<()> {
                 d.revision,
                 d.created_at,
                 d.updated_at
+            ],
+        )?;
+    }
+    for l in &s.locations {
+        execute(
+            conn,
+            "INSERT INTO locations (user_id, latitude, longitude, place) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                l.user_id,
+                l.location.latitude,
+                l.location.longitude,
+                l.location.place
+            ],
+        )?;
+    }
+    for r in &s.reflections {
+        execute(
+            conn,
+            "INSERT INTO reflections (user_id, date, text, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                r.user_id,
+                date_text(r.reflection.date),
+                r.reflection.text,
+                r.created_at,
+                r.reflection.updated_at
+            ],
+        )?;
+    }
+    for e in &s.experiments {
+        execute(
+            conn,
+            "INSERT INTO experiments (id, user_id, start_date, end_date, weeks, seed, schedule, status, created_at, ended_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                e.id,
+                e.user_id,
+                date_text(e.start_date),
+                date_text(e.end_date),
+                e.weeks,
+                e.seed,
+                e.schedule,
+                e.status.as_str(),
+                e.created_at,
+                e.ended_at
             ],
         )?;
     }

@@ -226,7 +226,11 @@ async fn an_sqlx_era_database_is_adopted_without_migrating_again() {
         .unwrap();
     }
     let store = SqliteStore::open(&url(&dir, "old.db")).await.unwrap();
-    assert_eq!(user_version(&path), 1);
+    assert_eq!(
+        user_version(&path),
+        migrate::latest(),
+        "adopted as version 1, then migrated on"
+    );
     assert_eq!(store.count_users().await.unwrap(), 1);
     let date = NaiveDate::from_ymd_opt(2024, 12, 1).unwrap();
     assert_eq!(store.get_day(1, date).await.unwrap().unwrap().mood, 6);

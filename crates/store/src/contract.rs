@@ -4,7 +4,9 @@
 //! e-mail addresses, so they can share one database.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::{NewSession, NewToken, NewUser, Store, StoreError};
+use crate::{
+    ExperimentStatus, Location, NewExperiment, NewSession, NewToken, NewUser, Store, StoreError,
+};
 use chrono::NaiveDate;
 use enough_domain::account::Role;
 use enough_domain::day::{DayEntry, Habits};
@@ -20,6 +22,8 @@ pub async fn run_all(store: &dyn Store) {
     tokens_resolve_until_revoked(store).await;
     days_upsert_list_and_delete(store).await;
     days_are_private_to_their_owner(store).await;
+    locations_and_reflections_round_trip(store).await;
+    one_experiment_runs_at_a_time(store).await;
 }
 
 /// Copies `from` (after [`run_all`]) into the empty `to`: identical rows, refused a second time.
@@ -434,4 +438,138 @@ async fn days_are_private_to_their_owner(store: &dyn Store) {
         store.get_day(ana.id, entry.date).await.unwrap().is_some(),
         "ben cannot delete ana's day"
     );
+}
+
+async fn locations_and_reflections_round_trip(store: &dyn Store) {
+    let user = store
+        .create_user(new_user("reflect@example.org", Role::Person))
+        .await
+        .unwrap();
+    assert_eq!(store.location(user.id).await.unwrap(), None);
+    let dublin = Location {
+        latitude: 53.3331,
+        longitude: -6.2489,
+        place: "Dublin, Ireland".into(),
+    };
+    store.set_location(user.id, Some(&dublin)).await.unwrap();
+    let moved = Location {
+        latitude: -33.8688,
+        longitude: 151.2093,
+        place: String::new(),
+    };
+    store.set_location(user.id, Some(&moved)).await.unwrap();
+    assert_eq!(store.location(user.id).await.unwrap(), Some(moved));
+    store.set_location(user.id, None).await.unwrap();
+    assert_eq!(store.location(user.id).await.unwrap(), None);
+
+    let d1 = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+    let d2 = NaiveDate::from_ymd_opt(2026, 11, 8).unwrap();
+    store
+        .upsert_reflection(user.id, d1, "first thoughts", 10)
+        .await
+        .unwrap();
+    store
+        .upsert_reflection(user.id, d2, "later", 20)
+        .await
+        .unwrap();
+    store
+        .upsert_reflection(user.id, d1, "first thoughts, revised", 30)
+        .await
+        .unwrap();
+    let all = store.reflections(user.id).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(
+        (all[0].date, all[1].text.as_str(), all[1].updated_at),
+        (d2, "first thoughts, revised", 30)
+    );
+    let other = store
+        .create_user(new_user("reflect2@example.org", Role::Person))
+        .await
+        .unwrap();
+    assert!(store.reflections(other.id).await.unwrap().is_empty());
+    assert!(!store.delete_reflection(other.id, d1).await.unwrap());
+    assert!(store.delete_reflection(user.id, d1).await.unwrap());
+    assert_eq!(store.reflections(user.id).await.unwrap().len(), 1);
+    store.set_location(user.id, Some(&dublin)).await.unwrap();
+}
+
+fn new_experiment(start: &str, weeks: i64) -> NewExperiment {
+    let start_date = NaiveDate::parse_from_str(start, "%Y-%m-%d").unwrap();
+    NewExperiment {
+        start_date,
+        end_date: start_date + chrono::Days::new(weeks as u64 * 7 - 1),
+        weeks,
+        seed: -42,
+        schedule: "OI".repeat(weeks as usize * 7 / 2),
+        created_at: 100,
+    }
+}
+
+async fn one_experiment_runs_at_a_time(store: &dyn Store) {
+    let user = store
+        .create_user(new_user("experiment@example.org", Role::Person))
+        .await
+        .unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 1, 10).unwrap();
+    let first = store
+        .start_experiment(user.id, new_experiment("2026-01-05", 2), today)
+        .await
+        .unwrap();
+    assert_eq!(first.status, ExperimentStatus::Active);
+    assert_eq!(first.seed, -42, "the full 64-bit seed survives");
+    let err = store
+        .start_experiment(user.id, new_experiment("2026-01-10", 2), today)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(_)),
+        "a second running experiment is refused"
+    );
+
+    // After the first one's end, starting another completes it.
+    let later = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
+    let second = store
+        .start_experiment(user.id, new_experiment("2026-02-01", 3), later)
+        .await
+        .unwrap();
+    let all = store.experiments(user.id).await.unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.id).collect::<Vec<_>>(),
+        vec![second.id, first.id]
+    );
+    assert_eq!(all[1].status, ExperimentStatus::Completed);
+
+    let other = store
+        .create_user(new_user("experiment2@example.org", Role::Person))
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .abandon_experiment(other.id, second.id, 5)
+            .await
+            .unwrap(),
+        "not theirs"
+    );
+    assert!(
+        store
+            .abandon_experiment(user.id, second.id, 5)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .abandon_experiment(user.id, second.id, 6)
+            .await
+            .unwrap(),
+        "already abandoned"
+    );
+    let all = store.experiments(user.id).await.unwrap();
+    assert_eq!(
+        (all[0].status, all[0].ended_at),
+        (ExperimentStatus::Abandoned, Some(5))
+    );
+    store
+        .start_experiment(user.id, new_experiment("2026-02-10", 2), later)
+        .await
+        .unwrap();
 }

@@ -5,11 +5,15 @@
 //! changes data runs in one transaction, and timestamps are Unix seconds (UTC).
 
 pub mod contract;
+mod personal;
 mod records;
 mod snapshot;
 
+pub use personal::{Experiment, ExperimentStatus, Location, NewExperiment, Reflection};
 pub use records::*;
-pub use snapshot::{DayRow, SessionRow, Snapshot, TableSummary, TokenRow, UserRow};
+pub use snapshot::{
+    DayRow, LocationRow, ReflectionRow, SessionRow, Snapshot, TableSummary, TokenRow, UserRow,
+};
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -128,4 +132,35 @@ pub trait Store: Send + Sync + 'static {
     /// Loads a snapshot into an empty store in one transaction, keeping ids; `NotEmpty` if the
     /// store already has accounts or days.
     async fn import_all(&self, snapshot: &Snapshot) -> StoreResult<()>;
+
+    // ---- insights: location, reflections, experiments ----
+
+    /// The person's location, if set.
+    async fn location(&self, user_id: i64) -> StoreResult<Option<Location>>;
+    /// Sets (or with `None`, clears) the person's location.
+    async fn set_location(&self, user_id: i64, location: Option<&Location>) -> StoreResult<()>;
+    /// Saves the reflection for a date (replacing one written earlier for it).
+    async fn upsert_reflection(
+        &self,
+        user_id: i64,
+        date: NaiveDate,
+        text: &str,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// The person's reflections, newest date first.
+    async fn reflections(&self, user_id: i64) -> StoreResult<Vec<Reflection>>;
+    /// Deletes the reflection for a date; false if there was none.
+    async fn delete_reflection(&self, user_id: i64, date: NaiveDate) -> StoreResult<bool>;
+    /// Starts an experiment. Active experiments that ended before `today` are marked completed
+    /// first; `Conflict` if one is still running.
+    async fn start_experiment(
+        &self,
+        user_id: i64,
+        new: NewExperiment,
+        today: NaiveDate,
+    ) -> StoreResult<Experiment>;
+    /// The person's experiments, newest first.
+    async fn experiments(&self, user_id: i64) -> StoreResult<Vec<Experiment>>;
+    /// Abandons the person's active experiment `id`; false if it was not theirs or not active.
+    async fn abandon_experiment(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool>;
 }

@@ -1,6 +1,7 @@
 //! A whole installation as plain rows, for moving it between stores (`enough migrate-store`),
 //! with per-table row counts and checksums to prove nothing changed on the way.
 
+use crate::{Experiment, Location, Reflection};
 use enough_domain::day::DayEntry;
 use sha2::{Digest, Sha256};
 
@@ -76,8 +77,28 @@ pub struct DayRow {
     pub updated_at: i64,
 }
 
+/// A person's location.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocationRow {
+    /// Owner.
+    pub user_id: i64,
+    /// The location.
+    pub location: Location,
+}
+
+/// A written reflection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReflectionRow {
+    /// Owner.
+    pub user_id: i64,
+    /// The reflection.
+    pub reflection: Reflection,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
 /// Every row of a store, each table ordered by its primary key.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
     /// `users`, by id.
     pub users: Vec<UserRow>,
@@ -91,6 +112,12 @@ pub struct Snapshot {
     pub api_tokens: Vec<TokenRow>,
     /// `days`, by owner then date.
     pub days: Vec<DayRow>,
+    /// `locations`, by owner.
+    pub locations: Vec<LocationRow>,
+    /// `reflections`, by owner then date.
+    pub reflections: Vec<ReflectionRow>,
+    /// `experiments`, by id.
+    pub experiments: Vec<Experiment>,
 }
 
 /// One table's row count and checksum.
@@ -131,6 +158,9 @@ impl Snapshot {
             summarise("login_failures", &self.login_failures),
             summarise("api_tokens", &self.api_tokens),
             summarise("days", &self.days),
+            summarise("locations", &self.locations),
+            summarise("reflections", &self.reflections),
+            summarise("experiments", &self.experiments),
         ]
     }
 
@@ -142,5 +172,9 @@ impl Snapshot {
         self.login_failures.sort();
         self.api_tokens.sort_by_key(|r| r.id);
         self.days.sort_by_key(|r| (r.user_id, r.entry.date));
+        self.locations.sort_by_key(|r| r.user_id);
+        self.reflections
+            .sort_by_key(|r| (r.user_id, r.reflection.date));
+        self.experiments.sort_by_key(|r| r.id);
     }
 }

@@ -1,0 +1,100 @@
+//! Records of the insights features: a person's location, their written reflections, and
+//! their Light & Mood experiments.
+
+use chrono::NaiveDate;
+
+/// Where a person is, for computing the daylight available to them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Location {
+    /// Degrees north (−90..90).
+    pub latitude: f64,
+    /// Degrees east (−180..180).
+    pub longitude: f64,
+    /// A place name, e.g. "Dublin, Ireland" (empty when given as coordinates).
+    pub place: String,
+}
+
+/// A person's answer to "what patterns do I notice between light and mood?", by date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reflection {
+    /// The date it is written for.
+    pub date: NaiveDate,
+    /// The person's words.
+    pub text: String,
+    /// Last changed (Unix seconds).
+    pub updated_at: i64,
+}
+
+/// The state of an experiment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExperimentStatus {
+    /// Running, or ended but not yet replaced.
+    Active,
+    /// Ended and followed by a new one.
+    Completed,
+    /// Stopped early by the person; its data stays.
+    Abandoned,
+}
+
+impl ExperimentStatus {
+    /// The name used in storage.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExperimentStatus::Active => "active",
+            ExperimentStatus::Completed => "completed",
+            ExperimentStatus::Abandoned => "abandoned",
+        }
+    }
+
+    /// The status with this storage name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "active" => Some(ExperimentStatus::Active),
+            "completed" => Some(ExperimentStatus::Completed),
+            "abandoned" => Some(ExperimentStatus::Abandoned),
+            _ => None,
+        }
+    }
+}
+
+/// A Light & Mood experiment as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Experiment {
+    /// Id.
+    pub id: i64,
+    /// Owner.
+    pub user_id: i64,
+    /// First morning.
+    pub start_date: NaiveDate,
+    /// Last morning.
+    pub end_date: NaiveDate,
+    /// Length in weeks.
+    pub weeks: i64,
+    /// The randomisation seed (stored as a signed 64-bit value).
+    pub seed: i64,
+    /// The drawn schedule, one letter a morning (O = go outside, I = stay in).
+    pub schedule: String,
+    /// Active, completed or abandoned.
+    pub status: ExperimentStatus,
+    /// Created (Unix seconds).
+    pub created_at: i64,
+    /// Abandoned or completed (Unix seconds).
+    pub ended_at: Option<i64>,
+}
+
+/// What is needed to start an experiment.
+#[derive(Debug, Clone)]
+pub struct NewExperiment {
+    /// First morning.
+    pub start_date: NaiveDate,
+    /// Last morning.
+    pub end_date: NaiveDate,
+    /// Weeks.
+    pub weeks: i64,
+    /// Seed.
+    pub seed: i64,
+    /// Schedule letters.
+    pub schedule: String,
+    /// Created (Unix seconds).
+    pub created_at: i64,
+}

@@ -3,6 +3,7 @@
 //! with plain values and reused by the web layer, the JSON API and the CLI alike.
 
 pub mod account;
+pub mod cities;
 pub mod crisis;
 pub mod day;
 pub mod experiment;

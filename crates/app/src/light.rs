@@ -1,0 +1,181 @@
+//! Daylight where the person is, their written reflections, and the Light & Mood experiment.
+
+use crate::{App, AppError, AppResult};
+use chrono::{Days, NaiveDate};
+use enough_domain::ValidationErrors;
+use enough_domain::cities;
+use enough_domain::day::{check_date_allowed, parse_date};
+use enough_domain::experiment::{Analysis, PERMUTATIONS, Plan, analyse};
+use enough_domain::solar::{SunTimes, sun_times};
+use enough_store::{Experiment, ExperimentStatus, Location, NewExperiment, Reflection, StoreError, User};
+use rand::RngCore;
+
+/// Longest reflection accepted, in characters.
+pub const REFLECTION_MAX: usize = 5000;
+
+/// An experiment with its plan and, when it has data, its analysis.
+#[derive(Debug, Clone)]
+pub struct ExperimentView {
+    /// As stored.
+    pub experiment: Experiment,
+    /// The plan rebuilt from the stored seed.
+    pub plan: Plan,
+    /// The analysis of the days logged in it so far.
+    pub analysis: Analysis,
+}
+
+fn coordinate(field: &str, raw: &str, range: f64, errors: &mut ValidationErrors) -> Option<f64> {
+    let words = if field == "latitude" { "Latitude must be a number from −90 (south) to 90 (north)." } else { "Longitude must be a number from −180 (west) to 180 (east)." };
+    match raw.trim().replace(',', ".").parse::<f64>() {
+        Ok(v) if v.is_finite() && v.abs() <= range => Some(v),
+        _ => {
+            errors.push(field, words);
+            None
+        }
+    }
+}
+
+impl App {
+    /// The person's location, if set.
+    pub async fn location(&self, user: &User) -> AppResult<Option<Location>> {
+        Ok(self.store.location(user.id).await?)
+    }
+
+    /// Sets the location from a city name, or from coordinates; all empty clears it.
+    pub async fn set_location(&self, user: &User, city: &str, latitude: &str, longitude: &str) -> AppResult<Option<Location>> {
+        let location = if !city.trim().is_empty() {
+            let found = cities::find(city).ok_or_else(|| {
+                ValidationErrors::single(
+                    "city",
+                    format!(
+                        "\"{}\" is not in the list of cities; try a nearby larger city, or give latitude and longitude.",
+                        city.trim().chars().take(60).collect::<String>()
+                    ),
+                )
+            })?;
+            Some(Location {
+                latitude: found.latitude,
+                longitude: found.longitude,
+                place: found.label(),
+            })
+        } else if latitude.trim().is_empty() && longitude.trim().is_empty() {
+            None
+        } else {
+            let mut errors = ValidationErrors::default();
+            let lat = coordinate("latitude", latitude, 90.0, &mut errors);
+            let lon = coordinate("longitude", longitude, 180.0, &mut errors);
+            match (lat, lon) {
+                (Some(latitude), Some(longitude)) => Some(Location {
+                    latitude,
+                    longitude,
+                    place: String::new(),
+                }),
+                _ => return Err(errors.into()),
+            }
+        };
+        self.store.set_location(user.id, location.as_ref()).await?;
+        Ok(location)
+    }
+
+    /// Sunrise, sunset and day length where the person is on `date`, if a location is set.
+    pub async fn daylight_on(&self, user: &User, date: NaiveDate) -> AppResult<Option<SunTimes>> {
+        Ok(self
+            .location(user)
+            .await?
+            .map(|l| sun_times(date, l.latitude, l.longitude)))
+    }
+
+    /// Saves the person's reflection for a date.
+    pub async fn save_reflection(&self, user: &User, date: &str, text: &str) -> AppResult<Reflection> {
+        let date = parse_date("date", date)?;
+        check_date_allowed(date, self.today(user))?;
+        let text = text.replace("\r\n", "\n");
+        let len = text.chars().count();
+        if text.trim().is_empty() {
+            return Err(ValidationErrors::single("text", "Please write something first; a sentence is plenty.").into());
+        }
+        if len > REFLECTION_MAX {
+            return Err(ValidationErrors::single(
+                "text",
+                format!("A reflection can be at most 5,000 characters; this one has {len}."),
+            )
+            .into());
+        }
+        let now = self.now().timestamp();
+        self.store.upsert_reflection(user.id, date, &text, now).await?;
+        Ok(Reflection { date, text, updated_at: now })
+    }
+
+    /// The person's reflections, newest first.
+    pub async fn reflections(&self, user: &User) -> AppResult<Vec<Reflection>> {
+        Ok(self.store.reflections(user.id).await?)
+    }
+
+    /// Starts a Light & Mood experiment of `weeks` weeks from tomorrow, with a fresh random seed.
+    pub async fn start_experiment(&self, user: &User, weeks: &str) -> AppResult<ExperimentView> {
+        let weeks: i64 = weeks.trim().parse().map_err(|_| {
+            ValidationErrors::single("weeks", "Please choose how many weeks: a whole number from 2 to 8.")
+        })?;
+        let today = self.today(user);
+        let start = today.checked_add_days(Days::new(1)).unwrap_or(today);
+        let seed = rand::rng().next_u64();
+        let plan = Plan::new(start, weeks, seed)?;
+        let new = NewExperiment {
+            start_date: plan.start,
+            end_date: plan.end(),
+            weeks,
+            // Stored bit for bit in a signed 64-bit column.
+            seed: i64::from_ne_bytes(seed.to_ne_bytes()),
+            schedule: plan.schedule_letters(),
+            created_at: self.now().timestamp(),
+        };
+        let experiment = match self.store.start_experiment(user.id, new, today).await {
+            Err(StoreError::Conflict(_)) => {
+                return Err(AppError::Conflict {
+                    field: "weeks",
+                    message: "An experiment is already running. Finish or stop it before starting another.".to_owned(),
+                });
+            }
+            other => other?,
+        };
+        self.experiment_view(user, experiment).await
+    }
+
+    async fn experiment_view(&self, user: &User, experiment: Experiment) -> AppResult<ExperimentView> {
+        let seed = u64::from_ne_bytes(experiment.seed.to_ne_bytes());
+        let plan = Plan::new(experiment.start_date, experiment.weeks, seed)?;
+        let days = self.days(user, Some(plan.start), Some(plan.end())).await?;
+        let today = self.today(user);
+        // An abandoned experiment is analysed up to the day it was stopped.
+        let until = match (experiment.status, experiment.ended_at) {
+            (ExperimentStatus::Abandoned, Some(ended)) => {
+                let tz: chrono_tz::Tz = user.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+                chrono::DateTime::from_timestamp(ended, 0)
+                    .map(|t| t.with_timezone(&tz).date_naive())
+                    .unwrap_or(today)
+                    .min(today)
+            }
+            _ => today,
+        };
+        let analysis = analyse(&plan, &days, until, PERMUTATIONS);
+        Ok(ExperimentView { experiment, plan, analysis })
+    }
+
+    /// The person's experiments, newest first, each analysed.
+    pub async fn experiments(&self, user: &User) -> AppResult<Vec<ExperimentView>> {
+        let mut views = Vec::new();
+        for e in self.store.experiments(user.id).await? {
+            views.push(self.experiment_view(user, e).await?);
+        }
+        Ok(views)
+    }
+
+    /// Stops the person's running experiment; its days and analysis stay.
+    pub async fn abandon_experiment(&self, user: &User, id: i64) -> AppResult<()> {
+        if self.store.abandon_experiment(user.id, id, self.now().timestamp()).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("experiment"))
+        }
+    }
+}

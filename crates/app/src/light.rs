@@ -7,7 +7,9 @@ use enough_domain::cities;
 use enough_domain::day::{check_date_allowed, parse_date};
 use enough_domain::experiment::{Analysis, PERMUTATIONS, Plan, analyse};
 use enough_domain::solar::{SunTimes, sun_times};
-use enough_store::{Experiment, ExperimentStatus, Location, NewExperiment, Reflection, StoreError, User};
+use enough_store::{
+    Experiment, ExperimentStatus, Location, NewExperiment, Reflection, StoreError, User,
+};
 use rand::RngCore;
 
 /// Longest reflection accepted, in characters.
@@ -25,7 +27,11 @@ pub struct ExperimentView {
 }
 
 fn coordinate(field: &str, raw: &str, range: f64, errors: &mut ValidationErrors) -> Option<f64> {
-    let words = if field == "latitude" { "Latitude must be a number from −90 (south) to 90 (north)." } else { "Longitude must be a number from −180 (west) to 180 (east)." };
+    let words = if field == "latitude" {
+        "Latitude must be a number from −90 (south) to 90 (north)."
+    } else {
+        "Longitude must be a number from −180 (west) to 180 (east)."
+    };
     match raw.trim().replace(',', ".").parse::<f64>() {
         Ok(v) if v.is_finite() && v.abs() <= range => Some(v),
         _ => {
@@ -42,7 +48,13 @@ impl App {
     }
 
     /// Sets the location from a city name, or from coordinates; all empty clears it.
-    pub async fn set_location(&self, user: &User, city: &str, latitude: &str, longitude: &str) -> AppResult<Option<Location>> {
+    pub async fn set_location(
+        &self,
+        user: &User,
+        city: &str,
+        latitude: &str,
+        longitude: &str,
+    ) -> AppResult<Option<Location>> {
         let location = if !city.trim().is_empty() {
             let found = cities::find(city).ok_or_else(|| {
                 ValidationErrors::single(
@@ -86,13 +98,22 @@ impl App {
     }
 
     /// Saves the person's reflection for a date.
-    pub async fn save_reflection(&self, user: &User, date: &str, text: &str) -> AppResult<Reflection> {
+    pub async fn save_reflection(
+        &self,
+        user: &User,
+        date: &str,
+        text: &str,
+    ) -> AppResult<Reflection> {
         let date = parse_date("date", date)?;
         check_date_allowed(date, self.today(user))?;
         let text = text.replace("\r\n", "\n");
         let len = text.chars().count();
         if text.trim().is_empty() {
-            return Err(ValidationErrors::single("text", "Please write something first; a sentence is plenty.").into());
+            return Err(ValidationErrors::single(
+                "text",
+                "Please write something first; a sentence is plenty.",
+            )
+            .into());
         }
         if len > REFLECTION_MAX {
             return Err(ValidationErrors::single(
@@ -102,8 +123,14 @@ impl App {
             .into());
         }
         let now = self.now().timestamp();
-        self.store.upsert_reflection(user.id, date, &text, now).await?;
-        Ok(Reflection { date, text, updated_at: now })
+        self.store
+            .upsert_reflection(user.id, date, &text, now)
+            .await?;
+        Ok(Reflection {
+            date,
+            text,
+            updated_at: now,
+        })
     }
 
     /// The person's reflections, newest first.
@@ -114,7 +141,10 @@ impl App {
     /// Starts a Light & Mood experiment of `weeks` weeks from tomorrow, with a fresh random seed.
     pub async fn start_experiment(&self, user: &User, weeks: &str) -> AppResult<ExperimentView> {
         let weeks: i64 = weeks.trim().parse().map_err(|_| {
-            ValidationErrors::single("weeks", "Please choose how many weeks: a whole number from 2 to 8.")
+            ValidationErrors::single(
+                "weeks",
+                "Please choose how many weeks: a whole number from 2 to 8.",
+            )
         })?;
         let today = self.today(user);
         let start = today.checked_add_days(Days::new(1)).unwrap_or(today);
@@ -141,7 +171,11 @@ impl App {
         self.experiment_view(user, experiment).await
     }
 
-    async fn experiment_view(&self, user: &User, experiment: Experiment) -> AppResult<ExperimentView> {
+    async fn experiment_view(
+        &self,
+        user: &User,
+        experiment: Experiment,
+    ) -> AppResult<ExperimentView> {
         let seed = u64::from_ne_bytes(experiment.seed.to_ne_bytes());
         let plan = Plan::new(experiment.start_date, experiment.weeks, seed)?;
         let days = self.days(user, Some(plan.start), Some(plan.end())).await?;
@@ -158,7 +192,11 @@ impl App {
             _ => today,
         };
         let analysis = analyse(&plan, &days, until, PERMUTATIONS);
-        Ok(ExperimentView { experiment, plan, analysis })
+        Ok(ExperimentView {
+            experiment,
+            plan,
+            analysis,
+        })
     }
 
     /// The person's experiments, newest first, each analysed.
@@ -172,7 +210,11 @@ impl App {
 
     /// Stops the person's running experiment; its days and analysis stay.
     pub async fn abandon_experiment(&self, user: &User, id: i64) -> AppResult<()> {
-        if self.store.abandon_experiment(user.id, id, self.now().timestamp()).await? {
+        if self
+            .store
+            .abandon_experiment(user.id, id, self.now().timestamp())
+            .await?
+        {
             Ok(())
         } else {
             Err(AppError::NotFound("experiment"))

@@ -74,9 +74,9 @@ pub fn find(query: &str) -> Option<&'static City> {
     };
     all().iter().find(|c| {
         c.name.to_lowercase() == name
-            && country
-                .as_ref()
-                .is_none_or(|k| c.country.to_lowercase() == *k || c.country_code.to_lowercase() == *k)
+            && country.as_ref().is_none_or(|k| {
+                c.country.to_lowercase() == *k || c.country_code.to_lowercase() == *k
+            })
     })
 }
 
@@ -90,7 +90,10 @@ mod tests {
         assert_eq!(all().len(), lines, "no line was dropped");
         assert!(all().len() >= 200);
         for c in all() {
-            assert!((-90.0..=90.0).contains(&c.latitude) && (-180.0..=180.0).contains(&c.longitude), "{c:?}");
+            assert!(
+                (-90.0..=90.0).contains(&c.latitude) && (-180.0..=180.0).contains(&c.longitude),
+                "{c:?}"
+            );
         }
     }
 

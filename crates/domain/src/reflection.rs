@@ -218,6 +218,55 @@ pub fn habit_sentence(h: &HabitInsight) -> String {
     }
 }
 
+/// Sentences for one outcome of the Light & Mood experiment.
+pub fn experiment_sentences(result: &crate::experiment::OutcomeResult) -> Vec<String> {
+    let word = result.outcome.word();
+    match &result.as_assigned {
+        Finding::NotEnoughDays { have, need } => vec![format!(
+            "Not enough mornings yet to compare {word}: {} logged on go-outside mornings and {} on stay-in mornings \
+             (at least {need} of each are needed).",
+            have.first().copied().unwrap_or(0),
+            have.get(1).copied().unwrap_or(0)
+        )],
+        Finding::Ready(c) => {
+            let mut out = vec![format!(
+                "As planned: on the {} go-outside mornings your {word} averaged {}, on the {} stay-in mornings {}.",
+                c.n_a,
+                one(c.mean_a),
+                c.n_b,
+                one(c.mean_b)
+            )];
+            out.push(difference_sentence(
+                c,
+                "go-outside mornings",
+                "stay-in mornings",
+            ));
+            if let Some(p) = result.p_value {
+                let share = (p * 100.0).round().max(1.0);
+                out.push(format!(
+                    "If going outside made no difference to your {word}, a difference at least this large would turn up \
+                     in about {share:.0} of 100 random schedules like yours (randomisation test, p = {p:.3})."
+                ));
+            }
+            if let Finding::Ready(done) = &result.as_done {
+                out.push(format!(
+                    "As it actually happened: on the {} mornings you were outside your {word} averaged {}, on the {} \
+                     mornings indoors {} (a difference of {}, likely between {} and {}). Mornings that went differently \
+                     from the plan may differ in other ways too, so the as-planned comparison is the fairer test.",
+                    done.n_a,
+                    one(done.mean_a),
+                    done.n_b,
+                    one(done.mean_b),
+                    points(done.difference),
+                    one(done.low),
+                    one(done.high)
+                ));
+            }
+            out
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -375,6 +375,97 @@ fn capitalise(word: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A year of day length where the person is (a line), with the daylight they logged (bars).
+pub fn day_length_year(days: &[DayEntry], year_of_lengths: &[(NaiveDate, f64)]) -> String {
+    let height = 260.0;
+    let (Some(first), Some(last)) = (year_of_lengths.first(), year_of_lengths.last()) else {
+        return String::new();
+    };
+    let max = year_of_lengths
+        .iter()
+        .map(|p| p.1)
+        .fold(8.0_f64, f64::max)
+        .ceil()
+        .min(24.0);
+    let x = Scale {
+        d0: day_number(first.0),
+        d1: day_number(last.0),
+        p0: 52.0,
+        p1: W - 12.0,
+    };
+    let y = Scale {
+        d0: 0.0,
+        d1: max,
+        p0: 220.0,
+        p1: 30.0,
+    };
+    let shortest = year_of_lengths.iter().min_by(|a, b| a.1.total_cmp(&b.1));
+    let longest = year_of_lengths.iter().max_by(|a, b| a.1.total_cmp(&b.1));
+    let logged: Vec<&DayEntry> = days
+        .iter()
+        .filter(|d| d.date >= first.0 && d.date <= last.0)
+        .collect();
+    let mean_logged = if logged.is_empty() {
+        0.0
+    } else {
+        logged.iter().map(|d| d.daylight_hours()).sum::<f64>() / logged.len() as f64
+    };
+    let desc = format!(
+        "Day length where you are from {} to {}: shortest {:.1} h on {}, longest {:.1} h on {}. \
+         Bars show the daylight you logged on {} days, {:.1} h on average.",
+        short(first.0),
+        short(last.0),
+        shortest.map_or(0.0, |p| p.1),
+        shortest.map_or_else(String::new, |p| short(p.0)),
+        longest.map_or(0.0, |p| p.1),
+        longest.map_or_else(String::new, |p| short(p.0)),
+        logged.len(),
+        mean_logged
+    );
+    let mut svg = String::new();
+    open(
+        &mut svg,
+        "year",
+        height,
+        "Day length over the year, and your time in daylight",
+        &desc,
+    );
+    let mut tick = 0.0;
+    while tick <= max {
+        let py = y.at(tick);
+        let _ = write!(
+            svg,
+            r#"<line class="grid" x1="52" x2="{}" y1="{py:.1}" y2="{py:.1}"/><text class="axis" x="44" y="{:.1}" text-anchor="end">{tick}h</text>"#,
+            W - 12.0,
+            py + 6.0
+        );
+        tick += if max > 12.0 { 6.0 } else { 4.0 };
+    }
+    for d in &logged {
+        let px = x.at(day_number(d.date));
+        let top = y.at(d.daylight_hours());
+        let _ = write!(
+            svg,
+            r#"<rect class="c-daylight" x="{:.1}" y="{top:.1}" width="1.6" height="{:.1}"/>"#,
+            px - 0.8,
+            220.0 - top
+        );
+    }
+    let line: Vec<(f64, f64)> = year_of_lengths
+        .iter()
+        .map(|(d, h)| (x.at(day_number(*d)), y.at(*h)))
+        .collect();
+    polyline(&mut svg, "c-mood line", &line);
+    let _ = write!(
+        svg,
+        r#"<text class="axis" x="52" y="246">{}</text><text class="axis" x="{}" y="246" text-anchor="end">{}</text><text class="legend c-mood-text" x="52" y="18">— day length</text><text class="legend c-daylight-text" x="220" y="18">▮ your daylight</text></svg>"#,
+        short(first.0),
+        W - 12.0,
+        short(last.0)
+    );
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -103,11 +103,17 @@ async fn body_text(client: &Client) -> String {
 /// Nothing on the page is wider than the phone's screen (no sideways scrolling).
 async fn fits_the_phone(client: &Client, page: &str) {
     let widths = client
-        .execute("return [document.documentElement.scrollWidth, window.innerWidth]", vec![])
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth]",
+            vec![],
+        )
         .await
         .unwrap();
     let (scroll, inner) = (widths[0].as_f64().unwrap(), widths[1].as_f64().unwrap());
-    assert!(scroll <= inner, "{page} is {scroll}px wide on a {inner}px screen");
+    assert!(
+        scroll <= inner,
+        "{page} is {scroll}px wide on a {inner}px screen"
+    );
 }
 
 async fn choose(client: &Client, name: &str, value: &str) {

@@ -136,3 +136,185 @@ async fn few_days_say_not_enough_yet_and_bad_ranges_are_refused() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_location_shows_the_daylight_there_was_and_bad_locations_are_refused() {
+    on_every_backend("location", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        seed_days(&server, &ana, 3, 1).await;
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let (_, settings) = get(&client, &format!("{}/settings", server.url)).await;
+        let csrf = crate::common::csrf_in(&settings);
+        for (city, lat, lon, message) in [
+            ("Atlantis", "", "", "is not in the list of cities"),
+            ("", "91", "0", "Latitude must be a number from −90"),
+            ("", "53", "-181", "Longitude must be a number from −180"),
+            ("", "north", "0", "Latitude must be a number"),
+        ] {
+            let r = client
+                .post(format!("{}/settings/location", server.url))
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("city", city),
+                    ("latitude", lat),
+                    ("longitude", lon),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 422, "{city} {lat} {lon}");
+            assert!(r.text().await.unwrap().contains(message), "{message}");
+        }
+        assert!(
+            server.app.location(&ana).await.unwrap().is_none(),
+            "nothing was saved"
+        );
+
+        let r = client
+            .post(format!("{}/settings/location", server.url))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("city", "Dublin, Ireland"),
+                ("latitude", ""),
+                ("longitude", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let (_, history) = get(&client, &format!("{}/history", server.url)).await;
+        assert!(
+            history.contains(" h</b> of "),
+            "each day shows the daylight available: {history}"
+        );
+        let (_, home) = get(&client, &server.url).await;
+        assert!(
+            home.contains("Where you are, there are"),
+            "today's sunrise and sunset"
+        );
+        let (_, insights) = get(&client, &format!("{}/insights", server.url)).await;
+        assert!(
+            insights.contains("Day length over the year"),
+            "the year chart"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reflections_are_saved_by_date_and_empty_ones_refused() {
+    on_every_backend("reflections", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let (_, page) = get(&client, &format!("{}/insights", server.url)).await;
+        let csrf = crate::common::csrf_in(&page);
+        let today = server.app.today(&ana).to_string();
+        let post = |text: String| {
+            let (client, csrf, today, url) = (
+                client.clone(),
+                csrf.clone(),
+                today.clone(),
+                format!("{}/insights/reflection", server.url),
+            );
+            async move {
+                let r = client
+                    .post(url)
+                    .form(&[
+                        ("csrf", csrf.as_str()),
+                        ("date", today.as_str()),
+                        ("text", text.as_str()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let (status, body) = post("   ".into()).await;
+        assert_eq!(status, 422);
+        assert!(body.contains("Please write something first"));
+        let (status, body) = post("x".repeat(5001)).await;
+        assert_eq!(status, 422);
+        assert!(body.contains("at most 5,000 characters"));
+        assert!(server.app.reflections(&ana).await.unwrap().is_empty());
+        let (status, _) = post("Brighter on walking days.".into()).await;
+        assert_eq!(status, 303);
+        let (_, page) = get(&client, &format!("{}/insights", server.url)).await;
+        assert!(
+            page.contains("Brighter on walking days."),
+            "listed with earlier answers"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_experiment_is_randomised_shown_on_the_day_and_can_be_stopped() {
+    on_every_backend("experiment", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let (_, page) = get(&client, &format!("{}/experiment", server.url)).await;
+        let csrf = crate::common::csrf_in(&page);
+        let start = |weeks: &'static str| {
+            let (client, csrf, url) = (
+                client.clone(),
+                csrf.clone(),
+                format!("{}/experiment", server.url),
+            );
+            async move {
+                let r = client
+                    .post(url)
+                    .form(&[("csrf", csrf.as_str()), ("weeks", weeks)])
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        for bad in ["1", "9", "four"] {
+            let (status, body) = start(bad).await;
+            assert_eq!(status, 422, "{bad}");
+            assert!(
+                body.contains("2 to 8") || body.contains("from 2 to 8"),
+                "{bad}: names the range"
+            );
+        }
+        assert!(
+            server.app.experiments(&ana).await.unwrap().is_empty(),
+            "nothing was started"
+        );
+        let (status, _) = start("3").await;
+        assert_eq!(status, 303);
+        let (status, body) = start("4").await;
+        assert_eq!(status, 422);
+        assert!(body.contains("already running"));
+
+        let views = server.app.experiments(&ana).await.unwrap();
+        let view = &views[0];
+        assert_eq!(view.experiment.schedule.len(), 21);
+        for week in view.experiment.schedule.as_bytes().chunks(7) {
+            let outside = week.iter().filter(|c| **c == b'O').count();
+            assert!(outside == 3 || outside == 4, "balanced weeks");
+        }
+        let (_, page) = get(&client, &format!("{}/experiment", server.url)).await;
+        assert!(page.contains("Running: 3 weeks"));
+        // The first morning is tomorrow; the log page shows the plan on the day itself.
+        let tomorrow = server.app.today(&ana).succ_opt().unwrap();
+        assert!(view.plan.condition_on(tomorrow).is_some());
+
+        let r = client
+            .post(format!(
+                "{}/experiment/{}/abandon",
+                server.url, view.experiment.id
+            ))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        let (_, page) = get(&client, &format!("{}/experiment", server.url)).await;
+        assert!(page.contains("stopped early"));
+        assert!(page.contains("Start an experiment"), "a new one can start");
+    })
+    .await;
+}

@@ -13,6 +13,8 @@ use chrono::{Days, NaiveDate};
 use enough_app::{AppError, SignedIn};
 use enough_domain::ValidationErrors;
 use enough_domain::day::{DayEntry, DayText, Habit, parse_date};
+use enough_domain::solar::{DayKind, sun_times};
+use enough_store::Location;
 use serde::Deserialize;
 
 /// One 0–10 scale on the form.
@@ -35,9 +37,28 @@ pub(crate) struct DayListItem {
     pub outside_morning: bool,
     pub habits: String,
     pub note: Option<String>,
+    /// "of 7.1 h" when the person's location is known.
+    pub available: Option<String>,
+}
+
+/// "of 7.1 h" (or "of 24 h" in polar day, "no sunrise" in polar night) for a date and place.
+pub(crate) fn available_daylight(date: NaiveDate, location: Option<&Location>) -> Option<String> {
+    let l = location?;
+    let sun = sun_times(date, l.latitude, l.longitude);
+    Some(match sun.kind {
+        DayKind::PolarNight => "(the sun did not rise)".to_owned(),
+        _ => format!("of {:.1} h", sun.day_length_hours()),
+    })
 }
 
 impl DayListItem {
+    pub fn new(entry: &DayEntry, location: Option<&Location>) -> Self {
+        Self {
+            available: available_daylight(entry.date, location),
+            ..Self::from_entry(entry)
+        }
+    }
+
     pub fn from_entry(entry: &DayEntry) -> Self {
         let habits: Vec<&str> = entry.habits.ticked().iter().map(|h| h.label()).collect();
         Self {
@@ -49,6 +70,7 @@ impl DayListItem {
             outside_morning: entry.outside_morning,
             habits: habits.join(" · "),
             note: entry.note.clone(),
+            available: None,
         }
     }
 }
@@ -79,6 +101,8 @@ pub(crate) fn logged_summary(entries: &[DayEntry], today: NaiveDate) -> String {
 struct DayPage {
     layout: Layout,
     flash: Option<String>,
+    sky: Option<String>,
+    assignment: Option<String>,
     intro: String,
     date: String,
     max_date: String,
@@ -114,6 +138,8 @@ fn scale(
 
 struct DayPageInput<'a> {
     signed_in: &'a SignedIn,
+    sky: Option<String>,
+    assignment: Option<String>,
     title: String,
     intro: String,
     date: String,
@@ -131,6 +157,8 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
     DayPage {
         layout: Layout::signed_in(input.title, input.signed_in, "log"),
         flash: input.flash,
+        sky: input.sky,
+        assignment: input.assignment,
         intro: input.intro,
         date: input.date,
         max_date: input.today.succ_opt().unwrap_or(input.today).to_string(),
@@ -156,6 +184,44 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
         recent: input.recent,
         recent_summary: input.recent_summary,
     }
+}
+
+/// "Where you are, the sun is up for 7.4 h today (08:05 to 16:28)."
+fn sky_sentence(date: NaiveDate, l: &Location, time_zone: &str) -> String {
+    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+    let sun = sun_times(date, l.latitude, l.longitude);
+    match (sun.kind, sun.sunrise, sun.sunset) {
+        (DayKind::PolarDay, _, _) => "Where you are, the sun does not set today.".to_owned(),
+        (DayKind::PolarNight, _, _) => "Where you are, the sun does not rise today; light from a bright window or lamp still counts for you.".to_owned(),
+        (_, Some(rise), Some(set)) => format!(
+            "Where you are, there are {:.1} h of daylight today ({} to {}).",
+            sun.day_length_hours(),
+            rise.with_timezone(&tz).format("%H:%M"),
+            set.with_timezone(&tz).format("%H:%M")
+        ),
+        _ => String::new(),
+    }
+}
+
+/// Today's experiment assignment, if an experiment is running.
+async fn experiment_today(
+    state: &AppState,
+    user: &enough_store::User,
+    today: NaiveDate,
+) -> Result<Option<String>, PageError> {
+    let experiments = state.app.experiments(user).await?;
+    Ok(experiments
+        .iter()
+        .find(|e| e.experiment.status == enough_store::ExperimentStatus::Active)
+        .and_then(|e| {
+            let condition = e.plan.condition_on(today)?;
+            let day = (today - e.plan.start).num_days() + 1;
+            Some(format!(
+                "Experiment, morning {day} of {}: {}.",
+                i64::from(e.plan.weeks) * 7,
+                condition.label()
+            ))
+        }))
 }
 
 #[derive(Deserialize, Default)]
@@ -186,6 +252,11 @@ pub async fn home(
         Err(e) => return Err(e.into()),
     };
     let recent = state.app.recent_days(user, 7).await?;
+    let location = state.app.location(user).await?;
+    let sky = location
+        .as_ref()
+        .map(|l| sky_sentence(today, l, &user.time_zone));
+    let assignment = experiment_today(&state, user, today).await?;
     let flash = parse_date("saved", &query.saved)
         .ok()
         .map(|d| format!("Saved {}. Thank you for noticing your day.", long_date(d)));
@@ -196,6 +267,8 @@ pub async fn home(
     };
     let page = day_page(DayPageInput {
         signed_in: &signed_in,
+        sky,
+        assignment,
         title: format!("Today, {}", today.format("%A %-d %B")),
         intro: intro.to_owned(),
         date: today.to_string(),
@@ -207,7 +280,10 @@ pub async fn home(
         errors: ValidationErrors::default(),
         flash,
         recent_summary: logged_summary(&recent, today),
-        recent: recent.iter().map(DayListItem::from_entry).collect(),
+        recent: recent
+            .iter()
+            .map(|d| DayListItem::new(d, location.as_ref()))
+            .collect(),
         today,
     });
     Ok(render(&page))
@@ -228,6 +304,8 @@ pub async fn edit_page(
     };
     let page = day_page(DayPageInput {
         signed_in: &signed_in,
+        sky: None,
+        assignment: None,
         title: long_date(date),
         intro: if existing.is_some() {
             "Change anything and save."
@@ -304,6 +382,8 @@ pub async fn save(
         Err(AppError::Validation(errors)) => {
             let page = day_page(DayPageInput {
                 signed_in: &signed_in,
+                sky: None,
+                assignment: None,
                 title: "Log a day".to_owned(),
                 intro: "Nothing was saved yet: please check the highlighted answers.".to_owned(),
                 date: form.date,

@@ -44,6 +44,7 @@ pub async fn page(
     let older = (days.len() > PAGE_SIZE).then(|| days[PAGE_SIZE - 1].date.to_string());
     days.truncate(PAGE_SIZE);
     let today = state.app.today(user);
+    let location = state.app.location(user).await?;
     let flash = if let Ok(d) = parse_date("saved", &query.saved) {
         Some(format!("Saved {}.", long_date(d)))
     } else {
@@ -59,7 +60,10 @@ pub async fn page(
     Ok(render(&HistoryPage {
         layout: Layout::signed_in("Your days", &signed_in, "history"),
         flash,
-        recent: days.iter().map(DayListItem::from_entry).collect(),
+        recent: days
+            .iter()
+            .map(|d| DayListItem::new(d, location.as_ref()))
+            .collect(),
         recent_summary: summary,
         older,
     }))

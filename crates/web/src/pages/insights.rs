@@ -37,6 +37,12 @@ struct InsightsPage {
     over_time: String,
     min_group: usize,
     min_pairs: usize,
+    year_chart: Option<String>,
+    today_label: String,
+    reflection_text: String,
+    reflection_errors: ValidationErrors,
+    /// (date label, text)
+    reflections: Vec<(String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -89,6 +95,62 @@ pub async fn page(
     SignedInPage(signed_in): SignedInPage,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, PageError> {
+    insights_page(
+        &state,
+        &signed_in,
+        &query,
+        None,
+        ValidationErrors::default(),
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ReflectionForm {
+    csrf: String,
+    date: String,
+    text: String,
+}
+
+/// Saves the person's reflection; on a problem the page comes back with their words kept.
+pub async fn save_reflection(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: axum::http::HeaderMap,
+    axum_extra::extract::Form(form): axum_extra::extract::Form<ReflectionForm>,
+) -> Result<Response, PageError> {
+    crate::csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    match state
+        .app
+        .save_reflection(&signed_in.user, &form.date, &form.text)
+        .await
+    {
+        Ok(_) => Ok(axum::response::IntoResponse::into_response(
+            axum::response::Redirect::to("/insights#reflect-heading"),
+        )),
+        Err(AppError::Validation(errors)) => {
+            insights_page(
+                &state,
+                &signed_in,
+                &RangeQuery::default(),
+                Some(form.text),
+                errors,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn insights_page(
+    state: &AppState,
+    signed_in: &enough_app::SignedIn,
+    query: &RangeQuery,
+    reflection_text: Option<String>,
+    reflection_errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let signed_in = signed_in.clone();
     let user = &signed_in.user;
     let mut errors = ValidationErrors::default();
     let from = optional_date("from", &query.from, &mut errors);
@@ -114,11 +176,35 @@ pub async fn page(
             .to_string()
     };
     let (outside, daylight, habits) = sentences(&range.insights);
-    let status = if errors.is_empty() {
+    let status = if errors.is_empty() && reflection_errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
+    let location = state.app.location(user).await?;
+    let year_chart = match &location {
+        Some(l) => {
+            let year_start = range
+                .to
+                .checked_sub_days(Days::new(364))
+                .unwrap_or(range.to);
+            let lengths =
+                enough_domain::solar::day_lengths(year_start, range.to, l.latitude, l.longitude);
+            let year_days = state
+                .app
+                .days(user, Some(year_start), Some(range.to))
+                .await?;
+            Some(charts::day_length_year(&year_days, &lengths))
+        }
+        None => None,
+    };
+    let reflections = state
+        .app
+        .reflections(user)
+        .await?
+        .into_iter()
+        .map(|r| (r.date.format("%-d %B %Y").to_string(), r.text))
+        .collect();
     let page = InsightsPage {
         layout: Layout::signed_in("Light & Mood", &signed_in, "insights"),
         errors,
@@ -142,6 +228,11 @@ pub async fn page(
         over_time: charts::over_time(&range.days, range.from, range.to),
         min_group: MIN_GROUP_DAYS,
         min_pairs: MIN_PAIRS,
+        year_chart,
+        today_label: today.format("%-d %B").to_string(),
+        reflection_text: reflection_text.unwrap_or_default(),
+        reflection_errors,
+        reflections,
     };
     Ok(render_with(status, &page))
 }

@@ -4,6 +4,7 @@
 mod account;
 mod crisis;
 mod day;
+mod experiment;
 mod history;
 pub(crate) mod insights;
 mod settings;
@@ -34,8 +35,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/history", get(history::page))
         .route("/insights", get(insights::page))
+        .route("/experiment", get(experiment::page).post(experiment::start))
+        .route("/experiment/{id}/abandon", post(experiment::abandon))
+        .route("/insights/reflection", post(insights::save_reflection))
         .route("/settings", get(settings::page))
         .route("/settings/time-zone", post(settings::time_zone))
+        .route("/settings/location", post(settings::location))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/settings/sessions/{id}/end", post(settings::end_session))

@@ -43,6 +43,10 @@ struct SettingsPage {
     tokens: Vec<TokenRow>,
     sessions: Vec<SessionRow>,
     sign_up_open: bool,
+    place: Option<String>,
+    city: String,
+    latitude: String,
+    longitude: String,
 }
 
 fn when(secs: i64) -> String {
@@ -68,6 +72,7 @@ fn browser_name(agent: &str) -> String {
 }
 
 struct Extras {
+    location_form: Option<LocationForm>,
     flash: Option<String>,
     errors: ValidationErrors,
     new_secret: Option<String>,
@@ -83,6 +88,15 @@ async fn settings_page(
     let current = signed_in.session.as_ref().map(|s| s.id);
     let tokens = state.app.tokens(user).await?;
     let sessions = state.app.sessions(user).await?;
+    let location = state.app.location(user).await?;
+    let place = location.as_ref().map(|l| {
+        if l.place.is_empty() {
+            format!("{:.3}, {:.3}", l.latitude, l.longitude)
+        } else {
+            l.place.clone()
+        }
+    });
+    let form = extras.location_form.unwrap_or_default();
     Ok(SettingsPage {
         layout: Layout::signed_in("Settings", signed_in, "settings"),
         flash: extras.flash,
@@ -115,11 +129,16 @@ async fn settings_page(
             })
             .collect(),
         sign_up_open: state.app.sign_up_open().await?,
+        place,
+        city: form.city,
+        latitude: form.latitude,
+        longitude: form.longitude,
     })
 }
 
 fn no_extras(flash: Option<String>) -> Extras {
     Extras {
+        location_form: None,
         flash,
         errors: ValidationErrors::default(),
         new_secret: None,
@@ -143,6 +162,7 @@ pub async fn page(
         "revoked" => Some("Token revoked. It no longer works.".to_owned()),
         "session" => Some("Signed out of that browser.".to_owned()),
         "sign-up" => Some("Sign-up setting saved.".to_owned()),
+        "location" => Some("Location saved.".to_owned()),
         _ => None,
     };
     let page = settings_page(&state, &signed_in, no_extras(flash)).await?;
@@ -272,5 +292,40 @@ mod tests {
         let ua = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1";
         assert_eq!(browser_name(ua), "Safari on iPhone");
         assert_eq!(browser_name("curl/8.0"), "curl/8.0");
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct LocationForm {
+    csrf: String,
+    city: String,
+    latitude: String,
+    longitude: String,
+}
+
+pub async fn location(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Form(form): Form<LocationForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    match state
+        .app
+        .set_location(&signed_in.user, &form.city, &form.latitude, &form.longitude)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/settings?done=location").into_response()),
+        Err(AppError::Validation(errors)) => {
+            let extras = Extras {
+                errors,
+                location_form: Some(form),
+                ..no_extras(None)
+            };
+            let page = settings_page(&state, &signed_in, extras).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -70,11 +70,13 @@ pub(crate) fn optional_date(
 pub(crate) fn sentences(
     insights: &enough_domain::light_mood::LightMoodInsights,
 ) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let outside = insights
+    let mut outside: Vec<String> = insights
         .outside_vs_indoor
         .iter()
         .flat_map(outside_sentences)
         .collect();
+    // "Not enough days yet" reads the same for mood and energy: say it once.
+    outside.dedup();
     let daylight = insights
         .daylight
         .iter()

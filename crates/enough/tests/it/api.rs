@@ -304,3 +304,122 @@ async fn the_openapi_document_describes_the_days_endpoints() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn location_reflections_and_experiments_through_the_api() {
+    on_every_backend("light_api", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let token = server.token_for(&ana).await;
+        let client = reqwest::Client::new();
+        let url = |path: &str| format!("{}/api/v1{path}", server.url);
+
+        assert_eq!(
+            client
+                .get(url("/location"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            404
+        );
+        let (status, error) = put(
+            &client,
+            &url("/location"),
+            &token,
+            r#"{"latitude": 95, "longitude": 10}"#,
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert_eq!(error["error"]["fields"][0]["field"], "latitude");
+        let (status, error) = put(
+            &client,
+            &url("/location"),
+            &token,
+            r#"{"city": "Atlantis"}"#,
+        )
+        .await;
+        assert_eq!(
+            (status, error["error"]["fields"][0]["field"].as_str()),
+            (422, Some("city"))
+        );
+        let (status, saved) =
+            put(&client, &url("/location"), &token, r#"{"city": "Toronto"}"#).await;
+        assert_eq!(status, 200);
+        assert_eq!(saved["place"], "Toronto, Canada");
+
+        let today = server.app.today(&ana);
+        let (status, _) = put(
+            &client,
+            &url(&format!("/reflections/{today}")),
+            &token,
+            r#"{"text": "More light, steadier mood."}"#,
+        )
+        .await;
+        assert_eq!(status, 200);
+        let (status, _) = put(
+            &client,
+            &url(&format!("/reflections/{today}")),
+            &token,
+            r#"{"text": 5}"#,
+        )
+        .await;
+        assert_eq!(status, 422);
+        let list: Value = client
+            .get(url("/reflections"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list[0]["text"], "More light, steadier mood.");
+
+        let started = client
+            .post(url("/experiments"))
+            .bearer_auth(&token)
+            .json(&json!({"weeks": 2}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(started.status(), 201);
+        let started: Value = started.json().await.unwrap();
+        assert_eq!(started["schedule"].as_str().unwrap().len(), 14);
+        let again = client
+            .post(url("/experiments"))
+            .bearer_auth(&token)
+            .json(&json!({"weeks": 3}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 409, "one at a time");
+        let bad = client
+            .post(url("/experiments"))
+            .bearer_auth(&token)
+            .json(&json!({"weeks": 12}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 422);
+        let id = started["id"].as_i64().unwrap();
+        let stop = client
+            .post(url(&format!("/experiments/{id}/abandon")))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(stop.status(), 204);
+        let list: Value = client
+            .get(url("/experiments"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list[0]["status"], "abandoned");
+    })
+    .await;
+}

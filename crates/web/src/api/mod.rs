@@ -3,6 +3,7 @@
 mod day_json;
 mod days;
 mod insights;
+mod light;
 mod openapi;
 
 use crate::AppState;
@@ -19,6 +20,25 @@ pub fn routes() -> Router<AppState> {
             get(days::get).put(days::put).delete(days::delete),
         )
         .route("/insights/light-mood", get(insights::light_mood))
+        .route(
+            "/location",
+            get(light::get_location)
+                .put(light::put_location)
+                .delete(light::delete_location),
+        )
+        .route("/reflections", get(light::reflections))
+        .route(
+            "/reflections/{date}",
+            axum::routing::put(light::put_reflection),
+        )
+        .route(
+            "/experiments",
+            get(light::experiments).post(light::start_experiment),
+        )
+        .route(
+            "/experiments/{id}/abandon",
+            axum::routing::post(light::abandon_experiment),
+        )
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)
 }

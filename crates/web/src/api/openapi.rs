@@ -54,6 +54,42 @@ pub fn spec() -> Value {
                     }
                 }
             },
+            "/api/v1/location": {
+                "get": {"summary": "The person's location (404 when none)", "responses": {"200": {"description": "Latitude, longitude, place"}, "401": error, "404": error}},
+                "put": {
+                    "summary": "Set the location from a city or coordinates",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
+                        "city": {"type": "string", "description": "e.g. Dublin or Dublin, Ireland (one of the embedded cities)"},
+                        "latitude": {"type": "number", "minimum": -90, "maximum": 90},
+                        "longitude": {"type": "number", "minimum": -180, "maximum": 180}
+                    }}}}},
+                    "responses": {"200": {"description": "Saved"}, "400": error, "401": error, "422": error}
+                },
+                "delete": {"summary": "Remove the location", "responses": {"204": {"description": "Removed"}, "401": error}}
+            },
+            "/api/v1/reflections": {
+                "get": {"summary": "The person's reflections, newest date first", "responses": {"200": {"description": "List of {date, text, updated_at}"}, "401": error}}
+            },
+            "/api/v1/reflections/{date}": {
+                "parameters": [date_param.clone()],
+                "put": {
+                    "summary": "Save the reflection for a date",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "additionalProperties": false, "properties": {"text": {"type": "string", "maxLength": 5000}}}}}},
+                    "responses": {"200": {"description": "Saved"}, "400": error, "401": error, "422": error}
+                }
+            },
+            "/api/v1/experiments": {
+                "get": {"summary": "The person's Light & Mood experiments with their analyses", "responses": {"200": {"description": "List"}, "401": error}},
+                "post": {
+                    "summary": "Start an experiment tomorrow (one at a time)",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["weeks"], "additionalProperties": false, "properties": {"weeks": {"type": "integer", "minimum": 2, "maximum": 8}}}}}},
+                    "responses": {"201": {"description": "Started: schedule and analysis"}, "400": error, "401": error, "409": error, "422": error}
+                }
+            },
+            "/api/v1/experiments/{id}/abandon": {
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+                "post": {"summary": "Stop the running experiment; its data stays", "responses": {"204": {"description": "Stopped"}, "401": error, "404": error}}
+            },
             "/api/v1/days/{date}": {
                 "parameters": [date_param],
                 "get": {

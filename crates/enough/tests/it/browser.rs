@@ -298,6 +298,34 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
                 .await
                 .unwrap();
             screenshot(&browser, "8-insights-charts").await;
+
+            // Make it an experiment: the plan appears, and fits the phone.
+            click(&browser, Locator::LinkText("Make it an experiment")).await;
+            browser
+                .wait()
+                .for_element(Locator::Css("#field-weeks"))
+                .await
+                .unwrap();
+            click(
+                &browser,
+                Locator::XPath("//button[normalize-space()='Start']"),
+            )
+            .await;
+            browser
+                .wait()
+                .for_element(Locator::Css("#active-heading"))
+                .await
+                .unwrap();
+            let text = body_text(&browser).await;
+            assert!(text.contains("Running: 4 weeks"), "{text}");
+            fits_the_phone(&browser, "experiment").await;
+            screenshot(&browser, "9-experiment").await;
+            browser
+                .goto(&format!("{}/settings", server.url))
+                .await
+                .unwrap();
+            fits_the_phone(&browser, "settings").await;
+            screenshot(&browser, "10-settings").await;
             browser.close().await.unwrap();
         }
     })

@@ -52,8 +52,13 @@ fn summary(
         ExperimentStatus::Completed => "finished",
         ExperimentStatus::Abandoned => "stopped early",
     };
+    let suffix = if status == "running" {
+        String::new()
+    } else {
+        format!(" ({status})")
+    };
     let title = format!(
-        "{} weeks from {} to {} ({status})",
+        "{} weeks from {} to {}{suffix}",
         plan.weeks,
         plan.start.format("%-d %B"),
         plan.end().format("%-d %B %Y")

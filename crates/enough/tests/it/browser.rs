@@ -90,6 +90,16 @@ async fn click(client: &Client, locator: Locator<'_>) {
     client.find(locator).await.unwrap().click().await.unwrap();
 }
 
+async fn wait_for(client: &Client, css: &str) {
+    client.wait().for_element(Locator::Css(css)).await.unwrap();
+}
+
+/// Clicks the button with this text.
+async fn press(client: &Client, label: &str) {
+    let xpath = format!("//button[normalize-space()='{label}']");
+    click(client, Locator::XPath(&xpath)).await;
+}
+
 async fn body_text(client: &Client) -> String {
     client
         .find(Locator::Css("body"))
@@ -138,47 +148,23 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             fill(&browser, "#field-password", PASSWORD).await;
             fill(&browser, "#field-time_zone", "Europe/Dublin").await;
             click(&browser, Locator::Css("form.card button[type=submit]")).await;
-            browser
-                .wait()
-                .for_element(Locator::Css("#field-daylight_hours"))
-                .await
-                .unwrap();
+            wait_for(&browser, "#field-daylight_hours").await;
             assert!(
                 body_text(&browser).await.contains("Today, "),
                 "signed up and on today's page"
             );
 
-            click(
-                &browser,
-                Locator::XPath("//button[normalize-space()='Sign out']"),
-            )
-            .await;
-            browser
-                .wait()
-                .for_element(Locator::Css("#field-email"))
-                .await
-                .unwrap();
+            press(&browser, "Sign out").await;
+            wait_for(&browser, "#field-email").await;
             fill(&browser, "#field-email", "ana@example.org").await;
             fill(&browser, "#field-password", PASSWORD).await;
             click(&browser, Locator::Css("form.card button[type=submit]")).await;
-            browser
-                .wait()
-                .for_element(Locator::Css("#field-daylight_hours"))
-                .await
-                .unwrap();
+            wait_for(&browser, "#field-daylight_hours").await;
 
             // Saving with answers missing names each one and keeps what was typed.
             fill(&browser, "#field-note", "Frost on the grass").await;
-            click(
-                &browser,
-                Locator::XPath("//button[normalize-space()='Save']"),
-            )
-            .await;
-            browser
-                .wait()
-                .for_element(Locator::Css(".error-summary"))
-                .await
-                .unwrap();
+            press(&browser, "Save").await;
+            wait_for(&browser, ".error-summary").await;
             let text = body_text(&browser).await;
             assert!(text.contains("Please choose your mood"), "{text}");
             assert!(text.contains("Please enter your hours of daylight"));
@@ -199,16 +185,8 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             click(&browser, Locator::XPath("//input[@value='got_outside']")).await;
             fits_the_phone(&browser, "log form").await;
             screenshot(&browser, "3-log-filled").await;
-            click(
-                &browser,
-                Locator::XPath("//button[normalize-space()='Save']"),
-            )
-            .await;
-            browser
-                .wait()
-                .for_element(Locator::Css(".flash"))
-                .await
-                .unwrap();
+            press(&browser, "Save").await;
+            wait_for(&browser, ".flash").await;
             assert!(body_text(&browser).await.contains("Saved"));
             screenshot(&browser, "4-saved").await;
 
@@ -265,17 +243,9 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
             fill(&browser, "#field-email", "ana@example.org").await;
             fill(&browser, "#field-password", PASSWORD).await;
             click(&browser, Locator::Css("form.card button[type=submit]")).await;
-            browser
-                .wait()
-                .for_element(Locator::Css("#field-daylight_hours"))
-                .await
-                .unwrap();
+            wait_for(&browser, "#field-daylight_hours").await;
             click(&browser, Locator::LinkText("Insights")).await;
-            browser
-                .wait()
-                .for_element(Locator::Css("#outside-heading"))
-                .await
-                .unwrap();
+            wait_for(&browser, "#outside-heading").await;
             let text = body_text(&browser).await;
             assert!(
                 text.contains("mornings you went outside, your mood averaged"),
@@ -301,21 +271,9 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
 
             // Make it an experiment: the plan appears, and fits the phone.
             click(&browser, Locator::LinkText("Make it an experiment")).await;
-            browser
-                .wait()
-                .for_element(Locator::Css("#field-weeks"))
-                .await
-                .unwrap();
-            click(
-                &browser,
-                Locator::XPath("//button[normalize-space()='Start']"),
-            )
-            .await;
-            browser
-                .wait()
-                .for_element(Locator::Css("#active-heading"))
-                .await
-                .unwrap();
+            wait_for(&browser, "#field-weeks").await;
+            press(&browser, "Start").await;
+            wait_for(&browser, "#active-heading").await;
             let text = body_text(&browser).await;
             assert!(text.contains("Running: 4 weeks"), "{text}");
             fits_the_phone(&browser, "experiment").await;

@@ -44,6 +44,16 @@ pub enum Command {
     Log(LogArgs),
     /// List a person's logged days, newest first.
     Days(DaysArgs),
+    /// Write a consistent copy of the SQLite database to FILE while the server keeps running.
+    Backup {
+        /// Where to write the copy.
+        file: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with a backup, after checking its integrity (stop the server first).
+    Restore {
+        /// The backup to restore.
+        file: std::path::PathBuf,
+    },
     /// Copy a whole installation into a new, empty database and verify it table by table.
     MigrateStore {
         /// Source database URL, e.g. sqlite://enough-data/enough.db.

@@ -18,6 +18,11 @@ pub async fn run(cli: Cli) -> Result<()> {
         return migrate(from, to).await;
     }
     let url = database::database_url(cli.database.as_deref(), &cli.data_dir);
+    match &cli.command {
+        Command::Restore { file } => return restore(&url, file).await,
+        Command::Backup { file } => return backup(&url, file).await,
+        _ => {}
+    }
     let started = Instant::now();
     let store = database::open(&url).await?;
     let app = App::new(store);
@@ -70,8 +75,40 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Log(args) => log(app, args).await,
         Command::Days(args) => days(app, args).await,
-        Command::MigrateStore { .. } => Ok(()),
+        Command::MigrateStore { .. } | Command::Restore { .. } | Command::Backup { .. } => Ok(()),
     }
+}
+
+fn sqlite_only(url: &str, what: &str) -> Result<std::path::PathBuf> {
+    if !url.starts_with("sqlite:") {
+        anyhow::bail!(
+            "{what} works on the SQLite store; for PostgreSQL use pg_dump and pg_restore"
+        );
+    }
+    Ok(enough_store_sqlite::path_from_url(url)?)
+}
+
+async fn backup(url: &str, file: &std::path::Path) -> Result<()> {
+    sqlite_only(url, "backup")?;
+    let store = enough_store_sqlite::SqliteStore::open(url).await?;
+    store.backup(file).await?;
+    let version = enough_store_sqlite::verify_backup(file)?;
+    println!(
+        "backed up to {} (integrity check ok, schema {version})",
+        file.display()
+    );
+    Ok(())
+}
+
+async fn restore(url: &str, file: &std::path::Path) -> Result<()> {
+    let target = sqlite_only(url, "restore")?;
+    let (file, target2) = (file.to_owned(), target.clone());
+    tokio::task::spawn_blocking(move || enough_store_sqlite::restore(&file, &target2)).await??;
+    // Opening runs any migrations the backup is behind on.
+    let store = enough_store_sqlite::SqliteStore::open(url).await?;
+    let users = enough_store::Store::count_users(&store).await?;
+    println!("restored {} ({users} accounts)", target.display());
+    Ok(())
 }
 
 async fn migrate(from: &str, to: &str) -> Result<()> {

@@ -115,3 +115,63 @@ fn sync_parent(target: &Path) -> StoreResult<()> {
 fn io_error(what: &str, path: &Path, e: &std::io::Error) -> StoreError {
     StoreError::Database(format!("backup: {what} {}: {e}", path.display()))
 }
+
+/// Checks that `backup` is a sound enough database: it opens, `PRAGMA integrity_check` says
+/// "ok", and its schema is one this build knows. Returns the schema version.
+pub fn verify(backup: &Path) -> StoreResult<i64> {
+    let conn = Connection::open_with_flags(backup, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| {
+            StoreError::Database(format!(
+                "{} cannot be opened as SQLite: {e}",
+                backup.display()
+            ))
+        })?;
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .map_err(|e| {
+            StoreError::Database(format!(
+                "{} is not a readable SQLite database: {e}",
+                backup.display()
+            ))
+        })?;
+    if check != "ok" {
+        return Err(StoreError::Corrupt(format!(
+            "{} failed the integrity check: {check}",
+            backup.display()
+        )));
+    }
+    let version = crate::migrate::user_version(&conn)?;
+    let has_users: bool = conn
+        .query_row(
+            "SELECT COUNT(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'users'",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(db_error)?;
+    if !has_users || version > crate::migrate::latest() {
+        return Err(StoreError::Database(format!(
+            "{} is not an enough database this version can restore (schema {version})",
+            backup.display()
+        )));
+    }
+    Ok(version)
+}
+
+/// Replaces the database at `target` with a verified copy of `backup`. The server must be
+/// stopped: the old write-ahead log is removed so it cannot be replayed onto the restored file.
+pub fn restore(backup: &Path, target: &Path) -> StoreResult<()> {
+    if same_file(backup, target) {
+        return Err(StoreError::Database(
+            "the backup and the database are the same file".to_owned(),
+        ));
+    }
+    verify(backup)?;
+    let source = Connection::open_with_flags(backup, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(db_error)?;
+    for suffix in ["-wal", "-shm"] {
+        let mut side = target.as_os_str().to_owned();
+        side.push(suffix);
+        remove_if_present(Path::new(&side))?;
+    }
+    to_file(&source, target)
+}

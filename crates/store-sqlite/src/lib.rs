@@ -6,6 +6,12 @@
 //! concurrent writers share an fsync and are answered only once their write is durable.
 
 mod backup;
+pub use backup::{restore, verify as verify_backup};
+
+/// The file path behind a `sqlite://PATH` URL.
+pub fn path_from_url(url: &str) -> StoreResult<std::path::PathBuf> {
+    connection::path_from_url(url)
+}
 mod connection;
 mod migrate;
 mod personal;

@@ -84,7 +84,7 @@ fn adopt_sqlx_history(conn: &mut Connection) -> StoreResult<()> {
     Ok(())
 }
 
-fn user_version(conn: &Connection) -> StoreResult<i64> {
+pub(crate) fn user_version(conn: &Connection) -> StoreResult<i64> {
     conn.query_row("PRAGMA user_version", [], |row| row.get(0))
         .map_err(db_error)
 }

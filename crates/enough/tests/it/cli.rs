@@ -176,3 +176,93 @@ async fn an_admin_manages_accounts_and_logs_days_from_the_shell() {
         db.finish().await;
     }
 }
+
+#[test]
+fn a_backup_restores_and_a_damaged_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("live.db").display());
+    let backup = dir.path().join("backup.db");
+    let backup_arg = backup.to_str().unwrap();
+    ok(&enough(
+        &url,
+        &[
+            "user",
+            "add",
+            "--email",
+            "ana@example.org",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    ));
+    ok(&enough(
+        &url,
+        &[
+            "log",
+            "--email",
+            "ana@example.org",
+            "--date",
+            "2026-01-05",
+            "--daylight",
+            "1",
+            "--energy",
+            "4",
+            "--mood",
+            "6",
+            "--outside-morning",
+            "yes",
+        ],
+        None,
+    ));
+    assert!(ok(&enough(&url, &["backup", backup_arg], None)).contains("integrity check ok"));
+    // A day logged after the backup disappears again on restore.
+    ok(&enough(
+        &url,
+        &[
+            "log",
+            "--email",
+            "ana@example.org",
+            "--date",
+            "2026-01-06",
+            "--daylight",
+            "1",
+            "--energy",
+            "4",
+            "--mood",
+            "2",
+            "--outside-morning",
+            "no",
+        ],
+        None,
+    ));
+    assert!(ok(&enough(&url, &["restore", backup_arg], None)).contains("restored"));
+    let days: Value = serde_json::from_str(&ok(&enough(
+        &url,
+        &["days", "--email", "ana@example.org", "--json"],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(days.as_array().unwrap().len(), 1);
+
+    let damaged = dir.path().join("damaged.db");
+    let mut bytes = std::fs::read(&backup).unwrap();
+    bytes.truncate(bytes.len() / 2);
+    for b in bytes.iter_mut().skip(200).take(4000) {
+        *b = 0x5a;
+    }
+    std::fs::write(&damaged, bytes).unwrap();
+    let refused = enough(&url, &["restore", damaged.to_str().unwrap()], None);
+    assert!(!refused.status.success(), "a damaged backup is refused");
+    let days: Value = serde_json::from_str(&ok(&enough(
+        &url,
+        &["days", "--email", "ana@example.org", "--json"],
+        None,
+    )))
+    .unwrap();
+    assert_eq!(
+        days.as_array().unwrap().len(),
+        1,
+        "the live database is untouched"
+    );
+    let not_sqlite = enough("postgres://x@127.0.0.1/none", &["backup", backup_arg], None);
+    assert!(String::from_utf8_lossy(&not_sqlite.stderr).contains("pg_dump"));
+}

@@ -9,6 +9,7 @@ mod error;
 mod insights;
 mod light;
 mod maintenance;
+mod own_data;
 mod secrets;
 mod tokens;
 
@@ -17,6 +18,7 @@ pub use error::AppError;
 pub use insights::{DEFAULT_RANGE_DAYS, InsightsRange};
 pub use light::{ExperimentView, REFLECTION_MAX};
 pub use maintenance::migrate_store;
+pub use own_data::{EXPORT_VERSION, Export};
 pub use secrets::SessionToken;
 pub use tokens::TOKEN_PREFIX;
 

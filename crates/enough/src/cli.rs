@@ -44,6 +44,12 @@ pub enum Command {
     Log(LogArgs),
     /// List a person's logged days, newest first.
     Days(DaysArgs),
+    /// Print everything a person owns as one JSON document (the same as the web download).
+    Export {
+        /// The person's e-mail address.
+        #[arg(long)]
+        email: String,
+    },
     /// Write a consistent copy of the SQLite database to FILE while the server keeps running.
     Backup {
         /// Where to write the copy.

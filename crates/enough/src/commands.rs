@@ -75,6 +75,12 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Log(args) => log(app, args).await,
         Command::Days(args) => days(app, args).await,
+        Command::Export { email } => {
+            let user = app.user_by_email(&email).await.map_err(readable)?;
+            let export = app.export(&user).await.map_err(readable)?;
+            println!("{}", serde_json::to_string_pretty(&export)?);
+            Ok(())
+        }
         Command::MigrateStore { .. } | Command::Restore { .. } | Command::Backup { .. } => Ok(()),
     }
 }

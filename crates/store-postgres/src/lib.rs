@@ -513,6 +513,49 @@ impl Store for PostgresStore {
     async fn abandon_experiment(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool> {
         personal::abandon_experiment(&self.pool, user_id, id, now).await
     }
+
+    async fn delete_user(&self, user_id: i64, now: i64) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        for table in [
+            "days",
+            "sessions",
+            "api_tokens",
+            "reflections",
+            "locations",
+            "experiments",
+        ] {
+            let sql = format!("DELETE FROM {table} WHERE user_id = $1");
+            sqlx::query(AssertSqlSafe(sql))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        let deleted = sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?
+            .rows_affected()
+            > 0;
+        if deleted {
+            sqlx::query("INSERT INTO account_deletions (deleted_at) VALUES ($1)")
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(deleted)
+    }
+
+    async fn count_deletions(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM account_deletions")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(db_error)?;
+        row.try_get("n").map_err(db_error)
+    }
 }
 
 fn created(id: i64, user: NewUser) -> User {

@@ -651,6 +651,50 @@ impl Store for SqliteStore {
         self.write(move |c| personal::abandon_experiment(c, user_id, id, now))
             .await
     }
+
+    async fn delete_user(&self, user_id: i64, now: i64) -> StoreResult<bool> {
+        self.write(move |c| {
+            // Every table references users with ON DELETE CASCADE; deleting explicitly as well
+            // keeps this correct even if a future table forgets the cascade.
+            for table in [
+                "days",
+                "sessions",
+                "api_tokens",
+                "reflections",
+                "locations",
+                "experiments",
+            ] {
+                execute(
+                    c,
+                    &format!("DELETE FROM {table} WHERE user_id = ?1"),
+                    rusqlite::params![user_id],
+                )?;
+            }
+            let deleted = execute(
+                c,
+                "DELETE FROM users WHERE id = ?1",
+                rusqlite::params![user_id],
+            )? > 0;
+            if deleted {
+                execute(
+                    c,
+                    "INSERT INTO account_deletions (deleted_at) VALUES (?1)",
+                    rusqlite::params![now],
+                )?;
+            }
+            Ok(deleted)
+        })
+        .await
+    }
+
+    async fn count_deletions(&self) -> StoreResult<i64> {
+        self.read(|c| {
+            query_one(c, "SELECT COUNT(*) FROM account_deletions", [], |r| {
+                get(r, 0)
+            })
+        })
+        .await
+    }
 }
 
 fn created(id: i64, user: NewUser) -> User {

@@ -12,6 +12,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_foundation.sql"),
     include_str!("../migrations/0002_insights.sql"),
+    include_str!("../migrations/0003_account_deletions.sql"),
 ];
 
 /// The schema version this build expects.

@@ -24,6 +24,7 @@ pub async fn run_all(store: &dyn Store) {
     days_are_private_to_their_owner(store).await;
     locations_and_reflections_round_trip(store).await;
     one_experiment_runs_at_a_time(store).await;
+    deleting_an_account_leaves_no_row_of_it(store).await;
 }
 
 /// Copies `from` (after [`run_all`]) into the empty `to`: identical rows, refused a second time.
@@ -572,4 +573,103 @@ async fn one_experiment_runs_at_a_time(store: &dyn Store) {
         .start_experiment(user.id, new_experiment("2026-02-10", 2), later)
         .await
         .unwrap();
+}
+
+async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
+    let gone = store
+        .create_user(new_user("leaving@example.org", Role::Person))
+        .await
+        .unwrap();
+    let stays = store
+        .create_user(new_user("staying@example.org", Role::Person))
+        .await
+        .unwrap();
+    for user in [&gone, &stays] {
+        store
+            .upsert_day(user.id, &day("2026-03-03", 5), 1)
+            .await
+            .unwrap();
+        store
+            .upsert_reflection(
+                user.id,
+                NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+                "mine",
+                1,
+            )
+            .await
+            .unwrap();
+        store
+            .set_location(
+                user.id,
+                Some(&Location {
+                    latitude: 1.0,
+                    longitude: 2.0,
+                    place: String::new(),
+                }),
+            )
+            .await
+            .unwrap();
+        store
+            .start_experiment(
+                user.id,
+                new_experiment("2026-03-04", 2),
+                NaiveDate::from_ymd_opt(2026, 3, 3).unwrap(),
+            )
+            .await
+            .unwrap();
+        store
+            .create_token(NewToken {
+                user_id: user.id,
+                name: "t".into(),
+                token_hash: format!("leave-{}", user.id),
+                created_at: 1,
+            })
+            .await
+            .unwrap();
+        store
+            .create_session(NewSession {
+                token_hash: format!("leave-session-{}", user.id),
+                user_id: user.id,
+                csrf_token: "c".into(),
+                created_at: 1,
+                expires_at: i64::MAX,
+                user_agent: "t".into(),
+            })
+            .await
+            .unwrap();
+    }
+    let before = store.count_deletions().await.unwrap();
+    assert!(store.delete_user(gone.id, 99).await.unwrap());
+    assert!(
+        !store.delete_user(gone.id, 100).await.unwrap(),
+        "already gone"
+    );
+    assert_eq!(
+        store.count_deletions().await.unwrap(),
+        before + 1,
+        "one content-free record"
+    );
+    let all = store.export_all().await.unwrap();
+    assert!(
+        all.users
+            .iter()
+            .all(|u| u.id != gone.id && u.email != gone.email)
+    );
+    assert!(all.days.iter().all(|d| d.user_id != gone.id));
+    assert!(all.sessions.iter().all(|s| s.user_id != gone.id));
+    assert!(all.api_tokens.iter().all(|t| t.user_id != gone.id));
+    assert!(all.reflections.iter().all(|r| r.user_id != gone.id));
+    assert!(all.locations.iter().all(|l| l.user_id != gone.id));
+    assert!(all.experiments.iter().all(|e| e.user_id != gone.id));
+    assert!(
+        all.days.iter().any(|d| d.user_id == stays.id),
+        "others keep their data"
+    );
+    assert!(
+        store
+            .user_by_token_hash(&format!("leave-{}", gone.id), 5)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

@@ -163,4 +163,12 @@ pub trait Store: Send + Sync + 'static {
     async fn experiments(&self, user_id: i64) -> StoreResult<Vec<Experiment>>;
     /// Abandons the person's active experiment `id`; false if it was not theirs or not active.
     async fn abandon_experiment(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool>;
+
+    // ---- leaving ----
+
+    /// Deletes the account and every row that belongs to it (one transaction), and records
+    /// only the time of the deletion. False if there was no such account.
+    async fn delete_user(&self, user_id: i64, now: i64) -> StoreResult<bool>;
+    /// How many accounts have been deleted (the content-free record).
+    async fn count_deletions(&self) -> StoreResult<i64>;
 }

@@ -595,3 +595,102 @@ async fn settings_create_and_revoke_a_token() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_person_exports_everything_and_deletes_their_account() {
+    on_every_backend("export_and_delete", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let ben = server.add_user("ben@example.org", Role::Person).await;
+        for user in [&ana, &ben] {
+            crate::insights::seed_days(&server, user, 4, 1).await;
+        }
+        server
+            .app
+            .save_reflection(&ana, &server.app.today(&ana).to_string(), "Light helps.")
+            .await
+            .unwrap();
+        let token = server.token_for(&ana).await;
+        let client = signed_in_browser(&server, "ana@example.org").await;
+
+        let download = client
+            .get(format!("{}/export.json", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            download.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment")
+        );
+        let export: serde_json::Value = download.json().await.unwrap();
+        assert_eq!(
+            (export["format"].as_str(), export["version"].as_u64()),
+            (Some("enough-export"), Some(1))
+        );
+        assert_eq!(export["account"]["email"], "ana@example.org");
+        assert!(
+            export["account"].get("password_hash").is_none(),
+            "no secrets in the export"
+        );
+        assert_eq!(export["days"].as_array().unwrap().len(), 4);
+        assert_eq!(export["reflections"][0]["text"], "Light helps.");
+        let via_api: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/api/v1/export", server.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(via_api["days"], export["days"]);
+
+        let (_, settings) = get(&client, &format!("{}/settings", server.url)).await;
+        let csrf = csrf_in(&settings);
+        let wrong = client
+            .post(format!("{}/settings/delete", server.url))
+            .form(&[("csrf", csrf.as_str()), ("password", "not my password")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), 422);
+        assert!(wrong.text().await.unwrap().contains("nothing was deleted"));
+        assert_eq!(server.app.days(&ana, None, None).await.unwrap().len(), 4);
+
+        let deleted = client
+            .post(format!("{}/settings/delete", server.url))
+            .form(&[("csrf", csrf.as_str()), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(deleted.status(), 303);
+        assert_eq!(deleted.headers()["location"], "/account-deleted");
+        assert!(
+            server.app.user_by_email("ana@example.org").await.is_err(),
+            "the account is gone"
+        );
+        assert_eq!(server.app.store().count_deletions().await.unwrap(), 1);
+        let snapshot = server.app.store().export_all().await.unwrap();
+        assert!(
+            snapshot.days.iter().all(|d| d.user_id != ana.id),
+            "no day of hers remains"
+        );
+        assert!(snapshot.reflections.iter().all(|r| r.user_id != ana.id));
+        assert_eq!(
+            server.app.days(&ben, None, None).await.unwrap().len(),
+            4,
+            "ben keeps his"
+        );
+        let (status, _) = get(&client, &format!("{}/history", server.url)).await;
+        assert_eq!(status, 303, "her session ended");
+        let api = reqwest::Client::new()
+            .get(format!("{}/api/v1/days", server.url))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(api.status(), 401, "her token ended");
+    })
+    .await;
+}

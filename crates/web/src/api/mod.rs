@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
             "/experiments/{id}/abandon",
             axum::routing::post(light::abandon_experiment),
         )
+        .route("/export", get(export))
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)
 }
@@ -48,4 +49,12 @@ async fn not_found() -> ApiError {
         StatusCode::NOT_FOUND,
         "No such API endpoint; see /api/v1/openapi.json.",
     )
+}
+
+/// Everything the caller owns, as one versioned JSON document.
+async fn export(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    crate::identity::ApiCaller(caller): crate::identity::ApiCaller,
+) -> Result<axum::Json<enough_app::Export>, ApiError> {
+    Ok(axum::Json(state.app.export(&caller.user).await?))
 }

@@ -43,6 +43,7 @@ struct SettingsPage {
     tokens: Vec<TokenRow>,
     sessions: Vec<SessionRow>,
     sign_up_open: bool,
+    export_version: u32,
     place: Option<String>,
     city: String,
     latitude: String,
@@ -129,6 +130,7 @@ async fn settings_page(
             })
             .collect(),
         sign_up_open: state.app.sign_up_open().await?,
+        export_version: enough_app::EXPORT_VERSION,
         place,
         city: form.city,
         latitude: form.latitude,
@@ -328,4 +330,75 @@ pub async fn location(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct DeleteForm {
+    csrf: String,
+    password: String,
+}
+
+/// Deletes the account after the password is confirmed, then signs the browser out.
+pub async fn delete_account(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Form(form): Form<DeleteForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    match state
+        .app
+        .delete_account(&signed_in.user, &form.password)
+        .await
+    {
+        Ok(()) => Ok((
+            [(
+                axum::http::header::SET_COOKIE,
+                crate::identity::expired_session_cookie().to_string(),
+            )],
+            Redirect::to("/account-deleted"),
+        )
+            .into_response()),
+        Err(AppError::Validation(errors)) => {
+            let message = errors
+                .0
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or_default();
+            let extras = Extras {
+                errors: ValidationErrors::single("delete_password", message),
+                ..no_extras(None)
+            };
+            let page = settings_page(&state, &signed_in, extras).await?;
+            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The whole export as a download.
+pub async fn export(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+) -> Result<Response, PageError> {
+    let export = state.app.export(&signed_in.user).await?;
+    let name = format!("enough-export-{}.json", state.app.today(&signed_in.user));
+    Ok((
+        [(
+            axum::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        )],
+        axum::Json(export),
+    )
+        .into_response())
+}
+
+/// Shown once after an account was deleted.
+pub async fn deleted() -> Response {
+    crate::views::render(&super::account::MessagePage {
+        layout: crate::views::Layout::anonymous("Your account is deleted"),
+        message: "Your account and everything in it have been deleted from this server. Take care of yourself.",
+        links: vec![("/crisis", "Crisis help is always here, without an account")],
+    })
 }

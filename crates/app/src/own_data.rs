@@ -1,0 +1,192 @@
+//! The person's data is theirs: everything they own as one JSON document, and deleting the
+//! account with every row of it.
+
+use crate::secrets::verify_password;
+use crate::{App, AppError, AppResult};
+use enough_domain::ValidationErrors;
+use enough_domain::day::Habits;
+use enough_store::User;
+use serde::Serialize;
+
+/// The export format's version; bump it when a field changes meaning.
+pub const EXPORT_VERSION: u32 = 1;
+
+/// Everything a person owns, as exported.
+#[derive(Debug, Serialize)]
+pub struct Export {
+    /// Always "enough-export".
+    pub format: &'static str,
+    /// [`EXPORT_VERSION`].
+    pub version: u32,
+    /// When the export was made (RFC 3339, UTC).
+    pub exported_at: String,
+    /// The account (without its password hash).
+    pub account: ExportAccount,
+    /// The location, if set.
+    pub location: Option<ExportLocation>,
+    /// Every logged day, oldest first.
+    pub days: Vec<ExportDay>,
+    /// Every reflection, oldest first.
+    pub reflections: Vec<ExportReflection>,
+    /// Every experiment, oldest first.
+    pub experiments: Vec<ExportExperiment>,
+}
+
+/// The account part of an export.
+#[derive(Debug, Serialize)]
+pub struct ExportAccount {
+    /// E-mail address.
+    pub email: String,
+    /// Role.
+    pub role: String,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// When it was created (RFC 3339).
+    pub created_at: String,
+}
+
+/// A location in an export.
+#[derive(Debug, Serialize)]
+pub struct ExportLocation {
+    /// Degrees north.
+    pub latitude: f64,
+    /// Degrees east.
+    pub longitude: f64,
+    /// Place name, if chosen from the city list.
+    pub place: String,
+}
+
+/// A day in an export (the same fields as the API).
+#[derive(Debug, Serialize)]
+pub struct ExportDay {
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// Hours, in quarter hours.
+    pub daylight_hours: f64,
+    /// 0–10.
+    pub energy: u8,
+    /// 0–10.
+    pub mood: u8,
+    /// Outside in the morning.
+    pub outside_morning: bool,
+    /// Ticked habits.
+    pub habits: Habits,
+    /// Note.
+    pub note: Option<String>,
+}
+
+/// A reflection in an export.
+#[derive(Debug, Serialize)]
+pub struct ExportReflection {
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// The person's words.
+    pub text: String,
+}
+
+/// An experiment in an export.
+#[derive(Debug, Serialize)]
+pub struct ExportExperiment {
+    /// First morning.
+    pub start: String,
+    /// Last morning.
+    pub end: String,
+    /// Weeks.
+    pub weeks: i64,
+    /// The seed (as unsigned 64-bit).
+    pub seed: u64,
+    /// One letter a morning: O = go outside, I = stay in.
+    pub schedule: String,
+    /// active, completed or abandoned.
+    pub status: &'static str,
+}
+
+fn rfc3339(secs: i64) -> String {
+    chrono::DateTime::from_timestamp(secs, 0)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
+}
+
+impl App {
+    /// Everything the person owns, in one versioned document.
+    pub async fn export(&self, user: &User) -> AppResult<Export> {
+        let mut days = self.store.list_days(user.id, None, None).await?;
+        days.reverse();
+        let mut reflections = self.store.reflections(user.id).await?;
+        reflections.reverse();
+        let mut experiments = self.store.experiments(user.id).await?;
+        experiments.reverse();
+        Ok(Export {
+            format: "enough-export",
+            version: EXPORT_VERSION,
+            exported_at: self.now().to_rfc3339(),
+            account: ExportAccount {
+                email: user.email.clone(),
+                role: user.role.to_string(),
+                time_zone: user.time_zone.clone(),
+                created_at: rfc3339(user.created_at),
+            },
+            location: self.store.location(user.id).await?.map(|l| ExportLocation {
+                latitude: l.latitude,
+                longitude: l.longitude,
+                place: l.place,
+            }),
+            days: days
+                .into_iter()
+                .map(|d| ExportDay {
+                    date: d.date.to_string(),
+                    daylight_hours: d.daylight_hours(),
+                    energy: d.energy,
+                    mood: d.mood,
+                    outside_morning: d.outside_morning,
+                    habits: d.habits,
+                    note: d.note,
+                })
+                .collect(),
+            reflections: reflections
+                .into_iter()
+                .map(|r| ExportReflection {
+                    date: r.date.to_string(),
+                    text: r.text,
+                })
+                .collect(),
+            experiments: experiments
+                .into_iter()
+                .map(|e| ExportExperiment {
+                    start: e.start_date.to_string(),
+                    end: e.end_date.to_string(),
+                    weeks: e.weeks,
+                    seed: u64::from_ne_bytes(e.seed.to_ne_bytes()),
+                    schedule: e.schedule,
+                    status: e.status.as_str(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Deletes the person's account and everything in it, after checking their password.
+    /// Only a content-free record of the time remains.
+    pub async fn delete_account(&self, user: &User, password: &str) -> AppResult<()> {
+        let credentials = self
+            .store
+            .user_by_email(&user.email)
+            .await?
+            .ok_or(AppError::NotFound("account"))?;
+        if !verify_password(password.to_owned(), Some(credentials.password_hash)).await? {
+            return Err(ValidationErrors::single(
+                "password",
+                "That is not your password; nothing was deleted.",
+            )
+            .into());
+        }
+        if self
+            .store
+            .delete_user(user.id, self.now().timestamp())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("account"))
+        }
+    }
+}

@@ -138,6 +138,16 @@ async fn settings_page(
     })
 }
 
+/// The settings page again, with the person's input and what was wrong (422).
+async fn refused(
+    state: &AppState,
+    signed_in: &SignedIn,
+    extras: Extras,
+) -> Result<Response, PageError> {
+    let page = settings_page(state, signed_in, extras).await?;
+    Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+}
+
 fn no_extras(flash: Option<String>) -> Extras {
     Extras {
         location_form: None,
@@ -197,8 +207,7 @@ pub async fn time_zone(
                 time_zone: Some(form.time_zone),
                 ..no_extras(None)
             };
-            let page = settings_page(&state, &signed_in, extras).await?;
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            refused(&state, &signed_in, extras).await
         }
         Err(e) => Err(e.into()),
     }
@@ -325,8 +334,7 @@ pub async fn location(
                 location_form: Some(form),
                 ..no_extras(None)
             };
-            let page = settings_page(&state, &signed_in, extras).await?;
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            refused(&state, &signed_in, extras).await
         }
         Err(e) => Err(e.into()),
     }
@@ -370,8 +378,7 @@ pub async fn delete_account(
                 errors: ValidationErrors::single("delete_password", message),
                 ..no_extras(None)
             };
-            let page = settings_page(&state, &signed_in, extras).await?;
-            Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
+            refused(&state, &signed_in, extras).await
         }
         Err(e) => Err(e.into()),
     }

@@ -27,6 +27,32 @@ pub fn enough(db_url: &str, args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Adds ana@example.org through the real CLI and returns a personal access token for her.
+pub async fn ana_with_token(db_url: &str) -> String {
+    let url = db_url.to_owned();
+    let token = tokio::task::spawn_blocking(move || {
+        ok(&enough(
+            &url,
+            &[
+                "user",
+                "add",
+                "--email",
+                "ana@example.org",
+                "--password-stdin",
+            ],
+            Some("a long enough password\n"),
+        ));
+        ok(&enough(
+            &url,
+            &["token", "create", "--email", "ana@example.org"],
+            None,
+        ))
+    })
+    .await
+    .unwrap();
+    token.trim().to_owned()
+}
+
 fn ok(output: &Output) -> String {
     assert!(
         output.status.success(),

@@ -1,6 +1,5 @@
 //! An acknowledged write survives SIGKILL of the server right after the response.
 
-use crate::cli::enough;
 use crate::common::{FreshDb, backends};
 use serde_json::json;
 use std::process::Stdio;
@@ -38,32 +37,7 @@ pub async fn start_server(db_url: &str) -> (Child, String) {
 async fn acknowledged_days_survive_a_kill_9() {
     for backend in backends("durability") {
         let db = FreshDb::new(backend).await;
-        let url = db.url.clone();
-        let token = tokio::task::spawn_blocking(move || {
-            enough(
-                &url,
-                &[
-                    "user",
-                    "add",
-                    "--email",
-                    "ana@example.org",
-                    "--password-stdin",
-                ],
-                Some("a long enough password\n"),
-            );
-            String::from_utf8(
-                enough(
-                    &url,
-                    &["token", "create", "--email", "ana@example.org"],
-                    None,
-                )
-                .stdout,
-            )
-            .unwrap()
-        })
-        .await
-        .unwrap();
-        let token = token.trim().to_owned();
+        let token = crate::cli::ana_with_token(&db.url).await;
 
         let (mut server, base) = start_server(&db.url).await;
         let client = reqwest::Client::new();

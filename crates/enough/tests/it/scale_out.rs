@@ -12,32 +12,7 @@ async fn two_servers_share_sessions_and_days_over_postgres() {
         return;
     }
     let db = FreshDb::new(crate::common::Backend::Postgres).await;
-    let url = db.url.clone();
-    let token = tokio::task::spawn_blocking(move || {
-        enough(
-            &url,
-            &[
-                "user",
-                "add",
-                "--email",
-                "ana@example.org",
-                "--password-stdin",
-            ],
-            Some(&format!("{PASSWORD}\n")),
-        );
-        String::from_utf8(
-            enough(
-                &url,
-                &["token", "create", "--email", "ana@example.org"],
-                None,
-            )
-            .stdout,
-        )
-        .unwrap()
-    })
-    .await
-    .unwrap();
-    let token = token.trim().to_owned();
+    let token = crate::cli::ana_with_token(&db.url).await;
     let (mut one, one_url) = start_server(&db.url).await;
     let (mut two, two_url) = start_server(&db.url).await;
 

@@ -4,6 +4,7 @@
 //! lock for "create the first account") stay inside this crate.
 
 mod personal;
+mod practice;
 mod rows;
 mod snapshot;
 pub mod testing;
@@ -12,15 +13,18 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use enough_domain::day::DayEntry;
 use enough_store::{
-    ApiToken, Experiment, Location, NewExperiment, NewSession, NewToken, NewUser, Reflection,
-    Session, Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
+    ApiToken, ExerciseEntry, ExerciseInput, Experiment, Location, NewExperiment, NewResponse,
+    NewSession, NewToken, NewUser, QuestionnaireDraft, QuestionnaireResponse,
+    QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord, SavedResponse, Session,
+    Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
 };
 use rows::{day_from_row, db_error, session_from_row, token_from_row, user_from_row};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{AssertSqlSafe, PgPool, Row};
 use std::time::Duration;
 
-const USER_COLUMNS: &str = "users.id, users.email, users.role, users.time_zone, users.created_at";
+const USER_COLUMNS: &str =
+    "users.id, users.email, users.role, users.time_zone, users.created_at, users.country";
 const DAY_COLUMNS: &str =
     "date, daylight_quarter_hours, energy, mood, outside_morning, habits, note";
 
@@ -166,6 +170,16 @@ impl Store for PostgresStore {
             .await
             .map_err(db_error)?;
         Ok(())
+    }
+
+    async fn set_country(&self, user_id: i64, country: Option<&str>) -> StoreResult<()> {
+        sqlx::query("UPDATE users SET country = $1 WHERE id = $2")
+            .bind(country)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)
+            .map(drop)
     }
 
     async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
@@ -514,16 +528,110 @@ impl Store for PostgresStore {
         personal::abandon_experiment(&self.pool, user_id, id, now).await
     }
 
+    async fn create_exercise(
+        &self,
+        user_id: i64,
+        input: &ExerciseInput,
+        now: i64,
+    ) -> StoreResult<ExerciseEntry> {
+        practice::create_exercise(&self.pool, user_id, input, now).await
+    }
+
+    async fn update_exercise(
+        &self,
+        user_id: i64,
+        id: i64,
+        input: &ExerciseInput,
+        now: i64,
+    ) -> StoreResult<Option<ExerciseEntry>> {
+        practice::update_exercise(&self.pool, user_id, id, input, now).await
+    }
+
+    async fn exercise(&self, user_id: i64, id: i64) -> StoreResult<Option<ExerciseEntry>> {
+        practice::exercise(&self.pool, user_id, id).await
+    }
+
+    async fn exercises(&self, user_id: i64, kind: Option<&str>) -> StoreResult<Vec<ExerciseEntry>> {
+        practice::exercises(&self.pool, user_id, kind).await
+    }
+
+    async fn delete_exercise(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+        practice::delete_exercise(&self.pool, user_id, id).await
+    }
+
+    async fn save_response(&self, user_id: i64, new: &NewResponse) -> StoreResult<SavedResponse> {
+        practice::save_response(&self.pool, user_id, new).await
+    }
+
+    async fn responses(
+        &self,
+        user_id: i64,
+        instrument: Option<&str>,
+    ) -> StoreResult<Vec<QuestionnaireResponse>> {
+        practice::responses(&self.pool, user_id, instrument).await
+    }
+
+    async fn delete_response(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+        practice::delete_response(&self.pool, user_id, id).await
+    }
+
+    async fn save_questionnaire_draft(
+        &self,
+        user_id: i64,
+        instrument: &str,
+        answers: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        practice::save_draft(&self.pool, user_id, instrument, answers, now).await
+    }
+
+    async fn questionnaire_draft(
+        &self,
+        user_id: i64,
+        instrument: &str,
+    ) -> StoreResult<Option<QuestionnaireDraft>> {
+        practice::draft(&self.pool, user_id, instrument).await
+    }
+
+    async fn set_schedule(
+        &self,
+        user_id: i64,
+        instrument: &str,
+        every_days: Option<i64>,
+        since: NaiveDate,
+    ) -> StoreResult<()> {
+        practice::set_schedule(&self.pool, user_id, instrument, every_days, since).await
+    }
+
+    async fn schedules(&self, user_id: i64) -> StoreResult<Vec<QuestionnaireSchedule>> {
+        practice::schedules(&self.pool, user_id).await
+    }
+
+    async fn safety_plan(&self, user_id: i64) -> StoreResult<Option<SafetyPlanRecord>> {
+        practice::safety_plan(&self.pool, user_id).await
+    }
+
+    async fn set_safety_plan(&self, user_id: i64, plan: &str, now: i64) -> StoreResult<()> {
+        practice::set_safety_plan(&self.pool, user_id, plan, now).await
+    }
+
+    async fn record_safety_event(
+        &self,
+        user_id: i64,
+        kind: &str,
+        detail: &str,
+        at: i64,
+    ) -> StoreResult<SafetyEvent> {
+        practice::record_safety_event(&self.pool, user_id, kind, detail, at).await
+    }
+
+    async fn safety_events(&self, user_id: i64) -> StoreResult<Vec<SafetyEvent>> {
+        practice::safety_events(&self.pool, user_id).await
+    }
+
     async fn delete_user(&self, user_id: i64, now: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
-        for table in [
-            "days",
-            "sessions",
-            "api_tokens",
-            "reflections",
-            "locations",
-            "experiments",
-        ] {
+        for table in enough_store::PERSONAL_TABLES {
             let sql = format!("DELETE FROM {table} WHERE user_id = $1");
             sqlx::query(AssertSqlSafe(sql))
                 .bind(user_id)
@@ -564,6 +672,7 @@ fn created(id: i64, user: NewUser) -> User {
         email: user.email,
         role: user.role,
         time_zone: user.time_zone,
+        country: None,
         created_at: user.created_at,
     }
 }

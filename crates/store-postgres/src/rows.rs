@@ -28,6 +28,7 @@ pub(crate) fn user_from_row(row: &PgRow) -> Result<User, StoreError> {
         role: role.parse::<Role>().map_err(|_| corrupt("users.role"))?,
         time_zone: row.try_get("time_zone").map_err(db_error)?,
         created_at: row.try_get("created_at").map_err(db_error)?,
+        country: row.try_get("country").map_err(db_error)?,
     })
 }
 

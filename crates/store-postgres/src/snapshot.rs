@@ -1,6 +1,10 @@
 //! Exporting and importing every row, for `enough migrate-store`.
 
 use crate::personal::{EXPERIMENT_COLUMNS, experiment_from_row};
+use crate::practice::{
+    EXERCISE_COLUMNS, RESPONSE_COLUMNS, draft_from_row, event_from_row, exercise_from_row,
+    plan_from_row, response_from_row, schedule_from_row,
+};
 use crate::rows::{day_from_row, db_error};
 use enough_store::{
     DayRow, Location, LocationRow, Reflection, ReflectionRow, SessionRow, Snapshot, StoreError,
@@ -12,7 +16,7 @@ pub(crate) async fn export_all(pool: &PgPool) -> StoreResult<Snapshot> {
     let mut tx = pool.begin().await.map_err(db_error)?;
     let mut snapshot = Snapshot::default();
     for r in sqlx::query(
-        "SELECT id, email, password_hash, role, time_zone, created_at FROM users ORDER BY id",
+        "SELECT id, email, password_hash, role, time_zone, created_at, country FROM users ORDER BY id",
     )
     .fetch_all(&mut *tx)
     .await
@@ -25,6 +29,7 @@ pub(crate) async fn export_all(pool: &PgPool) -> StoreResult<Snapshot> {
             role: r.try_get("role").map_err(db_error)?,
             time_zone: r.try_get("time_zone").map_err(db_error)?,
             created_at: r.try_get("created_at").map_err(db_error)?,
+            country: r.try_get("country").map_err(db_error)?,
         });
     }
     for r in sqlx::query("SELECT key, value FROM settings ORDER BY key")
@@ -138,6 +143,7 @@ pub(crate) async fn export_all(pool: &PgPool) -> StoreResult<Snapshot> {
     {
         snapshot.experiments.push(experiment_from_row(&r)?);
     }
+    export_practice(&mut tx, &mut snapshot).await?;
     tx.commit().await.map_err(db_error)?;
     snapshot.sort();
     Ok(snapshot)
@@ -159,13 +165,14 @@ pub(crate) async fn import_all(pool: &PgPool, s: &Snapshot) -> StoreResult<()> {
         )));
     }
     for u in &s.users {
-        sqlx::query("INSERT INTO users (id, email, password_hash, role, time_zone, created_at) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)")
+        sqlx::query("INSERT INTO users (id, email, password_hash, role, time_zone, created_at, country) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)")
             .bind(u.id)
             .bind(&u.email)
             .bind(&u.password_hash)
             .bind(&u.role)
             .bind(&u.time_zone)
             .bind(u.created_at)
+            .bind(&u.country)
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
@@ -283,8 +290,17 @@ pub(crate) async fn import_all(pool: &PgPool, s: &Snapshot) -> StoreResult<()> {
         .await
         .map_err(db_error)?;
     }
+    import_practice(&mut tx, s).await?;
     // Identity columns continue after the imported ids.
-    for table in ["users", "sessions", "api_tokens", "experiments"] {
+    for table in [
+        "users",
+        "sessions",
+        "api_tokens",
+        "experiments",
+        "exercise_entries",
+        "questionnaire_responses",
+        "safety_events",
+    ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
         );
@@ -294,4 +310,158 @@ pub(crate) async fn import_all(pool: &PgPool, s: &Snapshot) -> StoreResult<()> {
             .map_err(db_error)?;
     }
     tx.commit().await.map_err(db_error)
+}
+
+/// Reads the toolkit, questionnaire and safety tables into `snapshot`.
+async fn export_practice(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    snapshot: &mut Snapshot,
+) -> StoreResult<()> {
+    async fn rows(
+        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+        sql: String,
+    ) -> StoreResult<Vec<sqlx::postgres::PgRow>> {
+        sqlx::query(AssertSqlSafe(sql))
+            .fetch_all(&mut **tx)
+            .await
+            .map_err(db_error)
+    }
+    for r in rows(
+        tx,
+        format!("SELECT {EXERCISE_COLUMNS} FROM exercise_entries ORDER BY id"),
+    )
+    .await?
+    {
+        snapshot.exercise_entries.push(exercise_from_row(&r)?);
+    }
+    for r in rows(
+        tx,
+        format!("SELECT {RESPONSE_COLUMNS} FROM questionnaire_responses ORDER BY id"),
+    )
+    .await?
+    {
+        snapshot
+            .questionnaire_responses
+            .push(response_from_row(&r)?);
+    }
+    for r in rows(
+        tx,
+        "SELECT user_id, instrument, answers, updated_at FROM questionnaire_drafts ORDER BY user_id, instrument".to_owned(),
+    )
+    .await?
+    {
+        snapshot.questionnaire_drafts.push(draft_from_row(&r)?);
+    }
+    for r in rows(
+        tx,
+        "SELECT user_id, instrument, every_days, since FROM questionnaire_schedules ORDER BY user_id, instrument".to_owned(),
+    )
+    .await?
+    {
+        snapshot.questionnaire_schedules.push(schedule_from_row(&r)?);
+    }
+    for r in rows(
+        tx,
+        "SELECT user_id, plan, updated_at FROM safety_plans ORDER BY user_id".to_owned(),
+    )
+    .await?
+    {
+        snapshot.safety_plans.push(plan_from_row(&r)?);
+    }
+    for r in rows(
+        tx,
+        "SELECT id, user_id, at, kind, detail FROM safety_events ORDER BY id".to_owned(),
+    )
+    .await?
+    {
+        snapshot.safety_events.push(event_from_row(&r)?);
+    }
+    Ok(())
+}
+
+/// Writes the toolkit, questionnaire and safety tables of `s`.
+async fn import_practice(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    s: &Snapshot,
+) -> StoreResult<()> {
+    for e in &s.exercise_entries {
+        sqlx::query(
+            "INSERT INTO exercise_entries (id, user_id, kind, date, status, answers, created_at, updated_at)
+             OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(e.id)
+        .bind(e.user_id)
+        .bind(&e.kind)
+        .bind(e.date)
+        .bind(&e.status)
+        .bind(&e.answers)
+        .bind(e.created_at)
+        .bind(e.updated_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    for r in &s.questionnaire_responses {
+        sqlx::query(
+            "INSERT INTO questionnaire_responses (id, user_id, client_id, instrument, answers, date, completed_at)
+             OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(r.id)
+        .bind(r.user_id)
+        .bind(&r.client_id)
+        .bind(&r.instrument)
+        .bind(&r.answers)
+        .bind(r.date)
+        .bind(r.completed_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    for d in &s.questionnaire_drafts {
+        sqlx::query(
+            "INSERT INTO questionnaire_drafts (user_id, instrument, answers, updated_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(d.user_id)
+        .bind(&d.instrument)
+        .bind(&d.answers)
+        .bind(d.updated_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    for x in &s.questionnaire_schedules {
+        sqlx::query(
+            "INSERT INTO questionnaire_schedules (user_id, instrument, every_days, since) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(x.user_id)
+        .bind(&x.instrument)
+        .bind(x.every_days)
+        .bind(x.since)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    for p in &s.safety_plans {
+        sqlx::query("INSERT INTO safety_plans (user_id, plan, updated_at) VALUES ($1, $2, $3)")
+            .bind(p.user_id)
+            .bind(&p.plan)
+            .bind(p.updated_at)
+            .execute(&mut **tx)
+            .await
+            .map_err(db_error)?;
+    }
+    for e in &s.safety_events {
+        sqlx::query(
+            "INSERT INTO safety_events (id, user_id, at, kind, detail) OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(e.id)
+        .bind(e.user_id)
+        .bind(e.at)
+        .bind(&e.kind)
+        .bind(&e.detail)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    Ok(())
 }

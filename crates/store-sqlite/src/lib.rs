@@ -15,6 +15,7 @@ pub fn path_from_url(url: &str) -> StoreResult<std::path::PathBuf> {
 mod connection;
 mod migrate;
 mod personal;
+mod practice;
 mod readers;
 mod rows;
 mod snapshot;
@@ -25,8 +26,10 @@ use chrono::NaiveDate;
 use connection::Purpose;
 use enough_domain::day::DayEntry;
 use enough_store::{
-    ApiToken, Experiment, Location, NewExperiment, NewSession, NewToken, NewUser, Reflection,
-    Session, Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
+    ApiToken, ExerciseEntry, ExerciseInput, Experiment, Location, NewExperiment, NewResponse,
+    NewSession, NewToken, NewUser, QuestionnaireDraft, QuestionnaireResponse,
+    QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord, SavedResponse, Session,
+    Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
 };
 use readers::Readers;
 use rows::{
@@ -240,6 +243,19 @@ impl Store for SqliteStore {
                 c,
                 "UPDATE users SET time_zone = ?1 WHERE id = ?2",
                 params![time_zone, user_id],
+            )
+            .map(drop)
+        })
+        .await
+    }
+
+    async fn set_country(&self, user_id: i64, country: Option<&str>) -> StoreResult<()> {
+        let country = country.map(str::to_owned);
+        self.write(move |c| {
+            execute(
+                c,
+                "UPDATE users SET country = ?1 WHERE id = ?2",
+                params![country, user_id],
             )
             .map(drop)
         })
@@ -652,18 +668,135 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn create_exercise(
+        &self,
+        user_id: i64,
+        input: &ExerciseInput,
+        now: i64,
+    ) -> StoreResult<ExerciseEntry> {
+        let input = input.clone();
+        self.write(move |c| practice::create_exercise(c, user_id, &input, now))
+            .await
+    }
+
+    async fn update_exercise(
+        &self,
+        user_id: i64,
+        id: i64,
+        input: &ExerciseInput,
+        now: i64,
+    ) -> StoreResult<Option<ExerciseEntry>> {
+        let input = input.clone();
+        self.write(move |c| practice::update_exercise(c, user_id, id, &input, now))
+            .await
+    }
+
+    async fn exercise(&self, user_id: i64, id: i64) -> StoreResult<Option<ExerciseEntry>> {
+        self.read(move |c| practice::exercise(c, user_id, id)).await
+    }
+
+    async fn exercises(&self, user_id: i64, kind: Option<&str>) -> StoreResult<Vec<ExerciseEntry>> {
+        let kind = kind.map(str::to_owned);
+        self.read(move |c| practice::exercises(c, user_id, kind.as_deref()))
+            .await
+    }
+
+    async fn delete_exercise(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+        self.write(move |c| practice::delete_exercise(c, user_id, id))
+            .await
+    }
+
+    async fn save_response(&self, user_id: i64, new: &NewResponse) -> StoreResult<SavedResponse> {
+        let new = new.clone();
+        self.write(move |c| practice::save_response(c, user_id, &new))
+            .await
+    }
+
+    async fn responses(
+        &self,
+        user_id: i64,
+        instrument: Option<&str>,
+    ) -> StoreResult<Vec<QuestionnaireResponse>> {
+        let instrument = instrument.map(str::to_owned);
+        self.read(move |c| practice::responses(c, user_id, instrument.as_deref()))
+            .await
+    }
+
+    async fn delete_response(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+        self.write(move |c| practice::delete_response(c, user_id, id))
+            .await
+    }
+
+    async fn save_questionnaire_draft(
+        &self,
+        user_id: i64,
+        instrument: &str,
+        answers: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        let (instrument, answers) = (instrument.to_owned(), answers.to_owned());
+        self.write(move |c| practice::save_draft(c, user_id, &instrument, &answers, now))
+            .await
+    }
+
+    async fn questionnaire_draft(
+        &self,
+        user_id: i64,
+        instrument: &str,
+    ) -> StoreResult<Option<QuestionnaireDraft>> {
+        let instrument = instrument.to_owned();
+        self.read(move |c| practice::draft(c, user_id, &instrument))
+            .await
+    }
+
+    async fn set_schedule(
+        &self,
+        user_id: i64,
+        instrument: &str,
+        every_days: Option<i64>,
+        since: NaiveDate,
+    ) -> StoreResult<()> {
+        let instrument = instrument.to_owned();
+        self.write(move |c| practice::set_schedule(c, user_id, &instrument, every_days, since))
+            .await
+    }
+
+    async fn schedules(&self, user_id: i64) -> StoreResult<Vec<QuestionnaireSchedule>> {
+        self.read(move |c| practice::schedules(c, user_id)).await
+    }
+
+    async fn safety_plan(&self, user_id: i64) -> StoreResult<Option<SafetyPlanRecord>> {
+        self.read(move |c| practice::safety_plan(c, user_id)).await
+    }
+
+    async fn set_safety_plan(&self, user_id: i64, plan: &str, now: i64) -> StoreResult<()> {
+        let plan = plan.to_owned();
+        self.write(move |c| practice::set_safety_plan(c, user_id, &plan, now))
+            .await
+    }
+
+    async fn record_safety_event(
+        &self,
+        user_id: i64,
+        kind: &str,
+        detail: &str,
+        at: i64,
+    ) -> StoreResult<SafetyEvent> {
+        let (kind, detail) = (kind.to_owned(), detail.to_owned());
+        self.write(move |c| practice::record_safety_event(c, user_id, &kind, &detail, at))
+            .await
+    }
+
+    async fn safety_events(&self, user_id: i64) -> StoreResult<Vec<SafetyEvent>> {
+        self.read(move |c| practice::safety_events(c, user_id))
+            .await
+    }
+
     async fn delete_user(&self, user_id: i64, now: i64) -> StoreResult<bool> {
         self.write(move |c| {
             // Every table references users with ON DELETE CASCADE; deleting explicitly as well
             // keeps this correct even if a future table forgets the cascade.
-            for table in [
-                "days",
-                "sessions",
-                "api_tokens",
-                "reflections",
-                "locations",
-                "experiments",
-            ] {
+            for table in enough_store::PERSONAL_TABLES {
                 execute(
                     c,
                     &format!("DELETE FROM {table} WHERE user_id = ?1"),
@@ -703,6 +836,7 @@ fn created(id: i64, user: NewUser) -> User {
         email: user.email,
         role: user.role,
         time_zone: user.time_zone,
+        country: None,
         created_at: user.created_at,
     }
 }

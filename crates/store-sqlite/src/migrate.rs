@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_foundation.sql"),
     include_str!("../migrations/0002_insights.sql"),
     include_str!("../migrations/0003_account_deletions.sql"),
+    include_str!("../migrations/0004_practice.sql"),
 ];
 
 /// The schema version this build expects.

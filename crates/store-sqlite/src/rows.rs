@@ -90,7 +90,7 @@ pub(crate) fn execute(conn: &Connection, sql: &str, params: impl Params) -> Stor
 /// The columns [`user_from_row`] reads.
 macro_rules! user_columns {
     () => {
-        "users.id, users.email, users.role, users.time_zone, users.created_at"
+        "users.id, users.email, users.role, users.time_zone, users.created_at, users.country"
     };
 }
 pub(crate) use user_columns;
@@ -123,7 +123,7 @@ macro_rules! day_columns {
 pub(crate) use day_columns;
 
 /// How many columns [`user_from_row`] and [`day_from_row`] take, for the columns after them.
-pub(crate) const USER_WIDTH: usize = 5;
+pub(crate) const USER_WIDTH: usize = 6;
 pub(crate) const DAY_WIDTH: usize = 7;
 
 /// A user from [`user_columns`] at `at`.
@@ -135,6 +135,7 @@ pub(crate) fn user_from_row(row: &Row<'_>, at: usize) -> StoreResult<User> {
         role: role.parse::<Role>().map_err(|_| corrupt("users.role"))?,
         time_zone: get(row, at + 3)?,
         created_at: get(row, at + 4)?,
+        country: get(row, at + 5)?,
     })
 }
 

@@ -1,6 +1,10 @@
 //! Exporting and importing every row, for `enough migrate-store`.
 
 use crate::personal::{EXPERIMENT_COLUMNS, experiment_from_row};
+use crate::practice::{
+    EXERCISE_COLUMNS, RESPONSE_COLUMNS, draft_from_row, event_from_row, exercise_from_row,
+    plan_from_row, response_from_row, schedule_from_row,
+};
 use crate::rows::date_from_row;
 use crate::rows::{
     DAY_WIDTH, date_text, day_columns, day_from_row, db_error, execute, get, query_all, query_one,
@@ -17,7 +21,7 @@ pub(crate) fn export_all(conn: &Connection) -> StoreResult<Snapshot> {
     let mut snapshot = Snapshot {
         users: query_all(
             &tx,
-            "SELECT id, email, password_hash, role, time_zone, created_at FROM users ORDER BY id",
+            "SELECT id, email, password_hash, role, time_zone, created_at, country FROM users ORDER BY id",
             [],
             |r| {
                 Ok(UserRow {
@@ -27,6 +31,7 @@ pub(crate) fn export_all(conn: &Connection) -> StoreResult<Snapshot> {
                     role: get(r, 3)?,
                     time_zone: get(r, 4)?,
                     created_at: get(r, 5)?,
+                    country: get(r, 6)?,
                 })
             },
         )?,
@@ -133,6 +138,44 @@ pub(crate) fn export_all(conn: &Connection) -> StoreResult<Snapshot> {
             [],
             experiment_from_row,
         )?,
+        exercise_entries: query_all(
+            &tx,
+            &format!("SELECT {EXERCISE_COLUMNS} FROM exercise_entries ORDER BY id"),
+            [],
+            exercise_from_row,
+        )?,
+        questionnaire_responses: query_all(
+            &tx,
+            &format!("SELECT {RESPONSE_COLUMNS} FROM questionnaire_responses ORDER BY id"),
+            [],
+            response_from_row,
+        )?,
+        questionnaire_drafts: query_all(
+            &tx,
+            "SELECT user_id, instrument, answers, updated_at FROM questionnaire_drafts
+             ORDER BY user_id, instrument",
+            [],
+            draft_from_row,
+        )?,
+        questionnaire_schedules: query_all(
+            &tx,
+            "SELECT user_id, instrument, every_days, since FROM questionnaire_schedules
+             ORDER BY user_id, instrument",
+            [],
+            schedule_from_row,
+        )?,
+        safety_plans: query_all(
+            &tx,
+            "SELECT user_id, plan, updated_at FROM safety_plans ORDER BY user_id",
+            [],
+            plan_from_row,
+        )?,
+        safety_events: query_all(
+            &tx,
+            "SELECT id, user_id, at, kind, detail FROM safety_events ORDER BY id",
+            [],
+            event_from_row,
+        )?,
     };
     tx.commit().map_err(db_error)?;
     snapshot.sort();
@@ -156,15 +199,16 @@ pub(crate) fn import_all(conn: &Connection, s: &Snapshot) -> StoreResult<()> {
     for u in &s.users {
         execute(
             conn,
-            "INSERT INTO users (id, email, password_hash, role, time_zone, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO users (id, email, password_hash, role, time_zone, created_at, country)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![
                 u.id,
                 u.email,
                 u.password_hash,
                 u.role,
                 u.time_zone,
-                u.created_at
+                u.created_at,
+                u.country
             ],
         )?;
     }
@@ -282,6 +326,74 @@ pub(crate) fn import_all(conn: &Connection, s: &Snapshot) -> StoreResult<()> {
                 e.created_at,
                 e.ended_at
             ],
+        )?;
+    }
+    import_practice(conn, s)
+}
+
+/// The toolkit, questionnaire and safety tables of [`import_all`].
+fn import_practice(conn: &Connection, s: &Snapshot) -> StoreResult<()> {
+    for e in &s.exercise_entries {
+        execute(
+            conn,
+            "INSERT INTO exercise_entries (id, user_id, kind, date, status, answers, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                e.id,
+                e.user_id,
+                e.kind,
+                date_text(e.date),
+                e.status,
+                e.answers,
+                e.created_at,
+                e.updated_at
+            ],
+        )?;
+    }
+    for r in &s.questionnaire_responses {
+        execute(
+            conn,
+            "INSERT INTO questionnaire_responses (id, user_id, client_id, instrument, answers, date, completed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                r.id,
+                r.user_id,
+                r.client_id,
+                r.instrument,
+                r.answers,
+                date_text(r.date),
+                r.completed_at
+            ],
+        )?;
+    }
+    for d in &s.questionnaire_drafts {
+        execute(
+            conn,
+            "INSERT INTO questionnaire_drafts (user_id, instrument, answers, updated_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![d.user_id, d.instrument, d.answers, d.updated_at],
+        )?;
+    }
+    for x in &s.questionnaire_schedules {
+        execute(
+            conn,
+            "INSERT INTO questionnaire_schedules (user_id, instrument, every_days, since)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![x.user_id, x.instrument, x.every_days, date_text(x.since)],
+        )?;
+    }
+    for p in &s.safety_plans {
+        execute(
+            conn,
+            "INSERT INTO safety_plans (user_id, plan, updated_at) VALUES (?1, ?2, ?3)",
+            params![p.user_id, p.plan, p.updated_at],
+        )?;
+    }
+    for e in &s.safety_events {
+        execute(
+            conn,
+            "INSERT INTO safety_events (id, user_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![e.id, e.user_id, e.at, e.kind, e.detail],
         )?;
     }
     Ok(())

@@ -5,7 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::{
-    ExperimentStatus, Location, NewExperiment, NewSession, NewToken, NewUser, Store, StoreError,
+    ExerciseInput, ExperimentStatus, Location, NewExperiment, NewResponse, NewSession, NewToken,
+    NewUser, SavedResponse, Store, StoreError,
 };
 use chrono::NaiveDate;
 use enough_domain::account::Role;
@@ -24,6 +25,9 @@ pub async fn run_all(store: &dyn Store) {
     days_are_private_to_their_owner(store).await;
     locations_and_reflections_round_trip(store).await;
     one_experiment_runs_at_a_time(store).await;
+    exercises_are_saved_listed_and_private(store).await;
+    questionnaire_responses_are_idempotent(store).await;
+    drafts_schedules_and_safety_round_trip(store).await;
     deleting_an_account_leaves_no_row_of_it(store).await;
 }
 
@@ -617,6 +621,7 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
             )
             .await
             .unwrap();
+        practice_rows(store, user.id).await;
         store
             .create_token(NewToken {
                 user_id: user.id,
@@ -661,6 +666,29 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
     assert!(all.reflections.iter().all(|r| r.user_id != gone.id));
     assert!(all.locations.iter().all(|l| l.user_id != gone.id));
     assert!(all.experiments.iter().all(|e| e.user_id != gone.id));
+    assert!(all.exercise_entries.iter().all(|e| e.user_id != gone.id));
+    assert!(
+        all.questionnaire_responses
+            .iter()
+            .all(|r| r.user_id != gone.id)
+    );
+    assert!(
+        all.questionnaire_drafts
+            .iter()
+            .all(|r| r.user_id != gone.id)
+    );
+    assert!(
+        all.questionnaire_schedules
+            .iter()
+            .all(|r| r.user_id != gone.id)
+    );
+    assert!(all.safety_plans.iter().all(|r| r.user_id != gone.id));
+    assert!(all.safety_events.iter().all(|r| r.user_id != gone.id));
+    assert!(
+        all.exercise_entries.iter().any(|e| e.user_id == stays.id)
+            && all.safety_plans.iter().any(|p| p.user_id == stays.id),
+        "others keep their practice"
+    );
     assert!(
         all.days.iter().any(|d| d.user_id == stays.id),
         "others keep their data"
@@ -672,4 +700,248 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
             .unwrap()
             .is_none()
     );
+}
+
+fn date(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+}
+
+fn exercise_input(kind: &str, on: &str, answers: &str) -> ExerciseInput {
+    ExerciseInput {
+        kind: kind.into(),
+        date: date(on),
+        status: "done".into(),
+        answers: answers.into(),
+    }
+}
+
+fn response(client_id: &str, instrument: &str, answers: &str, at: i64) -> NewResponse {
+    NewResponse {
+        client_id: client_id.into(),
+        instrument: instrument.into(),
+        answers: answers.into(),
+        date: date("2026-03-03"),
+        completed_at: at,
+    }
+}
+
+/// One row in every practice table for `user_id`.
+async fn practice_rows(store: &dyn Store, user_id: i64) {
+    store
+        .create_exercise(user_id, &exercise_input("defusion", "2026-03-03", "{}"), 1)
+        .await
+        .unwrap();
+    store
+        .save_response(user_id, &response("r-1", "who-5", "[1,2,3,4,5]", 1))
+        .await
+        .unwrap();
+    store
+        .save_questionnaire_draft(user_id, "phq-9", "[1,null]", 1)
+        .await
+        .unwrap();
+    store
+        .set_schedule(user_id, "who-5", Some(14), date("2026-03-03"))
+        .await
+        .unwrap();
+    store.set_safety_plan(user_id, "{}", 1).await.unwrap();
+    store
+        .record_safety_event(user_id, "phq9-item9", "questionnaire:1", 1)
+        .await
+        .unwrap();
+    store.set_country(user_id, Some("IE")).await.unwrap();
+}
+
+async fn exercises_are_saved_listed_and_private(store: &dyn Store) {
+    let me = store
+        .create_user(new_user("exercises@example.org", Role::Person))
+        .await
+        .unwrap();
+    let other = store
+        .create_user(new_user("exercises-other@example.org", Role::Person))
+        .await
+        .unwrap();
+    let first = store
+        .create_exercise(
+            me.id,
+            &exercise_input("thought-record", "2026-03-01", r#"{"a":1}"#),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(first.kind, "thought-record");
+    assert_eq!((first.created_at, first.updated_at), (10, 10));
+    let second = store
+        .create_exercise(me.id, &exercise_input("defusion", "2026-03-02", "{}"), 11)
+        .await
+        .unwrap();
+    let all = store.exercises(me.id, None).await.unwrap();
+    assert_eq!(
+        all.iter().map(|e| e.id).collect::<Vec<_>>(),
+        vec![second.id, first.id],
+        "newest date first"
+    );
+    let only = store.exercises(me.id, Some("defusion")).await.unwrap();
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0].id, second.id);
+
+    let mut changed = exercise_input("thought-record", "2026-03-01", r#"{"a":2}"#);
+    changed.status = "draft".into();
+    let updated = store
+        .update_exercise(me.id, first.id, &changed, 20)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(updated.answers, r#"{"a":2}"#);
+    assert_eq!(updated.status, "draft");
+    assert_eq!((updated.created_at, updated.updated_at), (10, 20));
+
+    // Someone else can neither read, change nor delete it.
+    assert!(store.exercise(other.id, first.id).await.unwrap().is_none());
+    assert!(
+        store
+            .update_exercise(other.id, first.id, &changed, 30)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(!store.delete_exercise(other.id, first.id).await.unwrap());
+    assert!(store.exercises(other.id, None).await.unwrap().is_empty());
+
+    assert!(store.delete_exercise(me.id, first.id).await.unwrap());
+    assert!(store.exercise(me.id, first.id).await.unwrap().is_none());
+    assert!(!store.delete_exercise(me.id, first.id).await.unwrap());
+}
+
+async fn questionnaire_responses_are_idempotent(store: &dyn Store) {
+    let me = store
+        .create_user(new_user("responses@example.org", Role::Person))
+        .await
+        .unwrap();
+    store
+        .save_questionnaire_draft(me.id, "phq-9", "[1,2,null]", 5)
+        .await
+        .unwrap();
+    let created = store
+        .save_response(me.id, &response("abc", "phq-9", "[1,2,3,0,0,0,0,0,0]", 10))
+        .await
+        .unwrap();
+    let SavedResponse::Created(first) = created else {
+        panic!("first submission is created, got {created:?}");
+    };
+    assert!(
+        store
+            .questionnaire_draft(me.id, "phq-9")
+            .await
+            .unwrap()
+            .is_none(),
+        "completing removes the draft"
+    );
+    let again = store
+        .save_response(me.id, &response("abc", "phq-9", "[1,2,3,0,0,0,0,0,0]", 99))
+        .await
+        .unwrap();
+    assert_eq!(again, SavedResponse::AlreadySaved(first.clone()));
+    let err = store
+        .save_response(me.id, &response("abc", "phq-9", "[3,3,3,0,0,0,0,0,0]", 99))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict(_)), "got {err:?}");
+    store
+        .save_response(me.id, &response("def", "gad-7", "[0,0,0,0,0,0,0]", 20))
+        .await
+        .unwrap();
+    assert_eq!(store.responses(me.id, None).await.unwrap().len(), 2);
+    let phq = store.responses(me.id, Some("phq-9")).await.unwrap();
+    assert_eq!(phq, vec![first.clone()]);
+
+    let other = store
+        .create_user(new_user("responses-other@example.org", Role::Person))
+        .await
+        .unwrap();
+    // The same client id is another person's own key.
+    assert!(matches!(
+        store
+            .save_response(other.id, &response("abc", "who-5", "[5,5,5,5,5]", 10))
+            .await
+            .unwrap(),
+        SavedResponse::Created(_)
+    ));
+    assert!(!store.delete_response(other.id, first.id).await.unwrap());
+    assert!(store.delete_response(me.id, first.id).await.unwrap());
+    assert!(
+        store
+            .responses(me.id, Some("phq-9"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn drafts_schedules_and_safety_round_trip(store: &dyn Store) {
+    let me = store
+        .create_user(new_user("safety@example.org", Role::Person))
+        .await
+        .unwrap();
+    store
+        .save_questionnaire_draft(me.id, "gad-7", "[1]", 5)
+        .await
+        .unwrap();
+    store
+        .save_questionnaire_draft(me.id, "gad-7", "[1,2]", 6)
+        .await
+        .unwrap();
+    let draft = store
+        .questionnaire_draft(me.id, "gad-7")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((draft.answers.as_str(), draft.updated_at), ("[1,2]", 6));
+
+    store
+        .set_schedule(me.id, "phq-9", Some(14), date("2026-03-01"))
+        .await
+        .unwrap();
+    store
+        .set_schedule(me.id, "phq-9", Some(28), date("2026-03-05"))
+        .await
+        .unwrap();
+    let schedules = store.schedules(me.id).await.unwrap();
+    assert_eq!(schedules.len(), 1);
+    assert_eq!(
+        (schedules[0].every_days, schedules[0].since),
+        (28, date("2026-03-05"))
+    );
+    store
+        .set_schedule(me.id, "phq-9", None, date("2026-03-06"))
+        .await
+        .unwrap();
+    assert!(store.schedules(me.id).await.unwrap().is_empty());
+
+    assert!(store.safety_plan(me.id).await.unwrap().is_none());
+    store.set_safety_plan(me.id, r#"{"v":1}"#, 7).await.unwrap();
+    store.set_safety_plan(me.id, r#"{"v":2}"#, 8).await.unwrap();
+    let plan = store.safety_plan(me.id).await.unwrap().unwrap();
+    assert_eq!((plan.plan.as_str(), plan.updated_at), (r#"{"v":2}"#, 8));
+
+    store
+        .record_safety_event(me.id, "phq9-item9", "questionnaire:1", 100)
+        .await
+        .unwrap();
+    store
+        .record_safety_event(me.id, "self-harm-language", "exercise:2", 200)
+        .await
+        .unwrap();
+    let events = store.safety_events(me.id).await.unwrap();
+    assert_eq!(
+        events.iter().map(|e| e.kind.as_str()).collect::<Vec<_>>(),
+        vec!["self-harm-language", "phq9-item9"],
+        "newest first"
+    );
+
+    store.set_country(me.id, Some("NZ")).await.unwrap();
+    let user = store.user_by_id(me.id).await.unwrap().unwrap();
+    assert_eq!(user.country.as_deref(), Some("NZ"));
+    store.set_country(me.id, None).await.unwrap();
+    let user = store.user_by_id(me.id).await.unwrap().unwrap();
+    assert_eq!(user.country, None);
 }

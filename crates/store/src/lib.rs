@@ -6,14 +6,36 @@
 
 pub mod contract;
 mod personal;
+mod practice;
 mod records;
 mod snapshot;
 
 pub use personal::{Experiment, ExperimentStatus, Location, NewExperiment, Reflection};
+pub use practice::{
+    ExerciseEntry, ExerciseInput, NewResponse, QuestionnaireDraft, QuestionnaireResponse,
+    QuestionnaireSchedule, SafetyEvent, SafetyPlanRecord, SavedResponse,
+};
 pub use records::*;
 pub use snapshot::{
     DayRow, LocationRow, ReflectionRow, SessionRow, Snapshot, TableSummary, TokenRow, UserRow,
 };
+
+/// Every table holding rows of one person (column `user_id`), children before parents: what
+/// deleting an account erases.
+pub const PERSONAL_TABLES: &[&str] = &[
+    "days",
+    "sessions",
+    "api_tokens",
+    "reflections",
+    "locations",
+    "experiments",
+    "exercise_entries",
+    "questionnaire_responses",
+    "questionnaire_drafts",
+    "questionnaire_schedules",
+    "safety_plans",
+    "safety_events",
+];
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
@@ -61,6 +83,8 @@ pub trait Store: Send + Sync + 'static {
     async fn list_users(&self) -> StoreResult<Vec<User>>;
     /// Changes a person's time zone.
     async fn set_time_zone(&self, user_id: i64, time_zone: &str) -> StoreResult<()>;
+    /// Sets (or with `None`, clears) the person's country (ISO 3166 code) for crisis lines.
+    async fn set_country(&self, user_id: i64, country: Option<&str>) -> StoreResult<()>;
 
     // ---- instance settings ----
 
@@ -163,6 +187,86 @@ pub trait Store: Send + Sync + 'static {
     async fn experiments(&self, user_id: i64) -> StoreResult<Vec<Experiment>>;
     /// Abandons the person's active experiment `id`; false if it was not theirs or not active.
     async fn abandon_experiment(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool>;
+
+    // ---- toolkit exercises ----
+
+    /// Saves a new exercise.
+    async fn create_exercise(
+        &self,
+        user_id: i64,
+        input: &ExerciseInput,
+        now: i64,
+    ) -> StoreResult<ExerciseEntry>;
+    /// Replaces exercise `id` of the person; `None` if it is not theirs.
+    async fn update_exercise(
+        &self,
+        user_id: i64,
+        id: i64,
+        input: &ExerciseInput,
+        now: i64,
+    ) -> StoreResult<Option<ExerciseEntry>>;
+    /// Exercise `id` of the person.
+    async fn exercise(&self, user_id: i64, id: i64) -> StoreResult<Option<ExerciseEntry>>;
+    /// The person's exercises (of one kind, if given), newest date first.
+    async fn exercises(&self, user_id: i64, kind: Option<&str>) -> StoreResult<Vec<ExerciseEntry>>;
+    /// Deletes exercise `id` of the person; false if it was not theirs.
+    async fn delete_exercise(&self, user_id: i64, id: i64) -> StoreResult<bool>;
+
+    // ---- questionnaires ----
+
+    /// Stores a completed questionnaire and removes its draft, in one transaction. Submitting
+    /// the same client id again with the same answers changes nothing; with other answers it
+    /// is a `Conflict`.
+    async fn save_response(&self, user_id: i64, new: &NewResponse) -> StoreResult<SavedResponse>;
+    /// The person's completed questionnaires (of one instrument, if given), oldest first.
+    async fn responses(
+        &self,
+        user_id: i64,
+        instrument: Option<&str>,
+    ) -> StoreResult<Vec<QuestionnaireResponse>>;
+    /// Deletes response `id` of the person; false if it was not theirs.
+    async fn delete_response(&self, user_id: i64, id: i64) -> StoreResult<bool>;
+    /// Saves the answers so far of an unfinished questionnaire.
+    async fn save_questionnaire_draft(
+        &self,
+        user_id: i64,
+        instrument: &str,
+        answers: &str,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// The unfinished questionnaire of this instrument, if any.
+    async fn questionnaire_draft(
+        &self,
+        user_id: i64,
+        instrument: &str,
+    ) -> StoreResult<Option<QuestionnaireDraft>>;
+    /// Sets (or with `None`, removes) "every N days" for an instrument.
+    async fn set_schedule(
+        &self,
+        user_id: i64,
+        instrument: &str,
+        every_days: Option<i64>,
+        since: NaiveDate,
+    ) -> StoreResult<()>;
+    /// The person's questionnaire schedules.
+    async fn schedules(&self, user_id: i64) -> StoreResult<Vec<QuestionnaireSchedule>>;
+
+    // ---- safety ----
+
+    /// The person's safety plan, if they wrote one.
+    async fn safety_plan(&self, user_id: i64) -> StoreResult<Option<SafetyPlanRecord>>;
+    /// Saves the person's safety plan.
+    async fn set_safety_plan(&self, user_id: i64, plan: &str, now: i64) -> StoreResult<()>;
+    /// Records a safety event.
+    async fn record_safety_event(
+        &self,
+        user_id: i64,
+        kind: &str,
+        detail: &str,
+        at: i64,
+    ) -> StoreResult<SafetyEvent>;
+    /// The person's safety events, newest first.
+    async fn safety_events(&self, user_id: i64) -> StoreResult<Vec<SafetyEvent>>;
 
     // ---- leaving ----
 

@@ -13,6 +13,8 @@ pub struct User {
     pub role: Role,
     /// IANA time zone name, e.g. `Europe/Dublin`.
     pub time_zone: String,
+    /// ISO 3166 country code chosen for crisis lines, if any.
+    pub country: Option<String>,
     /// When it was created (Unix seconds).
     pub created_at: i64,
 }

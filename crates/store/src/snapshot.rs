@@ -1,7 +1,10 @@
 //! A whole installation as plain rows, for moving it between stores (`enough migrate-store`),
 //! with per-table row counts and checksums to prove nothing changed on the way.
 
-use crate::{Experiment, Location, Reflection};
+use crate::{
+    ExerciseEntry, Experiment, Location, QuestionnaireDraft, QuestionnaireResponse,
+    QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord,
+};
 use enough_domain::day::DayEntry;
 use sha2::{Digest, Sha256};
 
@@ -20,6 +23,8 @@ pub struct UserRow {
     pub time_zone: String,
     /// Unix seconds.
     pub created_at: i64,
+    /// ISO 3166 country code for crisis lines, if chosen.
+    pub country: Option<String>,
 }
 
 /// A session row (only the token's hash).
@@ -118,6 +123,18 @@ pub struct Snapshot {
     pub reflections: Vec<ReflectionRow>,
     /// `experiments`, by id.
     pub experiments: Vec<Experiment>,
+    /// `exercise_entries`, by id.
+    pub exercise_entries: Vec<ExerciseEntry>,
+    /// `questionnaire_responses`, by id.
+    pub questionnaire_responses: Vec<QuestionnaireResponse>,
+    /// `questionnaire_drafts`, by owner then instrument.
+    pub questionnaire_drafts: Vec<QuestionnaireDraft>,
+    /// `questionnaire_schedules`, by owner then instrument.
+    pub questionnaire_schedules: Vec<QuestionnaireSchedule>,
+    /// `safety_plans`, by owner.
+    pub safety_plans: Vec<SafetyPlanRecord>,
+    /// `safety_events`, by id.
+    pub safety_events: Vec<SafetyEvent>,
 }
 
 /// One table's row count and checksum.
@@ -161,6 +178,12 @@ impl Snapshot {
             summarise("locations", &self.locations),
             summarise("reflections", &self.reflections),
             summarise("experiments", &self.experiments),
+            summarise("exercise_entries", &self.exercise_entries),
+            summarise("questionnaire_responses", &self.questionnaire_responses),
+            summarise("questionnaire_drafts", &self.questionnaire_drafts),
+            summarise("questionnaire_schedules", &self.questionnaire_schedules),
+            summarise("safety_plans", &self.safety_plans),
+            summarise("safety_events", &self.safety_events),
         ]
     }
 
@@ -176,5 +199,13 @@ impl Snapshot {
         self.reflections
             .sort_by_key(|r| (r.user_id, r.reflection.date));
         self.experiments.sort_by_key(|r| r.id);
+        self.exercise_entries.sort_by_key(|r| r.id);
+        self.questionnaire_responses.sort_by_key(|r| r.id);
+        self.questionnaire_drafts
+            .sort_by(|a, b| (a.user_id, &a.instrument).cmp(&(b.user_id, &b.instrument)));
+        self.questionnaire_schedules
+            .sort_by(|a, b| (a.user_id, &a.instrument).cmp(&(b.user_id, &b.instrument)));
+        self.safety_plans.sort_by_key(|r| r.user_id);
+        self.safety_events.sort_by_key(|r| r.id);
     }
 }

@@ -105,6 +105,37 @@ pub fn directory() -> &'static CrisisDirectory {
     })
 }
 
+const ZONE_COUNTRIES_TSV: &str = include_str!("../content/zone_countries.tsv");
+
+/// Zone → country pairs from `content/zone_countries.tsv`, parsed once.
+fn zone_countries() -> &'static [(&'static str, &'static str)] {
+    static PAIRS: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    PAIRS.get_or_init(|| {
+        ZONE_COUNTRIES_TSV
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(zone, code)| (zone.trim(), code.trim()))
+            .collect()
+    })
+}
+
+/// A best guess at the person's country from their IANA time zone (e.g. the browser's
+/// `Intl.DateTimeFormat().resolvedOptions().timeZone`), as an ISO 3166-1 alpha-2 code.
+///
+/// The table comes from tzdata's `zone.tab` plus its backward-compatible names (`Europe/Kiev`,
+/// `US/Eastern`, `Asia/Calcutta`), so older browsers' names work too. `UTC`, `Etc/*` and
+/// unknown names give `None`: they say nothing about where someone is. A time zone is only a
+/// hint — several countries share one and travellers keep theirs — so the crisis page should
+/// show the guess as a preselection the person can change, never as the only choice.
+pub fn guess_country(time_zone: &str) -> Option<&'static str> {
+    let time_zone = time_zone.trim();
+    zone_countries()
+        .iter()
+        .find(|(zone, _)| zone.eq_ignore_ascii_case(time_zone))
+        .map(|(_, code)| *code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,18 +147,107 @@ mod tests {
             let country = parsed
                 .country(code)
                 .unwrap_or_else(|| panic!("{code} missing"));
-            assert!(!country.emergency.is_empty(), "{code} emergency number");
             assert!(!country.lines.is_empty(), "{code} lines");
+        }
+        assert_eq!(directory().countries.len(), parsed.countries.len());
+    }
+
+    #[test]
+    fn every_country_and_line_in_the_directory_is_complete_and_sourced() {
+        let parsed: CrisisDirectory = serde_json::from_str(CRISIS_LINES_JSON).unwrap();
+        assert!(
+            parsed.countries.len() >= 30,
+            "only {} countries",
+            parsed.countries.len()
+        );
+        let known_codes: std::collections::HashSet<&str> =
+            zone_countries().iter().map(|(_, code)| *code).collect();
+        let mut seen = std::collections::HashSet::new();
+        for country in &parsed.countries {
+            let code = country.code.as_str();
+            assert!(
+                code.len() == 2 && code.chars().all(|c| c.is_ascii_uppercase()),
+                "{code} is not an upper-case two-letter code"
+            );
+            assert!(
+                known_codes.contains(code),
+                "{code} is not an ISO 3166-1 code"
+            );
+            assert!(seen.insert(code), "{code} appears twice");
+            assert!(!country.name.trim().is_empty(), "{code} name");
+            assert!(
+                country.emergency.chars().any(|c| c.is_ascii_digit()),
+                "{code} emergency number"
+            );
+            assert!(!country.lines.is_empty(), "{code} has no lines");
             for line in &country.lines {
-                assert!(line.source.starts_with("https://"), "{} source", line.name);
+                let who = format!("{code}: {}", line.name);
+                assert!(!line.name.trim().is_empty(), "{who} name");
                 assert!(
-                    line.phone.is_some() || line.text.is_some(),
-                    "{} reachable",
-                    line.name
+                    line.phone.is_some() || line.text.is_some() || line.chat.is_some(),
+                    "{who} cannot be reached"
+                );
+                if let Some(phone) = &line.phone {
+                    assert!(phone.chars().any(|c| c.is_ascii_digit()), "{who} phone");
+                }
+                if let Some(chat) = &line.chat {
+                    assert!(chat.starts_with("https://"), "{who} chat");
+                }
+                assert!(!line.hours.trim().is_empty(), "{who} hours");
+                assert!(line.source.starts_with("https://"), "{who} source");
+                assert!(
+                    chrono::NaiveDate::parse_from_str(&line.checked, "%Y-%m-%d").is_ok(),
+                    "{who} checked date {:?}",
+                    line.checked
                 );
             }
         }
-        assert_eq!(directory().countries.len(), parsed.countries.len());
+        let names: Vec<&str> = parsed.countries.iter().map(|c| c.name.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted, "countries are sorted by name");
+    }
+
+    #[test]
+    fn the_country_is_guessed_from_the_time_zone() {
+        assert_eq!(guess_country("Europe/Dublin"), Some("IE"));
+        assert_eq!(guess_country("America/New_York"), Some("US"));
+        assert_eq!(guess_country("Australia/Sydney"), Some("AU"));
+        assert_eq!(guess_country("Asia/Kolkata"), Some("IN"));
+        assert_eq!(guess_country("Europe/Kyiv"), Some("UA"));
+        assert_eq!(
+            guess_country(" europe/london "),
+            Some("GB"),
+            "case and spaces"
+        );
+    }
+
+    #[test]
+    fn old_time_zone_names_still_give_a_country() {
+        assert_eq!(guess_country("Europe/Kiev"), Some("UA"));
+        assert_eq!(guess_country("US/Eastern"), Some("US"));
+        assert_eq!(guess_country("Asia/Calcutta"), Some("IN"));
+        assert_eq!(guess_country("Australia/ACT"), Some("AU"));
+        assert_eq!(
+            guess_country("Iceland"),
+            Some("IS"),
+            "a link into another country"
+        );
+    }
+
+    #[test]
+    fn time_zones_that_are_not_places_give_no_country() {
+        for zone in [
+            "UTC",
+            "Etc/UTC",
+            "Etc/GMT+5",
+            "GMT",
+            "Zulu",
+            "",
+            "Mars/Olympus_Mons",
+        ] {
+            assert_eq!(guess_country(zone), None, "{zone:?}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::ValidationErrors;
 use enough_domain::day::{DayEntry, DayFields, local_today};
+use enough_domain::safety::self_harm::mentions_self_harm;
 use enough_store::User;
 
 /// Longest range a listing may span, in days (50 years).
@@ -28,10 +29,23 @@ impl App {
         type_errors: ValidationErrors,
     ) -> AppResult<(DayEntry, bool)> {
         let entry = fields.validate(date, self.today(user), type_errors)?;
+        // Read the earlier note only when the new one needs it (rare): a safety event is
+        // recorded once, when the language first appears.
+        let note = entry.note.as_deref().unwrap_or_default();
+        let earlier = if mentions_self_harm(note) {
+            self.store.get_day(user.id, date).await?.and_then(|d| d.note)
+        } else {
+            None
+        };
         let created = self
             .store
             .upsert_day(user.id, &entry, self.now().timestamp())
             .await?;
+        if !note.is_empty() {
+            let old: Vec<&str> = earlier.as_deref().into_iter().collect();
+            self.check_free_text(user, &[note], &old, &format!("day:{date}"))
+                .await?;
+        }
         Ok((entry, created))
     }
 

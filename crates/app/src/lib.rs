@@ -10,6 +10,7 @@ mod insights;
 mod light;
 mod maintenance;
 mod own_data;
+mod safety;
 mod secrets;
 mod tokens;
 
@@ -19,6 +20,7 @@ pub use insights::{DEFAULT_RANGE_DAYS, InsightsRange};
 pub use light::{ExperimentView, REFLECTION_MAX};
 pub use maintenance::migrate_store;
 pub use own_data::{EXPORT_VERSION, Export};
+pub use safety::{EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView};
 pub use secrets::SessionToken;
 pub use tokens::TOKEN_PREFIX;
 

@@ -10,4 +10,9 @@
       }
     } catch (e) { /* keep the server's value */ }
   });
+  // Print buttons only make sense with JavaScript; without it the browser's menu prints.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();

@@ -1,9 +1,10 @@
 //! Crisis help: reachable from every page, without signing in, without JavaScript.
 
 use crate::identity::MaybeSignedIn;
+use crate::AppState;
 use crate::views::{Layout, render};
 use askama::Template;
-use axum::extract::Query;
+use axum::extract::{Query, State};
 use axum::response::Response;
 use enough_domain::crisis::{Country, directory};
 use serde::Deserialize;
@@ -14,6 +15,8 @@ struct CrisisPage {
     layout: Layout,
     country: Option<&'static Country>,
     selected: String,
+    signed_in: bool,
+    remembered: bool,
     /// (code, name)
     countries: Vec<(&'static str, &'static str)>,
 }
@@ -24,30 +27,17 @@ pub(crate) struct CountryQuery {
     country: String,
 }
 
-/// Guesses a country from an IANA time zone (e.g. `Europe/Dublin` → IE); a setting will refine it.
-fn country_from_time_zone(time_zone: &str) -> &'static str {
-    match time_zone {
-        "Europe/London" | "Europe/Belfast" => "GB",
-        "Europe/Dublin" => "IE",
-        "Pacific/Auckland" | "Pacific/Chatham" => "NZ",
-        tz if tz.starts_with("Australia/") => "AU",
-        "America/Toronto" | "America/Vancouver" | "America/Edmonton" | "America/Winnipeg"
-        | "America/Halifax" | "America/St_Johns" | "America/Regina" => "CA",
-        _ => "US",
-    }
-}
-
 pub async fn page(
+    State(state): State<AppState>,
     MaybeSignedIn(signed_in): MaybeSignedIn,
     Query(query): Query<CountryQuery>,
 ) -> Response {
     let dir = directory();
+    let own = state
+        .app
+        .crisis_country(signed_in.as_ref().map(|s| &s.user));
     let selected = if query.country.is_empty() {
-        signed_in
-            .as_ref()
-            .map(|s| country_from_time_zone(&s.user.time_zone))
-            .unwrap_or("US")
-            .to_owned()
+        own.code.clone()
     } else {
         query.country.to_ascii_uppercase()
     };
@@ -55,6 +45,10 @@ pub async fn page(
     render(&CrisisPage {
         layout: Layout::maybe("Help, right now", signed_in.as_ref(), ""),
         country,
+        remembered: signed_in
+            .as_ref()
+            .is_some_and(|s| s.user.country.as_deref() == Some(selected.as_str())),
+        signed_in: signed_in.is_some(),
         selected,
         countries: dir
             .countries

@@ -6,6 +6,7 @@ mod crisis;
 mod day;
 mod experiment;
 mod history;
+mod safety;
 pub(crate) mod insights;
 mod settings;
 
@@ -49,6 +50,10 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/sessions/{id}/end", post(settings::end_session))
         .route("/settings/sign-up", post(settings::sign_up_switch))
         .route("/crisis", get(crisis::page))
+        .route("/safety-plan", get(safety::plan_page).post(safety::save))
+        .route("/safety-plan/edit", get(safety::edit_page))
+        .route("/support", get(safety::support_page))
+        .route("/settings/country", post(safety::set_country))
 }
 
 /// The bare endpoint: proves the process answers, touches no storage (benchmark baseline).

@@ -1,0 +1,123 @@
+//! Safety: which crisis lines to show, the person's safety plan, and safety events.
+
+use crate::{App, AppResult};
+use enough_domain::ValidationErrors;
+use enough_domain::crisis::{Country, directory, guess_country};
+use enough_domain::safety::plan::SafetyPlan;
+use enough_domain::safety::self_harm::mentions_self_harm;
+use enough_store::{SafetyEvent, User};
+
+/// The kind of safety event recorded when a PHQ-9 item 9 answer is above 0.
+pub const EVENT_PHQ9_ITEM9: &str = "phq9-item9";
+/// The kind of safety event recorded when saved free text contains self-harm language.
+pub const EVENT_SELF_HARM_LANGUAGE: &str = "self-harm-language";
+
+/// The country whose lines are shown when nothing else is known.
+const FALLBACK_COUNTRY: &str = "US";
+
+/// A person's safety plan with when it was last changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SafetyPlanView {
+    /// The plan (empty when never written).
+    pub plan: SafetyPlan,
+    /// Last changed (Unix seconds), if ever saved.
+    pub updated_at: Option<i64>,
+}
+
+impl App {
+    /// The crisis-directory country for a person: their setting, else a guess from their time
+    /// zone, else the fallback. Without a person, the fallback.
+    pub fn crisis_country(&self, user: Option<&User>) -> &'static Country {
+        let dir = directory();
+        let chosen = user.and_then(|u| {
+            u.country
+                .as_deref()
+                .and_then(|c| dir.country(c))
+                .or_else(|| guess_country(&u.time_zone).and_then(|c| dir.country(c)))
+        });
+        chosen
+            .or_else(|| dir.country(FALLBACK_COUNTRY))
+            .unwrap_or(&dir.countries[0])
+    }
+
+    /// Sets the person's country for crisis lines; empty clears it (back to the time-zone guess).
+    pub async fn set_country(&self, user: &User, code: &str) -> AppResult<()> {
+        let code = code.trim().to_ascii_uppercase();
+        if code.is_empty() {
+            self.store.set_country(user.id, None).await?;
+            return Ok(());
+        }
+        if directory().country(&code).is_none() {
+            return Err(ValidationErrors::single(
+                "country",
+                "Choose a country from the list (it has the crisis lines we could check).",
+            )
+            .into());
+        }
+        self.store.set_country(user.id, Some(&code)).await?;
+        Ok(())
+    }
+
+    /// The person's safety plan (empty if they have not written one).
+    pub async fn safety_plan(&self, user: &User) -> AppResult<SafetyPlanView> {
+        let Some(record) = self.store.safety_plan(user.id).await? else {
+            return Ok(SafetyPlanView::default());
+        };
+        let value: serde_json::Value = serde_json::from_str(&record.plan)
+            .map_err(|e| crate::AppError::Internal(format!("stored safety plan: {e}")))?;
+        let plan = SafetyPlan::from_json(&value)
+            .map_err(|e| crate::AppError::Internal(format!("stored safety plan: {e}")))?;
+        Ok(SafetyPlanView {
+            plan,
+            updated_at: Some(record.updated_at),
+        })
+    }
+
+    /// Saves the person's safety plan (validated: at most 20 lines of 300 characters a section).
+    pub async fn save_safety_plan(&self, user: &User, plan: &SafetyPlan) -> AppResult<()> {
+        plan.validate()?;
+        let json = serde_json::to_string(plan)
+            .map_err(|e| crate::AppError::Internal(format!("safety plan: {e}")))?;
+        self.store
+            .set_safety_plan(user.id, &json, self.now().timestamp())
+            .await?;
+        Ok(())
+    }
+
+    /// Records a safety event of `kind` at `detail` (a reference such as `exercise:12`, never
+    /// the person's words).
+    pub async fn record_safety_event(
+        &self,
+        user: &User,
+        kind: &str,
+        detail: &str,
+    ) -> AppResult<SafetyEvent> {
+        Ok(self
+            .store
+            .record_safety_event(user.id, kind, detail, self.now().timestamp())
+            .await?)
+    }
+
+    /// Checks newly saved free text for explicit self-harm language; when found (and it was not
+    /// already there before this save), records a safety event. Returns whether the person
+    /// should be shown the gentle support message. Never blocks saving.
+    pub(crate) async fn check_free_text(
+        &self,
+        user: &User,
+        new_texts: &[&str],
+        old_texts: &[&str],
+        detail: &str,
+    ) -> AppResult<bool> {
+        let now = new_texts.iter().any(|t| mentions_self_harm(t));
+        if now && !old_texts.iter().any(|t| mentions_self_harm(t)) {
+            self.record_safety_event(user, EVENT_SELF_HARM_LANGUAGE, detail)
+                .await?;
+        }
+        Ok(now)
+    }
+
+    /// The person's safety events, newest first.
+    pub async fn safety_events(&self, user: &User) -> AppResult<Vec<SafetyEvent>> {
+        Ok(self.store.safety_events(user.id).await?)
+    }
+}

@@ -1,6 +1,7 @@
-//! Pure domain logic of enough: the daily Light & Mood entry, account rules and the crisis
-//! directory. Nothing here does I/O, knows HTTP or SQL, or is async, so every rule can be tested
-//! with plain values and reused by the web layer, the JSON API and the CLI alike.
+//! Pure domain logic of enough: the daily Light & Mood entry, questionnaires and their scoring
+//! (`measures`), account rules and the crisis directory. Nothing here does I/O, knows HTTP or SQL,
+//! or is async, so every rule can be tested with plain values and reused by the web layer, the
+//! JSON API and the CLI alike.
 
 pub mod account;
 pub mod cities;
@@ -8,6 +9,7 @@ pub mod crisis;
 pub mod day;
 pub mod experiment;
 pub mod light_mood;
+pub mod measures;
 pub mod reflection;
 pub mod solar;
 pub mod stats;

@@ -2,6 +2,10 @@
 //! directory and the safety plan. Nothing here does I/O, knows HTTP or SQL, or is async, so
 //! every rule can be tested with plain values and reused by the web layer, the JSON API and the
 //! CLI alike.
+//! Pure domain logic of enough: the daily Light & Mood entry, questionnaires and their scoring
+//! (`measures`), account rules and the crisis directory. Nothing here does I/O, knows HTTP or SQL,
+//! or is async, so every rule can be tested with plain values and reused by the web layer, the
+//! JSON API and the CLI alike.
 
 pub mod account;
 pub mod cities;
@@ -9,6 +13,7 @@ pub mod crisis;
 pub mod day;
 pub mod experiment;
 pub mod light_mood;
+pub mod measures;
 pub mod reflection;
 pub mod safety;
 pub mod solar;

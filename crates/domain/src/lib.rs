@@ -1,11 +1,7 @@
-//! Pure domain logic of enough: the daily Light & Mood entry, account rules, the crisis
-//! directory and the safety plan. Nothing here does I/O, knows HTTP or SQL, or is async, so
-//! every rule can be tested with plain values and reused by the web layer, the JSON API and the
-//! CLI alike.
-//! Pure domain logic of enough: the daily Light & Mood entry, questionnaires and their scoring
-//! (`measures`), account rules and the crisis directory. Nothing here does I/O, knows HTTP or SQL,
-//! or is async, so every rule can be tested with plain values and reused by the web layer, the
-//! JSON API and the CLI alike.
+//! Pure domain logic of enough: the daily Light & Mood entry, the toolkit exercises,
+//! questionnaires and their scoring (`measures`), account rules, the crisis directory and the
+//! safety plan. Nothing here does I/O, knows HTTP or SQL, or is async, so every rule can be
+//! tested with plain values and reused by the web layer, the JSON API and the CLI alike.
 
 pub mod account;
 pub mod cities;

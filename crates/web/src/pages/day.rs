@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::{Days, NaiveDate};
 use enough_app::{AppError, SignedIn};
+use enough_domain::safety::self_harm::mentions_self_harm;
 use enough_domain::ValidationErrors;
 use enough_domain::day::{DayEntry, DayText, Habit, parse_date};
 use enough_domain::solar::{DayKind, sun_times};
@@ -365,7 +366,7 @@ pub async fn save(
             .app
             .log_day(user, date, fields, type_errors)
             .await
-            .map(|_| date),
+            .map(|(entry, _)| (date, entry)),
         Err(mut date_errors) => {
             // Still check the other fields, so every problem is shown at once.
             let all = fields
@@ -377,8 +378,14 @@ pub async fn save(
         }
     };
     match result {
-        Ok(date) if date == today => Ok(Redirect::to(&format!("/?saved={date}")).into_response()),
-        Ok(date) => Ok(Redirect::to(&format!("/history?saved={date}")).into_response()),
+        // Saved either way; words about self-harm get a gentle page with help close by.
+        Ok((_, entry)) if mentions_self_harm(entry.note.as_deref().unwrap_or_default()) => {
+            Ok(Redirect::to("/support?after=day").into_response())
+        }
+        Ok((date, _)) if date == today => {
+            Ok(Redirect::to(&format!("/?saved={date}")).into_response())
+        }
+        Ok((date, _)) => Ok(Redirect::to(&format!("/history?saved={date}")).into_response()),
         Err(AppError::Validation(errors)) => {
             let page = day_page(DayPageInput {
                 signed_in: &signed_in,

@@ -2,7 +2,7 @@
 //! store), and form fields from a plain HTML form that works without JavaScript.
 //!
 //! Parsing only checks shape (is this a number, is that a known step); ranges, sizes and what is
-//! required are checked by [`super::validate`], so both ways in share one set of rules.
+//! required are checked by [`validate`](crate::toolkit::validate()), so both ways in share one set of rules.
 
 use super::catalogue::catalogue;
 use super::content::{ExerciseDef, StepDef, StepKind};
@@ -500,13 +500,15 @@ fn emotions_from_form(
 ) -> Option<Answer> {
     let id = &step.id;
     let mut out = Vec::new();
-    for (n, (i, row)) in form_rows(map, id).into_iter().enumerate() {
+    let mut n = 0;
+    for (i, row) in form_rows(map, id) {
         let get = |part: &str| row.get(part).copied().unwrap_or("");
         let (name, before, after) = (get("name"), get("before"), get("after"));
         if name.is_empty() && before.is_empty() && after.is_empty() {
             continue;
         }
-        let n = n + 1;
+        // Rows are numbered as the person sees them: blank rows don't count.
+        n += 1;
         let field = |part: &str| format!("{id}.{i}.{part}");
         if name.is_empty() {
             p.push(field("name"), format!("Emotion {n}: give it a name."));
@@ -622,13 +624,14 @@ fn ladder_from_form(
 ) -> Option<Answer> {
     let id = &step.id;
     let mut rungs = Vec::new();
-    for (n, (i, row)) in form_rows(map, id).into_iter().enumerate() {
+    let mut n = 0;
+    for (i, row) in form_rows(map, id) {
         let text = row.get("text").copied().unwrap_or("");
         let suds = row.get("suds").copied().unwrap_or("");
         if text.is_empty() && suds.is_empty() {
             continue;
         }
-        let n = n + 1;
+        n += 1;
         if text.is_empty() {
             p.push(
                 format!("{id}.{i}.text"),
@@ -729,7 +732,7 @@ impl Answers {
     ///
     /// `null` and blank text count as absent. Unknown step ids and wrong shapes are errors
     /// named by their JSON path (`emotions[1].before`). Ranges and sizes are left to
-    /// [`super::validate`], except numbers nested in lists, whose range is checked here.
+    /// [`validate`](crate::toolkit::validate()), except numbers nested in lists, whose range is checked here.
     pub fn from_json(def: &ExerciseDef, json: &Value) -> Result<Answers, ValidationErrors> {
         let mut p = Problems(ValidationErrors::default());
         let mut out = BTreeMap::new();

@@ -318,3 +318,26 @@ fn a_broken_step_is_refused_with_a_reason() {
         "unknown keys are refused"
     );
 }
+
+#[test]
+fn the_catalogue_serialises_for_the_api_with_flat_step_kinds() {
+    let json = serde_json::to_value(catalogue()).unwrap();
+    let rule = &json["exercises"][0];
+    assert_eq!(rule["id"], "rigid-rule");
+    assert_eq!(rule["approach"], "cbt");
+    let belief = &rule["steps"][1];
+    assert_eq!(belief["kind"], "rating");
+    assert_eq!(
+        (belief["min"].as_u64(), belief["max"].as_u64()),
+        (Some(0), Some(100))
+    );
+    assert_eq!(belief["stage"], "before");
+    assert_eq!(rule["steps"][0]["kind"], "text");
+    assert_eq!(rule["steps"][0]["max_chars"], DEFAULT_TEXT_CHARS);
+    assert_eq!(
+        serde_json::to_value(Approach::SelfCompassion).unwrap(),
+        "self-compassion"
+    );
+    assert_eq!(serde_json::to_value(Status::Planned).unwrap(), "planned");
+    assert_eq!(Status::parse(Status::Done.as_str()), Some(Status::Done));
+}

@@ -510,6 +510,8 @@ fn forms_skip_blank_rows_and_name_problems_by_input() {
     let err = Answers::from_form(
         tr,
         &pairs(&[
+            ("emotions.1.name", ""),
+            ("emotions.1.before", ""),
             ("emotions.3.name", "sad"),
             ("emotions.3.before", "lots"),
             ("emotions.4.before", "5"),

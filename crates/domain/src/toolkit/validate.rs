@@ -6,8 +6,9 @@
 //! - emotions: at most [`MAX_EMOTIONS`], each named in 1 to [`MAX_EMOTION_NAME_CHARS`]
 //!   characters, intensities 0–100;
 //! - life values: importance and how fully lived 0–10, each value at most once;
-//! - ladders: at most [`MAX_RUNGS`] steps of up to [`MAX_RUNG_CHARS`] characters, SUDS 0–100, at
-//!   most [`MAX_ATTEMPTS`] tries per step, notes up to [`crate::toolkit::MAX_NOTE_CHARS`] characters;
+//! - ladders: at most [`MAX_RUNGS`] steps of up to [`MAX_RUNG_CHARS`] characters, SUDS 0–100,
+//!   at most [`MAX_ATTEMPTS`] tries per step, notes up to
+//!   [`crate::toolkit::MAX_NOTE_CHARS`] characters;
 //! - everything together: at most [`MAX_ANSWERS_BYTES`] bytes as JSON.
 //!
 //! Nested problems are named by their JSON path (`emotions[1].before`); the step they belong

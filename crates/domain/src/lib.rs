@@ -14,6 +14,7 @@ pub mod reflection;
 pub mod safety;
 pub mod solar;
 pub mod stats;
+pub mod toolkit;
 pub mod validation;
 
 pub use validation::{FieldError, ValidationErrors};

@@ -13,6 +13,7 @@ mod own_data;
 mod safety;
 mod secrets;
 mod tokens;
+mod toolkit;
 
 pub use accounts::{SIGN_IN_WINDOW_SECS, SignedIn};
 pub use error::AppError;
@@ -23,6 +24,9 @@ pub use own_data::{EXPORT_VERSION, Export};
 pub use safety::{EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView};
 pub use secrets::SessionToken;
 pub use tokens::TOKEN_PREFIX;
+pub use toolkit::{
+    ExerciseRecord, ExerciseSubmission, SavedExercise, ToolkitProgress, exercise_def,
+};
 
 /// A fresh random token for forms shown before sign-in (CSRF double submit).
 pub fn random_form_token() -> String {
@@ -90,7 +94,8 @@ impl App {
         self.config.session_ttl_secs
     }
 
-    fn now(&self) -> DateTime<Utc> {
+    /// The current time (one place, so a test clock can replace it later).
+    pub fn now(&self) -> DateTime<Utc> {
         Utc::now()
     }
 }

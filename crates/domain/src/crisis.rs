@@ -5,7 +5,7 @@ use serde::Deserialize;
 use std::sync::OnceLock;
 
 /// One crisis or support line.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct CrisisLine {
     /// The service's name.
     pub name: String,
@@ -37,7 +37,7 @@ impl CrisisLine {
 }
 
 /// The lines of one country.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct Country {
     /// ISO 3166-1 alpha-2 code.
     pub code: String,
@@ -74,7 +74,7 @@ impl Country {
 }
 
 /// Every country's crisis lines.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
 pub struct CrisisDirectory {
     /// How the directory was compiled.
     pub note: String,

@@ -15,4 +15,39 @@
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
+  // The exercise timer: counts down in the page; without JavaScript a timer page does it.
+  document.querySelectorAll("[data-timer]").forEach(function (box) {
+    var start = box.querySelector("[data-timer-start]");
+    var fallback = box.querySelector("[data-timer-fallback]");
+    var display = box.querySelector(".timer-display");
+    var done = box.querySelector(".timer-done");
+    if (!start || !display) { return; }
+    start.hidden = false;
+    if (fallback) { fallback.hidden = true; }
+    function minutes() {
+      var input = document.querySelector("input[data-minutes-input]");
+      var typed = input ? parseInt(input.value, 10) : NaN;
+      return typed > 0 && typed <= 240 ? typed : parseInt(box.getAttribute("data-minutes"), 10) || 25;
+    }
+    function show(seconds) {
+      var m = Math.floor(seconds / 60), s = seconds % 60;
+      display.textContent = m + ":" + (s < 10 ? "0" : "") + s;
+    }
+    var timer = null;
+    start.addEventListener("click", function () {
+      if (timer) { clearInterval(timer); timer = null; start.textContent = "Start again"; return; }
+      var end = Date.now() + minutes() * 60000;
+      if (done) { done.hidden = true; }
+      start.textContent = "Stop";
+      timer = setInterval(function () {
+        var left = Math.max(0, Math.round((end - Date.now()) / 1000));
+        show(left);
+        if (left === 0) {
+          clearInterval(timer); timer = null;
+          start.textContent = "Start again";
+          if (done) { done.hidden = false; }
+        }
+      }, 250);
+    });
+  });
 })();

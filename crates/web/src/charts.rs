@@ -516,3 +516,142 @@ mod tests {
         assert!(groups(&light_mood_insights(&days(3)).outside_vs_indoor).is_none());
     }
 }
+
+/// The inner critic's predictions (across) against what happened (up), one dot per finished
+/// behavioural experiment. Dots below the diagonal are outcomes milder than predicted.
+pub fn critic_accuracy(points: &[enough_domain::toolkit::CriticPoint]) -> String {
+    let height = 300.0;
+    let (left, right, top, bottom) = (52.0, W - 16.0, 24.0, 250.0);
+    let x = Scale {
+        d0: 0.0,
+        d1: 100.0,
+        p0: left,
+        p1: right,
+    };
+    let y = Scale {
+        d0: 0.0,
+        d1: 100.0,
+        p0: bottom,
+        p1: top,
+    };
+    let milder = points.iter().filter(|p| p.actual < p.predicted).count();
+    let desc = format!(
+        "{} experiments: how bad your inner critic predicted it would be (across, 0 to 100) against how bad it really was (up). {} of them turned out milder than predicted; those dots sit below the diagonal line.",
+        points.len(),
+        milder
+    );
+    let mut svg = String::new();
+    open(
+        &mut svg,
+        "critic",
+        height,
+        "Predicted and actual outcomes",
+        &desc,
+    );
+    for v in [0.0, 50.0, 100.0] {
+        let py = y.at(v);
+        let px = x.at(v);
+        let _ = write!(
+            svg,
+            r#"<line class="grid" x1="{left}" x2="{right}" y1="{py:.1}" y2="{py:.1}"/><text class="axis" x="44" y="{:.1}" text-anchor="end">{v}</text><text class="axis" x="{px:.1}" y="{:.1}" text-anchor="middle">{v}</text>"#,
+            py + 6.0,
+            bottom + 20.0
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<line class="diagonal" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/><text class="legend" x="{:.1}" y="{:.1}" text-anchor="end">as predicted</text>"#,
+        x.at(0.0),
+        y.at(0.0),
+        x.at(100.0),
+        y.at(100.0),
+        x.at(100.0) - 4.0,
+        y.at(100.0) + 16.0
+    );
+    for (i, p) in points.iter().enumerate() {
+        // A small fixed offset per point, so that equal pairs do not hide each other.
+        let jitter = f64::from(u8::try_from(i % 5).unwrap_or(0)) - 2.0;
+        let _ = write!(
+            svg,
+            r#"<circle class="pt-outside" cx="{:.1}" cy="{:.1}" r="5"><title>{}: predicted {}, actually {}</title></circle>"#,
+            x.at(f64::from(p.predicted)) + jitter,
+            y.at(f64::from(p.actual)) + jitter * 0.7,
+            short(p.date),
+            p.predicted,
+            p.actual
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<text class="axis" x="{:.1}" y="292" text-anchor="middle">predicted badness</text><text class="axis" x="4" y="14">actual</text></svg>"#,
+        (left + right) / 2.0
+    );
+    svg
+}
+
+/// Values: how important each life area is and how fully it is lived, 0–10, as paired bars.
+pub fn values(ratings: &[(String, u8, u8)]) -> String {
+    let row = 34.0;
+    let top = 30.0;
+    let height = top + row * ratings.len() as f64 + 16.0;
+    let (left, right) = (150.0, W - 16.0);
+    let x = Scale {
+        d0: 0.0,
+        d1: 10.0,
+        p0: left,
+        p1: right,
+    };
+    let gaps: Vec<String> = ratings
+        .iter()
+        .filter(|(_, importance, lived)| importance > lived)
+        .map(|(name, i, l)| format!("{name} ({i} important, {l} lived)"))
+        .collect();
+    let desc = if gaps.is_empty() {
+        format!(
+            "{} life areas, each with how important it is and how fully you live it, 0 to 10. No area is lived less than it matters.",
+            ratings.len()
+        )
+    } else {
+        format!(
+            "{} life areas, each with how important it is and how fully you live it, 0 to 10. Lived less than it matters: {}.",
+            ratings.len(),
+            gaps.join("; ")
+        )
+    };
+    let mut svg = String::new();
+    open(
+        &mut svg,
+        "values",
+        height,
+        "What matters and how you live it",
+        &desc,
+    );
+    let _ = write!(
+        svg,
+        r#"<text class="legend" x="{right}" y="16" text-anchor="end">■ how important   □ how fully lived</text>"#
+    );
+    for v in [0.0, 5.0, 10.0] {
+        let px = x.at(v);
+        let _ = write!(
+            svg,
+            r#"<line class="grid" x1="{px:.1}" x2="{px:.1}" y1="{top}" y2="{:.1}"/>"#,
+            height - 16.0
+        );
+    }
+    for (i, (name, importance, lived)) in ratings.iter().enumerate() {
+        let y0 = top + row * i as f64;
+        let _ = write!(
+            svg,
+            r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="end">{}</text><rect class="bar-important" x="{left}" y="{:.1}" width="{:.1}" height="11"/><rect class="bar-lived" x="{left}" y="{:.1}" width="{:.1}" height="11"/>"#,
+            left - 8.0,
+            y0 + 17.0,
+            esc(name),
+            y0 + 2.0,
+            x.at(f64::from(*importance)) - left,
+            y0 + 15.0,
+            x.at(f64::from(*lived)) - left,
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}

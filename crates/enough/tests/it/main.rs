@@ -10,3 +10,4 @@ mod durability;
 mod insights;
 mod pages;
 mod scale_out;
+mod toolkit;

@@ -5,6 +5,7 @@ mod days;
 mod insights;
 mod light;
 mod openapi;
+mod toolkit;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -39,6 +40,22 @@ pub fn routes() -> Router<AppState> {
             "/experiments/{id}/abandon",
             axum::routing::post(light::abandon_experiment),
         )
+        .route("/toolkit", get(toolkit::catalogue_json))
+        .route("/toolkit/progress", get(toolkit::progress))
+        .route("/exercises", get(toolkit::list).post(toolkit::create))
+        .route(
+            "/exercises/{id}",
+            get(toolkit::get).put(toolkit::put).delete(toolkit::delete),
+        )
+        .route(
+            "/exercises/{id}/ladder-attempts",
+            axum::routing::post(toolkit::add_attempt),
+        )
+        .route(
+            "/safety-plan",
+            get(toolkit::safety_plan).put(toolkit::put_safety_plan),
+        )
+        .route("/crisis", get(toolkit::crisis))
         .route("/export", get(export))
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)

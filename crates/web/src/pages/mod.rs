@@ -6,9 +6,10 @@ mod crisis;
 mod day;
 mod experiment;
 mod history;
-mod safety;
 pub(crate) mod insights;
+mod safety;
 mod settings;
+mod toolkit;
 
 use crate::AppState;
 use axum::Router;
@@ -50,6 +51,22 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/sessions/{id}/end", post(settings::end_session))
         .route("/settings/sign-up", post(settings::sign_up_switch))
         .route("/crisis", get(crisis::page))
+        .route("/toolkit", get(toolkit::catalogue_page))
+        .route("/toolkit/journal", get(toolkit::journal_page))
+        .route("/toolkit/progress", get(toolkit::progress_page))
+        .route("/toolkit/timer", get(toolkit::timer_page))
+        .route("/toolkit/resume", post(toolkit::resume))
+        .route("/toolkit/{kind}", post(toolkit::create))
+        .route("/toolkit/{kind}/new", get(toolkit::new_page))
+        .route(
+            "/toolkit/entries/{id}",
+            get(toolkit::edit_page).post(toolkit::update),
+        )
+        .route(
+            "/toolkit/entries/{id}/delete",
+            get(toolkit::delete_page).post(toolkit::delete),
+        )
+        .route("/toolkit/entries/{id}/attempts", post(toolkit::add_attempt))
         .route("/safety-plan", get(safety::plan_page).post(safety::save))
         .route("/safety-plan/edit", get(safety::edit_page))
         .route("/support", get(safety::support_page))

@@ -30,6 +30,40 @@ pub struct Export {
     pub reflections: Vec<ExportReflection>,
     /// Every experiment, oldest first.
     pub experiments: Vec<ExportExperiment>,
+    /// Every toolkit exercise (drafts and plans too), oldest first.
+    pub exercises: Vec<ExportExercise>,
+    /// The safety plan, if written.
+    pub safety_plan: Option<enough_domain::safety::plan::SafetyPlan>,
+    /// When the safety page was shown and why (no words, only references).
+    pub safety_events: Vec<ExportSafetyEvent>,
+}
+
+/// A toolkit exercise in an export.
+#[derive(Debug, Serialize)]
+pub struct ExportExercise {
+    /// The exercise's id in the catalogue, e.g. `thought-record`.
+    pub kind: String,
+    /// YYYY-MM-DD.
+    pub date: String,
+    /// draft, planned or done.
+    pub status: &'static str,
+    /// Step id → answer, exactly as the API returns it.
+    pub answers: serde_json::Value,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Last changed (RFC 3339).
+    pub updated_at: String,
+}
+
+/// A safety event in an export.
+#[derive(Debug, Serialize)]
+pub struct ExportSafetyEvent {
+    /// When (RFC 3339).
+    pub at: String,
+    /// What, e.g. `phq9-item9`.
+    pub kind: String,
+    /// Where, e.g. `exercise:12`.
+    pub detail: String,
 }
 
 /// The account part of an export.
@@ -41,6 +75,8 @@ pub struct ExportAccount {
     pub role: String,
     /// IANA time zone.
     pub time_zone: String,
+    /// Country chosen for crisis lines (ISO 3166), if any.
+    pub country: Option<String>,
     /// When it was created (RFC 3339).
     pub created_at: String,
 }
@@ -116,6 +152,11 @@ impl App {
         reflections.reverse();
         let mut experiments = self.store.experiments(user.id).await?;
         experiments.reverse();
+        let mut exercises = self.journal(user, None).await?;
+        exercises.reverse();
+        let safety_plan = self.safety_plan(user).await?;
+        let mut events = self.store.safety_events(user.id).await?;
+        events.reverse();
         Ok(Export {
             format: "enough-export",
             version: EXPORT_VERSION,
@@ -124,6 +165,7 @@ impl App {
                 email: user.email.clone(),
                 role: user.role.to_string(),
                 time_zone: user.time_zone.clone(),
+                country: user.country.clone(),
                 created_at: rfc3339(user.created_at),
             },
             location: self.store.location(user.id).await?.map(|l| ExportLocation {
@@ -159,6 +201,26 @@ impl App {
                     seed: u64::from_ne_bytes(e.seed.to_ne_bytes()),
                     schedule: e.schedule,
                     status: e.status.as_str(),
+                })
+                .collect(),
+            exercises: exercises
+                .into_iter()
+                .map(|e| ExportExercise {
+                    kind: e.def.id.clone(),
+                    date: e.date.to_string(),
+                    status: e.status.as_str(),
+                    answers: e.answers.to_json(),
+                    created_at: rfc3339(e.created_at),
+                    updated_at: rfc3339(e.updated_at),
+                })
+                .collect(),
+            safety_plan: safety_plan.updated_at.map(|_| safety_plan.plan),
+            safety_events: events
+                .into_iter()
+                .map(|e| ExportSafetyEvent {
+                    at: rfc3339(e.at),
+                    kind: e.kind,
+                    detail: e.detail,
                 })
                 .collect(),
         })

@@ -289,3 +289,136 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_person_completes_a_thought_record_and_an_experiment_and_sees_them_in_the_journal() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    on_every_backend("browser_toolkit", |server, _| {
+        let driver = &driver;
+        async move {
+            server.add_user("ana@example.org", Role::Person).await;
+            let browser = chromium(driver).await;
+            let base = &server.url;
+            browser.goto(&format!("{base}/sign-in")).await.unwrap();
+            fill(&browser, "#field-email", "ana@example.org").await;
+            fill(&browser, "#field-password", PASSWORD).await;
+            click(&browser, Locator::Css("form.card button[type=submit]")).await;
+            wait_for(&browser, "#field-daylight_hours").await;
+
+            click(&browser, Locator::LinkText("Toolkit")).await;
+            wait_for(&browser, ".catalogue").await;
+            fits_the_phone(&browser, "toolkit").await;
+            screenshot(&browser, "t1-toolkit").await;
+
+            // A thought record.
+            click(
+                &browser,
+                Locator::Css("a[href='/toolkit/thought-record/new']"),
+            )
+            .await;
+            wait_for(&browser, "#field-situation").await;
+            fill(&browser, "#field-situation", "My report got one comment").await;
+            fill(&browser, "#field-thought", "They think my work is sloppy").await;
+            fill(&browser, "input[name='emotions.0.name']", "ashamed").await;
+            fill(&browser, "input[name='emotions.0.before']", "80").await;
+            click(
+                &browser,
+                Locator::Css("input[name='distortions'][value='mind-reading']"),
+            )
+            .await;
+            fill(
+                &browser,
+                "#field-evidence-for",
+                "The comment was about a typo",
+            )
+            .await;
+            fill(
+                &browser,
+                "#field-evidence-against",
+                "They said the rest was clear",
+            )
+            .await;
+            fill(
+                &browser,
+                "#field-balanced",
+                "One comment on a typo is not a verdict",
+            )
+            .await;
+            fill(&browser, "input[name='emotions.0.after']", "30").await;
+            fits_the_phone(&browser, "thought record").await;
+            screenshot(&browser, "t2-thought-record").await;
+            click(&browser, Locator::Css("button[name=status][value=done]")).await;
+            wait_for(&browser, ".flash").await;
+            assert!(body_text(&browser).await.contains("Saved"));
+
+            // A behavioural experiment: plan now, finish later.
+            browser
+                .goto(&format!("{base}/toolkit/behavioural-experiment/new"))
+                .await
+                .unwrap();
+            wait_for(&browser, "#field-belief").await;
+            fill(
+                &browser,
+                "#field-belief",
+                "If I leave a typo, people will think less of me",
+            )
+            .await;
+            fill(&browser, "#field-belief-before", "75").await;
+            fill(
+                &browser,
+                "#field-prediction",
+                "Someone will point it out and I'll feel awful",
+            )
+            .await;
+            fill(&browser, "#field-predicted-badness", "80").await;
+            fill(
+                &browser,
+                "#field-plan",
+                "Send Friday's update with one typo",
+            )
+            .await;
+            press(&browser, "Save my plan").await;
+            wait_for(&browser, ".flash").await;
+            assert!(body_text(&browser).await.contains("Plan saved"));
+            // The "afterwards" part is open for a plan.
+            fill(&browser, "#field-outcome", "Nobody mentioned it").await;
+            fill(&browser, "#field-actual-badness", "10").await;
+            fill(
+                &browser,
+                "#field-learned",
+                "My critic guessed far worse than it was",
+            )
+            .await;
+            fill(&browser, "#field-belief-after", "40").await;
+            screenshot(&browser, "t3-experiment").await;
+            click(&browser, Locator::Css("button[name=status][value=done]")).await;
+            wait_for(&browser, ".flash").await;
+
+            browser
+                .goto(&format!("{base}/toolkit/journal"))
+                .await
+                .unwrap();
+            let journal = body_text(&browser).await;
+            assert!(journal.contains("Thought record"), "{journal}");
+            assert!(journal.contains("Behavioural experiment"));
+            assert!(journal.contains("My report got one comment"));
+            fits_the_phone(&browser, "journal").await;
+            screenshot(&browser, "t4-journal").await;
+
+            browser
+                .goto(&format!("{base}/toolkit/progress"))
+                .await
+                .unwrap();
+            let progress = body_text(&browser).await;
+            assert!(progress.contains("How accurate is my inner critic?"));
+            assert!(progress.contains("1 done"), "{progress}");
+            assert!(progress.contains("2 finished exercises"), "{progress}");
+            fits_the_phone(&browser, "progress").await;
+            screenshot(&browser, "t5-progress").await;
+            browser.close().await.unwrap();
+        }
+    })
+    .await;
+}

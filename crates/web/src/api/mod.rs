@@ -5,6 +5,7 @@ mod days;
 mod insights;
 mod light;
 mod openapi;
+mod openapi_toolkit;
 mod toolkit;
 
 use crate::AppState;

@@ -7,8 +7,22 @@ pub async fn document() -> Json<Value> {
     Json(spec())
 }
 
+/// Adds `more` paths to the document's `paths`.
+fn merge_paths(doc: &mut Value, more: Value) {
+    if let (Some(paths), Value::Object(more)) = (doc["paths"].as_object_mut(), more) {
+        paths.extend(more);
+    }
+}
+
 /// The OpenAPI document.
 pub fn spec() -> Value {
+    let mut doc = days_spec();
+    merge_paths(&mut doc, super::openapi_toolkit::paths());
+    doc
+}
+
+/// The document with the days, insights and Light & Mood paths.
+fn days_spec() -> Value {
     let date_param = json!({
         "name": "date", "in": "path", "required": true,
         "description": "The person's local date, YYYY-MM-DD. At most one day after their today.",

@@ -89,7 +89,6 @@ pub struct StepView {
     pub required: bool,
     pub error: Option<String>,
     pub value: String,
-    pub max_chars: usize,
     pub min: u16,
     pub max: u16,
     pub low_label: String,
@@ -111,7 +110,6 @@ fn blank(step: &StepDef, kind: &'static str) -> StepView {
         required: step.required,
         error: None,
         value: String::new(),
-        max_chars: 0,
         min: 0,
         max: 0,
         low_label: String::new(),
@@ -138,13 +136,11 @@ fn step_error(step: &StepDef, errors: &ValidationErrors) -> Option<String> {
 fn step_view(step: &StepDef, values: &FormValues, errors: &ValidationErrors) -> StepView {
     let id = step.id.as_str();
     let mut view = match &step.kind {
-        StepKind::Text { max_chars } => StepView {
-            max_chars: *max_chars,
+        StepKind::Text { .. } => StepView {
             value: values.get(id),
             ..blank(step, "text")
         },
-        StepKind::LongText { max_chars } => StepView {
-            max_chars: *max_chars,
+        StepKind::LongText { .. } => StepView {
             value: values.get(id),
             ..blank(step, "long-text")
         },

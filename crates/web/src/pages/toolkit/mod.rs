@@ -697,8 +697,6 @@ pub async fn journal_page(
 
 /// One before/after change, for the progress page.
 struct ChangeLine {
-    title: String,
-    label: String,
     sentence: String,
 }
 
@@ -761,8 +759,6 @@ pub async fn progress_page(
             .changes
             .iter()
             .map(|c| ChangeLine {
-                title: title(&c.kind),
-                label: c.label.clone(),
                 sentence: c.sentence.clone(),
             })
             .collect(),

@@ -4,6 +4,7 @@ mod day_json;
 mod days;
 mod insights;
 mod light;
+mod measures;
 mod openapi;
 
 use crate::AppState;
@@ -38,6 +39,24 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/experiments/{id}/abandon",
             axum::routing::post(light::abandon_experiment),
+        )
+        .route("/measures", get(measures::list))
+        .route("/measures/fhir", get(measures::fhir_everything))
+        .route(
+            "/measures/{id}/responses",
+            get(measures::responses).post(measures::submit),
+        )
+        .route(
+            "/measures/{id}/responses/{response_id}",
+            axum::routing::delete(measures::delete),
+        )
+        .route(
+            "/measures/{id}/responses/{response_id}/fhir",
+            get(measures::fhir_response),
+        )
+        .route(
+            "/measures/{id}/schedule",
+            axum::routing::put(measures::put_schedule),
         )
         .route("/export", get(export))
         .route("/openapi.json", get(openapi::document))

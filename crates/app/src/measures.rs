@@ -267,6 +267,12 @@ impl App {
                 Vec::new()
             }
         };
+        // Problems in the order the person meets them: the id, then question by question.
+        errors.0.sort_by_key(|e| match e.field.strip_prefix("item") {
+            Some(n) => n.parse::<usize>().unwrap_or(usize::MAX),
+            None if e.field == "client_id" => 0,
+            None => usize::MAX,
+        });
         errors.into_result(())?;
         let scored = score(inst, &values)?;
         let now = self.now();

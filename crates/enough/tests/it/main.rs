@@ -8,5 +8,6 @@ mod cli;
 mod common;
 mod durability;
 mod insights;
+mod measures;
 mod pages;
 mod scale_out;

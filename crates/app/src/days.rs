@@ -33,7 +33,10 @@ impl App {
         // recorded once, when the language first appears.
         let note = entry.note.as_deref().unwrap_or_default();
         let earlier = if mentions_self_harm(note) {
-            self.store.get_day(user.id, date).await?.and_then(|d| d.note)
+            self.store
+                .get_day(user.id, date)
+                .await?
+                .and_then(|d| d.note)
         } else {
             None
         };

@@ -268,11 +268,13 @@ impl App {
             }
         };
         // Problems in the order the person meets them: the id, then question by question.
-        errors.0.sort_by_key(|e| match e.field.strip_prefix("item") {
-            Some(n) => n.parse::<usize>().unwrap_or(usize::MAX),
-            None if e.field == "client_id" => 0,
-            None => usize::MAX,
-        });
+        errors
+            .0
+            .sort_by_key(|e| match e.field.strip_prefix("item") {
+                Some(n) => n.parse::<usize>().unwrap_or(usize::MAX),
+                None if e.field == "client_id" => 0,
+                None => usize::MAX,
+            });
         errors.into_result(())?;
         let scored = score(inst, &values)?;
         let now = self.now();
@@ -348,15 +350,16 @@ impl App {
         let mut previous: Option<Score> = None;
         for (i, administration) in all.into_iter().enumerate() {
             let now = &administration.score;
-            let against = |before: &Option<Score>| -> (Option<ChangeAssessment>, Option<MeasureChange>) {
-                match before {
-                    Some(b) if i > 0 => (
-                        reliable_change(inst, b.value, now.value),
-                        measure_change(&inst.id, whole(b), whole(now)),
-                    ),
-                    _ => (None, None),
-                }
-            };
+            let against =
+                |before: &Option<Score>| -> (Option<ChangeAssessment>, Option<MeasureChange>) {
+                    match before {
+                        Some(b) if i > 0 => (
+                            reliable_change(inst, b.value, now.value),
+                            measure_change(&inst.id, whole(b), whole(now)),
+                        ),
+                        _ => (None, None),
+                    }
+                };
             let (vs_first, tt_vs_first) = against(&first);
             let (vs_previous, tt_vs_previous) = against(&previous);
             previous = Some(now.clone());
@@ -388,15 +391,17 @@ impl App {
         if phq9.len() < 2 || gad7.len() < 2 {
             return Ok(None);
         }
-        Ok(match (phq9.first(), gad7.first(), phq9.last(), gad7.last()) {
-            (Some(fp), Some(fg), Some(lp), Some(lg)) => Some(talking_therapies(
-                whole(&fp.score),
-                whole(&fg.score),
-                whole(&lp.score),
-                whole(&lg.score),
-            )),
-            _ => None,
-        })
+        Ok(
+            match (phq9.first(), gad7.first(), phq9.last(), gad7.last()) {
+                (Some(fp), Some(fg), Some(lp), Some(lg)) => Some(talking_therapies(
+                    whole(&fp.score),
+                    whole(&fg.score),
+                    whole(&lp.score),
+                    whole(&lg.score),
+                )),
+                _ => None,
+            },
+        )
     }
 
     /// Sets "every N days" (1–365) for an instrument, or with `None` removes the reminder.

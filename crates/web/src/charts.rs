@@ -466,57 +466,6 @@ pub fn day_length_year(days: &[DayEntry], year_of_lengths: &[(NaiveDate, f64)]) 
     svg
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use enough_domain::day::Habits;
-    use enough_domain::light_mood::light_mood_insights;
-
-    fn days(n: u64) -> Vec<DayEntry> {
-        let start = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
-        (0..n)
-            .map(|i| DayEntry {
-                date: start + chrono::Days::new(i),
-                daylight_quarter_hours: (i % 9) as u8,
-                energy: (i % 11) as u8,
-                mood: (i % 7) as u8,
-                outside_morning: i % 3 == 0,
-                habits: Habits::default(),
-                note: None,
-            })
-            .collect()
-    }
-
-    #[test]
-    fn charts_are_accessible_svg_that_describe_themselves() {
-        let d = days(40);
-        let from = d[0].date;
-        let to = d[39].date;
-        for svg in [
-            over_time(&d, from, to),
-            daylight_scatter(&d),
-            groups(&light_mood_insights(&d).outside_vs_indoor).unwrap(),
-        ] {
-            assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
-            assert!(
-                svg.contains(r#"role="img""#) && svg.contains("<title") && svg.contains("<desc")
-            );
-            assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
-        }
-        assert!(daylight_scatter(&d).contains("14 mornings outside"));
-    }
-
-    #[test]
-    fn empty_and_single_days_draw_without_nan() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
-        for d in [vec![], days(1)] {
-            let svg = over_time(&d, today, today) + &daylight_scatter(&d);
-            assert!(!svg.contains("NaN") && !svg.contains("inf"));
-        }
-        assert!(groups(&light_mood_insights(&days(3)).outside_vs_indoor).is_none());
-    }
-}
-
 /// A questionnaire's scores over time, with its bands drawn as labelled shaded ranges (each band
 /// runs up to where the next begins), so a reader sees the ranges without the colours alone.
 pub fn measure_history(
@@ -586,7 +535,11 @@ pub fn measure_history(
             .map(|next| next.min)
             .unwrap_or(inst.score_range.max);
         let (y_top, y_bottom) = (y.at(upper), y.at(band.min));
-        let class = if i % 2 == 0 { "band band-a" } else { "band band-b" };
+        let class = if i % 2 == 0 {
+            "band band-a"
+        } else {
+            "band band-b"
+        };
         let _ = write!(
             svg,
             r#"<rect class="{class}" x="{left}" y="{y_top:.1}" width="{:.1}" height="{:.1}"/>"#,
@@ -634,4 +587,55 @@ pub fn measure_history(
         short(last)
     );
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use enough_domain::day::Habits;
+    use enough_domain::light_mood::light_mood_insights;
+
+    fn days(n: u64) -> Vec<DayEntry> {
+        let start = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
+        (0..n)
+            .map(|i| DayEntry {
+                date: start + chrono::Days::new(i),
+                daylight_quarter_hours: (i % 9) as u8,
+                energy: (i % 11) as u8,
+                mood: (i % 7) as u8,
+                outside_morning: i % 3 == 0,
+                habits: Habits::default(),
+                note: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn charts_are_accessible_svg_that_describe_themselves() {
+        let d = days(40);
+        let from = d[0].date;
+        let to = d[39].date;
+        for svg in [
+            over_time(&d, from, to),
+            daylight_scatter(&d),
+            groups(&light_mood_insights(&d).outside_vs_indoor).unwrap(),
+        ] {
+            assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+            assert!(
+                svg.contains(r#"role="img""#) && svg.contains("<title") && svg.contains("<desc")
+            );
+            assert!(!svg.contains("NaN") && !svg.contains("inf"), "{svg}");
+        }
+        assert!(daylight_scatter(&d).contains("14 mornings outside"));
+    }
+
+    #[test]
+    fn empty_and_single_days_draw_without_nan() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        for d in [vec![], days(1)] {
+            let svg = over_time(&d, today, today) + &daylight_scatter(&d);
+            assert!(!svg.contains("NaN") && !svg.contains("inf"));
+        }
+        assert!(groups(&light_mood_insights(&days(3)).outside_vs_indoor).is_none());
+    }
 }

@@ -334,7 +334,9 @@ async fn a_phq9_with_item_9_above_zero_leads_to_irish_crisis_lines_and_the_safet
             assert_eq!(progress, "8 of 9 answered", "the count follows the answers");
             click(
                 &browser,
-                Locator::XPath("//input[@name='item9']/parent::label[normalize-space()='Several days']"),
+                Locator::XPath(
+                    "//input[@name='item9']/parent::label[normalize-space()='Several days']",
+                ),
             )
             .await;
             fits_the_phone(&browser, "questionnaire").await;
@@ -347,7 +349,10 @@ async fn a_phq9_with_item_9_above_zero_leads_to_irish_crisis_lines_and_the_safet
             assert!(text.contains("Crisis lines — Ireland"), "{text}");
             assert!(text.contains("Samaritans Ireland"));
             assert!(text.contains("116 123"));
-            assert!(text.contains("Walk to the harbour and back"), "their own plan");
+            assert!(
+                text.contains("Walk to the harbour and back"),
+                "their own plan"
+            );
             fits_the_phone(&browser, "support").await;
             screenshot(&browser, "12-support").await;
             browser.close().await.unwrap();

@@ -6,12 +6,7 @@ use enough_domain::account::Role;
 use enough_store::NewResponse;
 use serde_json::{Value, json};
 
-async fn post_json(
-    server: &TestServer,
-    token: &str,
-    path: &str,
-    body: &Value,
-) -> (u16, Value) {
+async fn post_json(server: &TestServer, token: &str, path: &str, body: &Value) -> (u16, Value) {
     let response = reqwest::Client::new()
         .post(format!("{}{path}", server.url))
         .bearer_auth(token)
@@ -214,17 +209,42 @@ async fn another_person_cannot_read_export_or_delete_your_responses() {
 
         let client = reqwest::Client::new();
         let url = format!("{}{one}", server.url);
-        let refused = client.delete(&url).bearer_auth(&bob_token).send().await.unwrap();
+        let refused = client
+            .delete(&url)
+            .bearer_auth(&bob_token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(refused.status(), 404);
-        assert_eq!(server.app.administrations(&ana, "gad-7").await.unwrap().len(), 1);
+        assert_eq!(
+            server
+                .app
+                .administrations(&ana, "gad-7")
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
 
         let html = signed_in_browser(&server, "bob@example.org").await;
         let (status, _) = get(&html, &format!("{}/measures/gad-7/result/{id}", server.url)).await;
         assert_eq!(status, 404, "the page is not there for someone else either");
 
-        let deleted = client.delete(&url).bearer_auth(&ana_token).send().await.unwrap();
+        let deleted = client
+            .delete(&url)
+            .bearer_auth(&ana_token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(deleted.status(), 204);
-        assert!(server.app.administrations(&ana, "gad-7").await.unwrap().is_empty());
+        assert!(
+            server
+                .app
+                .administrations(&ana, "gad-7")
+                .await
+                .unwrap()
+                .is_empty()
+        );
     })
     .await;
 }
@@ -349,10 +369,20 @@ async fn a_saved_draft_comes_back_checked_when_the_page_is_opened_again() {
             .unwrap();
         assert_eq!(finish.status(), 422);
         let body = finish.text().await.unwrap();
-        assert!(body.contains(r##"<a href="#field-item4">Question 4 still needs an answer.</a>"##), "{body}");
+        assert!(
+            body.contains(r##"<a href="#field-item4">Question 4 still needs an answer.</a>"##),
+            "{body}"
+        );
         assert!(body.contains(r#"name="item1" value="2" checked"#));
         let ana = server.app.user_by_email("ana@example.org").await.unwrap();
-        assert!(server.app.administrations(&ana, "phq-9").await.unwrap().is_empty());
+        assert!(
+            server
+                .app
+                .administrations(&ana, "phq-9")
+                .await
+                .unwrap()
+                .is_empty()
+        );
     })
     .await;
 }
@@ -387,21 +417,28 @@ async fn the_history_page_draws_the_scores_against_labelled_ranges() {
         let first = finish(&client, &server, "phq-9", &[3, 3, 2, 2, 2, 2, 2, 2, 0]).await;
         assert!(first.starts_with("/measures/phq-9/result/"), "{first}");
         let (_, result) = get(&client, &format!("{}{first}", server.url)).await;
-        assert!(result.contains("A score of 18 is in the range usually called moderately severe."), "{result}");
+        assert!(
+            result.contains("A score of 18 is in the range usually called moderately severe."),
+            "{result}"
+        );
         assert!(result.contains("It cannot diagnose anything"));
         assert!(result.contains("Kroenke"), "the source is named");
 
         let second = finish(&client, &server, "phq-9", &[1, 1, 1, 1, 1, 1, 0, 0, 0]).await;
         let (_, result) = get(&client, &format!("{}{second}", server.url)).await;
-        assert!(result.contains("Your PHQ-9 score went from 18 to 6."), "{result}");
+        assert!(
+            result.contains("Your PHQ-9 score went from 18 to 6."),
+            "{result}"
+        );
         assert!(result.contains("NHS Talking Therapies counts a change of 6 points"));
 
-        let (status, history) = get(&client, &format!("{}/measures/phq-9/history", server.url)).await;
+        let (status, history) =
+            get(&client, &format!("{}/measures/phq-9/history", server.url)).await;
         assert_eq!(status, 200);
         assert!(history.contains("<svg class=\"chart\""), "{history}");
         for band in ["minimal", "mild", "moderate", "moderately severe", "severe"] {
             assert!(
-                history.contains(&format!(r#"class="band-label" "#))
+                history.contains(r#"class="band-label" "#)
                     && history.contains(&format!(">{band}</text>")),
                 "the {band} range is labelled"
             );
@@ -409,7 +446,9 @@ async fn the_history_page_draws_the_scores_against_labelled_ranges() {
         assert!(history.contains("Since your first time"));
         assert!(history.contains("likely a real improvement"));
         assert!(history.contains("NHS Talking Therapies"));
-        assert!(history.contains("Source: NHS Talking Therapies for anxiety and depression manual"));
+        assert!(
+            history.contains("Source: NHS Talking Therapies for anxiety and depression manual")
+        );
     })
     .await;
 }
@@ -442,7 +481,10 @@ async fn a_scheduled_check_in_shows_on_the_home_page_once_it_is_due() {
         }
         let client = signed_in_browser(&server, "ana@example.org").await;
         let (_, home) = get(&client, &format!("{}/", server.url)).await;
-        assert!(!home.contains("A check-in is ready"), "nothing is scheduled yet");
+        assert!(
+            !home.contains("A check-in is ready"),
+            "nothing is scheduled yet"
+        );
 
         let (_, list) = get(&client, &format!("{}/measures", server.url)).await;
         for id in ["who-5", "gad-7"] {
@@ -465,14 +507,22 @@ async fn a_scheduled_check_in_shows_on_the_home_page_once_it_is_due() {
 
         let (_, home) = get(&client, &format!("{}/", server.url)).await;
         assert!(
-            home.contains(r#"A check-in is ready when you are: <a href="/measures/who-5">WHO-5</a></p>"#),
+            home.contains(
+                r#"A check-in is ready when you are: <a href="/measures/who-5">WHO-5</a></p>"#
+            ),
             "{home}"
         );
-        assert!(!home.contains(r#"<a href="/measures/gad-7">"#), "GAD-7 is due tomorrow");
+        assert!(
+            !home.contains(r#"<a href="/measures/gad-7">"#),
+            "GAD-7 is due tomorrow"
+        );
         assert!(!home.to_lowercase().contains("overdue"));
 
         let (_, list) = get(&client, &format!("{}/measures", server.url)).await;
-        assert!(list.contains(r#"WHO-5</a> <span class="due-marker">due</span>"#), "{list}");
+        assert!(
+            list.contains(r#"WHO-5</a> <span class="due-marker">due</span>"#),
+            "{list}"
+        );
         assert!(list.contains("Next one from"));
         let due = server.app.due(&ana).await.unwrap();
         assert_eq!(due.len(), 1);

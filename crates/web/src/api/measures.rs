@@ -11,7 +11,9 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use enough_app::{Administration, AppError};
 use enough_domain::crisis::Country;
-use enough_domain::measures::{Instrument, Responses, Score, band_sentence, instrument, instruments};
+use enough_domain::measures::{
+    Instrument, Responses, Score, band_sentence, instrument, instruments,
+};
 use enough_domain::{FieldError, ValidationErrors};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -95,11 +97,7 @@ pub(crate) struct ResponseJson {
     crisis: Option<CrisisJson>,
 }
 
-fn response_json(
-    inst: &Instrument,
-    a: &Administration,
-    crisis: Option<&Country>,
-) -> ResponseJson {
+fn response_json(inst: &Instrument, a: &Administration, crisis: Option<&Country>) -> ResponseJson {
     let score: &Score = &a.score;
     ResponseJson {
         id: a.response.id,
@@ -116,9 +114,7 @@ fn response_json(
         band: score.band.as_ref().map(|b| b.label.clone()),
         sentence: band_sentence(inst, score),
         safety: score.safety_flag,
-        crisis: crisis
-            .filter(|_| score.safety_flag)
-            .map(CrisisJson::new),
+        crisis: crisis.filter(|_| score.safety_flag).map(CrisisJson::new),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Crisis help: reachable from every page, without signing in, without JavaScript.
 
-use crate::identity::MaybeSignedIn;
 use crate::AppState;
+use crate::identity::MaybeSignedIn;
 use crate::views::{Layout, render};
 use askama::Template;
 use axum::extract::{Query, State};

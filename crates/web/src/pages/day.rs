@@ -397,7 +397,7 @@ pub async fn save(
                 signed_in: &signed_in,
                 sky: None,
                 assignment: None,
-        due: Vec::new(),
+                due: Vec::new(),
                 title: "Log a day".to_owned(),
                 intro: "Nothing was saved yet: please check the highlighted answers.".to_owned(),
                 date: form.date,

@@ -78,7 +78,11 @@ pub async fn result(
         .first()
         .is_some_and(|p| p.administration.response.id == response_id);
     Ok(render(&ResultPage {
-        layout: Layout::signed_in(format!("Your {} result", inst.short_name), &signed_in, "measures"),
+        layout: Layout::signed_in(
+            format!("Your {} result", inst.short_name),
+            &signed_in,
+            "measures",
+        ),
         id: inst.id.clone(),
         response_id,
         date: day_label(a.response.date),
@@ -186,14 +190,28 @@ pub async fn history(
         })
         .collect();
     let latest = history.latest();
-    let tt_source = inst.nhs_talking_therapies.as_ref().map(|t| t.source.clone());
+    let tt_source = inst
+        .nhs_talking_therapies
+        .as_ref()
+        .map(|t| t.source.clone());
     Ok(render(&HistoryPage {
-        layout: Layout::signed_in(format!("Your {} over time", inst.short_name), &signed_in, "measures"),
+        layout: Layout::signed_in(
+            format!("Your {} over time", inst.short_name),
+            &signed_in,
+            "measures",
+        ),
         id: inst.id.clone(),
         flash: (!query.deleted.is_empty()).then_some("That result is deleted."),
         chart: charts::measure_history(inst, &points),
-        rows: history.points.iter().rev().map(|p| row(&inst.id, p)).collect(),
-        overall: latest.and_then(|p| p.vs_first.as_ref()).map(|c| c.sentence.clone()),
+        rows: history
+            .points
+            .iter()
+            .rev()
+            .map(|p| row(&inst.id, p))
+            .collect(),
+        overall: latest
+            .and_then(|p| p.vs_first.as_ref())
+            .map(|c| c.sentence.clone()),
         reliable_change_source: inst.reliable_change.as_ref().map(|r| r.source.clone()),
         reliable_change_note: inst.reliable_change_note.clone(),
         talking_therapies: latest

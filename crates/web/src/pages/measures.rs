@@ -131,7 +131,8 @@ pub async fn list(
             inst.short_name
         ))
     } else {
-        instrument(&query.scheduled).map(|inst| format!("The {} reminder is saved.", inst.short_name))
+        instrument(&query.scheduled)
+            .map(|inst| format!("The {} reminder is saved.", inst.short_name))
     };
     let page = list_page(&state, &signed_in, flash, ValidationErrors::default(), None).await?;
     Ok(render(&page))

@@ -6,10 +6,10 @@ mod crisis;
 mod day;
 mod experiment;
 mod history;
+pub(crate) mod insights;
 mod measure_history;
 mod measures;
 mod safety;
-pub(crate) mod insights;
 mod settings;
 
 use crate::AppState;
@@ -57,7 +57,10 @@ pub fn routes() -> Router<AppState> {
         .route("/support", get(safety::support_page))
         .route("/settings/country", post(safety::set_country))
         .route("/measures", get(measures::list))
-        .route("/measures/{id}", get(measures::form_page).post(measures::submit))
+        .route(
+            "/measures/{id}",
+            get(measures::form_page).post(measures::submit),
+        )
         .route("/measures/{id}/schedule", post(measures::schedule))
         .route("/measures/{id}/history", get(measure_history::history))
         .route(

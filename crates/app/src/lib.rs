@@ -9,6 +9,7 @@ mod error;
 mod insights;
 mod light;
 mod maintenance;
+mod measures;
 mod own_data;
 mod safety;
 mod secrets;
@@ -20,6 +21,10 @@ pub use error::AppError;
 pub use insights::{DEFAULT_RANGE_DAYS, InsightsRange};
 pub use light::{ExperimentView, REFLECTION_MAX};
 pub use maintenance::migrate_store;
+pub use measures::{
+    Administration, CLIENT_ID_MAX, HistoryPoint, InstrumentOverview, MeasureHistory,
+    SCHEDULE_MAX_DAYS, Submitted, parse_every_days,
+};
 pub use own_data::{EXPORT_VERSION, Export};
 pub use safety::{EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView};
 pub use secrets::SessionToken;

@@ -30,6 +30,8 @@ pub struct Export {
     pub reflections: Vec<ExportReflection>,
     /// Every experiment, oldest first.
     pub experiments: Vec<ExportExperiment>,
+    /// Every completed questionnaire, oldest first.
+    pub questionnaire_responses: Vec<ExportQuestionnaireResponse>,
     /// Every toolkit exercise (drafts and plans too), oldest first.
     pub exercises: Vec<ExportExercise>,
     /// The safety plan, if written.
@@ -64,6 +66,23 @@ pub struct ExportSafetyEvent {
     pub kind: String,
     /// Where, e.g. `exercise:12`.
     pub detail: String,
+}
+
+/// A completed questionnaire in an export.
+#[derive(Debug, Serialize)]
+pub struct ExportQuestionnaireResponse {
+    /// Instrument id, e.g. `phq-9`.
+    pub instrument: String,
+    /// The person's local date, YYYY-MM-DD.
+    pub date: String,
+    /// When it was completed (RFC 3339).
+    pub completed_at: String,
+    /// Item values, in item order.
+    pub answers: Vec<u8>,
+    /// The score on the instrument's reported scale.
+    pub score: f64,
+    /// The score as shown, e.g. "12" or "64%".
+    pub score_display: String,
 }
 
 /// The account part of an export.
@@ -157,6 +176,23 @@ impl App {
         let safety_plan = self.safety_plan(user).await?;
         let mut events = self.store.safety_events(user.id).await?;
         events.reverse();
+        let questionnaire_responses = self
+            .store
+            .responses(user.id, None)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let a = crate::measures::administration(r)?;
+                Ok(ExportQuestionnaireResponse {
+                    instrument: a.response.instrument,
+                    date: a.response.date.to_string(),
+                    completed_at: rfc3339(a.response.completed_at),
+                    answers: a.answers,
+                    score: a.score.value,
+                    score_display: a.score.display,
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
         Ok(Export {
             format: "enough-export",
             version: EXPORT_VERSION,
@@ -223,6 +259,7 @@ impl App {
                     detail: e.detail,
                 })
                 .collect(),
+            questionnaire_responses,
         })
     }
 

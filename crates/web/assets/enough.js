@@ -48,6 +48,15 @@
           if (done) { done.hidden = false; }
         }
       }, 250);
+  // Questionnaires: keep "3 of 9 answered" up to date as answers are chosen.
+  document.querySelectorAll("form[data-questionnaire]").forEach(function (form) {
+    var progress = form.querySelector("[data-total]");
+    if (!progress) { return; }
+    var total = progress.getAttribute("data-total");
+    form.addEventListener("change", function () {
+      var names = {};
+      form.querySelectorAll("input[type=radio]:checked").forEach(function (r) { names[r.name] = true; });
+      progress.textContent = Object.keys(names).length + " of " + total + " answered";
     });
   });
 })();

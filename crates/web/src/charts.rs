@@ -605,6 +605,127 @@ pub fn values(ratings: &[(String, u8, u8)]) -> String {
     svg
 }
 
+pub fn measure_history(
+    inst: &enough_domain::measures::Instrument,
+    points: &[(NaiveDate, f64, String)],
+) -> String {
+    let height = 300.0;
+    let (left, right, top, bottom) = (52.0, W - 16.0, 30.0, 260.0);
+    let y = Scale {
+        d0: inst.score_range.min,
+        d1: inst.score_range.max,
+        p0: bottom,
+        p1: top,
+    };
+    let (first, last) = match (points.first(), points.last()) {
+        (Some(f), Some(l)) => (f.0, l.0),
+        _ => return String::new(),
+    };
+    let x = Scale {
+        d0: day_number(first),
+        d1: day_number(last),
+        p0: left + 10.0,
+        p1: right - 10.0,
+    };
+    // A single sitting sits in the middle rather than at the left edge.
+    let px = |d: NaiveDate| {
+        if first == last {
+            (left + right) / 2.0
+        } else {
+            x.at(day_number(d))
+        }
+    };
+    let scores: Vec<String> = points
+        .iter()
+        .map(|(d, _, shown)| format!("{shown} on {}", short(*d)))
+        .collect();
+    let bands: Vec<String> = inst
+        .bands
+        .iter()
+        .map(|b| format!("{} from {} to {}", b.label, b.min, b.max))
+        .collect();
+    let desc = format!(
+        "{} {} scores from {} to {}: {}. {}",
+        points.len(),
+        inst.short_name,
+        short(first),
+        short(last),
+        scores.join(", "),
+        if bands.is_empty() {
+            "This questionnaire has no agreed ranges.".to_owned()
+        } else {
+            format!("Shaded ranges: {}.", bands.join("; "))
+        }
+    );
+    let mut svg = String::new();
+    open(
+        &mut svg,
+        "measure-history",
+        height,
+        &format!("{} scores over time", inst.short_name),
+        &desc,
+    );
+    for (i, band) in inst.bands.iter().enumerate() {
+        let upper = inst
+            .bands
+            .get(i + 1)
+            .map(|next| next.min)
+            .unwrap_or(inst.score_range.max);
+        let (y_top, y_bottom) = (y.at(upper), y.at(band.min));
+        let class = if i % 2 == 0 {
+            "band band-a"
+        } else {
+            "band band-b"
+        };
+        let _ = write!(
+            svg,
+            r#"<rect class="{class}" x="{left}" y="{y_top:.1}" width="{:.1}" height="{:.1}"/>"#,
+            right - left,
+            (y_bottom - y_top).max(0.0)
+        );
+        if i > 0 {
+            let _ = write!(
+                svg,
+                r#"<line class="threshold" x1="{left}" x2="{right}" y1="{y_bottom:.1}" y2="{y_bottom:.1}"/>"#
+            );
+        }
+        let _ = write!(
+            svg,
+            r#"<text class="band-label" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+            right - 6.0,
+            (y_top + y_bottom) / 2.0 + 5.0,
+            esc(&band.label)
+        );
+    }
+    for v in [inst.score_range.min, inst.score_range.max] {
+        let _ = write!(
+            svg,
+            r#"<text class="axis" x="{}" y="{:.1}" text-anchor="end">{v}</text>"#,
+            left - 8.0,
+            y.at(v) + 6.0
+        );
+    }
+    let line: Vec<(f64, f64)> = points.iter().map(|(d, v, _)| (px(*d), y.at(*v))).collect();
+    if line.len() > 1 {
+        polyline(&mut svg, "c-mood line", &line);
+    }
+    for ((d, _, shown), (cx, cy)) in points.iter().zip(&line) {
+        let _ = write!(
+            svg,
+            r#"<circle class="c-mood" cx="{cx:.1}" cy="{cy:.1}" r="5"><title>{} on {}</title></circle>"#,
+            esc(shown),
+            short(*d)
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<text class="axis" x="{left}" y="290">{}</text><text class="axis" x="{right}" y="290" text-anchor="end">{}</text></svg>"#,
+        short(first),
+        short(last)
+    );
+    svg
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ pub struct Layout {
     pub is_admin: bool,
     /// The CSRF token for forms in the layout (sign-out).
     pub csrf: String,
-    /// Which navigation item is current: `log`, `history`, `settings` or ``.
+    /// Which navigation item is current: `log`, `history`, `insights`, `measures`, `settings` or ``.
     pub nav: &'static str,
 }
 

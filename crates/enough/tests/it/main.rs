@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod durability;
 mod insights;
+mod measures;
 mod pages;
 mod scale_out;
 mod toolkit;

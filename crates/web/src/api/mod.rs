@@ -4,6 +4,7 @@ mod day_json;
 mod days;
 mod insights;
 mod light;
+mod measures;
 mod openapi;
 mod openapi_toolkit;
 mod toolkit;
@@ -57,6 +58,24 @@ pub fn routes() -> Router<AppState> {
             get(toolkit::safety_plan).put(toolkit::put_safety_plan),
         )
         .route("/crisis", get(toolkit::crisis))
+        .route("/measures", get(measures::list))
+        .route("/measures/fhir", get(measures::fhir_everything))
+        .route(
+            "/measures/{id}/responses",
+            get(measures::responses).post(measures::submit),
+        )
+        .route(
+            "/measures/{id}/responses/{response_id}",
+            axum::routing::delete(measures::delete),
+        )
+        .route(
+            "/measures/{id}/responses/{response_id}/fhir",
+            get(measures::fhir_response),
+        )
+        .route(
+            "/measures/{id}/schedule",
+            axum::routing::put(measures::put_schedule),
+        )
         .route("/export", get(export))
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)

@@ -29,12 +29,25 @@ fn days_spec() -> Value {
         "schema": {"type": "string", "format": "date"}
     });
     let error = json!({"$ref": "#/components/responses/Error"});
+    let instrument_param = json!({
+        "name": "id", "in": "path", "required": true,
+        "description": "Questionnaire id: phq-9, gad-7, who-5, cpq or scs-sf.",
+        "schema": {"type": "string"}
+    });
+    let response_param = json!({
+        "name": "response_id", "in": "path", "required": true,
+        "schema": {"type": "integer"}
+    });
+    let fhir_bundle = json!({"description": "A FHIR R4 Bundle of type collection", "content": {"application/fhir+json": {"schema": {
+        "type": "object", "required": ["resourceType", "type", "entry"],
+        "properties": {"resourceType": {"const": "Bundle"}, "type": {"const": "collection"}, "entry": {"type": "array"}}
+    }}}});
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "enough API",
             "version": "1",
-            "description": "The daily Light & Mood log of the signed-in person. Authenticate with a personal access token from Settings: `Authorization: Bearer enough_pat_…`. Errors are JSON with the status, a message and, for invalid input, every field with its reason."
+            "description": "The daily Light & Mood log and the check-in questionnaires of the signed-in person. Authenticate with a personal access token from Settings: `Authorization: Bearer enough_pat_…`. Errors are JSON with the status, a message and, for invalid input, every field with its reason."
         },
         "security": [{"bearerAuth": []}],
         "paths": {
@@ -104,6 +117,73 @@ fn days_spec() -> Value {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
                 "post": {"summary": "Stop the running experiment; its data stays", "responses": {"204": {"description": "Stopped"}, "401": error, "404": error}}
             },
+            "/api/v1/measures": {
+                "get": {
+                    "summary": "The questionnaires: items, answer options, scoring, bands, reliable-change constants and sources",
+                    "responses": {
+                        "200": {"description": "The definitions", "content": {"application/json": {"schema": {
+                            "type": "object", "required": ["instruments"],
+                            "properties": {"instruments": {"type": "array", "items": {"type": "object", "required": ["id", "name", "short_name", "items", "options"]}}}
+                        }}}},
+                        "401": error
+                    }
+                }
+            },
+            "/api/v1/measures/fhir": {
+                "get": {
+                    "summary": "Every PHQ-9, GAD-7 and WHO-5 response as one FHIR R4 Bundle",
+                    "description": "For each response a QuestionnaireResponse and a total-score Observation (LOINC 44261-6 for PHQ-9, 70274-6 for GAD-7; SNOMED CT for WHO-5) derived from it.",
+                    "responses": {"200": fhir_bundle.clone(), "401": error}
+                }
+            },
+            "/api/v1/measures/{id}/responses": {
+                "parameters": [instrument_param.clone()],
+                "get": {
+                    "summary": "The person's responses to one questionnaire, oldest first",
+                    "responses": {
+                        "200": {"description": "The responses", "content": {"application/json": {"schema": {
+                            "type": "object", "required": ["responses"],
+                            "properties": {"responses": {"type": "array", "items": {"$ref": "#/components/schemas/QuestionnaireResponse"}}}
+                        }}}},
+                        "401": error, "404": error
+                    }
+                },
+                "post": {
+                    "summary": "Submit a completed questionnaire (idempotent by client_id)",
+                    "description": "Every item needs an answer from the questionnaire's options. Sending the same client_id with the same answers again returns 200 and the stored response; with other answers, 409. Field errors name the answer, e.g. `answers[3]` (0-based). When a safety item (PHQ-9 item 9) is above its lowest answer, `safety` is true and `crisis` carries the person's crisis lines: show them at once.",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["client_id", "answers"], "additionalProperties": false,
+                        "properties": {
+                            "client_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$", "description": "The client's own id for this sitting; a new one per sitting"},
+                            "answers": {"type": "array", "items": {"type": "integer", "minimum": 0}, "description": "One value per item, in item order"}
+                        }
+                    }}}},
+                    "responses": {
+                        "201": {"description": "Stored", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/QuestionnaireResponse"}}}},
+                        "200": {"description": "Already stored with this client_id and these answers; nothing changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/QuestionnaireResponse"}}}},
+                        "400": error, "401": error, "404": error, "409": error, "422": error
+                    }
+                }
+            },
+            "/api/v1/measures/{id}/responses/{response_id}": {
+                "parameters": [instrument_param.clone(), response_param.clone()],
+                "delete": {"summary": "Delete one response", "responses": {"204": {"description": "Deleted"}, "401": error, "404": error}}
+            },
+            "/api/v1/measures/{id}/responses/{response_id}/fhir": {
+                "parameters": [instrument_param.clone(), response_param],
+                "get": {"summary": "One response as a FHIR R4 Bundle (QuestionnaireResponse + score Observation)", "responses": {"200": fhir_bundle, "401": error, "404": error}}
+            },
+            "/api/v1/measures/{id}/schedule": {
+                "parameters": [instrument_param],
+                "put": {
+                    "summary": "Set a reminder every N days, or remove it with null",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["every_days"],
+                        "properties": {"every_days": {"type": ["integer", "null"], "minimum": 1, "maximum": 365}}
+                    }}}},
+                    "responses": {"200": {"description": "Saved: {instrument, every_days}"}, "400": error, "401": error, "404": error, "422": error}
+                }
+            },
             "/api/v1/days/{date}": {
                 "parameters": [date_param],
                 "get": {
@@ -158,6 +238,30 @@ fn days_spec() -> Value {
                         "type": "object", "required": ["date", "habits", "note"],
                         "properties": {"date": {"type": "string", "format": "date"}}
                     }]
+                },
+                "QuestionnaireResponse": {
+                    "type": "object",
+                    "required": ["id", "client_id", "instrument", "date", "completed_at", "answers", "score", "band", "sentence", "safety"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "client_id": {"type": "string"},
+                        "instrument": {"type": "string"},
+                        "date": {"type": "string", "format": "date", "description": "The person's local date"},
+                        "completed_at": {"type": "integer", "description": "Unix seconds"},
+                        "answers": {"type": "array", "items": {"type": "integer"}},
+                        "score": {"type": "object", "required": ["value", "display", "total"], "properties": {
+                            "value": {"type": "number", "description": "On the reported scale (WHO-5: 0-100)"},
+                            "display": {"type": "string", "description": "As shown, e.g. 12 or 64%"},
+                            "total": {"type": "number", "description": "Raw sum (or mean for mean-scored questionnaires)"}
+                        }},
+                        "band": {"type": ["string", "null"], "description": "The range the score is in, e.g. mild; not a diagnosis"},
+                        "sentence": {"type": "string", "description": "One plain sentence about the score"},
+                        "safety": {"type": "boolean", "description": "A safety item was answered above its lowest value"},
+                        "crisis": {"type": "object", "description": "Present when safety is true", "required": ["country", "name", "emergency", "lines", "url"], "properties": {
+                            "country": {"type": "string"}, "name": {"type": "string"}, "emergency": {"type": "string"},
+                            "lines": {"type": "array", "items": {"type": "object"}}, "url": {"type": "string"}
+                        }}
+                    }
                 },
                 "Error": {
                     "type": "object", "required": ["error"],

@@ -104,6 +104,8 @@ struct DayPage {
     flash: Option<String>,
     sky: Option<String>,
     assignment: Option<String>,
+    /// Questionnaires due: (id, short name).
+    due: Vec<(String, String)>,
     intro: String,
     date: String,
     max_date: String,
@@ -141,6 +143,7 @@ struct DayPageInput<'a> {
     signed_in: &'a SignedIn,
     sky: Option<String>,
     assignment: Option<String>,
+    due: Vec<(String, String)>,
     title: String,
     intro: String,
     date: String,
@@ -160,6 +163,7 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
         flash: input.flash,
         sky: input.sky,
         assignment: input.assignment,
+        due: input.due,
         intro: input.intro,
         date: input.date,
         max_date: input.today.succ_opt().unwrap_or(input.today).to_string(),
@@ -258,6 +262,13 @@ pub async fn home(
         .as_ref()
         .map(|l| sky_sentence(today, l, &user.time_zone));
     let assignment = experiment_today(&state, user, today).await?;
+    let due = state
+        .app
+        .due(user)
+        .await?
+        .into_iter()
+        .map(|(inst, _)| (inst.id.clone(), inst.short_name.clone()))
+        .collect();
     let flash = parse_date("saved", &query.saved)
         .ok()
         .map(|d| format!("Saved {}. Thank you for noticing your day.", long_date(d)));
@@ -270,6 +281,7 @@ pub async fn home(
         signed_in: &signed_in,
         sky,
         assignment,
+        due,
         title: format!("Today, {}", today.format("%A %-d %B")),
         intro: intro.to_owned(),
         date: today.to_string(),
@@ -307,6 +319,7 @@ pub async fn edit_page(
         signed_in: &signed_in,
         sky: None,
         assignment: None,
+        due: Vec::new(),
         title: long_date(date),
         intro: if existing.is_some() {
             "Change anything and save."
@@ -391,6 +404,7 @@ pub async fn save(
                 signed_in: &signed_in,
                 sky: None,
                 assignment: None,
+                due: Vec::new(),
                 title: "Log a day".to_owned(),
                 intro: "Nothing was saved yet: please check the highlighted answers.".to_owned(),
                 date: form.date,

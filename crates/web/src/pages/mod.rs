@@ -7,6 +7,8 @@ mod day;
 mod experiment;
 mod history;
 pub(crate) mod insights;
+mod measure_history;
+mod measures;
 mod safety;
 mod settings;
 mod toolkit;
@@ -71,6 +73,21 @@ pub fn routes() -> Router<AppState> {
         .route("/safety-plan/edit", get(safety::edit_page))
         .route("/support", get(safety::support_page))
         .route("/settings/country", post(safety::set_country))
+        .route("/measures", get(measures::list))
+        .route(
+            "/measures/{id}",
+            get(measures::form_page).post(measures::submit),
+        )
+        .route("/measures/{id}/schedule", post(measures::schedule))
+        .route("/measures/{id}/history", get(measure_history::history))
+        .route(
+            "/measures/{id}/result/{response_id}",
+            get(measure_history::result),
+        )
+        .route(
+            "/measures/{id}/result/{response_id}/delete",
+            post(measure_history::delete),
+        )
 }
 
 /// The bare endpoint: proves the process answers, touches no storage (benchmark baseline).

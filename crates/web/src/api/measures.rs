@@ -1,0 +1,364 @@
+//! `/api/v1/measures`: questionnaire definitions, responses (idempotent by `client_id`),
+//! schedules and FHIR R4 export.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::identity::ApiCaller;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use enough_app::{Administration, AppError};
+use enough_domain::crisis::Country;
+use enough_domain::measures::{
+    Instrument, Responses, Score, band_sentence, instrument, instruments,
+};
+use enough_domain::{FieldError, ValidationErrors};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The media type of FHIR JSON.
+const FHIR_JSON: &str = "application/fhir+json";
+
+#[derive(Serialize)]
+pub(crate) struct InstrumentList {
+    instruments: &'static [Instrument],
+}
+
+/// Every questionnaire's definition: items, answer options, scoring, bands and sources.
+pub async fn list(ApiCaller(_caller): ApiCaller) -> Json<InstrumentList> {
+    Json(InstrumentList {
+        instruments: instruments(),
+    })
+}
+
+#[derive(Serialize)]
+pub(crate) struct ScoreJson {
+    value: f64,
+    display: String,
+    total: f64,
+}
+
+#[derive(Serialize)]
+pub(crate) struct CrisisJson {
+    country: String,
+    name: String,
+    emergency: String,
+    lines: Vec<CrisisLineJson>,
+    url: &'static str,
+}
+
+#[derive(Serialize)]
+pub(crate) struct CrisisLineJson {
+    name: String,
+    phone: Option<String>,
+    text: Option<String>,
+    chat: Option<String>,
+    hours: String,
+}
+
+impl CrisisJson {
+    fn new(country: &Country) -> Self {
+        Self {
+            country: country.code.clone(),
+            name: country.name.clone(),
+            emergency: country.emergency.clone(),
+            lines: country
+                .lines
+                .iter()
+                .map(|l| CrisisLineJson {
+                    name: l.name.clone(),
+                    phone: l.phone.clone(),
+                    text: l.text.clone(),
+                    chat: l.chat.clone(),
+                    hours: l.hours.clone(),
+                })
+                .collect(),
+            url: "/crisis",
+        }
+    }
+}
+
+/// One completed questionnaire.
+#[derive(Serialize)]
+pub(crate) struct ResponseJson {
+    id: i64,
+    client_id: String,
+    instrument: String,
+    date: String,
+    completed_at: i64,
+    answers: Vec<u8>,
+    score: ScoreJson,
+    band: Option<String>,
+    sentence: String,
+    safety: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    crisis: Option<CrisisJson>,
+}
+
+fn response_json(inst: &Instrument, a: &Administration, crisis: Option<&Country>) -> ResponseJson {
+    let score: &Score = &a.score;
+    ResponseJson {
+        id: a.response.id,
+        client_id: a.response.client_id.clone(),
+        instrument: a.response.instrument.clone(),
+        date: a.response.date.to_string(),
+        completed_at: a.response.completed_at,
+        answers: a.answers.clone(),
+        score: ScoreJson {
+            value: score.value,
+            display: score.display.clone(),
+            total: score.total,
+        },
+        band: score.band.as_ref().map(|b| b.label.clone()),
+        sentence: band_sentence(inst, score),
+        safety: score.safety_flag,
+        crisis: crisis.filter(|_| score.safety_flag).map(CrisisJson::new),
+    }
+}
+
+fn known(id: &str) -> Result<&'static Instrument, ApiError> {
+    instrument(id).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "No such questionnaire; GET /api/v1/measures lists them.",
+        )
+    })
+}
+
+#[derive(Serialize)]
+pub(crate) struct ResponseList {
+    responses: Vec<ResponseJson>,
+}
+
+/// The caller's responses to one questionnaire, oldest first.
+pub async fn responses(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<ResponseList>, ApiError> {
+    let inst = known(&id)?;
+    let all = state.app.administrations(&caller.user, &id).await?;
+    let crisis = state.app.crisis_country(Some(&caller.user));
+    Ok(Json(ResponseList {
+        responses: all
+            .iter()
+            .map(|a| response_json(inst, a, Some(crisis)))
+            .collect(),
+    }))
+}
+
+/// `item3` (the domain's field name) as the API's `answers[2]`.
+fn api_field(field: &str) -> String {
+    field
+        .strip_prefix("item")
+        .and_then(|n| n.parse::<usize>().ok())
+        .map(|n| format!("answers[{}]", n.saturating_sub(1)))
+        .unwrap_or_else(|| field.to_owned())
+}
+
+fn renamed(errors: ValidationErrors) -> ApiError {
+    ApiError::invalid(ValidationErrors(
+        errors
+            .0
+            .into_iter()
+            .map(|e| FieldError::new(api_field(&e.field), e.message))
+            .collect(),
+    ))
+}
+
+/// Reads `{"client_id": "...", "answers": [0, 1, ...]}`.
+fn submission(
+    inst: &Instrument,
+    body: &[u8],
+) -> Result<(String, Responses, ValidationErrors), ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("The request body is not valid JSON: {e}."),
+        )
+    })?;
+    let Value::Object(map) = value else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "The request body must be a JSON object with client_id and answers.",
+        ));
+    };
+    let mut errors = ValidationErrors::default();
+    for key in map
+        .keys()
+        .filter(|k| !["client_id", "answers"].contains(&k.as_str()))
+    {
+        errors.push(
+            key.chars().take(60).collect::<String>(),
+            "Unknown field; the fields are: client_id, answers.",
+        );
+    }
+    let client_id = match map.get("client_id") {
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let answers = read_answers(inst, &map, &mut errors);
+    Ok((client_id, answers, errors))
+}
+
+fn read_answers(
+    inst: &Instrument,
+    map: &Map<String, Value>,
+    errors: &mut ValidationErrors,
+) -> Responses {
+    let Some(Value::Array(items)) = map.get("answers") else {
+        errors.push(
+            "answers",
+            format!(
+                "Send answers as a list of {} whole numbers, one per question in order.",
+                inst.items.len()
+            ),
+        );
+        return Responses(Vec::new());
+    };
+    let answers = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match v.as_u64().and_then(|n| u8::try_from(n).ok()) {
+            Some(n) => Some(n),
+            None if v.is_null() => None,
+            None => {
+                if i < inst.items.len() {
+                    errors.push(
+                        format!("item{}", i + 1),
+                        format!(
+                            "Question {}: the answer must be one of the whole numbers listed for this questionnaire.",
+                            i + 1
+                        ),
+                    );
+                }
+                None
+            }
+        })
+        .collect();
+    Responses(answers)
+}
+
+/// Stores a completed questionnaire: 201 when new, 200 with the same body when this
+/// `client_id` was already saved with these answers, 409 when it was saved with others.
+pub async fn submit(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let inst = known(&id)?;
+    let (client_id, answers, type_errors) = submission(inst, &body)?;
+    let done = match state
+        .app
+        .submit(&caller.user, &id, &client_id, &answers, type_errors)
+        .await
+    {
+        Ok(done) => done,
+        Err(AppError::Validation(errors)) => return Err(renamed(errors)),
+        Err(e) => return Err(e.into()),
+    };
+    let status = if done.already_saved {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    let a = state
+        .app
+        .administration(&caller.user, &id, done.response.id)
+        .await?;
+    let crisis = state.app.crisis_country(Some(&caller.user));
+    Ok((status, Json(response_json(inst, &a, Some(crisis)))).into_response())
+}
+
+/// Deletes one of the caller's responses.
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, response_id)): Path<(String, i64)>,
+) -> Result<StatusCode, ApiError> {
+    known(&id)?;
+    state
+        .app
+        .delete_response(&caller.user, &id, response_id)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn fhir(value: Value) -> Response {
+    let mut response = Json(value).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(FHIR_JSON));
+    response
+}
+
+/// One response as a FHIR R4 Bundle (QuestionnaireResponse + score Observation).
+pub async fn fhir_response(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((id, response_id)): Path<(String, i64)>,
+) -> Result<Response, ApiError> {
+    known(&id)?;
+    Ok(fhir(
+        state
+            .app
+            .fhir_response(&caller.user, &id, response_id)
+            .await?,
+    ))
+}
+
+/// Every PHQ-9, GAD-7 and WHO-5 response of the caller as one FHIR R4 Bundle.
+pub async fn fhir_everything(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Response, ApiError> {
+    Ok(fhir(state.app.fhir_everything(&caller.user).await?))
+}
+
+#[derive(Serialize)]
+pub(crate) struct ScheduleJson {
+    instrument: String,
+    every_days: Option<i64>,
+}
+
+/// Body `{"every_days": 14}` sets a reminder; `{"every_days": null}` removes it.
+pub async fn put_schedule(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<ScheduleJson>, ApiError> {
+    known(&id)?;
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("The request body is not valid JSON: {e}."),
+        )
+    })?;
+    let every_days = match value.get("every_days") {
+        Some(Value::Null) => None,
+        Some(v) => Some(v.as_i64().ok_or_else(|| {
+            ApiError::invalid(ValidationErrors::single(
+                "every_days",
+                "every_days must be a whole number from 1 to 365, or null for no reminder.",
+            ))
+        })?),
+        None => {
+            return Err(ApiError::invalid(ValidationErrors::single(
+                "every_days",
+                "Send {\"every_days\": N} (1 to 365) or {\"every_days\": null}.",
+            )));
+        }
+    };
+    state
+        .app
+        .set_schedule(&caller.user, &id, every_days)
+        .await?;
+    Ok(Json(ScheduleJson {
+        instrument: id,
+        every_days,
+    }))
+}

@@ -48,6 +48,8 @@
           if (done) { done.hidden = false; }
         }
       }, 250);
+    });
+  });
   // Questionnaires: keep "3 of 9 answered" up to date as answers are chosen.
   document.querySelectorAll("form[data-questionnaire]").forEach(function (form) {
     var progress = form.querySelector("[data-total]");

@@ -291,17 +291,6 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
 }
 
 #[tokio::test]
-async fn a_person_completes_a_thought_record_and_an_experiment_and_sees_them_in_the_journal() {
-    let Some(driver) = start_driver().await else {
-        return;
-    };
-    on_every_backend("browser_toolkit", |server, _| {
-        let driver = &driver;
-        async move {
-            server.add_user("ana@example.org", Role::Person).await;
-            let browser = chromium(driver).await;
-            let base = &server.url;
-            browser.goto(&format!("{base}/sign-in")).await.unwrap();
 async fn a_phq9_with_item_9_above_zero_leads_to_irish_crisis_lines_and_the_safety_plan() {
     let Some(driver) = start_driver().await else {
         return;
@@ -323,6 +312,67 @@ async fn a_phq9_with_item_9_above_zero_leads_to_irish_crisis_lines_and_the_safet
                 .goto(&format!("{}/sign-in", server.url))
                 .await
                 .unwrap();
+            fill(&browser, "#field-email", "ana@example.org").await;
+            fill(&browser, "#field-password", PASSWORD).await;
+            click(&browser, Locator::Css("form.card button[type=submit]")).await;
+            wait_for(&browser, "#field-daylight_hours").await;
+            click(&browser, Locator::LinkText("Check-ins")).await;
+            wait_for(&browser, "#measure-phq-9").await;
+            click(&browser, Locator::LinkText("PHQ-9")).await;
+            wait_for(&browser, "form[data-questionnaire]").await;
+            for item in 1..=8 {
+                let xpath = format!("//input[@name='item{item}' and @value='0']/..");
+                click(&browser, Locator::XPath(&xpath)).await;
+            }
+            let progress = browser
+                .find(Locator::Css("#progress"))
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert_eq!(progress, "8 of 9 answered", "the count follows the answers");
+            click(
+                &browser,
+                Locator::XPath(
+                    "//input[@name='item9']/parent::label[normalize-space()='Several days']",
+                ),
+            )
+            .await;
+            fits_the_phone(&browser, "questionnaire").await;
+            screenshot(&browser, "11-questionnaire").await;
+            press(&browser, "Finish").await;
+            wait_for(&browser, "#lines-heading").await;
+            let url = browser.current_url().await.unwrap();
+            assert_eq!(url.path(), "/support");
+            let text = body_text(&browser).await;
+            assert!(text.contains("Crisis lines — Ireland"), "{text}");
+            assert!(text.contains("Samaritans Ireland"));
+            assert!(text.contains("116 123"));
+            assert!(
+                text.contains("Walk to the harbour and back"),
+                "their own plan"
+            );
+            fits_the_phone(&browser, "support").await;
+            screenshot(&browser, "12-support").await;
+            browser.close().await.unwrap();
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_person_completes_a_thought_record_and_an_experiment_and_sees_them_in_the_journal() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    on_every_backend("browser_toolkit", |server, _| {
+        let driver = &driver;
+        async move {
+            server.add_user("ana@example.org", Role::Person).await;
+            let browser = chromium(driver).await;
+            let base = &server.url;
+            browser.goto(&format!("{base}/sign-in")).await.unwrap();
             fill(&browser, "#field-email", "ana@example.org").await;
             fill(&browser, "#field-password", PASSWORD).await;
             click(&browser, Locator::Css("form.card button[type=submit]")).await;
@@ -438,45 +488,6 @@ async fn a_phq9_with_item_9_above_zero_leads_to_irish_crisis_lines_and_the_safet
             assert!(progress.contains("2 finished exercises"), "{progress}");
             fits_the_phone(&browser, "progress").await;
             screenshot(&browser, "t5-progress").await;
-            click(&browser, Locator::LinkText("Check-ins")).await;
-            wait_for(&browser, "#measure-phq-9").await;
-            click(&browser, Locator::LinkText("PHQ-9")).await;
-            wait_for(&browser, "form[data-questionnaire]").await;
-            for item in 1..=8 {
-                let xpath = format!("//input[@name='item{item}' and @value='0']/..");
-                click(&browser, Locator::XPath(&xpath)).await;
-            }
-            let progress = browser
-                .find(Locator::Css("#progress"))
-                .await
-                .unwrap()
-                .text()
-                .await
-                .unwrap();
-            assert_eq!(progress, "8 of 9 answered", "the count follows the answers");
-            click(
-                &browser,
-                Locator::XPath(
-                    "//input[@name='item9']/parent::label[normalize-space()='Several days']",
-                ),
-            )
-            .await;
-            fits_the_phone(&browser, "questionnaire").await;
-            screenshot(&browser, "11-questionnaire").await;
-            press(&browser, "Finish").await;
-            wait_for(&browser, "#lines-heading").await;
-            let url = browser.current_url().await.unwrap();
-            assert_eq!(url.path(), "/support");
-            let text = body_text(&browser).await;
-            assert!(text.contains("Crisis lines — Ireland"), "{text}");
-            assert!(text.contains("Samaritans Ireland"));
-            assert!(text.contains("116 123"));
-            assert!(
-                text.contains("Walk to the harbour and back"),
-                "their own plan"
-            );
-            fits_the_phone(&browser, "support").await;
-            screenshot(&browser, "12-support").await;
             browser.close().await.unwrap();
         }
     })

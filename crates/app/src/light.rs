@@ -123,8 +123,18 @@ impl App {
             .into());
         }
         let now = self.now().timestamp();
+        let earlier = self
+            .store
+            .reflections(user.id)
+            .await?
+            .into_iter()
+            .find(|r| r.date == date)
+            .map(|r| r.text);
         self.store
             .upsert_reflection(user.id, date, &text, now)
+            .await?;
+        let old: Vec<&str> = earlier.as_deref().into_iter().collect();
+        self.check_free_text(user, &[&text], &old, &format!("reflection:{date}"))
             .await?;
         Ok(Reflection {
             date,

@@ -128,8 +128,14 @@ pub async fn save_reflection(
         .save_reflection(&signed_in.user, &form.date, &form.text)
         .await
     {
-        Ok(_) => Ok(axum::response::IntoResponse::into_response(
-            axum::response::Redirect::to("/insights#reflect-heading"),
+        Ok(saved) => Ok(axum::response::IntoResponse::into_response(
+            axum::response::Redirect::to(
+                if enough_domain::safety::self_harm::mentions_self_harm(&saved.text) {
+                    "/support?after=reflection"
+                } else {
+                    "/insights#reflect-heading"
+                },
+            ),
         )),
         Err(AppError::Validation(errors)) => {
             insights_page(

@@ -202,6 +202,8 @@ struct QuestionnairePage {
     client_id: String,
     errors: ValidationErrors,
     intro: Option<&'static str>,
+    /// Said plainly when the item wording is not yet checked against the published form.
+    wording_note: Option<&'static str>,
 }
 
 fn questionnaire_page(
@@ -241,6 +243,9 @@ fn questionnaire_page(
         client_id: enough_app::random_form_token(),
         errors,
         intro,
+        wording_note: inst.wording_status.starts_with("unverified").then_some(
+            "The wording of this questionnaire has not yet been checked word for word against its published version. Use your score to follow your own change over time, not to compare with published figures.",
+        ),
     }
 }
 

@@ -181,6 +181,7 @@ pub async fn support_page(
     let (reason, next) = match query.after.as_str() {
         "questionnaire" => ("questionnaire", "/measures"),
         "exercise" => ("words", "/toolkit/journal"),
+        "reflection" => ("words", "/insights"),
         _ => ("words", "/"),
     };
     Ok(render(&SupportPage {

@@ -5,12 +5,17 @@
 //! changes data runs in one transaction, and timestamps are Unix seconds (UTC).
 
 pub mod contract;
+mod care;
 mod personal;
 mod practice;
 mod records;
 mod snapshot;
 
 pub use personal::{Experiment, ExperimentStatus, Location, NewExperiment, Reflection};
+pub use care::{
+    AccessRecord, CalendarFeed, CareLink, CareLinkWith, Homework, Invitation, InvitationRefused,
+    NewHomework, NewInvitation,
+};
 pub use practice::{
     ExerciseEntry, ExerciseInput, NewResponse, QuestionnaireDraft, QuestionnaireResponse,
     QuestionnaireSchedule, SafetyEvent, SafetyPlanRecord, SavedResponse,
@@ -21,7 +26,8 @@ pub use snapshot::{
 };
 
 /// Every table holding rows of one person (column `user_id`), children before parents: what
-/// deleting an account erases.
+/// deleting an account erases. The care tables name their people differently and are handled
+/// by [`CARE_DELETIONS`].
 pub const PERSONAL_TABLES: &[&str] = &[
     "days",
     "sessions",
@@ -35,6 +41,20 @@ pub const PERSONAL_TABLES: &[&str] = &[
     "questionnaire_schedules",
     "safety_plans",
     "safety_events",
+    "calendar_feeds",
+];
+
+/// What deleting account `?1` does to the care tables, in order: the person's links, access
+/// log, homework and invitations go; where they were the other side (a therapist who read or
+/// assigned), the reference is cleared but the person's record of it stays.
+pub const CARE_DELETIONS: &[&str] = &[
+    "DELETE FROM access_log WHERE person_id = ?1",
+    "UPDATE access_log SET viewer_id = NULL WHERE viewer_id = ?1",
+    "DELETE FROM homework WHERE person_id = ?1",
+    "UPDATE homework SET therapist_id = NULL WHERE therapist_id = ?1",
+    "DELETE FROM care_links WHERE person_id = ?1 OR therapist_id = ?1",
+    "UPDATE invitations SET used_by = NULL WHERE used_by = ?1",
+    "DELETE FROM invitations WHERE therapist_id = ?1",
 ];
 
 use async_trait::async_trait;
@@ -267,6 +287,61 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<SafetyEvent>;
     /// The person's safety events, newest first.
     async fn safety_events(&self, user_id: i64) -> StoreResult<Vec<SafetyEvent>>;
+
+    // ---- the therapist's side ----
+
+    /// Stores a new invitation.
+    async fn create_invitation(&self, new: &NewInvitation) -> StoreResult<Invitation>;
+    /// The therapist's invitations, newest first.
+    async fn invitations(&self, therapist_id: i64) -> StoreResult<Vec<Invitation>>;
+    /// Withdraws an unused invitation of the therapist; false if there was none.
+    async fn revoke_invitation(&self, therapist_id: i64, id: i64, now: i64) -> StoreResult<bool>;
+    /// Accepts the invitation with this code hash for `person_id`, creating the link with the
+    /// given categories, in one transaction (a code works once, even when two people race).
+    async fn accept_invitation(
+        &self,
+        code_hash: &str,
+        person_id: i64,
+        categories: &str,
+        now: i64,
+    ) -> StoreResult<Result<CareLink, InvitationRefused>>;
+    /// The person's links (active and ended), newest first, with the therapist's address.
+    async fn links_of_person(&self, person_id: i64) -> StoreResult<Vec<CareLinkWith>>;
+    /// The therapist's active links, with each person's address, by address.
+    async fn links_of_therapist(&self, therapist_id: i64) -> StoreResult<Vec<CareLinkWith>>;
+    /// The active link between a therapist and a person, if any.
+    async fn active_link(&self, therapist_id: i64, person_id: i64)
+    -> StoreResult<Option<CareLink>>;
+    /// Changes what the person shares on their active link `link_id`; false if not theirs.
+    async fn set_link_categories(
+        &self,
+        person_id: i64,
+        link_id: i64,
+        categories: &str,
+    ) -> StoreResult<bool>;
+    /// Ends active link `link_id` where `user_id` is either side; false if there was none.
+    async fn end_link(&self, user_id: i64, link_id: i64, now: i64) -> StoreResult<bool>;
+    /// Writes one access-log row.
+    async fn record_access(&self, record: &AccessRecord) -> StoreResult<()>;
+    /// Who read the person's data, newest first.
+    async fn access_log(&self, person_id: i64) -> StoreResult<Vec<AccessRecord>>;
+    /// Assigns homework.
+    async fn create_homework(&self, new: &NewHomework) -> StoreResult<Homework>;
+    /// The person's homework (cancelled too), newest first.
+    async fn homework_of_person(&self, person_id: i64) -> StoreResult<Vec<Homework>>;
+    /// Withdraws homework `id` the therapist assigned; false if there was none.
+    async fn cancel_homework(&self, therapist_id: i64, id: i64, now: i64) -> StoreResult<bool>;
+    /// Creates or replaces the person's calendar feed.
+    async fn set_calendar_feed(&self, feed: &CalendarFeed) -> StoreResult<()>;
+    /// The person's calendar feed, if any.
+    async fn calendar_feed(&self, user_id: i64) -> StoreResult<Option<CalendarFeed>>;
+    /// The feed (and its owner) with this token hash.
+    async fn calendar_feed_by_token(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(CalendarFeed, User)>>;
+    /// Revokes the person's calendar feed; false if there was none.
+    async fn delete_calendar_feed(&self, user_id: i64) -> StoreResult<bool>;
 
     // ---- leaving ----
 

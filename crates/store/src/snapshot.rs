@@ -2,6 +2,7 @@
 //! with per-table row counts and checksums to prove nothing changed on the way.
 
 use crate::{
+    AccessRecord, CalendarFeed, CareLink, Homework, Invitation,
     ExerciseEntry, Experiment, Location, QuestionnaireDraft, QuestionnaireResponse,
     QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord,
 };
@@ -135,6 +136,16 @@ pub struct Snapshot {
     pub safety_plans: Vec<SafetyPlanRecord>,
     /// `safety_events`, by id.
     pub safety_events: Vec<SafetyEvent>,
+    /// `invitations`, by id.
+    pub invitations: Vec<Invitation>,
+    /// `care_links`, by id.
+    pub care_links: Vec<CareLink>,
+    /// `access_log`, by id.
+    pub access_log: Vec<AccessRecord>,
+    /// `homework`, by id.
+    pub homework: Vec<Homework>,
+    /// `calendar_feeds`, by owner.
+    pub calendar_feeds: Vec<CalendarFeed>,
 }
 
 /// One table's row count and checksum.
@@ -184,6 +195,11 @@ impl Snapshot {
             summarise("questionnaire_schedules", &self.questionnaire_schedules),
             summarise("safety_plans", &self.safety_plans),
             summarise("safety_events", &self.safety_events),
+            summarise("invitations", &self.invitations),
+            summarise("care_links", &self.care_links),
+            summarise("access_log", &self.access_log),
+            summarise("homework", &self.homework),
+            summarise("calendar_feeds", &self.calendar_feeds),
         ]
     }
 
@@ -207,5 +223,10 @@ impl Snapshot {
             .sort_by(|a, b| (a.user_id, &a.instrument).cmp(&(b.user_id, &b.instrument)));
         self.safety_plans.sort_by_key(|r| r.user_id);
         self.safety_events.sort_by_key(|r| r.id);
+        self.invitations.sort_by_key(|r| r.id);
+        self.care_links.sort_by_key(|r| r.id);
+        self.access_log.sort_by_key(|r| r.id);
+        self.homework.sort_by_key(|r| r.id);
+        self.calendar_feeds.sort_by_key(|r| r.user_id);
     }
 }

@@ -4,6 +4,8 @@
 //! any [`Store`], chosen at run time.
 
 mod accounts;
+mod care;
+mod caseload;
 mod days;
 mod error;
 mod insights;
@@ -17,6 +19,8 @@ mod tokens;
 mod toolkit;
 
 pub use accounts::{SIGN_IN_WINDOW_SECS, SignedIn};
+pub use care::{INVITATION_DAYS, LinkedPerson, OpenedFor};
+pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore};
 pub use error::AppError;
 pub use insights::{DEFAULT_RANGE_DAYS, InsightsRange};
 pub use light::{ExperimentView, REFLECTION_MAX};

@@ -14,6 +14,8 @@ pub struct Layout {
     pub email: Option<String>,
     /// Whether to show admin links.
     pub is_admin: bool,
+    /// Whether to show the caseload link.
+    pub is_therapist: bool,
     /// The CSRF token for forms in the layout (sign-out).
     pub csrf: String,
     /// Which navigation item is current: `log`, `history`, `insights`, `measures`, `settings` or ``.
@@ -27,6 +29,7 @@ impl Layout {
             title: title.into(),
             email: Some(signed_in.user.email.clone()),
             is_admin: signed_in.user.role == Role::Admin,
+            is_therapist: signed_in.user.role == Role::Therapist,
             csrf: crate::csrf::session_token(signed_in),
             nav,
         }
@@ -38,6 +41,7 @@ impl Layout {
             title: title.into(),
             email: None,
             is_admin: false,
+            is_therapist: false,
             csrf: String::new(),
             nav: "",
         }

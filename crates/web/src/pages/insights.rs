@@ -43,13 +43,33 @@ struct InsightsPage {
     reflection_errors: ValidationErrors,
     /// (date label, text)
     reflections: Vec<(String, String)>,
+    /// Where the range form goes (`/insights`, or a therapist's view of a person).
+    action: String,
+    /// The person looks at their own insights (and can write a reflection).
+    own: bool,
+    /// Reflections are shown (the person's own, or shared with the viewer).
+    show_reflections: bool,
+}
+
+/// Whose insights are shown, and to whom.
+pub(crate) struct InsightsView<'a> {
+    /// The page's layout (the viewer's).
+    pub layout: Layout,
+    /// Whose data.
+    pub person: &'a enough_store::User,
+    /// The range form's action.
+    pub action: String,
+    /// The person themself.
+    pub own: bool,
+    /// Whether their reflections may be shown.
+    pub show_reflections: bool,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct RangeQuery {
-    from: String,
-    to: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
 }
 
 /// Parses an optional date field, collecting its error.
@@ -158,8 +178,25 @@ async fn insights_page(
     reflection_text: Option<String>,
     reflection_errors: ValidationErrors,
 ) -> Result<Response, PageError> {
-    let signed_in = signed_in.clone();
-    let user = &signed_in.user;
+    let view = InsightsView {
+        layout: Layout::signed_in("Light & Mood", signed_in, "insights"),
+        person: &signed_in.user,
+        action: "/insights".to_owned(),
+        own: true,
+        show_reflections: true,
+    };
+    insights_for(state, view, query, reflection_text, reflection_errors).await
+}
+
+/// The insights page for `view.person`, as `view` says who is looking.
+pub(crate) async fn insights_for(
+    state: &AppState,
+    view: InsightsView<'_>,
+    query: &RangeQuery,
+    reflection_text: Option<String>,
+    reflection_errors: ValidationErrors,
+) -> Result<Response, PageError> {
+    let user = view.person;
     let mut errors = ValidationErrors::default();
     let from = optional_date("from", &query.from, &mut errors);
     let to = optional_date("to", &query.to, &mut errors);
@@ -206,15 +243,19 @@ async fn insights_page(
         }
         None => None,
     };
-    let reflections = state
-        .app
-        .reflections(user)
-        .await?
-        .into_iter()
-        .map(|r| (r.date.format("%-d %B %Y").to_string(), r.text))
-        .collect();
+    let reflections = if view.show_reflections {
+        state
+            .app
+            .reflections(user)
+            .await?
+            .into_iter()
+            .map(|r| (r.date.format("%-d %B %Y").to_string(), r.text))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let page = InsightsPage {
-        layout: Layout::signed_in("Light & Mood", &signed_in, "insights"),
+        layout: view.layout,
         errors,
         from: range.from.to_string(),
         to: range.to.to_string(),
@@ -241,6 +282,9 @@ async fn insights_page(
         reflection_text: reflection_text.unwrap_or_default(),
         reflection_errors,
         reflections,
+        action: view.action,
+        own: view.own,
+        show_reflections: view.show_reflections,
     };
     Ok(render_with(status, &page))
 }

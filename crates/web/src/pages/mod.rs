@@ -2,6 +2,7 @@
 //! use case, render.
 
 mod account;
+mod care;
 mod crisis;
 mod day;
 mod experiment;
@@ -53,6 +54,24 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/sessions/{id}/end", post(settings::end_session))
         .route("/settings/sign-up", post(settings::sign_up_switch))
         .route("/crisis", get(crisis::page))
+        .route("/care", get(care::caseload))
+        .route("/care/invitations", post(care::create_invitation))
+        .route(
+            "/care/invitations/{id}/revoke",
+            post(care::revoke_invitation),
+        )
+        .route("/care/people/{id}", get(care::person_page))
+        .route("/care/people/{id}/insights", get(care::person_insights))
+        .route(
+            "/care/people/{id}/exercises/{approach}",
+            get(care::person_exercises),
+        )
+        .route("/care/people/{id}/measures", get(care::person_measures))
+        .route("/care/people/{id}/safety", get(care::person_safety))
+        .route("/join", get(care::join_page).post(care::join))
+        .route("/sharing", get(care::sharing_page))
+        .route("/sharing/{id}", post(care::set_sharing))
+        .route("/sharing/{id}/end", post(care::end_link))
         .route("/toolkit", get(toolkit::catalogue_page))
         .route("/toolkit/journal", get(toolkit::journal_page))
         .route("/toolkit/progress", get(toolkit::progress_page))

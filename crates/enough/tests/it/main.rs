@@ -4,6 +4,7 @@
 
 mod api;
 mod browser;
+mod care;
 mod cli;
 mod common;
 mod durability;

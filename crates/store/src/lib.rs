@@ -4,18 +4,18 @@
 //! the [`contract`] module holds the tests every implementation must pass. Every method that
 //! changes data runs in one transaction, and timestamps are Unix seconds (UTC).
 
-pub mod contract;
 mod care;
+pub mod contract;
 mod personal;
 mod practice;
 mod records;
 mod snapshot;
 
-pub use personal::{Experiment, ExperimentStatus, Location, NewExperiment, Reflection};
 pub use care::{
     AccessRecord, CalendarFeed, CareLink, CareLinkWith, Homework, Invitation, InvitationRefused,
     NewHomework, NewInvitation,
 };
+pub use personal::{Experiment, ExperimentStatus, Location, NewExperiment, Reflection};
 pub use practice::{
     ExerciseEntry, ExerciseInput, NewResponse, QuestionnaireDraft, QuestionnaireResponse,
     QuestionnaireSchedule, SafetyEvent, SafetyPlanRecord, SavedResponse,

@@ -2,9 +2,9 @@
 //! with per-table row counts and checksums to prove nothing changed on the way.
 
 use crate::{
-    AccessRecord, CalendarFeed, CareLink, Homework, Invitation,
-    ExerciseEntry, Experiment, Location, QuestionnaireDraft, QuestionnaireResponse,
-    QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord,
+    AccessRecord, CalendarFeed, CareLink, ExerciseEntry, Experiment, Homework, Invitation,
+    Location, QuestionnaireDraft, QuestionnaireResponse, QuestionnaireSchedule, Reflection,
+    SafetyEvent, SafetyPlanRecord,
 };
 use enough_domain::day::DayEntry;
 use sha2::{Digest, Sha256};

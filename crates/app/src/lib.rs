@@ -8,6 +8,7 @@ mod care;
 mod caseload;
 mod days;
 mod error;
+mod export_formats;
 mod insights;
 mod light;
 mod maintenance;

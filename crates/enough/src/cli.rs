@@ -44,11 +44,19 @@ pub enum Command {
     Log(LogArgs),
     /// List a person's logged days, newest first.
     Days(DaysArgs),
-    /// Print everything a person owns as one JSON document (the same as the web download).
+    /// Export everything a person owns (the same as the web downloads): JSON to stdout by
+    /// default; `--format csv --output FILE.zip` for CSV files in a zip; `--format fhir` for a
+    /// FHIR R4 Bundle.
     Export {
         /// The person's e-mail address.
         #[arg(long)]
         email: String,
+        /// json, csv or fhir.
+        #[arg(long, default_value = "json", value_parser = ["json", "csv", "fhir"])]
+        format: String,
+        /// Write to this file instead of stdout (required for csv, which is a zip).
+        #[arg(long)]
+        output: Option<std::path::PathBuf>,
     },
     /// Write a consistent copy of the SQLite database to FILE while the server keeps running.
     Backup {

@@ -75,10 +75,33 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Log(args) => log(app, args).await,
         Command::Days(args) => days(app, args).await,
-        Command::Export { email } => {
+        Command::Export {
+            email,
+            format,
+            output,
+        } => {
             let user = app.user_by_email(&email).await.map_err(readable)?;
-            let export = app.export(&user).await.map_err(readable)?;
-            println!("{}", serde_json::to_string_pretty(&export)?);
+            let bytes = match format.as_str() {
+                "csv" => app.export_csv_zip(&user).await.map_err(readable)?,
+                "fhir" => {
+                    let bundle = app.export_fhir(&user).await.map_err(readable)?;
+                    serde_json::to_vec_pretty(&bundle)?
+                }
+                _ => serde_json::to_vec_pretty(&app.export(&user).await.map_err(readable)?)?,
+            };
+            match output {
+                Some(path) => std::fs::write(&path, bytes)
+                    .map_err(|e| anyhow::anyhow!("--output {}: {e}", path.display()))?,
+                None if format == "csv" => {
+                    anyhow::bail!("--format csv writes a zip: give --output FILE.zip")
+                }
+                None => {
+                    use std::io::Write;
+                    let mut out = std::io::stdout().lock();
+                    out.write_all(&bytes)?;
+                    out.write_all(b"\n")?;
+                }
+            }
             Ok(())
         }
         Command::MigrateStore { .. } | Command::Restore { .. } | Command::Backup { .. } => Ok(()),

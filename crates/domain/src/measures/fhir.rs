@@ -240,6 +240,48 @@ pub fn score_observation(
     obs
 }
 
+/// The code system of the daily Light & Mood values (no standard codes exist for them; the
+/// codes are documented in the README under "FHIR export").
+pub const LIGHT_MOOD_SYSTEM: &str = "https://enough.invalid/fhir/CodeSystem/light-mood";
+
+/// The daily log of one day as four Observations (daylight hours, energy 0–10, mood 0–10,
+/// outside in the morning), each with our own code, the day as `effectiveDateTime`
+/// (a plain date) and the category `survey` (self-reported).
+pub fn day_observations(day: &crate::day::DayEntry, subject_reference: &str) -> Vec<Value> {
+    let date = day.date.to_string();
+    let observation = |code: &str, display: &str, value_key: &str, value: Value| {
+        let mut obs = json!({
+            "resourceType": "Observation",
+            "id": format!("day-{date}-{code}"),
+            "status": "final",
+            "category": [{
+                "coding": [{"system": OBSERVATION_CATEGORY, "code": "survey", "display": "Survey"}]
+            }],
+            "code": {"coding": [{"system": LIGHT_MOOD_SYSTEM, "code": code, "display": display}], "text": display},
+            "subject": {"reference": subject_reference},
+            "effectiveDateTime": date
+        });
+        obs[value_key] = value;
+        obs
+    };
+    vec![
+        observation(
+            "daylight-hours",
+            "Hours of daylight exposure",
+            "valueQuantity",
+            json!({"value": day.daylight_hours(), "unit": "h", "system": "http://unitsofmeasure.org", "code": "h"}),
+        ),
+        observation("energy", "Energy (0-10)", "valueInteger", json!(day.energy)),
+        observation("mood", "Mood (0-10)", "valueInteger", json!(day.mood)),
+        observation(
+            "outside-morning",
+            "Went outside in the morning",
+            "valueBoolean",
+            json!(day.outside_morning),
+        ),
+    ]
+}
+
 /// A `collection` Bundle holding `resources`. Each entry's `fullUrl` is built from
 /// [`OWN_BASE`], the resource type and id, so that relative references inside the bundle resolve.
 pub fn bundle(resources: Vec<Value>) -> Value {
@@ -391,6 +433,33 @@ mod tests {
         let q = questionnaire(instrument("gad-7").unwrap());
         assert_eq!(q["url"], "http://loinc.org/q/69737-5");
         assert_eq!(q["item"][1]["code"][0]["code"], "68509-9");
+    }
+
+    #[test]
+    fn daily_log_observations_validate_and_carry_the_values() {
+        let day = crate::day::DayEntry {
+            date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            daylight_quarter_hours: 6,
+            energy: 4,
+            mood: 7,
+            outside_morning: true,
+            habits: crate::day::Habits::default(),
+            note: Some("private words stay out".into()),
+        };
+        let observations = day_observations(&day, "Patient/1");
+        assert_eq!(observations.len(), 4);
+        for o in &observations {
+            assert_valid(o);
+            assert_eq!(o["effectiveDateTime"], "2026-11-20");
+            assert!(
+                !o.to_string().contains("private words"),
+                "notes are not exported to FHIR"
+            );
+        }
+        assert_eq!(observations[0]["valueQuantity"]["value"], 1.5);
+        assert_eq!(observations[2]["valueInteger"], 7);
+        assert_eq!(observations[3]["valueBoolean"], true);
+        assert_valid(&bundle(observations));
     }
 
     #[test]

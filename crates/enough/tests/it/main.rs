@@ -8,6 +8,7 @@ mod care;
 mod cli;
 mod common;
 mod durability;
+mod exports;
 mod insights;
 mod measures;
 mod pages;

@@ -77,6 +77,7 @@ pub fn routes() -> Router<AppState> {
             axum::routing::put(measures::put_schedule),
         )
         .route("/export", get(export))
+        .route("/export/fhir", get(export_fhir))
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)
 }
@@ -86,6 +87,20 @@ async fn not_found() -> ApiError {
         StatusCode::NOT_FOUND,
         "No such API endpoint; see /api/v1/openapi.json.",
     )
+}
+
+/// Everything with an interchange form, as a FHIR R4 Bundle.
+async fn export_fhir(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    crate::identity::ApiCaller(caller): crate::identity::ApiCaller,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let bundle = state.app.export_fhir(&caller.user).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/fhir+json")],
+        bundle.to_string(),
+    )
+        .into_response())
 }
 
 /// Everything the caller owns, as one versioned JSON document.

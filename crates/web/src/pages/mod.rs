@@ -48,6 +48,8 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/location", post(settings::location))
         .route("/settings/delete", post(settings::delete_account))
         .route("/export.json", get(settings::export))
+        .route("/export.zip", get(settings::export_csv))
+        .route("/export.fhir.json", get(settings::export_fhir))
         .route("/account-deleted", get(settings::deleted))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))

@@ -401,6 +401,52 @@ pub async fn export(
         .into_response())
 }
 
+/// Everything as CSV files in a zip.
+pub async fn export_csv(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+) -> Result<Response, PageError> {
+    let zip = state.app.export_csv_zip(&signed_in.user).await?;
+    let name = format!("enough-export-{}.zip", state.app.today(&signed_in.user));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/zip".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        zip,
+    )
+        .into_response())
+}
+
+/// Everything with an interchange form as a FHIR R4 Bundle.
+pub async fn export_fhir(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+) -> Result<Response, PageError> {
+    let bundle = state.app.export_fhir(&signed_in.user).await?;
+    let name = format!("enough-fhir-{}.json", state.app.today(&signed_in.user));
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/fhir+json".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bundle.to_string(),
+    )
+        .into_response())
+}
+
 /// Shown once after an account was deleted.
 pub async fn deleted() -> Response {
     crate::views::render(&super::account::MessagePage {

@@ -1,0 +1,236 @@
+//! The same export in two more open formats: CSV files (one per kind) in a zip, and a FHIR R4
+//! Bundle (daily values as Observations with our documented code system; PHQ-9, GAD-7 and WHO-5
+//! as QuestionnaireResponse + score Observation with LOINC codes where they exist).
+
+use crate::{App, AppError, AppResult, Export};
+use enough_domain::measures::fhir;
+use enough_store::User;
+use std::io::Write;
+
+/// What the zip's README says about each file.
+const README: &str = "enough export (CSV)\r
+\r
+One file per kind of data, UTF-8, comma-separated, with a header row. Dates are YYYY-MM-DD,\r
+times RFC 3339 (UTC). The JSON export (export.json) holds the same data in one document.\r
+\r
+days.csv                     date, daylight_hours, energy (0-10), mood (0-10), outside_morning,\r
+                             got_outside, moved_my_body, nourishing_food, joyful_activity,\r
+                             social_contact (true/false), note\r
+reflections.csv              date, text\r
+experiments.csv              start, end, weeks, seed, schedule (O = outside, I = indoors), status\r
+exercises.csv                kind, date, status (draft/planned/done), created_at, updated_at,\r
+                             answers (JSON: step id -> answer, as in the API)\r
+questionnaire_responses.csv  instrument, date, completed_at, score, score_display,\r
+                             answers (item values in item order, separated by spaces)\r
+safety_plan.csv              section, item\r
+safety_events.csv            at, kind, detail\r
+";
+
+fn csv_error(e: impl std::fmt::Display) -> AppError {
+    AppError::Internal(format!("csv export: {e}"))
+}
+
+/// Writes rows (header first) as CSV bytes.
+fn csv_file(header: &[&str], rows: Vec<Vec<String>>) -> AppResult<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header).map_err(csv_error)?;
+    for row in rows {
+        writer.write_record(&row).map_err(csv_error)?;
+    }
+    writer.into_inner().map_err(csv_error)
+}
+
+fn files(export: &Export) -> AppResult<Vec<(&'static str, Vec<u8>)>> {
+    let days = export
+        .days
+        .iter()
+        .map(|d| {
+            vec![
+                d.date.clone(),
+                d.daylight_hours.to_string(),
+                d.energy.to_string(),
+                d.mood.to_string(),
+                d.outside_morning.to_string(),
+                d.habits.got_outside.to_string(),
+                d.habits.moved_my_body.to_string(),
+                d.habits.nourishing_food.to_string(),
+                d.habits.joyful_activity.to_string(),
+                d.habits.social_contact.to_string(),
+                d.note.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let plan_rows = export
+        .safety_plan
+        .as_ref()
+        .map(|plan| {
+            enough_domain::safety::plan::Section::all()
+                .into_iter()
+                .flat_map(|s| {
+                    plan.items(s)
+                        .iter()
+                        .map(move |item| vec![s.key().to_owned(), item.clone()])
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(vec![
+        ("README.txt", README.as_bytes().to_vec()),
+        (
+            "days.csv",
+            csv_file(
+                &[
+                    "date",
+                    "daylight_hours",
+                    "energy",
+                    "mood",
+                    "outside_morning",
+                    "got_outside",
+                    "moved_my_body",
+                    "nourishing_food",
+                    "joyful_activity",
+                    "social_contact",
+                    "note",
+                ],
+                days,
+            )?,
+        ),
+        (
+            "reflections.csv",
+            csv_file(
+                &["date", "text"],
+                export
+                    .reflections
+                    .iter()
+                    .map(|r| vec![r.date.clone(), r.text.clone()])
+                    .collect(),
+            )?,
+        ),
+        (
+            "experiments.csv",
+            csv_file(
+                &["start", "end", "weeks", "seed", "schedule", "status"],
+                export
+                    .experiments
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.start.clone(),
+                            e.end.clone(),
+                            e.weeks.to_string(),
+                            e.seed.to_string(),
+                            e.schedule.clone(),
+                            e.status.to_owned(),
+                        ]
+                    })
+                    .collect(),
+            )?,
+        ),
+        (
+            "exercises.csv",
+            csv_file(
+                &[
+                    "kind",
+                    "date",
+                    "status",
+                    "created_at",
+                    "updated_at",
+                    "answers",
+                ],
+                export
+                    .exercises
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.kind.clone(),
+                            e.date.clone(),
+                            e.status.to_owned(),
+                            e.created_at.clone(),
+                            e.updated_at.clone(),
+                            e.answers.to_string(),
+                        ]
+                    })
+                    .collect(),
+            )?,
+        ),
+        (
+            "questionnaire_responses.csv",
+            csv_file(
+                &[
+                    "instrument",
+                    "date",
+                    "completed_at",
+                    "score",
+                    "score_display",
+                    "answers",
+                ],
+                export
+                    .questionnaire_responses
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            r.instrument.clone(),
+                            r.date.clone(),
+                            r.completed_at.clone(),
+                            r.score.to_string(),
+                            r.score_display.clone(),
+                            r.answers
+                                .iter()
+                                .map(u8::to_string)
+                                .collect::<Vec<_>>()
+                                .join(" "),
+                        ]
+                    })
+                    .collect(),
+            )?,
+        ),
+        (
+            "safety_plan.csv",
+            csv_file(&["section", "item"], plan_rows)?,
+        ),
+        (
+            "safety_events.csv",
+            csv_file(
+                &["at", "kind", "detail"],
+                export
+                    .safety_events
+                    .iter()
+                    .map(|e| vec![e.at.clone(), e.kind.clone(), e.detail.clone()])
+                    .collect(),
+            )?,
+        ),
+    ])
+}
+
+impl App {
+    /// Everything the person owns as CSV files in a zip (built in memory).
+    pub async fn export_csv_zip(&self, user: &User) -> AppResult<Vec<u8>> {
+        let export = self.export(user).await?;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let zip_error = |e: zip::result::ZipError| AppError::Internal(format!("zip: {e}"));
+        for (name, bytes) in files(&export)? {
+            zip.start_file(name, options).map_err(zip_error)?;
+            zip.write_all(&bytes)
+                .map_err(|e| AppError::Internal(format!("zip: {e}")))?;
+        }
+        Ok(zip.finish().map_err(zip_error)?.into_inner())
+    }
+
+    /// Everything with an interchange form as one FHIR R4 `collection` Bundle.
+    pub async fn export_fhir(&self, user: &User) -> AppResult<serde_json::Value> {
+        let subject = format!("Patient/{}", user.id);
+        let mut resources: Vec<serde_json::Value> = Vec::new();
+        let mut days = self.store.list_days(user.id, None, None).await?;
+        days.reverse();
+        for day in &days {
+            resources.extend(fhir::day_observations(day, &subject));
+        }
+        let questionnaires = self.fhir_everything(user).await?;
+        if let Some(entries) = questionnaires["entry"].as_array() {
+            resources.extend(entries.iter().map(|e| e["resource"].clone()));
+        }
+        Ok(fhir::bundle(resources))
+    }
+}

@@ -1,0 +1,100 @@
+//! The CSV (zip) and FHIR exports hold what the person entered, in open formats.
+
+use crate::common::{on_every_backend, signed_in_browser};
+use enough_domain::account::Role;
+use serde_json::Value;
+use std::io::Read;
+
+#[tokio::test]
+async fn the_csv_zip_and_the_fhir_bundle_hold_the_person_s_data() {
+    on_every_backend("exports", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let today = server.app.today(&ana);
+        let day = enough_domain::day::DayText {
+            daylight_hours: "1.5".into(),
+            energy: "4".into(),
+            mood: "7".into(),
+            outside_morning: "yes".into(),
+            habits: vec!["got_outside".into()],
+            note: "Cold, bright, \"good enough\" walk, then tea".into(),
+        };
+        let (fields, errors) = day.to_fields();
+        server
+            .app
+            .log_day(&ana, today, fields, errors)
+            .await
+            .unwrap();
+        let plan = enough_domain::safety::plan::SafetyPlan::from_form([(
+            "reasons_for_living",
+            "My dog Bran",
+        )])
+        .unwrap();
+        server.app.save_safety_plan(&ana, &plan).await.unwrap();
+
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let response = client
+            .get(format!("{}/export.zip", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/zip");
+        let bytes = response.bytes().await.unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+        let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+        names.sort();
+        for expected in [
+            "README.txt",
+            "days.csv",
+            "exercises.csv",
+            "questionnaire_responses.csv",
+            "safety_plan.csv",
+        ] {
+            assert!(
+                names.iter().any(|n| n == expected),
+                "{expected} in {names:?}"
+            );
+        }
+        let mut days = String::new();
+        zip.by_name("days.csv")
+            .unwrap()
+            .read_to_string(&mut days)
+            .unwrap();
+        let mut reader = csv::Reader::from_reader(days.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(&rows[0][0], today.to_string());
+        assert_eq!(&rows[0][1], "1.5");
+        assert_eq!(&rows[0][3], "7");
+        assert_eq!(&rows[0][5], "true", "got_outside");
+        assert_eq!(
+            &rows[0][10], "Cold, bright, \"good enough\" walk, then tea",
+            "quotes and commas survive"
+        );
+        let mut plan_csv = String::new();
+        zip.by_name("safety_plan.csv")
+            .unwrap()
+            .read_to_string(&mut plan_csv)
+            .unwrap();
+        assert!(plan_csv.contains("reasons_for_living,My dog Bran"));
+
+        let response = client
+            .get(format!("{}/export.fhir.json", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["content-type"], "application/fhir+json");
+        let bundle: Value = response.json().await.unwrap();
+        assert_eq!(bundle["resourceType"], "Bundle");
+        let entries = bundle["entry"].as_array().unwrap();
+        let mood = entries
+            .iter()
+            .map(|e| &e["resource"])
+            .find(|r| r["code"]["coding"][0]["code"] == "mood")
+            .expect("a mood Observation");
+        assert_eq!(mood["valueInteger"], 7);
+        assert_eq!(mood["effectiveDateTime"], today.to_string());
+        assert_eq!(mood["subject"]["reference"], format!("Patient/{}", ana.id));
+    })
+    .await;
+}

@@ -493,3 +493,70 @@ async fn a_person_completes_a_thought_record_and_an_experiment_and_sees_them_in_
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_sees_the_look() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    on_every_backend("browser_care", |server, _| {
+        let driver = &driver;
+        async move {
+            let therapist = server.add_user("dr.lee@example.org", Role::Therapist).await;
+            let ana = server.add_user("ana@example.org", Role::Person).await;
+            let (_, code) = server
+                .app
+                .create_invitation(&therapist, "Tuesday")
+                .await
+                .unwrap();
+            let base = &server.url;
+
+            let browser = chromium(driver).await;
+            browser.goto(&format!("{base}/sign-in")).await.unwrap();
+            fill(&browser, "#field-email", "ana@example.org").await;
+            fill(&browser, "#field-password", PASSWORD).await;
+            click(&browser, Locator::Css("form.card button[type=submit]")).await;
+            wait_for(&browser, "#field-daylight_hours").await;
+            browser
+                .goto(&format!("{base}/join?code={code}"))
+                .await
+                .unwrap();
+            wait_for(&browser, "#field-code").await;
+            click(&browser, Locator::Css("input[name=categories][value=log]")).await;
+            click(
+                &browser,
+                Locator::Css("input[name=categories][value=safety]"),
+            )
+            .await;
+            fits_the_phone(&browser, "join").await;
+            screenshot(&browser, "c1-join").await;
+            click(
+                &browser,
+                Locator::Css("form[action='/join'] button[type=submit]"),
+            )
+            .await;
+            wait_for(&browser, ".flash").await;
+            assert!(body_text(&browser).await.contains("dr.lee@example.org"));
+            screenshot(&browser, "c2-sharing").await;
+
+            // The therapist opens the caseload (in the same browser after signing out).
+            press(&browser, "Sign out").await;
+            wait_for(&browser, "#field-email").await;
+            fill(&browser, "#field-email", "dr.lee@example.org").await;
+            fill(&browser, "#field-password", PASSWORD).await;
+            click(&browser, Locator::Css("form.card button[type=submit]")).await;
+            browser.goto(&format!("{base}/care")).await.unwrap();
+            wait_for(&browser, ".caseload").await;
+            let caseload = body_text(&browser).await;
+            assert!(caseload.contains("ana@example.org"), "{caseload}");
+            assert!(caseload.contains("0 of the last 7 days logged"));
+            fits_the_phone(&browser, "caseload").await;
+            screenshot(&browser, "c3-caseload").await;
+
+            let log = server.app.access_log(&ana).await.unwrap();
+            assert!(log.iter().any(|a| a.category == "safety"));
+            browser.close().await.unwrap();
+        }
+    })
+    .await;
+}

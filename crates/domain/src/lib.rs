@@ -11,6 +11,7 @@ pub mod day;
 pub mod experiment;
 pub mod light_mood;
 pub mod measures;
+pub mod programmes;
 pub mod reflection;
 pub mod safety;
 pub mod solar;

@@ -4,6 +4,7 @@
 //! tested with plain values and reused by the web layer, the JSON API and the CLI alike.
 
 pub mod account;
+pub mod activities;
 pub mod care;
 pub mod cities;
 pub mod crisis;

@@ -125,15 +125,15 @@ pub fn progress_sentence(programme: &Programme, run: &ProgrammeRun, today: Naive
             "Starts on {}. You can open day 1 early if you like.",
             starts.format("%A %-d %B")
         ),
-        Step::Day { day, of, done: 0 } => format!(
-            "Day {day} of {of}. Start whenever suits you; there's no clock running."
-        ),
+        Step::Day { day, of, done: 0 } => {
+            format!("Day {day} of {of}. Start whenever suits you; there's no clock running.")
+        }
         Step::Day { day, of, done } => format!(
             "Day {day} of {of}. You've done {}; there's no catching up to do.",
             steps(done)
         ),
-        Step::Finished { of } => format!(
-            "All {of} days done. Come back to any of them whenever they help."
-        ),
+        Step::Finished { of } => {
+            format!("All {of} days done. Come back to any of them whenever they help.")
+        }
     }
 }

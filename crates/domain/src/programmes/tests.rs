@@ -13,7 +13,11 @@ fn every_shipped_file_is_valid_and_loaded() {
         for (i, day) in p.days.iter().enumerate() {
             assert_eq!(usize::from(day.day), i + 1, "{id}: days without gaps");
             if let Some(e) = &day.exercise {
-                assert!(catalogue().exercise(e).is_some(), "{id} day {}: {e}", day.day);
+                assert!(
+                    catalogue().exercise(e).is_some(),
+                    "{id} day {}: {e}",
+                    day.day
+                );
             }
             if let Some(q) = &day.questionnaire {
                 assert!(instrument(q).is_some(), "{id} day {}: {q}", day.day);
@@ -29,12 +33,18 @@ fn every_shipped_file_is_valid_and_loaded() {
     }
     assert_eq!(programmes().len(), PROGRAMME_FILES.len());
     let good = programme("good-enough-21").unwrap();
-    assert_eq!((good.title.as_str(), good.len()), ("21 days of good enough", 21));
+    assert_eq!(
+        (good.title.as_str(), good.len()),
+        ("21 days of good enough", 21)
+    );
     let winter = programme("winter-light").unwrap();
     assert_eq!((winter.title.as_str(), winter.len()), ("Winter light", 14));
     assert!(winter.days.iter().all(|d| d.log));
     assert!(programme("nope").is_none());
-    assert_eq!(good.day(2).unwrap().exercise.as_deref(), Some("time-limited-task"));
+    assert_eq!(
+        good.day(2).unwrap().exercise.as_deref(),
+        Some("time-limited-task")
+    );
 }
 
 #[test]
@@ -53,9 +63,17 @@ fn broken_files_are_refused_with_the_reason() {
     let gap = base.replace("day = 1", "day = 2");
     assert!(parse(&gap).unwrap_err().contains("should be day 1"));
     let exercise = base.replace("text = \"Text.\"", "text = \"Text.\"\nexercise = \"nope\"");
-    assert!(parse(&exercise).unwrap_err().contains("\"nope\" is not an exercise"));
+    assert!(
+        parse(&exercise)
+            .unwrap_err()
+            .contains("\"nope\" is not an exercise")
+    );
     let questionnaire = base.replace("text = \"Text.\"", "text = \"T.\"\nquestionnaire = \"x\"");
-    assert!(parse(&questionnaire).unwrap_err().contains("questionnaires"));
+    assert!(
+        parse(&questionnaire)
+            .unwrap_err()
+            .contains("questionnaires")
+    );
     let shaming = base.replace("Text.", "Don't break your streak!");
     assert!(parse(&shaming).unwrap_err().contains("streak"));
     let typo = base.replace("text = \"Text.\"", "text = \"T.\"\nexcercise = \"values\"");
@@ -95,7 +113,13 @@ fn a_therapist_composes_from_the_catalogue() {
     assert_eq!(fields, ["title", "days[0].exercise", "days[1].day"]);
 
     let long: Vec<ProgrammeDay> = (1..=61).map(|i| step(i, None)).collect();
-    assert!(compose("Long", long).unwrap_err().message_for("days").unwrap().contains("60"));
+    assert!(
+        compose("Long", long)
+            .unwrap_err()
+            .message_for("days")
+            .unwrap()
+            .contains("60")
+    );
     assert!(compose("Empty", vec![]).is_err());
     let mut lazy = step(1, None);
     lazy.text = "Stop being lazy.".into();
@@ -109,7 +133,11 @@ fn a_missed_day_resets_nothing() {
     // Nothing done, weeks later: still day 1, and no mention of the time that passed.
     assert_eq!(
         today_step(p, &run, d("2026-12-20")),
-        Step::Day { day: 1, of: 21, done: 0 }
+        Step::Day {
+            day: 1,
+            of: 21,
+            done: 0
+        }
     );
     for day in 1..=5 {
         complete_day(p, &mut run, day).unwrap();
@@ -118,7 +146,11 @@ fn a_missed_day_resets_nothing() {
     for today in ["2026-11-07", "2026-12-12"] {
         assert_eq!(
             today_step(p, &run, d(today)),
-            Step::Day { day: 6, of: 21, done: 5 }
+            Step::Day {
+                day: 6,
+                of: 21,
+                done: 5
+            }
         );
         assert_eq!(
             progress_sentence(p, &run, d(today)),
@@ -130,16 +162,28 @@ fn a_missed_day_resets_nothing() {
     complete_day(p, &mut run, 9).unwrap();
     assert_eq!(
         today_step(p, &run, d("2026-11-20")),
-        Step::Day { day: 6, of: 21, done: 6 }
+        Step::Day {
+            day: 6,
+            of: 21,
+            done: 6
+        }
     );
-    assert!(complete_day(p, &mut run, 22).unwrap_err().message_for("day").is_some());
+    assert!(
+        complete_day(p, &mut run, 22)
+            .unwrap_err()
+            .message_for("day")
+            .is_some()
+    );
     assert!(complete_day(p, &mut run, 0).is_err());
     assert!(!finished(p, &run));
     for day in 1..=21 {
         complete_day(p, &mut run, day).unwrap();
     }
     assert!(finished(p, &run));
-    assert_eq!(today_step(p, &run, d("2027-01-01")), Step::Finished { of: 21 });
+    assert_eq!(
+        today_step(p, &run, d("2027-01-01")),
+        Step::Finished { of: 21 }
+    );
     assert_eq!(
         progress_sentence(p, &run, d("2027-01-01")),
         "All 21 days done. Come back to any of them whenever they help."
@@ -152,7 +196,9 @@ fn a_run_that_starts_later_says_so_kindly() {
     let mut run = ProgrammeRun::new(&p.id, d("2026-12-01"));
     assert_eq!(
         today_step(p, &run, d("2026-11-28")),
-        Step::NotYet { starts: d("2026-12-01") }
+        Step::NotYet {
+            starts: d("2026-12-01")
+        }
     );
     assert_eq!(
         progress_sentence(p, &run, d("2026-11-28")),
@@ -175,6 +221,11 @@ fn programmes_serialise_for_the_api() {
     let json = serde_json::to_value(programme("winter-light").unwrap()).unwrap();
     assert_eq!(json["days"][2]["questionnaire"], "who-5");
     assert!(json["days"][0].get("exercise").is_none());
-    let step = serde_json::to_value(Step::Day { day: 2, of: 14, done: 1 }).unwrap();
+    let step = serde_json::to_value(Step::Day {
+        day: 2,
+        of: 14,
+        done: 1,
+    })
+    .unwrap();
     assert_eq!(step["status"], "day");
 }

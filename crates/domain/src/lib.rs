@@ -1,9 +1,12 @@
 //! Pure domain logic of enough: the daily Light & Mood entry, the toolkit exercises,
-//! questionnaires and their scoring (`measures`), account rules, the crisis directory and the
-//! safety plan. Nothing here does I/O, knows HTTP or SQL, or is async, so every rule can be
-//! tested with plain values and reused by the web layer, the JSON API and the CLI alike.
+//! questionnaires and their scoring (`measures`), activity scheduling (`activities`), guided
+//! programmes (`programmes`), morning-light windows (`morning_light`), account rules, the
+//! crisis directory and the safety plan. Nothing here does I/O, knows HTTP or SQL, or is
+//! async, so every rule can be tested with plain values and reused by the web layer, the JSON
+//! API and the CLI alike.
 
 pub mod account;
+pub mod activities;
 pub mod care;
 pub mod cities;
 pub mod crisis;
@@ -11,6 +14,8 @@ pub mod day;
 pub mod experiment;
 pub mod light_mood;
 pub mod measures;
+pub mod morning_light;
+pub mod programmes;
 pub mod reflection;
 pub mod safety;
 pub mod solar;

@@ -178,7 +178,7 @@ pub struct LightMoodInsights {
     pub habits: Vec<HabitInsight>,
 }
 
-fn compare(
+pub(crate) fn compare(
     days: &[&DayEntry],
     split: impl Fn(&DayEntry) -> bool,
     outcome: Outcome,

@@ -6,12 +6,12 @@ use crate::light_mood::{
 };
 
 /// "1.5" or "0" — one decimal, no "-0.0".
-fn one(x: f64) -> String {
+pub(crate) fn one(x: f64) -> String {
     let s = format!("{x:.1}");
     if s == "-0.0" { "0.0".to_owned() } else { s }
 }
 
-fn points(x: f64) -> String {
+pub(crate) fn points(x: f64) -> String {
     let v = one(x.abs());
     if v == "1.0" {
         "1 point".to_owned()
@@ -20,7 +20,7 @@ fn points(x: f64) -> String {
     }
 }
 
-fn days(n: usize) -> String {
+pub(crate) fn days(n: usize) -> String {
     if n == 1 {
         "1 day".to_owned()
     } else {

@@ -8,17 +8,19 @@ mod personal;
 mod practice;
 mod rows;
 mod snapshot;
+mod steps;
 pub mod testing;
 
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use enough_domain::day::DayEntry;
 use enough_store::{
-    AccessRecord, ApiToken, CalendarFeed, CareLink, CareLinkWith, ExerciseEntry, ExerciseInput,
-    Experiment, Homework, Invitation, InvitationRefused, Location, NewExperiment, NewHomework,
-    NewInvitation, NewResponse, NewSession, NewToken, NewUser, QuestionnaireDraft,
-    QuestionnaireResponse, QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord,
-    SavedResponse, Session, Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
+    AccessRecord, ActivityInput, ActivityRecord, ApiToken, CalendarFeed, CareLink, CareLinkWith,
+    ExerciseEntry, ExerciseInput, Experiment, Homework, Invitation, InvitationRefused, Location,
+    NewExperiment, NewHomework, NewInvitation, NewProgrammeRun, NewResponse, NewSession, NewToken,
+    NewUser, ProgrammeRunRecord, QuestionnaireDraft, QuestionnaireResponse, QuestionnaireSchedule,
+    Reflection, SafetyEvent, SafetyPlanRecord, SavedResponse, Session, Snapshot, Store, StoreError,
+    StoreResult, User, UserCredentials,
 };
 use rows::{day_from_row, db_error, session_from_row, token_from_row, user_from_row};
 use sqlx::postgres::PgPoolOptions;
@@ -719,6 +721,62 @@ impl Store for PostgresStore {
 
     async fn delete_calendar_feed(&self, user_id: i64) -> StoreResult<bool> {
         care::delete_calendar_feed(&self.pool, user_id).await
+    }
+
+    async fn create_activity(
+        &self,
+        user_id: i64,
+        input: &ActivityInput,
+        now: i64,
+    ) -> StoreResult<ActivityRecord> {
+        steps::create_activity(&self.pool, user_id, input, now).await
+    }
+
+    async fn set_activity_outcome(
+        &self,
+        user_id: i64,
+        id: i64,
+        outcome: Option<&str>,
+        now: i64,
+    ) -> StoreResult<bool> {
+        steps::set_activity_outcome(&self.pool, user_id, id, outcome, now).await
+    }
+
+    async fn activity(&self, user_id: i64, id: i64) -> StoreResult<Option<ActivityRecord>> {
+        steps::activity(&self.pool, user_id, id).await
+    }
+
+    async fn activities(
+        &self,
+        user_id: i64,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> StoreResult<Vec<ActivityRecord>> {
+        steps::activities(&self.pool, user_id, from, to).await
+    }
+
+    async fn delete_activity(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+        steps::delete_activity(&self.pool, user_id, id).await
+    }
+
+    async fn start_programme(
+        &self,
+        user_id: i64,
+        new: &NewProgrammeRun,
+    ) -> StoreResult<ProgrammeRunRecord> {
+        steps::start_programme(&self.pool, user_id, new).await
+    }
+
+    async fn programme_runs(&self, user_id: i64) -> StoreResult<Vec<ProgrammeRunRecord>> {
+        steps::programme_runs(&self.pool, user_id).await
+    }
+
+    async fn set_run_days(&self, user_id: i64, id: i64, days: &str) -> StoreResult<bool> {
+        steps::set_run_days(&self.pool, user_id, id, days).await
+    }
+
+    async fn end_programme(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+        steps::end_programme(&self.pool, user_id, id, now).await
     }
 
     async fn delete_user(&self, user_id: i64, now: i64) -> StoreResult<bool> {

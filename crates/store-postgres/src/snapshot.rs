@@ -308,6 +308,8 @@ pub(crate) async fn import_all(pool: &PgPool, s: &Snapshot) -> StoreResult<()> {
         "care_links",
         "access_log",
         "homework",
+        "activities",
+        "programme_runs",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
@@ -424,6 +426,7 @@ async fn export_practice(
     {
         snapshot.calendar_feeds.push(feed_from_row(&r)?);
     }
+    (snapshot.activities, snapshot.programme_runs) = crate::steps::export(tx).await?;
     Ok(())
 }
 
@@ -604,5 +607,5 @@ async fn import_care(
         .await
         .map_err(db_error)?;
     }
-    Ok(())
+    crate::steps::import(tx, &s.activities, &s.programme_runs).await
 }

@@ -20,6 +20,7 @@ mod practice;
 mod readers;
 mod rows;
 mod snapshot;
+mod steps;
 mod writer;
 
 use async_trait::async_trait;
@@ -27,11 +28,12 @@ use chrono::NaiveDate;
 use connection::Purpose;
 use enough_domain::day::DayEntry;
 use enough_store::{
-    AccessRecord, ApiToken, CalendarFeed, CareLink, CareLinkWith, ExerciseEntry, ExerciseInput,
-    Experiment, Homework, Invitation, InvitationRefused, Location, NewExperiment, NewHomework,
-    NewInvitation, NewResponse, NewSession, NewToken, NewUser, QuestionnaireDraft,
-    QuestionnaireResponse, QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord,
-    SavedResponse, Session, Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
+    AccessRecord, ActivityInput, ActivityRecord, ApiToken, CalendarFeed, CareLink, CareLinkWith,
+    ExerciseEntry, ExerciseInput, Experiment, Homework, Invitation, InvitationRefused, Location,
+    NewExperiment, NewHomework, NewInvitation, NewProgrammeRun, NewResponse, NewSession, NewToken,
+    NewUser, ProgrammeRunRecord, QuestionnaireDraft, QuestionnaireResponse, QuestionnaireSchedule,
+    Reflection, SafetyEvent, SafetyPlanRecord, SavedResponse, Session, Snapshot, Store, StoreError,
+    StoreResult, User, UserCredentials,
 };
 use readers::Readers;
 use rows::{
@@ -899,6 +901,73 @@ impl Store for SqliteStore {
 
     async fn delete_calendar_feed(&self, user_id: i64) -> StoreResult<bool> {
         self.write(move |c| care::delete_calendar_feed(c, user_id))
+            .await
+    }
+
+    async fn create_activity(
+        &self,
+        user_id: i64,
+        input: &ActivityInput,
+        now: i64,
+    ) -> StoreResult<ActivityRecord> {
+        let input = input.clone();
+        self.write(move |c| steps::create_activity(c, user_id, &input, now))
+            .await
+    }
+
+    async fn set_activity_outcome(
+        &self,
+        user_id: i64,
+        id: i64,
+        outcome: Option<&str>,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let outcome = outcome.map(str::to_owned);
+        self.write(move |c| steps::set_activity_outcome(c, user_id, id, outcome.as_deref(), now))
+            .await
+    }
+
+    async fn activity(&self, user_id: i64, id: i64) -> StoreResult<Option<ActivityRecord>> {
+        self.read(move |c| steps::activity(c, user_id, id)).await
+    }
+
+    async fn activities(
+        &self,
+        user_id: i64,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> StoreResult<Vec<ActivityRecord>> {
+        self.read(move |c| steps::activities(c, user_id, from, to))
+            .await
+    }
+
+    async fn delete_activity(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+        self.write(move |c| steps::delete_activity(c, user_id, id))
+            .await
+    }
+
+    async fn start_programme(
+        &self,
+        user_id: i64,
+        new: &NewProgrammeRun,
+    ) -> StoreResult<ProgrammeRunRecord> {
+        let new = new.clone();
+        self.write(move |c| steps::start_programme(c, user_id, &new))
+            .await
+    }
+
+    async fn programme_runs(&self, user_id: i64) -> StoreResult<Vec<ProgrammeRunRecord>> {
+        self.read(move |c| steps::programme_runs(c, user_id)).await
+    }
+
+    async fn set_run_days(&self, user_id: i64, id: i64, days: &str) -> StoreResult<bool> {
+        let days = days.to_owned();
+        self.write(move |c| steps::set_run_days(c, user_id, id, &days))
+            .await
+    }
+
+    async fn end_programme(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+        self.write(move |c| steps::end_programme(c, user_id, id, now))
             .await
     }
 

@@ -15,6 +15,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0003_account_deletions.sql"),
     include_str!("../migrations/0004_practice.sql"),
     include_str!("../migrations/0005_care.sql"),
+    include_str!("../migrations/0006_activities.sql"),
 ];
 
 /// The schema version this build expects.

@@ -210,7 +210,10 @@ pub(crate) fn export_all(conn: &Connection) -> StoreResult<Snapshot> {
             [],
             feed_from_row,
         )?,
+        activities: Vec::new(),
+        programme_runs: Vec::new(),
     };
+    (snapshot.activities, snapshot.programme_runs) = crate::steps::export(&tx)?;
     tx.commit().map_err(db_error)?;
     snapshot.sort();
     Ok(snapshot)
@@ -515,5 +518,5 @@ fn import_care(conn: &Connection, s: &Snapshot) -> StoreResult<()> {
             params![f.user_id, f.token_hash, f.reminder_time, f.created_at],
         )?;
     }
-    Ok(())
+    crate::steps::import(conn, &s.activities, &s.programme_runs)
 }

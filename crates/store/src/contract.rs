@@ -34,6 +34,7 @@ pub async fn run_all(store: &dyn Store) {
     the_access_log_is_newest_first_and_private(store).await;
     homework_is_cancelled_only_by_its_therapist(store).await;
     calendar_feeds_are_replaced_found_by_token_and_deleted(store).await;
+    activities_and_programme_runs_round_trip(store).await;
     deleting_an_account_leaves_no_row_of_it(store).await;
 }
 
@@ -1640,5 +1641,106 @@ async fn calendar_feeds_are_replaced_found_by_token_and_deleted(store: &dyn Stor
             .await
             .unwrap()
             .is_none()
+    );
+}
+
+async fn activities_and_programme_runs_round_trip(store: &dyn Store) {
+    use crate::{ActivityInput, NewProgrammeRun};
+    let me = store
+        .create_user(new_user("steps@example.org", Role::Person))
+        .await
+        .unwrap();
+    let other = store
+        .create_user(new_user("steps-other@example.org", Role::Person))
+        .await
+        .unwrap();
+    let plan = |what: &str, on: &str, time: Option<&str>| ActivityInput {
+        what: what.into(),
+        date: date(on),
+        time: time.map(str::to_owned),
+        kind: "joy".into(),
+        value: None,
+    };
+    let late = store
+        .create_activity(me.id, &plan("Call Sam", "2026-03-02", Some("18:00")), 1)
+        .await
+        .unwrap();
+    let early = store
+        .create_activity(me.id, &plan("Walk", "2026-03-02", Some("08:00")), 1)
+        .await
+        .unwrap();
+    let untimed = store
+        .create_activity(me.id, &plan("Bake", "2026-03-02", None), 1)
+        .await
+        .unwrap();
+    store
+        .create_activity(me.id, &plan("Swim", "2026-03-09", None), 1)
+        .await
+        .unwrap();
+    let week = store
+        .activities(me.id, Some(date("2026-03-01")), Some(date("2026-03-07")))
+        .await
+        .unwrap();
+    assert_eq!(
+        week.iter().map(|a| a.id).collect::<Vec<_>>(),
+        vec![early.id, late.id, untimed.id],
+        "by date, then time, untimed last"
+    );
+    assert!(
+        store
+            .set_activity_outcome(me.id, early.id, Some(r#"{"done":true}"#), 5)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .set_activity_outcome(other.id, early.id, Some("{}"), 5)
+            .await
+            .unwrap()
+    );
+    let read = store.activity(me.id, early.id).await.unwrap().unwrap();
+    assert_eq!(read.outcome.as_deref(), Some(r#"{"done":true}"#));
+    assert!(store.activity(other.id, early.id).await.unwrap().is_none());
+    assert!(!store.delete_activity(other.id, late.id).await.unwrap());
+    assert!(store.delete_activity(me.id, late.id).await.unwrap());
+
+    let run = store
+        .start_programme(
+            me.id,
+            &NewProgrammeRun {
+                programme_id: "good-enough-21".into(),
+                programme: None,
+                started: date("2026-03-01"),
+                assigned_by: None,
+                created_at: 1,
+            },
+        )
+        .await
+        .unwrap();
+    let again = store
+        .start_programme(
+            me.id,
+            &NewProgrammeRun {
+                programme_id: "good-enough-21".into(),
+                programme: None,
+                started: date("2026-03-02"),
+                assigned_by: None,
+                created_at: 2,
+            },
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(again, StoreError::Conflict(_)),
+        "one run of a programme at a time"
+    );
+    assert!(store.set_run_days(me.id, run.id, "1 2").await.unwrap());
+    assert!(!store.set_run_days(other.id, run.id, "1 2 3").await.unwrap());
+    let runs = store.programme_runs(me.id).await.unwrap();
+    assert_eq!(runs[0].completed_days, "1 2");
+    assert!(store.end_programme(me.id, run.id, 9).await.unwrap());
+    assert!(
+        !store.set_run_days(me.id, run.id, "1 2 3").await.unwrap(),
+        "ended"
     );
 }

@@ -10,6 +10,7 @@ mod personal;
 mod practice;
 mod records;
 mod snapshot;
+mod steps;
 
 pub use care::{
     AccessRecord, CalendarFeed, CareLink, CareLinkWith, Homework, Invitation, InvitationRefused,
@@ -24,6 +25,7 @@ pub use records::*;
 pub use snapshot::{
     DayRow, LocationRow, ReflectionRow, SessionRow, Snapshot, TableSummary, TokenRow, UserRow,
 };
+pub use steps::{ActivityInput, ActivityRecord, NewProgrammeRun, ProgrammeRunRecord};
 
 /// Every table holding rows of one person (column `user_id`), children before parents: what
 /// deleting an account erases. The care tables name their people differently and are handled
@@ -42,6 +44,8 @@ pub const PERSONAL_TABLES: &[&str] = &[
     "safety_plans",
     "safety_events",
     "calendar_feeds",
+    "activities",
+    "programme_runs",
 ];
 
 /// What deleting account `?1` does to the care tables, in order: the person's links, access
@@ -55,6 +59,7 @@ pub const CARE_DELETIONS: &[&str] = &[
     "DELETE FROM care_links WHERE person_id = ?1 OR therapist_id = ?1",
     "UPDATE invitations SET used_by = NULL WHERE used_by = ?1",
     "DELETE FROM invitations WHERE therapist_id = ?1",
+    "UPDATE programme_runs SET assigned_by = NULL WHERE assigned_by = ?1",
 ];
 
 use async_trait::async_trait;
@@ -342,6 +347,48 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Option<(CalendarFeed, User)>>;
     /// Revokes the person's calendar feed; false if there was none.
     async fn delete_calendar_feed(&self, user_id: i64) -> StoreResult<bool>;
+
+    // ---- small imperfect steps ----
+
+    /// Plans an activity.
+    async fn create_activity(
+        &self,
+        user_id: i64,
+        input: &ActivityInput,
+        now: i64,
+    ) -> StoreResult<ActivityRecord>;
+    /// Records (or with `None`, clears) what happened with the person's activity `id`; false
+    /// if it is not theirs.
+    async fn set_activity_outcome(
+        &self,
+        user_id: i64,
+        id: i64,
+        outcome: Option<&str>,
+        now: i64,
+    ) -> StoreResult<bool>;
+    /// The person's activity `id`.
+    async fn activity(&self, user_id: i64, id: i64) -> StoreResult<Option<ActivityRecord>>;
+    /// The person's activities from `from` to `to` inclusive (either open), by date and time.
+    async fn activities(
+        &self,
+        user_id: i64,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> StoreResult<Vec<ActivityRecord>>;
+    /// Deletes the person's activity `id`; false if it was not theirs.
+    async fn delete_activity(&self, user_id: i64, id: i64) -> StoreResult<bool>;
+    /// Starts a programme run; `Conflict` if the same programme is already running.
+    async fn start_programme(
+        &self,
+        user_id: i64,
+        new: &NewProgrammeRun,
+    ) -> StoreResult<ProgrammeRunRecord>;
+    /// The person's runs, newest first.
+    async fn programme_runs(&self, user_id: i64) -> StoreResult<Vec<ProgrammeRunRecord>>;
+    /// Stores the completed days of the person's active run `id`; false if there is none.
+    async fn set_run_days(&self, user_id: i64, id: i64, days: &str) -> StoreResult<bool>;
+    /// Stops the person's active run `id`; false if there is none.
+    async fn end_programme(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool>;
 
     // ---- leaving ----
 

@@ -2,9 +2,9 @@
 //! with per-table row counts and checksums to prove nothing changed on the way.
 
 use crate::{
-    AccessRecord, CalendarFeed, CareLink, ExerciseEntry, Experiment, Homework, Invitation,
-    Location, QuestionnaireDraft, QuestionnaireResponse, QuestionnaireSchedule, Reflection,
-    SafetyEvent, SafetyPlanRecord,
+    AccessRecord, ActivityRecord, CalendarFeed, CareLink, ExerciseEntry, Experiment, Homework,
+    Invitation, Location, ProgrammeRunRecord, QuestionnaireDraft, QuestionnaireResponse,
+    QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord,
 };
 use enough_domain::day::DayEntry;
 use sha2::{Digest, Sha256};
@@ -146,6 +146,10 @@ pub struct Snapshot {
     pub homework: Vec<Homework>,
     /// `calendar_feeds`, by owner.
     pub calendar_feeds: Vec<CalendarFeed>,
+    /// `activities`, by id.
+    pub activities: Vec<ActivityRecord>,
+    /// `programme_runs`, by id.
+    pub programme_runs: Vec<ProgrammeRunRecord>,
 }
 
 /// One table's row count and checksum.
@@ -200,6 +204,8 @@ impl Snapshot {
             summarise("access_log", &self.access_log),
             summarise("homework", &self.homework),
             summarise("calendar_feeds", &self.calendar_feeds),
+            summarise("activities", &self.activities),
+            summarise("programme_runs", &self.programme_runs),
         ]
     }
 
@@ -228,5 +234,7 @@ impl Snapshot {
         self.access_log.sort_by_key(|r| r.id);
         self.homework.sort_by_key(|r| r.id);
         self.calendar_feeds.sort_by_key(|r| r.user_id);
+        self.activities.sort_by_key(|r| r.id);
+        self.programme_runs.sort_by_key(|r| r.id);
     }
 }

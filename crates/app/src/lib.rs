@@ -16,6 +16,7 @@ mod measures;
 mod own_data;
 mod safety;
 mod secrets;
+mod steps;
 mod tokens;
 mod toolkit;
 
@@ -33,6 +34,7 @@ pub use measures::{
 pub use own_data::{EXPORT_VERSION, Export};
 pub use safety::{EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView};
 pub use secrets::SessionToken;
+pub use steps::{ActivityView, RunView};
 pub use tokens::TOKEN_PREFIX;
 pub use toolkit::{
     ExerciseRecord, ExerciseSubmission, SavedExercise, ToolkitProgress, exercise_def,

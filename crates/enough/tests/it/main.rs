@@ -13,4 +13,5 @@ mod insights;
 mod measures;
 mod pages;
 mod scale_out;
+mod steps;
 mod toolkit;

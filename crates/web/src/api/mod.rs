@@ -7,6 +7,7 @@ mod light;
 mod measures;
 mod openapi;
 mod openapi_toolkit;
+mod steps;
 mod toolkit;
 
 use crate::AppState;
@@ -76,6 +77,25 @@ pub fn routes() -> Router<AppState> {
             "/measures/{id}/schedule",
             axum::routing::put(measures::put_schedule),
         )
+        .route("/activities", get(steps::list).post(steps::create))
+        .route("/activities/insights", get(steps::insights))
+        .route("/activities/{id}", get(steps::get).delete(steps::delete))
+        .route(
+            "/activities/{id}/outcome",
+            axum::routing::put(steps::put_outcome),
+        )
+        .route("/programmes", get(steps::catalogue))
+        .route("/programmes/{id}/start", axum::routing::post(steps::start))
+        .route("/programme-runs", get(steps::runs))
+        .route(
+            "/programme-runs/{run}/days/{day}",
+            axum::routing::post(steps::complete),
+        )
+        .route(
+            "/programme-runs/{run}/stop",
+            axum::routing::post(steps::stop),
+        )
+        .route("/morning-light", get(steps::morning_light))
         .route("/export", get(export))
         .route("/export/fhir", get(export_fhir))
         .route("/openapi.json", get(openapi::document))

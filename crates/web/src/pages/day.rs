@@ -106,6 +106,8 @@ struct DayPage {
     assignment: Option<String>,
     /// Questionnaires due: (id, short name).
     due: Vec<(String, String)>,
+    /// Today's programme steps and the morning-light window: (text, link).
+    small_steps: Vec<(String, String)>,
     intro: String,
     date: String,
     max_date: String,
@@ -164,6 +166,7 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
         sky: input.sky,
         assignment: input.assignment,
         due: input.due,
+        small_steps: Vec::new(),
         intro: input.intro,
         date: input.date,
         max_date: input.today.succ_opt().unwrap_or(input.today).to_string(),
@@ -236,6 +239,28 @@ pub(crate) struct SavedQuery {
 }
 
 /// The start page: today's form for a signed-in person, otherwise setup or sign-in.
+/// Today's programme steps and the morning-light window, for the home page.
+async fn small_steps(
+    state: &AppState,
+    user: &enough_store::User,
+    today: chrono::NaiveDate,
+) -> Result<Vec<(String, String)>, PageError> {
+    let mut out = Vec::new();
+    if let Some(light) = state.app.morning_light(user, today).await? {
+        out.push((light.sentence, "/activities".to_owned()));
+    }
+    for run in state.app.my_programmes(user).await? {
+        let step = super::steps::step_view(&run);
+        if !step.finished {
+            out.push((
+                format!("{}, day {}: {}", step.title, step.day, step.day_title),
+                "/programmes".to_owned(),
+            ));
+        }
+    }
+    Ok(out)
+}
+
 pub async fn home(
     State(state): State<AppState>,
     MaybeSignedIn(signed_in): MaybeSignedIn,
@@ -277,7 +302,7 @@ pub async fn home(
     } else {
         "About 20 seconds. Rough numbers are fine."
     };
-    let page = day_page(DayPageInput {
+    let mut page = day_page(DayPageInput {
         signed_in: &signed_in,
         sky,
         assignment,
@@ -299,6 +324,7 @@ pub async fn home(
             .collect(),
         today,
     });
+    page.small_steps = small_steps(&state, user, today).await?;
     Ok(render(&page))
 }
 

@@ -12,6 +12,7 @@ mod measure_history;
 mod measures;
 mod safety;
 mod settings;
+mod steps;
 mod toolkit;
 
 use crate::AppState;
@@ -56,6 +57,19 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/sessions/{id}/end", post(settings::end_session))
         .route("/settings/sign-up", post(settings::sign_up_switch))
         .route("/crisis", get(crisis::page))
+        .route("/activities", get(steps::week).post(steps::plan))
+        .route(
+            "/activities/{id}",
+            get(steps::outcome_page).post(steps::record_outcome),
+        )
+        .route("/activities/{id}/delete", post(steps::delete_activity))
+        .route("/programmes", get(steps::programmes_page))
+        .route("/programmes/{id}/start", post(steps::start_programme))
+        .route(
+            "/programmes/runs/{run}/days/{day}",
+            post(steps::complete_day),
+        )
+        .route("/programmes/runs/{run}/stop", post(steps::stop_programme))
         .route("/care", get(care::caseload))
         .route("/care/invitations", post(care::create_invitation))
         .route(

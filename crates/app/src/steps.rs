@@ -1,0 +1,335 @@
+//! Small imperfect steps: planned activities with how they went, guided programmes that never
+//! reset, and the morning-light window.
+
+use crate::{App, AppError, AppResult};
+use chrono::{Datelike, Days, NaiveDate};
+use chrono_tz::Tz;
+use enough_domain::ValidationErrors;
+use enough_domain::activities::{
+    ActivityInsights, ActivityKind, ActivityOutcome, OutcomeText, PlanText, PlannedActivity,
+    WeekView, activity_insights, week_view,
+};
+use enough_domain::morning_light::{MorningLight, morning_light};
+use enough_domain::programmes::{
+    Programme, ProgrammeRun, Step, complete_day, programme, progress_sentence, today_step,
+};
+use enough_store::{
+    ActivityInput, ActivityRecord, NewProgrammeRun, ProgrammeRunRecord, StoreError, User,
+};
+use std::collections::BTreeSet;
+
+/// A planned activity as read back.
+#[derive(Debug, Clone)]
+pub struct ActivityView {
+    /// Id.
+    pub id: i64,
+    /// The plan.
+    pub plan: PlannedActivity,
+    /// How it went, once recorded.
+    pub outcome: Option<ActivityOutcome>,
+}
+
+/// A programme the person is following, with today's step.
+#[derive(Debug, Clone)]
+pub struct RunView {
+    /// As stored.
+    pub run: ProgrammeRunRecord,
+    /// The programme (shipped or composed).
+    pub programme: Programme,
+    /// Where they are.
+    pub step: Step,
+    /// A kind sentence about progress.
+    pub sentence: String,
+}
+
+fn corrupt(what: &str) -> AppError {
+    AppError::Internal(format!("stored {what} could not be read"))
+}
+
+fn activity_view(r: ActivityRecord) -> AppResult<ActivityView> {
+    let plan = PlannedActivity {
+        what: r.what,
+        date: r.date,
+        time: r
+            .time
+            .as_deref()
+            .map(|t| chrono::NaiveTime::parse_from_str(t, "%H:%M"))
+            .transpose()
+            .map_err(|_| corrupt("activity time"))?,
+        kind: ActivityKind::from_key(&r.kind).ok_or_else(|| corrupt("activity kind"))?,
+        value: r.value,
+    };
+    let outcome = r
+        .outcome
+        .as_deref()
+        .map(serde_json::from_str::<ActivityOutcome>)
+        .transpose()
+        .map_err(|_| corrupt("activity outcome"))?;
+    Ok(ActivityView {
+        id: r.id,
+        plan,
+        outcome,
+    })
+}
+
+fn days_text(days: &BTreeSet<u16>) -> String {
+    days.iter()
+        .map(u16::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn parse_days(text: &str) -> BTreeSet<u16> {
+    text.split_whitespace()
+        .filter_map(|d| d.parse().ok())
+        .collect()
+}
+
+impl App {
+    /// Plans an activity (today or later).
+    pub async fn plan_activity(&self, user: &User, text: &PlanText) -> AppResult<ActivityView> {
+        let plan = text.parse(self.today(user))?;
+        let record = self
+            .store
+            .create_activity(
+                user.id,
+                &ActivityInput {
+                    what: plan.what.clone(),
+                    date: plan.date,
+                    time: plan.time.map(|t| t.format("%H:%M").to_string()),
+                    kind: plan.kind.key().to_owned(),
+                    value: plan.value.clone(),
+                },
+                self.now().timestamp(),
+            )
+            .await?;
+        activity_view(record)
+    }
+
+    /// The person's activity `id`.
+    pub async fn activity(&self, user: &User, id: i64) -> AppResult<ActivityView> {
+        let record = self
+            .store
+            .activity(user.id, id)
+            .await?
+            .ok_or(AppError::NotFound("activity"))?;
+        activity_view(record)
+    }
+
+    /// Records how a planned activity went (done or not; pleasure and achievement need done).
+    pub async fn record_outcome(
+        &self,
+        user: &User,
+        id: i64,
+        text: &OutcomeText,
+    ) -> AppResult<ActivityView> {
+        let current = self.activity(user, id).await?;
+        let outcome = text.parse(&current.plan, self.today(user))?;
+        self.save_outcome(user, id, &outcome).await
+    }
+
+    /// Records a parsed outcome.
+    pub async fn save_outcome(
+        &self,
+        user: &User,
+        id: i64,
+        outcome: &ActivityOutcome,
+    ) -> AppResult<ActivityView> {
+        let current = self.activity(user, id).await?;
+        outcome.validate(&current.plan, self.today(user))?;
+        let json = serde_json::to_string(outcome).map_err(|e| AppError::Internal(e.to_string()))?;
+        self.store
+            .set_activity_outcome(user.id, id, Some(&json), self.now().timestamp())
+            .await?;
+        self.activity(user, id).await
+    }
+
+    /// Deletes a planned activity.
+    pub async fn delete_activity(&self, user: &User, id: i64) -> AppResult<()> {
+        if self.store.delete_activity(user.id, id).await? {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("activity"))
+        }
+    }
+
+    /// The person's activities from `from` to `to`, by date and time.
+    pub async fn activities(
+        &self,
+        user: &User,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> AppResult<Vec<ActivityView>> {
+        self.store
+            .activities(user.id, from, to)
+            .await?
+            .into_iter()
+            .map(activity_view)
+            .collect()
+    }
+
+    /// The week (Monday to Sunday) holding `day`: planned and done, nothing marked as failed.
+    pub async fn activity_week(
+        &self,
+        user: &User,
+        day: NaiveDate,
+    ) -> AppResult<(WeekView, Vec<ActivityView>)> {
+        let monday = day
+            .checked_sub_days(Days::new(u64::from(day.weekday().num_days_from_monday())))
+            .unwrap_or(day);
+        let sunday = monday.checked_add_days(Days::new(6)).unwrap_or(monday);
+        let list = self.activities(user, Some(monday), Some(sunday)).await?;
+        let pairs: Vec<_> = list
+            .iter()
+            .map(|a| (a.plan.clone(), a.outcome.clone()))
+            .collect();
+        Ok((week_view(&pairs, monday, self.today(user)), list))
+    }
+
+    /// Pleasure by kind of activity and mood on days with vs without one done, over the last
+    /// `days` days, under the same minimum-data rules as the Light & Mood insights.
+    pub async fn activity_insights(&self, user: &User, days: u64) -> AppResult<ActivityInsights> {
+        let today = self.today(user);
+        let from = today.checked_sub_days(Days::new(days)).unwrap_or(today);
+        let list = self.activities(user, Some(from), Some(today)).await?;
+        let pairs: Vec<_> = list.into_iter().map(|a| (a.plan, a.outcome)).collect();
+        let log = self.days(user, Some(from), Some(today)).await?;
+        Ok(activity_insights(&pairs, &log))
+    }
+
+    /// Starts a shipped programme today (or for someone, when a therapist assigns it).
+    pub async fn start_programme(
+        &self,
+        user: &User,
+        programme_id: &str,
+        assigned_by: Option<i64>,
+    ) -> AppResult<RunView> {
+        let programme = programme(programme_id).ok_or_else(|| {
+            ValidationErrors::single("programme", "There is no programme with that name.")
+        })?;
+        let run = self
+            .store
+            .start_programme(
+                user.id,
+                &NewProgrammeRun {
+                    programme_id: programme.id.clone(),
+                    programme: None,
+                    started: self.today(user),
+                    assigned_by,
+                    created_at: self.now().timestamp(),
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => AppError::Conflict {
+                    field: "programme",
+                    message:
+                        "You are already following this programme; it continues where you are."
+                            .to_owned(),
+                },
+                other => other.into(),
+            })?;
+        self.run_view(user, run)
+    }
+
+    fn run_view(&self, user: &User, run: ProgrammeRunRecord) -> AppResult<RunView> {
+        let programme = match &run.programme {
+            Some(json) => {
+                serde_json::from_str::<Programme>(json).map_err(|_| corrupt("programme"))?
+            }
+            None => programme(&run.programme_id)
+                .cloned()
+                .ok_or_else(|| corrupt("programme id"))?,
+        };
+        let state = ProgrammeRun {
+            programme_id: run.programme_id.clone(),
+            started: run.started,
+            completed_days: parse_days(&run.completed_days),
+        };
+        let today = self.today(user);
+        Ok(RunView {
+            step: today_step(&programme, &state, today),
+            sentence: progress_sentence(&programme, &state, today),
+            programme,
+            run,
+        })
+    }
+
+    /// The programmes the person is following (active runs), each with today's step.
+    pub async fn my_programmes(&self, user: &User) -> AppResult<Vec<RunView>> {
+        self.store
+            .programme_runs(user.id)
+            .await?
+            .into_iter()
+            .filter(|r| r.ended_at.is_none())
+            .map(|r| self.run_view(user, r))
+            .collect()
+    }
+
+    /// Marks day `day` of run `run_id` done; the programme then shows the next step not done.
+    pub async fn complete_programme_day(
+        &self,
+        user: &User,
+        run_id: i64,
+        day: u16,
+    ) -> AppResult<RunView> {
+        let view = self
+            .my_programmes(user)
+            .await?
+            .into_iter()
+            .find(|v| v.run.id == run_id)
+            .ok_or(AppError::NotFound("programme"))?;
+        let mut state = ProgrammeRun {
+            programme_id: view.run.programme_id.clone(),
+            started: view.run.started,
+            completed_days: parse_days(&view.run.completed_days),
+        };
+        complete_day(&view.programme, &mut state, day)?;
+        if !self
+            .store
+            .set_run_days(user.id, run_id, &days_text(&state.completed_days))
+            .await?
+        {
+            return Err(AppError::NotFound("programme"));
+        }
+        let run = self
+            .store
+            .programme_runs(user.id)
+            .await?
+            .into_iter()
+            .find(|r| r.id == run_id)
+            .ok_or(AppError::NotFound("programme"))?;
+        self.run_view(user, run)
+    }
+
+    /// Stops following a programme (its record stays).
+    pub async fn stop_programme(&self, user: &User, run_id: i64) -> AppResult<()> {
+        if self
+            .store
+            .end_programme(user.id, run_id, self.now().timestamp())
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::NotFound("programme"))
+        }
+    }
+
+    /// The morning-light window for `date` where the person is; `None` without a location.
+    pub async fn morning_light(
+        &self,
+        user: &User,
+        date: NaiveDate,
+    ) -> AppResult<Option<MorningLight>> {
+        let Some(location) = self.location(user).await? else {
+            return Ok(None);
+        };
+        let tz: Tz = user.time_zone.parse().unwrap_or(Tz::UTC);
+        Ok(Some(morning_light(
+            date,
+            location.latitude,
+            location.longitude,
+            tz,
+        )))
+    }
+}

@@ -1,0 +1,252 @@
+//! `/api/v1/activities`, `/api/v1/programmes`, `/api/v1/programme-runs` and
+//! `/api/v1/morning-light`.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::identity::ApiCaller;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use enough_app::{ActivityView, RunView};
+use enough_domain::ValidationErrors;
+use enough_domain::activities::{
+    ActivityOutcome, PlanText, PlannedActivity, mood_sentences, pleasure_sentence,
+};
+use enough_domain::day::parse_date;
+use enough_domain::morning_light::MorningLight;
+use enough_domain::programmes::{Programme, Step, programmes};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+fn json(body: &[u8]) -> Result<Value, ApiError> {
+    serde_json::from_slice(body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("The request body is not valid JSON: {e}."),
+        )
+    })
+}
+
+#[derive(Serialize)]
+pub(crate) struct ActivityJson {
+    id: i64,
+    #[serde(flatten)]
+    plan: PlannedActivity,
+    outcome: Option<ActivityOutcome>,
+}
+
+fn activity_json(a: ActivityView) -> ActivityJson {
+    ActivityJson {
+        id: a.id,
+        plan: a.plan,
+        outcome: a.outcome,
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RangeQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn range(
+    q: &RangeQuery,
+) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), ApiError> {
+    let mut errors = ValidationErrors::default();
+    let mut one = |field: &str, raw: &Option<String>| {
+        raw.as_deref()
+            .and_then(|r| parse_date(field, r).map_err(|e| errors.0.extend(e.0)).ok())
+    };
+    let from = one("from", &q.from);
+    let to = one("to", &q.to);
+    errors.into_result((from, to)).map_err(ApiError::invalid)
+}
+
+/// The caller's activities between `from` and `to`.
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<Vec<ActivityJson>>, ApiError> {
+    let (from, to) = range(&q)?;
+    let list = state.app.activities(&caller.user, from, to).await?;
+    Ok(Json(list.into_iter().map(activity_json).collect()))
+}
+
+/// Plans an activity: `{what, date, time?, kind, value?}`.
+pub async fn create(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let today = state.app.today(&caller.user);
+    let plan = PlannedActivity::from_json(&json(&body)?, today).map_err(ApiError::invalid)?;
+    let text = PlanText {
+        what: plan.what.clone(),
+        date: plan.date.to_string(),
+        time: plan
+            .time
+            .map(|t| t.format("%H:%M").to_string())
+            .unwrap_or_default(),
+        kind: plan.kind.key().to_owned(),
+        value: plan.value.clone().unwrap_or_default(),
+    };
+    let saved = state.app.plan_activity(&caller.user, &text).await?;
+    Ok((StatusCode::CREATED, Json(activity_json(saved))).into_response())
+}
+
+/// One activity.
+pub async fn get(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<Json<ActivityJson>, ApiError> {
+    Ok(Json(activity_json(
+        state.app.activity(&caller.user, id).await?,
+    )))
+}
+
+/// Records how it went: `{done, pleasure?, achievement?, mood_before?, mood_after?, note?}`.
+pub async fn put_outcome(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<ActivityJson>, ApiError> {
+    let current = state.app.activity(&caller.user, id).await?;
+    let today = state.app.today(&caller.user);
+    let outcome = ActivityOutcome::from_json(&json(&body)?, &current.plan, today)
+        .map_err(ApiError::invalid)?;
+    Ok(Json(activity_json(
+        state.app.save_outcome(&caller.user, id, &outcome).await?,
+    )))
+}
+
+/// Deletes an activity.
+pub async fn delete(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    state.app.delete_activity(&caller.user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize)]
+pub(crate) struct InsightsJson {
+    sentences: Vec<String>,
+    pleasure_by_kind: Vec<(String, String)>,
+    mood_with_vs_without: Vec<String>,
+}
+
+/// Pleasure by kind and mood with vs without an activity done, last 8 weeks.
+pub async fn insights(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<InsightsJson>, ApiError> {
+    let i = state.app.activity_insights(&caller.user, 56).await?;
+    Ok(Json(InsightsJson {
+        pleasure_by_kind: i
+            .pleasure_by_kind
+            .iter()
+            .map(|(k, f)| (k.key().to_owned(), pleasure_sentence(*k, f)))
+            .collect(),
+        mood_with_vs_without: mood_sentences(&i.mood_with_vs_without),
+        sentences: i.sentences,
+    }))
+}
+
+/// The shipped programmes.
+pub async fn catalogue(ApiCaller(_caller): ApiCaller) -> Json<&'static [Programme]> {
+    Json(programmes())
+}
+
+#[derive(Serialize)]
+pub(crate) struct RunJson {
+    id: i64,
+    programme_id: String,
+    title: String,
+    started: String,
+    completed_days: String,
+    step: Step,
+    sentence: String,
+}
+
+fn run_json(v: RunView) -> RunJson {
+    RunJson {
+        id: v.run.id,
+        programme_id: v.run.programme_id,
+        title: v.programme.title,
+        started: v.run.started.to_string(),
+        completed_days: v.run.completed_days,
+        step: v.step,
+        sentence: v.sentence,
+    }
+}
+
+/// The programmes the caller follows, with today's step.
+pub async fn runs(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<Vec<RunJson>>, ApiError> {
+    let runs = state.app.my_programmes(&caller.user).await?;
+    Ok(Json(runs.into_iter().map(run_json).collect()))
+}
+
+/// Starts a programme.
+pub async fn start(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let run = state.app.start_programme(&caller.user, &id, None).await?;
+    Ok((StatusCode::CREATED, Json(run_json(run))).into_response())
+}
+
+/// Marks a day done.
+pub async fn complete(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path((run, day)): Path<(i64, u16)>,
+) -> Result<Json<RunJson>, ApiError> {
+    Ok(Json(run_json(
+        state
+            .app
+            .complete_programme_day(&caller.user, run, day)
+            .await?,
+    )))
+}
+
+/// Stops a programme.
+pub async fn stop(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(run): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    state.app.stop_programme(&caller.user, run).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The morning-light window for `date` (default today); 404 without a location.
+pub async fn morning_light(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<MorningLight>, ApiError> {
+    let (from, _) = range(&q)?;
+    let date = from.unwrap_or_else(|| state.app.today(&caller.user));
+    state
+        .app
+        .morning_light(&caller.user, date)
+        .await?
+        .map(Json)
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                "Set a location first (PUT /api/v1/location).",
+            )
+        })
+}

@@ -440,7 +440,11 @@ mod tests {
         let tr = Kind::parse("exercise:thought-record").unwrap();
         assert_eq!(tr.link(), "/toolkit/thought-record/new");
         assert!(matches!(tr.category(), Some(Category::Exercises(_))));
-        assert!(Kind::parse("exercise:behavioural-experiment").unwrap().can_be_started());
+        assert!(
+            Kind::parse("exercise:behavioural-experiment")
+                .unwrap()
+                .can_be_started()
+        );
         assert_eq!(
             Kind::parse("questionnaire:phq-9").unwrap().category(),
             Some(Category::Questionnaires)
@@ -486,7 +490,12 @@ mod tests {
     #[test]
     fn log_completion_counts_logged_days_and_past_days_are_never_still_open_on_the_home_page() {
         let s = schedule("2026-03-01", "2026-03-07", None);
-        let logged = [d("2026-03-01"), d("2026-03-03"), d("2026-03-04"), d("2026-02-28")];
+        let logged = [
+            d("2026-03-01"),
+            d("2026-03-03"),
+            d("2026-03-04"),
+            d("2026-02-28"),
+        ];
         let p = progress(&Kind::Log, &s, &logged, &[], d("2026-03-04"));
         assert_eq!((p.done, p.due_so_far, p.total), (3, 4, 7));
         assert_eq!(p.sentence(&Kind::Log), "3 of 7 days logged");
@@ -531,7 +540,10 @@ mod tests {
         let before = progress(&k, &s, &[d("2026-02-27")], &[], d("2026-03-08"));
         assert_eq!(before.done, 0);
         let not_yet = progress(&k, &s, &[], &[], d("2026-02-20"));
-        assert_eq!((not_yet.due_so_far, not_yet.occurrences[0].state), (0, State::Later));
+        assert_eq!(
+            (not_yet.due_so_far, not_yet.occurrences[0].state),
+            (0, State::Later)
+        );
         assert_eq!(not_yet.today(&k, d("2026-02-20")), None);
     }
 

@@ -158,10 +158,7 @@ mod tests {
 
     #[test]
     fn text_is_escaped() {
-        assert_eq!(
-            escape_text("a\\b;c,d\ne\r\nf"),
-            "a\\\\b\\;c\\,d\\ne\\nf"
-        );
+        assert_eq!(escape_text("a\\b;c,d\ne\r\nf"), "a\\\\b\\;c\\,d\\ne\\nf");
     }
 
     #[test]

@@ -106,6 +106,8 @@ struct DayPage {
     assignment: Option<String>,
     /// Questionnaires due: (id, short name).
     due: Vec<(String, String)>,
+    /// Today's homework.
+    homework: Vec<super::homework::TodayItem>,
     intro: String,
     date: String,
     max_date: String,
@@ -144,6 +146,7 @@ struct DayPageInput<'a> {
     sky: Option<String>,
     assignment: Option<String>,
     due: Vec<(String, String)>,
+    homework: Vec<super::homework::TodayItem>,
     title: String,
     intro: String,
     date: String,
@@ -164,6 +167,7 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
         sky: input.sky,
         assignment: input.assignment,
         due: input.due,
+        homework: input.homework,
         intro: input.intro,
         date: input.date,
         max_date: input.today.succ_opt().unwrap_or(input.today).to_string(),
@@ -282,6 +286,7 @@ pub async fn home(
         sky,
         assignment,
         due,
+        homework: super::homework::today_items(&state, user).await?,
         title: format!("Today, {}", today.format("%A %-d %B")),
         intro: intro.to_owned(),
         date: today.to_string(),
@@ -320,6 +325,7 @@ pub async fn edit_page(
         sky: None,
         assignment: None,
         due: Vec::new(),
+        homework: Vec::new(),
         title: long_date(date),
         intro: if existing.is_some() {
             "Change anything and save."
@@ -405,6 +411,7 @@ pub async fn save(
                 sky: None,
                 assignment: None,
                 due: Vec::new(),
+                homework: Vec::new(),
                 title: "Log a day".to_owned(),
                 intro: "Nothing was saved yet: please check the highlighted answers.".to_owned(),
                 date: form.date,

@@ -2,7 +2,7 @@
 //! use case, render.
 
 mod account;
-mod calendar;
+pub(crate) mod calendar;
 mod crisis;
 mod day;
 mod experiment;

@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod common;
 mod durability;
+mod homework;
 mod insights;
 mod measures;
 mod pages;

@@ -42,6 +42,9 @@ pub struct CaseloadRow {
     pub scores: Option<Vec<LatestScore>>,
     /// Safety events in the last [`ALERT_DAYS`] days, and the latest one's time.
     pub alerts: Option<(usize, Option<i64>)>,
+    /// Homework this therapist assigned: windows done of those due so far, counting only
+    /// categories the person shares; `None` when there is no homework.
+    pub homework: Option<(usize, usize)>,
 }
 
 impl CaseloadRow {
@@ -65,12 +68,15 @@ impl App {
                 adherence: None,
                 scores: None,
                 alerts: None,
+                homework: None,
             };
+            let mut opened_categories = std::collections::BTreeMap::new();
             if p.sharing.allows(Category::Log) {
                 let opened = self
                     .open_for(therapist, person_id, Category::Log, "caseload", address)
                     .await?;
                 row.adherence = Some(self.adherence(&opened.person).await?);
+                opened_categories.insert(Category::Log, opened.person);
             }
             if p.sharing.allows(Category::Questionnaires) {
                 let opened = self
@@ -83,6 +89,7 @@ impl App {
                     )
                     .await?;
                 row.scores = Some(self.latest_scores(&opened.person).await?);
+                opened_categories.insert(Category::Questionnaires, opened.person);
             }
             if p.sharing.allows(Category::Safety) {
                 let opened = self
@@ -93,6 +100,15 @@ impl App {
                 let recent: Vec<_> = events.iter().filter(|e| e.at >= since).collect();
                 row.alerts = Some((recent.len(), recent.first().map(|e| e.at)));
             }
+            row.homework = self
+                .homework_counts(
+                    therapist,
+                    person_id,
+                    &p.sharing,
+                    address,
+                    &mut opened_categories,
+                )
+                .await?;
             rows.push(row);
         }
         rows.sort_by(|a, b| {

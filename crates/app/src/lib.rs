@@ -4,11 +4,13 @@
 //! any [`Store`], chosen at run time.
 
 mod accounts;
+mod calendar;
 mod care;
 mod caseload;
 mod days;
 mod error;
 mod export_formats;
+mod homework;
 mod insights;
 mod light;
 mod maintenance;
@@ -17,13 +19,16 @@ mod own_data;
 mod safety;
 mod secrets;
 mod steps;
+mod summary;
 mod tokens;
 mod toolkit;
 
 pub use accounts::{SIGN_IN_WINDOW_SECS, SignedIn};
+pub use calendar::FEED_DAYS_AHEAD;
 pub use care::{INVITATION_DAYS, LinkedPerson, OpenedFor};
 pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore};
 pub use error::AppError;
+pub use homework::HomeworkView;
 pub use insights::{DEFAULT_RANGE_DAYS, InsightsRange};
 pub use light::{ExperimentView, REFLECTION_MAX};
 pub use maintenance::migrate_store;
@@ -35,6 +40,10 @@ pub use own_data::{EXPORT_VERSION, Export};
 pub use safety::{EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView};
 pub use secrets::SessionToken;
 pub use steps::{ActivityView, RunView};
+pub use summary::{
+    ExerciseGroup, ExerciseLine, LogSummary, QuestionnaireSummary, SUMMARY_DEFAULT_DAYS,
+    SUMMARY_MAX_DAYS, ScoreLine, SessionSummary, summary_range,
+};
 pub use tokens::TOKEN_PREFIX;
 pub use toolkit::{
     ExerciseRecord, ExerciseSubmission, SavedExercise, ToolkitProgress, exercise_def,

@@ -12,6 +12,8 @@ pub mod cities;
 pub mod crisis;
 pub mod day;
 pub mod experiment;
+pub mod homework;
+pub mod ical;
 pub mod light_mood;
 pub mod measures;
 pub mod morning_light;

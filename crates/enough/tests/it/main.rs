@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod durability;
 mod exports;
+mod homework;
 mod insights;
 mod measures;
 mod pages;

@@ -15,7 +15,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Reads a JSON object whose fields are all optional strings or numbers, refusing others.
-fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, ApiError> {
+pub(crate) fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, ApiError> {
     let value: Value = serde_json::from_slice(body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -39,7 +39,7 @@ fn object(body: &[u8], allowed: &[&str]) -> Result<Map<String, Value>, ApiError>
 }
 
 /// A field as text (numbers are written out), or "" when absent or null.
-fn text(map: &Map<String, Value>, key: &str) -> String {
+pub(crate) fn text(map: &Map<String, Value>, key: &str) -> String {
     match map.get(key) {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => n.to_string(),

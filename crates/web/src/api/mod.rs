@@ -2,10 +2,12 @@
 
 mod day_json;
 mod days;
+mod homework;
 mod insights;
 mod light;
 mod measures;
 mod openapi;
+mod openapi_homework;
 mod openapi_toolkit;
 mod steps;
 mod toolkit;
@@ -96,6 +98,21 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(steps::stop),
         )
         .route("/morning-light", get(steps::morning_light))
+        // Homework, session summaries and the calendar feed.
+        .route("/homework", get(homework::mine))
+        .route(
+            "/care/people/{person_id}/homework",
+            get(homework::for_person).post(homework::assign),
+        )
+        .route(
+            "/care/people/{person_id}/homework/{id}/cancel",
+            axum::routing::post(homework::cancel),
+        )
+        .route("/care/people/{person_id}/summary", get(homework::summary))
+        .route(
+            "/calendar-feed",
+            axum::routing::put(homework::put_calendar_feed).delete(homework::delete_calendar_feed),
+        )
         .route("/export", get(export))
         .route("/export/fhir", get(export_fhir))
         .route("/openapi.json", get(openapi::document))

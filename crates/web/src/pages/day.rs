@@ -108,6 +108,8 @@ struct DayPage {
     due: Vec<(String, String)>,
     /// Today's programme steps and the morning-light window: (text, link).
     small_steps: Vec<(String, String)>,
+    /// Today's homework.
+    homework: Vec<super::homework::TodayItem>,
     intro: String,
     date: String,
     max_date: String,
@@ -146,6 +148,7 @@ struct DayPageInput<'a> {
     sky: Option<String>,
     assignment: Option<String>,
     due: Vec<(String, String)>,
+    homework: Vec<super::homework::TodayItem>,
     title: String,
     intro: String,
     date: String,
@@ -167,6 +170,7 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
         assignment: input.assignment,
         due: input.due,
         small_steps: Vec::new(),
+        homework: input.homework,
         intro: input.intro,
         date: input.date,
         max_date: input.today.succ_opt().unwrap_or(input.today).to_string(),
@@ -307,6 +311,7 @@ pub async fn home(
         sky,
         assignment,
         due,
+        homework: super::homework::today_items(&state, user).await?,
         title: format!("Today, {}", today.format("%A %-d %B")),
         intro: intro.to_owned(),
         date: today.to_string(),
@@ -346,6 +351,7 @@ pub async fn edit_page(
         sky: None,
         assignment: None,
         due: Vec::new(),
+        homework: Vec::new(),
         title: long_date(date),
         intro: if existing.is_some() {
             "Change anything and save."
@@ -431,6 +437,7 @@ pub async fn save(
                 sky: None,
                 assignment: None,
                 due: Vec::new(),
+                homework: Vec::new(),
                 title: "Log a day".to_owned(),
                 intro: "Nothing was saved yet: please check the highlighted answers.".to_owned(),
                 date: form.date,

@@ -2,17 +2,20 @@
 //! use case, render.
 
 mod account;
+pub(crate) mod calendar;
 mod care;
 mod crisis;
 mod day;
 mod experiment;
 mod history;
+mod homework;
 pub(crate) mod insights;
 mod measure_history;
 mod measures;
 mod safety;
 mod settings;
 mod steps;
+mod summary;
 mod toolkit;
 
 use crate::AppState;
@@ -123,6 +126,21 @@ pub fn routes() -> Router<AppState> {
             "/measures/{id}/result/{response_id}/delete",
             post(measure_history::delete),
         )
+        // Homework, session summaries and the calendar feed.
+        .route("/homework", get(homework::mine))
+        .route(
+            "/care/people/{person_id}/homework",
+            get(homework::for_person).post(homework::assign),
+        )
+        .route(
+            "/care/people/{person_id}/homework/{id}/cancel",
+            post(homework::cancel),
+        )
+        .route("/summary", get(summary::own))
+        .route("/care/people/{person_id}/summary", get(summary::for_person))
+        .route("/settings/calendar", post(calendar::create))
+        .route("/settings/calendar/revoke", post(calendar::revoke))
+        .route("/calendar/{file}", get(calendar::feed))
 }
 
 /// The bare endpoint: proves the process answers, touches no storage (benchmark baseline).

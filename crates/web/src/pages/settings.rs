@@ -48,6 +48,8 @@ struct SettingsPage {
     city: String,
     latitude: String,
     longitude: String,
+    /// The calendar feed's reminder time, when the person has a feed.
+    calendar_time: Option<String>,
 }
 
 fn when(secs: i64) -> String {
@@ -135,6 +137,11 @@ async fn settings_page(
         city: form.city,
         latitude: form.latitude,
         longitude: form.longitude,
+        calendar_time: state
+            .app
+            .calendar_feed(user)
+            .await?
+            .map(|f| f.reminder_time),
     })
 }
 
@@ -173,6 +180,9 @@ pub async fn page(
         "time-zone" => Some("Time zone saved.".to_owned()),
         "revoked" => Some("Token revoked. It no longer works.".to_owned()),
         "session" => Some("Signed out of that browser.".to_owned()),
+        "calendar-revoked" => {
+            Some("Calendar feed revoked. Its address no longer works.".to_owned())
+        }
         "sign-up" => Some("Sign-up setting saved.".to_owned()),
         "location" => Some("Location saved.".to_owned()),
         _ => None,

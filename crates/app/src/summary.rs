@@ -1,0 +1,406 @@
+//! A session summary: one printable page for a date range, for the person themselves or, per
+//! shared category only, for their therapist (each category read goes through
+//! [`App::open_for`], which writes the access log).
+
+use crate::insights::InsightsRange;
+use crate::{App, AppError, AppResult};
+use chrono::{DateTime, Days, NaiveDate};
+use chrono_tz::Tz;
+use enough_domain::ValidationErrors;
+use enough_domain::care::{Category, Sharing};
+use enough_domain::day::parse_date;
+use enough_domain::measures::{instruments, reliable_change};
+use enough_domain::toolkit::{Approach, Status, change_values};
+use enough_store::{Reflection, SafetyEvent, User};
+
+/// The range a summary covers when none is chosen: the last 4 weeks.
+pub const SUMMARY_DEFAULT_DAYS: u64 = 28;
+/// The longest range a summary may cover, in days (first to last date).
+pub const SUMMARY_MAX_DAYS: i64 = 366;
+
+/// The log over the range.
+#[derive(Debug, Clone)]
+pub struct LogSummary {
+    /// Days logged.
+    pub days_logged: usize,
+    /// Days in the range.
+    pub days_in_range: usize,
+    /// Mean mood (0–10), when any day was logged.
+    pub mean_mood: Option<f64>,
+    /// Mean energy (0–10).
+    pub mean_energy: Option<f64>,
+    /// Mean hours of daylight outside.
+    pub mean_daylight: Option<f64>,
+    /// The Light & Mood statistics for the range.
+    pub insights: InsightsRange,
+}
+
+/// One exercise in the range.
+#[derive(Debug, Clone)]
+pub struct ExerciseLine {
+    /// Its date.
+    pub date: NaiveDate,
+    /// The exercise's title.
+    pub title: String,
+    /// Draft, planned or done.
+    pub status: Status,
+    /// Before/after ratings: (label, before, after).
+    pub changes: Vec<(String, f64, f64)>,
+}
+
+/// One questionnaire sitting in the range.
+#[derive(Debug, Clone)]
+pub struct ScoreLine {
+    /// Its date.
+    pub date: NaiveDate,
+    /// The score as shown.
+    pub display: String,
+    /// The band, if the instrument has bands.
+    pub band: Option<String>,
+    /// Reliable change since the sitting before, in a sentence.
+    pub change: Option<String>,
+}
+
+/// One questionnaire's sittings in the range.
+#[derive(Debug, Clone)]
+pub struct QuestionnaireSummary {
+    /// Short name, e.g. PHQ-9.
+    pub instrument: String,
+    /// The sittings, oldest first.
+    pub scores: Vec<ScoreLine>,
+    /// Reliable change from the first to the last sitting in the range, in a sentence.
+    pub change_in_range: Option<String>,
+}
+
+/// Exercises of one approach: `None` when that approach is not shared.
+#[derive(Debug, Clone)]
+pub struct ExerciseGroup {
+    /// The approach.
+    pub approach: Approach,
+    /// The entries in the range, oldest first.
+    pub entries: Option<Vec<ExerciseLine>>,
+}
+
+/// Everything in a summary; each `None` means "not shared" (never "nothing").
+#[derive(Debug, Clone)]
+pub struct SessionSummary {
+    /// Whose.
+    pub person_email: String,
+    /// First date.
+    pub from: NaiveDate,
+    /// Last date.
+    pub to: NaiveDate,
+    /// The log.
+    pub log: Option<LogSummary>,
+    /// Exercises, per approach.
+    pub exercises: Vec<ExerciseGroup>,
+    /// Questionnaires.
+    pub questionnaires: Option<Vec<QuestionnaireSummary>>,
+    /// Reflections in the range.
+    pub reflections: Option<Vec<Reflection>>,
+    /// Safety events in the range.
+    pub safety: Option<Vec<SafetyEvent>>,
+}
+
+/// Who is reading: the person, or a therapist with what the person shares.
+enum Reader<'a> {
+    Own,
+    Therapist {
+        therapist: &'a User,
+        sharing: Sharing,
+        address: &'a str,
+    },
+}
+
+/// Reads the typed range (empty: the last 4 weeks up to `today`); errors name `from` or `to`.
+pub fn summary_range(
+    from: &str,
+    to: &str,
+    today: NaiveDate,
+) -> Result<(NaiveDate, NaiveDate), ValidationErrors> {
+    let mut errors = ValidationErrors::default();
+    let mut read = |field: &str, raw: &str| {
+        if raw.trim().is_empty() {
+            return None;
+        }
+        parse_date(field, raw)
+            .map_err(|e| errors.0.extend(e.0))
+            .ok()
+    };
+    let to_date = read("to", to);
+    let from_date = read("from", from);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let to = to_date.unwrap_or(today);
+    let from = match from_date {
+        Some(f) => f,
+        None => to
+            .checked_sub_days(Days::new(SUMMARY_DEFAULT_DAYS - 1))
+            .unwrap_or(to),
+    };
+    if from > to {
+        return Err(ValidationErrors::single(
+            "from",
+            "The start date must not be after the end date.",
+        ));
+    }
+    if (to - from).num_days() >= SUMMARY_MAX_DAYS {
+        return Err(ValidationErrors::single(
+            "from",
+            "A summary can cover at most a year; choose a later start date.",
+        ));
+    }
+    Ok((from, to))
+}
+
+fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
+    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    (n > 0).then(|| sum / n as f64)
+}
+
+impl App {
+    /// The person's own summary for the typed range (nothing is logged: it is their data).
+    pub async fn own_summary(
+        &self,
+        person: &User,
+        from: &str,
+        to: &str,
+    ) -> AppResult<SessionSummary> {
+        let (from, to) = summary_range(from, to, self.today(person))?;
+        self.summary(person, Reader::Own, from, to).await
+    }
+
+    /// A therapist's summary of a linked person: only shared categories, each read logged.
+    /// `NotFound` when not linked.
+    pub async fn summary_for(
+        &self,
+        therapist: &User,
+        person_id: i64,
+        from: &str,
+        to: &str,
+        address: &str,
+    ) -> AppResult<SessionSummary> {
+        let link = self.link_to(therapist, person_id).await?;
+        let person = self
+            .store
+            .user_by_id(person_id)
+            .await?
+            .ok_or(AppError::NotFound("person"))?;
+        let (from, to) = summary_range(from, to, self.today(&person))?;
+        let reader = Reader::Therapist {
+            therapist,
+            sharing: link.sharing,
+            address,
+        };
+        self.summary(&person, reader, from, to).await
+    }
+
+    /// True when the reader may see `category`; a therapist's read is logged here.
+    async fn may_read(
+        &self,
+        reader: &Reader<'_>,
+        person: &User,
+        category: Category,
+        what: &str,
+    ) -> AppResult<bool> {
+        match reader {
+            Reader::Own => Ok(true),
+            Reader::Therapist {
+                therapist,
+                sharing,
+                address,
+            } => {
+                if !sharing.allows(category) {
+                    return Ok(false);
+                }
+                self.open_for(therapist, person.id, category, what, address)
+                    .await?;
+                Ok(true)
+            }
+        }
+    }
+
+    async fn summary(
+        &self,
+        person: &User,
+        reader: Reader<'_>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> AppResult<SessionSummary> {
+        let what = format!("summary {from}..{to}");
+        let in_range = |d: NaiveDate| d >= from && d <= to;
+
+        let log = if self.may_read(&reader, person, Category::Log, &what).await? {
+            let insights = self
+                .light_mood_insights(person, Some(from), Some(to))
+                .await?;
+            let days = &insights.days;
+            Some(LogSummary {
+                days_logged: days.len(),
+                days_in_range: usize::try_from((to - from).num_days() + 1).unwrap_or(0),
+                mean_mood: mean(days.iter().map(|d| f64::from(d.mood))),
+                mean_energy: mean(days.iter().map(|d| f64::from(d.energy))),
+                mean_daylight: mean(days.iter().map(|d| d.daylight_hours())),
+                insights,
+            })
+        } else {
+            None
+        };
+
+        let mut exercises = Vec::new();
+        let mut journal = None;
+        for approach in Approach::ALL {
+            let entries = if self
+                .may_read(&reader, person, Category::Exercises(approach), &what)
+                .await?
+            {
+                if journal.is_none() {
+                    journal = Some(self.journal(person, None).await?);
+                }
+                let mut lines: Vec<ExerciseLine> = journal
+                    .iter()
+                    .flatten()
+                    .filter(|r| r.def.approach == approach && in_range(r.date))
+                    .map(|r| ExerciseLine {
+                        date: r.date,
+                        title: r.def.title.clone(),
+                        status: r.status,
+                        changes: r
+                            .def
+                            .changes
+                            .iter()
+                            .filter_map(|c| {
+                                change_values(r.def, c, &r.answers)
+                                    .map(|(b, a)| (c.label.clone(), b, a))
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                lines.reverse();
+                Some(lines)
+            } else {
+                None
+            };
+            exercises.push(ExerciseGroup { approach, entries });
+        }
+
+        let questionnaires = if self
+            .may_read(&reader, person, Category::Questionnaires, &what)
+            .await?
+        {
+            let mut out = Vec::new();
+            for inst in instruments() {
+                let history = self.history(person, &inst.id).await?;
+                let points: Vec<_> = history
+                    .points
+                    .iter()
+                    .filter(|p| in_range(p.administration.response.date))
+                    .collect();
+                if points.is_empty() {
+                    continue;
+                }
+                let change_in_range = match (points.first(), points.last()) {
+                    (Some(a), Some(b)) if points.len() > 1 => reliable_change(
+                        inst,
+                        a.administration.score.value,
+                        b.administration.score.value,
+                    )
+                    .map(|c| c.sentence),
+                    _ => None,
+                };
+                out.push(QuestionnaireSummary {
+                    instrument: inst.short_name.clone(),
+                    scores: points
+                        .iter()
+                        .map(|p| ScoreLine {
+                            date: p.administration.response.date,
+                            display: p.administration.score.display.clone(),
+                            band: p
+                                .administration
+                                .score
+                                .band
+                                .as_ref()
+                                .map(|b| b.label.clone()),
+                            change: p.vs_previous.as_ref().map(|c| c.sentence.clone()),
+                        })
+                        .collect(),
+                    change_in_range,
+                });
+            }
+            Some(out)
+        } else {
+            None
+        };
+
+        let reflections = if self
+            .may_read(&reader, person, Category::Reflections, &what)
+            .await?
+        {
+            let mut list: Vec<Reflection> = self
+                .reflections(person)
+                .await?
+                .into_iter()
+                .filter(|r| in_range(r.date))
+                .collect();
+            list.reverse();
+            Some(list)
+        } else {
+            None
+        };
+
+        let safety = if self
+            .may_read(&reader, person, Category::Safety, &what)
+            .await?
+        {
+            let tz: Tz = person.time_zone.parse().unwrap_or(Tz::UTC);
+            let mut list: Vec<SafetyEvent> = self
+                .safety_events(person)
+                .await?
+                .into_iter()
+                .filter(|e| {
+                    DateTime::from_timestamp(e.at, 0)
+                        .is_some_and(|t| in_range(t.with_timezone(&tz).date_naive()))
+                })
+                .collect();
+            list.reverse();
+            Some(list)
+        } else {
+            None
+        };
+
+        Ok(SessionSummary {
+            person_email: person.email.clone(),
+            from,
+            to,
+            log,
+            exercises,
+            questionnaires,
+            reflections,
+            safety,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn ranges_default_to_four_weeks_and_are_checked() {
+        let today: NaiveDate = "2026-03-28".parse().unwrap();
+        let (from, to) = summary_range("", "", today).unwrap();
+        assert_eq!((from.to_string(), to), ("2026-03-01".to_owned(), today));
+        let err = summary_range("2026-03-10", "2026-03-01", today).unwrap_err();
+        assert!(err.message_for("from").is_some());
+        assert!(summary_range("2025-01-01", "2026-03-01", today).is_err());
+        assert!(summary_range("2025-03-02", "2026-03-01", today).is_ok());
+        assert!(
+            summary_range("x", "", today)
+                .unwrap_err()
+                .message_for("from")
+                .is_some()
+        );
+    }
+}

@@ -18,6 +18,7 @@ fn merge_paths(doc: &mut Value, more: Value) {
 pub fn spec() -> Value {
     let mut doc = days_spec();
     merge_paths(&mut doc, super::openapi_toolkit::paths());
+    merge_paths(&mut doc, super::openapi_care::paths());
     doc
 }
 

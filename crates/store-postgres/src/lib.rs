@@ -3,6 +3,7 @@
 //! in dialect (identity columns, real `DATE` and `BOOLEAN` columns, typed NULL parameters, a
 //! lock for "create the first account") stay inside this crate.
 
+mod care;
 mod personal;
 mod practice;
 mod rows;
@@ -13,10 +14,11 @@ use async_trait::async_trait;
 use chrono::NaiveDate;
 use enough_domain::day::DayEntry;
 use enough_store::{
-    ApiToken, ExerciseEntry, ExerciseInput, Experiment, Location, NewExperiment, NewResponse,
-    NewSession, NewToken, NewUser, QuestionnaireDraft, QuestionnaireResponse,
-    QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord, SavedResponse, Session,
-    Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
+    AccessRecord, ApiToken, CalendarFeed, CareLink, CareLinkWith, ExerciseEntry, ExerciseInput,
+    Experiment, Homework, Invitation, InvitationRefused, Location, NewExperiment, NewHomework,
+    NewInvitation, NewResponse, NewSession, NewToken, NewUser, QuestionnaireDraft,
+    QuestionnaireResponse, QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord,
+    SavedResponse, Session, Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
 };
 use rows::{day_from_row, db_error, session_from_row, token_from_row, user_from_row};
 use sqlx::postgres::PgPoolOptions;
@@ -629,11 +631,108 @@ impl Store for PostgresStore {
         practice::safety_events(&self.pool, user_id).await
     }
 
+    async fn create_invitation(&self, new: &NewInvitation) -> StoreResult<Invitation> {
+        care::create_invitation(&self.pool, new).await
+    }
+
+    async fn invitations(&self, therapist_id: i64) -> StoreResult<Vec<Invitation>> {
+        care::invitations(&self.pool, therapist_id).await
+    }
+
+    async fn revoke_invitation(&self, therapist_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+        care::revoke_invitation(&self.pool, therapist_id, id, now).await
+    }
+
+    async fn accept_invitation(
+        &self,
+        code_hash: &str,
+        person_id: i64,
+        categories: &str,
+        now: i64,
+    ) -> StoreResult<Result<CareLink, InvitationRefused>> {
+        care::accept_invitation(&self.pool, code_hash, person_id, categories, now).await
+    }
+
+    async fn links_of_person(&self, person_id: i64) -> StoreResult<Vec<CareLinkWith>> {
+        care::links_of_person(&self.pool, person_id).await
+    }
+
+    async fn links_of_therapist(&self, therapist_id: i64) -> StoreResult<Vec<CareLinkWith>> {
+        care::links_of_therapist(&self.pool, therapist_id).await
+    }
+
+    async fn active_link(
+        &self,
+        therapist_id: i64,
+        person_id: i64,
+    ) -> StoreResult<Option<CareLink>> {
+        care::active_link(&self.pool, therapist_id, person_id).await
+    }
+
+    async fn set_link_categories(
+        &self,
+        person_id: i64,
+        link_id: i64,
+        categories: &str,
+    ) -> StoreResult<bool> {
+        care::set_link_categories(&self.pool, person_id, link_id, categories).await
+    }
+
+    async fn end_link(&self, user_id: i64, link_id: i64, now: i64) -> StoreResult<bool> {
+        care::end_link(&self.pool, user_id, link_id, now).await
+    }
+
+    async fn record_access(&self, record: &AccessRecord) -> StoreResult<()> {
+        care::record_access(&self.pool, record).await
+    }
+
+    async fn access_log(&self, person_id: i64) -> StoreResult<Vec<AccessRecord>> {
+        care::access_log(&self.pool, person_id).await
+    }
+
+    async fn create_homework(&self, new: &NewHomework) -> StoreResult<Homework> {
+        care::create_homework(&self.pool, new).await
+    }
+
+    async fn homework_of_person(&self, person_id: i64) -> StoreResult<Vec<Homework>> {
+        care::homework_of_person(&self.pool, person_id).await
+    }
+
+    async fn cancel_homework(&self, therapist_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+        care::cancel_homework(&self.pool, therapist_id, id, now).await
+    }
+
+    async fn set_calendar_feed(&self, feed: &CalendarFeed) -> StoreResult<()> {
+        care::set_calendar_feed(&self.pool, feed).await
+    }
+
+    async fn calendar_feed(&self, user_id: i64) -> StoreResult<Option<CalendarFeed>> {
+        care::calendar_feed(&self.pool, user_id).await
+    }
+
+    async fn calendar_feed_by_token(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(CalendarFeed, User)>> {
+        care::calendar_feed_by_token(&self.pool, token_hash).await
+    }
+
+    async fn delete_calendar_feed(&self, user_id: i64) -> StoreResult<bool> {
+        care::delete_calendar_feed(&self.pool, user_id).await
+    }
+
     async fn delete_user(&self, user_id: i64, now: i64) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await.map_err(db_error)?;
         for table in enough_store::PERSONAL_TABLES {
             let sql = format!("DELETE FROM {table} WHERE user_id = $1");
             sqlx::query(AssertSqlSafe(sql))
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        for statement in enough_store::CARE_DELETIONS {
+            sqlx::query(AssertSqlSafe(statement.replace("?1", "$1")))
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await
@@ -795,6 +894,86 @@ mod tests {
                     store.list_days(user.id, None, None).await.unwrap().len(),
                     20
                 );
+            },
+        )
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_accepts_of_one_code_create_one_link() {
+        on_fresh_store(
+            "concurrent_accepts_of_one_code_create_one_link",
+            |store| async move {
+                let therapist = store
+                    .create_user(new_user("race-therapist@example.org", Role::Therapist))
+                    .await
+                    .unwrap();
+                let mut people = Vec::new();
+                for i in 0..8 {
+                    let email = format!("race-person-{i}@example.org");
+                    people.push(
+                        store
+                            .create_user(new_user(&email, Role::Person))
+                            .await
+                            .unwrap(),
+                    );
+                }
+                // Several rounds, each with all callers released at once: a missing row lock
+                // would let two of them use one code.
+                for round in 0..10 {
+                    let code = format!("race-code-{round}");
+                    store
+                        .create_invitation(&NewInvitation {
+                            therapist_id: therapist.id,
+                            code_hash: code.clone(),
+                            label: String::new(),
+                            created_at: 1,
+                            expires_at: i64::MAX,
+                        })
+                        .await
+                        .unwrap();
+                    let start = Arc::new(Barrier::new(people.len()));
+                    let tasks: Vec<_> = people
+                        .iter()
+                        .map(|person| {
+                            let (store, start, code) = (store.clone(), start.clone(), code.clone());
+                            let person = person.id;
+                            tokio::spawn(async move {
+                                start.wait().await;
+                                store.accept_invitation(&code, person, "log", 2).await
+                            })
+                        })
+                        .collect();
+                    let mut accepted = Vec::new();
+                    for task in tasks {
+                        match task.await.unwrap().unwrap() {
+                            Ok(link) => accepted.push(link),
+                            Err(refused) => {
+                                assert_eq!(refused, InvitationRefused::AlreadyUsed, "round {round}")
+                            }
+                        }
+                    }
+                    assert_eq!(accepted.len(), 1, "round {round}: one code, one link");
+                    // End it, so that this person can accept again in a later round.
+                    assert!(
+                        store
+                            .end_link(therapist.id, accepted[0].id, 3)
+                            .await
+                            .unwrap()
+                    );
+                    let used = store
+                        .invitations(therapist.id)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .find(|i| i.code_hash == code)
+                        .unwrap();
+                    assert_eq!(
+                        used.used_by,
+                        Some(accepted[0].person_id),
+                        "round {round}: the invitation names the one who used it"
+                    );
+                }
             },
         )
         .await;

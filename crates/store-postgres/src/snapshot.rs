@@ -1,5 +1,9 @@
 //! Exporting and importing every row, for `enough migrate-store`.
 
+use crate::care::{
+    ACCESS_COLUMNS, FEED_COLUMNS, HOMEWORK_COLUMNS, INVITATION_COLUMNS, LINK_COLUMNS,
+    access_from_row, feed_from_row, homework_from_row, invitation_from_row, link_from_row,
+};
 use crate::personal::{EXPERIMENT_COLUMNS, experiment_from_row};
 use crate::practice::{
     EXERCISE_COLUMNS, RESPONSE_COLUMNS, draft_from_row, event_from_row, exercise_from_row,
@@ -300,6 +304,10 @@ pub(crate) async fn import_all(pool: &PgPool, s: &Snapshot) -> StoreResult<()> {
         "exercise_entries",
         "questionnaire_responses",
         "safety_events",
+        "invitations",
+        "care_links",
+        "access_log",
+        "homework",
     ] {
         let sql = format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
@@ -375,6 +383,46 @@ async fn export_practice(
     .await?
     {
         snapshot.safety_events.push(event_from_row(&r)?);
+    }
+    for r in rows(
+        tx,
+        format!("SELECT {INVITATION_COLUMNS} FROM invitations ORDER BY id"),
+    )
+    .await?
+    {
+        snapshot.invitations.push(invitation_from_row(&r)?);
+    }
+    for r in rows(
+        tx,
+        format!("SELECT {LINK_COLUMNS} FROM care_links ORDER BY id"),
+    )
+    .await?
+    {
+        snapshot.care_links.push(link_from_row(&r)?);
+    }
+    for r in rows(
+        tx,
+        format!("SELECT {ACCESS_COLUMNS} FROM access_log ORDER BY id"),
+    )
+    .await?
+    {
+        snapshot.access_log.push(access_from_row(&r)?);
+    }
+    for r in rows(
+        tx,
+        format!("SELECT {HOMEWORK_COLUMNS} FROM homework ORDER BY id"),
+    )
+    .await?
+    {
+        snapshot.homework.push(homework_from_row(&r)?);
+    }
+    for r in rows(
+        tx,
+        format!("SELECT {FEED_COLUMNS} FROM calendar_feeds ORDER BY user_id"),
+    )
+    .await?
+    {
+        snapshot.calendar_feeds.push(feed_from_row(&r)?);
     }
     Ok(())
 }
@@ -459,6 +507,99 @@ async fn import_practice(
         .bind(e.at)
         .bind(&e.kind)
         .bind(&e.detail)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    import_care(tx, s).await
+}
+
+/// Writes the tables of the therapist's side of `s`.
+async fn import_care(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    s: &Snapshot,
+) -> StoreResult<()> {
+    for i in &s.invitations {
+        sqlx::query(
+            "INSERT INTO invitations (id, therapist_id, code_hash, label, created_at, expires_at,
+                                      used_at, used_by, revoked_at)
+             OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(i.id)
+        .bind(i.therapist_id)
+        .bind(&i.code_hash)
+        .bind(&i.label)
+        .bind(i.created_at)
+        .bind(i.expires_at)
+        .bind(i.used_at)
+        .bind(i.used_by)
+        .bind(i.revoked_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    for l in &s.care_links {
+        sqlx::query(
+            "INSERT INTO care_links (id, person_id, therapist_id, categories, created_at, ended_at)
+             OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(l.id)
+        .bind(l.person_id)
+        .bind(l.therapist_id)
+        .bind(&l.categories)
+        .bind(l.created_at)
+        .bind(l.ended_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    for a in &s.access_log {
+        sqlx::query(
+            "INSERT INTO access_log (id, person_id, viewer_id, viewer_email, category, what,
+                                     address, at)
+             OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(a.id)
+        .bind(a.person_id)
+        .bind(a.viewer_id)
+        .bind(&a.viewer_email)
+        .bind(&a.category)
+        .bind(&a.what)
+        .bind(&a.address)
+        .bind(a.at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    for h in &s.homework {
+        sqlx::query(
+            "INSERT INTO homework (id, person_id, therapist_id, kind, note, start_date, end_date,
+                                   every_days, created_at, cancelled_at)
+             OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(h.id)
+        .bind(h.person_id)
+        .bind(h.therapist_id)
+        .bind(&h.kind)
+        .bind(&h.note)
+        .bind(h.start_date)
+        .bind(h.end_date)
+        .bind(h.every_days)
+        .bind(h.created_at)
+        .bind(h.cancelled_at)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    }
+    for f in &s.calendar_feeds {
+        sqlx::query(
+            "INSERT INTO calendar_feeds (user_id, token_hash, reminder_time, created_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(f.user_id)
+        .bind(&f.token_hash)
+        .bind(&f.reminder_time)
+        .bind(f.created_at)
         .execute(&mut **tx)
         .await
         .map_err(db_error)?;

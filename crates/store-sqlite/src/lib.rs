@@ -12,6 +12,7 @@ pub use backup::{restore, verify as verify_backup};
 pub fn path_from_url(url: &str) -> StoreResult<std::path::PathBuf> {
     connection::path_from_url(url)
 }
+mod care;
 mod connection;
 mod migrate;
 mod personal;
@@ -26,10 +27,11 @@ use chrono::NaiveDate;
 use connection::Purpose;
 use enough_domain::day::DayEntry;
 use enough_store::{
-    ApiToken, ExerciseEntry, ExerciseInput, Experiment, Location, NewExperiment, NewResponse,
-    NewSession, NewToken, NewUser, QuestionnaireDraft, QuestionnaireResponse,
-    QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord, SavedResponse, Session,
-    Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
+    AccessRecord, ApiToken, CalendarFeed, CareLink, CareLinkWith, ExerciseEntry, ExerciseInput,
+    Experiment, Homework, Invitation, InvitationRefused, Location, NewExperiment, NewHomework,
+    NewInvitation, NewResponse, NewSession, NewToken, NewUser, QuestionnaireDraft,
+    QuestionnaireResponse, QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord,
+    SavedResponse, Session, Snapshot, Store, StoreError, StoreResult, User, UserCredentials,
 };
 use readers::Readers;
 use rows::{
@@ -792,6 +794,114 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn create_invitation(&self, new: &NewInvitation) -> StoreResult<Invitation> {
+        let new = new.clone();
+        self.write(move |c| care::create_invitation(c, &new)).await
+    }
+
+    async fn invitations(&self, therapist_id: i64) -> StoreResult<Vec<Invitation>> {
+        self.read(move |c| care::invitations(c, therapist_id)).await
+    }
+
+    async fn revoke_invitation(&self, therapist_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+        self.write(move |c| care::revoke_invitation(c, therapist_id, id, now))
+            .await
+    }
+
+    async fn accept_invitation(
+        &self,
+        code_hash: &str,
+        person_id: i64,
+        categories: &str,
+        now: i64,
+    ) -> StoreResult<Result<CareLink, InvitationRefused>> {
+        let (code_hash, categories) = (code_hash.to_owned(), categories.to_owned());
+        self.write(move |c| care::accept_invitation(c, &code_hash, person_id, &categories, now))
+            .await
+    }
+
+    async fn links_of_person(&self, person_id: i64) -> StoreResult<Vec<CareLinkWith>> {
+        self.read(move |c| care::links_of_person(c, person_id))
+            .await
+    }
+
+    async fn links_of_therapist(&self, therapist_id: i64) -> StoreResult<Vec<CareLinkWith>> {
+        self.read(move |c| care::links_of_therapist(c, therapist_id))
+            .await
+    }
+
+    async fn active_link(
+        &self,
+        therapist_id: i64,
+        person_id: i64,
+    ) -> StoreResult<Option<CareLink>> {
+        self.read(move |c| care::active_link(c, therapist_id, person_id))
+            .await
+    }
+
+    async fn set_link_categories(
+        &self,
+        person_id: i64,
+        link_id: i64,
+        categories: &str,
+    ) -> StoreResult<bool> {
+        let categories = categories.to_owned();
+        self.write(move |c| care::set_link_categories(c, person_id, link_id, &categories))
+            .await
+    }
+
+    async fn end_link(&self, user_id: i64, link_id: i64, now: i64) -> StoreResult<bool> {
+        self.write(move |c| care::end_link(c, user_id, link_id, now))
+            .await
+    }
+
+    async fn record_access(&self, record: &AccessRecord) -> StoreResult<()> {
+        let record = record.clone();
+        self.write(move |c| care::record_access(c, &record)).await
+    }
+
+    async fn access_log(&self, person_id: i64) -> StoreResult<Vec<AccessRecord>> {
+        self.read(move |c| care::access_log(c, person_id)).await
+    }
+
+    async fn create_homework(&self, new: &NewHomework) -> StoreResult<Homework> {
+        let new = new.clone();
+        self.write(move |c| care::create_homework(c, &new)).await
+    }
+
+    async fn homework_of_person(&self, person_id: i64) -> StoreResult<Vec<Homework>> {
+        self.read(move |c| care::homework_of_person(c, person_id))
+            .await
+    }
+
+    async fn cancel_homework(&self, therapist_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+        self.write(move |c| care::cancel_homework(c, therapist_id, id, now))
+            .await
+    }
+
+    async fn set_calendar_feed(&self, feed: &CalendarFeed) -> StoreResult<()> {
+        let feed = feed.clone();
+        self.write(move |c| care::set_calendar_feed(c, &feed)).await
+    }
+
+    async fn calendar_feed(&self, user_id: i64) -> StoreResult<Option<CalendarFeed>> {
+        self.read(move |c| care::calendar_feed(c, user_id)).await
+    }
+
+    async fn calendar_feed_by_token(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(CalendarFeed, User)>> {
+        let token_hash = token_hash.to_owned();
+        self.read(move |c| care::calendar_feed_by_token(c, &token_hash))
+            .await
+    }
+
+    async fn delete_calendar_feed(&self, user_id: i64) -> StoreResult<bool> {
+        self.write(move |c| care::delete_calendar_feed(c, user_id))
+            .await
+    }
+
     async fn delete_user(&self, user_id: i64, now: i64) -> StoreResult<bool> {
         self.write(move |c| {
             // Every table references users with ON DELETE CASCADE; deleting explicitly as well
@@ -802,6 +912,9 @@ impl Store for SqliteStore {
                     &format!("DELETE FROM {table} WHERE user_id = ?1"),
                     rusqlite::params![user_id],
                 )?;
+            }
+            for statement in enough_store::CARE_DELETIONS {
+                execute(c, statement, rusqlite::params![user_id])?;
             }
             let deleted = execute(
                 c,

@@ -1,5 +1,9 @@
 //! Exporting and importing every row, for `enough migrate-store`.
 
+use crate::care::{
+    ACCESS_COLUMNS, FEED_COLUMNS, HOMEWORK_COLUMNS, INVITATION_COLUMNS, LINK_COLUMNS,
+    access_from_row, feed_from_row, homework_from_row, invitation_from_row, link_from_row,
+};
 use crate::personal::{EXPERIMENT_COLUMNS, experiment_from_row};
 use crate::practice::{
     EXERCISE_COLUMNS, RESPONSE_COLUMNS, draft_from_row, event_from_row, exercise_from_row,
@@ -175,6 +179,36 @@ pub(crate) fn export_all(conn: &Connection) -> StoreResult<Snapshot> {
             "SELECT id, user_id, at, kind, detail FROM safety_events ORDER BY id",
             [],
             event_from_row,
+        )?,
+        invitations: query_all(
+            &tx,
+            &format!("SELECT {INVITATION_COLUMNS} FROM invitations ORDER BY id"),
+            [],
+            invitation_from_row,
+        )?,
+        care_links: query_all(
+            &tx,
+            &format!("SELECT {LINK_COLUMNS} FROM care_links ORDER BY id"),
+            [],
+            link_from_row,
+        )?,
+        access_log: query_all(
+            &tx,
+            &format!("SELECT {ACCESS_COLUMNS} FROM access_log ORDER BY id"),
+            [],
+            access_from_row,
+        )?,
+        homework: query_all(
+            &tx,
+            &format!("SELECT {HOMEWORK_COLUMNS} FROM homework ORDER BY id"),
+            [],
+            homework_from_row,
+        )?,
+        calendar_feeds: query_all(
+            &tx,
+            &format!("SELECT {FEED_COLUMNS} FROM calendar_feeds ORDER BY user_id"),
+            [],
+            feed_from_row,
         )?,
     };
     tx.commit().map_err(db_error)?;
@@ -394,6 +428,91 @@ fn import_practice(conn: &Connection, s: &Snapshot) -> StoreResult<()> {
             conn,
             "INSERT INTO safety_events (id, user_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![e.id, e.user_id, e.at, e.kind, e.detail],
+        )?;
+    }
+    import_care(conn, s)
+}
+
+/// The tables of the therapist's side of [`import_all`].
+fn import_care(conn: &Connection, s: &Snapshot) -> StoreResult<()> {
+    for i in &s.invitations {
+        execute(
+            conn,
+            "INSERT INTO invitations (id, therapist_id, code_hash, label, created_at, expires_at,
+                                      used_at, used_by, revoked_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                i.id,
+                i.therapist_id,
+                i.code_hash,
+                i.label,
+                i.created_at,
+                i.expires_at,
+                i.used_at,
+                i.used_by,
+                i.revoked_at
+            ],
+        )?;
+    }
+    for l in &s.care_links {
+        execute(
+            conn,
+            "INSERT INTO care_links (id, person_id, therapist_id, categories, created_at, ended_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                l.id,
+                l.person_id,
+                l.therapist_id,
+                l.categories,
+                l.created_at,
+                l.ended_at
+            ],
+        )?;
+    }
+    for a in &s.access_log {
+        execute(
+            conn,
+            "INSERT INTO access_log (id, person_id, viewer_id, viewer_email, category, what,
+                                     address, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                a.id,
+                a.person_id,
+                a.viewer_id,
+                a.viewer_email,
+                a.category,
+                a.what,
+                a.address,
+                a.at
+            ],
+        )?;
+    }
+    for h in &s.homework {
+        execute(
+            conn,
+            "INSERT INTO homework (id, person_id, therapist_id, kind, note, start_date, end_date,
+                                   every_days, created_at, cancelled_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                h.id,
+                h.person_id,
+                h.therapist_id,
+                h.kind,
+                h.note,
+                date_text(h.start_date),
+                date_text(h.end_date),
+                h.every_days,
+                h.created_at,
+                h.cancelled_at
+            ],
+        )?;
+    }
+    for f in &s.calendar_feeds {
+        execute(
+            conn,
+            "INSERT INTO calendar_feeds (user_id, token_hash, reminder_time, created_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![f.user_id, f.token_hash, f.reminder_time, f.created_at],
         )?;
     }
     Ok(())

@@ -5,8 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::{
-    ExerciseInput, ExperimentStatus, Location, NewExperiment, NewResponse, NewSession, NewToken,
-    NewUser, SavedResponse, Store, StoreError,
+    AccessRecord, CalendarFeed, ExerciseInput, ExperimentStatus, InvitationRefused, Location,
+    NewExperiment, NewHomework, NewInvitation, NewResponse, NewSession, NewToken, NewUser,
+    SavedResponse, Store, StoreError,
 };
 use chrono::NaiveDate;
 use enough_domain::account::Role;
@@ -28,6 +29,11 @@ pub async fn run_all(store: &dyn Store) {
     exercises_are_saved_listed_and_private(store).await;
     questionnaire_responses_are_idempotent(store).await;
     drafts_schedules_and_safety_round_trip(store).await;
+    invitations_are_accepted_once(store).await;
+    links_are_seen_from_both_sides_and_ended_by_either(store).await;
+    the_access_log_is_newest_first_and_private(store).await;
+    homework_is_cancelled_only_by_its_therapist(store).await;
+    calendar_feeds_are_replaced_found_by_token_and_deleted(store).await;
     deleting_an_account_leaves_no_row_of_it(store).await;
 }
 
@@ -66,6 +72,34 @@ pub async fn snapshot_round_trip(from: &dyn Store, to: &dyn Store) {
         .await
         .unwrap();
     assert!(before.api_tokens.iter().all(|t| t.id < token.id));
+    let therapist = to
+        .create_user(new_user(
+            "after-import-therapist@example.org",
+            Role::Therapist,
+        ))
+        .await
+        .unwrap();
+    let invited = to
+        .create_invitation(&invitation(therapist.id, "after-import-code", 1))
+        .await
+        .unwrap();
+    assert!(before.invitations.iter().all(|i| i.id < invited.id));
+    let link = to
+        .accept_invitation("after-import-code", next.id, "log", 2)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(before.care_links.iter().all(|l| l.id < link.id));
+    let assigned = to
+        .create_homework(&homework(next.id, therapist.id, "log", 3))
+        .await
+        .unwrap();
+    assert!(before.homework.iter().all(|h| h.id < assigned.id));
+    to.record_access(&access(next.id, therapist.id, &therapist.email, 4))
+        .await
+        .unwrap();
+    let read = to.access_log(next.id).await.unwrap();
+    assert!(before.access_log.iter().all(|a| a.id < read[0].id));
 }
 
 /// A new account for `email`.
@@ -588,6 +622,10 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
         .create_user(new_user("staying@example.org", Role::Person))
         .await
         .unwrap();
+    let carer = store
+        .create_user(new_user("leaving-therapist@example.org", Role::Therapist))
+        .await
+        .unwrap();
     for user in [&gone, &stays] {
         store
             .upsert_day(user.id, &day("2026-03-03", 5), 1)
@@ -621,7 +659,7 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
             )
             .await
             .unwrap();
-        practice_rows(store, user.id).await;
+        practice_rows(store, user.id, carer.id).await;
         store
             .create_token(NewToken {
                 user_id: user.id,
@@ -700,6 +738,75 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
             .unwrap()
             .is_none()
     );
+    // The therapist's side: the person's links, access log, homework, feed and invitations go;
+    // the therapist's invitation they accepted stays, without their id.
+    assert!(
+        all.invitations
+            .iter()
+            .all(|i| i.therapist_id != gone.id && i.used_by != Some(gone.id))
+    );
+    assert!(
+        all.invitations
+            .iter()
+            .any(|i| i.code_hash == format!("leave-code-{}", gone.id)
+                && i.used_at.is_some()
+                && i.used_by.is_none()),
+        "the therapist keeps the used invitation"
+    );
+    assert!(
+        all.care_links
+            .iter()
+            .all(|l| l.person_id != gone.id && l.therapist_id != gone.id)
+    );
+    assert!(
+        all.access_log
+            .iter()
+            .all(|a| a.person_id != gone.id && a.viewer_id != Some(gone.id))
+    );
+    assert!(
+        all.homework
+            .iter()
+            .all(|h| h.person_id != gone.id && h.therapist_id != Some(gone.id))
+    );
+    assert!(all.calendar_feeds.iter().all(|f| f.user_id != gone.id));
+    assert!(
+        all.care_links.iter().any(|l| l.person_id == stays.id)
+            && all.access_log.iter().any(|a| a.person_id == stays.id)
+            && all.homework.iter().any(|h| h.person_id == stays.id)
+            && all.calendar_feeds.iter().any(|f| f.user_id == stays.id),
+        "others keep their care rows"
+    );
+
+    // A therapist leaving: the person keeps the record of who read their data and their
+    // homework, without the therapist's id; the links and invitations go.
+    assert!(store.delete_user(carer.id, 101).await.unwrap());
+    let all = store.export_all().await.unwrap();
+    let log: Vec<_> = all
+        .access_log
+        .iter()
+        .filter(|a| a.person_id == stays.id)
+        .collect();
+    assert!(!log.is_empty(), "the person's access log stays");
+    assert!(
+        log.iter()
+            .all(|a| a.viewer_id.is_none() && a.viewer_email == carer.email),
+        "the reader's id is cleared, the address stays"
+    );
+    assert!(all.access_log.iter().all(|a| a.viewer_id != Some(carer.id)));
+    let homework: Vec<_> = all
+        .homework
+        .iter()
+        .filter(|h| h.person_id == stays.id)
+        .collect();
+    assert!(!homework.is_empty() && homework.iter().all(|h| h.therapist_id.is_none()));
+    assert!(
+        all.care_links
+            .iter()
+            .all(|l| l.therapist_id != carer.id && l.person_id != carer.id)
+    );
+    assert!(all.invitations.iter().all(|i| i.therapist_id != carer.id));
+    assert!(all.calendar_feeds.iter().any(|f| f.user_id == stays.id));
+    assert!(store.links_of_person(stays.id).await.unwrap().is_empty());
 }
 
 fn date(text: &str) -> NaiveDate {
@@ -725,8 +832,49 @@ fn response(client_id: &str, instrument: &str, answers: &str, at: i64) -> NewRes
     }
 }
 
-/// One row in every practice table for `user_id`.
-async fn practice_rows(store: &dyn Store, user_id: i64) {
+/// One row in every practice table for `user_id`, and in every care table: a link to
+/// `therapist_id` (through an accepted invitation), an access-log row, homework and a calendar
+/// feed, plus an invitation of their own.
+async fn practice_rows(store: &dyn Store, user_id: i64, therapist_id: i64) {
+    store
+        .create_invitation(&invitation(
+            therapist_id,
+            &format!("leave-code-{user_id}"),
+            1,
+        ))
+        .await
+        .unwrap();
+    store
+        .accept_invitation(&format!("leave-code-{user_id}"), user_id, "log", 2)
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .create_invitation(&invitation(user_id, &format!("leave-own-{user_id}"), 1))
+        .await
+        .unwrap();
+    store
+        .record_access(&access(
+            user_id,
+            therapist_id,
+            "leaving-therapist@example.org",
+            3,
+        ))
+        .await
+        .unwrap();
+    store
+        .create_homework(&homework(user_id, therapist_id, "log", 4))
+        .await
+        .unwrap();
+    store
+        .set_calendar_feed(&CalendarFeed {
+            user_id,
+            token_hash: format!("leave-feed-{user_id}"),
+            reminder_time: "20:00".into(),
+            created_at: 5,
+        })
+        .await
+        .unwrap();
     store
         .create_exercise(user_id, &exercise_input("defusion", "2026-03-03", "{}"), 1)
         .await
@@ -944,4 +1092,553 @@ async fn drafts_schedules_and_safety_round_trip(store: &dyn Store) {
     store.set_country(me.id, None).await.unwrap();
     let user = store.user_by_id(me.id).await.unwrap().unwrap();
     assert_eq!(user.country, None);
+}
+
+/// An invitation by `therapist_id` with code hash `code`, valid until 1000.
+fn invitation(therapist_id: i64, code: &str, created_at: i64) -> NewInvitation {
+    NewInvitation {
+        therapist_id,
+        code_hash: code.to_owned(),
+        label: format!("label for {code}"),
+        created_at,
+        expires_at: 1000,
+    }
+}
+
+/// An access-log row for `person_id` read by `viewer_id` at `at`.
+fn access(person_id: i64, viewer_id: i64, viewer_email: &str, at: i64) -> AccessRecord {
+    AccessRecord {
+        id: 0,
+        person_id,
+        viewer_id: Some(viewer_id),
+        viewer_email: viewer_email.to_owned(),
+        category: "log".into(),
+        what: format!("summary at {at}"),
+        address: "192.0.2.1".into(),
+        at,
+    }
+}
+
+/// Daily homework for April 2026.
+fn homework(person_id: i64, therapist_id: i64, kind: &str, created_at: i64) -> NewHomework {
+    NewHomework {
+        person_id,
+        therapist_id,
+        kind: kind.to_owned(),
+        note: "Kleine Schritte – 'one' at a time".into(),
+        start_date: date("2026-04-01"),
+        end_date: date("2026-04-30"),
+        every_days: Some(1),
+        created_at,
+    }
+}
+
+async fn invitations_are_accepted_once(store: &dyn Store) {
+    let therapist = store
+        .create_user(new_user("invites-therapist@example.org", Role::Therapist))
+        .await
+        .unwrap();
+    let person = store
+        .create_user(new_user("invites-person@example.org", Role::Person))
+        .await
+        .unwrap();
+    let other = store
+        .create_user(new_user("invites-other@example.org", Role::Person))
+        .await
+        .unwrap();
+
+    let first = store
+        .create_invitation(&invitation(therapist.id, "invite-once", 100))
+        .await
+        .unwrap();
+    assert_eq!(first.therapist_id, therapist.id);
+    assert_eq!(first.code_hash, "invite-once");
+    assert_eq!(first.label, "label for invite-once");
+    assert_eq!((first.created_at, first.expires_at), (100, 1000));
+    assert_eq!(
+        (first.used_at, first.used_by, first.revoked_at),
+        (None, None, None)
+    );
+    let err = store
+        .create_invitation(&invitation(therapist.id, "invite-once", 101))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Conflict(_)),
+        "a code hash is unique, got {err:?}"
+    );
+
+    let link = store
+        .accept_invitation("invite-once", person.id, "log measures", 200)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(link.person_id, person.id);
+    assert_eq!(link.therapist_id, therapist.id);
+    assert_eq!(link.categories, "log measures");
+    assert_eq!((link.created_at, link.ended_at), (200, None));
+    assert_eq!(
+        store
+            .accept_invitation("invite-once", other.id, "log", 201)
+            .await
+            .unwrap(),
+        Err(InvitationRefused::AlreadyUsed),
+        "a code works once"
+    );
+    let listed = store.invitations(therapist.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].used_at, Some(200));
+    assert_eq!(listed[0].used_by, Some(person.id));
+    assert!(
+        !store
+            .revoke_invitation(therapist.id, first.id, 202)
+            .await
+            .unwrap(),
+        "a used invitation cannot be withdrawn"
+    );
+
+    let expiring = NewInvitation {
+        expires_at: 300,
+        ..invitation(therapist.id, "invite-expiring", 110)
+    };
+    store.create_invitation(&expiring).await.unwrap();
+    assert_eq!(
+        store
+            .accept_invitation("invite-expiring", other.id, "log", 300)
+            .await
+            .unwrap(),
+        Err(InvitationRefused::Expired)
+    );
+    assert_eq!(
+        store
+            .accept_invitation("invite-no-such-code", other.id, "log", 200)
+            .await
+            .unwrap(),
+        Err(InvitationRefused::Unknown)
+    );
+
+    let revoked = store
+        .create_invitation(&invitation(therapist.id, "invite-revoked", 120))
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .revoke_invitation(other.id, revoked.id, 121)
+            .await
+            .unwrap(),
+        "only its therapist withdraws it"
+    );
+    assert!(
+        store
+            .revoke_invitation(therapist.id, revoked.id, 122)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .revoke_invitation(therapist.id, revoked.id, 123)
+            .await
+            .unwrap(),
+        "withdrawn once"
+    );
+    assert_eq!(
+        store
+            .accept_invitation("invite-revoked", other.id, "log", 200)
+            .await
+            .unwrap(),
+        Err(InvitationRefused::Unknown),
+        "a withdrawn code is unknown"
+    );
+
+    store
+        .create_invitation(&invitation(therapist.id, "invite-own", 130))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .accept_invitation("invite-own", therapist.id, "log", 200)
+            .await
+            .unwrap(),
+        Err(InvitationRefused::OwnInvitation)
+    );
+
+    store
+        .create_invitation(&invitation(therapist.id, "invite-second", 140))
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .accept_invitation("invite-second", person.id, "log", 210)
+            .await
+            .unwrap(),
+        Err(InvitationRefused::AlreadyLinked)
+    );
+    // A refusal changes nothing: the code still works for someone else.
+    let second = store
+        .accept_invitation("invite-second", other.id, "log", 220)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.person_id, other.id);
+
+    let listed = store.invitations(therapist.id).await.unwrap();
+    let codes: Vec<_> = listed.iter().map(|i| i.code_hash.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "invite-second",
+            "invite-own",
+            "invite-revoked",
+            "invite-expiring",
+            "invite-once"
+        ],
+        "newest first"
+    );
+    assert_eq!(listed[2].revoked_at, Some(122));
+    assert_eq!(listed[0].used_by, Some(other.id));
+    assert!(store.invitations(person.id).await.unwrap().is_empty());
+}
+
+async fn links_are_seen_from_both_sides_and_ended_by_either(store: &dyn Store) {
+    let therapist = store
+        .create_user(new_user("links-therapist@example.org", Role::Therapist))
+        .await
+        .unwrap();
+    let stranger = store
+        .create_user(new_user("links-stranger@example.org", Role::Therapist))
+        .await
+        .unwrap();
+    let b = store
+        .create_user(new_user("links-b@example.org", Role::Person))
+        .await
+        .unwrap();
+    let a = store
+        .create_user(new_user("links-a@example.org", Role::Person))
+        .await
+        .unwrap();
+    let accept = async |code: &str, person: i64, at: i64| {
+        store
+            .create_invitation(&invitation(therapist.id, code, at))
+            .await
+            .unwrap();
+        store
+            .accept_invitation(code, person, "log", at)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let link_b = accept("links-b-1", b.id, 100).await;
+    let link_a = accept("links-a-1", a.id, 200).await;
+
+    let caseload = store.links_of_therapist(therapist.id).await.unwrap();
+    let seen: Vec<_> = caseload
+        .iter()
+        .map(|l| (l.link.id, l.other_email.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [(link_a.id, a.email.as_str()), (link_b.id, b.email.as_str())],
+        "by the person's address"
+    );
+    assert_eq!(caseload[1].link, link_b);
+    let mine = store.links_of_person(b.id).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].link, link_b);
+    assert_eq!(
+        mine[0].other_email, therapist.email,
+        "the therapist's address"
+    );
+    assert_eq!(
+        store.active_link(therapist.id, b.id).await.unwrap(),
+        Some(link_b.clone())
+    );
+    assert_eq!(store.active_link(stranger.id, b.id).await.unwrap(), None);
+    assert_eq!(store.active_link(b.id, therapist.id).await.unwrap(), None);
+
+    // Only the person changes what they share.
+    assert!(
+        !store
+            .set_link_categories(therapist.id, link_b.id, "log measures")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .set_link_categories(a.id, link_b.id, "log measures")
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .set_link_categories(b.id, link_b.id, "log measures")
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store
+            .active_link(therapist.id, b.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .categories,
+        "log measures"
+    );
+
+    // Either side ends a link; nobody else can.
+    assert!(!store.end_link(stranger.id, link_b.id, 300).await.unwrap());
+    assert!(!store.end_link(a.id, link_b.id, 300).await.unwrap());
+    assert!(store.end_link(b.id, link_b.id, 300).await.unwrap());
+    assert!(
+        !store.end_link(b.id, link_b.id, 301).await.unwrap(),
+        "ended once"
+    );
+    assert_eq!(store.active_link(therapist.id, b.id).await.unwrap(), None);
+    assert!(
+        !store
+            .set_link_categories(b.id, link_b.id, "log")
+            .await
+            .unwrap(),
+        "an ended link is not changed"
+    );
+    assert!(store.end_link(therapist.id, link_a.id, 310).await.unwrap());
+    assert_eq!(store.active_link(therapist.id, a.id).await.unwrap(), None);
+    assert!(
+        store
+            .links_of_therapist(therapist.id)
+            .await
+            .unwrap()
+            .is_empty(),
+        "only active links in the caseload"
+    );
+
+    // The person still sees the ended link, and a new one comes first.
+    let again = accept("links-b-2", b.id, 400).await;
+    let mine = store.links_of_person(b.id).await.unwrap();
+    let seen: Vec<_> = mine.iter().map(|l| (l.link.id, l.link.ended_at)).collect();
+    assert_eq!(seen, [(again.id, None), (link_b.id, Some(300))]);
+    assert_eq!(mine[1].link.categories, "log measures");
+    assert!(store.links_of_person(stranger.id).await.unwrap().is_empty());
+}
+
+async fn the_access_log_is_newest_first_and_private(store: &dyn Store) {
+    let viewer = store
+        .create_user(new_user("access-therapist@example.org", Role::Therapist))
+        .await
+        .unwrap();
+    let person = store
+        .create_user(new_user("access-person@example.org", Role::Person))
+        .await
+        .unwrap();
+    let other = store
+        .create_user(new_user("access-other@example.org", Role::Person))
+        .await
+        .unwrap();
+    assert!(store.access_log(person.id).await.unwrap().is_empty());
+    for at in [10, 30, 20] {
+        store
+            .record_access(&AccessRecord {
+                id: 987_654,
+                ..access(person.id, viewer.id, &viewer.email, at)
+            })
+            .await
+            .unwrap();
+    }
+    store
+        .record_access(&access(other.id, viewer.id, &viewer.email, 15))
+        .await
+        .unwrap();
+    for what in ["first at 40", "second at 40"] {
+        store
+            .record_access(&AccessRecord {
+                what: what.into(),
+                ..access(person.id, viewer.id, &viewer.email, 40)
+            })
+            .await
+            .unwrap();
+    }
+
+    let log = store.access_log(person.id).await.unwrap();
+    let seen: Vec<_> = log.iter().map(|a| (a.at, a.what.as_str())).collect();
+    assert_eq!(
+        seen,
+        [
+            (40, "second at 40"),
+            (40, "first at 40"),
+            (30, "summary at 30"),
+            (20, "summary at 20"),
+            (10, "summary at 10"),
+        ],
+        "newest first"
+    );
+    assert!(log.iter().all(|a| a.id != 987_654), "the store assigns ids");
+    let mut ids: Vec<_> = log.iter().map(|a| a.id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 5);
+    assert_eq!(
+        log[2],
+        AccessRecord {
+            id: log[2].id,
+            ..access(person.id, viewer.id, &viewer.email, 30)
+        }
+    );
+    let theirs = store.access_log(other.id).await.unwrap();
+    assert_eq!(theirs.len(), 1, "private to the person");
+    assert_eq!(theirs[0].person_id, other.id);
+    assert!(store.access_log(viewer.id).await.unwrap().is_empty());
+}
+
+async fn homework_is_cancelled_only_by_its_therapist(store: &dyn Store) {
+    let therapist = store
+        .create_user(new_user("homework-therapist@example.org", Role::Therapist))
+        .await
+        .unwrap();
+    let stranger = store
+        .create_user(new_user("homework-stranger@example.org", Role::Therapist))
+        .await
+        .unwrap();
+    let person = store
+        .create_user(new_user("homework-person@example.org", Role::Person))
+        .await
+        .unwrap();
+    let daily = store
+        .create_homework(&homework(person.id, therapist.id, "log", 100))
+        .await
+        .unwrap();
+    assert_eq!(daily.person_id, person.id);
+    assert_eq!(daily.therapist_id, Some(therapist.id));
+    assert_eq!(daily.kind, "log");
+    assert_eq!(daily.note, "Kleine Schritte – 'one' at a time");
+    assert_eq!(
+        (daily.start_date, daily.end_date, daily.every_days),
+        (date("2026-04-01"), date("2026-04-30"), Some(1))
+    );
+    assert_eq!((daily.created_at, daily.cancelled_at), (100, None));
+    let once = store
+        .create_homework(&NewHomework {
+            every_days: None,
+            start_date: date("2026-04-02"),
+            end_date: date("2026-04-02"),
+            ..homework(person.id, therapist.id, "exercise:defusion", 200)
+        })
+        .await
+        .unwrap();
+    assert_eq!(once.every_days, None);
+
+    let listed = store.homework_of_person(person.id).await.unwrap();
+    assert_eq!(listed, [once.clone(), daily.clone()], "newest first");
+    assert!(
+        store
+            .homework_of_person(therapist.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    assert!(
+        !store
+            .cancel_homework(stranger.id, daily.id, 300)
+            .await
+            .unwrap(),
+        "only its therapist withdraws it"
+    );
+    assert!(
+        !store
+            .cancel_homework(person.id, daily.id, 300)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .cancel_homework(therapist.id, daily.id, 300)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .cancel_homework(therapist.id, daily.id, 301)
+            .await
+            .unwrap(),
+        "withdrawn once"
+    );
+    let listed = store.homework_of_person(person.id).await.unwrap();
+    assert_eq!(listed.len(), 2, "cancelled homework is still listed");
+    assert_eq!(listed[0].cancelled_at, None);
+    assert_eq!(listed[1].id, daily.id);
+    assert_eq!(listed[1].cancelled_at, Some(300));
+}
+
+async fn calendar_feeds_are_replaced_found_by_token_and_deleted(store: &dyn Store) {
+    let person = store
+        .create_user(new_user("feed-person@example.org", Role::Person))
+        .await
+        .unwrap();
+    let other = store
+        .create_user(new_user("feed-other@example.org", Role::Person))
+        .await
+        .unwrap();
+    assert_eq!(store.calendar_feed(person.id).await.unwrap(), None);
+    let first = CalendarFeed {
+        user_id: person.id,
+        token_hash: "feed-token-1".into(),
+        reminder_time: "08:30".into(),
+        created_at: 100,
+    };
+    store.set_calendar_feed(&first).await.unwrap();
+    assert_eq!(
+        store.calendar_feed(person.id).await.unwrap(),
+        Some(first.clone())
+    );
+    let (feed, owner) = store
+        .calendar_feed_by_token("feed-token-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(feed, first);
+    assert_eq!(owner, person);
+
+    let second = CalendarFeed {
+        token_hash: "feed-token-2".into(),
+        reminder_time: "20:00".into(),
+        created_at: 200,
+        ..first.clone()
+    };
+    store.set_calendar_feed(&second).await.unwrap();
+    assert_eq!(
+        store.calendar_feed(person.id).await.unwrap(),
+        Some(second.clone()),
+        "replaced"
+    );
+    assert!(
+        store
+            .calendar_feed_by_token("feed-token-1")
+            .await
+            .unwrap()
+            .is_none(),
+        "the old token no longer works"
+    );
+    assert_eq!(
+        store
+            .calendar_feed_by_token("feed-token-2")
+            .await
+            .unwrap()
+            .map(|(feed, owner)| (feed, owner.id)),
+        Some((second, person.id))
+    );
+    assert_eq!(store.calendar_feed(other.id).await.unwrap(), None);
+    assert!(!store.delete_calendar_feed(other.id).await.unwrap());
+
+    assert!(store.delete_calendar_feed(person.id).await.unwrap());
+    assert!(
+        !store.delete_calendar_feed(person.id).await.unwrap(),
+        "deleted once"
+    );
+    assert_eq!(store.calendar_feed(person.id).await.unwrap(), None);
+    assert!(
+        store
+            .calendar_feed_by_token("feed-token-2")
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

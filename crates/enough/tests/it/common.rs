@@ -81,12 +81,14 @@ pub fn backends(test: &str) -> Vec<Backend> {
 pub struct TestServer {
     pub url: String,
     pub app: App,
+    /// The store under the app, for setting up what no endpoint can (e.g. an expired invitation).
+    pub store: Arc<dyn Store>,
     stop: Option<oneshot::Sender<()>>,
 }
 
 impl TestServer {
     pub async fn start(store: Arc<dyn Store>) -> Self {
-        let app = App::new(store);
+        let app = App::new(store.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -100,6 +102,7 @@ impl TestServer {
         Self {
             url,
             app,
+            store,
             stop: Some(stop),
         }
     }

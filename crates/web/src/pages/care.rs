@@ -561,12 +561,15 @@ pub async fn person_insights(
     insights_for(&state, view, &query, None, ValidationErrors::default()).await
 }
 
+/// One item of a read-only list: a date or heading, a title, and labelled lines.
+type ListItem = (String, String, Vec<(String, String)>);
+
 #[derive(Template)]
 #[template(path = "care_list.html")]
 struct ListPage {
     layout: Layout,
     intro: String,
-    items: Vec<(String, String, Vec<(String, String)>)>,
+    items: Vec<ListItem>,
 }
 
 async fn reflections_only(
@@ -764,7 +767,7 @@ pub async fn person_safety(
             &address,
         )
         .await?;
-    let mut items: Vec<(String, String, Vec<(String, String)>)> = state
+    let mut items: Vec<ListItem> = state
         .app
         .safety_events(&opened.person)
         .await?

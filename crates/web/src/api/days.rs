@@ -70,11 +70,11 @@ pub(crate) struct DayList {
     days: Vec<DayJson>,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    ApiCaller(caller): ApiCaller,
+/// Reads `?from&to` (both optional, `YYYY-MM-DD`): 400 for unknown parameters, 422 naming a
+/// bad date.
+pub(crate) fn date_range(
     query: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<DayList>, ApiError> {
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), ApiError> {
     let Query(query) = query.map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -90,10 +90,22 @@ pub async fn list(
             .map(|s| parse_date(field, s).map_err(ApiError::invalid))
             .transpose()
     };
-    let from = parse("from", &query.from)?;
-    let to = parse("to", &query.to)?;
-    let days = state.app.days(&caller.user, from, to).await?;
-    Ok(Json(DayList {
+    Ok((parse("from", &query.from)?, parse("to", &query.to)?))
+}
+
+/// Days as a list, the same shape for the owner and for a therapist.
+pub(crate) fn day_list(days: &[enough_domain::day::DayEntry]) -> DayList {
+    DayList {
         days: days.iter().map(DayJson::from).collect(),
-    }))
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    query: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<DayList>, ApiError> {
+    let (from, to) = date_range(query)?;
+    let days = state.app.days(&caller.user, from, to).await?;
+    Ok(Json(day_list(&days)))
 }

@@ -121,20 +121,21 @@ pub(crate) struct ReflectionJson {
     updated_at: i64,
 }
 
+/// One reflection as the API shows it (to its owner and to a therapist alike).
+pub(crate) fn reflection_json(r: enough_store::Reflection) -> ReflectionJson {
+    ReflectionJson {
+        date: r.date.to_string(),
+        text: r.text,
+        updated_at: r.updated_at,
+    }
+}
+
 pub async fn reflections(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
 ) -> Result<Json<Vec<ReflectionJson>>, ApiError> {
     let all = state.app.reflections(&caller.user).await?;
-    Ok(Json(
-        all.into_iter()
-            .map(|r| ReflectionJson {
-                date: r.date.to_string(),
-                text: r.text,
-                updated_at: r.updated_at,
-            })
-            .collect(),
-    ))
+    Ok(Json(all.into_iter().map(reflection_json).collect()))
 }
 
 /// Body: `{"text": "…"}`.
@@ -158,11 +159,7 @@ pub async fn put_reflection(
         .app
         .save_reflection(&caller.user, &date, &text)
         .await?;
-    Ok(Json(ReflectionJson {
-        date: r.date.to_string(),
-        text: r.text,
-        updated_at: r.updated_at,
-    }))
+    Ok(Json(reflection_json(r)))
 }
 
 #[derive(Serialize)]

@@ -97,7 +97,11 @@ pub(crate) struct ResponseJson {
     crisis: Option<CrisisJson>,
 }
 
-fn response_json(inst: &Instrument, a: &Administration, crisis: Option<&Country>) -> ResponseJson {
+pub(crate) fn response_json(
+    inst: &Instrument,
+    a: &Administration,
+    crisis: Option<&Country>,
+) -> ResponseJson {
     let score: &Score = &a.score;
     ResponseJson {
         id: a.response.id,

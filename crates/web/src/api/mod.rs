@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, authenticated by personal access tokens.
 
+mod care;
 mod day_json;
 mod days;
 mod homework;
@@ -7,6 +8,7 @@ mod insights;
 mod light;
 mod measures;
 mod openapi;
+mod openapi_care;
 mod openapi_homework;
 mod openapi_toolkit;
 mod steps;
@@ -16,7 +18,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{get, post, put};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -101,18 +103,45 @@ pub fn routes() -> Router<AppState> {
         // Homework, session summaries and the calendar feed.
         .route("/homework", get(homework::mine))
         .route(
-            "/care/people/{person_id}/homework",
+            "/care/people/{id}/homework",
             get(homework::for_person).post(homework::assign),
         )
         .route(
-            "/care/people/{person_id}/homework/{id}/cancel",
+            "/care/people/{id}/homework/{homework_id}/cancel",
             axum::routing::post(homework::cancel),
         )
-        .route("/care/people/{person_id}/summary", get(homework::summary))
+        .route("/care/people/{id}/summary", get(homework::summary))
         .route(
             "/calendar-feed",
             axum::routing::put(homework::put_calendar_feed).delete(homework::delete_calendar_feed),
         )
+        .route(
+            "/care/invitations",
+            get(care::invitations).post(care::create_invitation),
+        )
+        .route(
+            "/care/invitations/{id}/revoke",
+            post(care::revoke_invitation),
+        )
+        .route("/care/caseload", get(care::caseload))
+        .route("/care/people/{id}", get(care::person))
+        .route("/care/people/{id}/days", get(care::person_days))
+        .route(
+            "/care/people/{id}/insights/light-mood",
+            get(care::person_insights),
+        )
+        .route(
+            "/care/people/{id}/reflections",
+            get(care::person_reflections),
+        )
+        .route("/care/people/{id}/exercises", get(care::person_exercises))
+        .route("/care/people/{id}/measures", get(care::person_measures))
+        .route("/care/people/{id}/safety", get(care::person_safety))
+        .route("/care/join", post(care::join))
+        .route("/care/links", get(care::links))
+        .route("/care/links/{id}", put(care::put_link))
+        .route("/care/links/{id}/end", post(care::end_link))
+        .route("/care/access-log", get(care::access_log))
         .route("/export", get(export))
         .route("/export/fhir", get(export_fhir))
         .route("/openapi.json", get(openapi::document))

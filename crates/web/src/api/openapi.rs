@@ -19,6 +19,7 @@ pub fn spec() -> Value {
     let mut doc = days_spec();
     merge_paths(&mut doc, super::openapi_toolkit::paths());
     merge_paths(&mut doc, super::openapi_homework::paths());
+    merge_paths(&mut doc, super::openapi_care::paths());
     doc
 }
 

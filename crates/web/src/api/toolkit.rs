@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use enough_app::{AppError, ExerciseRecord, ExerciseSubmission, exercise_def};
+use enough_app::{AppError, ExerciseRecord, ExerciseSubmission, SafetyPlanView, exercise_def};
 use enough_domain::ValidationErrors;
 use enough_domain::crisis::{Country, directory};
 use enough_domain::day::parse_date;
@@ -91,7 +91,7 @@ pub(crate) struct SupportJson {
     crisis_url: &'static str,
 }
 
-fn exercise_json(r: &ExerciseRecord, support: bool) -> ExerciseJson {
+pub(crate) fn exercise_json(r: &ExerciseRecord, support: bool) -> ExerciseJson {
     ExerciseJson {
         id: r.id,
         kind: r.def.id.clone(),
@@ -378,16 +378,22 @@ pub(crate) struct SafetyPlanJson {
     updated_at: Option<i64>,
 }
 
+impl From<SafetyPlanView> for SafetyPlanJson {
+    fn from(view: SafetyPlanView) -> Self {
+        Self {
+            plan: view.plan,
+            updated_at: view.updated_at,
+        }
+    }
+}
+
 /// The caller's safety plan (empty sections when never written).
 pub async fn safety_plan(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
 ) -> Result<Json<SafetyPlanJson>, ApiError> {
     let view = state.app.safety_plan(&caller.user).await?;
-    Ok(Json(SafetyPlanJson {
-        plan: view.plan,
-        updated_at: view.updated_at,
-    }))
+    Ok(Json(SafetyPlanJson::from(view)))
 }
 
 /// Replaces the caller's safety plan.
@@ -405,10 +411,7 @@ pub async fn put_safety_plan(
     let plan = SafetyPlan::from_json(&value).map_err(ApiError::invalid)?;
     state.app.save_safety_plan(&caller.user, &plan).await?;
     let view = state.app.safety_plan(&caller.user).await?;
-    Ok(Json(SafetyPlanJson {
-        plan: view.plan,
-        updated_at: view.updated_at,
-    }))
+    Ok(Json(SafetyPlanJson::from(view)))
 }
 
 #[derive(Deserialize)]

@@ -129,15 +129,15 @@ pub fn routes() -> Router<AppState> {
         // Homework, session summaries and the calendar feed.
         .route("/homework", get(homework::mine))
         .route(
-            "/care/people/{person_id}/homework",
+            "/care/people/{id}/homework",
             get(homework::for_person).post(homework::assign),
         )
         .route(
-            "/care/people/{person_id}/homework/{id}/cancel",
+            "/care/people/{id}/homework/{homework_id}/cancel",
             post(homework::cancel),
         )
         .route("/summary", get(summary::own))
-        .route("/care/people/{person_id}/summary", get(summary::for_person))
+        .route("/care/people/{id}/summary", get(summary::for_person))
         .route("/settings/calendar", post(calendar::create))
         .route("/settings/calendar/revoke", post(calendar::revoke))
         .route("/calendar/{file}", get(calendar::feed))

@@ -1,0 +1,685 @@
+//! `/api/v1/care`: the therapist's side as JSON. Therapists create invitations, see their
+//! caseload and read what each linked person shares; people accept invitations, choose what
+//! to share, end links and read who looked at their data.
+//!
+//! Every read of another person's data goes through `App::open_for` (the consent check and
+//! the access-log row); an unlinked or unknown person is 404 with the same body either way,
+//! a linked person who does not share the category is 403.
+
+use super::days::{DayList, RangeQuery as DaysQuery, date_range, day_list};
+use super::insights::{InsightsJson, RangeQuery as InsightsQuery, insights_json, range};
+use super::light::{ReflectionJson, reflection_json};
+use super::measures::{ResponseJson, response_json};
+use super::toolkit::{ExerciseJson, SafetyPlanJson, exercise_json};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::identity::{ApiCaller, ClientAddress};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use enough_app::{AppError, CaseloadRow, LatestScore, OpenedFor};
+use enough_domain::ValidationErrors;
+use enough_domain::care::{Category, Sharing};
+use enough_domain::measures::{ReliableChange, instruments};
+use enough_domain::toolkit::Approach;
+use enough_store::{AccessRecord, CareLinkWith, Invitation, User};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+// ---- reading request bodies ----
+
+/// Reads a JSON object whose only fields are `allowed`; unknown fields are named in a 422.
+fn body_object(
+    body: &[u8],
+    allowed: &[&str],
+) -> Result<(Map<String, Value>, ValidationErrors), ApiError> {
+    let map = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => map,
+        Ok(_) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "The request body must be a JSON object with {}.",
+                    allowed.join(", ")
+                ),
+            ));
+        }
+        Err(e) => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!("The request body is not valid JSON: {e}."),
+            ));
+        }
+    };
+    let mut errors = ValidationErrors::default();
+    for key in map.keys().filter(|k| !allowed.contains(&k.as_str())) {
+        errors.push(
+            key.chars().take(60).collect::<String>(),
+            format!("Unknown field; the fields are: {}.", allowed.join(", ")),
+        );
+    }
+    Ok((map, errors))
+}
+
+/// A text field (absent or null reads as empty).
+fn text_field(map: &Map<String, Value>, key: &str, errors: &mut ValidationErrors) -> String {
+    match map.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        None | Some(Value::Null) => String::new(),
+        Some(_) => {
+            errors.push(key, "Must be text.");
+            String::new()
+        }
+    }
+}
+
+/// The `categories` field: a list of category keys (an empty list shares nothing).
+fn categories_field(map: &Map<String, Value>, errors: &mut ValidationErrors) -> Sharing {
+    let Some(Value::Array(items)) = map.get("categories") else {
+        errors.push(
+            "categories",
+            "Send categories as a list, e.g. [\"log\", \"exercises:cbt\"]; an empty list shares nothing.",
+        );
+        return Sharing::default();
+    };
+    let mut keys = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Value::String(s) => keys.push(s.as_str()),
+            _ => errors.push(
+                "categories",
+                "Each category is text, e.g. \"log\" or \"exercises:cbt\".",
+            ),
+        }
+    }
+    match Sharing::from_keys(keys) {
+        Ok(sharing) => sharing,
+        Err(more) => {
+            for e in more.0 {
+                errors.push(e.field, e.message);
+            }
+            Sharing::default()
+        }
+    }
+}
+
+fn category_keys(sharing: &Sharing) -> Vec<String> {
+    sharing.0.iter().map(|c| c.key()).collect()
+}
+
+// ---- therapist: invitations ----
+
+/// An invitation as its therapist sees it (the code is shown only when it is created).
+#[derive(Serialize)]
+pub(crate) struct InvitationJson {
+    id: i64,
+    label: String,
+    created_at: i64,
+    expires_at: i64,
+    /// `open`, `accepted`, `withdrawn` or `expired`.
+    state: &'static str,
+}
+
+fn invitation_json(i: Invitation, now: i64) -> InvitationJson {
+    InvitationJson {
+        state: if i.used_at.is_some() {
+            "accepted"
+        } else if i.revoked_at.is_some() {
+            "withdrawn"
+        } else if i.expires_at <= now {
+            "expired"
+        } else {
+            "open"
+        },
+        id: i.id,
+        label: i.label,
+        created_at: i.created_at,
+        expires_at: i.expires_at,
+    }
+}
+
+/// A new invitation with its one-time code.
+#[derive(Serialize)]
+pub(crate) struct NewInvitationJson {
+    id: i64,
+    code: String,
+    label: String,
+    expires_at: i64,
+}
+
+/// Body `{"label": "…"}` (optional, ≤ 80 characters) → 201 with the code, shown only now.
+pub async fn create_invitation(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (map, mut errors) = body_object(&body, &["label"])?;
+    let label = text_field(&map, "label", &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let (invitation, code) = state.app.create_invitation(&caller.user, &label).await?;
+    let created = NewInvitationJson {
+        id: invitation.id,
+        code,
+        label: invitation.label,
+        expires_at: invitation.expires_at,
+    };
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+/// The therapist's invitations.
+#[derive(Serialize)]
+pub(crate) struct InvitationList {
+    invitations: Vec<InvitationJson>,
+}
+
+/// The caller's invitations, newest first.
+pub async fn invitations(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<InvitationList>, ApiError> {
+    let all = state.app.invitations(&caller.user).await?;
+    let now = state.app.now().timestamp();
+    Ok(Json(InvitationList {
+        invitations: all.into_iter().map(|i| invitation_json(i, now)).collect(),
+    }))
+}
+
+/// Withdraws an unused invitation.
+pub async fn revoke_invitation(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    state.app.revoke_invitation(&caller.user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+// ---- therapist: caseload ----
+
+#[derive(Serialize)]
+pub(crate) struct AdherenceJson {
+    last_7: usize,
+    last_28: usize,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ScoreRowJson {
+    instrument: String,
+    instrument_id: String,
+    display: String,
+    band: Option<String>,
+    change: Option<ReliableChange>,
+    date: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct AlertsJson {
+    count: usize,
+    latest_at: Option<i64>,
+}
+
+/// One caseload row; `null` means "not shared", never "none".
+#[derive(Serialize)]
+pub(crate) struct CaseloadRowJson {
+    person_id: i64,
+    email: String,
+    categories: Vec<String>,
+    adherence: Option<AdherenceJson>,
+    scores: Option<Vec<ScoreRowJson>>,
+    alerts: Option<AlertsJson>,
+}
+
+fn score_json(s: LatestScore) -> ScoreRowJson {
+    ScoreRowJson {
+        instrument: s.instrument,
+        instrument_id: s.instrument_id,
+        display: s.display,
+        band: s.band,
+        change: s.change,
+        date: s.date.to_string(),
+    }
+}
+
+fn caseload_json(row: CaseloadRow) -> CaseloadRowJson {
+    CaseloadRowJson {
+        person_id: row.person_id,
+        categories: category_keys(&row.sharing),
+        email: row.email,
+        adherence: row
+            .adherence
+            .map(|(last_7, last_28)| AdherenceJson { last_7, last_28 }),
+        scores: row
+            .scores
+            .map(|list| list.into_iter().map(score_json).collect()),
+        alerts: row
+            .alerts
+            .map(|(count, latest_at)| AlertsJson { count, latest_at }),
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct CaseloadJson {
+    people: Vec<CaseloadRowJson>,
+}
+
+/// Every linked person, safety alerts first.
+pub async fn caseload(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ClientAddress(address): ClientAddress,
+) -> Result<Json<CaseloadJson>, ApiError> {
+    let rows = state.app.caseload(&caller.user, &address).await?;
+    Ok(Json(CaseloadJson {
+        people: rows.into_iter().map(caseload_json).collect(),
+    }))
+}
+
+// ---- therapist: one person ----
+
+/// What a linked person shares (no data is read, so nothing is logged).
+#[derive(Serialize)]
+pub(crate) struct PersonJson {
+    person_id: i64,
+    email: String,
+    link_id: i64,
+    linked_at: i64,
+    categories: Vec<String>,
+}
+
+/// What a linked person shares with the caller.
+pub async fn person(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(person_id): Path<i64>,
+) -> Result<Json<PersonJson>, ApiError> {
+    let linked = state.app.link_to(&caller.user, person_id).await?;
+    Ok(Json(PersonJson {
+        person_id,
+        categories: category_keys(&linked.sharing),
+        email: linked.email,
+        link_id: linked.link.id,
+        linked_at: linked.link.created_at,
+    }))
+}
+
+/// Opens `category` of `person_id` for the caller (consent check + access-log row).
+async fn open(
+    state: &AppState,
+    viewer: &User,
+    person_id: i64,
+    category: Category,
+    what: &str,
+    address: &str,
+) -> Result<OpenedFor, ApiError> {
+    Ok(state
+        .app
+        .open_for(viewer, person_id, category, what, address)
+        .await?)
+}
+
+fn range_words(from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> String {
+    let show = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    format!("{}..{}", show(from), show(to))
+}
+
+/// The person's days (`?from&to`), in the same shape as `/api/v1/days`.
+pub async fn person_days(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ClientAddress(address): ClientAddress,
+    Path(person_id): Path<i64>,
+    query: Result<Query<DaysQuery>, QueryRejection>,
+) -> Result<Json<DayList>, ApiError> {
+    let (from, to) = date_range(query)?;
+    let what = format!("days {}", range_words(from, to));
+    let opened = open(
+        &state,
+        &caller.user,
+        person_id,
+        Category::Log,
+        &what,
+        &address,
+    )
+    .await?;
+    let days = state.app.days(&opened.person, from, to).await?;
+    Ok(Json(day_list(&days)))
+}
+
+/// The person's Light & Mood insights, as `/api/v1/insights/light-mood` shows them.
+pub async fn person_insights(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ClientAddress(address): ClientAddress,
+    Path(person_id): Path<i64>,
+    Query(query): Query<InsightsQuery>,
+) -> Result<Json<InsightsJson>, ApiError> {
+    let (from, to) = range(&query)?;
+    let what = format!("insights {}", range_words(from, to));
+    let opened = open(
+        &state,
+        &caller.user,
+        person_id,
+        Category::Log,
+        &what,
+        &address,
+    )
+    .await?;
+    let insights = state
+        .app
+        .light_mood_insights(&opened.person, from, to)
+        .await?;
+    Ok(Json(insights_json(insights)))
+}
+
+/// The person's written reflections.
+pub async fn person_reflections(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ClientAddress(address): ClientAddress,
+    Path(person_id): Path<i64>,
+) -> Result<Json<Vec<ReflectionJson>>, ApiError> {
+    let opened = open(
+        &state,
+        &caller.user,
+        person_id,
+        Category::Reflections,
+        "reflections",
+        &address,
+    )
+    .await?;
+    let all = state.app.reflections(&opened.person).await?;
+    Ok(Json(all.into_iter().map(reflection_json).collect()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ApproachQuery {
+    approach: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(crate) struct ExerciseList {
+    exercises: Vec<ExerciseJson>,
+}
+
+/// The person's exercises of `?approach=` (e.g. `cbt`), or, without it, of every approach
+/// they share (each opened and logged on its own); 403 when they share none.
+pub async fn person_exercises(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ClientAddress(address): ClientAddress,
+    Path(person_id): Path<i64>,
+    query: Result<Query<ApproachQuery>, QueryRejection>,
+) -> Result<Json<ExerciseList>, ApiError> {
+    let Query(query) = query.map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("{}; the parameter is approach.", e.body_text()),
+        )
+    })?;
+    let approaches = match query.approach.as_deref().filter(|a| !a.is_empty()) {
+        Some(slug) => vec![Approach::from_slug(slug).ok_or_else(|| {
+            let known: Vec<&str> = Approach::ALL.iter().map(|a| a.slug()).collect();
+            ApiError::invalid(ValidationErrors::single(
+                "approach",
+                format!("Unknown approach; choose one of: {}.", known.join(", ")),
+            ))
+        })?],
+        None => {
+            let linked = state.app.link_to(&caller.user, person_id).await?;
+            let shared: Vec<Approach> = Approach::ALL
+                .into_iter()
+                .filter(|a| linked.sharing.allows(Category::Exercises(*a)))
+                .collect();
+            if shared.is_empty() {
+                return Err(AppError::Forbidden.into());
+            }
+            shared
+        }
+    };
+    let mut person = None;
+    for approach in &approaches {
+        let what = format!("exercises {}", approach.slug());
+        let opened = open(
+            &state,
+            &caller.user,
+            person_id,
+            Category::Exercises(*approach),
+            &what,
+            &address,
+        )
+        .await?;
+        person = Some(opened.person);
+    }
+    let Some(person) = person else {
+        return Err(AppError::Forbidden.into());
+    };
+    let records = state.app.journal(&person, None).await?;
+    Ok(Json(ExerciseList {
+        exercises: records
+            .iter()
+            .filter(|r| approaches.contains(&r.def.approach))
+            .map(|r| exercise_json(r, false))
+            .collect(),
+    }))
+}
+
+#[derive(Serialize)]
+pub(crate) struct ResponseList {
+    responses: Vec<ResponseJson>,
+}
+
+/// Every questionnaire response of the person, by questionnaire, oldest first.
+pub async fn person_measures(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ClientAddress(address): ClientAddress,
+    Path(person_id): Path<i64>,
+) -> Result<Json<ResponseList>, ApiError> {
+    let opened = open(
+        &state,
+        &caller.user,
+        person_id,
+        Category::Questionnaires,
+        "questionnaires",
+        &address,
+    )
+    .await?;
+    let mut responses = Vec::new();
+    for inst in instruments() {
+        for a in state.app.administrations(&opened.person, &inst.id).await? {
+            responses.push(response_json(inst, &a, None));
+        }
+    }
+    Ok(Json(ResponseList { responses }))
+}
+
+#[derive(Serialize)]
+pub(crate) struct SafetyEventJson {
+    id: i64,
+    at: i64,
+    kind: String,
+    detail: String,
+}
+
+#[derive(Serialize)]
+pub(crate) struct SafetyJson {
+    events: Vec<SafetyEventJson>,
+    plan: SafetyPlanJson,
+}
+
+/// The person's safety events (newest first) and safety plan.
+pub async fn person_safety(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ClientAddress(address): ClientAddress,
+    Path(person_id): Path<i64>,
+) -> Result<Json<SafetyJson>, ApiError> {
+    let opened = open(
+        &state,
+        &caller.user,
+        person_id,
+        Category::Safety,
+        "safety",
+        &address,
+    )
+    .await?;
+    let events = state.app.safety_events(&opened.person).await?;
+    let plan = state.app.safety_plan(&opened.person).await?;
+    Ok(Json(SafetyJson {
+        events: events
+            .into_iter()
+            .map(|e| SafetyEventJson {
+                id: e.id,
+                at: e.at,
+                kind: e.kind,
+                detail: e.detail,
+            })
+            .collect(),
+        plan: plan.into(),
+    }))
+}
+
+// ---- person: links and the access log ----
+
+/// A link as the person sees it.
+#[derive(Serialize)]
+pub(crate) struct LinkJson {
+    id: i64,
+    therapist: String,
+    categories: Vec<String>,
+    created_at: i64,
+    ended_at: Option<i64>,
+}
+
+fn link_json(l: CareLinkWith) -> LinkJson {
+    LinkJson {
+        id: l.link.id,
+        therapist: l.other_email,
+        categories: category_keys(&Sharing::from_stored(&l.link.categories)),
+        created_at: l.link.created_at,
+        ended_at: l.link.ended_at,
+    }
+}
+
+/// The caller's link `id`, as they see it now.
+async fn my_link(state: &AppState, user: &User, id: i64) -> Result<LinkJson, ApiError> {
+    state
+        .app
+        .my_therapists(user)
+        .await?
+        .into_iter()
+        .find(|l| l.link.id == id)
+        .map(link_json)
+        .ok_or_else(|| AppError::NotFound("link").into())
+}
+
+/// Body `{"code": "ABCD-EFGH-JKLM", "categories": ["log", …]}` → 201 with the new link.
+pub async fn join(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let (map, mut errors) = body_object(&body, &["code", "categories"])?;
+    let code = text_field(&map, "code", &mut errors);
+    if code.trim().is_empty() && errors.message_for("code").is_none() {
+        errors.push(
+            "code",
+            "Type the code your therapist gave you, like ABCD-EFGH-JKLM.",
+        );
+    }
+    let sharing = categories_field(&map, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    let link = state
+        .app
+        .accept_invitation(&caller.user, &code, &sharing)
+        .await?;
+    let created = my_link(&state, &caller.user, link.id).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
+}
+
+#[derive(Serialize)]
+pub(crate) struct LinkList {
+    links: Vec<LinkJson>,
+}
+
+/// The caller's links (active and ended), newest first.
+pub async fn links(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<LinkList>, ApiError> {
+    let all = state.app.my_therapists(&caller.user).await?;
+    Ok(Json(LinkList {
+        links: all.into_iter().map(link_json).collect(),
+    }))
+}
+
+/// Body `{"categories": [...]}`: replaces what link `id` shares, from the therapist's next
+/// request on.
+pub async fn put_link(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<LinkJson>, ApiError> {
+    let (map, mut errors) = body_object(&body, &["categories"])?;
+    let sharing = categories_field(&map, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::invalid(errors));
+    }
+    state.app.set_sharing(&caller.user, id, &sharing).await?;
+    Ok(Json(my_link(&state, &caller.user, id).await?))
+}
+
+/// Ends link `id` (either side may).
+pub async fn end_link(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    state.app.end_link(&caller.user, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One read of the caller's data by someone else.
+#[derive(Serialize)]
+pub(crate) struct AccessJson {
+    at: i64,
+    viewer: String,
+    category: String,
+    what: String,
+    address: String,
+}
+
+fn access_json(a: AccessRecord) -> AccessJson {
+    AccessJson {
+        at: a.at,
+        viewer: a.viewer_email,
+        category: a.category,
+        what: a.what,
+        address: a.address,
+    }
+}
+
+#[derive(Serialize)]
+pub(crate) struct AccessLog {
+    entries: Vec<AccessJson>,
+}
+
+/// Who looked at the caller's data, newest first.
+pub async fn access_log(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Json<AccessLog>, ApiError> {
+    let all = state.app.access_log(&caller.user).await?;
+    Ok(Json(AccessLog {
+        entries: all.into_iter().map(access_json).collect(),
+    }))
+}

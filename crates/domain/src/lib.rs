@@ -9,6 +9,7 @@ pub mod cities;
 pub mod crisis;
 pub mod day;
 pub mod experiment;
+pub mod import;
 pub mod light_mood;
 pub mod measures;
 pub mod reflection;

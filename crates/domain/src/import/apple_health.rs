@@ -75,7 +75,10 @@ pub fn import_apple_health_xml<R: BufRead>(
             Ok(Event::Eof) => break,
             Ok(_) => {}
             Err(quick_xml::Error::Io(e)) => {
-                return Err(ImportError::Io(std::io::Error::new(e.kind(), e.to_string())));
+                return Err(ImportError::Io(std::io::Error::new(
+                    e.kind(),
+                    e.to_string(),
+                )));
             }
             Err(e) => {
                 return Err(ImportError::MalformedXml {
@@ -260,10 +263,7 @@ fn record(
     let t0 = start_ts.local;
     let mut t1 = end_ts.local - end_ts.offset + start_ts.offset;
     if t1 < t0 {
-        return fail(
-            "endDate",
-            "The record ends before it starts.".to_owned(),
-        );
+        return fail("endDate", "The record ends before it starts.".to_owned());
     }
     if t1 == t0 {
         // A point in time with an amount: place the amount after it.
@@ -495,7 +495,9 @@ mod unit {
         );
         assert_eq!(t.local.rem_euclid(DAY_SECONDS), 10 * 3600 + 26 * 60);
         assert_eq!(
-            parse_timestamp(b"2025-01-01 10:26:00 -0330").unwrap().offset,
+            parse_timestamp(b"2025-01-01 10:26:00 -0330")
+                .unwrap()
+                .offset,
             -(3 * 3600 + 30 * 60)
         );
         for bad in [

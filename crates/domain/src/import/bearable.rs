@@ -146,12 +146,17 @@ pub fn import_bearable<R: Read>(
             }
         };
         if let Err(message) = check_date(date, today) {
-            plan.problems.push(RowProblem::error(line, Some("date"), message));
+            plan.problems
+                .push(RowProblem::error(line, Some("date"), message));
             plan.counts.skip(SkipReason::Problem);
             continue;
         }
         let raw = field(f, Some(rating_col)).trim();
-        let value = raw.replace(',', ".").parse::<f64>().ok().and_then(|v| scale.map(v));
+        let value = raw
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .and_then(|v| scale.map(v));
         let Some(value) = value else {
             plan.problems.push(RowProblem::error(
                 line,
@@ -242,7 +247,11 @@ pub fn parse_ordinal_date(raw: &str) -> Option<NaiveDate> {
     if !suffix.is_empty() && suffix != expected {
         return None;
     }
-    NaiveDate::from_ymd_opt(year.trim_end_matches(',').parse().ok()?, month_number(month)?, n)
+    NaiveDate::from_ymd_opt(
+        year.trim_end_matches(',').parse().ok()?,
+        month_number(month)?,
+        n,
+    )
 }
 
 #[cfg(test)]
@@ -279,7 +288,9 @@ mod unit {
     #[test]
     fn five_point_values_spread_over_ten() {
         let s = BearableScale::OneToFive;
-        let mapped: Vec<Option<u8>> = (1..=5).map(|x| mean(&[s.map(f64::from(x)).unwrap_or(-1.0)])).collect();
+        let mapped: Vec<Option<u8>> = (1..=5)
+            .map(|x| mean(&[s.map(f64::from(x)).unwrap_or(-1.0)]))
+            .collect();
         assert_eq!(mapped, [Some(0), Some(3), Some(5), Some(8), Some(10)]);
         assert_eq!(s.map(6.0), None);
         assert_eq!(BearableScale::OneToTen.map(0.0), None);

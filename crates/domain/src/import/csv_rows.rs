@@ -5,7 +5,7 @@
 
 use super::{ImportError, RowProblem};
 use csv::{ByteRecord, ReaderBuilder};
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 
 /// One data row: its first line and its fields as text.
 pub(crate) struct Row {
@@ -22,9 +22,12 @@ pub(crate) enum Next {
 }
 
 pub(crate) struct CsvRows<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<BufReader<R>>,
     record: ByteRecord,
     header: Vec<String>,
+    /// Added to the csv crate's line numbers: with `\r\n` line ends it places a record's start
+    /// on the `\n` that ends the line before.
+    line_shift: usize,
 }
 
 const NOT_UTF8: &str = "This value is not UTF-8 text (the file looks like Latin-1 or Windows-1252). \
@@ -33,6 +36,12 @@ const NOT_UTF8: &str = "This value is not UTF-8 text (the file looks like Latin-
 impl<R: Read> CsvRows<R> {
     /// Reads the header row. Its names are trimmed and lower-cased, with any BOM removed.
     pub fn open(input: R) -> Result<Self, ImportError> {
+        let mut input = BufReader::with_capacity(64 * 1024, input);
+        let head = input.fill_buf()?;
+        let crlf = head
+            .iter()
+            .position(|b| *b == b'\n')
+            .is_some_and(|i| i > 0 && head[i - 1] == b'\r');
         let mut reader = ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -64,6 +73,7 @@ impl<R: Read> CsvRows<R> {
             reader,
             record,
             header,
+            line_shift: usize::from(crlf),
         })
     }
 
@@ -82,7 +92,8 @@ impl<R: Read> CsvRows<R> {
         let line = self
             .record
             .position()
-            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+            .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX))
+            .saturating_add(self.line_shift);
         let mut fields = Vec::with_capacity(self.record.len());
         for (i, raw) in self.record.iter().enumerate() {
             match std::str::from_utf8(raw) {

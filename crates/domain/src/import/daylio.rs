@@ -90,7 +90,10 @@ impl MoodMapping {
     /// The value for `label` (case and surrounding spaces ignored).
     pub fn get(&self, label: &str) -> Option<u8> {
         let key = normalise(label);
-        self.entries.iter().find(|(l, _)| *l == key).map(|(_, v)| *v)
+        self.entries
+            .iter()
+            .find(|(l, _)| *l == key)
+            .map(|(_, v)| *v)
     }
 
     /// Every label and its value, for showing and editing.
@@ -283,16 +286,16 @@ pub fn import_daylio<R: Read>(
                 })
             }
         };
-        let date = match date.and_then(|d| check_date(d, today).map(|()| d).map_err(|m| ("date", m)))
-        {
-            Ok(d) => d,
-            Err((column, message)) => {
-                plan.problems
-                    .push(RowProblem::error(line, Some(column), message));
-                plan.counts.skip(SkipReason::Problem);
-                continue;
-            }
-        };
+        let date =
+            match date.and_then(|d| check_date(d, today).map(|()| d).map_err(|m| ("date", m))) {
+                Ok(d) => d,
+                Err((column, message)) => {
+                    plan.problems
+                        .push(RowProblem::error(line, Some(column), message));
+                    plan.counts.skip(SkipReason::Problem);
+                    continue;
+                }
+            };
         let label = field(f, Some(mood_col));
         let Some(mood) = options.moods.get(label) else {
             let message = if label.trim().is_empty() {
@@ -304,7 +307,8 @@ pub fn import_daylio<R: Read>(
                     truncate(label.trim(), 40)
                 )
             };
-            plan.problems.push(RowProblem::error(line, Some("mood"), message));
+            plan.problems
+                .push(RowProblem::error(line, Some("mood"), message));
             plan.counts.skip(SkipReason::Problem);
             continue;
         };
@@ -467,7 +471,11 @@ mod unit {
         let walking = m.habits_for("Walking ");
         assert!(walking.moved_my_body && walking.got_outside);
         assert!(m.habits_for("movies / tv").joyful_activity);
-        assert_eq!(m.habits_for("update").to_bits(), 0, "no match inside a word");
+        assert_eq!(
+            m.habits_for("update").to_bits(),
+            0,
+            "no match inside a word"
+        );
         assert!(m.habits_for("Good Meal").nourishing_food);
     }
 

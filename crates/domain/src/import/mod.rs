@@ -193,7 +193,12 @@ pub enum Outcome {
 pub fn merge(existing: Option<&DayEntry>, imported: &ImportedDay, rule: ConflictRule) -> Outcome {
     let f = &imported.fields;
     let Some(old) = existing else {
-        return match (f.daylight_quarter_hours, f.energy, f.mood, f.outside_morning) {
+        return match (
+            f.daylight_quarter_hours,
+            f.energy,
+            f.mood,
+            f.outside_morning,
+        ) {
             (Some(daylight), Some(energy), Some(mood), Some(outside)) => Outcome::New(DayEntry {
                 date: imported.date,
                 daylight_quarter_hours: daylight.min(96),

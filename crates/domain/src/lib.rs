@@ -1,7 +1,8 @@
 //! Pure domain logic of enough: the daily Light & Mood entry, the toolkit exercises,
 //! questionnaires and their scoring (`measures`), account rules, the crisis directory and the
-//! safety plan. Nothing here does I/O, knows HTTP or SQL, or is async, so every rule can be
-//! tested with plain values and reused by the web layer, the JSON API and the CLI alike.
+//! safety plan, and importers for other apps' exports (`import`, reading streams the caller
+//! opened). Nothing here does file or network I/O, knows HTTP or SQL, or is async, so every rule
+//! can be tested with plain values and reused by the web layer, the JSON API and the CLI alike.
 
 pub mod account;
 pub mod care;

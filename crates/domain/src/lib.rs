@@ -14,6 +14,7 @@ pub mod day;
 pub mod experiment;
 pub mod homework;
 pub mod ical;
+pub mod import;
 pub mod light_mood;
 pub mod measures;
 pub mod morning_light;

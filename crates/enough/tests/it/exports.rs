@@ -41,7 +41,7 @@ async fn the_csv_zip_and_the_fhir_bundle_hold_the_person_s_data() {
         assert_eq!(response.headers()["content-type"], "application/zip");
         let bytes = response.bytes().await.unwrap();
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-        let mut names: Vec<String> = zip.file_names().map(str::to_owned).collect();
+        let mut names: Vec<String> = zip.file_names().map(|n| n.unwrap().into_owned()).collect();
         names.sort();
         for expected in [
             "README.txt",

@@ -42,6 +42,9 @@ pub enum Command {
     },
     /// Log (create or replace) one day for a person.
     Log(LogArgs),
+    /// Import another app's export into a person's log: shows what would change, then writes
+    /// it all in one transaction (or nothing with --dry-run). Importing twice changes nothing.
+    Import(ImportArgs),
     /// List a person's logged days, newest first.
     Days(DaysArgs),
     /// Export everything a person owns (the same as the web downloads): JSON to stdout by
@@ -181,4 +184,36 @@ pub struct DaysArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `enough import FORMAT FILE --email E`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// daylio, bearable, csv (date,daylight_hours,energy,mood,outside_morning,note) or
+    /// apple-health (export.zip or export.xml).
+    #[arg(value_parser = ["daylio", "bearable", "csv", "apple-health"])]
+    pub format: String,
+    /// The file to import.
+    pub file: PathBuf,
+    /// Whose log.
+    #[arg(long)]
+    pub email: String,
+    /// Show what would change and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// When a day already has a value: keep-mine (default) or take-imported.
+    #[arg(long, default_value = "keep-mine", value_parser = ["keep-mine", "take-imported"])]
+    pub rule: String,
+    /// For new days the source has no daylight for: use this many hours.
+    #[arg(long)]
+    pub fill_daylight: Option<f64>,
+    /// For new days without energy: use this (0–10).
+    #[arg(long)]
+    pub fill_energy: Option<u8>,
+    /// For new days without mood: use this (0–10).
+    #[arg(long)]
+    pub fill_mood: Option<u8>,
+    /// For new days without "outside in the morning": yes or no.
+    #[arg(long, value_parser = ["yes", "no"])]
+    pub fill_outside: Option<String>,
 }

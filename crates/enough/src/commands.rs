@@ -74,6 +74,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Log(args) => log(app, args).await,
+        Command::Import(args) => crate::import::run(app, args).await,
         Command::Days(args) => days(app, args).await,
         Command::Export {
             email,
@@ -159,7 +160,7 @@ async fn migrate(from: &str, to: &str) -> Result<()> {
 }
 
 /// Turns an app error into a message for the shell, naming fields.
-fn readable(e: impl Into<AppError>) -> anyhow::Error {
+pub(crate) fn readable(e: impl Into<AppError>) -> anyhow::Error {
     match e.into() {
         AppError::Validation(errors) => {
             let lines: Vec<String> = errors

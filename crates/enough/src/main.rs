@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod database;
+mod import;
 
 use clap::Parser;
 

@@ -438,6 +438,36 @@ impl Store for PostgresStore {
         Ok(revision == 1)
     }
 
+    async fn upsert_days(&self, user_id: i64, entries: &[DayEntry], now: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        for e in entries {
+            sqlx::query(
+                "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood, outside_morning,
+                                   habits, note, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+                 ON CONFLICT (user_id, date) DO UPDATE SET
+                     daylight_quarter_hours = excluded.daylight_quarter_hours,
+                     energy = excluded.energy, mood = excluded.mood,
+                     outside_morning = excluded.outside_morning, habits = excluded.habits,
+                     note = excluded.note, updated_at = excluded.updated_at,
+                     revision = days.revision + 1",
+            )
+            .bind(user_id)
+            .bind(e.date)
+            .bind(i64::from(e.daylight_quarter_hours))
+            .bind(i64::from(e.energy))
+            .bind(i64::from(e.mood))
+            .bind(e.outside_morning)
+            .bind(e.habits.to_bits())
+            .bind(e.note.as_deref())
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)
+    }
+
     async fn get_day(&self, user_id: i64, date: NaiveDate) -> StoreResult<Option<DayEntry>> {
         let sql = format!("SELECT {DAY_COLUMNS} FROM days WHERE user_id = $1 AND date = $2");
         let row = sqlx::query(AssertSqlSafe(sql))

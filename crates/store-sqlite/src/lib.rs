@@ -536,33 +536,18 @@ impl Store for SqliteStore {
 
     async fn upsert_day(&self, user_id: i64, e: &DayEntry, now: i64) -> StoreResult<bool> {
         let e = e.clone();
+        self.write(move |c| upsert_day_in(c, user_id, &e, now))
+            .await
+    }
+
+    async fn upsert_days(&self, user_id: i64, entries: &[DayEntry], now: i64) -> StoreResult<()> {
+        let entries = entries.to_vec();
+        // One write job runs in one savepoint: every day or, on any failure, none.
         self.write(move |c| {
-            let revision: i64 = query_one(
-                c,
-                "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood,
-                                   outside_morning, habits, note, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
-                 ON CONFLICT (user_id, date) DO UPDATE SET
-                     daylight_quarter_hours = excluded.daylight_quarter_hours,
-                     energy = excluded.energy, mood = excluded.mood,
-                     outside_morning = excluded.outside_morning, habits = excluded.habits,
-                     note = excluded.note, updated_at = excluded.updated_at,
-                     revision = days.revision + 1
-                 RETURNING revision",
-                params![
-                    user_id,
-                    date_text(e.date),
-                    e.daylight_quarter_hours,
-                    e.energy,
-                    e.mood,
-                    e.outside_morning,
-                    e.habits.to_bits(),
-                    e.note,
-                    now
-                ],
-                |r| get(r, 0),
-            )?;
-            Ok(revision == 1)
+            for e in &entries {
+                upsert_day_in(c, user_id, e, now)?;
+            }
+            Ok(())
         })
         .await
     }
@@ -1010,6 +995,36 @@ impl Store for SqliteStore {
         })
         .await
     }
+}
+
+/// Inserts or replaces one day; true when it was new.
+fn upsert_day_in(c: &Connection, user_id: i64, e: &DayEntry, now: i64) -> StoreResult<bool> {
+    let revision: i64 = query_one(
+        c,
+        "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood,
+                           outside_morning, habits, note, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+         ON CONFLICT (user_id, date) DO UPDATE SET
+             daylight_quarter_hours = excluded.daylight_quarter_hours,
+             energy = excluded.energy, mood = excluded.mood,
+             outside_morning = excluded.outside_morning, habits = excluded.habits,
+             note = excluded.note, updated_at = excluded.updated_at,
+             revision = days.revision + 1
+         RETURNING revision",
+        params![
+            user_id,
+            date_text(e.date),
+            e.daylight_quarter_hours,
+            e.energy,
+            e.mood,
+            e.outside_morning,
+            e.habits.to_bits(),
+            e.note,
+            now
+        ],
+        |r| get(r, 0),
+    )?;
+    Ok(revision == 1)
 }
 
 fn created(id: i64, user: NewUser) -> User {

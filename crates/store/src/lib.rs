@@ -162,6 +162,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Inserts or replaces the entry for `entry.date`; true if it was new.
     async fn upsert_day(&self, user_id: i64, entry: &DayEntry, now: i64) -> StoreResult<bool>;
+    /// Writes many days in one transaction (an import): all of them or, on any failure, none.
+    async fn upsert_days(&self, user_id: i64, entries: &[DayEntry], now: i64) -> StoreResult<()>;
     /// The entry for one date.
     async fn get_day(&self, user_id: i64, date: NaiveDate) -> StoreResult<Option<DayEntry>>;
     /// Deletes the entry for one date; false if there was none.

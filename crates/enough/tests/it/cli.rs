@@ -292,3 +292,97 @@ fn a_backup_restores_and_a_damaged_file_is_refused() {
     let not_sqlite = enough("postgres://x@127.0.0.1/none", &["backup", backup_arg], None);
     assert!(String::from_utf8_lossy(&not_sqlite.stderr).contains("pg_dump"));
 }
+
+#[tokio::test]
+async fn imports_preview_write_once_and_change_nothing_the_second_time() {
+    for backend in backends("cli_import") {
+        let db = FreshDb::new(backend).await;
+        let url = db.url.clone();
+        tokio::task::spawn_blocking(move || {
+            ok(&enough(
+                &url,
+                &[
+                    "user",
+                    "add",
+                    "--email",
+                    "ana@example.org",
+                    "--password-stdin",
+                ],
+                Some("a long enough password\n"),
+            ));
+            let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../domain/tests-data/import");
+            let generic = format!("{fixtures}/generic.csv");
+            let import = |extra: &[&str]| {
+                let mut args = vec![
+                    "import",
+                    "csv",
+                    generic.as_str(),
+                    "--email",
+                    "ana@example.org",
+                ];
+                args.extend_from_slice(extra);
+                enough(&url, &args, None)
+            };
+
+            // A dry run reports rows, changes and problems by line, and writes nothing.
+            let dry = ok(&import(&["--dry-run"]));
+            assert!(dry.contains("Would create"), "{dry}");
+            assert!(
+                dry.contains("line 5"),
+                "the out-of-range mood is named by line: {dry}"
+            );
+            assert!(dry.contains("nothing was written"));
+            let days = ok(&enough(
+                &url,
+                &["days", "--email", "ana@example.org", "--json"],
+                None,
+            ));
+            assert_eq!(days.trim(), "[]", "{days}");
+
+            let first = ok(&import(&[]));
+            assert!(first.contains("Wrote 2 days"), "{first}");
+            let second = ok(&import(&[]));
+            assert!(second.contains("Would create 0 days, change 0"), "{second}");
+            assert!(second.contains("Wrote 0 days"), "{second}");
+            let days = ok(&enough(
+                &url,
+                &["days", "--email", "ana@example.org", "--json"],
+                None,
+            ));
+            assert!(days.contains("Short walk, then tea"), "{days}");
+
+            // Daylio has moods but no daylight: new days need values, or are skipped.
+            let daylio = format!("{fixtures}/daylio_current.csv");
+            let out = ok(&enough(
+                &url,
+                &[
+                    "import",
+                    "daylio",
+                    daylio.as_str(),
+                    "--email",
+                    "ana@example.org",
+                    "--dry-run",
+                ],
+                None,
+            ));
+            assert!(out.contains("lack values"), "{out}");
+
+            let missing = enough(
+                &url,
+                &[
+                    "import",
+                    "csv",
+                    "/nonexistent.csv",
+                    "--email",
+                    "ana@example.org",
+                ],
+                None,
+            );
+            assert!(!missing.status.success());
+            assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot open"));
+        })
+        .await
+        .unwrap();
+        db.finish().await;
+    }
+}

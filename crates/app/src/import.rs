@@ -1,0 +1,211 @@
+//! Importing other apps' exports: a preview first (what would change, what is wrong and where),
+//! then an all-or-nothing, idempotent apply. Parsing streams and runs off the async runtime.
+
+use crate::{App, AppError, AppResult};
+use chrono::NaiveDate;
+use enough_domain::ValidationErrors;
+use enough_domain::day::{DayEntry, DayFields, Habits};
+use enough_domain::import::{
+    ChangeSet, ConflictRule, FillIn, ImportError, ImportPlan, Outcome, RowProblem, apple_health,
+    bearable, daylio, generic,
+};
+use enough_store::User;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::io::{BufReader, Read, Seek};
+
+/// The formats that can be imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// Daylio's CSV export.
+    Daylio,
+    /// Bearable's CSV export.
+    Bearable,
+    /// The documented generic CSV (`date,daylight_hours,energy,mood,outside_morning,note`).
+    Csv,
+    /// Apple Health `export.zip` or `export.xml` (Time in Daylight).
+    AppleHealth,
+}
+
+impl ImportFormat {
+    /// The format with this name (`daylio`, `bearable`, `csv`, `apple-health`).
+    pub fn parse(name: &str) -> Option<ImportFormat> {
+        match name {
+            "daylio" => Some(ImportFormat::Daylio),
+            "bearable" => Some(ImportFormat::Bearable),
+            "csv" => Some(ImportFormat::Csv),
+            "apple-health" => Some(ImportFormat::AppleHealth),
+            _ => None,
+        }
+    }
+}
+
+/// A day ready to write, in a form that can travel in a page and come back (the preview page
+/// carries them to the apply step, so any server can apply it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StagedDay {
+    /// The date.
+    pub date: NaiveDate,
+    /// Hours of daylight.
+    pub daylight_hours: f64,
+    /// 0–10.
+    pub energy: i64,
+    /// 0–10.
+    pub mood: i64,
+    /// Outside in the morning.
+    pub outside_morning: bool,
+    /// Habit bits.
+    pub habits: i64,
+    /// The note.
+    pub note: Option<String>,
+}
+
+impl From<&DayEntry> for StagedDay {
+    fn from(d: &DayEntry) -> Self {
+        StagedDay {
+            date: d.date,
+            daylight_hours: d.daylight_hours(),
+            energy: i64::from(d.energy),
+            mood: i64::from(d.mood),
+            outside_morning: d.outside_morning,
+            habits: d.habits.to_bits(),
+            note: d.note.clone(),
+        }
+    }
+}
+
+/// What an import would do.
+#[derive(Debug, Clone)]
+pub struct ImportPreview {
+    /// Rows read, used and skipped, problems and unmapped labels.
+    pub plan: ImportPlan,
+    /// Days that would be created.
+    pub new_days: usize,
+    /// Days that would change.
+    pub changed_days: usize,
+    /// Days already as imported.
+    pub unchanged_days: usize,
+    /// New days lacking values the source does not have (date, the missing field labels).
+    pub needs_values: Vec<(NaiveDate, Vec<&'static str>)>,
+    /// What applying writes.
+    pub writes: Vec<StagedDay>,
+}
+
+fn import_error(e: ImportError) -> AppError {
+    AppError::Validation(ValidationErrors::single("file", e.to_string()))
+}
+
+/// Parses `input` in `format` (synchronously; call it off the async runtime).
+pub fn parse_import<R: Read + Seek>(
+    format: ImportFormat,
+    mut input: R,
+    today: NaiveDate,
+) -> Result<ImportPlan, ImportError> {
+    match format {
+        ImportFormat::Daylio => {
+            daylio::import_daylio(input, &daylio::DaylioOptions::default(), today)
+        }
+        ImportFormat::Bearable => {
+            bearable::import_bearable(input, bearable::BearableScale::default(), today)
+        }
+        ImportFormat::Csv => generic::import_generic(input, today),
+        ImportFormat::AppleHealth => {
+            let mut magic = [0u8; 2];
+            let n = input.read(&mut magic)?;
+            input.rewind()?;
+            if n == 2 && &magic == b"PK" {
+                apple_health::import_apple_health_zip(input, today)
+            } else {
+                apple_health::import_apple_health_xml(BufReader::new(input), today)
+            }
+        }
+    }
+}
+
+impl App {
+    /// Reads an export and works out, against the person's days, what importing it would do.
+    /// Nothing is written.
+    pub async fn preview_import<R: Read + Seek + Send + 'static>(
+        &self,
+        user: &User,
+        format: ImportFormat,
+        input: R,
+        rule: ConflictRule,
+        fill: Option<FillIn>,
+    ) -> AppResult<ImportPreview> {
+        let today = self.today(user);
+        let plan = tokio::task::spawn_blocking(move || parse_import(format, input, today))
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?
+            .map_err(import_error)?;
+        let existing: BTreeMap<NaiveDate, DayEntry> = self
+            .store
+            .list_days(user.id, None, None)
+            .await?
+            .into_iter()
+            .map(|d| (d.date, d))
+            .collect();
+        let changes = ChangeSet::build(&plan.days, |date| existing.get(&date), rule, fill.as_ref());
+        let needs_values = changes
+            .outcomes
+            .iter()
+            .filter_map(|(date, o)| match o {
+                Outcome::NeedsValues(fields) => {
+                    Some((*date, fields.iter().map(|f| f.label()).collect()))
+                }
+                _ => None,
+            })
+            .collect();
+        Ok(ImportPreview {
+            new_days: changes.new_count(),
+            changed_days: changes.changed_count(),
+            unchanged_days: changes.unchanged_count(),
+            needs_values,
+            writes: changes.writes().map(StagedDay::from).collect(),
+            plan,
+        })
+    }
+
+    /// Writes staged days in one transaction, after checking each again (they may have
+    /// travelled through a page). All or nothing; returns how many days were written.
+    pub async fn apply_import(&self, user: &User, days: &[StagedDay]) -> AppResult<usize> {
+        let today = self.today(user);
+        let mut entries = Vec::with_capacity(days.len());
+        let mut errors = ValidationErrors::default();
+        for d in days {
+            let fields = DayFields {
+                daylight_hours: Some(d.daylight_hours),
+                energy: Some(d.energy),
+                mood: Some(d.mood),
+                outside_morning: Some(d.outside_morning),
+                habits: Habits::from_bits(d.habits),
+                note: d.note.clone(),
+            };
+            if d.date > today {
+                errors.push(
+                    "days",
+                    format!("{}: dates after today are not imported.", d.date),
+                );
+                continue;
+            }
+            match fields.validate(d.date, today, ValidationErrors::default()) {
+                Ok(entry) => entries.push(entry),
+                Err(e) => errors.0.extend(e.0.into_iter().map(|f| {
+                    enough_domain::FieldError::new("days", format!("{}: {}", d.date, f.message))
+                })),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        self.store
+            .upsert_days(user.id, &entries, self.now().timestamp())
+            .await?;
+        Ok(entries.len())
+    }
+}
+
+/// The first problems of a plan, for showing (a million-row file does not need a million lines).
+pub fn first_problems(plan: &ImportPlan, limit: usize) -> Vec<&RowProblem> {
+    plan.problems.iter().take(limit).collect()
+}

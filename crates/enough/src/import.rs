@@ -1,0 +1,164 @@
+//! `enough import`: preview, then one all-or-nothing write, with a progress line on long files.
+
+use crate::cli::ImportArgs;
+use crate::commands::readable;
+use anyhow::{Context, Result, anyhow};
+use enough_app::{App, ImportFormat, first_problems};
+use enough_domain::import::{ConflictRule, FillIn};
+use std::io::{IsTerminal, Read, Seek, SeekFrom, Write};
+use std::time::{Duration, Instant};
+
+/// Files larger than this show progress while they are read.
+const PROGRESS_FROM_BYTES: u64 = 8 * 1024 * 1024;
+
+/// A reader that reports how far it got, with throughput, at most a few times a second.
+struct Progress<R> {
+    inner: R,
+    total: u64,
+    read: u64,
+    started: Instant,
+    last: Instant,
+    show: bool,
+}
+
+impl<R> Progress<R> {
+    fn report(&mut self, done: bool) {
+        if !self.show || (!done && self.last.elapsed() < Duration::from_millis(250)) {
+            return;
+        }
+        self.last = Instant::now();
+        let secs = self.started.elapsed().as_secs_f64().max(0.001);
+        let mb = |b: u64| b as f64 / 1_048_576.0;
+        let percent = if self.total > 0 {
+            self.read.min(self.total) * 100 / self.total
+        } else {
+            100
+        };
+        let bar_width = 30;
+        let filled = usize::try_from(percent).unwrap_or(100) * bar_width / 100;
+        let line = format!(
+            "\r[{}{}] {percent:>3}%  {:.0} of {:.0} MB  {:.0} MB/s",
+            "#".repeat(filled),
+            " ".repeat(bar_width - filled),
+            mb(self.read.min(self.total)),
+            mb(self.total),
+            mb(self.read) / secs
+        );
+        let mut err = std::io::stderr().lock();
+        let _ = err.write_all(line.as_bytes());
+        if done {
+            let _ = err.write_all(b"\n");
+        }
+    }
+}
+
+impl<R: Read> Read for Progress<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        self.report(false);
+        Ok(n)
+    }
+}
+
+impl<R: Seek> Seek for Progress<R> {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        let at = self.inner.seek(pos)?;
+        self.read = at;
+        Ok(at)
+    }
+}
+
+/// Runs `enough import`.
+pub async fn run(app: App, args: ImportArgs) -> Result<()> {
+    let format = ImportFormat::parse(&args.format)
+        .ok_or_else(|| anyhow!("FORMAT must be daylio, bearable, csv or apple-health"))?;
+    let user = app.user_by_email(&args.email).await.map_err(readable)?;
+    let file = std::fs::File::open(&args.file)
+        .with_context(|| format!("FILE {}: cannot open", args.file.display()))?;
+    let total = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let rule = if args.rule == "take-imported" {
+        ConflictRule::TakeImported
+    } else {
+        ConflictRule::KeepMine
+    };
+    let fill = FillIn {
+        daylight_quarter_hours: args
+            .fill_daylight
+            .map(|h| {
+                if (0.0..=24.0).contains(&h) {
+                    // At most 96 quarter hours: the cast cannot overflow.
+                    Ok((h * 4.0).round() as u8)
+                } else {
+                    Err(anyhow!("--fill-daylight: hours from 0 to 24"))
+                }
+            })
+            .transpose()?,
+        energy: check_scale("--fill-energy", args.fill_energy)?,
+        mood: check_scale("--fill-mood", args.fill_mood)?,
+        outside_morning: args.fill_outside.as_deref().map(|v| v == "yes"),
+    };
+    let show = total >= PROGRESS_FROM_BYTES && std::io::stderr().is_terminal();
+    let reader = Progress {
+        inner: std::io::BufReader::with_capacity(1 << 20, file),
+        total,
+        read: 0,
+        started: Instant::now(),
+        last: Instant::now(),
+        show,
+    };
+    let started = Instant::now();
+    let preview = app
+        .preview_import(&user, format, reader, rule, Some(fill))
+        .await
+        .map_err(|e| anyhow!("{}: {}", args.file.display(), readable(e)))?;
+    if show {
+        eprintln!();
+    }
+    let plan = &preview.plan;
+    println!(
+        "Read {} rows in {:.1} s: {} usable, {} days found.",
+        plan.counts.rows_read,
+        started.elapsed().as_secs_f64(),
+        plan.counts.rows_used,
+        plan.days.len()
+    );
+    println!(
+        "Would create {} days, change {}, leave {} as they are.",
+        preview.new_days, preview.changed_days, preview.unchanged_days
+    );
+    if !preview.needs_values.is_empty() {
+        println!(
+            "{} new days lack values the file does not have ({}); give them with --fill-daylight, --fill-energy, --fill-mood or --fill-outside, or they are skipped.",
+            preview.needs_values.len(),
+            preview.needs_values[0].1.join(", ")
+        );
+    }
+    let problems = first_problems(plan, 20);
+    if !problems.is_empty() {
+        println!(
+            "{} problems (rows with errors are skipped):",
+            plan.problems.len()
+        );
+        for p in problems {
+            println!("  {p}");
+        }
+    }
+    if args.dry_run {
+        println!("Dry run: nothing was written.");
+        return Ok(());
+    }
+    let written = app
+        .apply_import(&user, &preview.writes)
+        .await
+        .map_err(readable)?;
+    println!("Wrote {written} days in one transaction.");
+    Ok(())
+}
+
+fn check_scale(flag: &str, value: Option<u8>) -> Result<Option<u8>> {
+    match value {
+        Some(v) if v > 10 => Err(anyhow!("{flag}: a whole number from 0 to 10")),
+        other => Ok(other),
+    }
+}

@@ -29,11 +29,9 @@ impl<R> Progress<R> {
         self.last = Instant::now();
         let secs = self.started.elapsed().as_secs_f64().max(0.001);
         let mb = |b: u64| b as f64 / 1_048_576.0;
-        let percent = if self.total > 0 {
-            self.read.min(self.total) * 100 / self.total
-        } else {
-            100
-        };
+        let percent = (self.read.min(self.total) * 100)
+            .checked_div(self.total)
+            .unwrap_or(100);
         let bar_width = 30;
         let filled = usize::try_from(percent).unwrap_or(100) * bar_width / 100;
         let line = format!(

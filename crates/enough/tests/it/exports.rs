@@ -98,3 +98,83 @@ async fn the_csv_zip_and_the_fhir_bundle_hold_the_person_s_data() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_upload_is_previewed_then_written_once() {
+    on_every_backend("web_import", |server, _| async move {
+        server.add_user("ana@example.org", Role::Person).await;
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let (_, form) = crate::common::get(&client, &format!("{}/import", server.url)).await;
+        let csrf = crate::common::csrf_in(&form);
+        let csv = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../domain/tests-data/import/generic.csv"
+        ))
+        .unwrap();
+        let upload = |csv: Vec<u8>| {
+            reqwest::multipart::Form::new()
+                .text("csrf", csrf.clone())
+                .text("format", "csv")
+                .text("rule", "keep-mine")
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(csv).file_name("days.csv"),
+                )
+        };
+        let preview = client
+            .post(format!("{}/import/preview", server.url))
+            .multipart(upload(csv.clone()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(preview.status(), 200);
+        let page = preview.text().await.unwrap();
+        assert!(page.contains("<strong>2</strong> new days"), "{page}");
+        assert!(page.contains("line 5"), "problems named by line");
+        let ana = server.app.user_by_email("ana@example.org").await.unwrap();
+        assert!(
+            server.app.days(&ana, None, None).await.unwrap().is_empty(),
+            "a preview writes nothing"
+        );
+        let marker = "name=\"staged\" value=\"";
+        let start = page.find(marker).unwrap() + marker.len();
+        let staged = page[start..start + page[start..].find('"').unwrap()]
+            .replace("&quot;", "\"")
+            .replace("&#34;", "\"");
+        let applied = client
+            .post(format!("{}/import/apply", server.url))
+            .form(&[("csrf", csrf.as_str()), ("staged", staged.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(applied.status(), 303);
+        assert_eq!(server.app.days(&ana, None, None).await.unwrap().len(), 2);
+
+        // The same file again: nothing to write.
+        let again = client
+            .post(format!("{}/import/preview", server.url))
+            .multipart(upload(csv))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(again.contains("Nothing to write"), "{again}");
+
+        // No file: a clear message, nothing written.
+        let none = client
+            .post(format!("{}/import/preview", server.url))
+            .multipart(
+                reqwest::multipart::Form::new()
+                    .text("csrf", csrf.clone())
+                    .text("format", "csv"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(none.status(), 422);
+        assert!(none.text().await.unwrap().contains("Choose the file"));
+    })
+    .await;
+}

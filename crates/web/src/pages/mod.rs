@@ -9,6 +9,7 @@ mod day;
 mod experiment;
 mod history;
 mod homework;
+mod import;
 pub(crate) mod insights;
 mod measure_history;
 mod measures;
@@ -60,6 +61,19 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/sessions/{id}/end", post(settings::end_session))
         .route("/settings/sign-up", post(settings::sign_up_switch))
         .route("/crisis", get(crisis::page))
+        .route("/import", get(import::page))
+        .route(
+            "/import/preview",
+            post(import::preview).layer(axum::extract::DefaultBodyLimit::max(
+                import::UPLOAD_LIMIT_BYTES,
+            )),
+        )
+        .route(
+            "/import/apply",
+            post(import::apply).layer(axum::extract::DefaultBodyLimit::max(
+                import::UPLOAD_LIMIT_BYTES,
+            )),
+        )
         .route("/activities", get(steps::week).post(steps::plan))
         .route(
             "/activities/{id}",

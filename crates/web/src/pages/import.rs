@@ -1,0 +1,221 @@
+//! Importing from other apps in the browser: upload, preview (what would change, what is wrong
+//! and where), then apply. The preview page carries the staged days back, so any server can
+//! apply them; the apply checks every day again and writes all or nothing.
+
+use crate::error::PageError;
+use crate::identity::SignedInPage;
+use crate::views::{Layout, render, render_with};
+use crate::{AppState, csrf};
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::Form;
+use enough_app::{AppError, ImportFormat, StagedDay, first_problems};
+use enough_domain::ValidationErrors;
+use enough_domain::import::{ConflictRule, FillIn};
+use serde::Deserialize;
+
+/// The largest upload accepted in the browser; bigger files go through `enough import`.
+pub const UPLOAD_LIMIT_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    layout: Layout,
+    errors: ValidationErrors,
+    flash: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct DoneQuery {
+    written: String,
+}
+
+/// The upload form.
+pub async fn page(
+    SignedInPage(signed_in): SignedInPage,
+    axum::extract::Query(q): axum::extract::Query<DoneQuery>,
+) -> Response {
+    render(&ImportPage {
+        layout: Layout::signed_in("Import", &signed_in, "settings"),
+        errors: ValidationErrors::default(),
+        flash: (!q.written.is_empty())
+            .then(|| format!("Imported: {} days written in one go.", q.written)),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "import_preview.html")]
+struct PreviewPage {
+    layout: Layout,
+    rows_read: usize,
+    rows_used: usize,
+    days_found: usize,
+    new_days: usize,
+    changed_days: usize,
+    unchanged_days: usize,
+    needs_values: usize,
+    needs_fields: String,
+    problems: Vec<String>,
+    more_problems: usize,
+    staged: String,
+    writes: usize,
+}
+
+/// Reads the upload and shows what importing it would do; nothing is written.
+pub async fn preview(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut file: Option<Vec<u8>> = None;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            file = field.bytes().await.ok().map(|b| b.to_vec());
+        } else if let Ok(text) = field.text().await {
+            fields.push((name, text));
+        }
+    }
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    csrf::verify_session(&headers, &signed_in, &get("csrf"))?;
+    let mut errors = ValidationErrors::default();
+    let format = ImportFormat::parse(&get("format"));
+    if format.is_none() {
+        errors.push("format", "Choose which app the file comes from.");
+    }
+    let bytes = file.filter(|b| !b.is_empty());
+    if bytes.is_none() {
+        errors.push("file", "Choose the file to import.");
+    }
+    let number = |k: &str, max: f64, errors: &mut ValidationErrors| -> Option<f64> {
+        let raw = get(k);
+        if raw.trim().is_empty() {
+            return None;
+        }
+        match raw.trim().replace(',', ".").parse::<f64>() {
+            Ok(v) if (0.0..=max).contains(&v) => Some(v),
+            _ => {
+                errors.push(k, format!("A number from 0 to {max}."));
+                None
+            }
+        }
+    };
+    let fill = FillIn {
+        // Checked to 0–24 hours above, so at most 96 quarter hours.
+        daylight_quarter_hours: number("fill_daylight", 24.0, &mut errors)
+            .map(|h| (h * 4.0).round() as u8),
+        energy: number("fill_energy", 10.0, &mut errors).map(|v| v.round() as u8),
+        mood: number("fill_mood", 10.0, &mut errors).map(|v| v.round() as u8),
+        outside_morning: match get("fill_outside").as_str() {
+            "yes" => Some(true),
+            "no" => Some(false),
+            _ => None,
+        },
+    };
+    let rule = if get("rule") == "take-imported" {
+        ConflictRule::TakeImported
+    } else {
+        ConflictRule::KeepMine
+    };
+    let (Some(format), Some(bytes), true) = (format, bytes, errors.is_empty()) else {
+        return Ok(render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ImportPage {
+                layout: Layout::signed_in("Import", &signed_in, "settings"),
+                errors,
+                flash: None,
+            },
+        ));
+    };
+    let preview = match state
+        .app
+        .preview_import(
+            &signed_in.user,
+            format,
+            std::io::Cursor::new(bytes),
+            rule,
+            Some(fill),
+        )
+        .await
+    {
+        Ok(p) => p,
+        Err(AppError::Validation(errors)) => {
+            return Ok(render_with(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ImportPage {
+                    layout: Layout::signed_in("Import", &signed_in, "settings"),
+                    errors,
+                    flash: None,
+                },
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let problems: Vec<String> = first_problems(&preview.plan, 50)
+        .into_iter()
+        .map(ToString::to_string)
+        .collect();
+    let staged =
+        serde_json::to_string(&preview.writes).map_err(|e| PageError::Internal(e.to_string()))?;
+    Ok(render(&PreviewPage {
+        layout: Layout::signed_in("Check the import", &signed_in, "settings"),
+        rows_read: preview.plan.counts.rows_read,
+        rows_used: preview.plan.counts.rows_used,
+        days_found: preview.plan.days.len(),
+        new_days: preview.new_days,
+        changed_days: preview.changed_days,
+        unchanged_days: preview.unchanged_days,
+        needs_values: preview.needs_values.len(),
+        needs_fields: preview
+            .needs_values
+            .first()
+            .map(|(_, f)| f.join(", "))
+            .unwrap_or_default(),
+        more_problems: preview.plan.problems.len().saturating_sub(problems.len()),
+        problems,
+        writes: preview.writes.len(),
+        staged,
+    }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct ApplyForm {
+    csrf: String,
+    staged: String,
+}
+
+/// Writes the previewed days in one transaction.
+pub async fn apply(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Form(form): Form<ApplyForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    let days: Vec<StagedDay> =
+        serde_json::from_str(&form.staged).map_err(|_| PageError::NotFound)?;
+    match state.app.apply_import(&signed_in.user, &days).await {
+        Ok(n) => Ok(Redirect::to(&format!("/import?written={n}")).into_response()),
+        Err(AppError::Validation(errors)) => Ok(render_with(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ImportPage {
+                layout: Layout::signed_in("Import", &signed_in, "settings"),
+                errors,
+                flash: None,
+            },
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -24,6 +24,8 @@ questionnaire_responses.csv  instrument, date, completed_at, score, score_displa
                              answers (item values in item order, separated by spaces)\r
 safety_plan.csv              section, item\r
 safety_events.csv            at, kind, detail\r
+activities.csv               date, time, what, kind, value, done, pleasure, achievement,\r
+                             mood_before, mood_after, note\r
 ";
 
 fn csv_error(e: impl std::fmt::Display) -> AppError {

@@ -41,7 +41,7 @@ pub use measures::{
 pub use own_data::{EXPORT_VERSION, Export};
 pub use safety::{EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView};
 pub use secrets::SessionToken;
-pub use steps::{ActivityView, RunView};
+pub use steps::{ActivityView, ProgrammeChoice, RunView};
 pub use summary::{
     ExerciseGroup, ExerciseLine, LogSummary, QuestionnaireSummary, SUMMARY_DEFAULT_DAYS,
     SUMMARY_MAX_DAYS, ScoreLine, SessionSummary, summary_range,

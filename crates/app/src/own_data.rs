@@ -32,12 +32,41 @@ pub struct Export {
     pub experiments: Vec<ExportExperiment>,
     /// Every completed questionnaire, oldest first.
     pub questionnaire_responses: Vec<ExportQuestionnaireResponse>,
+    /// Every planned activity with how it went, oldest first.
+    pub activities: Vec<ExportActivity>,
+    /// Every programme run (shipped or composed), oldest first.
+    pub programme_runs: Vec<ExportProgrammeRun>,
     /// Every toolkit exercise (drafts and plans too), oldest first.
     pub exercises: Vec<ExportExercise>,
     /// The safety plan, if written.
     pub safety_plan: Option<enough_domain::safety::plan::SafetyPlan>,
     /// When the safety page was shown and why (no words, only references).
     pub safety_events: Vec<ExportSafetyEvent>,
+}
+
+/// A planned activity in an export.
+#[derive(Debug, Serialize)]
+pub struct ExportActivity {
+    /// The plan (what, date, time, kind, value).
+    #[serde(flatten)]
+    pub plan: enough_domain::activities::PlannedActivity,
+    /// How it went, if recorded.
+    pub outcome: Option<enough_domain::activities::ActivityOutcome>,
+}
+
+/// A programme run in an export.
+#[derive(Debug, Serialize)]
+pub struct ExportProgrammeRun {
+    /// The programme's id (`composed-…` for one a therapist composed).
+    pub programme_id: String,
+    /// Its title.
+    pub title: String,
+    /// First day.
+    pub started: String,
+    /// Day numbers done.
+    pub completed_days: Vec<u16>,
+    /// Whether it is still being followed.
+    pub active: bool,
 }
 
 /// A toolkit exercise in an export.
@@ -176,6 +205,33 @@ impl App {
         let safety_plan = self.safety_plan(user).await?;
         let mut events = self.store.safety_events(user.id).await?;
         events.reverse();
+        let activities = self
+            .activities(user, None, None)
+            .await?
+            .into_iter()
+            .map(|a| ExportActivity {
+                plan: a.plan,
+                outcome: a.outcome,
+            })
+            .collect();
+        let mut programme_runs: Vec<ExportProgrammeRun> = self
+            .programme_history(user)
+            .await?
+            .into_iter()
+            .map(|v| ExportProgrammeRun {
+                programme_id: v.run.programme_id.clone(),
+                title: v.programme.title.clone(),
+                started: v.run.started.to_string(),
+                completed_days: v
+                    .run
+                    .completed_days
+                    .split_whitespace()
+                    .filter_map(|d| d.parse().ok())
+                    .collect(),
+                active: v.run.ended_at.is_none(),
+            })
+            .collect();
+        programme_runs.reverse();
         let questionnaire_responses = self
             .store
             .responses(user.id, None)
@@ -260,6 +316,8 @@ impl App {
                 })
                 .collect(),
             questionnaire_responses,
+            activities,
+            programme_runs,
         })
     }
 

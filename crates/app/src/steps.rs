@@ -11,7 +11,8 @@ use enough_domain::activities::{
 };
 use enough_domain::morning_light::{MorningLight, morning_light};
 use enough_domain::programmes::{
-    Programme, ProgrammeRun, Step, complete_day, programme, progress_sentence, today_step,
+    Programme, ProgrammeRun, Step, complete_day, compose, programme, progress_sentence,
+    today_step,
 };
 use enough_store::{
     ActivityInput, ActivityRecord, NewProgrammeRun, ProgrammeRunRecord, StoreError, User,
@@ -27,6 +28,20 @@ pub struct ActivityView {
     pub plan: PlannedActivity,
     /// How it went, once recorded.
     pub outcome: Option<ActivityOutcome>,
+}
+
+/// What a therapist assigns: a shipped programme, or one composed from the catalogue.
+#[derive(Debug, Clone)]
+pub enum ProgrammeChoice {
+    /// A shipped programme's id.
+    Shipped(String),
+    /// A composed programme: a title and its days (numbered from 1).
+    Composed {
+        /// Title.
+        title: String,
+        /// Days.
+        days: Vec<enough_domain::programmes::ProgrammeDay>,
+    },
 }
 
 /// A programme the person is following, with today's step.
@@ -264,6 +279,55 @@ impl App {
             .filter(|r| r.ended_at.is_none())
             .map(|r| self.run_view(user, r))
             .collect()
+    }
+
+    /// Every run, ended ones too, newest first.
+    pub async fn programme_history(&self, user: &User) -> AppResult<Vec<RunView>> {
+        self.store
+            .programme_runs(user.id)
+            .await?
+            .into_iter()
+            .map(|r| self.run_view(user, r))
+            .collect()
+    }
+
+    /// A therapist starts a programme for a linked person: a shipped one by id, or one they
+    /// composed from the catalogue. Needs an active link (nothing is read, so no category).
+    pub async fn assign_programme(
+        &self,
+        therapist: &User,
+        person_id: i64,
+        choice: ProgrammeChoice,
+    ) -> AppResult<RunView> {
+        let linked = self.link_to(therapist, person_id).await?;
+        let person = self
+            .store
+            .user_by_id(linked.link.person_id)
+            .await?
+            .ok_or(AppError::NotFound("person"))?;
+        match choice {
+            ProgrammeChoice::Shipped(id) => self.start_programme(&person, &id, Some(therapist.id)).await,
+            ProgrammeChoice::Composed { title, days } => {
+                let mut programme = compose(&title, days)?;
+                programme.id = format!("composed-{}", self.now().timestamp_micros());
+                let json = serde_json::to_string(&programme)
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                let run = self
+                    .store
+                    .start_programme(
+                        person.id,
+                        &NewProgrammeRun {
+                            programme_id: programme.id.clone(),
+                            programme: Some(json),
+                            started: self.today(&person),
+                            assigned_by: Some(therapist.id),
+                            created_at: self.now().timestamp(),
+                        },
+                    )
+                    .await?;
+                self.run_view(&person, run)
+            }
+        }
     }
 
     /// Marks day `day` of run `run_id` done; the programme then shows the next step not done.

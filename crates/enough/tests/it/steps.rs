@@ -154,3 +154,48 @@ async fn a_programme_continues_from_the_first_step_not_done_whatever_the_date() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_therapist_assigns_a_shipped_or_composed_programme_only_to_a_linked_person() {
+    on_every_backend("steps_assign", |server, _| async move {
+        let therapist = server.add_user("dr.lee@example.org", Role::Therapist).await;
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let ben = server.add_user("ben@example.org", Role::Person).await;
+        let (_, code) = server.app.create_invitation(&therapist, "").await.unwrap();
+        server
+            .app
+            .accept_invitation(&ana, &code, &enough_domain::care::Sharing::default())
+            .await
+            .unwrap();
+        let token = server.token_for(&therapist).await;
+        let client = reqwest::Client::new();
+        let url = |id: i64| format!("{}/api/v1/care/people/{id}/programmes", server.url);
+
+        let (status, body) = send(&client, reqwest::Method::POST, url(ana.id), &token,
+            Some(json!({"programme": "winter-light"}))).await;
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = send(&client, reqwest::Method::POST, url(ana.id), &token,
+            Some(json!({"title": "Two kind days", "days": [
+                {"day": 1, "title": "Be a friend to yourself", "text": "Try the friend perspective.", "exercise": "friend-perspective", "log": false},
+                {"day": 2, "title": "Rest", "text": "Rest without earning it.", "exercise": "rest-without-justification", "log": false}
+            ]}))).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(body["title"], "Two kind days");
+        let runs = server.app.my_programmes(&ana).await.unwrap();
+        assert_eq!(runs.len(), 2);
+        assert!(runs.iter().all(|r| r.run.assigned_by == Some(therapist.id)));
+
+        // A step pointing at an exercise that does not exist is refused; nothing started.
+        let (status, body) = send(&client, reqwest::Method::POST, url(ana.id), &token,
+            Some(json!({"title": "Broken", "days": [{"day": 1, "title": "x", "text": "y", "exercise": "no-such-thing", "log": false}]}))).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(server.app.my_programmes(&ana).await.unwrap().len(), 2);
+
+        // Not linked: not found, and nothing written.
+        let (status, _) = send(&client, reqwest::Method::POST, url(ben.id), &token,
+            Some(json!({"programme": "winter-light"}))).await;
+        assert_eq!(status, 404);
+        assert!(server.app.my_programmes(&ben).await.unwrap().is_empty());
+    })
+    .await;
+}

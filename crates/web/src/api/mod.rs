@@ -100,6 +100,10 @@ pub fn routes() -> Router<AppState> {
             axum::routing::post(steps::stop),
         )
         .route("/morning-light", get(steps::morning_light))
+        .route(
+            "/care/people/{id}/programmes",
+            axum::routing::post(steps::assign),
+        )
         // Homework, session summaries and the calendar feed.
         .route("/homework", get(homework::mine))
         .route(

@@ -250,3 +250,41 @@ pub async fn morning_light(
             )
         })
 }
+
+/// A therapist starts a programme for a linked person: `{"programme": "good-enough-21"}` or a
+/// composed one `{"title": "…", "days": [{"day": 1, "title": "…", "text": "…", "exercise": "defusion"}]}`.
+pub async fn assign(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(person_id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        programme: Option<String>,
+        title: Option<String>,
+        days: Option<Vec<enough_domain::programmes::ProgrammeDay>>,
+    }
+    let b: Body = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::invalid(ValidationErrors::single(
+            "programme",
+            format!("Give either \"programme\" (an id) or \"title\" and \"days\": {e}."),
+        ))
+    })?;
+    let choice = match (b.programme, b.title, b.days) {
+        (Some(id), None, None) => enough_app::ProgrammeChoice::Shipped(id),
+        (None, Some(title), Some(days)) => enough_app::ProgrammeChoice::Composed { title, days },
+        _ => {
+            return Err(ApiError::invalid(ValidationErrors::single(
+                "programme",
+                "Give either \"programme\" (an id) or \"title\" and \"days\".",
+            )));
+        }
+    };
+    let run = state
+        .app
+        .assign_programme(&caller.user, person_id, choice)
+        .await?;
+    Ok((StatusCode::CREATED, Json(run_json(run))).into_response())
+}

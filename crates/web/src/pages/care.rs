@@ -471,6 +471,8 @@ struct PersonPage {
     email: String,
     sections: Vec<SectionLink>,
     not_shared: Vec<String>,
+    /// Shipped programmes: (id, title).
+    programmes: Vec<(String, String)>,
 }
 
 /// A linked person: what they share, with a link per category.
@@ -507,7 +509,44 @@ pub async fn person_page(
         email: linked.email,
         sections,
         not_shared,
+        programmes: enough_domain::programmes::programmes()
+            .iter()
+            .map(|p| (p.id.clone(), p.title.clone()))
+            .collect(),
     }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct AssignProgrammeForm {
+    csrf: String,
+    programme: String,
+}
+
+/// Starts a shipped programme for a linked person.
+pub async fn assign_programme(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Path(person_id): Path<i64>,
+    Form(form): Form<AssignProgrammeForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    match state
+        .app
+        .assign_programme(
+            &signed_in.user,
+            person_id,
+            enough_app::ProgrammeChoice::Shipped(form.programme),
+        )
+        .await
+    {
+        Ok(_) | Err(AppError::Conflict { .. }) => {
+            Ok(Redirect::to(&format!("/care/people/{person_id}")).into_response())
+        }
+        Err(AppError::Validation(_)) => Err(PageError::NotFound),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The person's Light & Mood insights, exactly as they see them (read-only).

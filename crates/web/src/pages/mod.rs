@@ -101,6 +101,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/care/people/{id}/measures", get(care::person_measures))
         .route("/care/people/{id}/safety", get(care::person_safety))
+        .route("/care/people/{id}/programmes", post(care::assign_programme))
         .route("/join", get(care::join_page).post(care::join))
         .route("/sharing", get(care::sharing_page))
         .route("/sharing/{id}", post(care::set_sharing))

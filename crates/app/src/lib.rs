@@ -89,6 +89,8 @@ impl Default for AppConfig {
 pub struct App {
     store: Arc<dyn Store>,
     config: AppConfig,
+    /// Seconds added to the system clock (0 in production; moved only by tests).
+    clock_offset: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl App {
@@ -99,7 +101,11 @@ impl App {
 
     /// An application over `store` with the given limits.
     pub fn with_config(store: Arc<dyn Store>, config: AppConfig) -> Self {
-        Self { store, config }
+        Self {
+            store,
+            config,
+            clock_offset: Arc::default(),
+        }
     }
 
     /// The store's backend name (`sqlite` or `postgres`).
@@ -120,5 +126,15 @@ impl App {
     /// The current time (one place, so a test clock can replace it later).
     pub fn now(&self) -> DateTime<Utc> {
         Utc::now()
+            + chrono::Duration::seconds(
+                self.clock_offset.load(std::sync::atomic::Ordering::Relaxed),
+            )
+    }
+
+    /// Moves this application's clock (and every clone's) forward, for tests that need time
+    /// to pass (a missed day). Nothing in the web layer or CLI calls it.
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        self.clock_offset
+            .fetch_add(by.num_seconds(), std::sync::atomic::Ordering::Relaxed);
     }
 }

@@ -11,8 +11,7 @@ use enough_domain::activities::{
 };
 use enough_domain::morning_light::{MorningLight, morning_light};
 use enough_domain::programmes::{
-    Programme, ProgrammeRun, Step, complete_day, compose, programme, progress_sentence,
-    today_step,
+    Programme, ProgrammeRun, Step, complete_day, compose, programme, progress_sentence, today_step,
 };
 use enough_store::{
     ActivityInput, ActivityRecord, NewProgrammeRun, ProgrammeRunRecord, StoreError, User,
@@ -306,7 +305,9 @@ impl App {
             .await?
             .ok_or(AppError::NotFound("person"))?;
         match choice {
-            ProgrammeChoice::Shipped(id) => self.start_programme(&person, &id, Some(therapist.id)).await,
+            ProgrammeChoice::Shipped(id) => {
+                self.start_programme(&person, &id, Some(therapist.id)).await
+            }
             ProgrammeChoice::Composed { title, days } => {
                 let mut programme = compose(&title, days)?;
                 programme.id = format!("composed-{}", self.now().timestamp_micros());

@@ -50,6 +50,27 @@
       }, 250);
     });
   });
+  // Uploads: show how much of the file has been sent (without JavaScript the form posts as usual).
+  document.querySelectorAll("form[data-upload-progress]").forEach(function (form) {
+    var bar = form.querySelector("progress");
+    if (!bar || !window.XMLHttpRequest || !window.FormData) { return; }
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var xhr = new XMLHttpRequest();
+      bar.hidden = false;
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) { bar.value = Math.round(e.loaded * 100 / e.total); }
+      });
+      xhr.addEventListener("load", function () {
+        document.open();
+        document.write(xhr.responseText);
+        document.close();
+      });
+      xhr.addEventListener("error", function () { form.submit(); });
+      xhr.open("POST", form.action);
+      xhr.send(new FormData(form));
+    });
+  });
   // Questionnaires: keep "3 of 9 answered" up to date as answers are chosen.
   document.querySelectorAll("form[data-questionnaire]").forEach(function (form) {
     var progress = form.querySelector("[data-total]");

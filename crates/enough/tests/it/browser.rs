@@ -96,8 +96,22 @@ async fn wait_for(client: &Client, css: &str) {
 
 /// Clicks the button with this text.
 async fn press(client: &Client, label: &str) {
-    let xpath = format!("//button[normalize-space()='{label}']");
+    let xpath = format!("//button[normalize-space()=\"{label}\"]");
     click(client, Locator::XPath(&xpath)).await;
+}
+
+/// Waits until the page's text contains `text` (after a form submit replaced the page).
+async fn wait_text(client: &Client, text: &str) -> String {
+    for _ in 0..100 {
+        if let Ok(body) = client.find(Locator::Css("body")).await
+            && let Ok(t) = body.text().await
+            && t.contains(text)
+        {
+            return t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed {text:?}");
 }
 
 async fn body_text(client: &Client) -> String {
@@ -555,6 +569,80 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
 
             let log = server.app.access_log(&ana).await.unwrap();
             assert!(log.iter().any(|a| a.category == "safety"));
+            browser.close().await.unwrap();
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_person_plans_an_activity_records_it_and_a_programme_continues_after_a_missed_day() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    on_every_backend("browser_steps", |server, _| {
+        let driver = &driver;
+        async move {
+            let ana = server.add_user("ana@example.org", Role::Person).await;
+            let base = &server.url;
+            let browser = chromium(driver).await;
+            browser.goto(&format!("{base}/sign-in")).await.unwrap();
+            fill(&browser, "#field-email", "ana@example.org").await;
+            fill(&browser, "#field-password", PASSWORD).await;
+            click(&browser, Locator::Css("form.card button[type=submit]")).await;
+            wait_for(&browser, "#field-daylight_hours").await;
+
+            // Plan something small for today, then record how it went.
+            click(&browser, Locator::LinkText("Steps")).await;
+            wait_for(&browser, "#field-what").await;
+            fill(&browser, "#field-what", "Walk to the bakery in daylight").await;
+            click(&browser, Locator::Css("#field-kind option[value=outdoors]")).await;
+            click(
+                &browser,
+                Locator::Css("form[action='/activities'] button[type=submit]"),
+            )
+            .await;
+            wait_for(&browser, ".flash").await;
+            fits_the_phone(&browser, "activities").await;
+            screenshot(&browser, "s1-week").await;
+            click(&browser, Locator::Css(".week-items a")).await;
+            wait_for(&browser, "#field-pleasure").await;
+            choose(&browser, "done", "yes").await;
+            fill(&browser, "#field-pleasure", "7").await;
+            fill(&browser, "#field-achievement", "5").await;
+            fill(&browser, "#field-mood_before", "4").await;
+            fill(&browser, "#field-mood_after", "6").await;
+            press(&browser, "Save how it went").await;
+            let week = wait_text(&browser, "Recorded").await;
+            assert!(week.contains("Walk to the bakery in daylight"), "{week}");
+            assert!(week.contains("Done"));
+            let done = server.app.activities(&ana, None, None).await.unwrap();
+            assert_eq!(done[0].outcome.as_ref().and_then(|o| o.pleasure), Some(7));
+
+            // Start "21 days of good enough" and do day 1.
+            browser.goto(&format!("{base}/programmes")).await.unwrap();
+            press(&browser, "Start 21 days of good enough").await;
+            wait_text(&browser, "Day 1").await;
+            press(&browser, "I did today's step").await;
+            wait_text(&browser, "Day 2").await;
+
+            // Two days pass without opening it: nothing resets, day 2 is still today's step.
+            server.app.advance_clock(chrono::Duration::days(2));
+            browser.goto(&format!("{base}/programmes")).await.unwrap();
+            let page = body_text(&browser).await;
+            assert!(page.contains("Day 2"), "{page}");
+            for word in ["missed", "failed", "streak", "behind"] {
+                assert!(!page.to_lowercase().contains(word), "{word} in {page}");
+            }
+            fits_the_phone(&browser, "programmes").await;
+            screenshot(&browser, "s2-programme").await;
+            // And the home page offers the step too.
+            browser.goto(base).await.unwrap();
+            assert!(
+                body_text(&browser)
+                    .await
+                    .contains("21 days of good enough, day 2")
+            );
             browser.close().await.unwrap();
         }
     })

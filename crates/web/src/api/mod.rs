@@ -10,6 +10,7 @@ mod measures;
 mod openapi;
 mod openapi_care;
 mod openapi_homework;
+mod openapi_steps;
 mod openapi_toolkit;
 mod steps;
 mod toolkit;

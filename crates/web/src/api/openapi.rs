@@ -20,6 +20,7 @@ pub fn spec() -> Value {
     merge_paths(&mut doc, super::openapi_toolkit::paths());
     merge_paths(&mut doc, super::openapi_homework::paths());
     merge_paths(&mut doc, super::openapi_care::paths());
+    merge_paths(&mut doc, super::openapi_steps::paths());
     doc
 }
 

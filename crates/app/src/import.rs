@@ -87,8 +87,10 @@ pub struct ImportPreview {
     pub unchanged_days: usize,
     /// New days lacking values the source does not have (date, the missing field labels).
     pub needs_values: Vec<(NaiveDate, Vec<&'static str>)>,
-    /// What applying writes.
+    /// What applying writes (nothing while any row has an error: an import is all or nothing).
     pub writes: Vec<StagedDay>,
+    /// Rows with errors; while there are any, nothing is imported.
+    pub error_count: usize,
 }
 
 fn import_error(e: ImportError) -> AppError {
@@ -156,12 +158,18 @@ impl App {
                 _ => None,
             })
             .collect();
+        let error_count = plan.errors().count();
         Ok(ImportPreview {
+            error_count,
             new_days: changes.new_count(),
             changed_days: changes.changed_count(),
             unchanged_days: changes.unchanged_count(),
             needs_values,
-            writes: changes.writes().map(StagedDay::from).collect(),
+            writes: if error_count == 0 {
+                changes.writes().map(StagedDay::from).collect()
+            } else {
+                Vec::new()
+            },
             plan,
         })
     }

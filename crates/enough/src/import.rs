@@ -142,6 +142,12 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
             println!("  {p}");
         }
     }
+    if preview.error_count > 0 {
+        return Err(anyhow!(
+            "{} rows have errors, so nothing was imported: correct them (or remove them) and import again",
+            preview.error_count
+        ));
+    }
     if args.dry_run {
         println!("Dry run: nothing was written.");
         return Ok(());

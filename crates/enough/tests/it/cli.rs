@@ -312,25 +312,36 @@ async fn imports_preview_write_once_and_change_nothing_the_second_time() {
             ));
             let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../domain/tests-data/import");
             let generic = format!("{fixtures}/generic.csv");
+            let clean = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/clean.csv");
             let import = |extra: &[&str]| {
-                let mut args = vec![
+                let mut args = vec!["import", "csv", clean, "--email", "ana@example.org"];
+                args.extend_from_slice(extra);
+                enough(&url, &args, None)
+            };
+
+            // Rows with errors: every problem named by line, and nothing imported at all.
+            let bad = enough(
+                &url,
+                &[
                     "import",
                     "csv",
                     generic.as_str(),
                     "--email",
                     "ana@example.org",
-                ];
-                args.extend_from_slice(extra);
-                enough(&url, &args, None)
-            };
-
-            // A dry run reports rows, changes and problems by line, and writes nothing.
-            let dry = ok(&import(&["--dry-run"]));
-            assert!(dry.contains("Would create"), "{dry}");
-            assert!(
-                dry.contains("line 5"),
-                "the out-of-range mood is named by line: {dry}"
+                ],
+                None,
             );
+            assert!(!bad.status.success());
+            let out = String::from_utf8_lossy(&bad.stdout);
+            assert!(
+                out.contains("line 5"),
+                "the out-of-range mood is named by line: {out}"
+            );
+            assert!(String::from_utf8_lossy(&bad.stderr).contains("nothing was imported"));
+
+            // A dry run reports rows and changes, and writes nothing.
+            let dry = ok(&import(&["--dry-run"]));
+            assert!(dry.contains("Would create 2 days"), "{dry}");
             assert!(dry.contains("nothing was written"));
             let days = ok(&enough(
                 &url,
@@ -353,7 +364,7 @@ async fn imports_preview_write_once_and_change_nothing_the_second_time() {
 
             // Daylio has moods but no daylight: new days need values, or are skipped.
             let daylio = format!("{fixtures}/daylio_current.csv");
-            let out = ok(&enough(
+            let out = enough(
                 &url,
                 &[
                     "import",
@@ -364,7 +375,8 @@ async fn imports_preview_write_once_and_change_nothing_the_second_time() {
                     "--dry-run",
                 ],
                 None,
-            ));
+            );
+            let out = String::from_utf8_lossy(&out.stdout);
             assert!(out.contains("lack values"), "{out}");
 
             let missing = enough(

@@ -106,7 +106,9 @@ async fn an_upload_is_previewed_then_written_once() {
         let client = signed_in_browser(&server, "ana@example.org").await;
         let (_, form) = crate::common::get(&client, &format!("{}/import", server.url)).await;
         let csrf = crate::common::csrf_in(&form);
-        let csv = std::fs::read(concat!(
+        let csv =
+            std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/clean.csv")).unwrap();
+        let broken = std::fs::read(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../domain/tests-data/import/generic.csv"
         ))
@@ -130,7 +132,19 @@ async fn an_upload_is_previewed_then_written_once() {
         assert_eq!(preview.status(), 200);
         let page = preview.text().await.unwrap();
         assert!(page.contains("<strong>2</strong> new days"), "{page}");
-        assert!(page.contains("line 5"), "problems named by line");
+        // A file with bad rows: each named by line, and no way to import half of it.
+        let refused = client
+            .post(format!("{}/import/preview", server.url))
+            .multipart(upload(broken))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(refused.contains("line 5"), "problems named by line");
+        assert!(refused.contains("Nothing will be imported"));
+        assert!(!refused.contains("name=\"staged\""));
         let ana = server.app.user_by_email("ana@example.org").await.unwrap();
         assert!(
             server.app.days(&ana, None, None).await.unwrap().is_empty(),

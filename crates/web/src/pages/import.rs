@@ -62,6 +62,7 @@ struct PreviewPage {
     more_problems: usize,
     staged: String,
     writes: usize,
+    error_count: usize,
 }
 
 /// Reads the upload and shows what importing it would do; nothing is written.
@@ -185,6 +186,7 @@ pub async fn preview(
         more_problems: preview.plan.problems.len().saturating_sub(problems.len()),
         problems,
         writes: preview.writes.len(),
+        error_count: preview.error_count,
         staged,
     }))
 }

@@ -12,10 +12,10 @@ use serde::Serialize;
 pub const EXPORT_VERSION: u32 = 1;
 
 /// Everything a person owns, as exported.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct Export {
     /// Always "enough-export".
-    pub format: &'static str,
+    pub format: String,
     /// [`EXPORT_VERSION`].
     pub version: u32,
     /// When the export was made (RFC 3339, UTC).
@@ -45,7 +45,7 @@ pub struct Export {
 }
 
 /// A planned activity in an export.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ExportActivity {
     /// The plan (what, date, time, kind, value).
     #[serde(flatten)]
@@ -55,7 +55,7 @@ pub struct ExportActivity {
 }
 
 /// A programme run in an export.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ExportProgrammeRun {
     /// The programme's id (`composed-…` for one a therapist composed).
     pub programme_id: String,
@@ -70,14 +70,14 @@ pub struct ExportProgrammeRun {
 }
 
 /// A toolkit exercise in an export.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ExportExercise {
     /// The exercise's id in the catalogue, e.g. `thought-record`.
     pub kind: String,
     /// YYYY-MM-DD.
     pub date: String,
     /// draft, planned or done.
-    pub status: &'static str,
+    pub status: String,
     /// Step id → answer, exactly as the API returns it.
     pub answers: serde_json::Value,
     /// Created (RFC 3339).
@@ -87,7 +87,7 @@ pub struct ExportExercise {
 }
 
 /// A safety event in an export.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ExportSafetyEvent {
     /// When (RFC 3339).
     pub at: String,
@@ -98,7 +98,7 @@ pub struct ExportSafetyEvent {
 }
 
 /// A completed questionnaire in an export.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ExportQuestionnaireResponse {
     /// Instrument id, e.g. `phq-9`.
     pub instrument: String,
@@ -115,7 +115,7 @@ pub struct ExportQuestionnaireResponse {
 }
 
 /// The account part of an export.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ExportAccount {
     /// E-mail address.
     pub email: String,
@@ -130,7 +130,7 @@ pub struct ExportAccount {
 }
 
 /// A location in an export.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ExportLocation {
     /// Degrees north.
     pub latitude: f64,
@@ -141,7 +141,7 @@ pub struct ExportLocation {
 }
 
 /// A day in an export (the same fields as the API).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ExportDay {
     /// YYYY-MM-DD.
     pub date: String,
@@ -160,7 +160,7 @@ pub struct ExportDay {
 }
 
 /// A reflection in an export.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ExportReflection {
     /// YYYY-MM-DD.
     pub date: String,
@@ -169,7 +169,7 @@ pub struct ExportReflection {
 }
 
 /// An experiment in an export.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, serde::Deserialize)]
 pub struct ExportExperiment {
     /// First morning.
     pub start: String,
@@ -182,7 +182,7 @@ pub struct ExportExperiment {
     /// One letter a morning: O = go outside, I = stay in.
     pub schedule: String,
     /// active, completed or abandoned.
-    pub status: &'static str,
+    pub status: String,
 }
 
 fn rfc3339(secs: i64) -> String {
@@ -250,7 +250,7 @@ impl App {
             })
             .collect::<AppResult<Vec<_>>>()?;
         Ok(Export {
-            format: "enough-export",
+            format: "enough-export".to_owned(),
             version: EXPORT_VERSION,
             exported_at: self.now().to_rfc3339(),
             account: ExportAccount {
@@ -292,7 +292,7 @@ impl App {
                     weeks: e.weeks,
                     seed: u64::from_ne_bytes(e.seed.to_ne_bytes()),
                     schedule: e.schedule,
-                    status: e.status.as_str(),
+                    status: e.status.as_str().to_owned(),
                 })
                 .collect(),
             exercises: exercises
@@ -300,7 +300,7 @@ impl App {
                 .map(|e| ExportExercise {
                     kind: e.def.id.clone(),
                     date: e.date.to_string(),
-                    status: e.status.as_str(),
+                    status: e.status.as_str().to_owned(),
                     answers: e.answers.to_json(),
                     created_at: rfc3339(e.created_at),
                     updated_at: rfc3339(e.updated_at),

@@ -189,9 +189,9 @@ pub struct DaysArgs {
 /// `enough import FORMAT FILE --email E`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// daylio, bearable, csv (date,daylight_hours,energy,mood,outside_morning,note) or
-    /// apple-health (export.zip or export.xml).
-    #[arg(value_parser = ["daylio", "bearable", "csv", "apple-health"])]
+    /// daylio, bearable, csv (date,daylight_hours,energy,mood,outside_morning,note),
+    /// apple-health (export.zip or export.xml), or json (an export made by enough).
+    #[arg(value_parser = ["daylio", "bearable", "csv", "apple-health", "json"])]
     pub format: String,
     /// The file to import.
     pub file: PathBuf,

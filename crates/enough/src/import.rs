@@ -69,6 +69,9 @@ impl<R: Seek> Seek for Progress<R> {
 
 /// Runs `enough import`.
 pub async fn run(app: App, args: ImportArgs) -> Result<()> {
+    if args.format == "json" {
+        return own_export(app, args).await;
+    }
     let format = ImportFormat::parse(&args.format)
         .ok_or_else(|| anyhow!("FORMAT must be daylio, bearable, csv or apple-health"))?;
     let user = app.user_by_email(&args.email).await.map_err(readable)?;
@@ -165,4 +168,37 @@ fn check_scale(flag: &str, value: Option<u8>) -> Result<Option<u8>> {
         Some(v) if v > 10 => Err(anyhow!("{flag}: a whole number from 0 to 10")),
         other => Ok(other),
     }
+}
+
+/// `enough import json FILE`: an export made by enough, back into an account.
+async fn own_export(app: App, args: ImportArgs) -> Result<()> {
+    let user = app.user_by_email(&args.email).await.map_err(readable)?;
+    let text = std::fs::read_to_string(&args.file)
+        .with_context(|| format!("FILE {}: cannot read", args.file.display()))?;
+    let export: enough_app::Export = serde_json::from_str(&text).map_err(|e| {
+        anyhow!(
+            "FILE {}: not an enough JSON export: {e}",
+            args.file.display()
+        )
+    })?;
+    if args.dry_run {
+        println!(
+            "Would import {} days, {} reflections, {} exercises, {} questionnaire responses, {} activities (already present ones are skipped). Dry run: nothing was written.",
+            export.days.len(),
+            export.reflections.len(),
+            export.exercises.len(),
+            export.questionnaire_responses.len(),
+            export.activities.len()
+        );
+        return Ok(());
+    }
+    let s = app
+        .import_own_export(&user, &export)
+        .await
+        .map_err(readable)?;
+    println!(
+        "Imported {} days, {} reflections, {} exercises, {} questionnaire responses, {} activities, {} programmes; {} parts not recreated (experiments, composed programmes).",
+        s.days, s.reflections, s.exercises, s.responses, s.activities, s.programmes, s.left_out
+    );
+    Ok(())
 }

@@ -192,3 +192,81 @@ async fn an_upload_is_previewed_then_written_once() {
     })
     .await;
 }
+
+/// The export without what a new account necessarily changes (when it was made and when the
+/// account and its exercises were created).
+fn comparable(mut export: Value) -> Value {
+    export["exported_at"] = Value::Null;
+    export["account"]["created_at"] = Value::Null;
+    if let Some(list) = export["exercises"].as_array_mut() {
+        for e in list {
+            e["created_at"] = Value::Null;
+            e["updated_at"] = Value::Null;
+        }
+    }
+    export
+}
+
+#[tokio::test]
+async fn export_delete_new_account_import_gives_identical_data() {
+    on_every_backend("own_round_trip", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let today = server.app.today(&ana);
+        for (back, mood) in [(0u64, "7"), (1, "5"), (2, "6")] {
+            let day = enough_domain::day::DayText {
+                daylight_hours: "1.25".into(),
+                energy: "5".into(),
+                mood: mood.into(),
+                outside_morning: "yes".into(),
+                habits: vec!["social_contact".into()],
+                note: format!("Day {back}, with a comma, and \"quotes\""),
+            };
+            let (fields, errors) = day.to_fields();
+            server.app.log_day(&ana, today - chrono::Days::new(back), fields, errors).await.unwrap();
+        }
+        server.app.save_reflection(&ana, &today.to_string(), "Mornings outside help a bit.").await.unwrap();
+        let def = enough_domain::toolkit::catalogue().exercise("defusion").unwrap();
+        let answers = enough_domain::toolkit::Answers::from_json(def, &serde_json::json!({
+            "thought": "I am a failure", "believability-before": 80, "rewrite": "I notice I'm having the thought that I am a failure", "believability-after": 40
+        }));
+        {
+            let answers = answers.unwrap();
+            server
+                .app
+                .save_exercise(&ana, None, enough_app::ExerciseSubmission {
+                    kind: "defusion".into(),
+                    date: today.to_string(),
+                    status: "draft".into(),
+                    answers,
+                })
+                .await
+                .unwrap();
+        }
+        let plan = enough_domain::safety::plan::SafetyPlan::from_form([("people_to_ask", "My sister")]).unwrap();
+        server.app.save_safety_plan(&ana, &plan).await.unwrap();
+        server.app.start_programme(&ana, "winter-light", None).await.unwrap();
+        let before = server.app.export(&ana).await.unwrap();
+        let before_json = serde_json::to_value(&before).unwrap();
+        assert_eq!(before.days.len(), 3);
+        assert_eq!(before.exercises.len(), 1);
+        assert_eq!(before.programme_runs.len(), 1);
+        assert!(before.safety_plan.is_some());
+
+        // Leave, come back with a new account, bring the export.
+        server.app.delete_account(&ana, crate::common::PASSWORD).await.unwrap();
+        let again = server.add_user("ana@example.org", Role::Person).await;
+        let text = serde_json::to_string(&before_json).unwrap();
+        let parsed: enough_app::Export = serde_json::from_str(&text).unwrap();
+        let summary = server.app.import_own_export(&again, &parsed).await.unwrap();
+        assert_eq!(summary.days, 3);
+        let after = serde_json::to_value(server.app.export(&again).await.unwrap()).unwrap();
+        assert_eq!(comparable(after.clone()), comparable(before_json.clone()), "identical data");
+
+        // Importing it again changes nothing.
+        let second = server.app.import_own_export(&again, &parsed).await.unwrap();
+        assert_eq!((second.exercises, second.responses, second.activities, second.programmes), (0, 0, 0, 0));
+        let after_again = serde_json::to_value(server.app.export(&again).await.unwrap()).unwrap();
+        assert_eq!(comparable(after_again), comparable(after));
+    })
+    .await;
+}

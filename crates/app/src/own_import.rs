@@ -1,0 +1,283 @@
+//! Bringing back one's own JSON export (for example into a new account or another server):
+//! everything is checked first, then written; importing the same file twice changes nothing.
+//!
+//! What comes back: location, days, reflections, toolkit exercises, questionnaire responses,
+//! the safety plan, safety events, planned activities and shipped programme runs. Light & Mood
+//! experiments and programmes a therapist composed are not recreated (they belong to a running
+//! schedule or a therapist's link); the summary says how many were left out.
+
+use crate::{App, AppError, AppResult, Export};
+use chrono::{DateTime, NaiveDate};
+use enough_domain::ValidationErrors;
+use enough_domain::day::DayFields;
+use enough_domain::toolkit::{Answers, Status, validate};
+use enough_store::{ActivityInput, ExerciseInput, Location, NewProgrammeRun, NewResponse, User};
+use std::collections::HashSet;
+
+/// The supported export format and version.
+const FORMAT: &str = "enough-export";
+
+/// What an import of one's own export did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OwnImportSummary {
+    /// Days written.
+    pub days: usize,
+    /// Reflections written.
+    pub reflections: usize,
+    /// Exercises added (already present ones are skipped).
+    pub exercises: usize,
+    /// Questionnaire responses added.
+    pub responses: usize,
+    /// Activities added.
+    pub activities: usize,
+    /// Programme runs added.
+    pub programmes: usize,
+    /// Parts not recreated (experiments, composed programmes).
+    pub left_out: usize,
+}
+
+fn bad(field: &str, message: impl Into<String>) -> AppError {
+    ValidationErrors::single(field, message).into()
+}
+
+fn seconds(field: &str, rfc3339: &str) -> AppResult<i64> {
+    DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.timestamp())
+        .map_err(|_| bad(field, format!("'{rfc3339}' is not an RFC 3339 time.")))
+}
+
+fn date(field: &str, text: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| bad(field, format!("'{text}' is not a YYYY-MM-DD date.")))
+}
+
+impl App {
+    /// Imports an export made by `enough` into `user`'s account. Every part is checked before
+    /// anything is written; parts already present are left as they are.
+    pub async fn import_own_export(
+        &self,
+        user: &User,
+        export: &Export,
+    ) -> AppResult<OwnImportSummary> {
+        if export.format != FORMAT || export.version != crate::EXPORT_VERSION {
+            return Err(bad(
+                "format",
+                format!(
+                    "This is not an enough export of version {} (found '{}' version {}).",
+                    crate::EXPORT_VERSION,
+                    export.format,
+                    export.version
+                ),
+            ));
+        }
+        let today = self.today(user);
+        // 1. Check everything.
+        let mut days = Vec::new();
+        for (i, d) in export.days.iter().enumerate() {
+            let fields = DayFields {
+                daylight_hours: Some(d.daylight_hours),
+                energy: Some(i64::from(d.energy)),
+                mood: Some(i64::from(d.mood)),
+                outside_morning: Some(d.outside_morning),
+                habits: d.habits,
+                note: d.note.clone(),
+            };
+            let on = date(&format!("days[{i}].date"), &d.date)?;
+            days.push(
+                fields
+                    .validate(on, today, ValidationErrors::default())
+                    .map_err(|e| bad(&format!("days[{i}]"), e.to_string()))?,
+            );
+        }
+        let mut exercises = Vec::new();
+        for (i, e) in export.exercises.iter().enumerate() {
+            let def = crate::exercise_def(&e.kind)?;
+            let status = Status::parse(&e.status)
+                .ok_or_else(|| bad(&format!("exercises[{i}].status"), "draft, planned or done"))?;
+            let answers = Answers::from_json(def, &e.answers)
+                .map_err(|err| bad(&format!("exercises[{i}].answers"), err.to_string()))?;
+            validate(def, &answers, status)
+                .map_err(|err| bad(&format!("exercises[{i}].answers"), err.to_string()))?;
+            exercises.push(ExerciseInput {
+                kind: def.id.clone(),
+                date: date(&format!("exercises[{i}].date"), &e.date)?,
+                status: status.as_str().to_owned(),
+                answers: answers.to_json().to_string(),
+            });
+        }
+        let mut responses = Vec::new();
+        for (i, r) in export.questionnaire_responses.iter().enumerate() {
+            let inst = enough_domain::measures::instrument(&r.instrument).ok_or_else(|| {
+                bad(
+                    &format!("questionnaire_responses[{i}].instrument"),
+                    "unknown questionnaire",
+                )
+            })?;
+            enough_domain::measures::score(inst, &r.answers).map_err(|e| {
+                bad(
+                    &format!("questionnaire_responses[{i}].answers"),
+                    e.to_string(),
+                )
+            })?;
+            let completed_at = seconds(
+                &format!("questionnaire_responses[{i}].completed_at"),
+                &r.completed_at,
+            )?;
+            responses.push(NewResponse {
+                // The same response imported twice has the same id, so it is saved once.
+                client_id: format!("import-{}-{completed_at}", inst.id),
+                instrument: inst.id.clone(),
+                answers: serde_json::to_string(&r.answers)
+                    .map_err(|e| AppError::Internal(e.to_string()))?,
+                date: date(&format!("questionnaire_responses[{i}].date"), &r.date)?,
+                completed_at,
+            });
+        }
+        if let Some(plan) = &export.safety_plan {
+            plan.validate()?;
+        }
+        for (i, a) in export.activities.iter().enumerate() {
+            if a.plan.what.trim().is_empty() || a.plan.what.chars().count() > 200 {
+                return Err(bad(&format!("activities[{i}].what"), "1 to 200 characters"));
+            }
+        }
+        // 2. Write.
+        let now = self.now().timestamp();
+        let mut summary = OwnImportSummary::default();
+        if let Some(l) = &export.location {
+            self.store
+                .set_location(
+                    user.id,
+                    Some(&Location {
+                        latitude: l.latitude,
+                        longitude: l.longitude,
+                        place: l.place.clone(),
+                    }),
+                )
+                .await?;
+        }
+        self.store.upsert_days(user.id, &days, now).await?;
+        summary.days = days.len();
+        for r in &export.reflections {
+            let on = date("reflections.date", &r.date)?;
+            self.store
+                .upsert_reflection(user.id, on, &r.text, now)
+                .await?;
+            summary.reflections += 1;
+        }
+        let present: HashSet<(String, NaiveDate, String)> = self
+            .store
+            .exercises(user.id, None)
+            .await?
+            .into_iter()
+            .map(|e| (e.kind, e.date, e.answers))
+            .collect();
+        for e in exercises {
+            if !present.contains(&(e.kind.clone(), e.date, e.answers.clone())) {
+                self.store.create_exercise(user.id, &e, now).await?;
+                summary.exercises += 1;
+            }
+        }
+        for r in &responses {
+            if matches!(
+                self.store.save_response(user.id, r).await?,
+                enough_store::SavedResponse::Created(_)
+            ) {
+                summary.responses += 1;
+            }
+        }
+        if let Some(plan) = &export.safety_plan {
+            self.save_safety_plan(user, plan).await?;
+        }
+        let events: HashSet<(String, String, i64)> = self
+            .store
+            .safety_events(user.id)
+            .await?
+            .into_iter()
+            .map(|e| (e.kind, e.detail, e.at))
+            .collect();
+        for e in &export.safety_events {
+            let at = seconds("safety_events.at", &e.at)?;
+            if !events.contains(&(e.kind.clone(), e.detail.clone(), at)) {
+                self.store
+                    .record_safety_event(user.id, &e.kind, &e.detail, at)
+                    .await?;
+            }
+        }
+        let planned: HashSet<(NaiveDate, Option<String>, String)> = self
+            .store
+            .activities(user.id, None, None)
+            .await?
+            .into_iter()
+            .map(|a| (a.date, a.time, a.what))
+            .collect();
+        for a in &export.activities {
+            let time = a.plan.time.map(|t| t.format("%H:%M").to_string());
+            if planned.contains(&(a.plan.date, time.clone(), a.plan.what.clone())) {
+                continue;
+            }
+            let record = self
+                .store
+                .create_activity(
+                    user.id,
+                    &ActivityInput {
+                        what: a.plan.what.clone(),
+                        date: a.plan.date,
+                        time,
+                        kind: a.plan.kind.key().to_owned(),
+                        value: a.plan.value.clone(),
+                    },
+                    now,
+                )
+                .await?;
+            if let Some(o) = &a.outcome {
+                let json =
+                    serde_json::to_string(o).map_err(|e| AppError::Internal(e.to_string()))?;
+                self.store
+                    .set_activity_outcome(user.id, record.id, Some(&json), now)
+                    .await?;
+            }
+            summary.activities += 1;
+        }
+        let running: HashSet<String> = self
+            .store
+            .programme_runs(user.id)
+            .await?
+            .into_iter()
+            .map(|r| format!("{}@{}", r.programme_id, r.started))
+            .collect();
+        for p in &export.programme_runs {
+            if enough_domain::programmes::programme(&p.programme_id).is_none() {
+                summary.left_out += 1;
+                continue;
+            }
+            let started = date("programme_runs.started", &p.started)?;
+            if running.contains(&format!("{}@{started}", p.programme_id)) {
+                continue;
+            }
+            let run = self
+                .store
+                .start_programme(
+                    user.id,
+                    &NewProgrammeRun {
+                        programme_id: p.programme_id.clone(),
+                        programme: None,
+                        started,
+                        assigned_by: None,
+                        created_at: now,
+                    },
+                )
+                .await?;
+            let days: Vec<String> = p.completed_days.iter().map(u16::to_string).collect();
+            self.store
+                .set_run_days(user.id, run.id, &days.join(" "))
+                .await?;
+            if !p.active {
+                self.store.end_programme(user.id, run.id, now).await?;
+            }
+            summary.programmes += 1;
+        }
+        summary.left_out += export.experiments.len();
+        Ok(summary)
+    }
+}

@@ -569,6 +569,56 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
 
             let log = server.app.access_log(&ana).await.unwrap();
             assert!(log.iter().any(|a| a.category == "safety"));
+
+            // Ana logs a day; the therapist sees the log but not the unshared questionnaires.
+            let day = enough_domain::day::DayText {
+                daylight_hours: "2".into(),
+                energy: "6".into(),
+                mood: "7".into(),
+                outside_morning: "yes".into(),
+                habits: vec![],
+                note: "Sunny walk at lunch".into(),
+            };
+            let (fields, errors) = day.to_fields();
+            let today = server.app.today(&ana);
+            server
+                .app
+                .log_day(&ana, today, fields, errors)
+                .await
+                .unwrap();
+            let person = format!("{base}/care/people/{}", ana.id);
+            browser.goto(&format!("{person}/insights")).await.unwrap();
+            assert!(body_text(&browser).await.contains("What patterns"));
+            browser.goto(&format!("{person}/measures")).await.unwrap();
+            let refused = body_text(&browser).await;
+            assert!(!refused.contains("PHQ-9"), "{refused}");
+            screenshot(&browser, "c4-not-shared").await;
+
+            // Ana ends the link; the therapist is refused at once.
+            browser.goto(base).await.unwrap();
+            press(&browser, "Sign out").await;
+            wait_for(&browser, "#field-email").await;
+            fill(&browser, "#field-email", "ana@example.org").await;
+            fill(&browser, "#field-password", PASSWORD).await;
+            click(&browser, Locator::Css("form.card button[type=submit]")).await;
+            wait_for(&browser, "#field-daylight_hours").await;
+            browser.goto(&format!("{base}/sharing")).await.unwrap();
+            assert!(body_text(&browser).await.contains("Who looked at my data"));
+            screenshot(&browser, "c5-who-looked").await;
+            press(&browser, "End this link").await;
+            wait_text(&browser, "The link has ended").await;
+            press(&browser, "Sign out").await;
+            wait_for(&browser, "#field-email").await;
+            fill(&browser, "#field-email", "dr.lee@example.org").await;
+            fill(&browser, "#field-password", PASSWORD).await;
+            click(&browser, Locator::Css("form.card button[type=submit]")).await;
+            wait_for(&browser, "main").await;
+            browser.goto(&format!("{person}/insights")).await.unwrap();
+            let after = body_text(&browser).await;
+            assert!(
+                !after.contains("Sunny walk") && !after.contains("What patterns"),
+                "{after}"
+            );
             browser.close().await.unwrap();
         }
     })

@@ -2,13 +2,13 @@
 //! calendar feeds.
 
 use crate::USER_COLUMNS;
-use crate::rows::{db_error, user_from_row};
+use crate::rows::{col, db_error, user_from_row};
 use enough_store::{
     AccessRecord, CalendarFeed, CareLink, CareLinkWith, Homework, Invitation, InvitationRefused,
     NewHomework, NewInvitation, StoreError, StoreResult, User,
 };
 use sqlx::postgres::PgRow;
-use sqlx::{AssertSqlSafe, PgPool, Row};
+use sqlx::{AssertSqlSafe, PgPool};
 
 pub(crate) const INVITATION_COLUMNS: &str =
     "id, therapist_id, code_hash, label, created_at, expires_at, used_at, used_by, revoked_at";
@@ -20,13 +20,6 @@ pub(crate) const ACCESS_COLUMNS: &str =
 pub(crate) const HOMEWORK_COLUMNS: &str = "id, person_id, therapist_id, kind, note, start_date, \
      end_date, every_days, created_at, cancelled_at";
 pub(crate) const FEED_COLUMNS: &str = "user_id, token_hash, reminder_time, created_at";
-
-fn col<'r, T>(r: &'r PgRow, name: &str) -> StoreResult<T>
-where
-    T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
-{
-    r.try_get(name).map_err(db_error)
-}
 
 pub(crate) fn invitation_from_row(r: &PgRow) -> StoreResult<Invitation> {
     Ok(Invitation {

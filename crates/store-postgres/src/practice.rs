@@ -1,25 +1,18 @@
 //! Toolkit exercises, questionnaires, the safety plan and safety events in PostgreSQL.
 
-use crate::rows::db_error;
+use crate::rows::{col, db_error};
 use chrono::NaiveDate;
 use enough_store::{
     ExerciseEntry, ExerciseInput, NewResponse, QuestionnaireDraft, QuestionnaireResponse,
     QuestionnaireSchedule, SafetyEvent, SafetyPlanRecord, SavedResponse, StoreError, StoreResult,
 };
 use sqlx::postgres::PgRow;
-use sqlx::{AssertSqlSafe, PgPool, Row};
+use sqlx::{AssertSqlSafe, PgPool};
 
 pub(crate) const EXERCISE_COLUMNS: &str =
     "id, user_id, kind, date, status, answers, created_at, updated_at";
 pub(crate) const RESPONSE_COLUMNS: &str =
     "id, user_id, client_id, instrument, answers, date, completed_at";
-
-fn col<'r, T>(r: &'r PgRow, name: &str) -> StoreResult<T>
-where
-    T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
-{
-    r.try_get(name).map_err(db_error)
-}
 
 pub(crate) fn exercise_from_row(r: &PgRow) -> StoreResult<ExerciseEntry> {
     Ok(ExerciseEntry {

@@ -2,7 +2,7 @@
 
 use enough_domain::account::Role;
 use enough_domain::day::{DayEntry, Habits};
-use enough_store::{ApiToken, Session, StoreError, User};
+use enough_store::{ApiToken, Session, StoreError, StoreResult, User};
 use sqlx::Row;
 use sqlx::postgres::PgRow;
 
@@ -78,4 +78,12 @@ pub(crate) fn day_from_row(row: &PgRow) -> Result<DayEntry, StoreError> {
         habits: Habits::from_bits(row.try_get("habits").map_err(db_error)?),
         note: row.try_get("note").map_err(db_error)?,
     })
+}
+
+/// The column `name` of a row, naming it if it cannot be read.
+pub(crate) fn col<'r, T>(r: &'r PgRow, name: &str) -> StoreResult<T>
+where
+    T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    r.try_get(name).map_err(db_error)
 }

@@ -1,23 +1,16 @@
 //! Planned activities and programme runs in PostgreSQL.
 
-use crate::rows::db_error;
+use crate::rows::{col, db_error};
 use chrono::NaiveDate;
 use enough_store::{
     ActivityInput, ActivityRecord, NewProgrammeRun, ProgrammeRunRecord, StoreResult,
 };
 use sqlx::postgres::PgRow;
-use sqlx::{AssertSqlSafe, PgPool, Postgres, Row, Transaction};
+use sqlx::{AssertSqlSafe, PgPool, Postgres, Transaction};
 
 const ACTIVITY_COLUMNS: &str =
     "id, user_id, what, date, time, kind, value, outcome, created_at, updated_at";
 const RUN_COLUMNS: &str = "id, user_id, programme_id, programme, started, completed_days, assigned_by, created_at, ended_at";
-
-fn col<'r, T>(r: &'r PgRow, name: &str) -> StoreResult<T>
-where
-    T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
-{
-    r.try_get(name).map_err(db_error)
-}
 
 fn activity_from_row(r: &PgRow) -> StoreResult<ActivityRecord> {
     Ok(ActivityRecord {

@@ -94,6 +94,15 @@ async fn wait_for(client: &Client, css: &str) {
     client.wait().for_element(Locator::Css(css)).await.unwrap();
 }
 
+/// Signs in through the real form and waits for the page behind it.
+async fn sign_in(client: &Client, base: &str, email: &str) {
+    client.goto(&format!("{base}/sign-in")).await.unwrap();
+    fill(client, "#field-email", email).await;
+    fill(client, "#field-password", PASSWORD).await;
+    click(client, Locator::Css("form.card button[type=submit]")).await;
+    wait_for(client, "form[action='/sign-out']").await;
+}
+
 /// Clicks the button with this text.
 async fn press(client: &Client, label: &str) {
     let xpath = format!("//button[normalize-space()=\"{label}\"]");
@@ -170,10 +179,7 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
 
             press(&browser, "Sign out").await;
             wait_for(&browser, "#field-email").await;
-            fill(&browser, "#field-email", "ana@example.org").await;
-            fill(&browser, "#field-password", PASSWORD).await;
-            click(&browser, Locator::Css("form.card button[type=submit]")).await;
-            wait_for(&browser, "#field-daylight_hours").await;
+            sign_in(&browser, base, "ana@example.org").await;
 
             // Saving with answers missing names each one and keeps what was typed.
             fill(&browser, "#field-note", "Frost on the grass").await;
@@ -386,11 +392,7 @@ async fn a_person_completes_a_thought_record_and_an_experiment_and_sees_them_in_
             server.add_user("ana@example.org", Role::Person).await;
             let browser = chromium(driver).await;
             let base = &server.url;
-            browser.goto(&format!("{base}/sign-in")).await.unwrap();
-            fill(&browser, "#field-email", "ana@example.org").await;
-            fill(&browser, "#field-password", PASSWORD).await;
-            click(&browser, Locator::Css("form.card button[type=submit]")).await;
-            wait_for(&browser, "#field-daylight_hours").await;
+            sign_in(&browser, base, "ana@example.org").await;
 
             click(&browser, Locator::LinkText("Toolkit")).await;
             wait_for(&browser, ".catalogue").await;
@@ -526,11 +528,7 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
             let base = &server.url;
 
             let browser = chromium(driver).await;
-            browser.goto(&format!("{base}/sign-in")).await.unwrap();
-            fill(&browser, "#field-email", "ana@example.org").await;
-            fill(&browser, "#field-password", PASSWORD).await;
-            click(&browser, Locator::Css("form.card button[type=submit]")).await;
-            wait_for(&browser, "#field-daylight_hours").await;
+            sign_in(&browser, base, "ana@example.org").await;
             browser
                 .goto(&format!("{base}/join?code={code}"))
                 .await
@@ -556,9 +554,7 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
             // The therapist opens the caseload (in the same browser after signing out).
             press(&browser, "Sign out").await;
             wait_for(&browser, "#field-email").await;
-            fill(&browser, "#field-email", "dr.lee@example.org").await;
-            fill(&browser, "#field-password", PASSWORD).await;
-            click(&browser, Locator::Css("form.card button[type=submit]")).await;
+            sign_in(&browser, base, "dr.lee@example.org").await;
             browser.goto(&format!("{base}/care")).await.unwrap();
             wait_for(&browser, ".caseload").await;
             let caseload = body_text(&browser).await;
@@ -598,10 +594,7 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
             browser.goto(base).await.unwrap();
             press(&browser, "Sign out").await;
             wait_for(&browser, "#field-email").await;
-            fill(&browser, "#field-email", "ana@example.org").await;
-            fill(&browser, "#field-password", PASSWORD).await;
-            click(&browser, Locator::Css("form.card button[type=submit]")).await;
-            wait_for(&browser, "#field-daylight_hours").await;
+            sign_in(&browser, base, "ana@example.org").await;
             browser.goto(&format!("{base}/sharing")).await.unwrap();
             assert!(body_text(&browser).await.contains("Who looked at my data"));
             screenshot(&browser, "c5-who-looked").await;
@@ -609,10 +602,7 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
             wait_text(&browser, "The link has ended").await;
             press(&browser, "Sign out").await;
             wait_for(&browser, "#field-email").await;
-            fill(&browser, "#field-email", "dr.lee@example.org").await;
-            fill(&browser, "#field-password", PASSWORD).await;
-            click(&browser, Locator::Css("form.card button[type=submit]")).await;
-            wait_for(&browser, "main").await;
+            sign_in(&browser, base, "dr.lee@example.org").await;
             browser.goto(&format!("{person}/insights")).await.unwrap();
             let after = body_text(&browser).await;
             assert!(
@@ -636,11 +626,7 @@ async fn a_person_plans_an_activity_records_it_and_a_programme_continues_after_a
             let ana = server.add_user("ana@example.org", Role::Person).await;
             let base = &server.url;
             let browser = chromium(driver).await;
-            browser.goto(&format!("{base}/sign-in")).await.unwrap();
-            fill(&browser, "#field-email", "ana@example.org").await;
-            fill(&browser, "#field-password", PASSWORD).await;
-            click(&browser, Locator::Css("form.card button[type=submit]")).await;
-            wait_for(&browser, "#field-daylight_hours").await;
+            sign_in(&browser, base, "ana@example.org").await;
 
             // Plan something small for today, then record how it went.
             click(&browser, Locator::LinkText("Steps")).await;

@@ -97,16 +97,80 @@ fn import_error(e: ImportError) -> AppError {
     AppError::Validation(ValidationErrors::single("file", e.to_string()))
 }
 
-/// Parses `input` in `format` (synchronously; call it off the async runtime).
+/// Reads a mood mapping written as `label=value` pairs separated by commas or new lines, e.g.
+/// `rad=10, good=8, meh=5`; empty means Daylio's defaults. Errors name the field `moods`.
+pub fn parse_mood_mapping(text: &str) -> Result<daylio::MoodMapping, ValidationErrors> {
+    if text.trim().is_empty() {
+        return Ok(daylio::MoodMapping::default());
+    }
+    let mut pairs = Vec::new();
+    for part in text
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let parsed = part
+            .split_once('=')
+            .and_then(|(label, value)| {
+                Some((label.trim().to_owned(), value.trim().parse::<u8>().ok()?))
+            })
+            .filter(|(label, value)| !label.is_empty() && *value <= 10);
+        match parsed {
+            Some(pair) => pairs.push(pair),
+            None => {
+                return Err(ValidationErrors::single(
+                    "moods",
+                    format!(
+                        "'{part}' should look like label=value with a value from 0 to 10, e.g. rad=10."
+                    ),
+                ));
+            }
+        }
+    }
+    daylio::MoodMapping::new(pairs).map_err(|e| ValidationErrors::single("moods", e))
+}
+
+/// The default Daylio mood mapping as `label=value` text, to show and edit.
+pub fn default_mood_mapping() -> String {
+    daylio::MoodMapping::default()
+        .entries()
+        .iter()
+        .map(|(label, value)| format!("{label}={value}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// How Bearable's Mood and Energy ratings become 0–10, in words.
+pub fn bearable_rule() -> &'static str {
+    bearable::BearableScale::default().describe()
+}
+
+/// Parses `input` in `format` with Daylio's default moods (synchronously).
 pub fn parse_import<R: Read + Seek>(
+    format: ImportFormat,
+    input: R,
+    today: NaiveDate,
+) -> Result<ImportPlan, ImportError> {
+    parse_import_with(format, input, today, &daylio::MoodMapping::default())
+}
+
+/// Parses `input` in `format` (synchronously; call it off the async runtime), reading Daylio
+/// moods with the person's own mapping.
+pub fn parse_import_with<R: Read + Seek>(
     format: ImportFormat,
     mut input: R,
     today: NaiveDate,
+    moods: &daylio::MoodMapping,
 ) -> Result<ImportPlan, ImportError> {
     match format {
-        ImportFormat::Daylio => {
-            daylio::import_daylio(input, &daylio::DaylioOptions::default(), today)
-        }
+        ImportFormat::Daylio => daylio::import_daylio(
+            input,
+            &daylio::DaylioOptions {
+                moods: moods.clone(),
+                ..daylio::DaylioOptions::default()
+            },
+            today,
+        ),
         ImportFormat::Bearable => {
             bearable::import_bearable(input, bearable::BearableScale::default(), today)
         }
@@ -134,12 +198,14 @@ impl App {
         input: R,
         rule: ConflictRule,
         fill: Option<FillIn>,
+        moods: daylio::MoodMapping,
     ) -> AppResult<ImportPreview> {
         let today = self.today(user);
-        let plan = tokio::task::spawn_blocking(move || parse_import(format, input, today))
-            .await
-            .map_err(|e| AppError::Internal(e.to_string()))?
-            .map_err(import_error)?;
+        let plan =
+            tokio::task::spawn_blocking(move || parse_import_with(format, input, today, &moods))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?
+                .map_err(import_error)?;
         let existing: BTreeMap<NaiveDate, DayEntry> = self
             .store
             .list_days(user.id, None, None)

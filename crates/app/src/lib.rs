@@ -31,7 +31,10 @@ pub use care::{INVITATION_DAYS, LinkedPerson, OpenedFor};
 pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore};
 pub use error::AppError;
 pub use homework::HomeworkView;
-pub use import::{ImportFormat, ImportPreview, StagedDay, first_problems, parse_import};
+pub use import::{
+    ImportFormat, ImportPreview, StagedDay, bearable_rule, default_mood_mapping, first_problems,
+    parse_import, parse_import_with, parse_mood_mapping,
+};
 pub use insights::{DEFAULT_RANGE_DAYS, InsightsRange};
 pub use light::{ExperimentView, REFLECTION_MAX};
 pub use maintenance::migrate_store;

@@ -204,6 +204,10 @@ pub struct ImportArgs {
     /// When a day already has a value: keep-mine (default) or take-imported.
     #[arg(long, default_value = "keep-mine", value_parser = ["keep-mine", "take-imported"])]
     pub rule: String,
+    /// Daylio mood labels as label=value pairs (0–10), e.g. "rad=10, good=8, meh=5, bad=3,
+    /// awful=0, anxious=2"; default: Daylio's five moods spread over 0–10.
+    #[arg(long, default_value = "")]
+    pub moods: String,
     /// For new days the source has no daylight for: use this many hours.
     #[arg(long)]
     pub fill_daylight: Option<f64>,

@@ -110,7 +110,14 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
     };
     let started = Instant::now();
     let preview = app
-        .preview_import(&user, format, reader, rule, Some(fill))
+        .preview_import(
+            &user,
+            format,
+            reader,
+            rule,
+            Some(fill),
+            enough_app::parse_mood_mapping(&args.moods).map_err(readable)?,
+        )
         .await
         .map_err(|e| anyhow!("{}: {}", args.file.display(), readable(e)))?;
     if show {
@@ -147,8 +154,17 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
     }
     if preview.error_count > 0 {
         return Err(anyhow!(
-            "{} rows have errors, so nothing was imported: correct them (or remove them) and import again",
-            preview.error_count
+            "{} with errors, so nothing was imported: correct or remove {} and import again",
+            if preview.error_count == 1 {
+                "1 row".to_owned()
+            } else {
+                format!("{} rows", preview.error_count)
+            },
+            if preview.error_count == 1 {
+                "it"
+            } else {
+                "them"
+            }
         ));
     }
     if args.dry_run {

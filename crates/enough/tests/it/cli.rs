@@ -378,6 +378,27 @@ async fn imports_preview_write_once_and_change_nothing_the_second_time() {
             );
             let out = String::from_utf8_lossy(&out.stdout);
             assert!(out.contains("lack values"), "{out}");
+            assert!(
+                out.contains("\"Anxious\" is not in the mood mapping"),
+                "{out}"
+            );
+            // The person's own labels are read with their own mapping.
+            let mapped = enough(
+                &url,
+                &[
+                    "import",
+                    "daylio",
+                    daylio.as_str(),
+                    "--email",
+                    "ana@example.org",
+                    "--dry-run",
+                    "--moods",
+                    "rad=10, good=8, meh=5, bad=3, awful=0, Anxious=3",
+                ],
+                None,
+            );
+            let mapped = String::from_utf8_lossy(&mapped.stdout);
+            assert!(!mapped.contains("Anxious"), "{mapped}");
 
             let missing = enough(
                 &url,

@@ -25,6 +25,29 @@ struct ImportPage {
     layout: Layout,
     errors: ValidationErrors,
     flash: Option<String>,
+    /// The Daylio mood mapping as editable text.
+    moods: String,
+    /// How Bearable's ratings are read.
+    bearable_rule: &'static str,
+}
+
+fn import_page(
+    signed_in: &enough_app::SignedIn,
+    errors: ValidationErrors,
+    flash: Option<String>,
+    moods: String,
+) -> ImportPage {
+    ImportPage {
+        layout: Layout::signed_in("Import", signed_in, "settings"),
+        errors,
+        flash,
+        moods: if moods.trim().is_empty() {
+            enough_app::default_mood_mapping()
+        } else {
+            moods
+        },
+        bearable_rule: enough_app::bearable_rule(),
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -38,12 +61,12 @@ pub async fn page(
     SignedInPage(signed_in): SignedInPage,
     axum::extract::Query(q): axum::extract::Query<DoneQuery>,
 ) -> Response {
-    render(&ImportPage {
-        layout: Layout::signed_in("Import", &signed_in, "settings"),
-        errors: ValidationErrors::default(),
-        flash: (!q.written.is_empty())
-            .then(|| format!("Imported: {} days written in one go.", q.written)),
-    })
+    render(&import_page(
+        &signed_in,
+        ValidationErrors::default(),
+        (!q.written.is_empty()).then(|| format!("Imported: {} days written in one go.", q.written)),
+        String::new(),
+    ))
 }
 
 #[derive(Template)]
@@ -124,19 +147,23 @@ pub async fn preview(
             _ => None,
         },
     };
+    let moods = match enough_app::parse_mood_mapping(&get("moods")) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            errors.0.extend(e.0);
+            None
+        }
+    };
     let rule = if get("rule") == "take-imported" {
         ConflictRule::TakeImported
     } else {
         ConflictRule::KeepMine
     };
-    let (Some(format), Some(bytes), true) = (format, bytes, errors.is_empty()) else {
+    let (Some(format), Some(bytes), Some(moods), true) = (format, bytes, moods, errors.is_empty())
+    else {
         return Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &ImportPage {
-                layout: Layout::signed_in("Import", &signed_in, "settings"),
-                errors,
-                flash: None,
-            },
+            &import_page(&signed_in, errors, None, get("moods")),
         ));
     };
     let preview = match state
@@ -147,6 +174,7 @@ pub async fn preview(
             std::io::Cursor::new(bytes),
             rule,
             Some(fill),
+            moods,
         )
         .await
     {
@@ -154,11 +182,7 @@ pub async fn preview(
         Err(AppError::Validation(errors)) => {
             return Ok(render_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &ImportPage {
-                    layout: Layout::signed_in("Import", &signed_in, "settings"),
-                    errors,
-                    flash: None,
-                },
+                &import_page(&signed_in, errors, None, get("moods")),
             ));
         }
         Err(e) => return Err(e.into()),
@@ -212,11 +236,7 @@ pub async fn apply(
         Ok(n) => Ok(Redirect::to(&format!("/import?written={n}")).into_response()),
         Err(AppError::Validation(errors)) => Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &ImportPage {
-                layout: Layout::signed_in("Import", &signed_in, "settings"),
-                errors,
-                flash: None,
-            },
+            &import_page(&signed_in, errors, None, String::new()),
         )),
         Err(e) => Err(e.into()),
     }

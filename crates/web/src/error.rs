@@ -23,6 +23,9 @@ pub enum PageError {
     NotFound,
     /// Not allowed.
     Forbidden,
+    /// A linked person has not shared this category with the signed-in therapist (shown with
+    /// the therapist's own layout).
+    NotShared(QuietLayout),
     /// Something broke inside.
     Internal(String),
 }
@@ -37,6 +40,15 @@ impl From<AppError> for PageError {
             AppError::Forbidden => PageError::Forbidden,
             other => PageError::Internal(other.to_string()),
         }
+    }
+}
+
+/// A page layout carried by an error; its `Debug` leaves out the session's form token.
+pub struct QuietLayout(pub Layout);
+
+impl std::fmt::Debug for QuietLayout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Layout")
     }
 }
 
@@ -63,6 +75,13 @@ impl IntoResponse for PageError {
                 "Not available",
                 "Your account cannot open this page.",
             ),
+            PageError::NotShared(QuietLayout(layout)) => {
+                let page = ErrorPage {
+                    layout,
+                    message: "This part is not shared with you. The person chooses what to share and can change it at any time; nothing of it was read.",
+                };
+                return (StatusCode::FORBIDDEN, render(&page)).into_response();
+            }
             PageError::Internal(detail) => {
                 tracing::error!(%detail, "internal error while serving a page");
                 (

@@ -588,6 +588,7 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
             browser.goto(&format!("{person}/measures")).await.unwrap();
             let refused = body_text(&browser).await;
             assert!(!refused.contains("PHQ-9"), "{refused}");
+            assert!(refused.contains("not shared with you"), "{refused}");
             screenshot(&browser, "c4-not-shared").await;
 
             // Ana ends the link; the therapist is refused at once.

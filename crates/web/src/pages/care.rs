@@ -68,6 +68,21 @@ fn sharing_from(fields: &[(String, String)]) -> Result<Sharing, ValidationErrors
     )
 }
 
+/// The opened data, or a page (with the therapist's own layout) saying this part is not shared.
+fn shared_or(
+    signed_in: &SignedIn,
+    result: Result<enough_app::OpenedFor, AppError>,
+) -> Result<enough_app::OpenedFor, PageError> {
+    result.map_err(|e| match e {
+        AppError::Forbidden => PageError::NotShared(crate::error::QuietLayout(Layout::signed_in(
+            "Not shared",
+            signed_in,
+            "care",
+        ))),
+        other => other.into(),
+    })
+}
+
 fn is_therapist(signed_in: &SignedIn) -> Result<(), PageError> {
     if signed_in.user.role == Role::Therapist {
         Ok(())
@@ -565,22 +580,28 @@ pub async fn person_insights(
     } else {
         Category::Reflections
     };
-    let opened = state
-        .app
-        .open_for(&signed_in.user, person_id, category, &what, &address)
-        .await?;
-    let show_reflections = opened.sharing.allows(Category::Reflections);
-    if show_reflections && shows_log {
+    let opened = shared_or(
+        &signed_in,
         state
             .app
-            .open_for(
-                &signed_in.user,
-                person_id,
-                Category::Reflections,
-                &what,
-                &address,
-            )
-            .await?;
+            .open_for(&signed_in.user, person_id, category, &what, &address)
+            .await,
+    )?;
+    let show_reflections = opened.sharing.allows(Category::Reflections);
+    if show_reflections && shows_log {
+        shared_or(
+            &signed_in,
+            state
+                .app
+                .open_for(
+                    &signed_in.user,
+                    person_id,
+                    Category::Reflections,
+                    &what,
+                    &address,
+                )
+                .await,
+        )?;
     }
     if !shows_log {
         // Only reflections are shared: show them without the log.
@@ -688,16 +709,19 @@ pub async fn person_exercises(
 ) -> Result<Response, PageError> {
     let approach =
         enough_domain::toolkit::Approach::from_slug(&approach).ok_or(PageError::NotFound)?;
-    let opened = state
-        .app
-        .open_for(
-            &signed_in.user,
-            person_id,
-            Category::Exercises(approach),
-            &format!("exercises {}", approach.slug()),
-            &address,
-        )
-        .await?;
+    let opened = shared_or(
+        &signed_in,
+        state
+            .app
+            .open_for(
+                &signed_in.user,
+                person_id,
+                Category::Exercises(approach),
+                &format!("exercises {}", approach.slug()),
+                &address,
+            )
+            .await,
+    )?;
     let items = state
         .app
         .journal(&opened.person, None)
@@ -745,16 +769,19 @@ pub async fn person_measures(
     ClientAddress(address): ClientAddress,
     Path(person_id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let opened = state
-        .app
-        .open_for(
-            &signed_in.user,
-            person_id,
-            Category::Questionnaires,
-            "questionnaires",
-            &address,
-        )
-        .await?;
+    let opened = shared_or(
+        &signed_in,
+        state
+            .app
+            .open_for(
+                &signed_in.user,
+                person_id,
+                Category::Questionnaires,
+                "questionnaires",
+                &address,
+            )
+            .await,
+    )?;
     let mut items = Vec::new();
     for inst in enough_domain::measures::instruments() {
         let history = state.app.history(&opened.person, &inst.id).await?;
@@ -796,16 +823,19 @@ pub async fn person_safety(
     ClientAddress(address): ClientAddress,
     Path(person_id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let opened = state
-        .app
-        .open_for(
-            &signed_in.user,
-            person_id,
-            Category::Safety,
-            "safety",
-            &address,
-        )
-        .await?;
+    let opened = shared_or(
+        &signed_in,
+        state
+            .app
+            .open_for(
+                &signed_in.user,
+                person_id,
+                Category::Safety,
+                "safety",
+                &address,
+            )
+            .await,
+    )?;
     let mut items: Vec<ListItem> = state
         .app
         .safety_events(&opened.person)

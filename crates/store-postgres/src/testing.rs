@@ -17,11 +17,23 @@ pub const URL_VARIABLE: &str = "ENOUGH_TEST_POSTGRES_URL";
 /// Every name this module creates starts with this, so leftovers are easy to find and drop.
 pub const NAME_PREFIX: &str = "enough_test_";
 
+/// When this environment variable is `1`, a missing [`URL_VARIABLE`] fails the test instead of
+/// skipping it. `.ci/run` sets it, so CI can never pass without PostgreSQL.
+pub const REQUIRE_VARIABLE: &str = "ENOUGH_REQUIRE_POSTGRES";
+
 /// The server URL from [`URL_VARIABLE`], or `None` (after saying so on stderr) when it is unset
 /// or empty and the calling test should be skipped.
+///
+/// # Panics
+/// When [`REQUIRE_VARIABLE`] is `1` and no URL is set: a run that must test PostgreSQL fails
+/// rather than passing silently.
+#[allow(clippy::panic)]
 pub fn base_url_from_env(test: &str) -> Option<String> {
     match std::env::var(URL_VARIABLE) {
         Ok(url) if !url.trim().is_empty() => Some(url.trim().to_owned()),
+        _ if std::env::var(REQUIRE_VARIABLE).as_deref() == Ok("1") => {
+            panic!("PostgreSQL test {test}: {REQUIRE_VARIABLE}=1 but {URL_VARIABLE} is not set")
+        }
         _ => {
             eprintln!("skipping PostgreSQL test {test}: {URL_VARIABLE} is not set");
             None

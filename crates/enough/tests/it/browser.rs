@@ -1,5 +1,6 @@
 //! The real page in headless Chromium: sign up, sign in, log a day, see it in the history.
-//! Skipped (saying so) where chromedriver is not installed; `.ci/run` installs it.
+//! Skipped (saying so) where chromedriver is not installed, unless `ENOUGH_REQUIRE_BROWSER=1`
+//! (set by `.ci/run`, which installs it).
 //! Set `ENOUGH_SCREENSHOTS=DIR` to keep phone-sized screenshots of each step.
 
 use crate::common::{PASSWORD, on_every_backend};
@@ -18,6 +19,10 @@ struct Driver {
 
 async fn start_driver() -> Option<Driver> {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            std::env::var("ENOUGH_REQUIRE_BROWSER").as_deref() != Ok("1"),
+            "browser test: ENOUGH_REQUIRE_BROWSER=1 but {CHROMEDRIVER} is not installed"
+        );
         eprintln!(
             "skipping browser test: {CHROMEDRIVER} not found (apt-get install chromium chromium-driver)"
         );

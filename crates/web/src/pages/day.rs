@@ -226,7 +226,7 @@ async fn experiment_today(
         .iter()
         .find(|e| e.experiment.status == enough_store::ExperimentStatus::Active)
         .and_then(|e| {
-            let condition = e.plan.condition_on(today)?;
+            let condition = e.in_force_on(today)?;
             let day = (today - e.plan.start).num_days() + 1;
             Some(format!(
                 "Experiment, morning {day} of {}: {}.",

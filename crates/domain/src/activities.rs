@@ -917,9 +917,7 @@ pub fn mood_sentences(finding: &Finding<Comparison>) -> Vec<String> {
                 mean_with_range(c.mean_b, c.sd_b, &c.interval_b)
             ),
             difference_sentence(c, "days with an activity done", "other days"),
-            "This shows what went together on your days, not what caused what: a better day \
-             can make an activity easier, too."
-                .to_owned(),
+            "A better day can make an activity easier, too.".to_owned(),
             sample_note(c.n_a + c.n_b, c.n_effective),
         ],
     }

@@ -255,6 +255,12 @@ pub fn daylight_sentence(
                 }
             )
         }
+        Finding::Ready(l) if l.high - l.low < 5e-5 => format!(
+            "Daylight and your {outcome_word} {when} rose and fell exactly together over these {} \
+             (r = {}), which usually means one was worked out from the other; no range can be given.",
+            days(l.n),
+            format_r(l.r)
+        ),
         Finding::Ready(l) => {
             let (low, high) = bounds(l.low, l.high, 2);
             let mut s = if l.low > 0.0 || l.high < 0.0 {
@@ -380,9 +386,10 @@ pub fn experiment_sentences(result: &crate::experiment::OutcomeResult) -> Vec<St
             }
             if let Finding::Ready(done) = &result.as_done {
                 out.push(format!(
-                    "As it actually happened: {} Mornings that went differently from the plan may \
+                    "As it actually happened, {} Mornings that went differently from the plan may \
                      differ in other ways too, so the comparison by plan is the fairer test.",
                     difference_sentence(done, "mornings you were outside", "mornings indoors")
+                        .replacen("Your", "your", 1)
                 ));
             }
             out
@@ -416,20 +423,31 @@ mod tests {
             high,
             hedges_g: Some(1.0),
             autocorrelation: 0.0,
+            group_autocorrelation: 0.0,
+            factor: 1.0,
+            n_effective: (n_a + n_b) as f64,
             widened: false,
+            interval_a: crate::stats::Interval {
+                low: mean_a - 0.5,
+                high: mean_a + 0.5,
+            },
+            interval_b: crate::stats::Interval {
+                low: mean_b - 0.5,
+                high: mean_b + 0.5,
+            },
         }
     }
 
     #[test]
     fn a_clear_difference_is_stated_with_its_range_and_no_cause() {
         let s = outside_sentences(&Finding::Ready(comparison(6.4, 4.9, 0.4, 2.6, 9, 12))).join(" ");
-        assert!(s.contains("On the 9 mornings you went outside, your mood averaged 6.4; on the 12 indoor mornings, 4.9."), "{s}");
+        assert!(s.contains("On the 9 mornings you went outside, your mood averaged 6.4 (95% interval 5.9 to 6.9); on the 12 indoor mornings, 4.9 (95% interval 4.4 to 5.4)."), "{s}");
         assert!(
-            s.contains("a difference of 1.5 points (likely between 0.4 and 2.6)"),
+            s.contains("Your mood was 1.5 points higher on outside mornings than on indoor mornings (95% interval: from 0.4 to 2.6 points higher)"),
             "{s}"
         );
         assert!(s.contains("not what caused what"));
-        assert!(s.contains("21 days (about 3 weeks) is still a small sample"));
+        assert!(s.contains("21 days is still a small sample"), "{s}");
     }
 
     #[test]
@@ -437,7 +455,7 @@ mod tests {
         let s =
             outside_sentences(&Finding::Ready(comparison(5.1, 5.0, -0.8, 1.0, 20, 25))).join(" ");
         assert!(s.contains("includes no difference at all"), "{s}");
-        assert!(!s.contains("went with higher"));
+        assert!(s.contains("from 0.8 points lower to 1.0 points higher"), "{s}");
     }
 
     #[test]

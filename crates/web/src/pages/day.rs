@@ -208,8 +208,12 @@ fn sky_sentence(date: NaiveDate, l: &Location, time_zone: &str) -> String {
         (_, Some(rise), Some(set)) => format!(
             "Where you are, there are {:.1} h of daylight today ({} to {}).",
             sun.day_length_hours(),
-            rise.with_timezone(&tz).format("%H:%M"),
-            set.with_timezone(&tz).format("%H:%M")
+            enough_domain::solar::nearest_minute(rise)
+                .with_timezone(&tz)
+                .format("%H:%M"),
+            enough_domain::solar::nearest_minute(set)
+                .with_timezone(&tz)
+                .format("%H:%M")
         ),
         _ => String::new(),
     }

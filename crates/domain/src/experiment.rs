@@ -38,7 +38,9 @@ impl Condition {
     /// The words shown on the day.
     pub fn label(self) -> &'static str {
         match self {
-            Condition::MorningLight => "Morning light: get outside in daylight this morning, even for 10 minutes",
+            Condition::MorningLight => {
+                "Morning light: get outside in daylight this morning, even for 10 minutes"
+            }
             Condition::AsUsual => "As usual: spend this morning however you normally would",
         }
     }
@@ -390,7 +392,10 @@ mod tests {
             let s = schedule(seed, 8);
             assert_eq!(s.len(), 56);
             for week in s.chunks(7) {
-                let outside = week.iter().filter(|c| **c == Condition::MorningLight).count();
+                let outside = week
+                    .iter()
+                    .filter(|c| **c == Condition::MorningLight)
+                    .count();
                 assert!(outside == 3 || outside == 4, "{week:?}");
             }
             assert_eq!(s, schedule(seed, 8), "same seed, same schedule");
@@ -493,16 +498,31 @@ mod tests {
         assert_eq!(now[other], original[1]);
         assert_eq!(swapped(&plan, &swapped_letters), vec![today, with]);
         for week in now.chunks(7) {
-            let light = week.iter().filter(|c| **c == Condition::MorningLight).count();
+            let light = week
+                .iter()
+                .filter(|c| **c == Condition::MorningLight)
+                .count();
             assert!(light == 3 || light == 4, "weeks stay balanced");
         }
         // Refused: a passed morning, another week, the same plan, outside the experiment.
         let refuse = |a: NaiveDate, b: NaiveDate| swap(&plan, &stored, a, b, today).unwrap_err();
         assert_eq!(refuse(plan.start, with).0[0].field, "with");
-        assert!(refuse(today, d("2026-01-13")).0[0].message.contains("same week"));
+        assert!(
+            refuse(today, d("2026-01-13")).0[0]
+                .message
+                .contains("same week")
+        );
         let same = (2..7).find(|i| original[*i] == original[1]).unwrap();
-        assert!(refuse(today, plan.start + Days::new(same as u64)).0[0].message.contains("same thing"));
-        assert!(refuse(today, d("2026-02-01")).0[0].message.contains("part of the experiment"));
+        assert!(
+            refuse(today, plan.start + Days::new(same as u64)).0[0]
+                .message
+                .contains("same thing")
+        );
+        assert!(
+            refuse(today, d("2026-02-01")).0[0]
+                .message
+                .contains("part of the experiment")
+        );
         assert_eq!(in_force(&plan, "not letters"), original);
     }
 

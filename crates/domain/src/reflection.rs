@@ -361,7 +361,9 @@ pub fn p_value_sentence(word: &str, p: f64) -> String {
 pub fn experiment_sentences(result: &crate::experiment::OutcomeResult) -> Vec<String> {
     let word = result.outcome.word();
     match &result.as_assigned {
-        Finding::NoVariation { what } => vec![no_variation(what, "every morning of the experiment")],
+        Finding::NoVariation { what } => {
+            vec![no_variation(what, "every morning of the experiment")]
+        }
         Finding::NotEnoughDays { have, need } => vec![format!(
             "Not enough mornings yet to compare {word}: {} logged on morning-light mornings and {} on \
              as-usual mornings (at least {need} of each are needed).",
@@ -455,7 +457,10 @@ mod tests {
         let s =
             outside_sentences(&Finding::Ready(comparison(5.1, 5.0, -0.8, 1.0, 20, 25))).join(" ");
         assert!(s.contains("includes no difference at all"), "{s}");
-        assert!(s.contains("from 0.8 points lower to 1.0 points higher"), "{s}");
+        assert!(
+            s.contains("from 0.8 points lower to 1.0 points higher"),
+            "{s}"
+        );
     }
 
     #[test]

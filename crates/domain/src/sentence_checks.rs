@@ -12,8 +12,8 @@ use crate::light_mood::{
     light_mood_insights,
 };
 use crate::reflection::{
-    carryover_sentence, daylight_sentence, experiment_sentences, habit_sentence,
-    outside_sentences, sample_words,
+    carryover_sentence, daylight_sentence, experiment_sentences, habit_sentence, outside_sentences,
+    sample_words,
 };
 use crate::stats::{Carryover, MIN_CARRYOVER_PAIRS};
 use crate::toolkit::CriticAccuracy;
@@ -150,7 +150,10 @@ fn close(quoted: f64, computed: f64, decimals: i32, what: &str) {
 /// The checks shared by every two-group sentence (outside, habits, experiment, activities).
 fn check_comparison(text: &str, c: &Comparison) {
     assert!(c.n_a >= MIN_GROUP_DAYS && c.n_b >= MIN_GROUP_DAYS, "{text}");
-    assert!(!text.contains("0.0 and 0.0") && !text.contains("0.0 to 0.0"), "{text}");
+    assert!(
+        !text.contains("0.0 and 0.0") && !text.contains("0.0 to 0.0"),
+        "{text}"
+    );
     let word = c.outcome.word();
     let lead = format!("Your {word} was ");
     let at = text.find(&lead).expect("a difference sentence");
@@ -222,14 +225,20 @@ fn check_daylight(f: &Finding<DaylightLink>, days: &[DayEntry], lag: u8) {
         Finding::NoVariation { what } => {
             assert!(text.contains("the same every day, so there is nothing to relate"));
             if what == "daylight" {
-                assert!(days.iter().all(|d| d.daylight_quarter_hours == days[0].daylight_quarter_hours)
-                    || lag == 1);
+                assert!(
+                    days.iter()
+                        .all(|d| d.daylight_quarter_hours == days[0].daylight_quarter_hours)
+                        || lag == 1
+                );
             }
         }
         Finding::Ready(l) => {
             assert!(l.n >= MIN_PAIRS);
             if l.high - l.low < 5e-5 {
-                assert!(l.r.abs() > 0.999 && text.contains("no range can be given"), "{text}");
+                assert!(
+                    l.r.abs() > 0.999 && text.contains("no range can be given"),
+                    "{text}"
+                );
                 return;
             }
             let excludes = l.low > 0.0 || l.high < 0.0;
@@ -247,7 +256,12 @@ fn check_daylight(f: &Finding<DaylightLink>, days: &[DayEntry], lag: u8) {
             close(v[0], l.low, 2, "r low");
             close(v[1], l.high, 2, "r high");
             assert!(v[0] < v[1], "{text}");
-            close(numbers(&text[text.find("r = ").unwrap_or(0)..])[0], l.r, 2, "r");
+            close(
+                numbers(&text[text.find("r = ").unwrap_or(0)..])[0],
+                l.r,
+                2,
+                "r",
+            );
             check_sample_note(&text, l.n, l.n_effective);
         }
     }
@@ -270,8 +284,14 @@ fn every_sentence_matches_its_numbers_on_generated_data() {
                 }
                 Finding::NoVariation { what } => {
                     seen[1] += 1;
-                    assert!(text.contains("was the same every day, so there is nothing to compare"));
-                    let o = if what == "mood" { Outcome::Mood } else { Outcome::Energy };
+                    assert!(
+                        text.contains("was the same every day, so there is nothing to compare")
+                    );
+                    let o = if what == "mood" {
+                        Outcome::Mood
+                    } else {
+                        Outcome::Energy
+                    };
                     assert!(days.iter().all(|d| o.of(d) == o.of(&days[0])), "{text}");
                 }
                 Finding::Ready(c) => {
@@ -317,7 +337,10 @@ fn every_sentence_matches_its_numbers_on_generated_data() {
             check_comparison(&text, c);
         }
     }
-    assert!(seen.iter().take(5).all(|n| *n > 5), "every kind was exercised: {seen:?}");
+    assert!(
+        seen.iter().take(5).all(|n| *n > 5),
+        "every kind was exercised: {seen:?}"
+    );
 }
 
 #[test]
@@ -340,8 +363,8 @@ fn experiment_sentences_use_the_plan_and_intention_to_treat_words() {
             .into_iter()
             .map(|i| {
                 let date = plan.start + Days::new(i);
-                let light = plan.condition_on(date)
-                    == Some(crate::experiment::Condition::MorningLight);
+                let light =
+                    plan.condition_on(date) == Some(crate::experiment::Condition::MorningLight);
                 let outside = if rng.below(5) == 0 { !light } else { light };
                 let mood = 5.0 + rng.normal() * 1.5 + if outside { effect } else { 0.0 };
                 entry(date, 4, scale(5.0 + rng.normal()), scale(mood), outside)
@@ -351,17 +374,29 @@ fn experiment_sentences_use_the_plan_and_intention_to_treat_words() {
         for result in &analysis.outcomes {
             let text = experiment_sentences(result).join(" ");
             let lower = text.to_lowercase();
-            assert!(!lower.contains("stay in") && !lower.contains("stay-in"), "{text}");
+            assert!(
+                !lower.contains("stay in") && !lower.contains("stay-in"),
+                "{text}"
+            );
             if let Finding::Ready(c) = &result.as_assigned {
                 ready += 1;
                 check_comparison(&text, c);
                 let p = result.p_value.expect("a p-value with enough days");
-                assert!(text.contains("If the plan made no difference to your"), "{text}");
+                assert!(
+                    text.contains("If the plan made no difference to your"),
+                    "{text}"
+                );
                 let share = (p * 100.0).round();
                 if share >= 1.0 {
-                    assert!(text.contains(&format!("about {share:.0} of 100 re-drawn schedules")), "{text}");
+                    assert!(
+                        text.contains(&format!("about {share:.0} of 100 re-drawn schedules")),
+                        "{text}"
+                    );
                 } else {
-                    assert!(text.contains("fewer than 1 of 100 re-drawn schedules"), "{text}");
+                    assert!(
+                        text.contains("fewer than 1 of 100 re-drawn schedules"),
+                        "{text}"
+                    );
                 }
             }
         }
@@ -449,7 +484,10 @@ fn widened_intervals_cover_the_truth_about_95_percent_of_the_time() {
             }
         }
         let coverage = f64::from(covered) / f64::from(total);
-        println!("coverage with groups in {}: {coverage:.3} of {total}", if runs { "runs" } else { "random order" });
+        println!(
+            "coverage with groups in {}: {coverage:.3} of {total}",
+            if runs { "runs" } else { "random order" }
+        );
         assert!(total > 950);
         let lowest = if runs { 0.88 } else { 0.90 };
         assert!((lowest..=0.99).contains(&coverage), "coverage {coverage}");
@@ -470,4 +508,3 @@ fn independent_days_are_not_said_to_carry_over() {
     assert!(text.contains("said little about the next"), "{text}");
     assert!(!text.contains("tended to carry over"), "{text}");
 }
-

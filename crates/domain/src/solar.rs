@@ -292,6 +292,9 @@ mod rounding_tests {
         assert_eq!(nearest_minute(at(8, 4, 59)), at(8, 5, 0));
         assert_eq!(nearest_minute(at(8, 4, 30)), at(8, 5, 0));
         assert_eq!(nearest_minute(at(8, 4, 29)), at(8, 4, 0));
-        assert_eq!(nearest_minute(at(23, 59, 45)), at(0, 0, 0) + chrono::Days::new(1));
+        assert_eq!(
+            nearest_minute(at(23, 59, 45)),
+            at(0, 0, 0) + chrono::Days::new(1)
+        );
     }
 }

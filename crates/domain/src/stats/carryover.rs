@@ -90,7 +90,9 @@ impl Carryover {
 
     /// True when the lag-1 autocorrelation is meaningfully positive (see the module's rule).
     pub fn is_meaningful(&self) -> bool {
-        self.pairs >= MIN_CARRYOVER_PAIRS && self.lag1().is_finite() && self.lag1() > self.null_bound()
+        self.pairs >= MIN_CARRYOVER_PAIRS
+            && self.lag1().is_finite()
+            && self.lag1() > self.null_bound()
     }
 }
 

@@ -1,7 +1,7 @@
 //! Two groups of days compared: means, Welch's interval for the difference, Hedges' g.
 
-use super::distributions::t_quantile;
 use super::Interval;
+use super::distributions::t_quantile;
 
 /// n, mean and standard deviation (n − 1 denominator; 0 for a single value).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,7 +1,7 @@
 //! Correlations: Pearson's r with a Fisher-z interval, Spearman's rho, lag-1 autocorrelation.
 
-use super::distributions::Z_975;
 use super::Interval;
+use super::distributions::Z_975;
 use chrono::NaiveDate;
 
 /// Pearson's correlation; `None` for fewer than 2 pairs or when either side does not vary.

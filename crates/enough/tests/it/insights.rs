@@ -345,7 +345,10 @@ async fn the_experiment_asks_for_morning_light_or_as_usual_and_a_morning_can_be_
         assert!(!lower.contains("stay in"), "nobody is asked to stay in");
         assert!(page.contains(&format!("Today: {}.", planned.label())));
         let (_, day) = get(&client, &format!("{}/", server.url)).await;
-        assert!(day.contains(planned.label()), "the log page shows today's plan");
+        assert!(
+            day.contains(planned.label()),
+            "the log page shows today's plan"
+        );
 
         // The form offers the later mornings of this week with the other plan.
         let select = &page[page.find("name=\"with\"").expect("a swap form")..];
@@ -368,14 +371,24 @@ async fn the_experiment_asks_for_morning_light_or_as_usual_and_a_morning_can_be_
         let yesterday = today.pred_opt().unwrap().to_string();
         let (status, body) = swap(yesterday, with.to_owned()).await;
         assert_eq!(status, 422);
-        assert!(body.contains("Both mornings must be part of the experiment"), "{body}");
+        assert!(
+            body.contains("Both mornings must be part of the experiment"),
+            "{body}"
+        );
         let (status, _) = swap(today.to_string(), with.to_owned()).await;
         assert_eq!(status, 303);
 
         let after = server.app.experiments(&ana).await.unwrap().remove(0);
-        assert_eq!(after.in_force_on(today), Some(planned.other()), "today took the other plan");
+        assert_eq!(
+            after.in_force_on(today),
+            Some(planned.other()),
+            "today took the other plan"
+        );
         assert_eq!(after.swapped().len(), 2, "the swap is recorded");
-        assert_eq!(after.plan, view.plan, "the seeded plan, used by the analysis, is unchanged");
+        assert_eq!(
+            after.plan, view.plan,
+            "the seeded plan, used by the analysis, is unchanged"
+        );
         let (_, day) = get(&client, &format!("{}/", server.url)).await;
         assert!(day.contains(planned.other().label()));
         let (_, page) = get(&client, &format!("{}/experiment", server.url)).await;
@@ -387,7 +400,10 @@ async fn the_experiment_asks_for_morning_light_or_as_usual_and_a_morning_can_be_
         let (_, bo_page) = get(&bo, &format!("{}/experiment", server.url)).await;
         let bo_csrf = crate::common::csrf_in(&bo_page);
         let r = bo
-            .post(format!("{}/experiment/{}/swap", server.url, view.experiment.id))
+            .post(format!(
+                "{}/experiment/{}/swap",
+                server.url, view.experiment.id
+            ))
             .form(&[
                 ("csrf", bo_csrf.as_str()),
                 ("date", today.to_string().as_str()),
@@ -397,7 +413,12 @@ async fn the_experiment_asks_for_morning_light_or_as_usual_and_a_morning_can_be_
             .await
             .unwrap();
         assert_eq!(r.status(), 404);
-        assert_eq!(server.app.experiments(&ana).await.unwrap()[0].swapped().len(), 2);
+        assert_eq!(
+            server.app.experiments(&ana).await.unwrap()[0]
+                .swapped()
+                .len(),
+            2
+        );
     })
     .await;
 }

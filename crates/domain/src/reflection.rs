@@ -21,13 +21,18 @@ pub fn fixed(x: f64, decimals: usize) -> String {
     }
 }
 
-/// The two bounds of a range with `decimals` decimals, or more when they would read the same:
-/// a range is never printed as "0.0 to 0.0" unless the bounds really are equal.
+/// The two bounds of a range with `decimals` decimals, or more (up to 3 more) when they would
+/// read the same or a bound that is not zero would read as zero: a range is never printed as
+/// "0.0 to 0.0", and "from 0.0" never hides a bound just above or below zero.
 pub fn bounds(low: f64, high: f64, decimals: usize) -> (String, String) {
     let mut d = decimals;
     loop {
         let (l, h) = (fixed(low, d), fixed(high, d));
-        if l != h || d >= decimals + 3 || low == high {
+        let zero = |text: &str, value: f64| {
+            value != 0.0 && text.trim_start_matches(['-', '0', '.']).is_empty()
+        };
+        let clear = l != h && !zero(&l, low) && !zero(&h, high);
+        if clear || d >= decimals + 3 || low == high {
             return (l, h);
         }
         d += 1;

@@ -1,8 +1,9 @@
 //! Day-to-day carry-over (autocorrelation) and the rule for widening intervals because of it.
 //!
 //! **The rule.** A series "carries over" when its lag-1 autocorrelation is above 2/√m, the
-//! approximate 95% bound that m consecutive-day pairs of independent days stay under
-//! (Box, Jenkins & Reinsel, *Time Series Analysis*, §2.1.6), with at least
+//! approximate 95% bound that m consecutive-day pairs of independent days stay under (the
+//! large-sample standard error 1/√m of an autocorrelation; Box & Jenkins, *Time Series
+//! Analysis*), with at least
 //! [`MIN_CARRYOVER_PAIRS`] pairs. Intervals are widened only when **both** series of a
 //! statistic carry over (for a group comparison the two series are the outcome and the group
 //! indicator, 1 on the group's days and 0 on the others). Then the effective number of days is
@@ -22,8 +23,8 @@ use std::collections::HashMap;
 
 /// Lags summed in Bartlett's correction.
 pub const BARTLETT_LAGS: usize = 3;
-/// The largest correction factor: n_eff is never below n / 9 (a lag-1 correlation of 0.8 in both
-/// series, the most the data can tell apart from a trend).
+/// The largest correction factor: n_eff is never below n / 9 (the factor (1 + ρ) / (1 − ρ) of a
+/// single series with lag-1 autocorrelation 0.8); beyond it an interval would say nothing useful.
 pub const MAX_FACTOR: f64 = 9.0;
 /// Fewest consecutive-day pairs before a series can be said to carry over.
 pub const MIN_CARRYOVER_PAIRS: usize = 10;
@@ -39,12 +40,6 @@ pub struct Carryover {
 }
 
 impl Carryover {
-    /// No carry-over known (no data).
-    pub const NONE: Carryover = Carryover {
-        lags: [0.0; BARTLETT_LAGS],
-        pairs: 0,
-    };
-
     /// The autocorrelations of `series` (any order; one value per date).
     pub fn of(series: &[(NaiveDate, f64)]) -> Carryover {
         let by_date: HashMap<NaiveDate, f64> = series.iter().copied().collect();

@@ -233,7 +233,7 @@ async fn experiment_today(
             let condition = e.in_force_on(today)?;
             let day = (today - e.plan.start).num_days() + 1;
             Some(format!(
-                "Experiment, morning {day} of {}: {}.",
+                "Experiment, morning {day} of {}. {}.",
                 i64::from(e.plan.weeks) * 7,
                 condition.label()
             ))

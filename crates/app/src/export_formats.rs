@@ -17,7 +17,7 @@ days.csv                     date, daylight_hours, energy (0-10), mood (0-10), o
                              got_outside, moved_my_body, nourishing_food, joyful_activity,\r
                              social_contact (true/false), note\r
 reflections.csv              date, text\r
-experiments.csv              start, end, weeks, seed, schedule (O = outside, I = indoors), status\r
+experiments.csv              start, end, weeks, seed, schedule in force (O = morning light, I = as usual), status\r
 exercises.csv                kind, date, status (draft/planned/done), created_at, updated_at,\r
                              answers (JSON: step id -> answer, as in the API)\r
 questionnaire_responses.csv  instrument, date, completed_at, score, score_display,\r

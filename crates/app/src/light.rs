@@ -5,7 +5,9 @@ use chrono::{Days, NaiveDate};
 use enough_domain::ValidationErrors;
 use enough_domain::cities;
 use enough_domain::day::{check_date_allowed, parse_date};
-use enough_domain::experiment::{Analysis, PERMUTATIONS, Plan, analyse};
+use enough_domain::experiment::{
+    Analysis, Condition, PERMUTATIONS, Plan, analyse, in_force, swap, swapped,
+};
 use enough_domain::solar::{SunTimes, sun_times};
 use enough_store::{
     Experiment, ExperimentStatus, Location, NewExperiment, Reflection, StoreError, User,
@@ -22,8 +24,23 @@ pub struct ExperimentView {
     pub experiment: Experiment,
     /// The plan rebuilt from the stored seed.
     pub plan: Plan,
-    /// The analysis of the days logged in it so far.
+    /// The analysis of the days logged in it so far (by the seeded plan, whatever was swapped).
     pub analysis: Analysis,
+}
+
+impl ExperimentView {
+    /// What the schedule in force (with any swaps) asks on `date`.
+    pub fn in_force_on(&self, date: NaiveDate) -> Option<Condition> {
+        let offset = usize::try_from((date - self.plan.start).num_days()).ok()?;
+        in_force(&self.plan, &self.experiment.schedule)
+            .get(offset)
+            .copied()
+    }
+
+    /// Mornings swapped from the seeded plan.
+    pub fn swapped(&self) -> Vec<NaiveDate> {
+        swapped(&self.plan, &self.experiment.schedule)
+    }
 }
 
 fn coordinate(field: &str, raw: &str, range: f64, errors: &mut ValidationErrors) -> Option<f64> {
@@ -216,6 +233,45 @@ impl App {
             views.push(self.experiment_view(user, e).await?);
         }
         Ok(views)
+    }
+
+    /// Swaps the assignment of the morning `date` with the morning `with` (same week, neither
+    /// passed) in the person's running experiment `id`. The swap is recorded in the schedule in
+    /// force; the analysis keeps using the seeded plan (intention to treat).
+    pub async fn swap_experiment_mornings(
+        &self,
+        user: &User,
+        id: i64,
+        date: &str,
+        with: &str,
+    ) -> AppResult<ExperimentView> {
+        let date = parse_date("date", date)?;
+        let with = parse_date("with", with)?;
+        let experiment = self
+            .store
+            .experiments(user.id)
+            .await?
+            .into_iter()
+            .find(|e| e.id == id && e.status == ExperimentStatus::Active)
+            .ok_or(AppError::NotFound("experiment"))?;
+        let seed = u64::from_ne_bytes(experiment.seed.to_ne_bytes());
+        let plan = Plan::new(experiment.start_date, experiment.weeks, seed)?;
+        let letters = swap(&plan, &experiment.schedule, date, with, self.today(user))?;
+        if !self
+            .store
+            .set_experiment_schedule(user.id, id, letters.clone())
+            .await?
+        {
+            return Err(AppError::NotFound("experiment"));
+        }
+        self.experiment_view(
+            user,
+            Experiment {
+                schedule: letters,
+                ..experiment
+            },
+        )
+        .await
     }
 
     /// Stops the person's running experiment; its days and analysis stay.

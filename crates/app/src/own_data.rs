@@ -179,7 +179,7 @@ pub struct ExportExperiment {
     pub weeks: i64,
     /// The seed (as unsigned 64-bit).
     pub seed: u64,
-    /// One letter a morning: O = go outside, I = stay in.
+    /// One letter a morning, the schedule in force (with any swaps): O = morning light, I = as usual.
     pub schedule: String,
     /// active, completed or abandoned.
     pub status: String,

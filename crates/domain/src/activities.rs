@@ -9,9 +9,11 @@
 use crate::account::truncate;
 use crate::day::{DayEntry, Habit, parse_date};
 use crate::light_mood::{Comparison, Finding, MIN_GROUP_DAYS, Outcome, compare};
-use crate::reflection::{days, one, points};
+use crate::reflection::{
+    bounds, days, difference_sentence, mean_with_range, no_variation, one, sample_note,
+};
 use crate::stats::distributions::t_quantile;
-use crate::stats::{lag1_autocorrelation, summarize};
+use crate::stats::summarize;
 use crate::toolkit::catalogue;
 use crate::validation::ValidationErrors;
 use chrono::{Datelike, Days, Months, NaiveDate, NaiveTime};
@@ -799,8 +801,8 @@ pub struct ActivityInsights {
 /// Pleasure per kind over done activities with a rating: mean with a 95% t-interval
 /// (t with n − 1 degrees of freedom; activities are treated as independent). Mood with and
 /// without: each logged day counts once, as "with" when at least one planned activity on that
-/// date is recorded as done; compared with Welch's interval widened for mood's lag-1
-/// autocorrelation, exactly as in the Light & Mood insights, and only with at least
+/// date is recorded as done; compared with Welch's interval widened by Bartlett's product rule
+/// (mood and the activity-day indicator), exactly as in the Light & Mood insights, and only with at least
 /// [`MIN_GROUP_DAYS`] days in each group.
 pub fn activity_insights(
     activities: &[(PlannedActivity, Option<ActivityOutcome>)],
@@ -824,20 +826,11 @@ pub fn activity_insights(
         .filter(|(_, o)| o.as_ref().is_some_and(|o| o.done))
         .map(|(plan, _)| plan.date)
         .collect();
-    let mut logged: Vec<&DayEntry> = days.iter().collect();
-    logged.sort_by_key(|d| d.date);
-    let lag1 = lag1_autocorrelation(
-        &logged
-            .iter()
-            .map(|d| (d.date, Outcome::Mood.of(d)))
-            .collect::<Vec<_>>(),
-    );
-    let mood_with_vs_without = compare(
-        &logged,
-        |d| done_dates.contains(&d.date),
-        Outcome::Mood,
-        lag1,
-    );
+    let rows: Vec<(NaiveDate, bool, f64)> = days
+        .iter()
+        .map(|d| (d.date, done_dates.contains(&d.date), Outcome::Mood.of(d)))
+        .collect();
+    let mood_with_vs_without = compare(&rows, Outcome::Mood);
 
     let mut sentences: Vec<String> = pleasure_by_kind
         .iter()
@@ -862,6 +855,11 @@ fn pleasure_summary(ratings: &[f64]) -> Finding<PleasureSummary> {
     let Some(s) = summarize(ratings) else {
         return not_enough;
     };
+    if s.sd == 0.0 {
+        return Finding::NoVariation {
+            what: format!("pleasure ({} out of 10)", one(s.mean)),
+        };
+    }
     let n = s.n as f64;
     let half = t_quantile(0.975, n - 1.0) * s.sd / n.sqrt();
     Finding::Ready(PleasureSummary {
@@ -884,56 +882,44 @@ pub fn pleasure_sentence(kind: ActivityKind, finding: &Finding<PleasureSummary>)
                 activities_word(have)
             )
         }
-        Finding::Ready(s) => format!(
-            "{}: pleasure averaged {} out of 10 over {} (likely between {} and {}).",
-            kind.title(),
-            one(s.mean),
-            activities_word(s.n),
-            one(s.low),
-            one(s.high)
+        Finding::NoVariation { what } => format!(
+            "{}: your {what} was the same for every one, so there is no range to give.",
+            kind.title()
         ),
+        Finding::Ready(s) => {
+            let (low, high) = bounds(s.low, s.high, 1);
+            format!(
+                "{}: pleasure averaged {} out of 10 over {} (95% interval {low} to {high}).",
+                kind.title(),
+                one(s.mean),
+                activities_word(s.n),
+            )
+        }
     }
 }
 
 /// The sentences for mood on days with and without an activity done.
 pub fn mood_sentences(finding: &Finding<Comparison>) -> Vec<String> {
     match finding {
+        Finding::NoVariation { what } => vec![no_variation(what, "every day")],
         Finding::NotEnoughDays { have, need } => vec![format!(
             "Mood with and without an activity done: so far {} with one and {} without, too few days \
              to tell yet (at least {need} of each would do).",
             days(have.first().copied().unwrap_or(0)),
             days(have.get(1).copied().unwrap_or(0)),
         )],
-        Finding::Ready(c) => {
-            let range = format!("likely between {} and {}", one(c.low), one(c.high));
-            let first = format!(
+        Finding::Ready(c) => vec![
+            format!(
                 "On the {} logged with a planned activity done, mood averaged {}; on the other {}, {}.",
                 days(c.n_a),
-                one(c.mean_a),
+                mean_with_range(c.mean_a, c.sd_a, &c.interval_a),
                 days(c.n_b),
-                one(c.mean_b)
-            );
-            let second = if c.low <= 0.0 && c.high >= 0.0 {
-                format!("No clear difference yet ({range}).")
-            } else {
-                let direction = if c.difference > 0.0 {
-                    "higher"
-                } else {
-                    "lower"
-                };
-                format!(
-                    "Mood was {} {direction} on activity days ({range}).",
-                    points(c.difference)
-                )
-            };
-            vec![
-                first,
-                second,
-                "This shows what went together on your days, not what caused what: a better day \
-                 can make an activity easier, too."
-                    .to_owned(),
-            ]
-        }
+                mean_with_range(c.mean_b, c.sd_b, &c.interval_b)
+            ),
+            difference_sentence(c, "days with an activity done", "other days"),
+            "A better day can make an activity easier, too.".to_owned(),
+            sample_note(c.n_a + c.n_b, c.n_effective),
+        ],
     }
 }
 

@@ -1,16 +1,21 @@
 //! The Light & Mood experiment: a randomised N-of-1 trial. Each week of the experiment has
 //! its mornings assigned at random, balanced (4 and 3, the larger half alternating at random),
-//! to "go outside" or "stay in". At the end, mood and energy are compared by assigned condition
-//! (intention to treat) and by what was actually done, with a randomisation test that
+//! to "morning light" (get outside in daylight) or "as usual" (whatever the person normally
+//! does; never an instruction to avoid daylight). At the end, mood and energy are compared by
+//! the plan (intention to treat) and by what was actually done, with a randomisation test that
 //! re-draws the same balanced weekly schedule many times (seeded, so the p-value is repeatable).
+//!
+//! Swaps: a person may swap a morning's assignment with another morning of the same week that
+//! has not passed yet (see [`swap`]). The swap changes what the day page asks, and is recorded,
+//! but the analysis always uses the original seeded plan, so it stays an intention-to-treat
+//! randomisation test of the plan; swapped mornings count under what the plan said, and what
+//! really happened shows in the "as it actually happened" comparison.
 
 use crate::day::DayEntry;
-use crate::light_mood::{Comparison, Finding, MIN_GROUP_DAYS, Outcome};
-use crate::stats::{lag1_autocorrelation, welch};
+use crate::light_mood::{Comparison, Finding, Outcome, compare};
 use crate::validation::ValidationErrors;
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// Shortest experiment, in weeks.
 pub const MIN_WEEKS: u8 = 2;
@@ -23,26 +28,54 @@ pub const PERMUTATIONS: usize = 10_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
-    /// Go outside in the morning.
-    GoOutside,
-    /// Stay in during the morning.
-    StayIn,
+    /// Get outside in daylight in the morning.
+    MorningLight,
+    /// Spend the morning as usual (whatever the person normally does).
+    AsUsual,
 }
 
 impl Condition {
     /// The words shown on the day.
     pub fn label(self) -> &'static str {
         match self {
-            Condition::GoOutside => "Go outside this morning",
-            Condition::StayIn => "Stay in this morning",
+            Condition::MorningLight => {
+                "Morning light: get outside in daylight this morning, even for 10 minutes"
+            }
+            Condition::AsUsual => "As usual: spend this morning however you normally would",
         }
     }
 
-    /// One letter for storage: `O` or `I`.
+    /// A short name: "morning light" or "as usual".
+    pub fn short(self) -> &'static str {
+        match self {
+            Condition::MorningLight => "morning light",
+            Condition::AsUsual => "as usual",
+        }
+    }
+
+    /// One letter for storage: `O` (morning light) or `I` (as usual); the letters are kept from
+    /// the first version so stored schedules stay readable.
     pub fn letter(self) -> char {
         match self {
-            Condition::GoOutside => 'O',
-            Condition::StayIn => 'I',
+            Condition::MorningLight => 'O',
+            Condition::AsUsual => 'I',
+        }
+    }
+
+    /// The condition stored as `letter`.
+    pub fn from_letter(letter: char) -> Option<Condition> {
+        match letter {
+            'O' => Some(Condition::MorningLight),
+            'I' => Some(Condition::AsUsual),
+            _ => None,
+        }
+    }
+
+    /// The other condition.
+    pub fn other(self) -> Condition {
+        match self {
+            Condition::MorningLight => Condition::AsUsual,
+            Condition::AsUsual => Condition::MorningLight,
         }
     }
 }
@@ -81,10 +114,10 @@ impl SplitMix64 {
 /// One balanced week: 4 of one condition and 3 of the other, shuffled.
 fn balanced_week(rng: &mut SplitMix64) -> [Condition; 7] {
     let four_outside = rng.below(2) == 0;
-    let mut week = [Condition::StayIn; 7];
+    let mut week = [Condition::AsUsual; 7];
     let outside = if four_outside { 4 } else { 3 };
     for slot in week.iter_mut().take(outside) {
-        *slot = Condition::GoOutside;
+        *slot = Condition::MorningLight;
     }
     for i in (1..7).rev() {
         let j = rng.below(i as u64 + 1) as usize;
@@ -140,7 +173,7 @@ impl Plan {
         schedule(self.seed, self.weeks).get(offset).copied()
     }
 
-    /// The schedule as letters (O = go outside, I = stay in), for the record.
+    /// The schedule as letters (O = morning light, I = as usual), for the record.
     pub fn schedule_letters(&self) -> String {
         schedule(self.seed, self.weeks)
             .iter()
@@ -149,12 +182,78 @@ impl Plan {
     }
 }
 
+/// The schedule in force: the stored letters (the seeded plan with any swaps) when they are a
+/// schedule of the plan's length, otherwise the seeded plan.
+pub fn in_force(plan: &Plan, stored: &str) -> Vec<Condition> {
+    let letters: Option<Vec<Condition>> = stored.chars().map(Condition::from_letter).collect();
+    match letters {
+        Some(s) if s.len() == usize::from(plan.weeks) * 7 => s,
+        _ => schedule(plan.seed, plan.weeks),
+    }
+}
+
+/// The mornings whose assignment in force differs from the seeded plan (swapped mornings).
+pub fn swapped(plan: &Plan, stored: &str) -> Vec<NaiveDate> {
+    schedule(plan.seed, plan.weeks)
+        .iter()
+        .zip(in_force(plan, stored))
+        .enumerate()
+        .filter(|(_, (original, now))| **original != *now)
+        .filter_map(|(i, _)| plan.start.checked_add_days(Days::new(i as u64)))
+        .collect()
+}
+
+/// Swaps the assignments of the mornings `date` and `with` in the schedule in force, and returns
+/// the new letters. Both must be in the experiment, in the same week (so each week stays
+/// balanced), not yet passed (`today` or later), and ask for different things. The analysis
+/// is unaffected: it always uses the seeded plan (intention to treat).
+pub fn swap(
+    plan: &Plan,
+    stored: &str,
+    date: NaiveDate,
+    with: NaiveDate,
+    today: NaiveDate,
+) -> Result<String, ValidationErrors> {
+    let mut current = in_force(plan, stored);
+    let offset = |d: NaiveDate| {
+        usize::try_from((d - plan.start).num_days())
+            .ok()
+            .filter(|o| *o < current.len())
+    };
+    let (Some(a), Some(b)) = (offset(date), offset(with)) else {
+        return Err(ValidationErrors::single(
+            "with",
+            "Both mornings must be part of the experiment.",
+        ));
+    };
+    if date < today || with < today {
+        return Err(ValidationErrors::single(
+            "with",
+            "Only today or a later morning can be swapped; mornings that have passed stay as they were.",
+        ));
+    }
+    if a / 7 != b / 7 {
+        return Err(ValidationErrors::single(
+            "with",
+            "Please choose a morning of the same week, so each week keeps its balance.",
+        ));
+    }
+    if current[a] == current[b] {
+        return Err(ValidationErrors::single(
+            "with",
+            "Those two mornings already ask for the same thing; choose one with the other plan.",
+        ));
+    }
+    current.swap(a, b);
+    Ok(current.iter().map(|c| c.letter()).collect())
+}
+
 /// The result of one outcome in the experiment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutcomeResult {
     /// Mood or energy.
     pub outcome: Outcome,
-    /// By assigned condition (intention to treat): go-outside days (a) vs stay-in days (b).
+    /// By the original plan (intention to treat): morning-light days (a) vs as-usual days (b).
     pub as_assigned: Finding<Comparison>,
     /// By what was actually done: outside mornings (a) vs indoor mornings (b).
     pub as_done: Finding<Comparison>,
@@ -193,11 +292,11 @@ fn randomisation_p(
         let (mut sa, mut na, mut sb, mut nb) = (0.0, 0usize, 0.0, 0usize);
         for (offset, value) in days {
             match drawn.get(*offset) {
-                Some(Condition::GoOutside) => {
+                Some(Condition::MorningLight) => {
                     sa += value;
                     na += 1;
                 }
-                Some(Condition::StayIn) => {
+                Some(Condition::AsUsual) => {
                     sb += value;
                     nb += 1;
                 }
@@ -212,36 +311,6 @@ fn randomisation_p(
         }
     }
     (permutations > 0).then(|| (1 + hits) as f64 / (1 + permutations) as f64)
-}
-
-fn comparison(outcome: Outcome, a: &[f64], b: &[f64], lag1: f64) -> Finding<Comparison> {
-    if a.len() < MIN_GROUP_DAYS || b.len() < MIN_GROUP_DAYS {
-        return Finding::NotEnoughDays {
-            have: vec![a.len(), b.len()],
-            need: MIN_GROUP_DAYS,
-        };
-    }
-    match welch(a, b, lag1) {
-        Some(c) => Finding::Ready(Comparison {
-            outcome,
-            n_a: c.a.n,
-            mean_a: c.a.mean,
-            sd_a: c.a.sd,
-            n_b: c.b.n,
-            mean_b: c.b.mean,
-            sd_b: c.b.sd,
-            difference: c.difference,
-            low: c.interval.low,
-            high: c.interval.high,
-            hedges_g: c.hedges_g,
-            autocorrelation: lag1,
-            widened: c.widened_by > 1.0,
-        }),
-        None => Finding::NotEnoughDays {
-            have: vec![a.len(), b.len()],
-            need: MIN_GROUP_DAYS,
-        },
-    }
 }
 
 /// Analyses the experiment on the person's logged days up to `today`.
@@ -267,41 +336,34 @@ pub fn analyse(plan: &Plan, days: &[DayEntry], today: NaiveDate, permutations: u
         .filter(|(o, d)| {
             schedule
                 .get(*o)
-                .is_some_and(|c| (*c == Condition::GoOutside) == d.outside_morning)
+                .is_some_and(|c| (*c == Condition::MorningLight) == d.outside_morning)
         })
         .count();
-    let by_date: HashMap<NaiveDate, &DayEntry> =
-        in_window.iter().map(|(_, d)| (d.date, *d)).collect();
     let outcomes = [Outcome::Mood, Outcome::Energy]
         .into_iter()
         .map(|outcome| {
-            let series: Vec<(NaiveDate, f64)> =
-                by_date.values().map(|d| (d.date, outcome.of(d))).collect();
-            let lag1 = lag1_autocorrelation(&series);
-            let pick = |f: &dyn Fn(usize, &DayEntry) -> bool| -> Vec<f64> {
+            let rows = |f: &dyn Fn(usize, &DayEntry) -> bool| -> Vec<(NaiveDate, bool, f64)> {
                 in_window
                     .iter()
-                    .filter(|(o, d)| f(*o, d))
-                    .map(|(_, d)| outcome.of(d))
+                    .map(|(o, d)| (d.date, f(*o, d), outcome.of(d)))
                     .collect()
             };
-            let assigned_out = pick(&|o, _| schedule.get(o) == Some(&Condition::GoOutside));
-            let assigned_in = pick(&|o, _| schedule.get(o) == Some(&Condition::StayIn));
-            let done_out = pick(&|_, d| d.outside_morning);
-            let done_in = pick(&|_, d| !d.outside_morning);
-            let as_assigned = comparison(outcome, &assigned_out, &assigned_in, lag1);
+            let as_assigned = compare(
+                &rows(&|o, _| schedule.get(o) == Some(&Condition::MorningLight)),
+                outcome,
+            );
             let p_value = match &as_assigned {
                 Finding::Ready(c) => {
                     let values: Vec<(usize, f64)> =
                         in_window.iter().map(|(o, d)| (*o, outcome.of(d))).collect();
                     randomisation_p(plan, &values, c.difference, permutations)
                 }
-                Finding::NotEnoughDays { .. } => None,
+                Finding::NotEnoughDays { .. } | Finding::NoVariation { .. } => None,
             };
             OutcomeResult {
                 outcome,
                 as_assigned,
-                as_done: comparison(outcome, &done_out, &done_in, lag1),
+                as_done: compare(&rows(&|_, d| d.outside_morning), outcome),
                 p_value,
             }
         })
@@ -330,7 +392,10 @@ mod tests {
             let s = schedule(seed, 8);
             assert_eq!(s.len(), 56);
             for week in s.chunks(7) {
-                let outside = week.iter().filter(|c| **c == Condition::GoOutside).count();
+                let outside = week
+                    .iter()
+                    .filter(|c| **c == Condition::MorningLight)
+                    .count();
                 assert!(outside == 3 || outside == 4, "{week:?}");
             }
             assert_eq!(s, schedule(seed, 8), "same seed, same schedule");
@@ -355,7 +420,7 @@ mod tests {
         (0..u64::from(plan.weeks) * 7)
             .map(|i| {
                 let date = plan.start + Days::new(i);
-                let assigned = plan.condition_on(date) == Some(Condition::GoOutside);
+                let assigned = plan.condition_on(date) == Some(Condition::MorningLight);
                 let outside = if adherence_break_every > 0 && i % adherence_break_every == 0 {
                     !assigned
                 } else {
@@ -416,6 +481,49 @@ mod tests {
             done.difference > assigned.difference,
             "swapped mornings dilute the assigned contrast"
         );
+    }
+
+    #[test]
+    fn a_swap_changes_the_schedule_in_force_but_not_the_analysis() {
+        let plan = Plan::new(d("2026-01-05"), 2, 11).unwrap();
+        let stored = plan.schedule_letters();
+        let today = d("2026-01-06");
+        let original = schedule(plan.seed, plan.weeks);
+        // Today (offset 1) and another morning of week 1 with the other plan.
+        let other = (2..7).find(|i| original[*i] != original[1]).unwrap();
+        let with = plan.start + Days::new(other as u64);
+        let swapped_letters = swap(&plan, &stored, today, with, today).unwrap();
+        let now = in_force(&plan, &swapped_letters);
+        assert_eq!(now[1], original[other]);
+        assert_eq!(now[other], original[1]);
+        assert_eq!(swapped(&plan, &swapped_letters), vec![today, with]);
+        for week in now.chunks(7) {
+            let light = week
+                .iter()
+                .filter(|c| **c == Condition::MorningLight)
+                .count();
+            assert!(light == 3 || light == 4, "weeks stay balanced");
+        }
+        // Refused: a passed morning, another week, the same plan, outside the experiment.
+        let refuse = |a: NaiveDate, b: NaiveDate| swap(&plan, &stored, a, b, today).unwrap_err();
+        assert_eq!(refuse(plan.start, with).0[0].field, "with");
+        assert!(
+            refuse(today, d("2026-01-13")).0[0]
+                .message
+                .contains("same week")
+        );
+        let same = (2..7).find(|i| original[*i] == original[1]).unwrap();
+        assert!(
+            refuse(today, plan.start + Days::new(same as u64)).0[0]
+                .message
+                .contains("same thing")
+        );
+        assert!(
+            refuse(today, d("2026-02-01")).0[0]
+                .message
+                .contains("part of the experiment")
+        );
+        assert_eq!(in_force(&plan, "not letters"), original);
     }
 
     #[test]

@@ -26,4 +26,7 @@ pub mod stats;
 pub mod toolkit;
 pub mod validation;
 
+#[cfg(test)]
+mod sentence_checks;
+
 pub use validation::{FieldError, ValidationErrors};

@@ -3,7 +3,10 @@
 //! uncertainty, or an honest "not enough days yet".
 
 use crate::day::{DayEntry, Habit};
-use crate::stats::{Correlation, GroupComparison, correlate, lag1_autocorrelation, welch};
+use crate::stats::{
+    Carryover, Correlation, GroupComparison, Interval, bartlett_factor, correlate, mean_interval,
+    summarize, welch,
+};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -53,6 +56,11 @@ pub enum Finding<T> {
         /// The minimum for each part.
         need: usize,
     },
+    /// The values never changed, so there is nothing to compare or relate.
+    NoVariation {
+        /// What stayed the same: "mood", "energy", "daylight", "pleasure".
+        what: String,
+    },
 }
 
 /// Two groups of days compared on one outcome.
@@ -80,14 +88,40 @@ pub struct Comparison {
     pub high: f64,
     /// Hedges' g, if defined.
     pub hedges_g: Option<f64>,
-    /// Lag-1 autocorrelation of the outcome used to widen the interval.
+    /// Lag-1 autocorrelation of the outcome over these days.
     pub autocorrelation: f64,
+    /// Lag-1 autocorrelation of the group indicator (1 on the first group's days).
+    pub group_autocorrelation: f64,
+    /// Bartlett's correction factor (1 = not widened; see [`crate::stats::bartlett_factor`]).
+    pub factor: f64,
+    /// Days that count as independent: (n_a + n_b) / factor.
+    pub n_effective: f64,
     /// True when the interval was widened for day-to-day carry-over.
     pub widened: bool,
+    /// 95% interval of the first group's mean, widened like the difference.
+    pub interval_a: Interval,
+    /// 95% interval of the second group's mean, widened like the difference.
+    pub interval_b: Interval,
 }
 
 impl Comparison {
-    fn from_stats(outcome: Outcome, c: &GroupComparison, autocorrelation: f64) -> Self {
+    fn from_stats(
+        outcome: Outcome,
+        c: &GroupComparison,
+        carry: (&Carryover, &Carryover),
+        factor: f64,
+    ) -> Self {
+        // Kept within the 0–10 scale, so the sentence and the chart quote the same numbers.
+        let group = |s| {
+            let i = mean_interval(s, factor).unwrap_or(Interval {
+                low: s.mean,
+                high: s.mean,
+            });
+            Interval {
+                low: i.low.max(0.0),
+                high: i.high.min(10.0),
+            }
+        };
         Self {
             outcome,
             n_a: c.a.n,
@@ -100,9 +134,19 @@ impl Comparison {
             low: c.interval.low,
             high: c.interval.high,
             hedges_g: c.hedges_g,
-            autocorrelation,
-            widened: c.widened_by > 1.0,
+            autocorrelation: carry.0.lag1(),
+            group_autocorrelation: carry.1.lag1(),
+            factor,
+            n_effective: c.n_effective,
+            widened: factor > 1.0,
+            interval_a: group(&c.a),
+            interval_b: group(&c.b),
         }
+    }
+
+    /// True when neither group varied (both standard deviations 0): there is no range to give.
+    pub fn no_spread(&self) -> bool {
+        self.sd_a == 0.0 && self.sd_b == 0.0
     }
 }
 
@@ -125,10 +169,12 @@ pub struct DaylightLink {
     pub rho: f64,
     /// Pairs counted as independent after allowing for carry-over.
     pub n_effective: f64,
+    /// Bartlett's correction factor (1 = not widened).
+    pub factor: f64,
 }
 
 impl DaylightLink {
-    fn from_stats(outcome: Outcome, lag_days: u8, c: &Correlation) -> Self {
+    fn from_stats(outcome: Outcome, lag_days: u8, c: &Correlation, factor: f64) -> Self {
         Self {
             outcome,
             lag_days,
@@ -138,6 +184,7 @@ impl DaylightLink {
             high: c.interval.high,
             rho: c.rho,
             n_effective: c.n_effective,
+            factor,
         }
     }
 }
@@ -170,6 +217,10 @@ pub struct LightMoodInsights {
     pub mood_autocorrelation: f64,
     /// Lag-1 autocorrelation of energy.
     pub energy_autocorrelation: f64,
+    /// Mood's carry-over from day to day (lags 1–3 and the pairs behind them).
+    pub mood_carryover: Carryover,
+    /// Energy's carry-over from day to day.
+    pub energy_carryover: Carryover,
     /// Mornings outside (a) vs indoors (b): mood, then energy.
     pub outside_vs_indoor: Vec<Finding<Comparison>>,
     /// Daylight against mood and energy, same day then next day.
@@ -178,48 +229,69 @@ pub struct LightMoodInsights {
     pub habits: Vec<HabitInsight>,
 }
 
-pub(crate) fn compare(
-    days: &[&DayEntry],
-    split: impl Fn(&DayEntry) -> bool,
-    outcome: Outcome,
-    lag1: f64,
-) -> Finding<Comparison> {
-    let (a, b): (Vec<&DayEntry>, Vec<&DayEntry>) = days.iter().partition(|d| split(d));
+/// Compares the days marked `true` (a) with the others (b) on `outcome`. `rows` holds
+/// (date, in group a, value), one per date. The interval is widened by Bartlett's product rule
+/// with the outcome and the group indicator as the two series (see [`crate::stats::bartlett_factor`]).
+pub fn compare(rows: &[(NaiveDate, bool, f64)], outcome: Outcome) -> Finding<Comparison> {
+    let a: Vec<f64> = rows.iter().filter(|r| r.1).map(|r| r.2).collect();
+    let b: Vec<f64> = rows.iter().filter(|r| !r.1).map(|r| r.2).collect();
+    let not_enough = || Finding::NotEnoughDays {
+        have: vec![a.len(), b.len()],
+        need: MIN_GROUP_DAYS,
+    };
     if a.len() < MIN_GROUP_DAYS || b.len() < MIN_GROUP_DAYS {
-        return Finding::NotEnoughDays {
-            have: vec![a.len(), b.len()],
-            need: MIN_GROUP_DAYS,
+        return not_enough();
+    }
+    if summarize(&[a.as_slice(), b.as_slice()].concat()).is_some_and(|s| s.sd == 0.0) {
+        return Finding::NoVariation {
+            what: outcome.word().to_owned(),
         };
     }
-    let values = |g: &[&DayEntry]| g.iter().map(|d| outcome.of(d)).collect::<Vec<f64>>();
-    match welch(&values(&a), &values(&b), lag1) {
-        Some(c) => Finding::Ready(Comparison::from_stats(outcome, &c, lag1)),
-        None => Finding::NotEnoughDays {
-            have: vec![a.len(), b.len()],
-            need: MIN_GROUP_DAYS,
-        },
+    let y = Carryover::of(&rows.iter().map(|r| (r.0, r.2)).collect::<Vec<_>>());
+    let x = Carryover::of(
+        &rows
+            .iter()
+            .map(|r| (r.0, if r.1 { 1.0 } else { 0.0 }))
+            .collect::<Vec<_>>(),
+    );
+    let factor = bartlett_factor(&x, &y);
+    match welch(&a, &b, factor) {
+        Some(c) => Finding::Ready(Comparison::from_stats(outcome, &c, (&y, &x), factor)),
+        None => not_enough(),
     }
 }
 
+/// Relates `x` to `y` over `pairs`; `carry` holds the two series' carry-over.
 fn link(
     pairs: &[(f64, f64)],
     outcome: Outcome,
     lag_days: u8,
-    lag_x: f64,
-    lag_y: f64,
+    carry: (&Carryover, &Carryover),
 ) -> Finding<DaylightLink> {
-    let not_enough = || Finding::NotEnoughDays {
-        have: vec![pairs.len()],
-        need: MIN_PAIRS,
-    };
     if pairs.len() < MIN_PAIRS {
-        return not_enough();
+        return Finding::NotEnoughDays {
+            have: vec![pairs.len()],
+            need: MIN_PAIRS,
+        };
     }
     let (x, y): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
-    match correlate(&x, &y, lag_x, lag_y) {
-        Some(c) => Finding::Ready(DaylightLink::from_stats(outcome, lag_days, &c)),
-        // Daylight or the outcome did not vary at all: nothing to relate.
-        None => not_enough(),
+    let constant = |v: &[f64]| summarize(v).is_some_and(|s| s.sd == 0.0);
+    if constant(&x) {
+        return Finding::NoVariation {
+            what: "daylight".to_owned(),
+        };
+    }
+    if constant(&y) {
+        return Finding::NoVariation {
+            what: outcome.word().to_owned(),
+        };
+    }
+    let factor = bartlett_factor(carry.0, carry.1);
+    match correlate(&x, &y, factor) {
+        Some(c) => Finding::Ready(DaylightLink::from_stats(outcome, lag_days, &c, factor)),
+        None => Finding::NoVariation {
+            what: outcome.word().to_owned(),
+        },
     }
 }
 
@@ -232,25 +304,28 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
             .map(|d| (d.date, outcome.of(d)))
             .collect::<Vec<_>>()
     };
-    let mood_lag1 = lag1_autocorrelation(&series(Outcome::Mood));
-    let energy_lag1 = lag1_autocorrelation(&series(Outcome::Energy));
-    let daylight_lag1 = lag1_autocorrelation(
+    let mood_carry = Carryover::of(&series(Outcome::Mood));
+    let energy_carry = Carryover::of(&series(Outcome::Energy));
+    let daylight_carry = Carryover::of(
         &days
             .iter()
             .map(|d| (d.date, d.daylight_hours()))
             .collect::<Vec<_>>(),
     );
-    let lag_of = |o: Outcome| {
+    let carry_of = |o: Outcome| {
         if o == Outcome::Mood {
-            mood_lag1
+            &mood_carry
         } else {
-            energy_lag1
+            &energy_carry
         }
+    };
+    let rows = |split: &dyn Fn(&DayEntry) -> bool, o: Outcome| -> Vec<(NaiveDate, bool, f64)> {
+        days.iter().map(|d| (d.date, split(d), o.of(d))).collect()
     };
 
     let outside_vs_indoor = [Outcome::Mood, Outcome::Energy]
         .into_iter()
-        .map(|o| compare(&days, |d| d.outside_morning, o, lag_of(o)))
+        .map(|o| compare(&rows(&|d| d.outside_morning, o), o))
         .collect();
 
     let mut daylight = Vec::new();
@@ -265,7 +340,7 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
                     .map(|w| (w[0].daylight_hours(), o.of(w[1])))
                     .collect()
             };
-            daylight.push(link(&pairs, o, lag, daylight_lag1, lag_of(o)));
+            daylight.push(link(&pairs, o, lag, (&daylight_carry, carry_of(o))));
         }
     }
 
@@ -276,7 +351,7 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
             label: h.label(),
             ticked: days.iter().filter(|d| d.habits.has(*h)).count(),
             logged: days.len(),
-            mood: compare(&days, |d| d.habits.has(*h), Outcome::Mood, mood_lag1),
+            mood: compare(&rows(&|d| d.habits.has(*h), Outcome::Mood), Outcome::Mood),
         })
         .collect();
 
@@ -284,8 +359,10 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
         days: days.len(),
         first: days.first().map(|d| d.date),
         last: days.last().map(|d| d.date),
-        mood_autocorrelation: mood_lag1,
-        energy_autocorrelation: energy_lag1,
+        mood_autocorrelation: mood_carry.lag1(),
+        energy_autocorrelation: energy_carry.lag1(),
+        mood_carryover: mood_carry,
+        energy_carryover: energy_carry,
         outside_vs_indoor,
         daylight,
         habits,

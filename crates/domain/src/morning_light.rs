@@ -18,7 +18,7 @@
 //! sunrise that falls on the previous UTC date still belongs to the right local morning.
 
 use crate::solar::{DayKind, sun_times};
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Timelike, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -73,12 +73,9 @@ pub struct MorningLight {
 }
 
 fn local(t: DateTime<Utc>, tz: Tz) -> NaiveTime {
-    // Seconds dropped: minutes are precise enough for a walk outside.
-    let time = t.with_timezone(&tz).time();
-    time.with_second(0)
-        .unwrap_or(time)
-        .with_nanosecond(0)
-        .unwrap_or(time)
+    // Rounded to the nearest minute: minutes are precise enough for a walk outside, and
+    // rounding (not cutting) keeps the times from running early.
+    crate::solar::nearest_minute(t).with_timezone(&tz).time()
 }
 
 fn hhmm(t: NaiveTime) -> String {

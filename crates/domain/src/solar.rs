@@ -36,6 +36,13 @@ pub struct SunTimes {
     pub day_length_minutes: f64,
 }
 
+/// `t` rounded to the nearest minute (30 seconds and more round up), for showing a time as
+/// hh:mm; cutting the seconds off would make every time up to a minute early.
+pub fn nearest_minute<Z: chrono::TimeZone>(t: DateTime<Z>) -> DateTime<Z> {
+    let shifted = t.clone() + chrono::TimeDelta::seconds(30);
+    chrono::DurationRound::duration_trunc(shifted, chrono::TimeDelta::minutes(1)).unwrap_or(t)
+}
+
 impl SunTimes {
     /// Day length in hours.
     pub fn day_length_hours(&self) -> f64 {
@@ -271,5 +278,23 @@ mod tests {
                 assert!((0.0..=24.0).contains(&hours), "{lat}: {hours}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod rounding_tests {
+    use super::nearest_minute;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn times_round_to_the_nearest_minute_not_down() {
+        let at = |h, m, s| Utc.with_ymd_and_hms(2026, 12, 1, h, m, s).unwrap();
+        assert_eq!(nearest_minute(at(8, 4, 59)), at(8, 5, 0));
+        assert_eq!(nearest_minute(at(8, 4, 30)), at(8, 5, 0));
+        assert_eq!(nearest_minute(at(8, 4, 29)), at(8, 4, 0));
+        assert_eq!(
+            nearest_minute(at(23, 59, 45)),
+            at(0, 0, 0) + chrono::Days::new(1)
+        );
     }
 }

@@ -562,6 +562,15 @@ impl Store for PostgresStore {
         personal::abandon_experiment(&self.pool, user_id, id, now).await
     }
 
+    async fn set_experiment_schedule(
+        &self,
+        user_id: i64,
+        id: i64,
+        schedule: String,
+    ) -> StoreResult<bool> {
+        personal::set_experiment_schedule(&self.pool, user_id, id, &schedule).await
+    }
+
     async fn create_exercise(
         &self,
         user_id: i64,

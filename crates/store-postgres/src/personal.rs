@@ -173,6 +173,25 @@ pub(crate) async fn experiments(pool: &PgPool, user_id: i64) -> StoreResult<Vec<
     rows.iter().map(experiment_from_row).collect()
 }
 
+pub(crate) async fn set_experiment_schedule(
+    pool: &PgPool,
+    user_id: i64,
+    id: i64,
+    schedule: &str,
+) -> StoreResult<bool> {
+    let done = sqlx::query(
+        "UPDATE experiments SET schedule = $3
+         WHERE id = $1 AND user_id = $2 AND status = 'active'",
+    )
+    .bind(id)
+    .bind(user_id)
+    .bind(schedule)
+    .execute(pool)
+    .await
+    .map_err(db_error)?;
+    Ok(done.rows_affected() > 0)
+}
+
 pub(crate) async fn abandon_experiment(
     pool: &PgPool,
     user_id: i64,

@@ -657,6 +657,16 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn set_experiment_schedule(
+        &self,
+        user_id: i64,
+        id: i64,
+        schedule: String,
+    ) -> StoreResult<bool> {
+        self.write(move |c| personal::set_experiment_schedule(c, user_id, id, &schedule))
+            .await
+    }
+
     async fn create_exercise(
         &self,
         user_id: i64,

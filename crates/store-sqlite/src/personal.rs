@@ -147,6 +147,21 @@ pub(crate) fn experiments(c: &Connection, user_id: i64) -> StoreResult<Vec<Exper
     query_all(c, &sql, params![user_id], experiment_from_row)
 }
 
+pub(crate) fn set_experiment_schedule(
+    c: &Connection,
+    user_id: i64,
+    id: i64,
+    schedule: &str,
+) -> StoreResult<bool> {
+    execute(
+        c,
+        "UPDATE experiments SET schedule = ?3
+         WHERE id = ?1 AND user_id = ?2 AND status = 'active'",
+        params![id, user_id, schedule],
+    )
+    .map(|n| n > 0)
+}
+
 pub(crate) fn abandon_experiment(
     c: &Connection,
     user_id: i64,

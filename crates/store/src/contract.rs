@@ -583,6 +583,24 @@ async fn one_experiment_runs_at_a_time(store: &dyn Store) {
         .create_user(new_user("experiment2@example.org", Role::Person))
         .await
         .unwrap();
+    // A swap replaces the schedule in force of the person's own active experiment only.
+    let swapped: String = second.schedule.chars().rev().collect();
+    assert!(
+        !store
+            .set_experiment_schedule(other.id, second.id, swapped.clone())
+            .await
+            .unwrap(),
+        "not theirs"
+    );
+    assert!(
+        store
+            .set_experiment_schedule(user.id, second.id, swapped.clone())
+            .await
+            .unwrap()
+    );
+    let now_in_force = store.experiments(user.id).await.unwrap();
+    assert_eq!(now_in_force[0].schedule, swapped);
+    assert_eq!(now_in_force[0].seed, second.seed, "the seed never changes");
     assert!(
         !store
             .abandon_experiment(other.id, second.id, 5)
@@ -607,6 +625,13 @@ async fn one_experiment_runs_at_a_time(store: &dyn Store) {
     assert_eq!(
         (all[0].status, all[0].ended_at),
         (ExperimentStatus::Abandoned, Some(5))
+    );
+    assert!(
+        !store
+            .set_experiment_schedule(user.id, second.id, second.schedule.clone())
+            .await
+            .unwrap(),
+        "a stopped experiment keeps its schedule"
     );
     store
         .start_experiment(user.id, new_experiment("2026-02-10", 2), later)

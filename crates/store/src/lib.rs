@@ -214,6 +214,15 @@ pub trait Store: Send + Sync + 'static {
     async fn experiments(&self, user_id: i64) -> StoreResult<Vec<Experiment>>;
     /// Abandons the person's active experiment `id`; false if it was not theirs or not active.
     async fn abandon_experiment(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool>;
+    /// Replaces the schedule in force of the person's active experiment `id` (a swap of two
+    /// mornings); false if it was not theirs or not active. The seed, and so the original plan,
+    /// never changes.
+    async fn set_experiment_schedule(
+        &self,
+        user_id: i64,
+        id: i64,
+        schedule: String,
+    ) -> StoreResult<bool>;
 
     // ---- toolkit exercises ----
 

@@ -72,7 +72,7 @@ pub struct Experiment {
     pub weeks: i64,
     /// The randomisation seed (stored as a signed 64-bit value).
     pub seed: i64,
-    /// The drawn schedule, one letter a morning (O = go outside, I = stay in).
+    /// The schedule in force, one letter a morning (O = morning light, I = as usual); it starts as the seeded draw and changes only by swaps.
     pub schedule: String,
     /// Active, completed or abandoned.
     pub status: ExperimentStatus,

@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use enough_domain::day::DayEntry;
 use enough_domain::light_mood::{Comparison, Finding};
-use enough_domain::stats::distributions::t_quantile;
+use enough_domain::reflection::{bounds, one};
 use std::fmt::Write;
 
 const W: f64 = 640.0;
@@ -282,22 +282,14 @@ pub fn daylight_scatter(days: &[DayEntry]) -> String {
     svg
 }
 
-/// 95% t-interval for one group's mean.
-fn group_interval(n: usize, mean: f64, sd: f64) -> (f64, f64) {
-    if n < 2 {
-        return (mean, mean);
-    }
-    let half = t_quantile(0.975, n as f64 - 1.0) * sd / (n as f64).sqrt();
-    ((mean - half).max(0.0), (mean + half).min(10.0))
-}
-
-/// Mornings outside and indoors side by side: each group's mean with its 95% interval.
+/// Mornings outside and indoors side by side: each group's mean with its 95% interval, exactly
+/// as computed in the domain and quoted in the sentences (never recomputed here).
 pub fn groups(findings: &[Finding<Comparison>]) -> Option<String> {
     let ready: Vec<&Comparison> = findings
         .iter()
         .filter_map(|f| match f {
             Finding::Ready(c) => Some(c),
-            Finding::NotEnoughDays { .. } => None,
+            Finding::NotEnoughDays { .. } | Finding::NoVariation { .. } => None,
         })
         .collect();
     if ready.is_empty() {
@@ -321,27 +313,30 @@ pub fn groups(findings: &[Finding<Comparison>]) -> Option<String> {
             top + 4.0,
             esc(&capitalise(word))
         );
-        for (j, (label, n, mean, sd, class)) in [
-            ("outside", c.n_a, c.mean_a, c.sd_a, "pt-outside"),
-            ("indoors", c.n_b, c.mean_b, c.sd_b, "pt-indoor"),
+        for (j, (label, n, mean, interval, class)) in [
+            ("outside", c.n_a, c.mean_a, c.interval_a, "pt-outside"),
+            ("indoors", c.n_b, c.mean_b, c.interval_b, "pt-indoor"),
         ]
         .into_iter()
         .enumerate()
         {
             let cy = top + 26.0 + 28.0 * j as f64;
-            let (lo, hi) = group_interval(n, mean, sd);
+            let (lo, hi) = (interval.low, interval.high);
             let _ = write!(
                 body,
                 r#"<text class="axis" x="14" y="{:.1}">{label} ({n} days)</text><line class="ci" x1="{:.1}" x2="{:.1}" y1="{cy:.1}" y2="{cy:.1}"/><circle class="{class}" cx="{:.1}" cy="{cy:.1}" r="6"/>"#,
                 cy + 6.0,
-                x.at(lo),
-                x.at(hi),
+                x.at(lo.max(0.0)),
+                x.at(hi.min(10.0)),
                 x.at(mean)
             );
             let _ = write!(
                 desc,
-                "{} {word} on {n} mornings {label}: {mean:.1} (likely {lo:.1} to {hi:.1}). ",
-                capitalise(word)
+                "{} {word} on {n} mornings {label}: {} (95% interval {} to {}). ",
+                capitalise(word),
+                one(mean),
+                bounds(lo, hi, 1).0,
+                bounds(lo, hi, 1).1
             );
         }
     }

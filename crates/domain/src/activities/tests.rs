@@ -308,7 +308,7 @@ fn pleasure_by_kind_has_a_t_interval_computed_by_hand() {
     ));
     assert_eq!(
         insights.sentences[1],
-        "Movement: pleasure averaged 6.0 out of 10 over 5 activities (likely between 4.0 and 8.0)."
+        "Movement: pleasure averaged 6.0 out of 10 over 5 activities (95% interval 4.0 to 8.0)."
     );
     assert_eq!(
         insights.sentences[0],
@@ -358,10 +358,11 @@ fn mood_with_and_without_an_activity_is_compared_by_hand() {
     let text = insights.sentences[5..].join(" ");
     assert_eq!(
         text,
-        "On the 5 days logged with a planned activity done, mood averaged 7.0; on the other 5 days, 5.0. \
-         Mood was 2.0 points higher on activity days (likely between 0.5 and 3.5). \
-         This shows what went together on your days, not what caused what: a better day can make \
-         an activity easier, too."
+        "On the 5 days logged with a planned activity done, mood averaged 7.0 (95% interval 5.8 to \
+         8.2); on the other 5 days, 5.0 (95% interval 3.8 to 6.2). Your mood was 2.0 points higher \
+         on days with an activity done than on other days (95% interval: from 0.5 to 3.5 points \
+         higher). This shows what went together, not what caused what. A better day can make an \
+         activity easier, too. 10 days is a small sample, so treat this as a first hint."
     );
 
     // Drop one "without" day: four is too few.
@@ -404,5 +405,11 @@ fn a_wide_interval_says_no_clear_difference() {
         })
         .collect();
     let insights = activity_insights(&activities, &days);
-    assert!(insights.sentences[6].starts_with("No clear difference yet (likely between"));
+    assert!(
+        insights.sentences[6].contains("(95% interval: from ")
+            && insights.sentences[6].contains(" lower to ")
+            && insights.sentences[6].contains("includes no difference at all"),
+        "{}",
+        insights.sentences[6]
+    );
 }

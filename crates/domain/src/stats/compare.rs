@@ -1,7 +1,7 @@
 //! Two groups of days compared: means, Welch's interval for the difference, Hedges' g.
 
+use super::Interval;
 use super::distributions::t_quantile;
-use super::{Interval, effective_share};
 
 /// n, mean and standard deviation (n − 1 denominator; 0 for a single value).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -48,15 +48,18 @@ pub struct GroupComparison {
     pub df: f64,
     /// Hedges' g (bias-corrected standardised difference); `None` when neither group varies.
     pub hedges_g: Option<f64>,
-    /// The factor by which the standard error was widened (1 = not widened).
+    /// The factor by which the standard error was widened (1 = not widened): √ of Bartlett's
+    /// correction factor.
     pub widened_by: f64,
+    /// Days that count as independent: (n_a + n_b) / factor.
+    pub n_effective: f64,
 }
 
-/// Compares two groups with Welch's t interval (unequal variances). `lag1` is the outcome's
-/// lag-1 autocorrelation: when positive, the standard error is widened by √(1/share) and the
-/// degrees of freedom shrunk by the share of effectively independent days
-/// ([`effective_share`]). `None` when either group has fewer than two values.
-pub fn welch(a: &[f64], b: &[f64], lag1: f64) -> Option<GroupComparison> {
+/// Compares two groups with Welch's t interval (unequal variances). `factor` is Bartlett's
+/// correction factor (1 = independent days; see [`super::bartlett_factor`]): the standard
+/// error is widened by √factor and the degrees of freedom divided by it. `None` when either
+/// group has fewer than two values.
+pub fn welch(a: &[f64], b: &[f64], factor: f64) -> Option<GroupComparison> {
     let (sa, sb) = (summarize(a)?, summarize(b)?);
     if sa.n < 2 || sb.n < 2 {
         return None;
@@ -70,9 +73,13 @@ pub fn welch(a: &[f64], b: &[f64], lag1: f64) -> Option<GroupComparison> {
     } else {
         na + nb - 2.0
     };
-    let share = effective_share(lag1);
-    let widened_by = (1.0 / share).sqrt();
-    let df = (df * share).max(1.0);
+    let factor = if factor.is_finite() {
+        factor.max(1.0)
+    } else {
+        1.0
+    };
+    let widened_by = factor.sqrt();
+    let df = (df / factor).max(1.0);
     let half = t_quantile(0.975, df) * se * widened_by;
     let pooled =
         (((na - 1.0) * sa.sd.powi(2) + (nb - 1.0) * sb.sd.powi(2)) / (na + nb - 2.0)).sqrt();
@@ -91,5 +98,26 @@ pub fn welch(a: &[f64], b: &[f64], lag1: f64) -> Option<GroupComparison> {
         df,
         hedges_g,
         widened_by,
+        n_effective: (na + nb) / factor,
+    })
+}
+
+/// The 95% t-interval of a mean, with the standard error widened by √`factor` and the degrees
+/// of freedom divided by it; `None` below two values.
+pub fn mean_interval(s: &Summary, factor: f64) -> Option<Interval> {
+    if s.n < 2 {
+        return None;
+    }
+    let factor = if factor.is_finite() {
+        factor.max(1.0)
+    } else {
+        1.0
+    };
+    let n = s.n as f64;
+    let df = ((n - 1.0) / factor).max(1.0);
+    let half = t_quantile(0.975, df) * s.sd * (factor / n).sqrt();
+    Some(Interval {
+        low: s.mean - half,
+        high: s.mean + half,
     })
 }

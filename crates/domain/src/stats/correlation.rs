@@ -1,7 +1,7 @@
 //! Correlations: Pearson's r with a Fisher-z interval, Spearman's rho, lag-1 autocorrelation.
 
+use super::Interval;
 use super::distributions::Z_975;
-use super::{Interval, effective_share};
 use chrono::NaiveDate;
 
 /// Pearson's correlation; `None` for fewer than 2 pairs or when either side does not vary.
@@ -66,18 +66,18 @@ pub struct Correlation {
     pub n_effective: f64,
 }
 
-/// Correlates paired values. `lag1_x` and `lag1_y` are the two series' lag-1
-/// autocorrelations; when their product is positive the effective number of pairs is
-/// n (1 − ρxρy) / (1 + ρxρy) (Bartlett's approximation), and the Fisher-z interval uses it.
-/// `None` when r is undefined (fewer than 3 pairs, or a side that does not vary).
-pub fn correlate(x: &[f64], y: &[f64], lag1_x: f64, lag1_y: f64) -> Option<Correlation> {
+/// Correlates paired values. `factor` is Bartlett's correction factor for the two series
+/// (1 = independent days; see [`super::bartlett_factor`]); the effective number of pairs is
+/// n / factor, and the Fisher-z interval uses it. `None` when r is undefined (fewer than 3
+/// pairs, or a side that does not vary).
+pub fn correlate(x: &[f64], y: &[f64], factor: f64) -> Option<Correlation> {
     let n = x.len().min(y.len());
     if n < 3 {
         return None;
     }
     let r = pearson(x, y)?;
     let rho = spearman(x, y)?;
-    let n_effective = n as f64 * effective_share(lag1_x * lag1_y);
+    let n_effective = super::effective_n(n, factor);
     let interval = if n_effective > 3.0 {
         let z = r.clamp(-0.999_999, 0.999_999).atanh();
         let half = Z_975 / (n_effective - 3.0).sqrt();

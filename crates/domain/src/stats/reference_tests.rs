@@ -26,20 +26,21 @@ fn welch_hedges_pearson_spearman_and_lag1_match_scipy() {
     for case in reference["cases"].as_array().unwrap() {
         let name = case["name"].as_str().unwrap();
         let (a, b) = (floats(&case["a"]), floats(&case["b"]));
-        let cmp = welch(&a, &b, 0.0).unwrap();
+        let cmp = welch(&a, &b, 1.0).unwrap();
         close(cmp.difference, &case["welch"]["difference"], name);
         close(cmp.interval.low, &case["welch"]["low"], name);
         close(cmp.interval.high, &case["welch"]["high"], name);
         close(cmp.df, &case["welch"]["df"], name);
         close(cmp.hedges_g.unwrap(), &case["hedges_g"], name);
 
-        let widened = welch(&a, &b, 0.5).unwrap();
+        // Lag-1 ρ = 0.5 in the reference: n_eff = n (1 − ρ) / (1 + ρ), a factor of 3.
+        let widened = welch(&a, &b, 3.0).unwrap();
         close(widened.interval.low, &case["welch_rho_half"]["low"], name);
         close(widened.interval.high, &case["welch_rho_half"]["high"], name);
         close(widened.df, &case["welch_rho_half"]["df"], name);
 
         let (x, y) = (floats(&case["x"]), floats(&case["y"]));
-        let cor = correlate(&x, &y, 0.0, 0.0).unwrap();
+        let cor = correlate(&x, &y, 1.0).unwrap();
         close(cor.r, &case["pearson"]["r"], name);
         close(cor.interval.low, &case["pearson"]["low"], name);
         close(cor.interval.high, &case["pearson"]["high"], name);
@@ -53,6 +54,7 @@ fn welch_hedges_pearson_spearman_and_lag1_match_scipy() {
             .collect();
         let series: Vec<(NaiveDate, f64)> = dates.into_iter().zip(y).collect();
         close(lag1_autocorrelation(&series), &case["lag1"], name);
+        close(Carryover::of(&series).lag1(), &case["lag1"], name);
     }
 }
 
@@ -60,17 +62,17 @@ fn welch_hedges_pearson_spearman_and_lag1_match_scipy() {
 fn degenerate_inputs_give_none_not_nan() {
     assert!(summarize(&[]).is_none());
     assert_eq!(summarize(&[4.0]).unwrap().sd, 0.0);
-    assert!(welch(&[], &[1.0, 2.0], 0.0).is_none(), "an empty group");
-    assert!(welch(&[5.0], &[1.0, 2.0], 0.0).is_none(), "one day");
-    let same = welch(&[5.0; 6], &[5.0; 7], 0.3).unwrap();
+    assert!(welch(&[], &[1.0, 2.0], 1.0).is_none(), "an empty group");
+    assert!(welch(&[5.0], &[1.0, 2.0], 1.0).is_none(), "one day");
+    let same = welch(&[5.0; 6], &[5.0; 7], 1.5).unwrap();
     assert_eq!(same.difference, 0.0);
     assert!(same.interval.low.is_finite() && same.interval.high.is_finite());
     assert_eq!(
         same.hedges_g, None,
         "identical values have no standardised difference"
     );
-    assert!(correlate(&[1.0, 1.0, 1.0, 1.0], &[1.0, 2.0, 3.0, 4.0], 0.0, 0.0).is_none());
-    assert!(correlate(&[1.0, 2.0], &[1.0, 2.0], 0.0, 0.0).is_none());
+    assert!(correlate(&[1.0, 1.0, 1.0, 1.0], &[1.0, 2.0, 3.0, 4.0], 1.0).is_none());
+    assert!(correlate(&[1.0, 2.0], &[1.0, 2.0], 1.0).is_none());
     assert_eq!(lag1_autocorrelation(&[]), 0.0);
 }
 
@@ -95,8 +97,8 @@ fn random_and_long_inputs_stay_finite() {
         let levels = 1.0 + (rng.next() * 10.0).floor();
         let a: Vec<f64> = (0..n).map(|_| (rng.next() * levels).floor()).collect();
         let b: Vec<f64> = (0..m).map(|_| (rng.next() * levels).floor()).collect();
-        let rho = rng.next() * 2.0 - 1.0;
-        if let Some(c) = welch(&a, &b, rho) {
+        let factor = 1.0 + rng.next() * 8.0;
+        if let Some(c) = welch(&a, &b, factor) {
             for v in [
                 c.difference,
                 c.interval.low,
@@ -109,7 +111,7 @@ fn random_and_long_inputs_stay_finite() {
             assert!(c.interval.low <= c.difference && c.difference <= c.interval.high);
         }
         let k = n.min(m);
-        if let Some(c) = correlate(&a[..k], &b[..k], rho, rho) {
+        if let Some(c) = correlate(&a[..k], &b[..k], factor) {
             assert!(c.r.is_finite() && c.rho.is_finite());
             assert!(
                 -1.0 <= c.interval.low
@@ -130,5 +132,5 @@ fn random_and_long_inputs_stay_finite() {
     );
     let values: Vec<f64> = series.iter().map(|s| s.1).collect();
     let (a, b) = values.split_at(3650);
-    assert!(welch(a, b, lag1).unwrap().interval.low.is_finite());
+    assert!(welch(a, b, 1.0).unwrap().interval.low.is_finite());
 }

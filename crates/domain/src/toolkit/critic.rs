@@ -92,7 +92,9 @@ impl CriticAccuracy {
         }
     }
 
-    /// One or two plain sentences, with the number of experiments and the uncertainty.
+    /// One or two plain sentences, with the number of experiments and the uncertainty. The
+    /// average and both ends of the interval carry a direction word ("worse"/"better" than
+    /// what happened), so no sign has to be read.
     pub fn sentence(&self) -> String {
         let Some(interval) = self.interval else {
             return format!(
@@ -102,42 +104,41 @@ impl CriticAccuracy {
         };
         let n = self.n;
         let mean = self.mean_overestimate;
-        // Adding 0.0 turns a rounded −0 into 0, so no "-0" is shown.
-        let (low, high) = (interval.low.round() + 0.0, interval.high.round() + 0.0);
-        if interval.low > 0.0 {
+        let average = if mean.round() == 0.0 {
+            "your inner critic's predictions on average matched what happened".to_owned()
+        } else if mean > 0.0 {
             format!(
-                "Across {n} experiments, your inner critic predicted outcomes {} worse than they \
-                 turned out (95% interval {low:.0} to {high:.0} points).",
+                "your inner critic predicted on average {} worse than what happened",
                 points(mean)
             )
-        } else if interval.high < 0.0 {
-            format!(
-                "Across {n} experiments, outcomes turned out {} worse than your inner critic \
-                 predicted (95% interval {:.0} to {:.0} points).",
-                points(mean),
-                -high,
-                -low
-            )
         } else {
-            let average = if mean.round() == 0.0 {
-                "on average matched how things turned out".to_owned()
-            } else if mean > 0.0 {
-                format!(
-                    "were on average {} worse than how things turned out",
-                    points(mean)
-                )
-            } else {
-                format!(
-                    "were on average {} milder than how things turned out",
-                    points(mean)
-                )
-            };
             format!(
-                "Across {n} experiments, your inner critic's predictions {average} (95% interval \
-                 {low:.0} to {high:.0} points). That range includes zero, so these experiments \
-                 can't tell yet whether your inner critic over- or underestimates."
+                "your inner critic predicted on average {} better than what happened",
+                points(mean)
             )
+        };
+        if interval.low == interval.high {
+            return format!(
+                "Across {n} experiments, {average}. Every experiment differed by the same amount, \
+                 so no range can be given; with so few, treat it as a first hint."
+            );
         }
+        let range = crate::reflection::signed_range(
+            interval.low,
+            interval.high,
+            0,
+            "points",
+            ("worse", "better"),
+        );
+        let verdict = if interval.low > 0.0 {
+            "So far your inner critic tends to expect things to go worse than they do."
+        } else if interval.high < 0.0 {
+            "So far things tend to go worse than your inner critic expects."
+        } else {
+            "That range includes no difference, so these experiments can't tell yet whether your \
+             inner critic over- or underestimates."
+        };
+        format!("Across {n} experiments, {average} (95% interval: {range}). {verdict}")
     }
 }
 
@@ -195,8 +196,9 @@ mod tests {
         assert!((i.high - 52.992).abs() < 1e-3, "{}", i.high);
         assert_eq!(
             c.sentence(),
-            "Across 4 experiments, your inner critic predicted outcomes 40 points worse than they \
-             turned out (95% interval 27 to 53 points)."
+            "Across 4 experiments, your inner critic predicted on average 40 points worse than \
+             what happened (95% interval: from 27 to 53 points worse). So far your inner critic \
+             tends to expect things to go worse than they do."
         );
     }
 
@@ -210,8 +212,9 @@ mod tests {
         assert!((i.low + 24.968).abs() < 1e-3 && (i.high + 15.032).abs() < 1e-3);
         assert_eq!(
             c.sentence(),
-            "Across 3 experiments, outcomes turned out 20 points worse than your inner critic \
-             predicted (95% interval 15 to 25 points)."
+            "Across 3 experiments, your inner critic predicted on average 20 points better than \
+             what happened (95% interval: from 15 to 25 points better). So far things tend to go \
+             worse than your inner critic expects."
         );
     }
 
@@ -227,8 +230,16 @@ mod tests {
             "{i:?}"
         );
         let s = c.sentence();
-        assert!(s.starts_with("Across 3 experiments, your inner critic's predictions were on average 2 points worse"), "{s}");
-        assert!(s.contains("(95% interval -24 to 28 points)"), "{s}");
+        assert!(
+            s.starts_with(
+                "Across 3 experiments, your inner critic predicted on average 2 points worse than what happened"
+            ),
+            "{s}"
+        );
+        assert!(
+            s.contains("(95% interval: from 24 points better to 28 points worse)"),
+            "{s}"
+        );
         assert!(
             s.contains("can't tell yet whether your inner critic over- or underestimates"),
             "{s}"

@@ -145,7 +145,9 @@ fn change_sentence(
     } else {
         format!("{} {}", amount(diff), direction(diff))
     };
-    let range = if interval.low < 0.0 && interval.high > 0.0 {
+    let range = if interval.low == interval.high {
+        "the same change in every entry, so no range can be given".to_owned()
+    } else if interval.low < 0.0 && interval.high > 0.0 {
         format!(
             "likely between {} lower and {} higher",
             amount(interval.low),
@@ -157,12 +159,14 @@ fn change_sentence(
         } else {
             (interval.low, interval.high)
         };
-        format!(
-            "likely between {} and {} {}",
-            num(near.abs()),
-            amount(far),
-            direction(diff)
-        )
+        let (near, far) =
+            crate::reflection::bounds(near.abs(), far.abs(), usize::from(decimals == 1));
+        let unit = if far == "1" || far == "1.0" {
+            "point"
+        } else {
+            "points"
+        };
+        format!("likely between {near} and {far} {unit} {}", direction(diff))
     };
     let mut s = format!(
         "{head}: across {}, it went from {} before to {} after on average (0 to {max} scale), \

@@ -276,7 +276,7 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
                 text.contains("mornings you went outside, your mood averaged"),
                 "{text}"
             );
-            assert!(text.contains("likely between"));
+            assert!(text.contains("95% interval"));
             let charts = browser.find_all(Locator::Css("svg.chart")).await.unwrap();
             assert_eq!(charts.len(), 3);
             for chart in charts {

@@ -61,7 +61,8 @@ async fn sixty_days_give_a_comparison_in_words_and_charts() {
             page.contains("On the 30 mornings you went outside, your mood averaged"),
             "the comparison sentence"
         );
-        assert!(page.contains("likely between"));
+        assert!(page.contains("95% interval: from"));
+        assert!(page.contains("How to read these numbers") && page.contains("2/√"));
         assert!(page.contains("not what caused what"));
         assert_eq!(
             page.matches("<svg class=\"chart\"").count(),
@@ -315,6 +316,109 @@ async fn an_experiment_is_randomised_shown_on_the_day_and_can_be_stopped() {
         let (_, page) = get(&client, &format!("{}/experiment", server.url)).await;
         assert!(page.contains("stopped early"));
         assert!(page.contains("Start an experiment"), "a new one can start");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_experiment_asks_for_morning_light_or_as_usual_and_a_morning_can_be_swapped() {
+    on_every_backend("experiment_swap", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let (_, page) = get(&client, &format!("{}/experiment", server.url)).await;
+        let csrf = crate::common::csrf_in(&page);
+        assert!(page.contains("If your mood is very low,") && page.contains("href=\"/crisis\""));
+        let r = client
+            .post(format!("{}/experiment", server.url))
+            .form(&[("csrf", csrf.as_str()), ("weeks", "2")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
+        // The first morning is tomorrow: move there.
+        server.app.advance_clock(chrono::Duration::days(1));
+        let today = server.app.today(&ana);
+        let view = server.app.experiments(&ana).await.unwrap().remove(0);
+        let planned = view.plan.condition_on(today).unwrap();
+        let (_, page) = get(&client, &format!("{}/experiment", server.url)).await;
+        let lower = page.to_lowercase();
+        assert!(!lower.contains("stay in"), "nobody is asked to stay in");
+        assert!(page.contains(&format!("Today: {}.", planned.label())));
+        let (_, day) = get(&client, &format!("{}/", server.url)).await;
+        assert!(
+            day.contains(planned.label()),
+            "the log page shows today's plan"
+        );
+
+        // The form offers the later mornings of this week with the other plan.
+        let select = &page[page.find("name=\"with\"").expect("a swap form")..];
+        let at = select.find("<option value=\"").unwrap() + 15;
+        let with = &select[at..at + 10];
+        let swap = |date: String, with: String| {
+            let (client, csrf, url) = (client.clone(), csrf.clone(), server.url.clone());
+            let id = view.experiment.id;
+            async move {
+                let r = client
+                    .post(format!("{url}/experiment/{id}/swap"))
+                    .form(&[("csrf", csrf), ("date", date), ("with", with)])
+                    .send()
+                    .await
+                    .unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        // A morning that has passed cannot be swapped; nothing changes.
+        let yesterday = today.pred_opt().unwrap().to_string();
+        let (status, body) = swap(yesterday, with.to_owned()).await;
+        assert_eq!(status, 422);
+        assert!(
+            body.contains("Both mornings must be part of the experiment"),
+            "{body}"
+        );
+        let (status, _) = swap(today.to_string(), with.to_owned()).await;
+        assert_eq!(status, 303);
+
+        let after = server.app.experiments(&ana).await.unwrap().remove(0);
+        assert_eq!(
+            after.in_force_on(today),
+            Some(planned.other()),
+            "today took the other plan"
+        );
+        assert_eq!(after.swapped().len(), 2, "the swap is recorded");
+        assert_eq!(
+            after.plan, view.plan,
+            "the seeded plan, used by the analysis, is unchanged"
+        );
+        let (_, day) = get(&client, &format!("{}/", server.url)).await;
+        assert!(day.contains(planned.other().label()));
+        let (_, page) = get(&client, &format!("{}/experiment", server.url)).await;
+        assert!(page.contains("Swapped mornings:"));
+
+        // Someone else cannot swap Ana's mornings.
+        server.add_user("bo@example.org", Role::Person).await;
+        let bo = signed_in_browser(&server, "bo@example.org").await;
+        let (_, bo_page) = get(&bo, &format!("{}/experiment", server.url)).await;
+        let bo_csrf = crate::common::csrf_in(&bo_page);
+        let r = bo
+            .post(format!(
+                "{}/experiment/{}/swap",
+                server.url, view.experiment.id
+            ))
+            .form(&[
+                ("csrf", bo_csrf.as_str()),
+                ("date", today.to_string().as_str()),
+                ("with", with),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        assert_eq!(
+            server.app.experiments(&ana).await.unwrap()[0]
+                .swapped()
+                .len(),
+            2
+        );
     })
     .await;
 }

@@ -169,7 +169,7 @@ pub(crate) struct ExperimentJson {
     end: String,
     weeks: i64,
     status: &'static str,
-    /// One letter a morning: O = go outside, I = stay in.
+    /// One letter a morning, the schedule in force (with any swaps): O = morning light, I = as usual.
     schedule: String,
     analysis: Analysis,
 }

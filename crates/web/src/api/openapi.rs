@@ -73,7 +73,7 @@ fn days_spec() -> Value {
             "/api/v1/insights/light-mood": {
                 "get": {
                     "summary": "Light & Mood insights for a date range (default: the last 8 weeks)",
-                    "description": "Mornings outside vs indoors (n, mean, SD, difference with a 95% Welch interval widened for lag-1 autocorrelation, Hedges' g), daylight vs mood and energy on the same and the next day (Pearson r with a Fisher-z interval, Spearman rho), the seasonal habits, and the plain-language sentences. Parts with too few days have status `not_enough_days` and no numbers.",
+                    "description": "Mornings outside vs indoors (n, mean, SD, difference with a 95% Welch interval widened by Bartlett's product rule when both the outcome and the group indicator carry over, the group means' intervals, the effective n, Hedges' g), daylight vs mood and energy on the same and the next day (Pearson r with a Fisher-z interval, Spearman rho), the seasonal habits, and the plain-language sentences. Parts with too few days have status `not_enough_days` and no numbers; parts whose values never varied have status `no_variation`.",
                     "parameters": [
                         {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
                         {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}

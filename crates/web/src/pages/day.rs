@@ -208,8 +208,12 @@ fn sky_sentence(date: NaiveDate, l: &Location, time_zone: &str) -> String {
         (_, Some(rise), Some(set)) => format!(
             "Where you are, there are {:.1} h of daylight today ({} to {}).",
             sun.day_length_hours(),
-            rise.with_timezone(&tz).format("%H:%M"),
-            set.with_timezone(&tz).format("%H:%M")
+            enough_domain::solar::nearest_minute(rise)
+                .with_timezone(&tz)
+                .format("%H:%M"),
+            enough_domain::solar::nearest_minute(set)
+                .with_timezone(&tz)
+                .format("%H:%M")
         ),
         _ => String::new(),
     }
@@ -226,10 +230,10 @@ async fn experiment_today(
         .iter()
         .find(|e| e.experiment.status == enough_store::ExperimentStatus::Active)
         .and_then(|e| {
-            let condition = e.plan.condition_on(today)?;
+            let condition = e.in_force_on(today)?;
             let day = (today - e.plan.start).num_days() + 1;
             Some(format!(
-                "Experiment, morning {day} of {}: {}.",
+                "Experiment, morning {day} of {}. {}.",
                 i64::from(e.plan.weeks) * 7,
                 condition.label()
             ))

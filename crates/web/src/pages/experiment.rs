@@ -25,6 +25,11 @@ struct ExperimentSummary {
     /// Weeks of (symbol, description) cells.
     weeks: Vec<Vec<(String, String)>>,
     results: Vec<String>,
+    /// Today's date (yyyy-mm-dd) and the later mornings of this week it can be swapped with:
+    /// (date, label).
+    swap: Option<(String, Vec<(String, String)>)>,
+    /// Mornings swapped so far, in words.
+    swapped: Option<String>,
 }
 
 #[derive(Template)]
@@ -76,9 +81,9 @@ fn summary(
             (0..7u64)
                 .map(|d| {
                     let date = plan.start + chrono::Days::new(u64::from(w) * 7 + d);
-                    let condition = plan.condition_on(date);
-                    let planned_outside = condition == Some(Condition::GoOutside);
-                    let symbol = if planned_outside { "☀" } else { "⌂" };
+                    let condition = view.in_force_on(date);
+                    let planned_outside = condition == Some(Condition::MorningLight);
+                    let symbol = if planned_outside { "☀" } else { "·" };
                     let mark = match logged.get(&date) {
                         Some(outside) if *outside == planned_outside => "✓",
                         Some(_) => "○",
@@ -95,12 +100,37 @@ fn summary(
         })
         .collect();
     let results = a.outcomes.iter().flat_map(experiment_sentences).collect();
-    let today_text = (e.status == ExperimentStatus::Active)
-        .then(|| {
-            plan.condition_on(today)
-                .map(|c| format!("Today: {}.", c.label()))
-        })
-        .flatten();
+    let running = e.status == ExperimentStatus::Active && plan.end() >= today;
+    let today_condition = running.then(|| view.in_force_on(today)).flatten();
+    let today_text = today_condition.map(|c| format!("Today: {}.", c.label()));
+    let swap = today_condition.and_then(|c| {
+        let offset = (today - plan.start).num_days();
+        let week_end = plan.start + chrono::Days::new(((offset / 7) * 7 + 6) as u64);
+        let choices: Vec<(String, String)> = today
+            .iter_days()
+            .skip(1)
+            .take_while(|d| *d <= week_end)
+            .filter(|d| view.in_force_on(*d) == Some(c.other()))
+            .map(|d| {
+                (
+                    d.to_string(),
+                    format!("{} ({})", d.format("%A %-d %B"), c.other().short()),
+                )
+            })
+            .collect();
+        (!choices.is_empty()).then(|| (today.to_string(), choices))
+    });
+    let swapped_dates = view.swapped();
+    let swapped = (!swapped_dates.is_empty()).then(|| {
+        format!(
+            "Swapped mornings: {}. The results below count every morning as the original plan said.",
+            swapped_dates
+                .iter()
+                .map(|d| d.format("%a %-d %b").to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    });
     ExperimentSummary {
         id: e.id,
         title,
@@ -108,6 +138,8 @@ fn summary(
         progress,
         weeks,
         results,
+        swap,
+        swapped,
     }
 }
 
@@ -180,6 +212,10 @@ pub async fn page(
                 .to_owned(),
         ),
         "stopped" => Some("The experiment is stopped. Its days and results stay below.".to_owned()),
+        "swapped" => Some(
+            "Swapped. The log page shows the new plan for today; the results still follow the original plan."
+                .to_owned(),
+        ),
         _ => None,
     };
     experiment_page(&state, &signed_in, flash, ValidationErrors::default()).await
@@ -216,6 +252,36 @@ pub async fn start(
                 ValidationErrors::single(field, message),
             )
             .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct SwapForm {
+    csrf: String,
+    date: String,
+    with: String,
+}
+
+/// Swaps today's morning with a later morning of the same week.
+pub async fn swap(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Form(form): Form<SwapForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    match state
+        .app
+        .swap_experiment_mornings(&signed_in.user, id, &form.date, &form.with)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/experiment?done=swapped").into_response()),
+        Err(AppError::Validation(errors)) => {
+            experiment_page(&state, &signed_in, None, errors).await
         }
         Err(e) => Err(e.into()),
     }

@@ -14,7 +14,9 @@ use enough_app::AppError;
 use enough_domain::ValidationErrors;
 use enough_domain::day::parse_date;
 use enough_domain::light_mood::{MIN_GROUP_DAYS, MIN_PAIRS, Outcome};
-use enough_domain::reflection::{daylight_sentence, habit_sentence, outside_sentences};
+use enough_domain::reflection::{
+    carryover_sentence, daylight_sentence, habit_sentence, outside_sentences,
+};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -31,6 +33,7 @@ struct InsightsPage {
     days: usize,
     outside: Vec<String>,
     daylight: Vec<String>,
+    carryover: Vec<String>,
     habits: Vec<String>,
     groups_chart: Option<String>,
     scatter: String,
@@ -271,6 +274,10 @@ pub(crate) async fn insights_for(
         days: range.insights.days,
         outside,
         daylight,
+        carryover: vec![
+            carryover_sentence("mood", &range.insights.mood_carryover),
+            carryover_sentence("energy", &range.insights.energy_carryover),
+        ],
         habits,
         groups_chart: charts::groups(&range.insights.outside_vs_indoor),
         scatter: charts::daylight_scatter(&range.days),

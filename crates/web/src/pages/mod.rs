@@ -47,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/insights", get(insights::page))
         .route("/experiment", get(experiment::page).post(experiment::start))
         .route("/experiment/{id}/abandon", post(experiment::abandon))
+        .route("/experiment/{id}/swap", post(experiment::swap))
         .route("/insights/reflection", post(insights::save_reflection))
         .route("/settings", get(settings::page))
         .route("/settings/time-zone", post(settings::time_zone))

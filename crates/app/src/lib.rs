@@ -44,7 +44,9 @@ pub use measures::{
 };
 pub use own_data::{EXPORT_VERSION, Export};
 pub use own_import::OwnImportSummary;
-pub use safety::{EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView};
+pub use safety::{
+    CountryHints, CountrySource, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView,
+};
 pub use secrets::SessionToken;
 pub use steps::{ActivityView, ProgrammeChoice, RunView};
 pub use summary::{

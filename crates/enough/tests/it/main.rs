@@ -8,6 +8,7 @@ mod browser;
 mod care;
 mod cli;
 mod common;
+mod crisis;
 mod durability;
 mod exports;
 mod homework;

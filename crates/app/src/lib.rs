@@ -28,7 +28,7 @@ mod toolkit;
 pub use accounts::{SIGN_IN_WINDOW_SECS, SignedIn};
 pub use calendar::FEED_DAYS_AHEAD;
 pub use care::{INVITATION_DAYS, LinkedPerson, OpenedFor};
-pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore};
+pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore, SafetyAlert};
 pub use error::AppError;
 pub use homework::HomeworkView;
 pub use import::{

@@ -6,6 +6,7 @@ mod api;
 mod authz;
 mod browser;
 mod care;
+mod care_alerts;
 mod cli;
 mod common;
 mod crisis;

@@ -217,14 +217,25 @@ impl App {
                     let mut date = event_date;
                     if let Origin::Questionnaire(id) = origin
                         && self
-                            .open_shared(therapist, opened, Category::Questionnaires, what, address, already)
+                            .open_shared(
+                                therapist,
+                                opened,
+                                Category::Questionnaires,
+                                what,
+                                address,
+                                already,
+                            )
                             .await?
                     {
                         match self.administration(person, "phq-9", id).await {
                             Ok(a) => {
                                 date = a.response.date;
                                 answer = a.answers.get(8).and_then(|v| {
-                                    phq9?.options.iter().find(|o| o.value == *v).map(|o| o.label.clone())
+                                    phq9?
+                                        .options
+                                        .iter()
+                                        .find(|o| o.value == *v)
+                                        .map(|o| o.label.clone())
                                 });
                                 alert.href = Some(format!("{base}/measures"));
                                 alert.link_text = "See their answers";
@@ -258,7 +269,14 @@ impl App {
                 (EVENT_SELF_HARM_LANGUAGE, Origin::Reflection(date)) => {
                     alert.sentence = words_sentence(origin, None, date);
                     if self
-                        .open_shared(therapist, opened, Category::Reflections, what, address, already)
+                        .open_shared(
+                            therapist,
+                            opened,
+                            Category::Reflections,
+                            what,
+                            address,
+                            already,
+                        )
                         .await?
                     {
                         alert.href = Some(format!("{base}/insights"));
@@ -269,12 +287,19 @@ impl App {
                     let mut title = None;
                     let mut date = event_date;
                     // Which approach it belongs to decides whether it is shared at all.
-                    if opened.sharing.0.iter().any(|c| matches!(c, Category::Exercises(_))) {
+                    if opened
+                        .sharing
+                        .0
+                        .iter()
+                        .any(|c| matches!(c, Category::Exercises(_)))
+                    {
                         match self.exercise(person, id).await {
                             Ok(record) => {
                                 let category = Category::Exercises(record.def.approach);
                                 if self
-                                    .open_shared(therapist, opened, category, what, address, already)
+                                    .open_shared(
+                                        therapist, opened, category, what, address, already,
+                                    )
                                     .await?
                                 {
                                     title = Some(record.def.title.clone());
@@ -321,11 +346,11 @@ impl App {
         if !opened.sharing.allows(category) {
             return Ok(false);
         }
-        if !already.contains_key(&category) {
+        if let std::collections::btree_map::Entry::Vacant(slot) = already.entry(category) {
             let fresh = self
                 .open_for(therapist, opened.person.id, category, what, address)
                 .await?;
-            already.insert(category, fresh.person);
+            slot.insert(fresh.person);
         }
         Ok(true)
     }

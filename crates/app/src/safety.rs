@@ -93,9 +93,7 @@ impl App {
                 return (country, source);
             }
         }
-        let fallback = dir
-            .country(FALLBACK_COUNTRY)
-            .unwrap_or(&dir.countries[0]);
+        let fallback = dir.country(FALLBACK_COUNTRY).unwrap_or(&dir.countries[0]);
         (fallback, CountrySource::Fallback)
     }
 

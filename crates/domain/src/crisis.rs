@@ -83,10 +83,7 @@ impl CrisisLine {
             let to = dial_digits(&s.to);
             match s.body.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
                 Some(body) => {
-                    let body: String = body
-                        .chars()
-                        .filter(char::is_ascii_alphanumeric)
-                        .collect();
+                    let body: String = body.chars().filter(char::is_ascii_alphanumeric).collect();
                     format!("sms:{to}?&body={body}")
                 }
                 None => format!("sms:{to}"),
@@ -139,7 +136,10 @@ impl CrisisLine {
     pub fn unlinked_text(&self) -> Option<&str> {
         let text = self.text.as_deref()?;
         let linked = self.sms.is_some()
-            || (self.chat.as_deref().is_some_and(|c| c.starts_with("https://wa.me/"))
+            || (self
+                .chat
+                .as_deref()
+                .is_some_and(|c| c.starts_with("https://wa.me/"))
                 && text.starts_with("WhatsApp"));
         (!linked).then_some(text)
     }
@@ -330,7 +330,10 @@ pub fn phone_parts(text: &str) -> Vec<TextPart> {
             if plain_from < i {
                 parts.push((text[plain_from..i].to_owned(), None));
             }
-            parts.push((candidate.to_owned(), Some(format!("tel:{}", dial_digits(candidate)))));
+            parts.push((
+                candidate.to_owned(),
+                Some(format!("tel:{}", dial_digits(candidate))),
+            ));
             plain_from = end;
             i = end;
         } else {
@@ -545,7 +548,10 @@ mod tests {
                         ContactKind::Chat => c.href.starts_with("https://"),
                     };
                     assert!(ok, "{}: {} {:?}", country.code, line.name, c);
-                    assert!(c.label.chars().any(|ch| ch.is_ascii_digit()) || c.kind == ContactKind::Chat);
+                    assert!(
+                        c.label.chars().any(|ch| ch.is_ascii_digit())
+                            || c.kind == ContactKind::Chat
+                    );
                 }
                 if let Some(text) = &line.text {
                     assert!(
@@ -584,7 +590,11 @@ mod tests {
         assert_eq!(code("en-GB,en;q=0.9"), Some("GB"));
         assert_eq!(code("de-AT"), Some("AT"));
         assert_eq!(code("en-US;q=0.5, en-GB;q=0.8"), Some("GB"), "q order");
-        assert_eq!(code("en-ZZ, fr-CH;q=0.7"), Some("CH"), "unknown regions skipped");
+        assert_eq!(
+            code("en-ZZ, fr-CH;q=0.7"),
+            Some("CH"),
+            "unknown regions skipped"
+        );
         assert_eq!(code("zh-Hant-TW"), Some("TW"), "script subtag");
         assert_eq!(code("en_IE"), Some("IE"));
         assert_eq!(code("ja"), Some("JP"), "an unambiguous language");
@@ -592,7 +602,11 @@ mod tests {
         assert_eq!(code("de, fr"), None);
         assert_eq!(code("es-419"), None, "a region that is not a country");
         assert_eq!(code("en-GB;q=0"), None, "q=0 means not wanted");
-        assert_eq!(code("en-GB;q=abc, de-AT;q=0.1"), Some("AT"), "malformed q skipped");
+        assert_eq!(
+            code("en-GB;q=abc, de-AT;q=0.1"),
+            Some("AT"),
+            "malformed q skipped"
+        );
         assert_eq!(code(""), None);
         assert_eq!(code("*"), None);
     }
@@ -605,7 +619,10 @@ mod tests {
     fn phone_numbers_in_free_text_become_tel_links_and_no_words_are_lost() {
         for (text, expected) in [
             ("Mum 07700 900123", vec!["tel:07700900123"]),
-            ("Dr Okafor (GP) +44 20 7946 0018, weekdays", vec!["tel:+442079460018"]),
+            (
+                "Dr Okafor (GP) +44 20 7946 0018, weekdays",
+                vec!["tel:+442079460018"],
+            ),
             ("Samaritans 116 123 any time", vec!["tel:116123"]),
             ("Crisis team: (020) 7946-0999", vec!["tel:02079460999"]),
             ("call 999 if I am not safe", vec!["tel:999"]),
@@ -629,7 +646,10 @@ mod tests {
             2
         );
         // Text that is not ASCII stays whole.
-        let joined: String = phone_parts("Zoë — 0151 2345678 ✓").into_iter().map(|p| p.0).collect();
+        let joined: String = phone_parts("Zoë — 0151 2345678 ✓")
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
         assert_eq!(joined, "Zoë — 0151 2345678 ✓");
     }
 }

@@ -77,7 +77,9 @@ pub fn words_sentence(origin: Origin, exercise: Option<&str>, date: NaiveDate) -
         Origin::Day(_) => format!("Words about self-harm in the day note of {day}"),
         Origin::Reflection(_) => format!("Words about self-harm in the reflection of {day}"),
         Origin::Exercise(_) => match exercise {
-            Some(title) => format!("Words about self-harm in the exercise '{title}' saved on {day}"),
+            Some(title) => {
+                format!("Words about self-harm in the exercise '{title}' saved on {day}")
+            }
             None => format!("Words about self-harm in an exercise saved on {day}"),
         },
         Origin::Questionnaire(_) | Origin::Other => {
@@ -97,7 +99,10 @@ mod tests {
     #[test]
     fn references_are_read_and_nonsense_is_other() {
         assert_eq!(Origin::parse("questionnaire:4"), Origin::Questionnaire(4));
-        assert_eq!(Origin::parse("day:2026-11-30"), Origin::Day(d("2026-11-30")));
+        assert_eq!(
+            Origin::parse("day:2026-11-30"),
+            Origin::Day(d("2026-11-30"))
+        );
         assert_eq!(
             Origin::parse("reflection:2026-11-29"),
             Origin::Reflection(d("2026-11-29"))
@@ -125,7 +130,10 @@ mod tests {
         );
         let unshared =
             questionnaire_sentence("PHQ-9", 9, Some(PHQ9_ITEM9_ABOUT), None, "Not at all", date);
-        assert!(unshared.ends_with("answered above 'Not at all' on 30 Nov"), "{unshared}");
+        assert!(
+            unshared.ends_with("answered above 'Not at all' on 30 Nov"),
+            "{unshared}"
+        );
         assert_eq!(
             words_sentence(Origin::Day(date), None, date),
             "Words about self-harm in the day note of 30 Nov"
@@ -139,7 +147,10 @@ mod tests {
             words_sentence(Origin::Other, None, date),
             unshared,
         ] {
-            assert!(!s.contains(':') && !s.contains("day:"), "no references: {s}");
+            assert!(
+                !s.contains(':') && !s.contains("day:"),
+                "no references: {s}"
+            );
         }
     }
 }

@@ -719,7 +719,10 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
     }
     fn method_and_body(&self, _: &url::Url) -> (reqwest::Method, Option<String>) {
         (reqwest::Method::POST, Some(self.0.to_string()))

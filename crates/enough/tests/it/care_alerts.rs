@@ -49,11 +49,7 @@ async fn world(server: &TestServer, shares: &str) -> (reqwest::Client, i64, Stri
     .await;
     let events = server.app.safety_events(&person).await.unwrap();
     assert_eq!(events.len(), 2, "{events:?}");
-    let (_, code) = server
-        .app
-        .create_invitation(&therapist, "")
-        .await
-        .unwrap();
+    let (_, code) = server.app.create_invitation(&therapist, "").await.unwrap();
     server
         .app
         .accept_invitation(&person, &code, &Sharing::from_stored(shares))
@@ -86,7 +82,10 @@ async fn alerts_say_what_happened_and_link_to_it_when_shared() {
             page.contains(&format!("Words about self-harm in the day note of {day}")),
             "{page}"
         );
-        assert!(page.contains("I want to kill myself tonight"), "the shared note is shown");
+        assert!(
+            page.contains("I want to kill myself tonight"),
+            "the shared note is shown"
+        );
         assert!(
             page.contains(&format!("href=\"/care/people/{id}/measures\"")),
             "a link to the answers"
@@ -98,13 +97,18 @@ async fn alerts_say_what_happened_and_link_to_it_when_shared() {
         let (_, caseload) = get(&client, &format!("{}/care", server.url)).await;
         assert!(caseload.contains("2 safety alerts"), "{caseload}");
         assert!(
-            caseload.contains(&format!("Latest: Words about self-harm in the day note of {day}"))
-                || caseload.contains("Latest: PHQ-9 question 9"),
+            caseload.contains(&format!(
+                "Latest: Words about self-harm in the day note of {day}"
+            )) || caseload.contains("Latest: PHQ-9 question 9"),
             "{caseload}"
         );
         assert!(!caseload.contains("day:") && !caseload.contains("questionnaire:"));
         // The API keeps its machine fields and adds the words.
-        let therapist = server.app.user_by_email("therapist@example.org").await.unwrap();
+        let therapist = server
+            .app
+            .user_by_email("therapist@example.org")
+            .await
+            .unwrap();
         let token = server.token_for(&therapist).await;
         let api = reqwest::Client::new()
             .get(format!("{}/api/v1/care/people/{id}/safety", server.url))
@@ -119,7 +123,10 @@ async fn alerts_say_what_happened_and_link_to_it_when_shared() {
         assert!(events.iter().all(|e| e["detail"].is_string()), "{api}");
         let phq = events.iter().find(|e| e["kind"] == "phq9-item9").unwrap();
         assert!(
-            phq["description"].as_str().unwrap().contains("'More than half the days'"),
+            phq["description"]
+                .as_str()
+                .unwrap()
+                .contains("'More than half the days'"),
             "{phq}"
         );
         assert_eq!(phq["href"], format!("/care/people/{id}/measures"));
@@ -147,10 +154,16 @@ async fn alerts_give_no_link_and_no_content_from_unshared_categories() {
             )),
             "{page}"
         );
-        assert!(!page.contains("More than half the days"), "the answer is not shared");
+        assert!(
+            !page.contains("More than half the days"),
+            "the answer is not shared"
+        );
         assert!(page.contains(&format!("Words about self-harm in the day note of {day}")));
         assert!(!page.contains("kill myself"), "the note is not shared");
-        assert!(!page.contains(&format!("/care/people/{id}/measures")), "no link");
+        assert!(
+            !page.contains(&format!("/care/people/{id}/measures")),
+            "no link"
+        );
         assert!(!page.contains("See their answers"));
         let log = server
             .app

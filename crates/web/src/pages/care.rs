@@ -163,15 +163,12 @@ fn caseload_view(row: &CaseloadRow) -> CaseloadView {
             )),
             _ => None,
         },
-        latest: row
-            .latest_alert
-            .as_ref()
-            .map(|a| {
-                (
-                    format!("Latest: {}.", a.sentence),
-                    a.href.clone().map(|h| (h, a.link_text)),
-                )
-            }),
+        latest: row.latest_alert.as_ref().map(|a| {
+            (
+                format!("Latest: {}.", a.sentence),
+                a.href.clone().map(|h| (h, a.link_text)),
+            )
+        }),
     }
 }
 

@@ -65,9 +65,7 @@ impl<S: Send + Sync> FromRequestParts<S> for BrowserHints {
                 .and_then(|v| v.to_str().ok())
                 .filter(|v| v.len() <= 512)
                 .map(str::to_owned),
-            time_zone: jar
-                .get(TIME_ZONE_COOKIE)
-                .and_then(|c| plain(c.value(), 64)),
+            time_zone: jar.get(TIME_ZONE_COOKIE).and_then(|c| plain(c.value(), 64)),
         })
     }
 }
@@ -82,6 +80,8 @@ struct CrisisPage {
     remembered: bool,
     /// True when nothing told us the country: the script may try the browser's time zone.
     guessing: bool,
+    /// True when the lines shown are only the fallback: the chooser comes first.
+    unknown: bool,
     /// (code, name)
     countries: Vec<(&'static str, &'static str)>,
 }
@@ -129,6 +129,7 @@ pub async fn page(
             .as_ref()
             .is_some_and(|s| s.user.country.as_deref() == Some(selected.as_str())),
         signed_in: signed_in.is_some(),
+        unknown: source == CountrySource::Fallback && query.country.is_empty(),
         guessing: source == CountrySource::Fallback
             && query.country.is_empty()
             && hints.time_zone.is_none(),

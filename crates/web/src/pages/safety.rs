@@ -70,7 +70,6 @@ struct PlanPage {
     flash: Option<&'static str>,
 }
 
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub(crate) struct PlanQuery {

@@ -686,8 +686,8 @@ async fn a_person_plans_an_activity_records_it_and_a_programme_continues_after_a
     .await;
 }
 
-/// Chromium as a British visitor: `Accept-Language: en-GB`.
-async fn chromium_en_gb(driver: &Driver) -> Client {
+/// Chromium whose `Accept-Language` is `lang` (e.g. "en-GB,en").
+async fn chromium_with_language(driver: &Driver, lang: &str) -> Client {
     let profile = tempfile::tempdir().unwrap().keep();
     let mut caps = serde_json::Map::new();
     caps.insert(
@@ -696,8 +696,9 @@ async fn chromium_en_gb(driver: &Driver) -> Client {
             "binary": "/usr/bin/chromium",
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--lang=en-GB", format!("--user-data-dir={}", profile.display())],
-            "prefs": {"intl.accept_languages": "en-GB,en"},
+                     "--no-first-run", format!("--lang={}", lang.split(',').next().unwrap_or(lang)),
+                     format!("--user-data-dir={}", profile.display())],
+            "prefs": {"intl.accept_languages": lang},
             "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
         }),
     );
@@ -778,8 +779,23 @@ async fn crisis_help_is_big_local_and_first_and_the_safety_plan_prints_on_one_pa
         .unwrap();
         server.app.save_safety_plan(&ana, &plan).await.unwrap();
 
-        let browser = chromium_en_gb(driver).await;
         let base = &server.url;
+        // A browser that names no region: the script sends its time zone and the page reloads
+        // with that country's lines.
+        let english = chromium_with_language(driver, "en").await;
+        english
+            .issue_cmd(Cdp(serde_json::json!({
+                "cmd": "Emulation.setTimezoneOverride",
+                "params": {"timezoneId": "Australia/Sydney"}})))
+            .await
+            .unwrap();
+        english.goto(&format!("{base}/crisis")).await.unwrap();
+        wait_text(&english, "Talk to someone now — Australia").await;
+        let first = english.find(Locator::Css("a.line-button")).await.unwrap();
+        assert_eq!(first.attr("href").await.unwrap().as_deref(), Some("tel:131114"));
+        english.close().await.unwrap();
+
+        let browser = chromium_with_language(driver, "en-GB,en").await;
         // Signed out, a British browser: Samaritans first, no US numbers.
         browser.goto(&format!("{base}/crisis")).await.unwrap();
         let first = browser

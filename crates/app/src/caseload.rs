@@ -1,11 +1,17 @@
 //! The therapist's caseload: one row per linked person, built only from what each person
 //! shares, with safety alerts first. Every category read is written to the access log.
 
-use crate::{App, AppResult};
-use chrono::{Days, NaiveDate};
+use crate::care::OpenedFor;
+use crate::{App, AppError, AppResult, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE};
+use chrono::{DateTime, Days, NaiveDate};
+use chrono_tz::Tz;
 use enough_domain::care::{Category, Sharing};
-use enough_domain::measures::{ReliableChange, instruments};
-use enough_store::User;
+use enough_domain::measures::{ReliableChange, instrument, instruments};
+use enough_domain::safety::alert::{
+    Origin, PHQ9_ITEM9_ABOUT, questionnaire_sentence, words_sentence,
+};
+use enough_store::{SafetyEvent, User};
+use std::collections::BTreeMap;
 
 /// Days over which recent safety events count as alerts on the caseload.
 pub const ALERT_DAYS: i64 = 28;
@@ -42,6 +48,8 @@ pub struct CaseloadRow {
     pub scores: Option<Vec<LatestScore>>,
     /// Safety events in the last [`ALERT_DAYS`] days, and the latest one's time.
     pub alerts: Option<(usize, Option<i64>)>,
+    /// The latest recent alert in words (see [`SafetyAlert`]).
+    pub latest_alert: Option<SafetyAlert>,
     /// Homework this therapist assigned: windows done of those due so far, counting only
     /// categories the person shares; `None` when there is no homework.
     pub homework: Option<(usize, usize)>,
@@ -68,6 +76,7 @@ impl App {
                 adherence: None,
                 scores: None,
                 alerts: None,
+                latest_alert: None,
                 homework: None,
             };
             let mut opened_categories = std::collections::BTreeMap::new();
@@ -99,6 +108,22 @@ impl App {
                 let events = self.safety_events(&opened.person).await?;
                 let recent: Vec<_> = events.iter().filter(|e| e.at >= since).collect();
                 row.alerts = Some((recent.len(), recent.first().map(|e| e.at)));
+                let safety_opened = OpenedFor {
+                    person: opened.person,
+                    sharing: p.sharing.clone(),
+                };
+                if let Some(latest) = recent.first() {
+                    row.latest_alert = self
+                        .describe_alerts(
+                            therapist,
+                            &safety_opened,
+                            vec![(*latest).clone()],
+                            ("caseload", address),
+                            &mut opened_categories,
+                        )
+                        .await?
+                        .pop();
+                }
             }
             row.homework = self
                 .homework_counts(
@@ -152,4 +177,198 @@ impl App {
         }
         Ok(out)
     }
+
+    /// Safety events in a therapist's words, newest first as given. `opened` is the person
+    /// opened for the safety category. The answer, the exercise's name or the person's words
+    /// are read only from categories the person shares with this therapist, each opened (and
+    /// its read logged) at most once per request through `already`; from anything unshared
+    /// the alert says only what the event itself records, with no link.
+    pub async fn describe_alerts(
+        &self,
+        therapist: &User,
+        opened: &OpenedFor,
+        events: Vec<SafetyEvent>,
+        (what, address): (&str, &str),
+        already: &mut BTreeMap<Category, User>,
+    ) -> AppResult<Vec<SafetyAlert>> {
+        let person = &opened.person;
+        let tz: Tz = person.time_zone.parse().unwrap_or(Tz::UTC);
+        let mut out = Vec::with_capacity(events.len());
+        for event in events {
+            let origin = Origin::parse(&event.detail);
+            let event_date = DateTime::from_timestamp(event.at, 0)
+                .map(|t| t.with_timezone(&tz).date_naive())
+                .unwrap_or_default();
+            let mut alert = SafetyAlert {
+                sentence: String::new(),
+                href: None,
+                link_text: "",
+                quote: None,
+                event,
+            };
+            let base = format!("/care/people/{}", person.id);
+            match (alert.event.kind.as_str(), origin) {
+                (EVENT_PHQ9_ITEM9, _) => {
+                    let phq9 = instrument("phq-9");
+                    let lowest = phq9
+                        .and_then(|i| i.options.first())
+                        .map_or("Not at all", |o| o.label.as_str());
+                    let mut answer = None;
+                    let mut date = event_date;
+                    if let Origin::Questionnaire(id) = origin
+                        && self
+                            .open_shared(
+                                therapist,
+                                opened,
+                                Category::Questionnaires,
+                                what,
+                                address,
+                                already,
+                            )
+                            .await?
+                    {
+                        match self.administration(person, "phq-9", id).await {
+                            Ok(a) => {
+                                date = a.response.date;
+                                answer = a.answers.get(8).and_then(|v| {
+                                    phq9?
+                                        .options
+                                        .iter()
+                                        .find(|o| o.value == *v)
+                                        .map(|o| o.label.clone())
+                                });
+                                alert.href = Some(format!("{base}/measures"));
+                                alert.link_text = "See their answers";
+                            }
+                            Err(AppError::NotFound(_)) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    alert.sentence = questionnaire_sentence(
+                        "PHQ-9",
+                        9,
+                        Some(PHQ9_ITEM9_ABOUT),
+                        answer.as_deref(),
+                        lowest,
+                        date,
+                    );
+                }
+                (EVENT_SELF_HARM_LANGUAGE, Origin::Day(date)) => {
+                    alert.sentence = words_sentence(origin, None, date);
+                    if self
+                        .open_shared(therapist, opened, Category::Log, what, address, already)
+                        .await?
+                    {
+                        match self.day(person, date).await {
+                            Ok(day) => alert.quote = day.note.filter(|n| !n.trim().is_empty()),
+                            Err(AppError::NotFound(_)) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+                (EVENT_SELF_HARM_LANGUAGE, Origin::Reflection(date)) => {
+                    alert.sentence = words_sentence(origin, None, date);
+                    if self
+                        .open_shared(
+                            therapist,
+                            opened,
+                            Category::Reflections,
+                            what,
+                            address,
+                            already,
+                        )
+                        .await?
+                    {
+                        alert.href = Some(format!("{base}/insights"));
+                        alert.link_text = "See their reflections";
+                    }
+                }
+                (EVENT_SELF_HARM_LANGUAGE, Origin::Exercise(id)) => {
+                    let mut title = None;
+                    let mut date = event_date;
+                    // Which approach it belongs to decides whether it is shared at all.
+                    if opened
+                        .sharing
+                        .0
+                        .iter()
+                        .any(|c| matches!(c, Category::Exercises(_)))
+                    {
+                        match self.exercise(person, id).await {
+                            Ok(record) => {
+                                let category = Category::Exercises(record.def.approach);
+                                if self
+                                    .open_shared(
+                                        therapist, opened, category, what, address, already,
+                                    )
+                                    .await?
+                                {
+                                    title = Some(record.def.title.clone());
+                                    date = record.date;
+                                    alert.href = Some(format!(
+                                        "{base}/exercises/{}",
+                                        record.def.approach.slug()
+                                    ));
+                                    alert.link_text = "See the exercise";
+                                }
+                            }
+                            Err(AppError::NotFound(_)) => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                    alert.sentence = words_sentence(origin, title.as_deref(), date);
+                }
+                (EVENT_SELF_HARM_LANGUAGE, _) => {
+                    alert.sentence = words_sentence(Origin::Other, None, event_date);
+                }
+                _ => {
+                    alert.sentence = format!(
+                        "A safety alert on {}",
+                        enough_domain::safety::alert::short_date(event_date)
+                    );
+                }
+            }
+            out.push(alert);
+        }
+        Ok(out)
+    }
+
+    /// Opens `category` for the therapist when the person shares it (logging the read once
+    /// per request); false when it is not shared.
+    async fn open_shared(
+        &self,
+        therapist: &User,
+        opened: &OpenedFor,
+        category: Category,
+        what: &str,
+        address: &str,
+        already: &mut BTreeMap<Category, User>,
+    ) -> AppResult<bool> {
+        if !opened.sharing.allows(category) {
+            return Ok(false);
+        }
+        if let std::collections::btree_map::Entry::Vacant(slot) = already.entry(category) {
+            let fresh = self
+                .open_for(therapist, opened.person.id, category, what, address)
+                .await?;
+            slot.insert(fresh.person);
+        }
+        Ok(true)
+    }
+}
+
+/// A safety alert as a therapist reads it: a sentence in plain words, and where the answer or
+/// the words can be read when that category is shared.
+#[derive(Debug, Clone)]
+pub struct SafetyAlert {
+    /// The stored event (its kind and reference stay for machines, never for pages).
+    pub event: SafetyEvent,
+    /// What happened, e.g. "PHQ-9 question 9 (…) answered 'Several days' on 30 Nov".
+    pub sentence: String,
+    /// The therapist's page that shows it, when its category is shared.
+    pub href: Option<String>,
+    /// What the link says ("See their answers").
+    pub link_text: &'static str,
+    /// The person's own words, when the log is shared and no page of the therapist's shows
+    /// that day's note.
+    pub quote: Option<String>,
 }

@@ -28,7 +28,7 @@ mod toolkit;
 pub use accounts::{SIGN_IN_WINDOW_SECS, SignedIn};
 pub use calendar::FEED_DAYS_AHEAD;
 pub use care::{INVITATION_DAYS, LinkedPerson, OpenedFor};
-pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore};
+pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore, SafetyAlert};
 pub use error::AppError;
 pub use homework::HomeworkView;
 pub use import::{
@@ -44,7 +44,9 @@ pub use measures::{
 };
 pub use own_data::{EXPORT_VERSION, Export};
 pub use own_import::OwnImportSummary;
-pub use safety::{EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView};
+pub use safety::{
+    CountryHints, CountrySource, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView,
+};
 pub use secrets::SessionToken;
 pub use steps::{ActivityView, ProgrammeChoice, RunView};
 pub use summary::{

@@ -15,6 +15,32 @@ pub const EVENT_SELF_HARM_LANGUAGE: &str = "self-harm-language";
 /// The country whose lines are shown when nothing else is known.
 const FALLBACK_COUNTRY: &str = "US";
 
+/// What the browser tells us about where someone may be, for choosing crisis lines.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CountryHints<'a> {
+    /// A country chosen earlier in this browser (remembered in a cookie).
+    pub chosen: Option<&'a str>,
+    /// The `Accept-Language` header.
+    pub accept_language: Option<&'a str>,
+    /// The browser's IANA time zone, sent by a small script.
+    pub time_zone: Option<&'a str>,
+}
+
+/// Where the crisis country came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CountrySource {
+    /// The signed-in person's own setting.
+    Setting,
+    /// Chosen earlier in this browser.
+    Chosen,
+    /// The browser's language region.
+    Language,
+    /// A time zone (the person's setting or the browser's).
+    TimeZone,
+    /// Nothing was known.
+    Fallback,
+}
+
 /// A person's safety plan with when it was last changed.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SafetyPlanView {
@@ -28,16 +54,47 @@ impl App {
     /// The crisis-directory country for a person: their setting, else a guess from their time
     /// zone, else the fallback. Without a person, the fallback.
     pub fn crisis_country(&self, user: Option<&User>) -> &'static Country {
+        self.crisis_country_from(user, &CountryHints::default()).0
+    }
+
+    /// The crisis-directory country and where it came from. In order: a signed-in person's own
+    /// setting; the country chosen earlier in this browser; a signed-in person's time zone;
+    /// the browser's `Accept-Language` region; the browser's time zone; the fallback.
+    pub fn crisis_country_from(
+        &self,
+        user: Option<&User>,
+        hints: &CountryHints<'_>,
+    ) -> (&'static Country, CountrySource) {
         let dir = directory();
-        let chosen = user.and_then(|u| {
-            u.country
-                .as_deref()
-                .and_then(|c| dir.country(c))
-                .or_else(|| guess_country(&u.time_zone).and_then(|c| dir.country(c)))
-        });
-        chosen
-            .or_else(|| dir.country(FALLBACK_COUNTRY))
-            .unwrap_or(&dir.countries[0])
+        let candidates = [
+            (
+                user.and_then(|u| u.country.as_deref()),
+                CountrySource::Setting,
+            ),
+            (hints.chosen, CountrySource::Chosen),
+            (
+                user.and_then(|u| guess_country(&u.time_zone)),
+                CountrySource::TimeZone,
+            ),
+            (
+                hints
+                    .accept_language
+                    .and_then(|h| dir.country_for_languages(h))
+                    .map(|c| c.code.as_str()),
+                CountrySource::Language,
+            ),
+            (
+                hints.time_zone.and_then(guess_country),
+                CountrySource::TimeZone,
+            ),
+        ];
+        for (code, source) in candidates {
+            if let Some(country) = code.and_then(|c| dir.country(c)) {
+                return (country, source);
+            }
+        }
+        let fallback = dir.country(FALLBACK_COUNTRY).unwrap_or(&dir.countries[0]);
+        (fallback, CountrySource::Fallback)
     }
 
     /// Sets the person's country for crisis lines; empty clears it (back to the time-zone guess).

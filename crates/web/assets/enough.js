@@ -10,6 +10,18 @@
       }
     } catch (e) { /* keep the server's value */ }
   });
+  // Crisis lines: when neither a chosen country nor the browser's language said where someone
+  // is, tell the server the browser's time zone (a cookie, not a secret) and reload once. The
+  // server maps the zone to a country; without JavaScript the country chooser does the job.
+  if (document.querySelector("[data-guess-country]") && document.cookie.indexOf("enough_tz=") === -1) {
+    try {
+      var crisisZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+      if (crisisZone && /^[A-Za-z0-9\/_+-]{1,64}$/.test(crisisZone)) {
+        document.cookie = "enough_tz=" + crisisZone + "; path=/; max-age=31536000; samesite=lax";
+        if (document.cookie.indexOf("enough_tz=") !== -1) { window.location.reload(); }
+      }
+    } catch (e) { /* the chooser is still there */ }
+  }
   // Print buttons only make sense with JavaScript; without it the browser's menu prints.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;

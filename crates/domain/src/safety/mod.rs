@@ -2,5 +2,6 @@
 //! suicide or self-harm (so the app can offer help gently, never blocking the save), and the
 //! person's own safety plan.
 
+pub mod alert;
 pub mod plan;
 pub mod self_harm;

@@ -690,3 +690,190 @@ async fn a_person_plans_an_activity_records_it_and_a_programme_continues_after_a
     })
     .await;
 }
+
+/// Chromium whose `Accept-Language` is `lang` (e.g. "en-GB,en").
+async fn chromium_with_language(driver: &Driver, lang: &str) -> Client {
+    let profile = tempfile::tempdir().unwrap().keep();
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".to_owned(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", format!("--lang={}", lang.split(',').next().unwrap_or(lang)),
+                     format!("--user-data-dir={}", profile.display())],
+            "prefs": {"intl.accept_languages": lang},
+            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
+        }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("chromium starts under chromedriver")
+}
+
+/// A Chrome DevTools command through chromedriver (`goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp(serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+    fn method_and_body(&self, _: &url::Url) -> (reqwest::Method, Option<String>) {
+        (reqwest::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+/// (top, bottom, width, height) of every element matching `css`.
+async fn boxes(client: &Client, css: &str) -> Vec<(f64, f64, f64, f64)> {
+    let script = format!(
+        "return Array.from(document.querySelectorAll({css:?})).map(function (e) {{ \
+           var r = e.getBoundingClientRect(); return [r.top, r.bottom, r.width, r.height]; }})"
+    );
+    let value = client.execute(&script, vec![]).await.unwrap();
+    value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            let n = |i: usize| b[i].as_f64().unwrap();
+            (n(0), n(1), n(2), n(3))
+        })
+        .collect()
+}
+
+/// Pages in a PDF: its `/Type /Page` objects (not `/Type /Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let needle = b"/Type /Page";
+    pdf.windows(needle.len() + 1)
+        .filter(|w| &w[..needle.len()] == needle && w[needle.len()] != b's')
+        .count()
+}
+
+#[tokio::test]
+async fn crisis_help_is_big_local_and_first_and_the_safety_plan_prints_on_one_page() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let driver = &driver;
+    on_every_backend("browser_crisis", |server, backend| async move {
+        if backend != crate::common::Backend::Sqlite {
+            return;
+        }
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let plan = enough_domain::safety::plan::SafetyPlan::from_form([
+            ("warning_signs", "Lying awake replaying a mistake\nCancelling plans with friends\nSkipping meals\nThinking everyone would be better off\nStaying in bed past noon"),
+            ("coping_alone", "Walk to the harbour and back\nA hot shower\nThe breathing exercise, 4 in and 6 out\nWrite the thought down and leave it there\nPut on the playlist from summer"),
+            ("distractions", "Café on Quay Street\nThe library reading room\nSwimming at the leisure centre\nCalling Gran about her garden\nThe park with the dog"),
+            ("people_to_ask", "My sister Niamh 07700 900123\nDad 07700 900456\nSam from work 07700 900789\nMy neighbour Ruth, flat 2\nAunt Claire +353 87 123 4567"),
+            ("professionals", "Dr Okafor (GP) 020 7946 0018\nOut of hours GP 111\nCrisis team (020) 7946 0999\nSamaritans 116 123\nCall 999 if I am not safe"),
+            ("safer_surroundings", "Give the spare tablets to Niamh\nKeep only a week of medicine at home\nLeave the car keys with Dad\nDon't drink when I feel like this\nStay with someone tonight"),
+            ("reasons_for_living", "My nephew Finn\nThe dog\nSeeing the sea in spring\nFinishing the course\nNiamh's wedding next year"),
+        ])
+        .unwrap();
+        server.app.save_safety_plan(&ana, &plan).await.unwrap();
+
+        let base = &server.url;
+        // A browser that names no region: the script sends its time zone and the page reloads
+        // with that country's lines.
+        let english = chromium_with_language(driver, "en").await;
+        english
+            .issue_cmd(Cdp(serde_json::json!({
+                "cmd": "Emulation.setTimezoneOverride",
+                "params": {"timezoneId": "Australia/Sydney"}})))
+            .await
+            .unwrap();
+        english.goto(&format!("{base}/crisis")).await.unwrap();
+        wait_text(&english, "Talk to someone now — Australia").await;
+        let first = english.find(Locator::Css("a.line-button")).await.unwrap();
+        assert_eq!(first.attr("href").await.unwrap().as_deref(), Some("tel:131114"));
+        english.close().await.unwrap();
+
+        let browser = chromium_with_language(driver, "en-GB,en").await;
+        // Signed out, a British browser: Samaritans first, no US numbers.
+        browser.goto(&format!("{base}/crisis")).await.unwrap();
+        let first = browser
+            .find(Locator::Css("a.line-button"))
+            .await
+            .unwrap();
+        assert_eq!(first.attr("href").await.unwrap().as_deref(), Some("tel:116123"));
+        assert_eq!(first.text().await.unwrap(), "Call 116 123");
+        let text = body_text(&browser).await;
+        assert!(text.contains("Samaritans") && !text.contains("988"), "{text}");
+        let buttons = boxes(&browser, "a.line-button").await;
+        assert!(buttons.len() >= 4, "calls, Shout and 999/112: {buttons:?}");
+        for (i, (_, _, width, height)) in buttons.iter().enumerate() {
+            assert!(*height >= 48.0, "button {i} is {height}px high");
+            assert!(*width >= 48.0, "button {i} is {width}px wide");
+        }
+        let lines = boxes(&browser, ".crisis-lines a.line-button").await;
+        assert!(lines.iter().all(|b| b.2 >= 340.0), "full width on the phone: {lines:?}");
+        assert!(lines[0].1 < 844.0, "the first line is on the first screen: {lines:?}");
+        fits_the_phone(&browser, "crisis").await;
+        screenshot(&browser, "20-crisis-en-gb").await;
+
+        // Signed in: the support page shows the first line above the fold.
+        sign_in(&browser, base, "ana@example.org").await;
+        browser
+            .goto(&format!("{base}/support?after=questionnaire"))
+            .await
+            .unwrap();
+        let support = boxes(&browser, "a.line-button").await;
+        assert!(
+            support[0].1 < 844.0 && support[0].3 >= 48.0,
+            "the first button's bottom is {}px at 390×844",
+            support[0].1
+        );
+        fits_the_phone(&browser, "support").await;
+        screenshot(&browser, "21-support").await;
+
+        // The safety plan: its numbers are tappable; printed, it is one A4 page.
+        browser.goto(&format!("{base}/safety-plan")).await.unwrap();
+        let tels = boxes(&browser, "a.plan-tel").await;
+        assert!(tels.len() >= 8, "numbers in the plan are links: {tels:?}");
+        assert!(tels.iter().all(|b| b.3 >= 48.0), "tap-sized: {tels:?}");
+        fits_the_phone(&browser, "safety plan").await;
+        screenshot(&browser, "22-safety-plan").await;
+        let pdf = browser
+            .print(
+                fantoccini::wd::PrintConfiguration::builder()
+                    .size(fantoccini::wd::PrintSize::A4)
+                    .build()
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        if let Ok(dir) = std::env::var("ENOUGH_SCREENSHOTS") {
+            std::fs::write(format!("{dir}/23-safety-plan.pdf"), &pdf).unwrap();
+        }
+        assert_eq!(pdf_pages(&pdf), 1, "the printed plan is one A4 page");
+        // A look at the print styles at A4 width (what the PDF holds).
+        browser
+            .issue_cmd(Cdp(serde_json::json!({
+                "cmd": "Emulation.setEmulatedMedia", "params": {"media": "print"}})))
+            .await
+            .unwrap();
+        browser
+            .issue_cmd(Cdp(serde_json::json!({
+                "cmd": "Emulation.setDeviceMetricsOverride",
+                "params": {"width": 794, "height": 1123, "deviceScaleFactor": 1, "mobile": false}})))
+            .await
+            .unwrap();
+        let header = boxes(&browser, ".site-header").await;
+        assert!(header.iter().all(|b| b.3 == 0.0), "no header in print: {header:?}");
+        screenshot(&browser, "24-safety-plan-print").await;
+        browser.close().await.unwrap();
+    })
+    .await;
+}

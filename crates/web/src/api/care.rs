@@ -505,6 +505,10 @@ pub(crate) struct SafetyEventJson {
     at: i64,
     kind: String,
     detail: String,
+    /// What happened in plain words, e.g. "Words about self-harm in the day note of 30 Nov".
+    description: String,
+    /// The therapist's page that shows it, when that category is shared.
+    href: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -530,15 +534,27 @@ pub async fn person_safety(
     )
     .await?;
     let events = state.app.safety_events(&opened.person).await?;
+    let alerts = state
+        .app
+        .describe_alerts(
+            &caller.user,
+            &opened,
+            events,
+            ("safety", &address),
+            &mut std::collections::BTreeMap::new(),
+        )
+        .await?;
     let plan = state.app.safety_plan(&opened.person).await?;
     Ok(Json(SafetyJson {
-        events: events
+        events: alerts
             .into_iter()
-            .map(|e| SafetyEventJson {
-                id: e.id,
-                at: e.at,
-                kind: e.kind,
-                detail: e.detail,
+            .map(|a| SafetyEventJson {
+                id: a.event.id,
+                at: a.event.at,
+                kind: a.event.kind,
+                detail: a.event.detail,
+                description: a.sentence,
+                href: a.href,
             })
             .collect(),
         plan: plan.into(),

@@ -107,6 +107,8 @@ struct CaseloadView {
     adherence: String,
     scores: Vec<String>,
     alert: Option<String>,
+    /// The latest alert in words, with the page that shows it when shared.
+    latest: Option<(String, Option<(String, &'static str)>)>,
 }
 
 fn change_words(change: Option<ReliableChange>) -> &'static str {
@@ -161,6 +163,12 @@ fn caseload_view(row: &CaseloadRow) -> CaseloadView {
             )),
             _ => None,
         },
+        latest: row.latest_alert.as_ref().map(|a| {
+            (
+                format!("Latest: {}.", a.sentence),
+                a.href.clone().map(|h| (h, a.link_text)),
+            )
+        }),
     }
 }
 
@@ -836,22 +844,24 @@ pub async fn person_safety(
             )
             .await,
     )?;
-    let mut items: Vec<ListItem> = state
+    let events = state.app.safety_events(&opened.person).await?;
+    let mut already = std::collections::BTreeMap::new();
+    let alerts = state
         .app
-        .safety_events(&opened.person)
+        .describe_alerts(
+            &signed_in.user,
+            &opened,
+            events,
+            ("safety", &address),
+            &mut already,
+        )
         .await?
         .into_iter()
-        .map(|e| {
-            let what = match e.kind.as_str() {
-                enough_app::EVENT_PHQ9_ITEM9 => "PHQ-9 item 9 answered above 0",
-                enough_app::EVENT_SELF_HARM_LANGUAGE => "Saved text with self-harm language",
-                other => other,
-            };
-            (
-                when(e.at),
-                what.to_owned(),
-                vec![("Where".to_owned(), e.detail)],
-            )
+        .map(|a| AlertView {
+            when: when(a.event.at),
+            sentence: a.sentence,
+            href: a.href.map(|h| (h, a.link_text)),
+            quote: a.quote,
         })
         .collect();
     let plan = state.app.safety_plan(&opened.person).await?;
@@ -860,25 +870,29 @@ pub async fn person_safety(
         .filter(|s| !plan.plan.items(*s).is_empty())
         .map(|s| (s.title().to_owned(), plan.plan.items(s).join("; ")))
         .collect();
-    items.insert(
-        0,
-        (
-            "Safety plan".to_owned(),
-            if plan_lines.is_empty() {
-                "Not written yet".to_owned()
-            } else {
-                String::new()
-            },
-            plan_lines,
-        ),
-    );
-    Ok(render(&ListPage {
+    Ok(render(&SafetyPage {
         layout: Layout::signed_in(
             format!("{} — safety", opened.person.email),
             &signed_in,
             "care",
         ),
-        intro: "Alerts are recorded when a check-in or saved text suggested a hard time. Nobody is alerted automatically; please follow your service's own risk procedures.".to_owned(),
-        items,
+        alerts,
+        plan_lines,
     }))
+}
+
+/// One safety alert on the therapist's safety page.
+struct AlertView {
+    when: String,
+    sentence: String,
+    href: Option<(String, &'static str)>,
+    quote: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "care_safety.html")]
+struct SafetyPage {
+    layout: Layout,
+    alerts: Vec<AlertView>,
+    plan_lines: Vec<(String, String)>,
 }

@@ -3,6 +3,7 @@
 
 use crate::error::PageError;
 use crate::identity::SignedInPage;
+use crate::pages::crisis::BrowserHints;
 use crate::views::{Layout, render, render_with};
 use crate::{AppState, csrf};
 use askama::Template;
@@ -13,9 +14,14 @@ use axum_extra::extract::Form;
 use chrono::DateTime;
 use enough_app::AppError;
 use enough_domain::ValidationErrors;
-use enough_domain::crisis::Country;
+use enough_domain::crisis::{Country, TextPart, phone_parts};
 use enough_domain::safety::plan::{SafetyPlan, Section};
 use serde::Deserialize;
+
+/// One line of the plan: words and phone numbers, each number a `tel:` link.
+struct PlanItem {
+    parts: Vec<TextPart>,
+}
 
 /// One section of the plan, ready to show or edit.
 struct SectionView {
@@ -23,7 +29,7 @@ struct SectionView {
     title: &'static str,
     prompt: &'static str,
     example: &'static str,
-    items: Vec<String>,
+    items: Vec<PlanItem>,
     text: String,
 }
 
@@ -35,7 +41,13 @@ fn sections(plan: &SafetyPlan) -> Vec<SectionView> {
             title: s.title(),
             prompt: s.prompt(),
             example: s.example(),
-            items: plan.items(s).to_vec(),
+            items: plan
+                .items(s)
+                .iter()
+                .map(|item| PlanItem {
+                    parts: phone_parts(item),
+                })
+                .collect(),
             text: plan.to_text(s),
         })
         .collect()
@@ -68,6 +80,7 @@ pub(crate) struct PlanQuery {
 pub async fn plan_page(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
+    hints: BrowserHints,
     Query(query): Query<PlanQuery>,
 ) -> Result<Response, PageError> {
     let view = state.app.safety_plan(&signed_in.user).await?;
@@ -76,7 +89,10 @@ pub async fn plan_page(
         sections: sections(&view.plan),
         empty: view.plan.is_empty(),
         updated: updated(view.updated_at),
-        country: state.app.crisis_country(Some(&signed_in.user)),
+        country: state
+            .app
+            .crisis_country_from(Some(&signed_in.user), &hints.as_hints())
+            .0,
         flash: (!query.saved.is_empty()).then_some("Your safety plan is saved."),
     }))
 }
@@ -175,6 +191,7 @@ pub(crate) struct SupportQuery {
 pub async fn support_page(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
+    hints: BrowserHints,
     Query(query): Query<SupportQuery>,
 ) -> Result<Response, PageError> {
     let view = state.app.safety_plan(&signed_in.user).await?;
@@ -185,9 +202,12 @@ pub async fn support_page(
         _ => ("words", "/"),
     };
     Ok(render(&SupportPage {
-        layout: Layout::signed_in("You don't have to carry this alone", &signed_in, ""),
+        layout: Layout::signed_in("You're not alone with this", &signed_in, ""),
         reason,
-        country: state.app.crisis_country(Some(&signed_in.user)),
+        country: state
+            .app
+            .crisis_country_from(Some(&signed_in.user), &hints.as_hints())
+            .0,
         has_plan: !view.plan.is_empty(),
         sections: sections(&view.plan),
         next,

@@ -38,82 +38,216 @@
 //! punctuation at word edges fall away ("self-harm" reads "self harm"); runs of whitespace
 //! collapse to one space. A phrase matches only as a run of whole words.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const PHRASES_TXT: &str = include_str!("../../content/self_harm_phrases.txt");
 
-/// The phrase list, expanded and normalised once.
+/// Words allowed between two parts of an ordered rule (`A ... B`).
+const MAX_GAP: usize = 5;
+
+/// What kind of risk a note's words name (the section of the phrase file that matched).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RiskKind {
+    /// Plans, means, preparation or attempts ("I've been saving up my tablets").
+    PlanOrPreparation,
+    /// Suicidal thoughts and wishes, explicit or indirect ("I don't want to be here anymore").
+    SuicidalThoughts,
+    /// Self-injury, its urges and relapses ("I cut my arms again last night").
+    SelfInjury,
+}
+
+/// A phrase: its words in order (already normalised).
+type Words = Vec<String>;
+
+/// One line of the phrase file, expanded and normalised.
+struct Rule {
+    /// The parts; each part is a list of alternative phrases. A plain phrase has one part.
+    parts: Vec<Vec<Words>>,
+    /// `A ... B` (true: in order, at most [`MAX_GAP`] words apart) or `A & B` (false).
+    ordered: bool,
+    /// Phrases that cancel the rule when they appear anywhere in the sentence.
+    unless: Vec<Words>,
+    /// Phrases that cancel a match when they come right after it.
+    not_followed_by: Vec<Words>,
+    kind: RiskKind,
+    /// The line as written, normalised for a plain phrase (shown by [`matched_phrase`]).
+    display: String,
+}
+
+/// The phrase file, parsed once.
 struct PhraseList {
-    /// Phrases that count, each normalised and wrapped in single spaces, with its display form.
-    phrases: Vec<(String, String)>,
-    /// Idioms removed before matching, normalised and wrapped in single spaces.
-    idioms: Vec<String>,
+    rules: Vec<Rule>,
+    /// Idioms removed before matching.
+    idioms: Vec<Words>,
 }
 
 fn phrase_list() -> &'static PhraseList {
     static LIST: OnceLock<PhraseList> = OnceLock::new();
-    LIST.get_or_init(|| parse_phrase_list(PHRASES_TXT))
+    LIST.get_or_init(|| parse_phrase_list(PHRASES_TXT).unwrap_or(PhraseList {
+        rules: Vec::new(),
+        idioms: Vec::new(),
+    }))
 }
 
-/// Reads the phrase file. Lines with unbalanced parentheses expand to nothing; a test checks
-/// that the shipped file has none.
-fn parse_phrase_list(text: &str) -> PhraseList {
-    let mut phrases = Vec::new();
+/// Why a line of the phrase file could not be read (a test checks the shipped file has none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BadLine(String);
+
+/// Reads the phrase file (syntax in its header).
+fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
+    let mut macros: HashMap<String, Vec<String>> = HashMap::new();
+    let mut rules = Vec::new();
     let mut idioms = Vec::new();
+    let mut section: Option<RiskKind> = None;
     let mut in_idioms = false;
+    let bad = |line: &str| BadLine(line.to_owned());
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if line == "[not]" {
-            in_idioms = true;
-            continue;
-        }
-        for expanded in expand(line).unwrap_or_default() {
-            let normal = normalise(&expanded);
-            if normal.is_empty() {
-                continue;
+        match line {
+            "[thoughts]" => (section, in_idioms) = (Some(RiskKind::SuicidalThoughts), false),
+            "[plans]" => (section, in_idioms) = (Some(RiskKind::PlanOrPreparation), false),
+            "[self-injury]" => (section, in_idioms) = (Some(RiskKind::SelfInjury), false),
+            "[not]" => in_idioms = true,
+            _ if macro_definition(line).is_some() => {
+                let (name, list) = macro_definition(line).ok_or_else(|| bad(line))?;
+                let mut alternatives = Vec::new();
+                for alternative in list.split('|') {
+                    alternatives.extend(expand_with(alternative.trim(), &macros).ok_or_else(|| bad(line))?);
+                }
+                macros.insert(name.trim().to_owned(), alternatives);
             }
-            let padded = format!(" {normal} ");
-            if in_idioms {
-                idioms.push(padded);
-            } else {
-                phrases.push((padded, normal));
+            _ if in_idioms => idioms.extend(phrases(line, &macros).ok_or_else(|| bad(line))?),
+            _ => {
+                let kind = section.ok_or_else(|| bad(line))?;
+                rules.push(parse_rule(line, kind, &macros).ok_or_else(|| bad(line))?);
             }
         }
     }
-    PhraseList { phrases, idioms }
+    Ok(PhraseList { rules, idioms })
 }
 
-/// Expands `(a|b) c` into `a c` and `b c`. `None` when a parenthesis is unbalanced or nested.
+/// `@name = a | b` as (`name`, `a | b`).
+fn macro_definition(line: &str) -> Option<(&str, &str)> {
+    let (name, list) = line.strip_prefix('@')?.split_once('=')?;
+    let name = name.trim();
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    valid.then_some((name, list))
+}
+
+/// Expands a pattern and normalises every expansion into words (empty expansions dropped).
+fn phrases(pattern: &str, macros: &HashMap<String, Vec<String>>) -> Option<Vec<Words>> {
+    let expanded = expand_with(pattern, macros)?;
+    let words: Vec<Words> = expanded
+        .iter()
+        .map(|e| normalise(e).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect())
+        .filter(|w: &Words| !w.is_empty())
+        .collect();
+    (!words.is_empty()).then_some(words)
+}
+
+fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>) -> Option<Rule> {
+    let (rest, not_followed_by) = match line.split_once(" not followed by ") {
+        Some((rest, after)) => (rest, phrases(after, macros)?),
+        None => (line, Vec::new()),
+    };
+    let (body, unless) = match rest.split_once(" unless ") {
+        Some((body, after)) => (body, phrases(after, macros)?),
+        None => (rest, Vec::new()),
+    };
+    let ordered_parts: Vec<&str> = body.split(" ... ").collect();
+    let any_order_parts: Vec<&str> = body.split(" & ").collect();
+    let (parts, ordered) = match (ordered_parts.len() > 1, any_order_parts.len() > 1) {
+        (true, true) => return None,
+        (false, true) => (any_order_parts, false),
+        _ => (ordered_parts, true),
+    };
+    let parts = parts
+        .into_iter()
+        .map(|p| phrases(p.trim(), macros))
+        .collect::<Option<Vec<_>>>()?;
+    let display = if parts.len() == 1 && unless.is_empty() && not_followed_by.is_empty() {
+        normalise(body)
+    } else {
+        line.to_owned()
+    };
+    Some(Rule {
+        parts,
+        ordered,
+        unless,
+        not_followed_by,
+        kind,
+        display,
+    })
+}
+
+/// Expands `(a|b) c` into `a c` and `b c`, groups may nest. `None` when a parenthesis is
+/// unbalanced.
+#[cfg(test)]
 fn expand(pattern: &str) -> Option<Vec<String>> {
+    expand_with(pattern, &HashMap::new())
+}
+
+/// Like [`expand`], with `@name` standing for the alternatives of a list defined earlier.
+/// `None` when a parenthesis is unbalanced or a list is unknown.
+fn expand_with(pattern: &str, macros: &HashMap<String, Vec<String>>) -> Option<Vec<String>> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut at = 0;
+    let alternatives = expand_sequence(&chars, &mut at, macros, 0)?;
+    (at == chars.len()).then_some(alternatives)
+}
+
+/// Expands from `at` up to an unmatched `|` or `)` (left for the caller) or the end.
+fn expand_sequence(
+    chars: &[char],
+    at: &mut usize,
+    macros: &HashMap<String, Vec<String>>,
+    depth: usize,
+) -> Option<Vec<String>> {
     let mut results = vec![String::new()];
-    let mut rest = pattern;
-    while let Some(open) = rest.find('(') {
-        let literal = &rest[..open];
-        if literal.contains(')') {
-            return None;
-        }
-        let after = &rest[open + 1..];
-        let close = after.find(')')?;
-        let group = &after[..close];
-        if group.contains('(') {
-            return None;
-        }
+    while let Some(&c) = chars.get(*at) {
+        let options: Vec<String> = match c {
+            '|' | ')' if depth > 0 => break,
+            '|' | ')' => return None,
+            '(' => {
+                *at += 1;
+                let mut options = Vec::new();
+                loop {
+                    options.extend(expand_sequence(chars, at, macros, depth + 1)?);
+                    match chars.get(*at) {
+                        Some('|') => *at += 1,
+                        Some(')') => {
+                            *at += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+                options
+            }
+            '@' => {
+                let start = *at + 1;
+                let mut end = start;
+                while chars.get(end).is_some_and(|c| c.is_alphanumeric() || *c == '_') {
+                    end += 1;
+                }
+                let name: String = chars[start..end].iter().collect();
+                *at = end;
+                macros.get(&name)?.clone()
+            }
+            c => {
+                *at += 1;
+                vec![c.to_string()]
+            }
+        };
         results = results
             .iter()
-            .flat_map(|prefix| {
-                group
-                    .split('|')
-                    .map(move |alternative| format!("{prefix}{literal}{alternative}"))
-            })
+            .flat_map(|prefix| options.iter().map(move |o| format!("{prefix}{o}")))
             .collect();
-        rest = &after[close + 1..];
     }
-    if rest.contains(')') {
-        return None;
-    }
-    Some(results.into_iter().map(|r| format!("{r}{rest}")).collect())
+    Some(results)
 }
 
 /// Lower-cases, drops apostrophes, turns every other non-alphanumeric character into a space
@@ -130,22 +264,153 @@ fn normalise(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The first phrase from the list that `text` contains, in its normalised form (e.g.
-/// `"want to hurt myself"`), or `None`. Useful for tests and for reviewing the list; the app
-/// only needs [`mentions_self_harm`] and should not show or store the phrase.
-pub fn matched_phrase(text: &str) -> Option<&'static str> {
-    let list = phrase_list();
-    let mut haystack = format!(" {} ", normalise(text));
-    for idiom in &list.idioms {
-        if haystack.contains(idiom.as_str()) {
-            // A separator no phrase contains, so the words on either side cannot join up.
-            haystack = haystack.replace(idiom.as_str(), " \u{0} ");
+/// A separator no phrase contains: put where an idiom was removed, so that the words on either
+/// side cannot join up into a phrase.
+const GAP_WORD: &str = "\u{0}";
+
+/// One sentence, normalised into words, with an index from each word to where it occurs.
+struct Sentence<'a> {
+    words: Vec<&'a str>,
+    index: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Sentence<'a> {
+    fn new(words: Vec<&'a str>) -> Self {
+        let mut index: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            index.entry(*w).or_default().push(i);
         }
+        Sentence { words, index }
     }
-    list.phrases
+
+    /// Where `phrase` occurs, as (first word, one past the last word).
+    fn occurrences(&self, phrase: &[String]) -> Vec<(usize, usize)> {
+        let Some(first) = phrase.first() else {
+            return Vec::new();
+        };
+        let Some(starts) = self.index.get(first.as_str()) else {
+            return Vec::new();
+        };
+        starts
+            .iter()
+            .filter(|&&s| {
+                self.words.get(s..s + phrase.len()).is_some_and(|run| {
+                    run.iter().zip(phrase).all(|(a, b)| *a == b.as_str())
+                })
+            })
+            .map(|&s| (s, s + phrase.len()))
+            .collect()
+    }
+
+    fn contains_any(&self, phrases: &[Words]) -> bool {
+        phrases.iter().any(|p| !self.occurrences(p).is_empty())
+    }
+
+    fn followed_by_any(&self, end: usize, phrases: &[Words]) -> bool {
+        phrases.iter().any(|p| {
+            self.words
+                .get(end..end + p.len())
+                .is_some_and(|run| run.iter().zip(p).all(|(a, b)| *a == b.as_str()))
+        })
+    }
+
+    /// Every occurrence of any alternative of a part that is not followed by a cancelling
+    /// phrase (checked only for the last part).
+    fn part_occurrences(&self, part: &[Words], not_followed_by: &[Words]) -> Vec<(usize, usize)> {
+        part.iter()
+            .flat_map(|p| self.occurrences(p))
+            .filter(|&(_, end)| !self.followed_by_any(end, not_followed_by))
+            .collect()
+    }
+
+    fn matches(&self, rule: &Rule) -> bool {
+        let last = rule.parts.len().saturating_sub(1);
+        let found = if rule.ordered {
+            // The ends of matches of the parts so far; each next part must start within the gap.
+            let mut ends: Option<Vec<usize>> = None;
+            for (i, part) in rule.parts.iter().enumerate() {
+                let cancel: &[Words] = if i == last { &rule.not_followed_by } else { &[] };
+                let occurrences = self.part_occurrences(part, cancel);
+                let next: Vec<usize> = match &ends {
+                    None => occurrences.iter().map(|&(_, e)| e).collect(),
+                    Some(previous) => occurrences
+                        .iter()
+                        .filter(|&&(s, _)| previous.iter().any(|&e| s >= e && s - e <= MAX_GAP))
+                        .map(|&(_, e)| e)
+                        .collect(),
+                };
+                if next.is_empty() {
+                    return false;
+                }
+                ends = Some(next);
+            }
+            true
+        } else {
+            rule.parts.iter().enumerate().all(|(i, part)| {
+                let cancel: &[Words] = if i == last { &rule.not_followed_by } else { &[] };
+                !self.part_occurrences(part, cancel).is_empty()
+            })
+        };
+        found && !self.contains_any(&rule.unless)
+    }
+}
+
+/// Splits at sentence ends (`.` `!` `?` `;` and line breaks), normalises, and replaces idioms
+/// with [`GAP_WORD`].
+fn sentences(text: &str, idioms: &[Words]) -> Vec<Vec<String>> {
+    text.split(['.', '!', '?', ';', '\n', '\r', '…'])
+        .map(|raw| {
+            let normal = normalise(raw);
+            let mut words: Vec<String> = normal.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+            for idiom in idioms {
+                let mut i = 0;
+                while i + idiom.len() <= words.len() {
+                    if words[i..i + idiom.len()] == idiom[..] {
+                        words.splice(i..i + idiom.len(), [GAP_WORD.to_owned()]);
+                    }
+                    i += 1;
+                }
+            }
+            words
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Every rule that matches `text`, in the order of the phrase file.
+fn matching_rules(text: &str) -> impl Iterator<Item = &'static Rule> {
+    let list = phrase_list();
+    let sentences: Vec<Vec<String>> = sentences(text, &list.idioms);
+    let indexed: Vec<Sentence<'_>> = sentences
         .iter()
-        .find(|(padded, _)| haystack.contains(padded.as_str()))
-        .map(|(_, normal)| normal.as_str())
+        .map(|s| Sentence::new(s.iter().map(String::as_str).collect()))
+        .collect();
+    let hits: Vec<&'static Rule> = list
+        .rules
+        .iter()
+        .filter(|rule| indexed.iter().any(|s| s.matches(rule)))
+        .collect();
+    hits.into_iter()
+}
+
+/// The first line of the phrase file that `text` matches: the normalised phrase (e.g. `"want to
+/// hurt myself"`) or, for a rule, the line as written. `None` when nothing matches. Useful for
+/// tests and for reviewing the list; the app should not show or store it.
+pub fn matched_phrase(text: &str) -> Option<&'static str> {
+    matching_rules(text).next().map(|r| r.display.as_str())
+}
+
+/// The most serious kind of risk language in `text` (plans before thoughts before
+/// self-injury), or `None`. A keyword match, not an assessment: see the module documentation.
+pub fn risk_language(text: &str) -> Option<RiskKind> {
+    let kinds: Vec<RiskKind> = matching_rules(text).map(|r| r.kind).collect();
+    [
+        RiskKind::PlanOrPreparation,
+        RiskKind::SuicidalThoughts,
+        RiskKind::SelfInjury,
+    ]
+    .into_iter()
+    .find(|k| kinds.contains(k))
 }
 
 /// True when `text` names suicide or self-harm in words from the phrase list. Read the module
@@ -159,30 +424,73 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_shipped_list_parses_and_every_line_expands() {
-        let mut in_idioms = false;
-        for line in PHRASES_TXT.lines().map(str::trim) {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            if line == "[not]" {
-                in_idioms = true;
-                continue;
-            }
-            let expanded = expand(line).unwrap_or_else(|| panic!("bad line {line:?}"));
-            assert!(!expanded.is_empty(), "{line:?}");
-            if !in_idioms {
-                // Every phrase of the list must be found by the matcher itself.
-                for phrase in expanded {
-                    assert!(
-                        mentions_self_harm(&phrase),
-                        "{phrase:?} does not match itself"
-                    );
-                }
+    fn the_shipped_list_parses_and_every_line_matches_itself() {
+        let list = parse_phrase_list(PHRASES_TXT).expect("the shipped phrase file parses");
+        assert!(list.rules.len() > 100);
+        assert!(!list.idioms.is_empty());
+        for kind in [
+            RiskKind::SuicidalThoughts,
+            RiskKind::PlanOrPreparation,
+            RiskKind::SelfInjury,
+        ] {
+            assert!(list.rules.iter().any(|r| r.kind == kind), "{kind:?}");
+        }
+        for rule in &list.rules {
+            // Every alternative of a plain phrase, and for a rule the first and the last
+            // alternatives of its parts written one after the other, must be found.
+            let samples: Vec<String> = if rule.parts.len() == 1 {
+                rule.parts[0].iter().map(|w| w.join(" ")).collect()
+            } else {
+                let pick = |last: bool| {
+                    rule.parts
+                        .iter()
+                        .map(|p| if last { p[p.len() - 1].join(" ") } else { p[0].join(" ") })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                vec![pick(false), pick(true)]
+            };
+            for sample in samples {
+                assert!(
+                    mentions_self_harm(&sample),
+                    "{sample:?} (from {:?}) does not match itself",
+                    rule.display
+                );
             }
         }
-        assert!(phrase_list().phrases.len() > 100);
-        assert!(!phrase_list().idioms.is_empty());
+    }
+
+    #[test]
+    fn a_bad_line_is_reported() {
+        assert!(parse_phrase_list("[thoughts]\n(open").is_err());
+        assert!(parse_phrase_list("[thoughts]\n@unknown words").is_err());
+        assert!(parse_phrase_list("a phrase before any section").is_err());
+        assert!(parse_phrase_list("[thoughts]\na ... b & c").is_err());
+    }
+
+    #[test]
+    fn lists_and_rules_expand_and_match_within_a_sentence() {
+        let list = parse_phrase_list(
+            "@pill = pills | tablets\n[plans]\n(saving|saved) ... @pill unless vitamins\n\
+             [thoughts]\nbridge & jump\n[self-injury]\nurge to cut not followed by (down|the)",
+        )
+        .expect("parses");
+        let hit = |text: &str, rule: usize| {
+            sentences(text, &list.idioms).iter().any(|s| {
+                Sentence::new(s.iter().map(String::as_str).collect()).matches(&list.rules[rule])
+            })
+        };
+        assert!(hit("saving up all my tablets", 0));
+        assert!(hit("saved pills", 0));
+        assert!(!hit("saving up for a really nice holiday with tablets", 0), "too far apart");
+        assert!(!hit("tablets saved", 0), "order matters");
+        assert!(!hit("saving my vitamins and tablets", 0), "unless");
+        assert!(!hit("I was saving. Tablets", 0), "sentences are separate");
+        assert!(hit("jump off the bridge", 1));
+        assert!(hit("on the bridge, thinking about the jump", 1));
+        assert!(hit("urge to cut tonight", 2));
+        assert!(hit("urge to cut", 2));
+        assert!(!hit("urge to cut down on sugar", 2));
     }
 
     #[test]
@@ -194,7 +502,9 @@ mod tests {
         assert_eq!(expand("plain words").unwrap(), ["plain words"]);
         assert_eq!(expand("(open"), None);
         assert_eq!(expand("close)"), None);
-        assert_eq!(expand("((nested))"), None);
+        // Groups may nest (a deliberate change: lists used inside groups need it).
+        assert_eq!(expand("((nested))").unwrap(), ["nested"]);
+        assert_eq!(expand("a (b (c|d)|e)").unwrap(), ["a b c", "a b d", "a e"]);
     }
 
     #[test]
@@ -312,5 +622,61 @@ mod tests {
         assert!(mentions_self_harm(
             "I cut myself some slack but still want to die"
         ));
+    }
+
+    /// Sentences of a corpus file (comment and blank lines skipped).
+    fn corpus(text: &str) -> Vec<&str> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    }
+
+    /// Share of `sentences` the matcher notices, printing the ones that go the wrong way.
+    fn noticed_share(name: &str, sentences: &[&str], expect_noticed: bool) -> f64 {
+        let noticed = sentences.iter().filter(|s| mentions_self_harm(s)).count();
+        for s in sentences {
+            if mentions_self_harm(s) != expect_noticed {
+                println!("  {name}: {} {s:?}", if expect_noticed { "missed" } else { "false alarm" });
+            }
+        }
+        noticed as f64 / sentences.len() as f64
+    }
+
+    const RISK_TUNING: &str = include_str!("../../tests-data/risk_language/risk_tuning.txt");
+    const NOT_RISK_TUNING: &str =
+        include_str!("../../tests-data/risk_language/not_risk_tuning.txt");
+    const RISK_HELDOUT: &str = include_str!("../../tests-data/risk_language/risk_heldout.txt");
+    const NOT_RISK_HELDOUT: &str =
+        include_str!("../../tests-data/risk_language/not_risk_heldout.txt");
+
+    #[test]
+    fn corpus_recall_and_false_alarms_meet_the_goal_on_held_out_sentences() {
+        let sets = [
+            ("tuning", RISK_TUNING, NOT_RISK_TUNING),
+            ("held-out", RISK_HELDOUT, NOT_RISK_HELDOUT),
+        ];
+        let mut held_out = (0.0, 1.0);
+        for (name, risk, not_risk) in sets {
+            let (risk, not_risk) = (corpus(risk), corpus(not_risk));
+            let recall = noticed_share(name, &risk, true);
+            let false_alarms = noticed_share(name, &not_risk, false);
+            println!(
+                "{name}: noticed {:.1}% of {} risk sentences, false alarms on {:.1}% of {} others",
+                recall * 100.0,
+                risk.len(),
+                false_alarms * 100.0,
+                not_risk.len()
+            );
+            if name == "held-out" {
+                assert!(risk.len() >= 50 && not_risk.len() >= 50);
+                held_out = (recall, false_alarms);
+            }
+        }
+        let total = [RISK_TUNING, RISK_HELDOUT].map(|t| corpus(t).len()).iter().sum::<usize>();
+        let total_not = [NOT_RISK_TUNING, NOT_RISK_HELDOUT].map(|t| corpus(t).len()).iter().sum::<usize>();
+        assert!(total >= 150 && total_not >= 150, "{total} {total_not}");
+        assert!(held_out.0 >= 0.90, "held-out recall {:.3}", held_out.0);
+        assert!(held_out.1 <= 0.10, "held-out false alarms {:.3}", held_out.1);
     }
 }

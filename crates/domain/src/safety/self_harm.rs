@@ -71,8 +71,16 @@ struct Rule {
     /// Phrases that cancel a match when they come right after it.
     not_followed_by: Vec<Words>,
     kind: RiskKind,
-    /// The line as written, normalised for a plain phrase (shown by [`matched_phrase`]).
+    /// The line as written (shown by [`matched_phrase`] for a rule).
     display: String,
+    /// For a plain phrase, each alternative written out (shown by [`matched_phrase`]).
+    alternatives: Vec<String>,
+}
+
+impl Rule {
+    fn is_plain_phrase(&self) -> bool {
+        self.parts.len() == 1 && self.unless.is_empty() && self.not_followed_by.is_empty()
+    }
 }
 
 /// The phrase file, parsed once.
@@ -168,18 +176,18 @@ fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>)
         .into_iter()
         .map(|p| phrases(p.trim(), macros))
         .collect::<Option<Vec<_>>>()?;
-    let display = if parts.len() == 1 && unless.is_empty() && not_followed_by.is_empty() {
-        normalise(body)
-    } else {
-        line.to_owned()
-    };
+    let alternatives = parts
+        .first()
+        .map(|p| p.iter().map(|w| w.join(" ")).collect())
+        .unwrap_or_default();
     Some(Rule {
         parts,
         ordered,
         unless,
         not_followed_by,
         kind,
-        display,
+        display: line.to_owned(),
+        alternatives,
     })
 }
 
@@ -377,33 +385,55 @@ fn sentences(text: &str, idioms: &[Words]) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Every rule that matches `text`, in the order of the phrase file.
-fn matching_rules(text: &str) -> impl Iterator<Item = &'static Rule> {
+/// Runs `visit` over the rules of the phrase file, in order, with a test of whether a rule
+/// matches `text`; stops at the first `Some`.
+fn scan<T>(text: &str, mut visit: impl FnMut(&'static Rule, &dyn Fn(&Rule) -> bool) -> Option<T>) -> Option<T> {
     let list = phrase_list();
     let sentences: Vec<Vec<String>> = sentences(text, &list.idioms);
     let indexed: Vec<Sentence<'_>> = sentences
         .iter()
         .map(|s| Sentence::new(s.iter().map(String::as_str).collect()))
         .collect();
-    let hits: Vec<&'static Rule> = list
-        .rules
-        .iter()
-        .filter(|rule| indexed.iter().any(|s| s.matches(rule)))
-        .collect();
-    hits.into_iter()
+    let matches = |rule: &Rule| indexed.iter().any(|s| s.matches(rule));
+    list.rules.iter().find_map(|rule| visit(rule, &matches))
 }
 
-/// The first line of the phrase file that `text` matches: the normalised phrase (e.g. `"want to
-/// hurt myself"`) or, for a rule, the line as written. `None` when nothing matches. Useful for
-/// tests and for reviewing the list; the app should not show or store it.
+/// The first line of the phrase file that `text` matches: for a plain phrase the alternative
+/// that matched, normalised (e.g. `"want to hurt myself"`), for a rule the line as written.
+/// `None` when nothing matches. Useful for tests and for reviewing the list; the app should not
+/// show or store it.
 pub fn matched_phrase(text: &str) -> Option<&'static str> {
-    matching_rules(text).next().map(|r| r.display.as_str())
+    scan(text, |rule, matches| {
+        if !matches(rule) {
+            return None;
+        }
+        if !rule.is_plain_phrase() {
+            return Some(rule.display.as_str());
+        }
+        let single = |i: usize| Rule {
+            parts: vec![vec![rule.parts[0][i].clone()]],
+            ordered: true,
+            unless: Vec::new(),
+            not_followed_by: Vec::new(),
+            kind: rule.kind,
+            display: String::new(),
+            alternatives: Vec::new(),
+        };
+        let which = (0..rule.alternatives.len()).find(|&i| matches(&single(i)))?;
+        Some(rule.alternatives[which].as_str())
+    })
 }
 
 /// The most serious kind of risk language in `text` (plans before thoughts before
 /// self-injury), or `None`. A keyword match, not an assessment: see the module documentation.
 pub fn risk_language(text: &str) -> Option<RiskKind> {
-    let kinds: Vec<RiskKind> = matching_rules(text).map(|r| r.kind).collect();
+    let mut kinds = Vec::new();
+    scan::<()>(text, |rule, matches| {
+        if !kinds.contains(&rule.kind) && matches(rule) {
+            kinds.push(rule.kind);
+        }
+        None
+    });
     [
         RiskKind::PlanOrPreparation,
         RiskKind::SuicidalThoughts,
@@ -416,7 +446,7 @@ pub fn risk_language(text: &str) -> Option<RiskKind> {
 /// True when `text` names suicide or self-harm in words from the phrase list. Read the module
 /// documentation for what this can and cannot tell: it is a keyword match, not an assessment.
 pub fn mentions_self_harm(text: &str) -> bool {
-    matched_phrase(text).is_some()
+    scan(text, |rule, matches| matches(rule).then_some(())).is_some()
 }
 
 #[cfg(test)]
@@ -560,7 +590,8 @@ mod tests {
                 "They'd all be better off without me",
                 "better off without me",
             ),
-            ("I want to unalive myself", "unalive myself"),
+            // Deliberately broadened: "unalive" alone now counts (was "unalive myself").
+            ("I want to unalive myself", "unalive"),
             ("  I   WANT   TO   DIE  ", "want to die"),
         ];
         for (text, phrase) in cases {

@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use enough_domain::ValidationErrors;
 use enough_domain::measures::{
     ChangeAssessment, Instrument, MeasureChange, Responses, Score, TalkingTherapiesResult,
-    complete, fhir, instrument, instruments, judge_change, measure_change, next_due,
-    parse_answers, score, talking_therapies,
+    complete, fhir, instrument, instruments, judge_change, measure_change, next_due, parse_answers,
+    score, talking_therapies,
 };
 use enough_store::{NewResponse, QuestionnaireResponse, SavedResponse, StoreError, User};
 use std::collections::BTreeMap;

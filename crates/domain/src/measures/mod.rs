@@ -508,7 +508,11 @@ const RCI_CRITERION: f64 = 1.96;
 /// "4 points lower", "0.25 points higher" or "no different": the signed difference in words.
 fn difference_words(change: f64) -> String {
     let size = trim_number(change.abs());
-    let unit = if change.abs() == 1.0 { "point" } else { "points" };
+    let unit = if change.abs() == 1.0 {
+        "point"
+    } else {
+        "points"
+    };
     if change < 0.0 {
         format!("{size} {unit} lower")
     } else if change > 0.0 {
@@ -665,9 +669,8 @@ fn talking_therapies_change(
             ),
         )
     };
-    let threshold = format!(
-        "{caseness}, the score NHS Talking Therapies uses as its threshold on the {name}"
-    );
+    let threshold =
+        format!("{caseness}, the score NHS Talking Therapies uses as its threshold on the {name}");
     let crossing = match (m.case_at_first, m.case_at_last, m.reliably_improved) {
         (true, false, true) => format!(
             " It started at or above {threshold} and is now below it: on the {name} alone, that \

@@ -252,7 +252,9 @@ fn paired_sentence(
              more than the usual ups and downs ({PHQ9_RELIABLE_CHANGE} points on the PHQ-9, \
              {GAD7_RELIABLE_CHANGE} on the GAD-7)."
         ),
-        TalkingTherapiesOutcome::ReliableImprovement if phq9.case_at_first || gad7.case_at_first => {
+        TalkingTherapiesOutcome::ReliableImprovement
+            if phq9.case_at_first || gad7.case_at_first =>
+        {
             format!(
                 "By the NHS Talking Therapies definitions this counts as reliable improvement, \
                  though not recovery: at least one score is still at or above its threshold \

@@ -564,7 +564,10 @@ fn reliable_change_respects_direction() {
         Some(ReliableChange::Deteriorated)
     );
     let a = reliable_change(&i, 30.0, 18.0).unwrap();
-    assert!(a.sentence.contains("from 30 to 18, 12 points lower (the harder direction"));
+    assert!(
+        a.sentence
+            .contains("from 30 to 18, 12 points lower (the harder direction")
+    );
 }
 
 #[test]
@@ -593,8 +596,14 @@ fn phq9_18_to_14_is_within_the_usual_ups_and_downs() {
     let a = judge_change(inst("phq-9"), 18.0, 14.0);
     assert_eq!(a.rule, ChangeRule::TalkingTherapies);
     assert_eq!(a.verdict, Some(ReliableChange::NoReliableChange));
-    assert!(a.sentence.contains("from 18 to 14, 4 points lower (the better direction"));
-    assert!(a.sentence.contains("within the questionnaire's usual ups and downs"));
+    assert!(
+        a.sentence
+            .contains("from 18 to 14, 4 points lower (the better direction")
+    );
+    assert!(
+        a.sentence
+            .contains("within the questionnaire's usual ups and downs")
+    );
     assert!(!a.sentence.contains("real improvement"));
 }
 
@@ -602,17 +611,30 @@ fn phq9_18_to_14_is_within_the_usual_ups_and_downs() {
 fn talking_therapies_edges_per_measure() {
     // PHQ-9: 5 points is not reliable, 6 is; both ways.
     let v = |id: &str, b: f64, a: f64| judge_change(inst(id), b, a).verdict;
-    assert_eq!(v("phq-9", 15.0, 10.0), Some(ReliableChange::NoReliableChange));
+    assert_eq!(
+        v("phq-9", 15.0, 10.0),
+        Some(ReliableChange::NoReliableChange)
+    );
     assert_eq!(v("phq-9", 15.0, 9.0), Some(ReliableChange::Improved));
-    assert_eq!(v("phq-9", 9.0, 14.0), Some(ReliableChange::NoReliableChange));
+    assert_eq!(
+        v("phq-9", 9.0, 14.0),
+        Some(ReliableChange::NoReliableChange)
+    );
     assert_eq!(v("phq-9", 9.0, 15.0), Some(ReliableChange::Deteriorated));
     // GAD-7: 3 is not, 4 is.
-    assert_eq!(v("gad-7", 10.0, 7.0), Some(ReliableChange::NoReliableChange));
+    assert_eq!(
+        v("gad-7", 10.0, 7.0),
+        Some(ReliableChange::NoReliableChange)
+    );
     assert_eq!(v("gad-7", 10.0, 6.0), Some(ReliableChange::Improved));
     assert_eq!(v("gad-7", 6.0, 9.0), Some(ReliableChange::NoReliableChange));
     assert_eq!(v("gad-7", 6.0, 10.0), Some(ReliableChange::Deteriorated));
     let worse = judge_change(inst("gad-7"), 6.0, 10.0);
-    assert!(worse.sentence.contains("4 points higher (the harder direction"));
+    assert!(
+        worse
+            .sentence
+            .contains("4 points higher (the harder direction")
+    );
     assert!(worse.sentence.contains("reliably worse"));
     assert!(worse.sentence.contains("It is now at or above 8"));
     assert_eq!(worse.short, "4 points higher: reliably worse");
@@ -622,10 +644,17 @@ fn talking_therapies_edges_per_measure() {
 fn recovery_and_reliable_recovery_on_one_measure() {
     // PHQ-9 12 → 6: below 10 and 6 points lower: reliable recovery.
     let a = judge_change(inst("phq-9"), 12.0, 6.0);
-    assert!(a.sentence.contains("counts as reliable recovery"), "{}", a.sentence);
+    assert!(
+        a.sentence.contains("counts as reliable recovery"),
+        "{}",
+        a.sentence
+    );
     // PHQ-9 12 → 7: below 10 but only 5 points: recovery, not reliable recovery.
     let a = judge_change(inst("phq-9"), 12.0, 7.0);
-    assert!(a.sentence.contains("counts as recovery, though not reliable recovery"));
+    assert!(
+        a.sentence
+            .contains("counts as recovery, though not reliable recovery")
+    );
     // Starting below 10 there is no recovery to speak of.
     let a = judge_change(inst("phq-9"), 9.0, 2.0);
     assert!(!a.sentence.contains("recovery"));
@@ -637,13 +666,28 @@ fn no_agreed_threshold_gives_the_signed_difference_and_a_direction() {
     let a = judge_change(inst("who-5"), 48.0, 60.0);
     assert_eq!(a.rule, ChangeRule::NoAgreedThreshold);
     assert_eq!(a.verdict, None);
-    assert!(a.sentence.contains("from 48 to 60, 12 points higher (the better direction"));
-    assert!(a.sentence.contains("no agreed threshold for a reliable change"));
+    assert!(
+        a.sentence
+            .contains("from 48 to 60, 12 points higher (the better direction")
+    );
+    assert!(
+        a.sentence
+            .contains("no agreed threshold for a reliable change")
+    );
     assert_eq!(a.short, "12 points higher (no agreed threshold)");
     let a = judge_change(inst("cpq"), 30.0, 33.0);
-    assert!(a.sentence.contains("3 points higher (the harder direction"), "{}", a.sentence);
+    assert!(
+        a.sentence.contains("3 points higher (the harder direction"),
+        "{}",
+        a.sentence
+    );
     let a = judge_change(inst("scs-sf"), 3.25, 3.0);
-    assert!(a.sentence.contains("0.25 points lower (the harder direction"), "{}", a.sentence);
+    assert!(
+        a.sentence
+            .contains("0.25 points lower (the harder direction"),
+        "{}",
+        a.sentence
+    );
     let a = judge_change(inst("cpq"), 30.0, 30.0);
     assert!(a.sentence.contains("was 30 both times"));
     assert_eq!(a.short, "no different");
@@ -652,9 +696,23 @@ fn no_agreed_threshold_gives_the_signed_difference_and_a_direction() {
 #[test]
 fn change_sentences_never_diagnose_or_show_reviewer_notes() {
     for i in instruments() {
-        for (b, a) in [(0.0, 0.0), (2.0, 20.0), (20.0, 2.0), (12.0, 6.0), (9.0, 10.0)] {
+        for (b, a) in [
+            (0.0, 0.0),
+            (2.0, 20.0),
+            (20.0, 2.0),
+            (12.0, 6.0),
+            (9.0, 10.0),
+        ] {
             let text = judge_change(i, b, a).sentence.to_lowercase();
-            for word in ["diagnos", "you have", "you are depressed", "disorder", "verified", "alpha", "secondary"] {
+            for word in [
+                "diagnos",
+                "you have",
+                "you are depressed",
+                "disorder",
+                "verified",
+                "alpha",
+                "secondary",
+            ] {
                 assert!(!text.contains(word), "{}: {text}", i.id);
             }
         }
@@ -718,7 +776,10 @@ fn reliable_deterioration() {
     assert!(!r.reliable_improvement);
     assert_eq!(r.recovery, Some(false));
     assert_eq!(r.outcome, TalkingTherapiesOutcome::ReliableDeterioration);
-    assert!(r.sentence.contains("anxiety scores (GAD-7) got reliably worse (9 to 13)"));
+    assert!(
+        r.sentence
+            .contains("anxiety scores (GAD-7) got reliably worse (9 to 13)")
+    );
     assert!(r.sentence.contains("reliable deterioration"));
     // 3 points is not reliable.
     let r = talking_therapies(12, 9, 12, 12);

@@ -448,7 +448,10 @@ async fn the_history_page_draws_the_scores_against_labelled_ranges() {
         assert!(history.contains("Since your first time"));
         // Deliberately changed (issue 13): judged by the Talking Therapies rule, not a
         // Jacobson–Truax "likely a real improvement"; the manual is cited in the fold.
-        assert!(history.contains("so this is a reliable improvement"), "{history}");
+        assert!(
+            history.contains("so this is a reliable improvement"),
+            "{history}"
+        );
         assert!(history.contains("12 points lower: reliable improvement"));
         assert!(history.contains("NHS Talking Therapies for anxiety and depression manual"));
     })
@@ -513,13 +516,19 @@ async fn change_is_judged_by_talking_therapies_and_the_pages_show_no_reviewer_no
         }
         let (_, gad_history) =
             get(&client, &format!("{}/measures/gad-7/history", server.url)).await;
-        assert!(gad_history.contains("4 points higher: reliably worse"), "{gad_history}");
+        assert!(
+            gad_history.contains("4 points higher: reliably worse"),
+            "{gad_history}"
+        );
         assert!(gad_history.contains("Spitzer"));
         // A questionnaire with no agreed threshold says so, with a signed difference.
         finish(&client, &server, "who-5", &[3, 3, 3, 3, 3]).await;
         let last = finish(&client, &server, "who-5", &[4, 4, 4, 3, 3]).await;
         let (_, result) = get(&client, &format!("{}{last}", server.url)).await;
-        assert!(result.contains("from 60% to 72%") || result.contains("from 60 to 72"), "{result}");
+        assert!(
+            result.contains("from 60% to 72%") || result.contains("from 60 to 72"),
+            "{result}"
+        );
         assert!(result.contains("12 points higher (the better direction"));
         assert!(result.contains("no agreed threshold for a reliable change"));
         let lower = visible_text(&result).to_lowercase();

@@ -18,12 +18,14 @@
 //! # How well it notices (measured, see `tests-data/risk_language/`)
 //!
 //! On the tuning sentences it was built against it notices about 98% with under 1% false
-//! alarms; that figure flatters it. On fresh sentences written before each evaluation (three
-//! rounds, each evaluated once) it noticed **74%, 57% and 58%** of risk sentences, with 0–5%
-//! false alarms. So the goal of noticing 90% of unseen phrasings is **not met**: people describe
-//! the same thing in endless ways ("I hate being alive", "I know when and how", "cut last night,
-//! deeper than usual"), and a list only knows the ways it was shown. Its limits, on purpose and
-//! by nature:
+//! alarms; that figure flatters it. On fresh sentences written before each evaluation (four
+//! rounds, each evaluated once, then folded into the tuning set) it noticed **74%, 57%, 58% and
+//! 80%** of risk sentences, with 0–5% false alarms. So the goal of noticing 90% of unseen
+//! phrasings is **not met**: people describe the same thing in endless ways ("dying doesn't
+//! scare me, living does", "fade away and not come back", "a note for my mum to find after"),
+//! and a list only knows the ways it was shown. All rounds were written by the person who wrote
+//! the list, so text from strangers will likely fare worse. Its limits, on purpose and by
+//! nature:
 //!
 //! - **It misses indirect and new language** and anything that needs context across sentences
 //!   ("I went to the bridge last night and walked home again"), intent without a named act
@@ -772,10 +774,11 @@ mod tests {
     /// alarms. NOT MET: see the held-out file headers for each round's one evaluation.
     const GOAL_RECALL: f64 = 0.90;
     const GOAL_FALSE_ALARMS: f64 = 0.10;
-    /// What round 3 measured on its one evaluation (35 of 60 noticed, 2 of 55 false alarms):
-    /// the test fails if a change makes the held-out figures worse than that.
-    const HELD_OUT_RECALL_FLOOR: f64 = 35.0 / 60.0;
-    const HELD_OUT_FALSE_ALARMS_CEILING: f64 = 2.0 / 55.0;
+    /// What held-out round 4 measured on its one evaluation (49 of 61 noticed, 0 of 55 false
+    /// alarms): the test fails if a change makes the held-out figures worse than that. Earlier
+    /// rounds, each evaluated once: 48/65, 36/63, 35/60 noticed; 0/60, 3/60, 2/55 false alarms.
+    const HELD_OUT_RECALL_FLOOR: f64 = 49.0 / 61.0;
+    const HELD_OUT_FALSE_ALARMS_CEILING: f64 = 0.0 / 55.0;
 
     #[test]
     fn corpus_recall_and_false_alarms_are_printed_and_do_not_regress() {

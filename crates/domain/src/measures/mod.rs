@@ -537,6 +537,14 @@ fn direction_words(inst: &Instrument, change: f64) -> &'static str {
     }
 }
 
+/// A score on the reported scale as shown, e.g. "12", "3.25" or "64%".
+fn shown(inst: &Instrument, x: f64) -> String {
+    match &inst.scoring {
+        Scoring::SumTimes { unit, .. } => format!("{}{unit}", trim_number(x)),
+        _ => trim_number(x),
+    }
+}
+
 /// "Your PHQ-9 score went from 18 to 14, 4 points lower (the better direction …)."
 fn from_to(inst: &Instrument, before: f64, after: f64) -> String {
     let change = after - before;
@@ -544,14 +552,14 @@ fn from_to(inst: &Instrument, before: f64, after: f64) -> String {
         return format!(
             "Your {} score was {} both times.",
             inst.short_name,
-            trim_number(before)
+            shown(inst, before)
         );
     }
     format!(
         "Your {} score went from {} to {}, {}{}.",
         inst.short_name,
-        trim_number(before),
-        trim_number(after),
+        shown(inst, before),
+        shown(inst, after),
         difference_words(change),
         direction_words(inst, change)
     )
@@ -673,11 +681,11 @@ fn talking_therapies_change(
         format!("{caseness}, the score NHS Talking Therapies uses as its threshold on the {name}");
     let crossing = match (m.case_at_first, m.case_at_last, m.reliably_improved) {
         (true, false, true) => format!(
-            " It started at or above {threshold} and is now below it: on the {name} alone, that \
+            " It started at or above {threshold}, and is now below it: on the {name} alone, that \
              counts as reliable recovery."
         ),
         (true, false, false) => format!(
-            " It started at or above {threshold} and is now below it: on the {name} alone, that \
+            " It started at or above {threshold}, and is now below it: on the {name} alone, that \
              counts as recovery, though not reliable recovery, because the change is smaller \
              than {points} points."
         ),

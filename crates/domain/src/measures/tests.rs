@@ -668,7 +668,7 @@ fn no_agreed_threshold_gives_the_signed_difference_and_a_direction() {
     assert_eq!(a.verdict, None);
     assert!(
         a.sentence
-            .contains("from 48 to 60, 12 points higher (the better direction")
+            .contains("from 48% to 60%, 12 points higher (the better direction")
     );
     assert!(
         a.sentence

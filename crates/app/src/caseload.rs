@@ -27,7 +27,9 @@ pub struct LatestScore {
     pub display: String,
     /// The band's label, if the instrument has bands.
     pub band: Option<String>,
-    /// Reliable change since the first administration, when there are two or more.
+    /// Reliable change since the first administration, when there are two or more and the
+    /// instrument has an agreed threshold (NHS Talking Therapies for PHQ-9 and GAD-7); `None`
+    /// otherwise.
     pub change: Option<ReliableChange>,
     /// Local date of the latest.
     pub date: NaiveDate,
@@ -171,7 +173,7 @@ impl App {
                     .band
                     .as_ref()
                     .map(|b| b.label.clone()),
-                change: latest.vs_first.as_ref().map(|c| c.verdict),
+                change: latest.vs_first.as_ref().and_then(|c| c.verdict),
                 date: latest.administration.response.date,
             });
         }

@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use enough_domain::ValidationErrors;
 use enough_domain::measures::{
     ChangeAssessment, Instrument, MeasureChange, Responses, Score, TalkingTherapiesResult,
-    complete, fhir, instrument, instruments, measure_change, next_due, parse_answers,
-    reliable_change, score, talking_therapies,
+    complete, fhir, instrument, instruments, judge_change, measure_change, next_due, parse_answers,
+    score, talking_therapies,
 };
 use enough_store::{NewResponse, QuestionnaireResponse, SavedResponse, StoreError, User};
 use std::collections::BTreeMap;
@@ -67,9 +67,10 @@ pub struct Submitted {
 pub struct HistoryPoint {
     /// The administration.
     pub administration: Administration,
-    /// Jacobson–Truax change since the first administration (not for the first itself).
+    /// Change since the first administration (not for the first itself), judged by the rule
+    /// that fits the instrument (`judge_change`: NHS Talking Therapies for PHQ-9 and GAD-7).
     pub vs_first: Option<ChangeAssessment>,
-    /// Jacobson–Truax change since the previous administration.
+    /// Change since the previous administration, judged the same way.
     pub vs_previous: Option<ChangeAssessment>,
     /// NHS Talking Therapies change since the first (PHQ-9 and GAD-7 only).
     pub tt_vs_first: Option<MeasureChange>,
@@ -354,7 +355,7 @@ impl App {
                 |before: &Option<Score>| -> (Option<ChangeAssessment>, Option<MeasureChange>) {
                     match before {
                         Some(b) if i > 0 => (
-                            reliable_change(inst, b.value, now.value),
+                            Some(judge_change(inst, b.value, now.value)),
                             measure_change(&inst.id, whole(b), whole(now)),
                         ),
                         _ => (None, None),

@@ -9,7 +9,7 @@ use chrono_tz::Tz;
 use enough_domain::ValidationErrors;
 use enough_domain::care::{Category, Sharing};
 use enough_domain::day::parse_date;
-use enough_domain::measures::{instruments, reliable_change};
+use enough_domain::measures::{instruments, judge_change};
 use enough_domain::toolkit::{Approach, Status, change_values};
 use enough_store::{Reflection, SafetyEvent, User};
 
@@ -301,12 +301,14 @@ impl App {
                     continue;
                 }
                 let change_in_range = match (points.first(), points.last()) {
-                    (Some(a), Some(b)) if points.len() > 1 => reliable_change(
-                        inst,
-                        a.administration.score.value,
-                        b.administration.score.value,
-                    )
-                    .map(|c| c.sentence),
+                    (Some(a), Some(b)) if points.len() > 1 => Some(
+                        judge_change(
+                            inst,
+                            a.administration.score.value,
+                            b.administration.score.value,
+                        )
+                        .sentence,
+                    ),
                     _ => None,
                 };
                 out.push(QuestionnaireSummary {

@@ -6,9 +6,16 @@
 //! Every number in those files carries its source in the file itself; what could not be checked
 //! against a primary source says so there (`wording_status`, `*_source`, `*_note`).
 //!
-//! Nothing here diagnoses. Bands are described as "the range usually called …", and change is
-//! judged against the questionnaire's own measurement error (Jacobson & Truax 1991) or, for PHQ-9
-//! and GAD-7, against the NHS Talking Therapies conventions.
+//! Nothing here diagnoses. Bands are described as "the range usually called …". Change is judged
+//! by [`judge_change`]: PHQ-9 and GAD-7 by the NHS Talking Therapies definitions (see
+//! `talking_therapies.rs`); other instruments by the Jacobson & Truax (1991) reliable change
+//! index only when their data file gives a clinical-sample SD and a test–retest reliability with
+//! a source; otherwise the signed difference is given with the words "no agreed threshold for a
+//! reliable change".
+//!
+//! What a person sees of an instrument's sources is its `citations` (plain references, shown in
+//! one "Where this comes from" fold). The other `*_source` and `*_note` fields hold the
+//! reviewers' notes on how each number was checked and are never shown on a person's page.
 
 pub mod fhir;
 mod schedule;
@@ -16,8 +23,8 @@ mod talking_therapies;
 
 pub use schedule::{is_due, next_due};
 pub use talking_therapies::{
-    MeasureChange, TalkingTherapiesOutcome, TalkingTherapiesResult, measure_change,
-    talking_therapies,
+    GAD7_CASENESS, GAD7_RELIABLE_CHANGE, MeasureChange, PHQ9_CASENESS, PHQ9_RELIABLE_CHANGE,
+    TalkingTherapiesOutcome, TalkingTherapiesResult, measure_change, talking_therapies,
 };
 
 use crate::validation::ValidationErrors;
@@ -101,14 +108,40 @@ pub struct ScoreRange {
     pub max: f64,
 }
 
-/// Published constants for the Jacobson–Truax reliable change index.
+/// Which sample a standard deviation comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SdSample {
+    /// People seeking or receiving treatment: the sample Jacobson & Truax call for.
+    Clinical,
+    /// A general-population (normative) sample: too narrow a spread for judging change in
+    /// treatment, so it is not used.
+    GeneralPopulation,
+}
+
+/// Which kind of reliability coefficient a number is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReliabilityKind {
+    /// Test–retest: the kind used here for the reliable change index.
+    TestRetest,
+    /// Internal consistency (Cronbach's alpha): not used here for the index.
+    InternalConsistency,
+}
+
+/// Published constants for the Jacobson–Truax reliable change index. Used only when the SD is
+/// from a clinical sample and the reliability is test–retest (see [`reliable_change`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReliableChangeConstants {
     /// Standard deviation of the reported score in the reference sample.
     pub sd: f64,
-    /// Test–retest reliability or Cronbach's alpha.
+    /// Where the SD comes from.
+    pub sd_sample: SdSample,
+    /// The reliability coefficient.
     pub reliability: f64,
-    /// Where both numbers come from, and how sure we are.
+    /// What kind of coefficient `reliability` is.
+    pub reliability_kind: ReliabilityKind,
+    /// Reviewers' note: where both numbers come from, and how sure we are (never shown).
     pub source: String,
 }
 
@@ -184,8 +217,11 @@ pub struct Instrument {
     pub snomed_total: Option<String>,
     /// How the instrument is coded for interchange.
     pub coding_note: String,
-    /// Citation.
+    /// Citation of the instrument (reviewers' form; people see `citations`).
     pub source: String,
+    /// Plain references shown to people in the "Where this comes from" fold: the instrument,
+    /// and for PHQ-9 and GAD-7 the NHS Talking Therapies manual.
+    pub citations: Vec<String>,
     /// Licence or permission statement.
     pub licence: String,
     /// Whether the wording was checked against the published form (`verified`, `secondary`,
@@ -435,17 +471,33 @@ pub enum ReliableChange {
     Deteriorated,
 }
 
-/// The Jacobson–Truax judgement of one change, with its arithmetic.
+/// Which rule judged a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeRule {
+    /// NHS Talking Therapies reliable change points (PHQ-9 6, GAD-7 4).
+    TalkingTherapies,
+    /// Jacobson & Truax (1991) reliable change index from a clinical SD and test–retest r.
+    JacobsonTruax,
+    /// No agreed threshold: only the signed difference is given.
+    NoAgreedThreshold,
+}
+
+/// One change between two scores, judged by the rule that fits the instrument.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeAssessment {
     /// `after − before`, on the reported scale.
     pub change: f64,
-    /// Reliable change index: change / S_diff.
-    pub rci: f64,
-    /// The smallest change that counts as reliable: 1.96 × S_diff.
-    pub threshold_points: f64,
-    /// The verdict, taking the instrument's direction into account.
-    pub verdict: ReliableChange,
+    /// Which rule judged it.
+    pub rule: ChangeRule,
+    /// Jacobson–Truax reliable change index (change / S_diff), for that rule only.
+    pub rci: Option<f64>,
+    /// The smallest change that counts as reliable, in points; `None` with no agreed threshold.
+    pub threshold_points: Option<f64>,
+    /// The verdict; `None` when there is no agreed threshold.
+    pub verdict: Option<ReliableChange>,
+    /// A few words for a table cell, e.g. "4 points lower: within the usual ups and downs".
+    pub short: String,
     /// One plain sentence for the person.
     pub sentence: String,
 }
@@ -453,11 +505,79 @@ pub struct ChangeAssessment {
 /// The z value for a two-sided 95 % criterion (Jacobson & Truax 1991).
 const RCI_CRITERION: f64 = 1.96;
 
+/// "4 points lower", "0.25 points higher" or "no different": the signed difference in words.
+fn difference_words(change: f64) -> String {
+    let size = trim_number(change.abs());
+    let unit = if change.abs() == 1.0 {
+        "point"
+    } else {
+        "points"
+    };
+    if change < 0.0 {
+        format!("{size} {unit} lower")
+    } else if change > 0.0 {
+        format!("{size} {unit} higher")
+    } else {
+        "no different".to_owned()
+    }
+}
+
+/// " (the better direction on this questionnaire)" or the harder one; empty for no change.
+fn direction_words(inst: &Instrument, change: f64) -> &'static str {
+    let better = match inst.direction {
+        Direction::LowerIsBetter => change < 0.0,
+        Direction::HigherIsBetter => change > 0.0,
+    };
+    if change == 0.0 {
+        ""
+    } else if better {
+        " (the better direction on this questionnaire)"
+    } else {
+        " (the harder direction on this questionnaire)"
+    }
+}
+
+/// A score on the reported scale as shown, e.g. "12", "3.25" or "64%".
+fn shown(inst: &Instrument, x: f64) -> String {
+    match &inst.scoring {
+        Scoring::SumTimes { unit, .. } => format!("{}{unit}", trim_number(x)),
+        _ => trim_number(x),
+    }
+}
+
+/// "Your PHQ-9 score went from 18 to 14, 4 points lower (the better direction …)."
+fn from_to(inst: &Instrument, before: f64, after: f64) -> String {
+    let change = after - before;
+    if change == 0.0 {
+        return format!(
+            "Your {} score was {} both times.",
+            inst.short_name,
+            shown(inst, before)
+        );
+    }
+    format!(
+        "Your {} score went from {} to {}, {}{}.",
+        inst.short_name,
+        shown(inst, before),
+        shown(inst, after),
+        difference_words(change),
+        direction_words(inst, change)
+    )
+}
+
 /// Jacobson & Truax (1991) reliable change between two scores on the reported scale:
 /// SEm = SD·√(1 − r); S_diff = √2·SEm; RCI = (after − before) / S_diff; |RCI| > 1.96 is reliable.
-/// `None` when no published SD and reliability are known for the instrument.
+/// `None` unless the instrument's data file gives an SD from a clinical sample and a test–retest
+/// reliability (clinical.md §1.3): a general-population SD or Cronbach's alpha would make the
+/// threshold too small for change in treatment (for PHQ-9 it gave 3.2 points where NHS Talking
+/// Therapies, working from clinical samples, uses 6).
 pub fn reliable_change(inst: &Instrument, before: f64, after: f64) -> Option<ChangeAssessment> {
     let constants = inst.reliable_change.as_ref()?;
+    if constants.sd_sample != SdSample::Clinical
+        || constants.reliability_kind != ReliabilityKind::TestRetest
+    {
+        return None;
+    }
     let sem = constants.sd * (1.0 - constants.reliability).sqrt();
     let s_diff = std::f64::consts::SQRT_2 * sem;
     if !(s_diff.is_finite() && s_diff > 0.0) {
@@ -477,36 +597,150 @@ pub fn reliable_change(inst: &Instrument, before: f64, after: f64) -> Option<Cha
     } else {
         ReliableChange::Deteriorated
     };
-    let from_to = format!(
-        "Your {} score went from {} to {}.",
-        inst.short_name,
-        trim_number(before),
-        trim_number(after)
-    );
-    let size = format!("{:.1}", threshold_points);
-    let sentence = match verdict {
-        ReliableChange::Improved => format!(
-            "{from_to} A change of more than {size} points is larger than this questionnaire's \
-             usual ups and downs, so this is likely a real improvement."
+    let from_to = from_to(inst, before, after);
+    let size = format!("{threshold_points:.1}");
+    let (short, sentence) = match verdict {
+        ReliableChange::Improved => (
+            "likely a real improvement",
+            format!(
+                "{from_to} A change of more than {size} points is larger than this \
+                 questionnaire's usual ups and downs, so this is likely a real improvement."
+            ),
         ),
-        ReliableChange::NoReliableChange => format!(
-            "{from_to} Changes up to {size} points are within this questionnaire's usual ups and \
-             downs, so it can't tell a real change from chance here. That doesn't mean nothing \
-             has changed for you."
+        ReliableChange::NoReliableChange => (
+            "within the usual ups and downs",
+            format!(
+                "{from_to} Changes up to {size} points are within this questionnaire's usual ups \
+                 and downs, so it can't tell a real change from chance here. That doesn't mean \
+                 nothing has changed for you."
+            ),
         ),
-        ReliableChange::Deteriorated => format!(
-            "{from_to} A change of more than {size} points is larger than this questionnaire's \
-             usual ups and downs, so things are likely harder at the moment. It may help to talk \
-             it over with someone you trust or your therapist."
+        ReliableChange::Deteriorated => (
+            "likely harder at the moment",
+            format!(
+                "{from_to} A change of more than {size} points is larger than this \
+                 questionnaire's usual ups and downs, so things are likely harder at the moment. \
+                 It may help to talk it over with someone you trust or your therapist."
+            ),
         ),
     };
     Some(ChangeAssessment {
         change,
-        rci,
-        threshold_points,
-        verdict,
+        rule: ChangeRule::JacobsonTruax,
+        rci: Some(rci),
+        threshold_points: Some(threshold_points),
+        verdict: Some(verdict),
+        short: format!("{}: {short}", difference_words(change)),
         sentence,
     })
+}
+
+/// A change judged by the NHS Talking Therapies definitions for one measure (PHQ-9 or GAD-7).
+fn talking_therapies_change(
+    inst: &Instrument,
+    constants: &TalkingTherapiesConstants,
+    before: f64,
+    after: f64,
+) -> Option<ChangeAssessment> {
+    let whole = |x: f64| (x.fract() == 0.0 && (0.0..=255.0).contains(&x)).then_some(x as u8);
+    let m = measure_change(&inst.id, whole(before)?, whole(after)?)?;
+    let change = after - before;
+    let points = constants.reliable_change_points;
+    let caseness = constants.caseness;
+    let name = &inst.short_name;
+    let rule = format!(
+        "NHS Talking Therapies counts a change of {points} points or more on the {name} as \
+         reliable"
+    );
+    let (verdict, short, judgement) = if m.reliably_improved {
+        (
+            ReliableChange::Improved,
+            "reliable improvement",
+            format!("{rule}, so this is a reliable improvement."),
+        )
+    } else if m.reliably_deteriorated {
+        (
+            ReliableChange::Deteriorated,
+            "reliably worse",
+            format!(
+                "{rule}, so this is reliably worse. It may help to talk it over with someone you \
+                 trust or your therapist."
+            ),
+        )
+    } else {
+        (
+            ReliableChange::NoReliableChange,
+            "within the usual ups and downs",
+            format!(
+                "{rule}, so this is within the questionnaire's usual ups and downs: it can't tell \
+                 a real change from chance. That doesn't mean nothing has changed for you."
+            ),
+        )
+    };
+    let threshold =
+        format!("{caseness}, the score NHS Talking Therapies uses as its threshold on the {name}");
+    let crossing = match (m.case_at_first, m.case_at_last, m.reliably_improved) {
+        (true, false, true) => format!(
+            " It started at or above {threshold}, and is now below it: on the {name} alone, that \
+             counts as reliable recovery."
+        ),
+        (true, false, false) => format!(
+            " It started at or above {threshold}, and is now below it: on the {name} alone, that \
+             counts as recovery, though not reliable recovery, because the change is smaller \
+             than {points} points."
+        ),
+        (false, true, _) => format!(" It is now at or above {threshold}."),
+        _ => String::new(),
+    };
+    Some(ChangeAssessment {
+        change,
+        rule: ChangeRule::TalkingTherapies,
+        rci: None,
+        threshold_points: Some(f64::from(points)),
+        verdict: Some(verdict),
+        short: if change == 0.0 {
+            "no different".to_owned()
+        } else {
+            format!("{}: {short}", difference_words(change))
+        },
+        sentence: format!("{} {judgement}{crossing}", from_to(inst, before, after)),
+    })
+}
+
+/// Judges the change from `before` to `after` (scores on the reported scale) by the rule that
+/// fits the instrument: NHS Talking Therapies for PHQ-9 and GAD-7, Jacobson–Truax where a
+/// clinical SD and test–retest reliability are known, otherwise no verdict and the words "no
+/// agreed threshold for a reliable change" with the signed difference.
+pub fn judge_change(inst: &Instrument, before: f64, after: f64) -> ChangeAssessment {
+    if let Some(tt) = inst
+        .nhs_talking_therapies
+        .as_ref()
+        .and_then(|c| talking_therapies_change(inst, c, before, after))
+    {
+        return tt;
+    }
+    if let Some(jt) = reliable_change(inst, before, after) {
+        return jt;
+    }
+    let change = after - before;
+    ChangeAssessment {
+        change,
+        rule: ChangeRule::NoAgreedThreshold,
+        rci: None,
+        threshold_points: None,
+        verdict: None,
+        short: if change == 0.0 {
+            "no different".to_owned()
+        } else {
+            format!("{} (no agreed threshold)", difference_words(change))
+        },
+        sentence: format!(
+            "{} There is no agreed threshold for a reliable change on the {}, so we can't say \
+             whether this is more than its usual ups and downs.",
+            from_to(inst, before, after),
+            inst.short_name
+        ),
+    }
 }
 
 /// "12" for whole numbers, "3.25" otherwise.

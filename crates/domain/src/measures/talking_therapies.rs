@@ -15,6 +15,13 @@
 //!   (only defined for people at caseness at the start);
 //! - *reliable recovery*: recovery together with reliable improvement.
 //!
+//! The same figures, with their verification status, are in the project's clinical reference
+//! (`shared/reference/clinical.md` §1.3: "≥ 6 points for PHQ-9 and ≥ 4 for GAD-7", marked
+//! unverified there for the same reason) and in each instrument's data file
+//! (`nhs_talking_therapies`). One measure reliably better while the other is reliably worse is
+//! neither improvement nor deterioration by these definitions; this module names it a *mixed*
+//! outcome so that the sentence can say so.
+//!
 //! The manual uses an anxiety-disorder-specific measure instead of GAD-7 for some problems; this
 //! module covers the GAD-7 case only.
 
@@ -98,7 +105,9 @@ pub enum TalkingTherapiesOutcome {
     ReliableImprovement,
     /// Reliably deteriorated.
     ReliableDeterioration,
-    /// None of the above, including one measure reliably better and the other reliably worse.
+    /// One measure reliably better and the other reliably worse: neither of the above.
+    Mixed,
+    /// Neither measure changed by its reliable-change points.
     NoReliableChange,
 }
 
@@ -155,6 +164,8 @@ pub fn talking_therapies(
     let recovery = at_caseness_at_start.then_some(!phq9.case_at_last && !gad7.case_at_last);
     let reliable_recovery = recovery.map(|r| r && reliable_improvement);
 
+    let mixed = (phq9.reliably_improved && gad7.reliably_deteriorated)
+        || (gad7.reliably_improved && phq9.reliably_deteriorated);
     let outcome = if reliable_recovery == Some(true) {
         TalkingTherapiesOutcome::ReliableRecovery
     } else if recovery == Some(true) {
@@ -163,35 +174,12 @@ pub fn talking_therapies(
         TalkingTherapiesOutcome::ReliableImprovement
     } else if reliable_deterioration {
         TalkingTherapiesOutcome::ReliableDeterioration
+    } else if mixed {
+        TalkingTherapiesOutcome::Mixed
     } else {
         TalkingTherapiesOutcome::NoReliableChange
     };
-    let scores = format!(
-        "PHQ-9 went from {first_phq9} to {last_phq9} and GAD-7 from {first_gad7} to {last_gad7}."
-    );
-    let sentence = match outcome {
-        TalkingTherapiesOutcome::ReliableRecovery => format!(
-            "{scores} By the NHS Talking Therapies definitions this counts as reliable recovery: \
-             both scores are now below the usual cut-offs, and the change is larger than the \
-             questionnaires' usual ups and downs."
-        ),
-        TalkingTherapiesOutcome::Recovery => format!(
-            "{scores} Both scores are now below the usual cut-offs, though the change is within \
-             the questionnaires' usual ups and downs."
-        ),
-        TalkingTherapiesOutcome::ReliableImprovement => format!(
-            "{scores} The change is larger than the questionnaires' usual ups and downs, so it is \
-             likely a real improvement."
-        ),
-        TalkingTherapiesOutcome::ReliableDeterioration => format!(
-            "{scores} The change is larger than the questionnaires' usual ups and downs, so things \
-             are likely harder at the moment. It may help to talk it over with your therapist."
-        ),
-        TalkingTherapiesOutcome::NoReliableChange => format!(
-            "{scores} The change is within the questionnaires' usual ups and downs, so they can't \
-             tell a real change from chance. That doesn't mean nothing has changed for you."
-        ),
-    };
+    let sentence = paired_sentence(&phq9, &gad7, outcome, mixed);
     TalkingTherapiesResult {
         outcome,
         at_caseness_at_start,
@@ -203,4 +191,93 @@ pub fn talking_therapies(
         gad7,
         sentence,
     }
+}
+
+/// "depression scores (PHQ-9) improved reliably (16 to 10)" and the like.
+fn measure_words(name: &str, m: &MeasureChange) -> String {
+    let what = if m.reliably_improved {
+        "improved reliably"
+    } else if m.reliably_deteriorated {
+        "got reliably worse"
+    } else if m.change == 0 {
+        "stayed the same"
+    } else {
+        "changed by less than the reliable amount"
+    };
+    if m.change == 0 {
+        format!("{name} {what} ({})", m.first)
+    } else {
+        format!("{name} {what} ({} to {})", m.first, m.last)
+    }
+}
+
+/// The paired sentence: what each measure did, then the outcome by the definitions. Never a
+/// diagnosis: "depression scores" and "anxiety scores" name what the questionnaires ask about.
+fn paired_sentence(
+    phq9: &MeasureChange,
+    gad7: &MeasureChange,
+    outcome: TalkingTherapiesOutcome,
+    mixed: bool,
+) -> String {
+    let depression = measure_words("depression scores (PHQ-9)", phq9);
+    let anxiety = measure_words("anxiety scores (GAD-7)", gad7);
+    let joined = if mixed {
+        format!("{depression} while {anxiety}")
+    } else {
+        format!("{depression}, and {anxiety}")
+    };
+    let mut first = joined.chars();
+    let what = match first.next() {
+        Some(c) => format!("{}{}.", c.to_uppercase(), first.as_str()),
+        None => String::new(),
+    };
+    let thresholds = format!(
+        "{PHQ9_CASENESS} on the PHQ-9 and {GAD7_CASENESS} on the GAD-7, the scores NHS Talking \
+         Therapies uses as its thresholds"
+    );
+    let verdict = match outcome {
+        TalkingTherapiesOutcome::ReliableRecovery => format!(
+            "By the NHS Talking Therapies definitions this counts as reliable recovery: at least \
+             one score started at or above its threshold ({thresholds}), both are now below, and \
+             the change is larger than the questionnaires' usual ups and downs."
+        ),
+        TalkingTherapiesOutcome::Recovery if mixed => format!(
+            "Both scores are now below {thresholds}, which the definitions count as recovery, \
+             but not reliable recovery, because one score got reliably worse. It may help to \
+             talk it over with your therapist."
+        ),
+        TalkingTherapiesOutcome::Recovery => format!(
+            "By the NHS Talking Therapies definitions this counts as recovery: both scores are \
+             now below {thresholds}. It is not reliable recovery, because neither changed by \
+             more than the usual ups and downs ({PHQ9_RELIABLE_CHANGE} points on the PHQ-9, \
+             {GAD7_RELIABLE_CHANGE} on the GAD-7)."
+        ),
+        TalkingTherapiesOutcome::ReliableImprovement
+            if phq9.case_at_first || gad7.case_at_first =>
+        {
+            format!(
+                "By the NHS Talking Therapies definitions this counts as reliable improvement, \
+                 though not recovery: at least one score is still at or above its threshold \
+                 ({thresholds})."
+            )
+        }
+        TalkingTherapiesOutcome::ReliableImprovement => "By the NHS Talking Therapies \
+             definitions this counts as reliable improvement."
+            .to_owned(),
+        TalkingTherapiesOutcome::ReliableDeterioration => "By the NHS Talking Therapies \
+             definitions this counts as reliable deterioration: things are likely harder at the \
+             moment. It may help to talk it over with your therapist."
+            .to_owned(),
+        TalkingTherapiesOutcome::Mixed => "By the NHS Talking Therapies definitions this is a \
+             mixed outcome, neither reliable improvement nor reliable deterioration. It may help \
+             to talk it over with your therapist."
+            .to_owned(),
+        TalkingTherapiesOutcome::NoReliableChange => format!(
+            "Neither changed by more than the questionnaires' usual ups and downs \
+             ({PHQ9_RELIABLE_CHANGE} points on the PHQ-9, {GAD7_RELIABLE_CHANGE} on the GAD-7), \
+             so they can't tell a real change from chance. That doesn't mean nothing has changed \
+             for you."
+        ),
+    };
+    format!("{what} {verdict}")
 }

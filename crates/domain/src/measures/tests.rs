@@ -513,9 +513,12 @@ fn score_rejects_out_of_range_and_wrong_length() {
 fn with_constants(direction: Direction, sd: f64, r: f64) -> Instrument {
     let mut i = inst("phq-9").clone();
     i.direction = direction;
+    i.nhs_talking_therapies = None;
     i.reliable_change = Some(ReliableChangeConstants {
         sd,
+        sd_sample: SdSample::Clinical,
         reliability: r,
+        reliability_kind: ReliabilityKind::TestRetest,
         source: "test".into(),
     });
     i
@@ -529,25 +532,24 @@ fn jacobson_truax_matches_the_aaq2_hand_computation() {
     // threshold = 1.96 × 6.1027 = 11.961
     let i = with_constants(Direction::LowerIsBetter, 9.9, 0.81);
     let a = reliable_change(&i, 30.0, 18.0).unwrap();
-    assert!(
-        close(a.threshold_points, 11.96, 0.005),
-        "{}",
-        a.threshold_points
-    );
+    let threshold = a.threshold_points.unwrap();
+    assert!(close(threshold, 11.96, 0.005), "{threshold}");
     // RCI = −12 / 6.1027 = −1.9663: just reliable, and lower is better.
-    assert!(close(a.rci, -12.0 / 6.1027, 1e-3));
-    assert_eq!(a.verdict, ReliableChange::Improved);
+    assert!(close(a.rci.unwrap(), -12.0 / 6.1027, 1e-3));
+    assert_eq!(a.verdict, Some(ReliableChange::Improved));
+    assert_eq!(a.rule, ChangeRule::JacobsonTruax);
+    assert!(a.sentence.contains("12 points lower"), "{}", a.sentence);
     assert_eq!(a.change, -12.0);
     // 11 points is within measurement error.
     let a = reliable_change(&i, 30.0, 19.0).unwrap();
-    assert_eq!(a.verdict, ReliableChange::NoReliableChange);
+    assert_eq!(a.verdict, Some(ReliableChange::NoReliableChange));
     // +12 is a reliable deterioration on a lower-is-better scale.
     let a = reliable_change(&i, 18.0, 30.0).unwrap();
-    assert_eq!(a.verdict, ReliableChange::Deteriorated);
+    assert_eq!(a.verdict, Some(ReliableChange::Deteriorated));
     // SD 9.9, alpha .84: SEm 3.96, S_diff 5.600, threshold 10.98.
     let i = with_constants(Direction::LowerIsBetter, 9.9, 0.84);
     let a = reliable_change(&i, 0.0, 1.0).unwrap();
-    assert!(close(a.threshold_points, 10.98, 0.005));
+    assert!(close(a.threshold_points.unwrap(), 10.98, 0.005));
 }
 
 #[test]
@@ -555,37 +557,168 @@ fn reliable_change_respects_direction() {
     let i = with_constants(Direction::HigherIsBetter, 9.9, 0.81);
     assert_eq!(
         reliable_change(&i, 18.0, 30.0).unwrap().verdict,
-        ReliableChange::Improved
+        Some(ReliableChange::Improved)
     );
     assert_eq!(
         reliable_change(&i, 30.0, 18.0).unwrap().verdict,
-        ReliableChange::Deteriorated
+        Some(ReliableChange::Deteriorated)
     );
     let a = reliable_change(&i, 30.0, 18.0).unwrap();
-    assert!(a.sentence.contains("from 30 to 18"));
+    assert!(
+        a.sentence
+            .contains("from 30 to 18, 12 points lower (the harder direction")
+    );
 }
 
 #[test]
-fn shipped_reliable_change_constants() {
-    // PHQ-9: SD 3.5, r .89. SEm = 3.5 × √.11 = 1.16082; S_diff = 1.64165; threshold 3.2176.
-    let a = reliable_change(inst("phq-9"), 12.0, 8.0).unwrap();
-    assert!(
-        close(a.threshold_points, 3.2176, 1e-3),
-        "{}",
-        a.threshold_points
-    );
-    assert_eq!(a.verdict, ReliableChange::Improved);
-    assert_eq!(
-        reliable_change(inst("phq-9"), 12.0, 9.0).unwrap().verdict,
-        ReliableChange::NoReliableChange
-    );
-    // GAD-7 uses the same SD 3.5 and alpha .89 (Löwe et al. 2008).
-    let a = reliable_change(inst("gad-7"), 5.0, 9.0).unwrap();
-    assert_eq!(a.verdict, ReliableChange::Deteriorated);
-    // No verified constants: no verdict rather than a made-up one.
-    for id in ["who-5", "cpq", "scs-sf"] {
-        assert!(reliable_change(inst(id), 10.0, 20.0).is_none(), "{id}");
+fn jacobson_truax_needs_a_clinical_sd_and_test_retest_reliability() {
+    // A general-population SD, or Cronbach's alpha, gives no verdict (issue 13: PHQ-9 18 → 14
+    // was called "likely a real improvement" from a normative SD of 3.5 and alpha .89).
+    let mut i = with_constants(Direction::LowerIsBetter, 3.5, 0.89);
+    assert!(reliable_change(&i, 18.0, 14.0).is_some());
+    if let Some(c) = i.reliable_change.as_mut() {
+        c.sd_sample = SdSample::GeneralPopulation;
     }
+    assert!(reliable_change(&i, 18.0, 14.0).is_none());
+    if let Some(c) = i.reliable_change.as_mut() {
+        c.sd_sample = SdSample::Clinical;
+        c.reliability_kind = ReliabilityKind::InternalConsistency;
+    }
+    assert!(reliable_change(&i, 18.0, 14.0).is_none());
+    // No shipped instrument has such a pair, so none is judged by Jacobson–Truax.
+    for i in instruments() {
+        assert!(reliable_change(i, 10.0, 20.0).is_none(), "{}", i.id);
+    }
+}
+
+#[test]
+fn phq9_18_to_14_is_within_the_usual_ups_and_downs() {
+    let a = judge_change(inst("phq-9"), 18.0, 14.0);
+    assert_eq!(a.rule, ChangeRule::TalkingTherapies);
+    assert_eq!(a.verdict, Some(ReliableChange::NoReliableChange));
+    assert!(
+        a.sentence
+            .contains("from 18 to 14, 4 points lower (the better direction")
+    );
+    assert!(
+        a.sentence
+            .contains("within the questionnaire's usual ups and downs")
+    );
+    assert!(!a.sentence.contains("real improvement"));
+}
+
+#[test]
+fn talking_therapies_edges_per_measure() {
+    // PHQ-9: 5 points is not reliable, 6 is; both ways.
+    let v = |id: &str, b: f64, a: f64| judge_change(inst(id), b, a).verdict;
+    assert_eq!(
+        v("phq-9", 15.0, 10.0),
+        Some(ReliableChange::NoReliableChange)
+    );
+    assert_eq!(v("phq-9", 15.0, 9.0), Some(ReliableChange::Improved));
+    assert_eq!(
+        v("phq-9", 9.0, 14.0),
+        Some(ReliableChange::NoReliableChange)
+    );
+    assert_eq!(v("phq-9", 9.0, 15.0), Some(ReliableChange::Deteriorated));
+    // GAD-7: 3 is not, 4 is.
+    assert_eq!(
+        v("gad-7", 10.0, 7.0),
+        Some(ReliableChange::NoReliableChange)
+    );
+    assert_eq!(v("gad-7", 10.0, 6.0), Some(ReliableChange::Improved));
+    assert_eq!(v("gad-7", 6.0, 9.0), Some(ReliableChange::NoReliableChange));
+    assert_eq!(v("gad-7", 6.0, 10.0), Some(ReliableChange::Deteriorated));
+    let worse = judge_change(inst("gad-7"), 6.0, 10.0);
+    assert!(
+        worse
+            .sentence
+            .contains("4 points higher (the harder direction")
+    );
+    assert!(worse.sentence.contains("reliably worse"));
+    assert!(worse.sentence.contains("It is now at or above 8"));
+    assert_eq!(worse.short, "4 points higher: reliably worse");
+}
+
+#[test]
+fn recovery_and_reliable_recovery_on_one_measure() {
+    // PHQ-9 12 → 6: below 10 and 6 points lower: reliable recovery.
+    let a = judge_change(inst("phq-9"), 12.0, 6.0);
+    assert!(
+        a.sentence.contains("counts as reliable recovery"),
+        "{}",
+        a.sentence
+    );
+    // PHQ-9 12 → 7: below 10 but only 5 points: recovery, not reliable recovery.
+    let a = judge_change(inst("phq-9"), 12.0, 7.0);
+    assert!(
+        a.sentence
+            .contains("counts as recovery, though not reliable recovery")
+    );
+    // Starting below 10 there is no recovery to speak of.
+    let a = judge_change(inst("phq-9"), 9.0, 2.0);
+    assert!(!a.sentence.contains("recovery"));
+    assert_eq!(a.verdict, Some(ReliableChange::Improved));
+}
+
+#[test]
+fn no_agreed_threshold_gives_the_signed_difference_and_a_direction() {
+    let a = judge_change(inst("who-5"), 48.0, 60.0);
+    assert_eq!(a.rule, ChangeRule::NoAgreedThreshold);
+    assert_eq!(a.verdict, None);
+    assert!(
+        a.sentence
+            .contains("from 48% to 60%, 12 points higher (the better direction")
+    );
+    assert!(
+        a.sentence
+            .contains("no agreed threshold for a reliable change")
+    );
+    assert_eq!(a.short, "12 points higher (no agreed threshold)");
+    let a = judge_change(inst("cpq"), 30.0, 33.0);
+    assert!(
+        a.sentence.contains("3 points higher (the harder direction"),
+        "{}",
+        a.sentence
+    );
+    let a = judge_change(inst("scs-sf"), 3.25, 3.0);
+    assert!(
+        a.sentence
+            .contains("0.25 points lower (the harder direction"),
+        "{}",
+        a.sentence
+    );
+    let a = judge_change(inst("cpq"), 30.0, 30.0);
+    assert!(a.sentence.contains("was 30 both times"));
+    assert_eq!(a.short, "no different");
+}
+
+#[test]
+fn change_sentences_never_diagnose_or_show_reviewer_notes() {
+    for i in instruments() {
+        for (b, a) in [
+            (0.0, 0.0),
+            (2.0, 20.0),
+            (20.0, 2.0),
+            (12.0, 6.0),
+            (9.0, 10.0),
+        ] {
+            let text = judge_change(i, b, a).sentence.to_lowercase();
+            for word in [
+                "diagnos",
+                "you have",
+                "you are depressed",
+                "disorder",
+                "verified",
+                "alpha",
+                "secondary",
+            ] {
+                assert!(!text.contains(word), "{}: {text}", i.id);
+            }
+        }
+    }
+    let r = talking_therapies(16, 6, 10, 10).sentence.to_lowercase();
+    assert!(!r.contains("disorder") && !r.contains("diagnos"));
 }
 
 // ---- NHS Talking Therapies ------------------------------------------------------------------
@@ -599,6 +732,7 @@ fn reliable_recovery() {
     assert_eq!(r.recovery, Some(true));
     assert_eq!(r.reliable_recovery, Some(true));
     assert_eq!(r.outcome, TalkingTherapiesOutcome::ReliableRecovery);
+    assert!(r.sentence.contains("counts as reliable recovery"));
 }
 
 #[test]
@@ -608,6 +742,8 @@ fn recovery_without_reliable_improvement() {
     assert_eq!(r.recovery, Some(true));
     assert_eq!(r.reliable_recovery, Some(false));
     assert_eq!(r.outcome, TalkingTherapiesOutcome::Recovery);
+    assert!(r.sentence.contains("counts as recovery"));
+    assert!(r.sentence.contains("It is not reliable recovery"));
 }
 
 #[test]
@@ -640,7 +776,11 @@ fn reliable_deterioration() {
     assert!(!r.reliable_improvement);
     assert_eq!(r.recovery, Some(false));
     assert_eq!(r.outcome, TalkingTherapiesOutcome::ReliableDeterioration);
-    assert!(r.sentence.contains("GAD-7 from 9 to 13"));
+    assert!(
+        r.sentence
+            .contains("anxiety scores (GAD-7) got reliably worse (9 to 13)")
+    );
+    assert!(r.sentence.contains("reliable deterioration"));
     // 3 points is not reliable.
     let r = talking_therapies(12, 9, 12, 12);
     assert_eq!(r.outcome, TalkingTherapiesOutcome::NoReliableChange);
@@ -652,7 +792,22 @@ fn mixed_change_is_neither_improvement_nor_deterioration() {
     let r = talking_therapies(16, 9, 10, 13);
     assert!(!r.reliable_improvement);
     assert!(!r.reliable_deterioration);
-    assert_eq!(r.outcome, TalkingTherapiesOutcome::NoReliableChange);
+    // Deliberately changed: was `NoReliableChange`, which read "within the questionnaires'
+    // usual ups and downs"; a mixed outcome is now named as such (issue 13).
+    assert_eq!(r.outcome, TalkingTherapiesOutcome::Mixed);
+    // The issue's example: PHQ-9 16 → 10 reliably better, GAD-7 6 → 10 reliably worse.
+    let r = talking_therapies(16, 6, 10, 10);
+    assert_eq!(r.outcome, TalkingTherapiesOutcome::Mixed);
+    assert!(
+        r.sentence.contains(
+            "Depression scores (PHQ-9) improved reliably (16 to 10) while anxiety scores \
+             (GAD-7) got reliably worse (6 to 10)."
+        ),
+        "{}",
+        r.sentence
+    );
+    assert!(r.sentence.contains("mixed outcome"));
+    assert!(!r.sentence.contains("usual ups and downs"));
 }
 
 #[test]

@@ -5,115 +5,304 @@
 //!
 //! # What this is, and what it is not
 //!
-//! This is a **keyword matcher** over a reviewed phrase list (`content/self_harm_phrases.txt`,
-//! compiled in so a clinician can change it without touching Rust). It is **not a risk
-//! assessment**: it cannot tell how someone is, whether they are safe, or how urgent anything is,
-//! and its silence means nothing. Its limits, on purpose and by nature:
+//! This is a **phrase and rule matcher** over a reviewed list (`content/self_harm_phrases.txt`,
+//! compiled in so a clinician can change it without touching Rust). The list holds plain
+//! phrases ("want to die"), named word lists (`@pills`, `@body`) and a few kinds of rule that a
+//! reviewer can read: words in order within five words ("saving ... @pills"), words together in
+//! one sentence ("bridge & jumping"), and exceptions ("unless chopping", "not followed by
+//! down"). Each line belongs to a section naming what it notices (see [`RiskKind`]): suicidal
+//! thoughts and wishes, plans, means, preparation and attempts, or self-injury. It is **not a
+//! risk assessment**: it cannot tell how someone is, whether they are safe, or how urgent
+//! anything is, and its silence means nothing.
 //!
-//! - **It misses indirect language.** "I can't see a way forward", "everyone would be fine
-//!   without me around", "I've been giving my things away" are warning signs a person would
-//!   hear, and this list does not match them. It cannot read tone or context.
-//! - **English only.** Notes in other languages, slang it doesn't list, misspellings
-//!   ("sucide") and deliberate obfuscation ("s*icide") go unnoticed.
+//! # How well it notices (measured, see `tests-data/risk_language/`)
+//!
+//! On the tuning sentences it was built against it notices about 98% with under 1% false
+//! alarms; that figure flatters it. On fresh sentences written before each evaluation (four
+//! rounds, each evaluated once, then folded into the tuning set) it noticed **74%, 57%, 58% and
+//! 80%** of risk sentences, with 0–5% false alarms. So the goal of noticing 90% of unseen
+//! phrasings is **not met**: people describe the same thing in endless ways ("dying doesn't
+//! scare me, living does", "fade away and not come back", "a note for my mum to find after"),
+//! and a list only knows the ways it was shown. All rounds were written by the person who wrote
+//! the list, so text from strangers will likely fare worse. Its limits, on purpose and by
+//! nature:
+//!
+//! - **It misses indirect and new language** and anything that needs context across sentences
+//!   ("I went to the bridge last night and walked home again"), intent without a named act
+//!   ("Tonight I'm going to do it"), and tone.
+//! - **English only.** Notes in other languages, most slang, misspellings beyond the few listed
+//!   ("sucide", "sewerslide", "unalive") and deliberate obfuscation ("s*icide") go unnoticed.
+//!   "kys" is left out: it is an insult aimed at someone else.
 //! - **It fires on quoted, hypothetical and negated text.** "I'm not suicidal", "my friend
-//!   talked about suicide", "suicide prevention day", and hyperbole such as "I'll kill myself if
-//!   I miss this deadline" all match. That is the safer side: telling negation from disclosure
-//!   needs understanding a word list does not have, people in distress often write "I'm not
-//!   suicidal, but…", and the cost of a false alarm is one kind, dismissible message after a save
-//!   that went through anyway. A missed match costs a missed chance to offer help.
-//! - **Some phrasings are deliberately narrowed to avoid everyday idioms.** Bare "hurt myself"
-//!   and "cut myself" are left out ("I cut myself chopping onions"), but "hurting myself",
-//!   "cutting myself", "want to hurt myself", "cut myself on purpose" match; "cutting myself some
-//!   slack" is removed before matching. "kms" is left out (it is also kilometres, and this app
-//!   logs walks), as is bare "overdose" ("a caffeine overdose"), "don't want to live" without
-//!   "anymore" ("… in this city"), and "don't want to wake up" ("… at six"). Figures of speech
-//!   such as "this deadline is killing me", "dead tired" and "I'd die of embarrassment" never
-//!   match: they use no phrase from the list.
+//!   talked about suicide", "suicide prevention day", and hyperbole such as "that film was so
+//!   boring I wanted to die" all match. That is the safer side: telling negation from
+//!   disclosure needs understanding a word list does not have, people in distress often write
+//!   "I'm not suicidal, but…", and the cost of a false alarm is one kind, dismissible message
+//!   after a save that went through anyway. A missed match costs a missed chance to offer help.
+//! - **Everyday idioms are left alone by narrowing**: a self-injury verb with "myself" or a body
+//!   part does not count when the sentence speaks of an accident or chore ("I cut myself
+//!   chopping onions", "burned my hand on the oven tray"); "cutting myself some slack" is
+//!   removed before matching; "kms" counts only after "want to", "thinking about" and the like
+//!   (it is also kilometres); bare "overdose" ("a caffeine overdose") and bare "hurt myself"
+//!   ("at the gym") do not count. Figures of speech such as "this deadline is killing me",
+//!   "dead tired", "to die for", "jump at the chance" and "I'd die of embarrassment" use no
+//!   line of the list.
 //!
 //! # How text is compared
 //!
-//! Both the phrase list and the note are normalised the same way: lower-cased; apostrophes of
-//! every kind (`'`, `’`, `‘`, `ʼ`, `` ` ``, `´`) removed so that "don’t" and "dont" agree;
-//! every other character that is not a letter or digit becomes a space, so hyphens and
-//! punctuation at word edges fall away ("self-harm" reads "self harm"); runs of whitespace
-//! collapse to one space. A phrase matches only as a run of whole words.
+//! The text is split into sentences at `.` `!` `?` `;` `…` and line breaks. Both the list and
+//! each sentence are normalised the same way: lower-cased; apostrophes of every kind (`'`, `’`,
+//! `‘`, `ʼ`, `` ` ``, `´`) removed so that "don’t" and "dont" agree; every other character that
+//! is not a letter or digit becomes a space, so hyphens and punctuation at word edges fall away
+//! ("self-harm" reads "self harm"); runs of whitespace collapse to one space. Phrases match only
+//! as runs of whole words. Matching looks words up in an index of the sentence (no regular
+//! expressions), so the time grows in step with the length of the note.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 const PHRASES_TXT: &str = include_str!("../../content/self_harm_phrases.txt");
 
-/// The phrase list, expanded and normalised once.
+/// Words allowed between two parts of an ordered rule (`A ... B`).
+const MAX_GAP: usize = 5;
+
+/// What kind of risk a note's words name (the section of the phrase file that matched).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RiskKind {
+    /// Plans, means, preparation or attempts ("I've been saving up my tablets").
+    PlanOrPreparation,
+    /// Suicidal thoughts and wishes, explicit or indirect ("I don't want to be here anymore").
+    SuicidalThoughts,
+    /// Self-injury, its urges and relapses ("I cut my arms again last night").
+    SelfInjury,
+}
+
+/// A phrase: its words in order (already normalised).
+type Words = Vec<String>;
+
+/// One line of the phrase file, expanded and normalised.
+struct Rule {
+    /// The parts; each part is a list of alternative phrases. A plain phrase has one part.
+    parts: Vec<Vec<Words>>,
+    /// `A ... B` (true: in order, at most [`MAX_GAP`] words apart) or `A & B` (false).
+    ordered: bool,
+    /// Phrases that cancel the rule when they appear anywhere in the sentence.
+    unless: Vec<Words>,
+    /// Phrases that cancel a match when they come right after it.
+    not_followed_by: Vec<Words>,
+    kind: RiskKind,
+    /// The line as written (shown by [`matched_phrase`] for a rule).
+    display: String,
+    /// For a plain phrase, each alternative written out (shown by [`matched_phrase`]).
+    alternatives: Vec<String>,
+    /// For each part, its alternatives grouped by first word, so that a sentence is only
+    /// compared with alternatives whose first word it contains.
+    by_first_word: Vec<HashMap<String, Vec<usize>>>,
+}
+
+impl Rule {
+    fn is_plain_phrase(&self) -> bool {
+        self.parts.len() == 1 && self.unless.is_empty() && self.not_followed_by.is_empty()
+    }
+}
+
+/// The phrase file, parsed once.
 struct PhraseList {
-    /// Phrases that count, each normalised and wrapped in single spaces, with its display form.
-    phrases: Vec<(String, String)>,
-    /// Idioms removed before matching, normalised and wrapped in single spaces.
-    idioms: Vec<String>,
+    rules: Vec<Rule>,
+    /// Idioms removed before matching.
+    idioms: Vec<Words>,
 }
 
 fn phrase_list() -> &'static PhraseList {
     static LIST: OnceLock<PhraseList> = OnceLock::new();
-    LIST.get_or_init(|| parse_phrase_list(PHRASES_TXT))
+    LIST.get_or_init(|| {
+        parse_phrase_list(PHRASES_TXT).unwrap_or(PhraseList {
+            rules: Vec::new(),
+            idioms: Vec::new(),
+        })
+    })
 }
 
-/// Reads the phrase file. Lines with unbalanced parentheses expand to nothing; a test checks
-/// that the shipped file has none.
-fn parse_phrase_list(text: &str) -> PhraseList {
-    let mut phrases = Vec::new();
+/// Why a line of the phrase file could not be read (a test checks the shipped file has none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct BadLine(String);
+
+/// Reads the phrase file (syntax in its header).
+fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
+    let mut macros: HashMap<String, Vec<String>> = HashMap::new();
+    let mut rules = Vec::new();
     let mut idioms = Vec::new();
+    let mut section: Option<RiskKind> = None;
     let mut in_idioms = false;
+    let bad = |line: &str| BadLine(line.to_owned());
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if line == "[not]" {
-            in_idioms = true;
-            continue;
-        }
-        for expanded in expand(line).unwrap_or_default() {
-            let normal = normalise(&expanded);
-            if normal.is_empty() {
-                continue;
+        match line {
+            "[thoughts]" => (section, in_idioms) = (Some(RiskKind::SuicidalThoughts), false),
+            "[plans]" => (section, in_idioms) = (Some(RiskKind::PlanOrPreparation), false),
+            "[self-injury]" => (section, in_idioms) = (Some(RiskKind::SelfInjury), false),
+            "[not]" => in_idioms = true,
+            _ if macro_definition(line).is_some() => {
+                let (name, list) = macro_definition(line).ok_or_else(|| bad(line))?;
+                let mut alternatives = Vec::new();
+                for alternative in list.split('|') {
+                    alternatives
+                        .extend(expand_with(alternative.trim(), &macros).ok_or_else(|| bad(line))?);
+                }
+                macros.insert(name.trim().to_owned(), alternatives);
             }
-            let padded = format!(" {normal} ");
-            if in_idioms {
-                idioms.push(padded);
-            } else {
-                phrases.push((padded, normal));
+            _ if in_idioms => idioms.extend(phrases(line, &macros).ok_or_else(|| bad(line))?),
+            _ => {
+                let kind = section.ok_or_else(|| bad(line))?;
+                rules.push(parse_rule(line, kind, &macros).ok_or_else(|| bad(line))?);
             }
         }
     }
-    PhraseList { phrases, idioms }
+    Ok(PhraseList { rules, idioms })
 }
 
-/// Expands `(a|b) c` into `a c` and `b c`. `None` when a parenthesis is unbalanced or nested.
+/// `@name = a | b` as (`name`, `a | b`).
+fn macro_definition(line: &str) -> Option<(&str, &str)> {
+    let (name, list) = line.strip_prefix('@')?.split_once('=')?;
+    let name = name.trim();
+    let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    valid.then_some((name, list))
+}
+
+/// Expands a pattern and normalises every expansion into words (empty expansions dropped).
+fn phrases(pattern: &str, macros: &HashMap<String, Vec<String>>) -> Option<Vec<Words>> {
+    let expanded = expand_with(pattern, macros)?;
+    let words: Vec<Words> = expanded
+        .iter()
+        .map(|e| {
+            normalise(e)
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect()
+        })
+        .filter(|w: &Words| !w.is_empty())
+        .collect();
+    (!words.is_empty()).then_some(words)
+}
+
+fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>) -> Option<Rule> {
+    let (rest, not_followed_by) = match line.split_once(" not followed by ") {
+        Some((rest, after)) => (rest, phrases(after, macros)?),
+        None => (line, Vec::new()),
+    };
+    let (body, unless) = match rest.split_once(" unless ") {
+        Some((body, after)) => (body, phrases(after, macros)?),
+        None => (rest, Vec::new()),
+    };
+    let ordered_parts: Vec<&str> = body.split(" ... ").collect();
+    let any_order_parts: Vec<&str> = body.split(" & ").collect();
+    let (parts, ordered) = match (ordered_parts.len() > 1, any_order_parts.len() > 1) {
+        (true, true) => return None,
+        (false, true) => (any_order_parts, false),
+        _ => (ordered_parts, true),
+    };
+    let parts = parts
+        .into_iter()
+        .map(|p| phrases(p.trim(), macros))
+        .collect::<Option<Vec<_>>>()?;
+    let alternatives = parts
+        .first()
+        .map(|p| p.iter().map(|w| w.join(" ")).collect())
+        .unwrap_or_default();
+    let by_first_word = parts.iter().map(|p| first_word_index(p)).collect();
+    Some(Rule {
+        by_first_word,
+        parts,
+        ordered,
+        unless,
+        not_followed_by,
+        kind,
+        display: line.to_owned(),
+        alternatives,
+    })
+}
+
+fn first_word_index(part: &[Words]) -> HashMap<String, Vec<usize>> {
+    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, words) in part.iter().enumerate() {
+        if let Some(first) = words.first() {
+            index.entry(first.clone()).or_default().push(i);
+        }
+    }
+    index
+}
+
+/// Expands `(a|b) c` into `a c` and `b c`, groups may nest. `None` when a parenthesis is
+/// unbalanced.
+#[cfg(test)]
 fn expand(pattern: &str) -> Option<Vec<String>> {
+    expand_with(pattern, &HashMap::new())
+}
+
+/// Like [`expand`], with `@name` standing for the alternatives of a list defined earlier.
+/// `None` when a parenthesis is unbalanced or a list is unknown.
+fn expand_with(pattern: &str, macros: &HashMap<String, Vec<String>>) -> Option<Vec<String>> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut at = 0;
+    let alternatives = expand_sequence(&chars, &mut at, macros, 0)?;
+    (at == chars.len()).then_some(alternatives)
+}
+
+/// Expands from `at` up to an unmatched `|` or `)` (left for the caller) or the end.
+fn expand_sequence(
+    chars: &[char],
+    at: &mut usize,
+    macros: &HashMap<String, Vec<String>>,
+    depth: usize,
+) -> Option<Vec<String>> {
     let mut results = vec![String::new()];
-    let mut rest = pattern;
-    while let Some(open) = rest.find('(') {
-        let literal = &rest[..open];
-        if literal.contains(')') {
-            return None;
-        }
-        let after = &rest[open + 1..];
-        let close = after.find(')')?;
-        let group = &after[..close];
-        if group.contains('(') {
-            return None;
-        }
+    while let Some(&c) = chars.get(*at) {
+        let options: Vec<String> = match c {
+            '|' | ')' if depth > 0 => break,
+            '|' | ')' => return None,
+            '(' => {
+                *at += 1;
+                let mut options = Vec::new();
+                loop {
+                    options.extend(expand_sequence(chars, at, macros, depth + 1)?);
+                    match chars.get(*at) {
+                        Some('|') => *at += 1,
+                        Some(')') => {
+                            *at += 1;
+                            break;
+                        }
+                        _ => return None,
+                    }
+                }
+                options
+            }
+            '@' => {
+                let start = *at + 1;
+                let mut end = start;
+                while chars
+                    .get(end)
+                    .is_some_and(|c| c.is_alphanumeric() || *c == '_')
+                {
+                    end += 1;
+                }
+                let name: String = chars[start..end].iter().collect();
+                *at = end;
+                macros.get(&name)?.clone()
+            }
+            c => {
+                *at += 1;
+                vec![c.to_string()]
+            }
+        };
         results = results
             .iter()
-            .flat_map(|prefix| {
-                group
-                    .split('|')
-                    .map(move |alternative| format!("{prefix}{literal}{alternative}"))
-            })
+            .flat_map(|prefix| options.iter().map(move |o| format!("{prefix}{o}")))
             .collect();
-        rest = &after[close + 1..];
     }
-    if rest.contains(')') {
-        return None;
-    }
-    Some(results.into_iter().map(|r| format!("{r}{rest}")).collect())
+    Some(results)
 }
 
 /// Lower-cases, drops apostrophes, turns every other non-alphanumeric character into a space
@@ -130,28 +319,207 @@ fn normalise(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The first phrase from the list that `text` contains, in its normalised form (e.g.
-/// `"want to hurt myself"`), or `None`. Useful for tests and for reviewing the list; the app
-/// only needs [`mentions_self_harm`] and should not show or store the phrase.
-pub fn matched_phrase(text: &str) -> Option<&'static str> {
-    let list = phrase_list();
-    let mut haystack = format!(" {} ", normalise(text));
-    for idiom in &list.idioms {
-        if haystack.contains(idiom.as_str()) {
-            // A separator no phrase contains, so the words on either side cannot join up.
-            haystack = haystack.replace(idiom.as_str(), " \u{0} ");
+/// A separator no phrase contains: put where an idiom was removed, so that the words on either
+/// side cannot join up into a phrase.
+const GAP_WORD: &str = "\u{0}";
+
+/// One sentence, normalised into words, with an index from each word to where it occurs.
+struct Sentence<'a> {
+    words: Vec<&'a str>,
+    index: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Sentence<'a> {
+    fn new(words: Vec<&'a str>) -> Self {
+        let mut index: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            index.entry(*w).or_default().push(i);
         }
+        Sentence { words, index }
     }
-    list.phrases
+
+    /// Where `phrase` occurs, as (first word, one past the last word).
+    fn occurrences(&self, phrase: &[String]) -> Vec<(usize, usize)> {
+        let Some(first) = phrase.first() else {
+            return Vec::new();
+        };
+        let Some(starts) = self.index.get(first.as_str()) else {
+            return Vec::new();
+        };
+        starts
+            .iter()
+            .filter(|&&s| {
+                self.words
+                    .get(s..s + phrase.len())
+                    .is_some_and(|run| run.iter().zip(phrase).all(|(a, b)| *a == b.as_str()))
+            })
+            .map(|&s| (s, s + phrase.len()))
+            .collect()
+    }
+
+    fn contains_any(&self, phrases: &[Words]) -> bool {
+        phrases.iter().any(|p| !self.occurrences(p).is_empty())
+    }
+
+    fn followed_by_any(&self, end: usize, phrases: &[Words]) -> bool {
+        phrases.iter().any(|p| {
+            self.words
+                .get(end..end + p.len())
+                .is_some_and(|run| run.iter().zip(p).all(|(a, b)| *a == b.as_str()))
+        })
+    }
+
+    /// Every occurrence of any alternative of a part that is not followed by a cancelling
+    /// phrase (checked only for the last part).
+    fn part_occurrences(
+        &self,
+        part: &[Words],
+        by_first_word: &HashMap<String, Vec<usize>>,
+        not_followed_by: &[Words],
+    ) -> Vec<(usize, usize)> {
+        by_first_word
+            .iter()
+            .filter(|(first, _)| self.index.contains_key(first.as_str()))
+            .flat_map(|(_, alternatives)| alternatives.iter())
+            .flat_map(|&i| self.occurrences(&part[i]))
+            .filter(|&(_, end)| !self.followed_by_any(end, not_followed_by))
+            .collect()
+    }
+
+    fn matches(&self, rule: &Rule) -> bool {
+        let last = rule.parts.len().saturating_sub(1);
+        let found = if rule.ordered {
+            // The ends of matches of the parts so far; each next part must start within the gap.
+            let mut ends: Option<Vec<usize>> = None;
+            for (i, part) in rule.parts.iter().enumerate() {
+                let cancel: &[Words] = if i == last {
+                    &rule.not_followed_by
+                } else {
+                    &[]
+                };
+                let occurrences = self.part_occurrences(part, &rule.by_first_word[i], cancel);
+                let next: Vec<usize> = match &ends {
+                    None => occurrences.iter().map(|&(_, e)| e).collect(),
+                    Some(previous) => occurrences
+                        .iter()
+                        .filter(|&&(s, _)| previous.iter().any(|&e| s >= e && s - e <= MAX_GAP))
+                        .map(|&(_, e)| e)
+                        .collect(),
+                };
+                if next.is_empty() {
+                    return false;
+                }
+                ends = Some(next);
+            }
+            true
+        } else {
+            rule.parts.iter().enumerate().all(|(i, part)| {
+                let cancel: &[Words] = if i == last {
+                    &rule.not_followed_by
+                } else {
+                    &[]
+                };
+                !self
+                    .part_occurrences(part, &rule.by_first_word[i], cancel)
+                    .is_empty()
+            })
+        };
+        found && !self.contains_any(&rule.unless)
+    }
+}
+
+/// Splits at sentence ends (`.` `!` `?` `;` and line breaks), normalises, and replaces idioms
+/// with [`GAP_WORD`].
+fn sentences(text: &str, idioms: &[Words]) -> Vec<Vec<String>> {
+    text.split(['.', '!', '?', ';', '\n', '\r', '…'])
+        .map(|raw| {
+            let normal = normalise(raw);
+            let mut words: Vec<String> = normal
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_owned)
+                .collect();
+            for idiom in idioms {
+                let mut i = 0;
+                while i + idiom.len() <= words.len() {
+                    if words[i..i + idiom.len()] == idiom[..] {
+                        words.splice(i..i + idiom.len(), [GAP_WORD.to_owned()]);
+                    }
+                    i += 1;
+                }
+            }
+            words
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Runs `visit` over the rules of the phrase file, in order, with a test of whether a rule
+/// matches `text`; stops at the first `Some`.
+fn scan<T>(
+    text: &str,
+    mut visit: impl FnMut(&'static Rule, &dyn Fn(&Rule) -> bool) -> Option<T>,
+) -> Option<T> {
+    let list = phrase_list();
+    let sentences: Vec<Vec<String>> = sentences(text, &list.idioms);
+    let indexed: Vec<Sentence<'_>> = sentences
         .iter()
-        .find(|(padded, _)| haystack.contains(padded.as_str()))
-        .map(|(_, normal)| normal.as_str())
+        .map(|s| Sentence::new(s.iter().map(String::as_str).collect()))
+        .collect();
+    let matches = |rule: &Rule| indexed.iter().any(|s| s.matches(rule));
+    list.rules.iter().find_map(|rule| visit(rule, &matches))
+}
+
+/// The first line of the phrase file that `text` matches: for a plain phrase the alternative
+/// that matched, normalised (e.g. `"want to hurt myself"`), for a rule the line as written.
+/// `None` when nothing matches. Useful for tests and for reviewing the list; the app should not
+/// show or store it.
+pub fn matched_phrase(text: &str) -> Option<&'static str> {
+    scan(text, |rule, matches| {
+        if !matches(rule) {
+            return None;
+        }
+        if !rule.is_plain_phrase() {
+            return Some(rule.display.as_str());
+        }
+        let single = |i: usize| Rule {
+            by_first_word: vec![first_word_index(&rule.parts[0][i..=i])],
+            parts: vec![vec![rule.parts[0][i].clone()]],
+            ordered: true,
+            unless: Vec::new(),
+            not_followed_by: Vec::new(),
+            kind: rule.kind,
+            display: String::new(),
+            alternatives: Vec::new(),
+        };
+        let which = (0..rule.alternatives.len()).find(|&i| matches(&single(i)))?;
+        Some(rule.alternatives[which].as_str())
+    })
+}
+
+/// The most serious kind of risk language in `text` (plans before thoughts before
+/// self-injury), or `None`. A keyword match, not an assessment: see the module documentation.
+pub fn risk_language(text: &str) -> Option<RiskKind> {
+    let mut kinds = Vec::new();
+    scan::<()>(text, |rule, matches| {
+        if !kinds.contains(&rule.kind) && matches(rule) {
+            kinds.push(rule.kind);
+        }
+        None
+    });
+    [
+        RiskKind::PlanOrPreparation,
+        RiskKind::SuicidalThoughts,
+        RiskKind::SelfInjury,
+    ]
+    .into_iter()
+    .find(|k| kinds.contains(k))
 }
 
 /// True when `text` names suicide or self-harm in words from the phrase list. Read the module
 /// documentation for what this can and cannot tell: it is a keyword match, not an assessment.
 pub fn mentions_self_harm(text: &str) -> bool {
-    matched_phrase(text).is_some()
+    scan(text, |rule, matches| matches(rule).then_some(())).is_some()
 }
 
 #[cfg(test)]
@@ -159,30 +527,82 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_shipped_list_parses_and_every_line_expands() {
-        let mut in_idioms = false;
-        for line in PHRASES_TXT.lines().map(str::trim) {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            if line == "[not]" {
-                in_idioms = true;
-                continue;
-            }
-            let expanded = expand(line).unwrap_or_else(|| panic!("bad line {line:?}"));
-            assert!(!expanded.is_empty(), "{line:?}");
-            if !in_idioms {
-                // Every phrase of the list must be found by the matcher itself.
-                for phrase in expanded {
-                    assert!(
-                        mentions_self_harm(&phrase),
-                        "{phrase:?} does not match itself"
-                    );
-                }
+    fn the_shipped_list_parses_and_every_line_matches_itself() {
+        let list = parse_phrase_list(PHRASES_TXT).expect("the shipped phrase file parses");
+        assert!(list.rules.len() > 100);
+        assert!(!list.idioms.is_empty());
+        for kind in [
+            RiskKind::SuicidalThoughts,
+            RiskKind::PlanOrPreparation,
+            RiskKind::SelfInjury,
+        ] {
+            assert!(list.rules.iter().any(|r| r.kind == kind), "{kind:?}");
+        }
+        for rule in &list.rules {
+            // Every alternative of a plain phrase, and for a rule the first and the last
+            // alternatives of its parts written one after the other, must be found.
+            let samples: Vec<String> = if rule.parts.len() == 1 {
+                rule.parts[0].iter().map(|w| w.join(" ")).collect()
+            } else {
+                let pick = |last: bool| {
+                    rule.parts
+                        .iter()
+                        .map(|p| {
+                            if last {
+                                p[p.len() - 1].join(" ")
+                            } else {
+                                p[0].join(" ")
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
+                vec![pick(false), pick(true)]
+            };
+            for sample in samples {
+                assert!(
+                    mentions_self_harm(&sample),
+                    "{sample:?} (from {:?}) does not match itself",
+                    rule.display
+                );
             }
         }
-        assert!(phrase_list().phrases.len() > 100);
-        assert!(!phrase_list().idioms.is_empty());
+    }
+
+    #[test]
+    fn a_bad_line_is_reported() {
+        assert!(parse_phrase_list("[thoughts]\n(open").is_err());
+        assert!(parse_phrase_list("[thoughts]\n@unknown words").is_err());
+        assert!(parse_phrase_list("a phrase before any section").is_err());
+        assert!(parse_phrase_list("[thoughts]\na ... b & c").is_err());
+    }
+
+    #[test]
+    fn lists_and_rules_expand_and_match_within_a_sentence() {
+        let list = parse_phrase_list(
+            "@pill = pills | tablets\n[plans]\n(saving|saved) ... @pill unless vitamins\n\
+             [thoughts]\nbridge & jump\n[self-injury]\nurge to cut not followed by (down|the)",
+        )
+        .expect("parses");
+        let hit = |text: &str, rule: usize| {
+            sentences(text, &list.idioms).iter().any(|s| {
+                Sentence::new(s.iter().map(String::as_str).collect()).matches(&list.rules[rule])
+            })
+        };
+        assert!(hit("saving up all my tablets", 0));
+        assert!(hit("saved pills", 0));
+        assert!(
+            !hit("saving up for a really nice holiday with tablets", 0),
+            "too far apart"
+        );
+        assert!(!hit("tablets saved", 0), "order matters");
+        assert!(!hit("saving my vitamins and tablets", 0), "unless");
+        assert!(!hit("I was saving. Tablets", 0), "sentences are separate");
+        assert!(hit("jump off the bridge", 1));
+        assert!(hit("on the bridge, thinking about the jump", 1));
+        assert!(hit("urge to cut tonight", 2));
+        assert!(hit("urge to cut", 2));
+        assert!(!hit("urge to cut down on sugar", 2));
     }
 
     #[test]
@@ -194,7 +614,9 @@ mod tests {
         assert_eq!(expand("plain words").unwrap(), ["plain words"]);
         assert_eq!(expand("(open"), None);
         assert_eq!(expand("close)"), None);
-        assert_eq!(expand("((nested))"), None);
+        // Groups may nest (a deliberate change: lists used inside groups need it).
+        assert_eq!(expand("((nested))").unwrap(), ["nested"]);
+        assert_eq!(expand("a (b (c|d)|e)").unwrap(), ["a b c", "a b d", "a e"]);
     }
 
     #[test]
@@ -250,7 +672,8 @@ mod tests {
                 "They'd all be better off without me",
                 "better off without me",
             ),
-            ("I want to unalive myself", "unalive myself"),
+            // Deliberately broadened: "unalive" alone now counts (was "unalive myself").
+            ("I want to unalive myself", "unalive"),
             ("  I   WANT   TO   DIE  ", "want to die"),
         ];
         for (text, phrase) in cases {
@@ -312,5 +735,140 @@ mod tests {
         assert!(mentions_self_harm(
             "I cut myself some slack but still want to die"
         ));
+    }
+
+    /// Sentences of a corpus file (comment and blank lines skipped).
+    fn corpus(text: &str) -> Vec<&str> {
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    }
+
+    /// Share of `sentences` the matcher notices, printing the ones that go the wrong way.
+    fn noticed_share(name: &str, sentences: &[&str], expect_noticed: bool) -> f64 {
+        let noticed = sentences.iter().filter(|s| mentions_self_harm(s)).count();
+        for s in sentences {
+            if mentions_self_harm(s) != expect_noticed {
+                println!(
+                    "  {name}: {} {s:?}",
+                    if expect_noticed {
+                        "missed"
+                    } else {
+                        "false alarm"
+                    }
+                );
+            }
+        }
+        noticed as f64 / sentences.len() as f64
+    }
+
+    const RISK_TUNING: &str = include_str!("../../tests-data/risk_language/risk_tuning.txt");
+    const NOT_RISK_TUNING: &str =
+        include_str!("../../tests-data/risk_language/not_risk_tuning.txt");
+    const RISK_HELDOUT: &str = include_str!("../../tests-data/risk_language/risk_heldout.txt");
+    const NOT_RISK_HELDOUT: &str =
+        include_str!("../../tests-data/risk_language/not_risk_heldout.txt");
+
+    /// The goal of issue 13 on sentences not tuned to: at least 90% noticed, at most 10% false
+    /// alarms. NOT MET: see the held-out file headers for each round's one evaluation.
+    const GOAL_RECALL: f64 = 0.90;
+    const GOAL_FALSE_ALARMS: f64 = 0.10;
+    /// What held-out round 4 measured on its one evaluation (49 of 61 noticed, 0 of 55 false
+    /// alarms): the test fails if a change makes the held-out figures worse than that. Earlier
+    /// rounds, each evaluated once: 48/65, 36/63, 35/60 noticed; 0/60, 3/60, 2/55 false alarms.
+    const HELD_OUT_RECALL_FLOOR: f64 = 49.0 / 61.0;
+    const HELD_OUT_FALSE_ALARMS_CEILING: f64 = 0.0 / 55.0;
+
+    #[test]
+    fn corpus_recall_and_false_alarms_are_printed_and_do_not_regress() {
+        let sets = [
+            ("tuning", RISK_TUNING, NOT_RISK_TUNING),
+            ("held-out", RISK_HELDOUT, NOT_RISK_HELDOUT),
+        ];
+        let mut held_out = (0.0, 1.0);
+        for (name, risk, not_risk) in sets {
+            let (risk, not_risk) = (corpus(risk), corpus(not_risk));
+            let recall = noticed_share(name, &risk, true);
+            let false_alarms = noticed_share(name, &not_risk, false);
+            println!(
+                "{name}: noticed {:.1}% of {} risk sentences, false alarms on {:.1}% of {} others",
+                recall * 100.0,
+                risk.len(),
+                false_alarms * 100.0,
+                not_risk.len()
+            );
+            if name == "held-out" {
+                assert!(risk.len() >= 50 && not_risk.len() >= 50);
+                held_out = (recall, false_alarms);
+            }
+        }
+        let total = [RISK_TUNING, RISK_HELDOUT]
+            .map(|t| corpus(t).len())
+            .iter()
+            .sum::<usize>();
+        let total_not = [NOT_RISK_TUNING, NOT_RISK_HELDOUT]
+            .map(|t| corpus(t).len())
+            .iter()
+            .sum::<usize>();
+        assert!(total >= 150 && total_not >= 150, "{total} {total_not}");
+        println!(
+            "goal on held-out: >= {:.0}% noticed ({}), <= {:.0}% false alarms ({})",
+            GOAL_RECALL * 100.0,
+            if held_out.0 >= GOAL_RECALL {
+                "met"
+            } else {
+                "NOT met"
+            },
+            GOAL_FALSE_ALARMS * 100.0,
+            if held_out.1 <= GOAL_FALSE_ALARMS {
+                "met"
+            } else {
+                "NOT met"
+            },
+        );
+        assert!(
+            held_out.0 >= HELD_OUT_RECALL_FLOOR - 1e-9,
+            "held-out recall fell to {:.3}",
+            held_out.0
+        );
+        assert!(
+            held_out.1 <= HELD_OUT_FALSE_ALARMS_CEILING + 1e-9,
+            "held-out false alarms rose to {:.3}",
+            held_out.1
+        );
+    }
+
+    #[test]
+    fn a_long_note_is_checked_quickly_and_in_linear_time() {
+        // A 5,000-character note with no risk language, and the same note four times over.
+        let filler = "Cut the onions, jumped on the bus, the deadline is killing me, saved up for \
+                      the bridge walk, counted my tablets into the organiser as prescribed and \
+                      I could sleep forever after all that. ";
+        let mut note = String::new();
+        while note.len() < 5_000 {
+            note.push_str(filler);
+        }
+        note.truncate(5_000);
+        let long = note.repeat(4);
+        let time = |text: &str| {
+            let start = std::time::Instant::now();
+            let found = mentions_self_harm(text);
+            (found, start.elapsed())
+        };
+        let _ = time("warm up the phrase list");
+        let (found, short_time) = time(&note);
+        let (found_long, long_time) = time(&long);
+        println!("5,000 characters: {short_time:?}; 20,000 characters: {long_time:?}");
+        assert!(!found && !found_long);
+        // Generous bounds for an unoptimised build on a busy machine.
+        assert!(short_time.as_millis() < 1_000, "{short_time:?}");
+        // Four times the text should take about four times as long, never far more.
+        assert!(
+            long_time <= short_time * 12 + std::time::Duration::from_millis(50),
+            "{long_time:?}"
+        );
+        // The same note ending in a risk sentence is still noticed.
+        assert!(mentions_self_harm(&format!("{note} I want to die.")));
     }
 }

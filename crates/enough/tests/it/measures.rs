@@ -422,12 +422,14 @@ async fn the_history_page_draws_the_scores_against_labelled_ranges() {
             "{result}"
         );
         assert!(result.contains("It cannot diagnose anything"));
+        assert!(result.contains("Where this comes from"));
         assert!(result.contains("Kroenke"), "the source is named");
 
         let second = finish(&client, &server, "phq-9", &[1, 1, 1, 1, 1, 1, 0, 0, 0]).await;
         let (_, result) = get(&client, &format!("{}{second}", server.url)).await;
+        // Deliberately changed (issue 13): the sentence now gives the signed difference.
         assert!(
-            result.contains("Your PHQ-9 score went from 18 to 6."),
+            result.contains("Your PHQ-9 score went from 18 to 6, 12 points lower"),
             "{result}"
         );
         assert!(result.contains("NHS Talking Therapies counts a change of 6 points"));
@@ -444,11 +446,92 @@ async fn the_history_page_draws_the_scores_against_labelled_ranges() {
             );
         }
         assert!(history.contains("Since your first time"));
-        assert!(history.contains("likely a real improvement"));
-        assert!(history.contains("NHS Talking Therapies"));
+        // Deliberately changed (issue 13): judged by the Talking Therapies rule, not a
+        // Jacobson–Truax "likely a real improvement"; the manual is cited in the fold.
         assert!(
-            history.contains("Source: NHS Talking Therapies for anxiety and depression manual")
+            history.contains("so this is a reliable improvement"),
+            "{history}"
         );
+        assert!(history.contains("12 points lower: reliable improvement"));
+        assert!(history.contains("NHS Talking Therapies for anxiety and depression manual"));
+    })
+    .await;
+}
+
+/// The text a person reads: the page without its tags (so class names do not count).
+fn visible_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn change_is_judged_by_talking_therapies_and_the_pages_show_no_reviewer_notes() {
+    on_every_backend("measures_honest_change", |server, _| async move {
+        server.add_user("ben@example.org", Role::Person).await;
+        let client = signed_in_browser(&server, "ben@example.org").await;
+        // PHQ-9 16 then 14: 2 points lower, less than the 6 NHS Talking Therapies needs.
+        finish(&client, &server, "phq-9", &[2, 2, 2, 2, 2, 2, 2, 2, 0]).await;
+        let second = finish(&client, &server, "phq-9", &[2, 2, 2, 2, 2, 2, 1, 1, 0]).await;
+        let (_, result) = get(&client, &format!("{}{second}", server.url)).await;
+        assert!(
+            result.contains("Your PHQ-9 score went from 16 to 14, 2 points lower"),
+            "{result}"
+        );
+        assert!(result.contains("so this is within the questionnaire&#39;s usual ups and downs"));
+        assert!(!result.contains("real improvement"));
+        // PHQ-9 16 → 10 is reliably better; GAD-7 6 → 10 is reliably worse: a mixed outcome.
+        finish(&client, &server, "phq-9", &[2, 2, 2, 2, 1, 1, 0, 0, 0]).await;
+        finish(&client, &server, "gad-7", &[1, 1, 1, 1, 1, 1, 0]).await;
+        finish(&client, &server, "gad-7", &[2, 2, 2, 1, 1, 1, 1]).await;
+        for id in ["phq-9", "gad-7"] {
+            let (status, history) =
+                get(&client, &format!("{}/measures/{id}/history", server.url)).await;
+            assert_eq!(status, 200);
+            assert!(
+                history.contains(
+                    "Depression scores (PHQ-9) improved reliably (16 to 10) while anxiety scores \
+                     (GAD-7) got reliably worse (6 to 10)."
+                ),
+                "{history}"
+            );
+            assert!(history.contains("mixed outcome"));
+            assert!(!history.contains("usual ups and downs, so they can"));
+            assert!(history.contains("<summary>Where this comes from</summary>"));
+            let lower = visible_text(&history).to_lowercase();
+            for note in ["verified", "secondary", "check against", "alpha"] {
+                assert!(!lower.contains(note), "{id} history shows {note:?}");
+            }
+        }
+        let (_, gad_history) =
+            get(&client, &format!("{}/measures/gad-7/history", server.url)).await;
+        assert!(
+            gad_history.contains("4 points higher: reliably worse"),
+            "{gad_history}"
+        );
+        assert!(gad_history.contains("Spitzer"));
+        // A questionnaire with no agreed threshold says so, with a signed difference.
+        finish(&client, &server, "who-5", &[3, 3, 3, 3, 3]).await;
+        let last = finish(&client, &server, "who-5", &[4, 4, 4, 3, 3]).await;
+        let (_, result) = get(&client, &format!("{}{last}", server.url)).await;
+        assert!(result.contains("from 60% to 72%"), "{result}");
+        assert!(result.contains("12 points higher (the better direction"));
+        assert!(result.contains("no agreed threshold for a reliable change"));
+        let lower = visible_text(&result).to_lowercase();
+        for note in ["verified", "secondary", "check against", "alpha"] {
+            assert!(!lower.contains(note), "who-5 result shows {note:?}");
+        }
     })
     .await;
 }

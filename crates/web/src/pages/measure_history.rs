@@ -11,7 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use enough_app::HistoryPoint;
-use enough_domain::measures::{Instrument, MeasureChange, band_sentence};
+use enough_domain::measures::{Instrument, band_sentence};
 use serde::Deserialize;
 
 /// What any questionnaire can and cannot tell, in plain words.
@@ -24,23 +24,6 @@ fn can_and_cannot(inst: &Instrument) -> String {
     )
 }
 
-/// One plain sentence about an NHS Talking Therapies per-measure change.
-fn talking_therapies_sentence(inst: &Instrument, change: &MeasureChange) -> Option<String> {
-    let points = inst.nhs_talking_therapies.as_ref()?.reliable_change_points;
-    let verdict = if change.reliably_improved {
-        "by that convention, a reliable improvement"
-    } else if change.reliably_deteriorated {
-        "by that convention, a reliable worsening; it may help to talk it over with your therapist"
-    } else {
-        "within the usual ups and downs by that convention"
-    };
-    Some(format!(
-        "NHS Talking Therapies counts a change of {points} points or more on the {} as reliable. \
-         Your score went from {} to {}: {verdict}.",
-        inst.short_name, change.first, change.last
-    ))
-}
-
 #[derive(Template)]
 #[template(path = "measure_result.html")]
 struct ResultPage {
@@ -51,11 +34,9 @@ struct ResultPage {
     sentence: String,
     description: String,
     can_and_cannot: String,
-    source: String,
-    licence: String,
+    citations: Vec<String>,
     change: Option<String>,
-    talking_therapies: Option<String>,
-    no_change_note: Option<String>,
+    first_time: bool,
     safety: bool,
 }
 
@@ -89,20 +70,9 @@ pub async fn result(
         sentence: band_sentence(inst, &a.score),
         description: inst.description.clone(),
         can_and_cannot: can_and_cannot(inst),
-        source: inst.source.clone(),
-        licence: inst.licence.clone(),
+        citations: inst.citations.clone(),
         change: point.vs_previous.as_ref().map(|c| c.sentence.clone()),
-        talking_therapies: point
-            .tt_vs_previous
-            .as_ref()
-            .and_then(|c| talking_therapies_sentence(inst, c)),
-        no_change_note: if is_first {
-            Some("This is your first time; next time you will see how it compares.".to_owned())
-        } else if point.vs_previous.is_none() {
-            inst.reliable_change_note.clone()
-        } else {
-            None
-        },
+        first_time: is_first,
         safety: a.score.safety_flag,
     }))
 }
@@ -118,17 +88,11 @@ struct Row {
 
 fn row(id: &str, p: &HistoryPoint) -> Row {
     let a = &p.administration;
-    let change = match &p.vs_previous {
-        Some(c) => match c.verdict {
-            enough_domain::measures::ReliableChange::NoReliableChange => {
-                "within the usual ups and downs"
-            }
-            enough_domain::measures::ReliableChange::Improved => "likely a real improvement",
-            enough_domain::measures::ReliableChange::Deteriorated => "likely harder at the moment",
-        }
-        .to_owned(),
-        None => String::new(),
-    };
+    let change = p
+        .vs_previous
+        .as_ref()
+        .map(|c| c.short.clone())
+        .unwrap_or_default();
     Row {
         date: day_label(a.response.date),
         score: a.score.display.clone(),
@@ -152,12 +116,9 @@ struct HistoryPage {
     chart: String,
     rows: Vec<Row>,
     overall: Option<String>,
-    reliable_change_source: Option<String>,
-    reliable_change_note: Option<String>,
-    talking_therapies: Option<String>,
     paired: Option<String>,
-    talking_therapies_source: Option<String>,
-    bands_source: String,
+    other_short_name: &'static str,
+    citations: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -166,8 +127,9 @@ pub(crate) struct HistoryQuery {
     deleted: String,
 }
 
-/// Every sitting of one questionnaire: a chart with its ranges, a table, and the change since
-/// the first sitting judged against the questionnaire's own measurement error.
+/// Every sitting of one questionnaire: a chart with its ranges, a table, the change since the
+/// first sitting judged by the rule that fits the questionnaire, and for PHQ-9 and GAD-7 the
+/// two together. Sources are plain citations in one fold; reviewers' notes are never shown.
 pub async fn history(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
@@ -190,10 +152,6 @@ pub async fn history(
         })
         .collect();
     let latest = history.latest();
-    let tt_source = inst
-        .nhs_talking_therapies
-        .as_ref()
-        .map(|t| t.source.clone());
     Ok(render(&HistoryPage {
         layout: Layout::signed_in(
             format!("Your {} over time", inst.short_name),
@@ -212,14 +170,9 @@ pub async fn history(
         overall: latest
             .and_then(|p| p.vs_first.as_ref())
             .map(|c| c.sentence.clone()),
-        reliable_change_source: inst.reliable_change.as_ref().map(|r| r.source.clone()),
-        reliable_change_note: inst.reliable_change_note.clone(),
-        talking_therapies: latest
-            .and_then(|p| p.tt_vs_first.as_ref())
-            .and_then(|c| talking_therapies_sentence(inst, c)),
         paired: history.paired.as_ref().map(|p| p.sentence.clone()),
-        talking_therapies_source: tt_source,
-        bands_source: inst.bands_source.clone(),
+        other_short_name: if inst.id == "phq-9" { "GAD-7" } else { "PHQ-9" },
+        citations: inst.citations.clone(),
     }))
 }
 

@@ -44,7 +44,10 @@ pub use measures::{
 };
 pub use own_data::{EXPORT_VERSION, Export};
 pub use own_import::OwnImportSummary;
-pub use safety::{EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView};
+pub use safety::{
+    Change, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView, Saving, Support,
+    SupportReason,
+};
 pub use secrets::SessionToken;
 pub use steps::{ActivityView, ProgrammeChoice, RunView};
 pub use summary::{

@@ -8,7 +8,9 @@ mod csrf;
 mod error;
 mod identity;
 mod pages;
+mod saving_routes;
 mod security_headers;
+mod support;
 mod views;
 
 use axum::Router;

@@ -356,14 +356,16 @@ impl App {
                 before: before.iter().map(String::as_str).collect(),
             })
             .collect();
-        changes.extend(answered.into_iter().map(|(place, instrument, new)| {
-            Change::Answers {
-                place,
-                instrument,
-                new,
-                before: Vec::new(),
-            }
-        }));
+        changes.extend(
+            answered
+                .into_iter()
+                .map(|(place, instrument, new)| Change::Answers {
+                    place,
+                    instrument,
+                    new,
+                    before: Vec::new(),
+                }),
+        );
         let support = self.safety_decision(user, Saving::Import, &changes).await;
         Ok((summary, support))
     }

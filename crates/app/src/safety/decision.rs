@@ -141,9 +141,8 @@ fn risky(text: &str) -> bool {
 
 /// Whether any text of a change is new or changed by this save and carries risk language.
 pub(crate) fn words_trigger(new: &[&str], before: &[&str]) -> bool {
-    new.iter().any(|t| {
-        !t.trim().is_empty() && !before.iter().any(|b| b.trim() == t.trim()) && risky(t)
-    })
+    new.iter()
+        .any(|t| !t.trim().is_empty() && !before.iter().any(|b| b.trim() == t.trim()) && risky(t))
 }
 
 /// Whether a safety item is answered above its lowest value, and (for a draft) differently
@@ -153,7 +152,12 @@ pub(crate) fn answers_trigger(
     new: &[Option<u8>],
     before: &[Option<u8>],
 ) -> bool {
-    let lowest = instrument.options.iter().map(|o| o.value).min().unwrap_or(0);
+    let lowest = instrument
+        .options
+        .iter()
+        .map(|o| o.value)
+        .min()
+        .unwrap_or(0);
     instrument.items.iter().enumerate().any(|(i, item)| {
         let now = new.get(i).copied().flatten();
         instrument.safety_items.contains(&item.number)

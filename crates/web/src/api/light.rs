@@ -1,9 +1,9 @@
 //! `/api/v1/location`, `/api/v1/reflections` and `/api/v1/experiments`.
 
 use crate::AppState;
-use crate::support::Saved;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
+use crate::support::Saved;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};

@@ -2,9 +2,9 @@
 //! schedules and FHIR R4 export.
 
 use crate::AppState;
-use crate::support::Saved;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
+use crate::support::Saved;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};

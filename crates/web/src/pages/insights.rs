@@ -148,11 +148,15 @@ pub async fn save_reflection(
         .save_reflection(&signed_in.user, &form.date, &form.text)
         .await
     {
-        Ok((_, support)) => Ok(crate::support::or_support(&headers, support.as_ref(), || {
-            axum::response::IntoResponse::into_response(axum::response::Redirect::to(
-                "/insights#reflect-heading",
-            ))
-        })),
+        Ok((_, support)) => Ok(crate::support::or_support(
+            &headers,
+            support.as_ref(),
+            || {
+                axum::response::IntoResponse::into_response(axum::response::Redirect::to(
+                    "/insights#reflect-heading",
+                ))
+            },
+        )),
         Err(AppError::Validation(errors)) => {
             insights_page(
                 &state,

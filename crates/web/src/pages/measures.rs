@@ -291,9 +291,11 @@ pub async fn submit(
     let user = &signed_in.user;
     if field("action") == "save" {
         return match state.app.save_draft(user, &id, &form).await {
-            Ok((_, support)) => Ok(crate::support::or_support(&headers, support.as_ref(), || {
-                Redirect::to(&format!("/measures?saved={id}")).into_response()
-            })),
+            Ok((_, support)) => Ok(crate::support::or_support(
+                &headers,
+                support.as_ref(),
+                || Redirect::to(&format!("/measures?saved={id}")).into_response(),
+            )),
             Err(AppError::Validation(errors)) => {
                 let (answers, _) = parse_answers(inst, &form);
                 let page = questionnaire_page(&signed_in, inst, &answers, errors, None);

@@ -284,7 +284,15 @@ pub async fn update(
     };
     csrf::verify_session(&headers, &signed_in, field(&fields, "csrf"))?;
     let entry = state.app.exercise(&signed_in.user, id).await?;
-    save(&state, &signed_in, &headers, entry.def, Some(&entry), fields).await
+    save(
+        &state,
+        &signed_in,
+        &headers,
+        entry.def,
+        Some(&entry),
+        fields,
+    )
+    .await
 }
 
 async fn save(

@@ -1,5 +1,7 @@
 //! Every route that can save something, with how it meets the one safety decision. A test
-//! reads the real routers and fails when a POST, PUT or PATCH route is missing here.
+//! reads the real router (axum's own description of it) and fails when a POST, PUT or PATCH
+//! route is missing here, when an entry is no longer routed, or when a `SafetyChecked` entry
+//! names a test that `crates/enough/tests/it/safety_paths.rs` does not have.
 
 /// How a saving route meets the app's safety decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -282,12 +284,20 @@ mod tests {
             stale.is_empty(),
             "Classified but not routed (remove them): {stale:?}"
         );
+        // Each covered route names a test that exists in the integration tests.
+        let proofs = include_str!("../../enough/tests/it/safety_paths.rs");
         for (m, p, safety) in SAVING_ROUTES {
             let (SafetyChecked(why) | NoFreeText(why)) = safety;
             assert!(
                 why.len() > 5,
                 "{m} {p}: say which test proves it, or why it is exempt"
             );
+            if let SafetyChecked(test) = safety {
+                assert!(
+                    proofs.contains(&format!("async fn {test}() {{")),
+                    "{m} {p}: no test `{test}` in crates/enough/tests/it/safety_paths.rs"
+                );
+            }
         }
         println!("{} saving routes, every one classified", routed.len());
     }

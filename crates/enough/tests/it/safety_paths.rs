@@ -140,6 +140,28 @@ async fn day_form_and_api() {
         assert_eq!(to, format!("/?saved={today}"));
         assert_eq!(events(&server.app, &ana.user).await.len(), 1);
 
+        // An htmx request is sent to the page with HX-Redirect instead of a 303.
+        let (_, home) = get(&ana.browser, &server.url).await;
+        let htmx = ana
+            .browser
+            .post(format!("{}/days", server.url))
+            .header("hx-request", "true")
+            .form(&[
+                ("csrf", csrf_in(&home).as_str()),
+                ("date", today.as_str()),
+                ("daylight_hours", "1"),
+                ("energy", "2"),
+                ("mood", "1"),
+                ("outside_morning", "no"),
+                ("note", "Still feeling suicidal"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(htmx.status(), 200);
+        assert_eq!(htmx.headers()["hx-redirect"], "/support?after=day");
+        assert_eq!(events(&server.app, &ana.user).await.len(), 2, "a changed note is a new save");
+
         // The API: a day with risk language answers 201 with `support`, once.
         let yesterday = server.app.today(&ana.user).pred_opt().unwrap().to_string();
         let body = json!({"daylight_hours": 1, "energy": 2, "mood": 1, "outside_morning": false, "note": "I feel suicidal"});
@@ -156,13 +178,13 @@ async fn day_form_and_api() {
             .await;
         assert!(calm.get("support").is_none());
         assert_eq!(
-            events(&server.app, &ana.user).await[1],
+            events(&server.app, &ana.user).await[2],
             ("self-harm-language".to_owned(), format!("day:{yesterday}"))
         );
-        assert_eq!(events(&server.app, &ana.user).await.len(), 2);
+        assert_eq!(events(&server.app, &ana.user).await.len(), 3);
         // Visible in the person's export too.
         let (_, export) = ana.api(&server, reqwest::Method::GET, "/export", Value::Null).await;
-        assert_eq!(export["safety_events"].as_array().unwrap().len(), 2);
+        assert_eq!(export["safety_events"].as_array().unwrap().len(), 3);
     })
     .await;
 }

@@ -1,5 +1,6 @@
 //! The daily Light & Mood log.
 
+use crate::safety::may_carry_risk;
 use crate::{App, AppError, AppResult, Change, Saving, Support};
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
@@ -32,12 +33,7 @@ impl App {
         // Read the earlier note only when the new one needs it (rare): the safety decision
         // compares the two, so an unchanged note never triggers again.
         let note = entry.note.as_deref().unwrap_or_default();
-        let mut change = Change::Words {
-            place: format!("day:{date}"),
-            new: vec![note],
-            before: Vec::new(),
-        };
-        let earlier = if change.may_trigger() {
+        let earlier = if may_carry_risk(&[note]) {
             self.store
                 .get_day(user.id, date)
                 .await?
@@ -49,9 +45,11 @@ impl App {
             .store
             .upsert_day(user.id, &entry, self.now().timestamp())
             .await?;
-        if let Change::Words { before, .. } = &mut change {
-            before.extend(earlier.as_deref());
-        }
+        let change = Change::Words {
+            place: format!("day:{date}"),
+            new: vec![note],
+            before: earlier.as_deref().into_iter().collect(),
+        };
         let support = self.safety_decision(user, Saving::Day, &[change]).await;
         Ok((entry, created, support))
     }

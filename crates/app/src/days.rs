@@ -1,11 +1,11 @@
 //! The daily Light & Mood log.
 
-use crate::{App, AppError, AppResult};
+use crate::safety::may_carry_risk;
+use crate::{App, AppError, AppResult, Change, Saving, Support};
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::ValidationErrors;
 use enough_domain::day::{DayEntry, DayFields, local_today};
-use enough_domain::safety::self_harm::mentions_self_harm;
 use enough_store::User;
 
 /// Longest range a listing may span, in days (50 years).
@@ -20,19 +20,20 @@ impl App {
 
     /// Saves (creates or replaces) the user's entry for `date`. `type_errors` are problems the
     /// caller found while reading the input; nothing is written unless every field is valid.
-    /// Returns the entry and whether it was new.
+    /// Returns the entry, whether it was new, and support to show when the safety decision
+    /// asks for it.
     pub async fn log_day(
         &self,
         user: &User,
         date: NaiveDate,
         fields: DayFields,
         type_errors: ValidationErrors,
-    ) -> AppResult<(DayEntry, bool)> {
+    ) -> AppResult<(DayEntry, bool, Option<Support>)> {
         let entry = fields.validate(date, self.today(user), type_errors)?;
-        // Read the earlier note only when the new one needs it (rare): a safety event is
-        // recorded once, when the language first appears.
+        // Read the earlier note only when the new one needs it (rare): the safety decision
+        // compares the two, so an unchanged note never triggers again.
         let note = entry.note.as_deref().unwrap_or_default();
-        let earlier = if mentions_self_harm(note) {
+        let earlier = if may_carry_risk(&[note]) {
             self.store
                 .get_day(user.id, date)
                 .await?
@@ -44,12 +45,13 @@ impl App {
             .store
             .upsert_day(user.id, &entry, self.now().timestamp())
             .await?;
-        if !note.is_empty() {
-            let old: Vec<&str> = earlier.as_deref().into_iter().collect();
-            self.check_free_text(user, &[note], &old, &format!("day:{date}"))
-                .await?;
-        }
-        Ok((entry, created))
+        let change = Change::Words {
+            place: format!("day:{date}"),
+            new: vec![note],
+            before: earlier.as_deref().into_iter().collect(),
+        };
+        let support = self.safety_decision(user, Saving::Day, &[change]).await;
+        Ok((entry, created, support))
     }
 
     /// The user's entry for `date`.
@@ -157,12 +159,12 @@ mod tests {
     async fn logging_twice_replaces_the_day() {
         let (app, user, _dir) = app_with_user().await;
         let today = app.today(&user);
-        let (_, created) = app
+        let (_, created, _) = app
             .log_day(&user, today, fields(3), ValidationErrors::default())
             .await
             .unwrap();
         assert!(created);
-        let (_, created) = app
+        let (_, created, _) = app
             .log_day(&user, today, fields(7), ValidationErrors::default())
             .await
             .unwrap();

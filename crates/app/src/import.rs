@@ -1,7 +1,8 @@
 //! Importing other apps' exports: a preview first (what would change, what is wrong and where),
 //! then an all-or-nothing, idempotent apply. Parsing streams and runs off the async runtime.
 
-use crate::{App, AppError, AppResult};
+use crate::safety::may_carry_risk;
+use crate::{App, AppError, AppResult, Change, Saving, Support};
 use chrono::NaiveDate;
 use enough_domain::ValidationErrors;
 use enough_domain::day::{DayEntry, DayFields, Habits};
@@ -241,8 +242,13 @@ impl App {
     }
 
     /// Writes staged days in one transaction, after checking each again (they may have
-    /// travelled through a page). All or nothing; returns how many days were written.
-    pub async fn apply_import(&self, user: &User, days: &[StagedDay]) -> AppResult<usize> {
+    /// travelled through a page). All or nothing; returns how many days were written and, when
+    /// the safety decision asks, one support outcome for the whole import.
+    pub async fn apply_import(
+        &self,
+        user: &User,
+        days: &[StagedDay],
+    ) -> AppResult<(usize, Option<Support>)> {
         let today = self.today(user);
         let mut entries = Vec::with_capacity(days.len());
         let mut errors = ValidationErrors::default();
@@ -272,10 +278,35 @@ impl App {
         if !errors.is_empty() {
             return Err(errors.into());
         }
+        // Notes compared with what each day held before, read only when a note needs it.
+        let noted: Vec<(NaiveDate, &str)> = entries
+            .iter()
+            .filter_map(|e| Some((e.date, e.note.as_deref()?)))
+            .filter(|(_, note)| may_carry_risk(&[note]))
+            .collect();
+        let earlier: BTreeMap<NaiveDate, String> = if noted.is_empty() {
+            BTreeMap::new()
+        } else {
+            self.store
+                .list_days(user.id, None, None)
+                .await?
+                .into_iter()
+                .filter_map(|d| Some((d.date, d.note?)))
+                .collect()
+        };
         self.store
             .upsert_days(user.id, &entries, self.now().timestamp())
             .await?;
-        Ok(entries.len())
+        let changes: Vec<Change<'_>> = noted
+            .iter()
+            .map(|(date, note)| Change::Words {
+                place: format!("day:{date}"),
+                new: vec![note],
+                before: earlier.get(date).map(String::as_str).into_iter().collect(),
+            })
+            .collect();
+        let support = self.safety_decision(user, Saving::Import, &changes).await;
+        Ok((entries.len(), support))
     }
 }
 

@@ -45,7 +45,8 @@ pub use measures::{
 pub use own_data::{EXPORT_VERSION, Export};
 pub use own_import::OwnImportSummary;
 pub use safety::{
-    CountryHints, CountrySource, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, SafetyPlanView,
+    Change, CountryHints, CountrySource, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE,
+    SafetyPlanView, Saving, Support, SupportReason,
 };
 pub use secrets::SessionToken;
 pub use steps::{ActivityView, ProgrammeChoice, RunView};

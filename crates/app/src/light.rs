@@ -1,6 +1,6 @@
 //! Daylight where the person is, their written reflections, and the Light & Mood experiment.
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Change, Saving, Support};
 use chrono::{Days, NaiveDate};
 use enough_domain::ValidationErrors;
 use enough_domain::cities;
@@ -114,13 +114,13 @@ impl App {
             .map(|l| sun_times(date, l.latitude, l.longitude)))
     }
 
-    /// Saves the person's reflection for a date.
+    /// Saves the person's reflection for a date; with support when the safety decision asks.
     pub async fn save_reflection(
         &self,
         user: &User,
         date: &str,
         text: &str,
-    ) -> AppResult<Reflection> {
+    ) -> AppResult<(Reflection, Option<Support>)> {
         let date = parse_date("date", date)?;
         check_date_allowed(date, self.today(user))?;
         let text = text.replace("\r\n", "\n");
@@ -150,14 +150,22 @@ impl App {
         self.store
             .upsert_reflection(user.id, date, &text, now)
             .await?;
-        let old: Vec<&str> = earlier.as_deref().into_iter().collect();
-        self.check_free_text(user, &[&text], &old, &format!("reflection:{date}"))
-            .await?;
-        Ok(Reflection {
-            date,
-            text,
-            updated_at: now,
-        })
+        let change = Change::Words {
+            place: format!("reflection:{date}"),
+            new: vec![text.as_str()],
+            before: earlier.as_deref().into_iter().collect(),
+        };
+        let support = self
+            .safety_decision(user, Saving::Reflection, &[change])
+            .await;
+        Ok((
+            Reflection {
+                date,
+                text,
+                updated_at: now,
+            },
+            support,
+        ))
     }
 
     /// The person's reflections, newest first.

@@ -2,8 +2,7 @@
 //! schedules, and the FHIR export. Scoring and wording live in the domain crate; this module
 //! only decides who may see what and what is stored.
 
-use crate::safety::EVENT_PHQ9_ITEM9;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Change, Saving, Support};
 use chrono::{DateTime, NaiveDate, Utc};
 use enough_domain::ValidationErrors;
 use enough_domain::measures::{
@@ -60,6 +59,8 @@ pub struct Submitted {
     pub safety: bool,
     /// The same client id and answers were saved before; nothing new was stored.
     pub already_saved: bool,
+    /// Support to show now, when the safety decision asks for it (not for a repeat).
+    pub support: Option<Support>,
 }
 
 /// One administration in a history, with change against the first and the previous one.
@@ -222,22 +223,50 @@ impl App {
     }
 
     /// Saves the answers given so far (`item1` … `itemN`, any may be blank) to finish later.
-    /// Only answers outside the instrument's values are refused.
+    /// Only answers outside the instrument's values are refused. A safety item answered above
+    /// its lowest value leads to support at once, as for a finished sitting.
     pub async fn save_draft(
         &self,
         user: &User,
         id: &str,
         form: &BTreeMap<String, String>,
-    ) -> AppResult<Responses> {
+    ) -> AppResult<(Responses, Option<Support>)> {
         let inst = known(id)?;
         let (answers, errors) = parse_answers(inst, form);
         errors.into_result(())?;
+        self.save_draft_answers(user, inst, answers).await
+    }
+
+    /// Saves parsed answers of an unfinished sitting (see [`App::save_draft`]).
+    async fn save_draft_answers(
+        &self,
+        user: &User,
+        inst: &'static Instrument,
+        answers: Responses,
+    ) -> AppResult<(Responses, Option<Support>)> {
         let json = serde_json::to_string(&answers.0)
             .map_err(|e| AppError::Internal(format!("draft: {e}")))?;
+        let mut change = Change::Answers {
+            place: format!("questionnaire-draft:{}", inst.id),
+            instrument: inst,
+            new: answers.0.clone(),
+            before: Vec::new(),
+        };
+        let before = if change.may_trigger() {
+            self.questionnaire_draft(user, &inst.id).await?.0
+        } else {
+            Vec::new()
+        };
         self.store
-            .save_questionnaire_draft(user.id, id, &json, self.now().timestamp())
+            .save_questionnaire_draft(user.id, &inst.id, &json, self.now().timestamp())
             .await?;
-        Ok(answers)
+        if let Change::Answers { before: b, .. } = &mut change {
+            *b = before;
+        }
+        let support = self
+            .safety_decision(user, Saving::QuestionnaireDraft, &[change])
+            .await;
+        Ok((answers, support))
     }
 
     /// Stores a completed sitting. Every item must have an answer; nothing is saved otherwise.
@@ -300,19 +329,24 @@ impl App {
             }
             Err(e) => return Err(e.into()),
         };
-        if scored.safety_flag && !already_saved {
-            self.record_safety_event(
-                user,
-                EVENT_PHQ9_ITEM9,
-                &format!("questionnaire:{}", response.id),
-            )
-            .await?;
-        }
+        let support = if already_saved {
+            None
+        } else {
+            let change = Change::Answers {
+                place: format!("questionnaire:{}", response.id),
+                instrument: inst,
+                new: values.iter().copied().map(Some).collect(),
+                before: Vec::new(),
+            };
+            self.safety_decision(user, Saving::Questionnaire, &[change])
+                .await
+        };
         Ok(Submitted {
             response,
             safety: scored.safety_flag,
             score: scored,
             already_saved,
+            support,
         })
     }
 

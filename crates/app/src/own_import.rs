@@ -6,13 +6,17 @@
 //! experiments and programmes a therapist composed are not recreated (they belong to a running
 //! schedule or a therapist's link); the summary says how many were left out.
 
-use crate::{App, AppError, AppResult, Export};
+use crate::safety::may_carry_risk;
+use crate::{App, AppError, AppResult, Change, Export, Saving, Support};
 use chrono::{DateTime, NaiveDate};
 use enough_domain::ValidationErrors;
 use enough_domain::day::DayFields;
-use enough_domain::toolkit::{Answers, Status, validate};
+use enough_domain::toolkit::{Answers, Status, free_text, validate};
 use enough_store::{ActivityInput, ExerciseInput, Location, NewProgrammeRun, NewResponse, User};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+/// Imported words at one place: the place, the texts, and what the place held before.
+type Words = (String, Vec<String>, Vec<String>);
 
 /// The supported export format and version.
 const FORMAT: &str = "enough-export";
@@ -53,12 +57,14 @@ fn date(field: &str, text: &str) -> AppResult<NaiveDate> {
 
 impl App {
     /// Imports an export made by `enough` into `user`'s account. Every part is checked before
-    /// anything is written; parts already present are left as they are.
+    /// anything is written; parts already present are left as they are. Returns, when the
+    /// safety decision asks, one support outcome for the whole import (nothing new on a second
+    /// import of the same file, so no support and no event then).
     pub async fn import_own_export(
         &self,
         user: &User,
         export: &Export,
-    ) -> AppResult<OwnImportSummary> {
+    ) -> AppResult<(OwnImportSummary, Option<Support>)> {
         if export.format != FORMAT || export.version != crate::EXPORT_VERSION {
             return Err(bad(
                 "format",
@@ -141,6 +147,43 @@ impl App {
                 return Err(bad(&format!("activities[{i}].what"), "1 to 200 characters"));
             }
         }
+        // What was there before, for the safety decision (read only when imported words need it).
+        let mut words = Vec::<Words>::new();
+        let mut answered = Vec::new();
+        let risky_days = days
+            .iter()
+            .any(|d| may_carry_risk(&[d.note.as_deref().unwrap_or_default()]));
+        let risky_reflections = export
+            .reflections
+            .iter()
+            .any(|r| may_carry_risk(&[r.text.as_str()]));
+        let earlier_days: HashMap<NaiveDate, String> = if risky_days {
+            self.store
+                .list_days(user.id, None, None)
+                .await?
+                .into_iter()
+                .filter_map(|d| Some((d.date, d.note?)))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let earlier_reflections: HashMap<NaiveDate, String> = if risky_reflections {
+            self.store
+                .reflections(user.id)
+                .await?
+                .into_iter()
+                .map(|r| (r.date, r.text))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        for d in days.iter().filter(|d| risky_days && d.note.is_some()) {
+            words.push((
+                format!("day:{}", d.date),
+                d.note.iter().cloned().collect(),
+                earlier_days.get(&d.date).cloned().into_iter().collect(),
+            ));
+        }
         // 2. Write.
         let now = self.now().timestamp();
         let mut summary = OwnImportSummary::default();
@@ -163,6 +206,13 @@ impl App {
             self.store
                 .upsert_reflection(user.id, on, &r.text, now)
                 .await?;
+            if risky_reflections {
+                words.push((
+                    format!("reflection:{on}"),
+                    vec![r.text.clone()],
+                    earlier_reflections.get(&on).cloned().into_iter().collect(),
+                ));
+            }
             summary.reflections += 1;
         }
         let present: HashSet<(String, NaiveDate, String)> = self
@@ -174,16 +224,32 @@ impl App {
             .collect();
         for e in exercises {
             if !present.contains(&(e.kind.clone(), e.date, e.answers.clone())) {
-                self.store.create_exercise(user.id, &e, now).await?;
+                let created = self.store.create_exercise(user.id, &e, now).await?;
                 summary.exercises += 1;
+                let texts = crate::exercise_def(&e.kind)
+                    .ok()
+                    .and_then(|def| {
+                        let json = serde_json::from_str(&e.answers).ok()?;
+                        Answers::from_json(def, &json).ok()
+                    })
+                    .map(|a| free_text(&a).into_iter().map(str::to_owned).collect())
+                    .unwrap_or_default();
+                words.push((format!("exercise:{}", created.id), texts, Vec::new()));
             }
         }
         for r in &responses {
-            if matches!(
-                self.store.save_response(user.id, r).await?,
-                enough_store::SavedResponse::Created(_)
-            ) {
+            if let enough_store::SavedResponse::Created(saved) =
+                self.store.save_response(user.id, r).await?
+            {
                 summary.responses += 1;
+                let values: Vec<u8> = serde_json::from_str(&r.answers).unwrap_or_default();
+                if let Some(inst) = enough_domain::measures::instrument(&r.instrument) {
+                    answered.push((
+                        format!("questionnaire:{}", saved.id),
+                        inst,
+                        values.into_iter().map(Some).collect::<Vec<_>>(),
+                    ));
+                }
             }
         }
         if let Some(plan) = &export.safety_plan {
@@ -237,6 +303,9 @@ impl App {
                     .set_activity_outcome(user.id, record.id, Some(&json), now)
                     .await?;
             }
+            let mut texts = vec![a.plan.what.clone()];
+            texts.extend(a.outcome.as_ref().and_then(|o| o.note.clone()));
+            words.push((format!("activity:{}", record.id), texts, Vec::new()));
             summary.activities += 1;
         }
         let running: HashSet<String> = self
@@ -278,6 +347,26 @@ impl App {
             summary.programmes += 1;
         }
         summary.left_out += export.experiments.len();
-        Ok(summary)
+        // One decision for the whole import (the safety plan went through it above).
+        let mut changes: Vec<Change<'_>> = words
+            .iter()
+            .map(|(place, new, before)| Change::Words {
+                place: place.clone(),
+                new: new.iter().map(String::as_str).collect(),
+                before: before.iter().map(String::as_str).collect(),
+            })
+            .collect();
+        changes.extend(
+            answered
+                .into_iter()
+                .map(|(place, instrument, new)| Change::Answers {
+                    place,
+                    instrument,
+                    new,
+                    before: Vec::new(),
+                }),
+        );
+        let support = self.safety_decision(user, Saving::Import, &changes).await;
+        Ok((summary, support))
     }
 }

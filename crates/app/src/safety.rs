@@ -1,10 +1,15 @@
-//! Safety: which crisis lines to show, the person's safety plan, and safety events.
+//! Safety: which crisis lines to show, the person's safety plan, and safety events. The one
+//! safety decision every save goes through lives in [`decision`].
+
+mod decision;
+
+pub(crate) use decision::may_carry_risk;
+pub use decision::{Change, Saving, Support, SupportReason};
 
 use crate::{App, AppResult};
 use enough_domain::ValidationErrors;
 use enough_domain::crisis::{Country, directory, guess_country};
-use enough_domain::safety::plan::SafetyPlan;
-use enough_domain::safety::self_harm::mentions_self_harm;
+use enough_domain::safety::plan::{SafetyPlan, Section};
 use enough_store::{SafetyEvent, User};
 
 /// The kind of safety event recorded when a PHQ-9 item 9 answer is above 0.
@@ -131,6 +136,7 @@ impl App {
     }
 
     /// Saves the person's safety plan (validated: at most 20 lines of 300 characters a section).
+    /// Naming suicide in a plan records no safety event (see [`decision`]).
     pub async fn save_safety_plan(&self, user: &User, plan: &SafetyPlan) -> AppResult<()> {
         plan.validate()?;
         let json = serde_json::to_string(plan)
@@ -138,6 +144,21 @@ impl App {
         self.store
             .set_safety_plan(user.id, &json, self.now().timestamp())
             .await?;
+        // Through the one decision like every save; its rule for the plan is "no event, no
+        // redirect" (a plan names the crisis it is for), so this never asks for support.
+        let texts: Vec<&str> = Section::all()
+            .into_iter()
+            .flat_map(|s| plan.items(s).iter().map(String::as_str))
+            .collect();
+        let change = Change::Words {
+            place: "safety-plan".to_owned(),
+            new: texts,
+            before: Vec::new(),
+        };
+        let none = self
+            .safety_decision(user, Saving::SafetyPlan, &[change])
+            .await;
+        debug_assert!(none.is_none());
         Ok(())
     }
 
@@ -153,24 +174,6 @@ impl App {
             .store
             .record_safety_event(user.id, kind, detail, self.now().timestamp())
             .await?)
-    }
-
-    /// Checks newly saved free text for explicit self-harm language; when found (and it was not
-    /// already there before this save), records a safety event. Returns whether the person
-    /// should be shown the gentle support message. Never blocks saving.
-    pub(crate) async fn check_free_text(
-        &self,
-        user: &User,
-        new_texts: &[&str],
-        old_texts: &[&str],
-        detail: &str,
-    ) -> AppResult<bool> {
-        let now = new_texts.iter().any(|t| mentions_self_harm(t));
-        if now && !old_texts.iter().any(|t| mentions_self_harm(t)) {
-            self.record_safety_event(user, EVENT_SELF_HARM_LANGUAGE, detail)
-                .await?;
-        }
-        Ok(now)
     }
 
     /// The person's safety events, newest first.

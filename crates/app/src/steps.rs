@@ -1,7 +1,7 @@
 //! Small imperfect steps: planned activities with how they went, guided programmes that never
 //! reset, and the morning-light window.
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Change, Saving, Support};
 use chrono::{Datelike, Days, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::ValidationErrors;
@@ -100,8 +100,12 @@ fn parse_days(text: &str) -> BTreeSet<u16> {
 }
 
 impl App {
-    /// Plans an activity (today or later).
-    pub async fn plan_activity(&self, user: &User, text: &PlanText) -> AppResult<ActivityView> {
+    /// Plans an activity (today or later); with support when the safety decision asks.
+    pub async fn plan_activity(
+        &self,
+        user: &User,
+        text: &PlanText,
+    ) -> AppResult<(ActivityView, Option<Support>)> {
         let plan = text.parse(self.today(user))?;
         let record = self
             .store
@@ -117,7 +121,16 @@ impl App {
                 self.now().timestamp(),
             )
             .await?;
-        activity_view(record)
+        let view = activity_view(record)?;
+        let change = Change::Words {
+            place: format!("activity:{}", view.id),
+            new: vec![view.plan.what.as_str()],
+            before: Vec::new(),
+        };
+        let support = self
+            .safety_decision(user, Saving::Activity, &[change])
+            .await;
+        Ok((view, support))
     }
 
     /// The person's activity `id`.
@@ -136,26 +149,37 @@ impl App {
         user: &User,
         id: i64,
         text: &OutcomeText,
-    ) -> AppResult<ActivityView> {
+    ) -> AppResult<(ActivityView, Option<Support>)> {
         let current = self.activity(user, id).await?;
         let outcome = text.parse(&current.plan, self.today(user))?;
         self.save_outcome(user, id, &outcome).await
     }
 
-    /// Records a parsed outcome.
+    /// Records a parsed outcome; with support when the safety decision asks.
     pub async fn save_outcome(
         &self,
         user: &User,
         id: i64,
         outcome: &ActivityOutcome,
-    ) -> AppResult<ActivityView> {
+    ) -> AppResult<(ActivityView, Option<Support>)> {
         let current = self.activity(user, id).await?;
         outcome.validate(&current.plan, self.today(user))?;
         let json = serde_json::to_string(outcome).map_err(|e| AppError::Internal(e.to_string()))?;
         self.store
             .set_activity_outcome(user.id, id, Some(&json), self.now().timestamp())
             .await?;
-        self.activity(user, id).await
+        let view = self.activity(user, id).await?;
+        let note = |v: &ActivityView| v.outcome.as_ref().and_then(|o| o.note.clone());
+        let (before, now) = (note(&current), note(&view));
+        let change = Change::Words {
+            place: format!("activity:{id}"),
+            new: now.as_deref().into_iter().collect(),
+            before: before.as_deref().into_iter().collect(),
+        };
+        let support = self
+            .safety_decision(user, Saving::Activity, &[change])
+            .await;
+        Ok((view, support))
     }
 
     /// Deletes a planned activity.

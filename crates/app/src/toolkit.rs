@@ -1,7 +1,7 @@
 //! The perfectionism toolkit: saving exercises (drafts, plans, finished entries), the journal,
 //! exposure-ladder attempts, and progress (including the inner critic's accuracy).
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Change, Saving, Support};
 use chrono::NaiveDate;
 use enough_domain::ValidationErrors;
 use enough_domain::day::{check_date_allowed, parse_date};
@@ -37,8 +37,8 @@ pub struct ExerciseRecord {
 pub struct SavedExercise {
     /// The stored exercise.
     pub record: ExerciseRecord,
-    /// True when the text contains explicit self-harm language: show the support message.
-    pub support: bool,
+    /// Support to show now, when the safety decision asks for it.
+    pub support: Option<Support>,
 }
 
 /// What someone wants saved, before validation.
@@ -168,14 +168,14 @@ impl App {
             .as_ref()
             .map(|p| free_text(&p.answers))
             .unwrap_or_default();
+        let change = Change::Words {
+            place: format!("exercise:{}", record.id),
+            new: free_text(&record.answers),
+            before: old_texts,
+        };
         let support = self
-            .check_free_text(
-                user,
-                &free_text(&record.answers),
-                &old_texts,
-                &format!("exercise:{}", record.id),
-            )
-            .await?;
+            .safety_decision(user, Saving::Exercise, &[change])
+            .await;
         Ok(SavedExercise { record, support })
     }
 
@@ -219,8 +219,9 @@ impl App {
         id: i64,
         rung: usize,
         attempt: Attempt,
-    ) -> AppResult<ExerciseRecord> {
+    ) -> AppResult<(ExerciseRecord, Option<Support>)> {
         let mut current = self.exercise(user, id).await?;
+        let before = current.answers.clone();
         check_date_allowed(attempt.date, self.today(user))?;
         let Some((step, Answer::Ladder(ladder))) = current
             .answers
@@ -256,7 +257,16 @@ impl App {
             .update_exercise(user.id, id, &input, self.now().timestamp())
             .await?
             .ok_or(AppError::NotFound("exercise"))?;
-        record(entry)
+        let record = record(entry)?;
+        let change = Change::Words {
+            place: format!("exercise:{id}"),
+            new: free_text(&record.answers),
+            before: free_text(&before),
+        };
+        let support = self
+            .safety_decision(user, Saving::Exercise, &[change])
+            .await;
+        Ok((record, support))
     }
 
     /// Progress across every exercise the person has saved.

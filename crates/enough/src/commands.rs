@@ -5,7 +5,7 @@ use crate::cli::{
 };
 use crate::database;
 use anyhow::{Context, Result, anyhow};
-use enough_app::{App, AppError};
+use enough_app::{App, AppError, Support};
 use enough_domain::account::Role;
 use enough_domain::day::{DayText, parse_date};
 use enough_web::{AppState, WebConfig};
@@ -256,7 +256,7 @@ async fn log(app: App, args: LogArgs) -> Result<()> {
         note: args.note,
     };
     let (fields, errors) = text.to_fields();
-    let (entry, created) = app
+    let (entry, created, support) = app
         .log_day(&user, date, fields, errors)
         .await
         .map_err(readable)?;
@@ -268,7 +268,36 @@ async fn log(app: App, args: LogArgs) -> Result<()> {
         entry.energy,
         entry.daylight_label()
     );
+    print_support(support.as_ref());
     Ok(())
+}
+
+/// After a save the app's safety decision asked support for: the crisis lines, on stderr (so
+/// they reach the person even when the output goes to a file or a pipe).
+pub(crate) fn print_support(support: Option<&Support>) {
+    let Some(support) = support else { return };
+    eprintln!();
+    eprintln!("Saved. Some of what was saved suggests things may be very hard right now.");
+    eprintln!("You don't have to carry this alone. If you might act on thoughts of harming");
+    eprintln!(
+        "yourself, call {} (emergency) now. People you can talk to ({}):",
+        support.emergency, support.country
+    );
+    for line in &support.lines {
+        let ways: Vec<String> = [
+            line.phone.as_ref().map(|p| format!("call {p}")),
+            line.text.as_ref().map(|t| format!("text {t}")),
+            line.chat.as_ref().map(|c| format!("chat {c}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        eprintln!("  {}: {} ({})", line.name, ways.join(", "), line.hours);
+    }
+    eprintln!(
+        "Your safety plan and these lines are on the support page once signed in: {}",
+        support.url
+    );
 }
 
 async fn days(app: App, args: DaysArgs) -> Result<()> {

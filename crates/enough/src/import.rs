@@ -1,7 +1,7 @@
 //! `enough import`: preview, then one all-or-nothing write, with a progress line on long files.
 
 use crate::cli::ImportArgs;
-use crate::commands::readable;
+use crate::commands::{print_support, readable};
 use anyhow::{Context, Result, anyhow};
 use enough_app::{App, ImportFormat, first_problems};
 use enough_domain::import::{ConflictRule, FillIn};
@@ -171,11 +171,12 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
         println!("Dry run: nothing was written.");
         return Ok(());
     }
-    let written = app
+    let (written, support) = app
         .apply_import(&user, &preview.writes)
         .await
         .map_err(readable)?;
     println!("Wrote {written} days in one transaction.");
+    print_support(support.as_ref());
     Ok(())
 }
 
@@ -208,7 +209,7 @@ async fn own_export(app: App, args: ImportArgs) -> Result<()> {
         );
         return Ok(());
     }
-    let s = app
+    let (s, support) = app
         .import_own_export(&user, &export)
         .await
         .map_err(readable)?;
@@ -216,5 +217,6 @@ async fn own_export(app: App, args: ImportArgs) -> Result<()> {
         "Imported {} days, {} reflections, {} exercises, {} questionnaire responses, {} activities, {} programmes; {} parts not recreated (experiments, composed programmes).",
         s.days, s.reflections, s.exercises, s.responses, s.activities, s.programmes, s.left_out
     );
+    print_support(support.as_ref());
     Ok(())
 }

@@ -257,13 +257,13 @@ async fn export_delete_new_account_import_gives_identical_data() {
         let again = server.add_user("ana@example.org", Role::Person).await;
         let text = serde_json::to_string(&before_json).unwrap();
         let parsed: enough_app::Export = serde_json::from_str(&text).unwrap();
-        let summary = server.app.import_own_export(&again, &parsed).await.unwrap();
+        let (summary, _) = server.app.import_own_export(&again, &parsed).await.unwrap();
         assert_eq!(summary.days, 3);
         let after = serde_json::to_value(server.app.export(&again).await.unwrap()).unwrap();
         assert_eq!(comparable(after.clone()), comparable(before_json.clone()), "identical data");
 
         // Importing it again changes nothing.
-        let second = server.app.import_own_export(&again, &parsed).await.unwrap();
+        let (second, _) = server.app.import_own_export(&again, &parsed).await.unwrap();
         assert_eq!((second.exercises, second.responses, second.activities, second.programmes), (0, 0, 0, 0));
         let after_again = serde_json::to_value(server.app.export(&again).await.unwrap()).unwrap();
         assert_eq!(comparable(after_again), comparable(after));

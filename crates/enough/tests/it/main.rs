@@ -16,6 +16,7 @@ mod homework;
 mod insights;
 mod measures;
 mod pages;
+mod safety_paths;
 mod scale_out;
 mod steps;
 mod toolkit;

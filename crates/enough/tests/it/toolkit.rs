@@ -338,7 +338,7 @@ async fn self_harm_language_in_an_exercise_is_saved_and_answered_gently() {
             .post("/exercises", json!({"kind": "letter-to-myself", "date": "2026-11-20", "status": "done", "answers": answers}))
             .await;
         assert_eq!(status, 201, "saving is never blocked");
-        assert_eq!(saved["support"]["crisis_url"], "/crisis");
+        assert_eq!(saved["support"]["url"], "/support?after=exercise");
         let events = server.app.safety_events(&ana).await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].kind, "self-harm-language");

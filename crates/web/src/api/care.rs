@@ -464,7 +464,7 @@ pub async fn person_exercises(
         exercises: records
             .iter()
             .filter(|r| approaches.contains(&r.def.approach))
-            .map(|r| exercise_json(r, false))
+            .map(|r| exercise_json(r, None))
             .collect(),
     }))
 }

@@ -4,6 +4,7 @@ use super::day_json::{DayJson, day_fields};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
+use crate::support::Saved;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -34,7 +35,7 @@ pub async fn put(
 ) -> Result<Response, ApiError> {
     let date = path_date(&date)?;
     let (fields, type_errors) = day_fields(&body)?;
-    let (entry, created) = state
+    let (entry, created, support) = state
         .app
         .log_day(&caller.user, date, fields, type_errors)
         .await?;
@@ -43,7 +44,7 @@ pub async fn put(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(DayJson::from(&entry))).into_response())
+    Ok((status, Json(Saved::new(DayJson::from(&entry), support))).into_response())
 }
 
 pub async fn delete(

@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
+use crate::support::Saved;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -144,7 +145,7 @@ pub async fn put_reflection(
     ApiCaller(caller): ApiCaller,
     Path(date): Path<String>,
     body: Bytes,
-) -> Result<Json<ReflectionJson>, ApiError> {
+) -> Result<Json<Saved<ReflectionJson>>, ApiError> {
     let map = object(&body, &["text"])?;
     let text = match map.get("text") {
         Some(Value::String(s)) => s.clone(),
@@ -155,11 +156,11 @@ pub async fn put_reflection(
             )));
         }
     };
-    let r = state
+    let (r, support) = state
         .app
         .save_reflection(&caller.user, &date, &text)
         .await?;
-    Ok(Json(reflection_json(r)))
+    Ok(Json(Saved::new(reflection_json(r), support)))
 }
 
 #[derive(Serialize)]

@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
+use crate::support::Saved;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -17,6 +18,7 @@ use enough_domain::measures::{
 use enough_domain::{FieldError, ValidationErrors};
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 
 /// The media type of FHIR JSON.
 const FHIR_JSON: &str = "application/fhir+json";
@@ -274,7 +276,79 @@ pub async fn submit(
         .administration(&caller.user, &id, done.response.id)
         .await?;
     let crisis = state.app.crisis_country(Some(&caller.user));
-    Ok((status, Json(response_json(inst, &a, Some(crisis)))).into_response())
+    let body = response_json(inst, &a, Some(crisis));
+    Ok((status, Json(Saved::new(body, done.support))).into_response())
+}
+
+/// Answers saved to finish later.
+#[derive(Serialize)]
+pub(crate) struct DraftJson {
+    instrument: String,
+    /// One entry per question, `null` where not answered yet.
+    answers: Vec<Option<u8>>,
+}
+
+/// Saves the answers so far to finish later: `{"answers": [0, null, 2, …]}` (any may be
+/// `null`). A safety item answered above its lowest value carries `support`, as a finished
+/// sitting does.
+pub async fn put_draft(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Saved<DraftJson>>, ApiError> {
+    let inst = known(&id)?;
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("The request body is not valid JSON: {e}."),
+        )
+    })?;
+    let Value::Object(map) = value else {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "The request body must be a JSON object with answers.",
+        ));
+    };
+    let mut errors = ValidationErrors::default();
+    for key in map.keys().filter(|k| k.as_str() != "answers") {
+        errors.push(
+            key.chars().take(60).collect::<String>(),
+            "Unknown field; the only field is answers.",
+        );
+    }
+    let answers = read_answers(inst, &map, &mut errors);
+    if answers.0.len() > inst.items.len() {
+        errors.push(
+            "answers",
+            format!(
+                "This questionnaire has {} questions; send at most {} answers.",
+                inst.items.len(),
+                inst.items.len()
+            ),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(renamed(errors));
+    }
+    let form: BTreeMap<String, String> = inst
+        .items
+        .iter()
+        .zip(&answers.0)
+        .filter_map(|(item, a)| a.map(|v| (Instrument::field_name(item.number), v.to_string())))
+        .collect();
+    let (saved, support) = match state.app.save_draft(&caller.user, &id, &form).await {
+        Ok(saved) => saved,
+        Err(AppError::Validation(errors)) => return Err(renamed(errors)),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Json(Saved::new(
+        DraftJson {
+            instrument: inst.id.clone(),
+            answers: saved.0,
+        },
+        support,
+    )))
 }
 
 /// Deletes one of the caller's responses.

@@ -78,6 +78,7 @@ pub fn routes() -> Router<AppState> {
             "/measures/{id}/responses/{response_id}/fhir",
             get(measures::fhir_response),
         )
+        .route("/measures/{id}/draft", put(measures::put_draft))
         .route(
             "/measures/{id}/schedule",
             axum::routing::put(measures::put_schedule),

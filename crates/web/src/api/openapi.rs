@@ -50,7 +50,7 @@ fn days_spec() -> Value {
         "info": {
             "title": "enough API",
             "version": "1",
-            "description": "The daily Light & Mood log and the check-in questionnaires of the signed-in person. Authenticate with a personal access token from Settings: `Authorization: Bearer enough_pat_…`. Errors are JSON with the status, a message and, for invalid input, every field with its reason."
+            "description": "The daily Light & Mood log and the check-in questionnaires of the signed-in person. Authenticate with a personal access token from Settings: `Authorization: Bearer enough_pat_…`. Errors are JSON with the status, a message and, for invalid input, every field with its reason. Safety: every answer to a save (days, reflections, exercises and ladder attempts, activities and outcomes, questionnaire responses and drafts) carries `support` (schema Support) when the app's one safety decision asks for it: words about suicide or self-harm that are new in this save, or a safety item (PHQ-9 item 9) above its lowest answer. The save has gone through either way; show the lines at once. A text saved again unchanged does not bring `support` again. The safety plan never brings it (a plan names the crisis it is for)."
         },
         "security": [{"bearerAuth": []}],
         "paths": {
@@ -105,7 +105,10 @@ fn days_spec() -> Value {
                 "put": {
                     "summary": "Save the reflection for a date",
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["text"], "additionalProperties": false, "properties": {"text": {"type": "string", "maxLength": 5000}}}}}},
-                    "responses": {"200": {"description": "Saved"}, "400": error, "401": error, "422": error}
+                    "responses": {"200": {"description": "Saved: {date, text, updated_at} and `support` when the safety decision asks", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["date", "text", "updated_at"],
+                        "properties": {"date": {"type": "string", "format": "date"}, "text": {"type": "string"}, "updated_at": {"type": "integer"}, "support": {"$ref": "#/components/schemas/Support"}}
+                    }}}}, "400": error, "401": error, "422": error}
                 }
             },
             "/api/v1/experiments": {
@@ -153,7 +156,7 @@ fn days_spec() -> Value {
                 },
                 "post": {
                     "summary": "Submit a completed questionnaire (idempotent by client_id)",
-                    "description": "Every item needs an answer from the questionnaire's options. Sending the same client_id with the same answers again returns 200 and the stored response; with other answers, 409. Field errors name the answer, e.g. `answers[3]` (0-based). When a safety item (PHQ-9 item 9) is above its lowest answer, `safety` is true and `crisis` carries the person's crisis lines: show them at once.",
+                    "description": "Every item needs an answer from the questionnaire's options. Sending the same client_id with the same answers again returns 200 and the stored response; with other answers, 409. Field errors name the answer, e.g. `answers[3]` (0-based). When a safety item (PHQ-9 item 9) is above its lowest answer, `safety` is true and `crisis` carries the person's crisis lines; a newly stored sitting also carries `support` (and records a safety event): show them at once.",
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {
                         "type": "object", "required": ["client_id", "answers"], "additionalProperties": false,
                         "properties": {
@@ -175,6 +178,28 @@ fn days_spec() -> Value {
             "/api/v1/measures/{id}/responses/{response_id}/fhir": {
                 "parameters": [instrument_param.clone(), response_param],
                 "get": {"summary": "One response as a FHIR R4 Bundle (QuestionnaireResponse + score Observation)", "responses": {"200": fhir_bundle, "401": error, "404": error}}
+            },
+            "/api/v1/measures/{id}/draft": {
+                "parameters": [instrument_param.clone()],
+                "put": {
+                    "summary": "Save the answers so far, to finish later",
+                    "description": "Any answer may be null. A safety item (PHQ-9 item 9) answered above its lowest value brings `support` at once, as a finished sitting does (once per answer: saving the same draft again does not).",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["answers"], "additionalProperties": false,
+                        "properties": {"answers": {"type": "array", "items": {"type": ["integer", "null"], "minimum": 0}, "description": "At most one value per item, in item order"}}
+                    }}}},
+                    "responses": {
+                        "200": {"description": "Saved", "content": {"application/json": {"schema": {
+                            "type": "object", "required": ["instrument", "answers"],
+                            "properties": {
+                                "instrument": {"type": "string"},
+                                "answers": {"type": "array", "items": {"type": ["integer", "null"]}},
+                                "support": {"$ref": "#/components/schemas/Support"}
+                            }
+                        }}}},
+                        "400": error, "401": error, "404": error, "422": error
+                    }
+                }
             },
             "/api/v1/measures/{id}/schedule": {
                 "parameters": [instrument_param],
@@ -200,8 +225,8 @@ fn days_spec() -> Value {
                     "summary": "Create or replace one day",
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DayInput"}}}},
                     "responses": {
-                        "200": {"description": "Replaced", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Day"}}}},
-                        "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Day"}}}},
+                        "200": {"description": "Replaced (with `support` when the safety decision asks)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedDay"}}}},
+                        "201": {"description": "Created (with `support` when the safety decision asks)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedDay"}}}},
                         "400": error, "401": error, "413": {"description": "Body larger than 64 KiB"}, "422": error
                     }
                 },
@@ -242,6 +267,27 @@ fn days_spec() -> Value {
                         "properties": {"date": {"type": "string", "format": "date"}}
                     }]
                 },
+                "SavedDay": {
+                    "allOf": [{"$ref": "#/components/schemas/Day"}, {
+                        "type": "object",
+                        "properties": {"support": {"$ref": "#/components/schemas/Support"}}
+                    }]
+                },
+                "Support": {
+                    "type": "object",
+                    "description": "Present on the answer to a save when the app's safety decision asks for it: crisis lines of the person's country and the support page. The save went through.",
+                    "required": ["country", "emergency", "lines", "url", "message"],
+                    "properties": {
+                        "country": {"type": "string", "description": "ISO 3166-1 alpha-2 code, e.g. GB"},
+                        "emergency": {"type": "string", "description": "The emergency number"},
+                        "lines": {"type": "array", "items": {"type": "object", "required": ["name", "hours"], "properties": {
+                            "name": {"type": "string"}, "phone": {"type": ["string", "null"]}, "text": {"type": ["string", "null"]},
+                            "chat": {"type": ["string", "null"]}, "hours": {"type": "string"}, "source": {"type": "string"}, "checked": {"type": "string"}
+                        }}},
+                        "url": {"type": "string", "description": "The support page (signed in), e.g. /support?after=day"},
+                        "message": {"type": "string", "description": "A plain sentence to show"}
+                    }
+                },
                 "QuestionnaireResponse": {
                     "type": "object",
                     "required": ["id", "client_id", "instrument", "date", "completed_at", "answers", "score", "band", "sentence", "safety"],
@@ -263,7 +309,8 @@ fn days_spec() -> Value {
                         "crisis": {"type": "object", "description": "Present when safety is true", "required": ["country", "name", "emergency", "lines", "url"], "properties": {
                             "country": {"type": "string"}, "name": {"type": "string"}, "emergency": {"type": "string"},
                             "lines": {"type": "array", "items": {"type": "object"}}, "url": {"type": "string"}
-                        }}
+                        }},
+                        "support": {"$ref": "#/components/schemas/Support"}
                     }
                 },
                 "Error": {

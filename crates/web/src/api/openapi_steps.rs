@@ -14,7 +14,7 @@ pub fn paths() -> Value {
                 {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}}
             ], "responses": {"200": {"description": "Activities"}, "401": error, "422": error}},
             "post": {"summary": "Plan an activity: {what (1–200 chars), date (today or later, ≤ 1 year), time? HH:MM, kind: joy|movement|outdoors|social|rest, value? life-value id}",
-                "responses": {"201": {"description": "Planned"}, "400": error, "401": error, "422": error}}
+                "responses": {"201": {"description": "Planned (with `support`, schema Support, when the safety decision asks)"}, "400": error, "401": error, "422": error}}
         },
         "/api/v1/activities/insights": {"get": {"summary": "Average pleasure by kind and mood on days with vs without an activity done (last 8 weeks), with n and 95% intervals; 'too few' below 5", "responses": {"200": {"description": "Sentences"}, "401": error}}},
         "/api/v1/activities/{id}": {
@@ -22,7 +22,7 @@ pub fn paths() -> Value {
             "delete": {"summary": "Delete it", "parameters": [id], "responses": {"204": {"description": "Deleted"}, "401": error, "404": error}}
         },
         "/api/v1/activities/{id}/outcome": {"put": {"summary": "How it went: {done, pleasure? 0–10, achievement? 0–10 (both need done), mood_before?, mood_after?, note? ≤ 1000}", "parameters": [id],
-            "responses": {"200": {"description": "Recorded"}, "400": error, "401": error, "404": error, "422": error}}},
+            "responses": {"200": {"description": "Recorded (with `support`, schema Support, when the safety decision asks)"}, "400": error, "401": error, "404": error, "422": error}}},
         "/api/v1/programmes": {"get": {"summary": "The shipped programmes with their days", "responses": {"200": {"description": "Programmes"}, "401": error}}},
         "/api/v1/programmes/{id}/start": {"post": {"summary": "Start a programme today", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
             "responses": {"201": {"description": "Started"}, "401": error, "409": error, "422": error}}},

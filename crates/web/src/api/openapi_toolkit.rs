@@ -19,7 +19,7 @@ pub fn paths() -> Value {
             "summary": {"type": "string"},
             "created_at": {"type": "integer"},
             "updated_at": {"type": "integer"},
-            "support": {"type": "object", "description": "Present when saved text contains explicit self-harm language: a gentle message and the crisis page's URL. Saving is never blocked."}
+            "support": {"$ref": "#/components/schemas/Support", "description": "Only on the answer to a save (create, replace, ladder attempt), when the safety decision asks for it. Saving is never blocked."}
         }
     });
     let input = json!({
@@ -85,6 +85,7 @@ pub fn paths() -> Value {
             "get": {"summary": "The safety plan (seven sections, each a list of lines)", "responses": {"200": {"description": "The plan"}, "401": error}},
             "put": {
                 "summary": "Replace the safety plan",
+                "description": "The plan goes through the same safety decision as every save, whose rule for plans is: no safety event and no `support` (a plan names the crisis it is for, and its page always shows the crisis lines).",
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {
                     "type": "object", "additionalProperties": false,
                     "properties": {

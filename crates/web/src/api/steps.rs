@@ -4,6 +4,7 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
+use crate::support::Saved;
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -94,8 +95,12 @@ pub async fn create(
         kind: plan.kind.key().to_owned(),
         value: plan.value.clone().unwrap_or_default(),
     };
-    let saved = state.app.plan_activity(&caller.user, &text).await?;
-    Ok((StatusCode::CREATED, Json(activity_json(saved))).into_response())
+    let (saved, support) = state.app.plan_activity(&caller.user, &text).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Saved::new(activity_json(saved), support)),
+    )
+        .into_response())
 }
 
 /// One activity.
@@ -115,14 +120,13 @@ pub async fn put_outcome(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<i64>,
     body: Bytes,
-) -> Result<Json<ActivityJson>, ApiError> {
+) -> Result<Json<Saved<ActivityJson>>, ApiError> {
     let current = state.app.activity(&caller.user, id).await?;
     let today = state.app.today(&caller.user);
     let outcome = ActivityOutcome::from_json(&json(&body)?, &current.plan, today)
         .map_err(ApiError::invalid)?;
-    Ok(Json(activity_json(
-        state.app.save_outcome(&caller.user, id, &outcome).await?,
-    )))
+    let (saved, support) = state.app.save_outcome(&caller.user, id, &outcome).await?;
+    Ok(Json(Saved::new(activity_json(saved), support)))
 }
 
 /// Deletes an activity.

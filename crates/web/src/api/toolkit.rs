@@ -8,7 +8,9 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use enough_app::{AppError, ExerciseRecord, ExerciseSubmission, SafetyPlanView, exercise_def};
+use enough_app::{
+    AppError, ExerciseRecord, ExerciseSubmission, SafetyPlanView, Support, exercise_def,
+};
 use enough_domain::ValidationErrors;
 use enough_domain::crisis::{Country, directory};
 use enough_domain::day::parse_date;
@@ -80,18 +82,12 @@ pub(crate) struct ExerciseJson {
     summary: String,
     created_at: i64,
     updated_at: i64,
-    /// Present (true) when the text contains self-harm language: show crisis resources.
+    /// Present when the app's safety decision asks for it: crisis lines and the support page.
     #[serde(skip_serializing_if = "Option::is_none")]
-    support: Option<SupportJson>,
+    support: Option<Support>,
 }
 
-#[derive(Serialize)]
-pub(crate) struct SupportJson {
-    message: &'static str,
-    crisis_url: &'static str,
-}
-
-pub(crate) fn exercise_json(r: &ExerciseRecord, support: bool) -> ExerciseJson {
+pub(crate) fn exercise_json(r: &ExerciseRecord, support: Option<Support>) -> ExerciseJson {
     ExerciseJson {
         id: r.id,
         kind: r.def.id.clone(),
@@ -101,10 +97,7 @@ pub(crate) fn exercise_json(r: &ExerciseRecord, support: bool) -> ExerciseJson {
         summary: r.summary.clone(),
         created_at: r.created_at,
         updated_at: r.updated_at,
-        support: support.then_some(SupportJson {
-            message: "Saved. Some of what you wrote sounded really painful; crisis lines and your safety plan are one tap away.",
-            crisis_url: "/crisis",
-        }),
+        support,
     }
 }
 
@@ -130,7 +123,7 @@ pub async fn list(
         .journal(&caller.user, query.kind.as_deref())
         .await?;
     Ok(Json(ExerciseList {
-        exercises: records.iter().map(|r| exercise_json(r, false)).collect(),
+        exercises: records.iter().map(|r| exercise_json(r, None)).collect(),
     }))
 }
 
@@ -214,7 +207,7 @@ pub async fn get(
     Path(id): Path<i64>,
 ) -> Result<Json<ExerciseJson>, ApiError> {
     let record = state.app.exercise(&caller.user, id).await?;
-    Ok(Json(exercise_json(&record, false)))
+    Ok(Json(exercise_json(&record, None)))
 }
 
 /// Replaces an exercise (ladder attempts already logged are kept).
@@ -272,7 +265,7 @@ pub async fn add_attempt(
         ))
     })?;
     let date = parse_date("date", &a.date).map_err(ApiError::invalid)?;
-    let record = state
+    let (record, support) = state
         .app
         .add_ladder_attempt(
             &caller.user,
@@ -287,7 +280,7 @@ pub async fn add_attempt(
             },
         )
         .await?;
-    Ok(Json(exercise_json(&record, false)))
+    Ok(Json(exercise_json(&record, support)))
 }
 
 #[derive(Serialize)]

@@ -13,7 +13,6 @@ use chrono::{Days, NaiveDate};
 use enough_app::{AppError, SignedIn};
 use enough_domain::ValidationErrors;
 use enough_domain::day::{DayEntry, DayText, Habit, parse_date};
-use enough_domain::safety::self_harm::mentions_self_harm;
 use enough_domain::solar::{DayKind, sun_times};
 use enough_store::Location;
 use serde::Deserialize;
@@ -415,7 +414,7 @@ pub async fn save(
             .app
             .log_day(user, date, fields, type_errors)
             .await
-            .map(|(entry, _)| (date, entry)),
+            .map(|(_, _, support)| (date, support)),
         Err(mut date_errors) => {
             // Still check the other fields, so every problem is shown at once.
             let all = fields
@@ -427,10 +426,8 @@ pub async fn save(
         }
     };
     match result {
-        // Saved either way; words about self-harm get a gentle page with help close by.
-        Ok((_, entry)) if mentions_self_harm(entry.note.as_deref().unwrap_or_default()) => {
-            Ok(Redirect::to("/support?after=day").into_response())
-        }
+        // Saved either way; when the app's safety decision asks, a gentle page with help.
+        Ok((_, Some(support))) => Ok(crate::support::to_support_page(&headers, &support)),
         Ok((date, _)) if date == today => {
             Ok(Redirect::to(&format!("/?saved={date}")).into_response())
         }

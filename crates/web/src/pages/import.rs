@@ -233,7 +233,11 @@ pub async fn apply(
     let days: Vec<StagedDay> =
         serde_json::from_str(&form.staged).map_err(|_| PageError::NotFound)?;
     match state.app.apply_import(&signed_in.user, &days).await {
-        Ok(n) => Ok(Redirect::to(&format!("/import?written={n}")).into_response()),
+        Ok((n, support)) => Ok(crate::support::or_support(
+            &headers,
+            support.as_ref(),
+            || Redirect::to(&format!("/import?written={n}")).into_response(),
+        )),
         Err(AppError::Validation(errors)) => Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
             &import_page(&signed_in, errors, None, String::new()),

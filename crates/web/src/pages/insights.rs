@@ -151,14 +151,14 @@ pub async fn save_reflection(
         .save_reflection(&signed_in.user, &form.date, &form.text)
         .await
     {
-        Ok(saved) => Ok(axum::response::IntoResponse::into_response(
-            axum::response::Redirect::to(
-                if enough_domain::safety::self_harm::mentions_self_harm(&saved.text) {
-                    "/support?after=reflection"
-                } else {
-                    "/insights#reflect-heading"
-                },
-            ),
+        Ok((_, support)) => Ok(crate::support::or_support(
+            &headers,
+            support.as_ref(),
+            || {
+                axum::response::IntoResponse::into_response(axum::response::Redirect::to(
+                    "/insights#reflect-heading",
+                ))
+            },
         )),
         Err(AppError::Validation(errors)) => {
             insights_page(

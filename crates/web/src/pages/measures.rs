@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use enough_app::{AppError, InstrumentOverview, SignedIn, parse_every_days};
+use enough_app::{AppError, InstrumentOverview, SignedIn, Submitted, parse_every_days};
 use enough_domain::ValidationErrors;
 use enough_domain::measures::{Instrument, Responses, instrument, parse_answers};
 use serde::Deserialize;
@@ -291,7 +291,11 @@ pub async fn submit(
     let user = &signed_in.user;
     if field("action") == "save" {
         return match state.app.save_draft(user, &id, &form).await {
-            Ok(_) => Ok(Redirect::to(&format!("/measures?saved={id}")).into_response()),
+            Ok((_, support)) => Ok(crate::support::or_support(
+                &headers,
+                support.as_ref(),
+                || Redirect::to(&format!("/measures?saved={id}")).into_response(),
+            )),
             Err(AppError::Validation(errors)) => {
                 let (answers, _) = parse_answers(inst, &form);
                 let page = questionnaire_page(&signed_in, inst, &answers, errors, None);
@@ -306,6 +310,11 @@ pub async fn submit(
         .submit(user, &id, field("client_id"), &answers, type_errors)
         .await
     {
+        Ok(Submitted {
+            support: Some(support),
+            ..
+        }) => Ok(crate::support::to_support_page(&headers, &support)),
+        // A repeat of a sitting already saved: the same support page as the first time.
         Ok(done) if done.safety => Ok(Redirect::to("/support?after=questionnaire").into_response()),
         Ok(done) => Ok(
             Redirect::to(&format!("/measures/{id}/result/{}", done.response.id)).into_response(),

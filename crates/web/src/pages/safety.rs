@@ -199,6 +199,8 @@ pub async fn support_page(
         "questionnaire" => ("questionnaire", "/measures"),
         "exercise" => ("words", "/toolkit/journal"),
         "reflection" => ("words", "/insights"),
+        "activity" => ("words", "/activities"),
+        "import" => ("words", "/history"),
         _ => ("words", "/"),
     };
     Ok(render(&SupportPage {

@@ -186,9 +186,14 @@ pub async fn plan(
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
     match state.app.plan_activity(&signed_in.user, &form.plan).await {
-        Ok(a) => Ok(
-            Redirect::to(&format!("/activities?week={}&saved=plan", a.plan.date)).into_response(),
-        ),
+        Ok((a, support)) => Ok(crate::support::or_support(
+            &headers,
+            support.as_ref(),
+            || {
+                Redirect::to(&format!("/activities?week={}&saved=plan", a.plan.date))
+                    .into_response()
+            },
+        )),
         Err(AppError::Validation(errors)) => {
             let today = state.app.today(&signed_in.user);
             week_page(&state, &signed_in, today, form.plan, errors, None).await
@@ -261,10 +266,14 @@ pub async fn record_outcome(
         .record_outcome(&signed_in.user, id, &form.outcome)
         .await
     {
-        Ok(a) => Ok(
-            Redirect::to(&format!("/activities?week={}&saved=outcome", a.plan.date))
-                .into_response(),
-        ),
+        Ok((a, support)) => Ok(crate::support::or_support(
+            &headers,
+            support.as_ref(),
+            || {
+                Redirect::to(&format!("/activities?week={}&saved=outcome", a.plan.date))
+                    .into_response()
+            },
+        )),
         Err(AppError::Validation(errors)) => {
             let a = state.app.activity(&signed_in.user, id).await?;
             Ok(render_with(

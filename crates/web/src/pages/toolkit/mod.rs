@@ -16,7 +16,9 @@ use axum_extra::extract::Form;
 use axum_extra::extract::cookie::CookieJar;
 use chrono::{DateTime, Duration};
 use chrono_tz::Tz;
-use enough_app::{AppError, ExerciseRecord, ExerciseSubmission, SignedIn, exercise_def};
+use enough_app::{
+    AppError, ExerciseRecord, ExerciseSubmission, SavedExercise, SignedIn, exercise_def,
+};
 use enough_domain::ValidationErrors;
 use enough_domain::day::parse_date;
 use enough_domain::toolkit::{
@@ -260,7 +262,7 @@ pub async fn create(
         ));
     };
     csrf::verify_session(&headers, &signed_in, field(&fields, "csrf"))?;
-    save(&state, &signed_in, def, None, fields).await
+    save(&state, &signed_in, &headers, def, None, fields).await
 }
 
 /// Replaces (`POST /toolkit/entries/{id}`) a saved exercise.
@@ -282,12 +284,21 @@ pub async fn update(
     };
     csrf::verify_session(&headers, &signed_in, field(&fields, "csrf"))?;
     let entry = state.app.exercise(&signed_in.user, id).await?;
-    save(&state, &signed_in, entry.def, Some(&entry), fields).await
+    save(
+        &state,
+        &signed_in,
+        &headers,
+        entry.def,
+        Some(&entry),
+        fields,
+    )
+    .await
 }
 
 async fn save(
     state: &AppState,
     signed_in: &SignedIn,
+    headers: &HeaderMap,
     def: &'static ExerciseDef,
     entry: Option<&ExerciseRecord>,
     fields: Vec<(String, String)>,
@@ -313,7 +324,10 @@ async fn save(
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match result {
-        Ok(saved) if saved.support => Ok(Redirect::to("/support?after=exercise").into_response()),
+        Ok(SavedExercise {
+            support: Some(support),
+            ..
+        }) => Ok(crate::support::to_support_page(headers, &support)),
         Ok(saved) => Ok(Redirect::to(&format!(
             "/toolkit/entries/{}?saved={}",
             saved.record.id,
@@ -561,11 +575,12 @@ pub async fn add_attempt(
             .app
             .add_ladder_attempt(&signed_in.user, id, rung, attempt)
             .await
-            .map(|_| ()),
+            .map(|(_, support)| support),
         _ => Err(AppError::Validation(errors)),
     };
     match result {
-        Ok(()) => Ok(
+        Ok(Some(support)) => Ok(crate::support::to_support_page(&headers, &support)),
+        Ok(None) => Ok(
             Redirect::to(&format!("/toolkit/entries/{id}?saved=attempt#ladder")).into_response(),
         ),
         Err(AppError::Validation(errors)) => {

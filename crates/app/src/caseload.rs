@@ -319,6 +319,9 @@ impl App {
                     }
                     alert.sentence = words_sentence(origin, title.as_deref(), date);
                 }
+                (EVENT_SELF_HARM_LANGUAGE, Origin::Activity(_)) => {
+                    alert.sentence = words_sentence(origin, None, event_date);
+                }
                 (EVENT_SELF_HARM_LANGUAGE, _) => {
                     alert.sentence = words_sentence(Origin::Other, None, event_date);
                 }

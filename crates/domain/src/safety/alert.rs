@@ -15,6 +15,8 @@ pub enum Origin {
     Reflection(NaiveDate),
     /// A toolkit exercise (the exercise's id).
     Exercise(i64),
+    /// A small-steps activity: its plan or what happened (the activity's id).
+    Activity(i64),
     /// Anything else (a reference this version does not know).
     Other,
 }
@@ -29,6 +31,7 @@ impl Origin {
         match kind {
             "questionnaire" => rest.parse().map_or(Origin::Other, Origin::Questionnaire),
             "exercise" => rest.parse().map_or(Origin::Other, Origin::Exercise),
+            "activity" => rest.parse().map_or(Origin::Other, Origin::Activity),
             "day" => date().map_or(Origin::Other, Origin::Day),
             "reflection" => date().map_or(Origin::Other, Origin::Reflection),
             _ => Origin::Other,
@@ -82,6 +85,9 @@ pub fn words_sentence(origin: Origin, exercise: Option<&str>, date: NaiveDate) -
             }
             None => format!("Words about self-harm in an exercise saved on {day}"),
         },
+        Origin::Activity(_) => {
+            format!("Words about self-harm in a small-steps activity saved on {day}")
+        }
         Origin::Questionnaire(_) | Origin::Other => {
             format!("Words about self-harm in something they saved on {day}")
         }
@@ -108,7 +114,12 @@ mod tests {
             Origin::Reflection(d("2026-11-29"))
         );
         assert_eq!(Origin::parse("exercise:12"), Origin::Exercise(12));
-        for other in ["", "day:30 Nov", "questionnaire:x", "import", "activity:3"] {
+        assert_eq!(Origin::parse("activity:3"), Origin::Activity(3));
+        assert_eq!(
+            words_sentence(Origin::Activity(3), None, d("2026-11-30")),
+            "Words about self-harm in a small-steps activity saved on 30 Nov"
+        );
+        for other in ["", "day:30 Nov", "questionnaire:x", "import", "activity:x"] {
             assert_eq!(Origin::parse(other), Origin::Other, "{other:?}");
         }
     }

@@ -49,13 +49,23 @@ impl AppState {
 
 /// The whole router: pages, API, assets, with security headers and a body limit.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let secure = state.config.secure_cookies;
+    let router = Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .merge(assets::routes())
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(security_headers::add))
-        .with_state(state)
+        .with_state(state);
+    if secure {
+        // Served over HTTPS: browsers keep to HTTPS for a year (RFC 6797).
+        router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            axum::http::HeaderValue::from_static("max-age=31536000"),
+        ))
+    } else {
+        router
+    }
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then finishes open requests.

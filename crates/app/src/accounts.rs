@@ -321,7 +321,12 @@ impl App {
 
     /// Disables or enables an account; admins only, and never their own. Disabling ends its
     /// sessions and revokes its tokens at once.
-    pub async fn set_disabled(&self, actor: &User, target_id: i64, disabled: bool) -> AppResult<()> {
+    pub async fn set_disabled(
+        &self,
+        actor: &User,
+        target_id: i64,
+        disabled: bool,
+    ) -> AppResult<()> {
         if actor.role != Role::Admin {
             return Err(AppError::Forbidden);
         }

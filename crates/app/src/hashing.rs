@@ -285,9 +285,9 @@ mod tests {
         let mut running = Vec::new();
         for _ in 0..12 {
             let pool = pool.clone();
-            running.push(tokio::spawn(
-                async move { pool.verify("x".repeat(12), None).await },
-            ));
+            running.push(tokio::spawn(async move {
+                pool.verify("x".repeat(12), None).await
+            }));
         }
         let mut busy = 0;
         for task in running {

@@ -27,11 +27,11 @@ mod tokens;
 mod toolkit;
 
 pub use accounts::{DEVICE_COOKIE_MAX_AGE_SECS, SIGN_IN_WINDOW_SECS, SignedIn, SignedInAs};
-pub use hashing::BUSY_RETRY_AFTER_SECS;
 pub use calendar::FEED_DAYS_AHEAD;
 pub use care::{INVITATION_DAYS, LinkedPerson, OpenedFor};
 pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore};
 pub use error::AppError;
+pub use hashing::BUSY_RETRY_AFTER_SECS;
 pub use homework::HomeworkView;
 pub use import::{
     ImportFormat, ImportPreview, StagedDay, bearable_rule, default_mood_mapping, first_problems,

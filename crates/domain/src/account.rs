@@ -259,7 +259,11 @@ mod tests {
         ] {
             assert!(check_new_password(weak).is_err(), "{weak}");
         }
-        for fine in ["correct horse battery", "lantern-pebble-ochre", "a long enough password"] {
+        for fine in [
+            "correct horse battery",
+            "lantern-pebble-ochre",
+            "a long enough password",
+        ] {
             assert!(check_new_password(fine).is_ok(), "{fine}");
         }
         assert!(password_hint("lantern pebble ochre whistle").starts_with("Strong"));

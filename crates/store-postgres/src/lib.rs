@@ -353,14 +353,13 @@ impl Store for PostgresStore {
                 .map_err(db_error)?;
         }
         for (key, limit) in &sorted {
-            let row = sqlx::query(
-                "SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2",
-            )
-            .bind(key)
-            .bind(since)
-            .fetch_one(&mut *tx)
-            .await
-            .map_err(db_error)?;
+            let row =
+                sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
+                    .bind(key)
+                    .bind(since)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
             let n: i64 = row.try_get("n").map_err(db_error)?;
             if n >= *limit {
                 tx.rollback().await.map_err(db_error)?;

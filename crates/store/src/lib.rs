@@ -151,8 +151,12 @@ pub trait Store: Send + Sync + 'static {
     /// of attempts at or after `since`, records one attempt per key at `now` and returns true;
     /// otherwise records nothing and returns false. Concurrent callers are serialised per key,
     /// so no more than the limit ever pass (see [`contract::attempts_hold_under_concurrency`]).
-    async fn reserve_attempt(&self, keys: &[(String, i64)], since: i64, now: i64)
-    -> StoreResult<bool>;
+    async fn reserve_attempt(
+        &self,
+        keys: &[(String, i64)],
+        since: i64,
+        now: i64,
+    ) -> StoreResult<bool>;
     /// Replaces an account's password hash and, in the same transaction, ends every session
     /// but `keep_session` and revokes every live token.
     async fn set_password_hash(
@@ -163,8 +167,12 @@ pub trait Store: Send + Sync + 'static {
         now: i64,
     ) -> StoreResult<()>;
     /// Ends every session of an account but `keep_session` and revokes its live tokens.
-    async fn end_sessions(&self, user_id: i64, keep_session: Option<i64>, now: i64)
-    -> StoreResult<()>;
+    async fn end_sessions(
+        &self,
+        user_id: i64,
+        keep_session: Option<i64>,
+        now: i64,
+    ) -> StoreResult<()>;
 
     // ---- personal access tokens ----
 

@@ -15,7 +15,11 @@ pub const CSRF_COOKIE: &str = "enough_csrf";
 pub const SECURE_CSRF_COOKIE: &str = "__Host-enough_csrf";
 
 fn cookie_name(secure: bool) -> &'static str {
-    if secure { SECURE_CSRF_COOKIE } else { CSRF_COOKIE }
+    if secure {
+        SECURE_CSRF_COOKIE
+    } else {
+        CSRF_COOKIE
+    }
 }
 
 fn same(a: &str, b: &str) -> bool {

@@ -129,7 +129,7 @@ pub fn is_common_password(password: &str) -> bool {
     let chars: Vec<char> = lower.chars().collect();
     (1..=4).any(|unit| {
         chars.len() >= unit * 2
-            && chars.len() % unit == 0
+            && chars.len().is_multiple_of(unit)
             && chars.chunks(unit).all(|c| c == &chars[..unit])
     }) || is_run(&chars)
 }

@@ -3,7 +3,8 @@
 //! findings (imports, CSV, proxies, timeouts) live in `security_input.rs`.
 
 use crate::common::{
-    FreshDb, PASSWORD, backends, browser, csrf_in, get, on_every_backend, signed_in_browser,
+    FreshDb, PASSWORD, TestServer, backends, browser, csrf_in, get, on_every_backend,
+    signed_in_browser,
 };
 use enough_app::{App, AppConfig, AppError};
 use enough_domain::account::Role;
@@ -559,6 +560,83 @@ async fn common_and_short_passwords_are_refused_when_set() {
         ));
     })
     .await;
+}
+
+#[tokio::test]
+async fn the_shell_resets_passwords_and_disables_accounts() {
+    use crate::cli::enough;
+    for backend in backends("security_cli_credentials") {
+        let db = FreshDb::new(backend).await;
+        let server = TestServer::start(db.store().await).await;
+        server.add_user("admin@example.org", Role::Admin).await;
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let base = &server.url;
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let token = server.token_for(&ana).await;
+        let new = "lantern pebble ochre whistle";
+
+        let weak = enough(
+            &db.url,
+            &[
+                "user",
+                "set-password",
+                "--email",
+                "ana@example.org",
+                "--password-stdin",
+            ],
+            Some("aaaaaaaaaaaaaa\n"),
+        );
+        assert!(!weak.status.success());
+        assert!(String::from_utf8_lossy(&weak.stderr).contains("most common"));
+
+        let reset = enough(
+            &db.url,
+            &[
+                "user",
+                "set-password",
+                "--email",
+                "ana@example.org",
+                "--password-stdin",
+            ],
+            Some(&format!("{new}\n")),
+        );
+        assert!(reset.status.success(), "{reset:?}");
+        assert_eq!(
+            get(&client, &format!("{base}/settings")).await.0,
+            303,
+            "{backend:?}"
+        );
+        let r = reqwest::Client::new()
+            .get(format!("{base}/api/v1/days"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+        let r = sign_in_form(&browser(), base, "ana@example.org", PASSWORD, "/").await;
+        assert_eq!(r.status(), 422);
+        let r = sign_in_form(&browser(), base, "ana@example.org", new, "/").await;
+        assert_eq!(r.status(), 303);
+
+        let disable = enough(
+            &db.url,
+            &["user", "disable", "--email", "ana@example.org"],
+            None,
+        );
+        assert!(disable.status.success(), "{disable:?}");
+        let r = sign_in_form(&browser(), base, "ana@example.org", new, "/").await;
+        assert_eq!(r.status(), 403);
+        let enable = enough(
+            &db.url,
+            &["user", "enable", "--email", "ana@example.org"],
+            None,
+        );
+        assert!(enable.status.success(), "{enable:?}");
+        let r = sign_in_form(&browser(), base, "ana@example.org", new, "/").await;
+        assert_eq!(r.status(), 303);
+        drop(server);
+        db.finish().await;
+    }
 }
 
 // ---- 7. Cookies, HSTS and sign-up ----

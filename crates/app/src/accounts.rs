@@ -1,6 +1,13 @@
-//! Accounts: first-run setup, sign-up, sign-in with throttling, sessions, time zones.
+//! Accounts: first-run setup, sign-up, sign-in with throttling, sessions, passwords,
+//! disabling, time zones.
+//!
+//! Every password check first *reserves* an attempt in the store (atomically, per account and
+//! per address), so concurrent guesses cannot run more checks than the limit. A browser that
+//! signed in successfully before carries a signed device cookie (OWASP "device cookies"); its
+//! attempts are counted under that device instead of the account, so someone guessing from
+//! elsewhere cannot lock the owner out of their own device.
 
-use crate::secrets::{SessionToken, hash_password, random_token, token_hash, verify_password};
+use crate::secrets::{SessionToken, random_token, token_hash};
 use crate::{App, AppError, AppResult};
 use enough_domain::ValidationErrors;
 use enough_domain::account::{Email, Role, check_new_password, parse_time_zone};
@@ -9,6 +16,45 @@ use enough_store::{NewSession, NewUser, Session, StoreError, User};
 /// The window in which failed sign-ins are counted, in seconds.
 pub const SIGN_IN_WINDOW_SECS: i64 = 15 * 60;
 const SIGNUP_SETTING: &str = "signup_enabled";
+const DEVICE_KEY_SETTING: &str = "device_cookie_key";
+/// How long a device cookie is remembered, in seconds (one year).
+pub const DEVICE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
+
+fn disabled_setting(user_id: i64) -> String {
+    format!("account_disabled:{user_id}")
+}
+
+/// HMAC-SHA-256 (RFC 2104), hex.
+fn hmac_hex(key: &[u8], message: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut block = [0u8; 64];
+    if key.len() > 64 {
+        block[..32].copy_from_slice(&Sha256::digest(key));
+    } else {
+        block[..key.len()].copy_from_slice(key);
+    }
+    let pad = |b: u8| block.iter().map(|k| k ^ b).collect::<Vec<u8>>();
+    let inner = Sha256::new()
+        .chain_update(pad(0x36))
+        .chain_update(message.as_bytes())
+        .finalize();
+    let outer = Sha256::new()
+        .chain_update(pad(0x5c))
+        .chain_update(inner)
+        .finalize();
+    outer.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What a successful sign-in hands the browser.
+#[derive(Debug)]
+pub struct SignedInAs {
+    /// The new session's token.
+    pub session: SessionToken,
+    /// The account.
+    pub user: User,
+    /// A device cookie value for this account on this browser.
+    pub device: String,
+}
 
 /// A request's verified identity: the user and, for browsers, their session.
 #[derive(Debug, Clone)]
@@ -41,9 +87,9 @@ impl App {
             .ok_or(AppError::AlreadySetUp)
     }
 
-    /// Whether people may create their own accounts (on by default).
+    /// Whether people may create their own accounts (closed until an admin opens it).
     pub async fn sign_up_open(&self) -> AppResult<bool> {
-        Ok(self.store.setting(SIGNUP_SETTING).await?.as_deref() != Some("false"))
+        Ok(self.store.setting(SIGNUP_SETTING).await?.as_deref() == Some("true"))
     }
 
     /// Opens or closes sign-up; admins only.
@@ -65,11 +111,22 @@ impl App {
         Ok(())
     }
 
-    /// A person creates their own account (when sign-up is open).
-    pub async fn sign_up(&self, email: &str, password: &str, time_zone: &str) -> AppResult<User> {
+    /// A person creates their own account (when sign-up is open); limited per address.
+    pub async fn sign_up(
+        &self,
+        email: &str,
+        password: &str,
+        time_zone: &str,
+        address: &str,
+    ) -> AppResult<User> {
         if !self.sign_up_open().await? {
             return Err(AppError::SignUpClosed);
         }
+        self.reserve(&[(
+            format!("signup-ip:{address}"),
+            self.config.max_failures_per_address,
+        )])
+        .await?;
         let new = self
             .new_user(email, password, time_zone, Role::Person)
             .await?;
@@ -135,15 +192,67 @@ impl App {
         }
         Ok(NewUser {
             email: email.as_str().to_owned(),
-            password_hash: hash_password(password.to_owned()).await?,
+            password_hash: self.hasher.hash(password.to_owned()).await?,
             role,
             time_zone: tz.name().to_owned(),
             created_at: self.now().timestamp(),
         })
     }
 
-    /// Checks e-mail and password and opens a session. Failed attempts are counted per
-    /// account and per address in the store, so the limit holds across several servers.
+    /// Reserves one attempt under every `(key, limit)` within the window, or refuses.
+    pub(crate) async fn reserve(&self, keys: &[(String, i64)]) -> AppResult<()> {
+        let now = self.now().timestamp();
+        if self
+            .store
+            .reserve_attempt(keys, now - SIGN_IN_WINDOW_SECS, now)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(AppError::RateLimited {
+                retry_after_secs: SIGN_IN_WINDOW_SECS,
+            })
+        }
+    }
+
+    async fn device_key(&self) -> AppResult<String> {
+        if let Some(key) = self.store.setting(DEVICE_KEY_SETTING).await? {
+            return Ok(key);
+        }
+        self.store
+            .set_setting(DEVICE_KEY_SETTING, &random_token())
+            .await?;
+        // Re-read, so that two servers racing here agree on one key (the last write).
+        self.store
+            .setting(DEVICE_KEY_SETTING)
+            .await?
+            .ok_or(AppError::Internal("device key not stored".into()))
+    }
+
+    /// The device id in `cookie` when it was issued for `email` by this server.
+    async fn device_for(&self, cookie: Option<&str>, email: &Email) -> AppResult<Option<String>> {
+        let Some((id, mac)) = cookie.and_then(|c| c.split_once('.')) else {
+            return Ok(None);
+        };
+        let key = self.device_key().await?;
+        let expected = hmac_hex(key.as_bytes(), &format!("device|{email}|{id}"));
+        let same = expected.len() == mac.len()
+            && expected
+                .bytes()
+                .zip(mac.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
+        Ok(same.then(|| id.to_owned()))
+    }
+
+    async fn new_device(&self, email: &Email) -> AppResult<String> {
+        let id = random_token();
+        let key = self.device_key().await?;
+        let mac = hmac_hex(key.as_bytes(), &format!("device|{email}|{id}"));
+        Ok(format!("{id}.{mac}"))
+    }
+
+    /// Checks e-mail and password and opens a session (no device cookie).
     pub async fn sign_in(
         &self,
         email: &str,
@@ -151,32 +260,190 @@ impl App {
         address: &str,
         user_agent: &str,
     ) -> AppResult<(SessionToken, User)> {
+        let done = self
+            .sign_in_with_device(email, password, address, user_agent, None)
+            .await?;
+        Ok((done.session, done.user))
+    }
+
+    /// Checks e-mail and password and opens a session. An attempt is reserved per account
+    /// (or per known device) and per address *before* the password is checked, so the limits
+    /// hold however many requests arrive at once, on one server or several.
+    pub async fn sign_in_with_device(
+        &self,
+        email: &str,
+        password: &str,
+        address: &str,
+        user_agent: &str,
+        device_cookie: Option<&str>,
+    ) -> AppResult<SignedInAs> {
         let email = Email::parse(email).map_err(|_| AppError::WrongCredentials)?;
         let now = self.now().timestamp();
         let since = now - SIGN_IN_WINDOW_SECS;
-        let account_key = format!("email:{email}");
+        let account_key = match self.device_for(device_cookie, &email).await? {
+            Some(device) => format!("device:{device}"),
+            None => format!("email:{email}"),
+        };
         let address_key = format!("ip:{address}");
-        if self.store.count_login_failures(&account_key, since).await?
-            >= self.config.max_failures_per_account
-            || self.store.count_login_failures(&address_key, since).await?
-                >= self.config.max_failures_per_address
-        {
-            return Err(AppError::RateLimited {
-                retry_after_secs: SIGN_IN_WINDOW_SECS,
-            });
-        }
+        self.reserve(&[
+            (account_key.clone(), self.config.max_failures_per_account),
+            (address_key, self.config.max_failures_per_address),
+        ])
+        .await?;
         let found = self.store.user_by_email(email.as_str()).await?;
         let hash = found.as_ref().map(|c| c.password_hash.clone());
-        let valid = verify_password(password.to_owned(), hash).await?;
+        let valid = self.hasher.verify(password.to_owned(), hash).await?;
         let Some(credentials) = found.filter(|_| valid) else {
-            self.store
-                .record_login_failure(&[account_key, address_key], now)
-                .await?;
             return Err(AppError::WrongCredentials);
         };
+        if self.is_disabled(credentials.user.id).await? {
+            return Err(AppError::Disabled);
+        }
         self.store.clear_login_failures(&account_key, since).await?;
-        let token = self.start_session(&credentials.user, user_agent).await?;
-        Ok((token, credentials.user))
+        let session = self.start_session(&credentials.user, user_agent).await?;
+        let device = self.new_device(&email).await?;
+        Ok(SignedInAs {
+            session,
+            user: credentials.user,
+            device,
+        })
+    }
+
+    /// Whether an admin has disabled this account.
+    pub async fn is_disabled(&self, user_id: i64) -> AppResult<bool> {
+        Ok(self
+            .store
+            .setting(&disabled_setting(user_id))
+            .await?
+            .as_deref()
+            == Some("true"))
+    }
+
+    /// Disables or enables an account; admins only, and never their own. Disabling ends its
+    /// sessions and revokes its tokens at once.
+    pub async fn set_disabled(
+        &self,
+        actor: &User,
+        target_id: i64,
+        disabled: bool,
+    ) -> AppResult<()> {
+        if actor.role != Role::Admin {
+            return Err(AppError::Forbidden);
+        }
+        if actor.id == target_id {
+            return Err(ValidationErrors::single(
+                "account",
+                "You cannot disable your own account; ask another administrator or use the CLI.",
+            )
+            .into());
+        }
+        self.store
+            .user_by_id(target_id)
+            .await?
+            .ok_or(AppError::NotFound("account"))?;
+        self.apply_disabled(target_id, disabled).await
+    }
+
+    /// Disables or enables an account from the server's shell.
+    pub async fn set_disabled_from_shell(&self, email: &str, disabled: bool) -> AppResult<User> {
+        let user = self.user_by_email(email).await?;
+        self.apply_disabled(user.id, disabled).await?;
+        Ok(user)
+    }
+
+    async fn apply_disabled(&self, user_id: i64, disabled: bool) -> AppResult<()> {
+        self.store
+            .set_setting(
+                &disabled_setting(user_id),
+                if disabled { "true" } else { "false" },
+            )
+            .await?;
+        if disabled {
+            self.store
+                .end_sessions(user_id, None, self.now().timestamp())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Every account with whether it is disabled (admins only).
+    pub async fn accounts_for_admin(&self, actor: &User) -> AppResult<Vec<(User, bool)>> {
+        if actor.role != Role::Admin {
+            return Err(AppError::Forbidden);
+        }
+        let mut all = Vec::new();
+        for user in self.store.list_users().await? {
+            let disabled = self.is_disabled(user.id).await?;
+            all.push((user, disabled));
+        }
+        Ok(all)
+    }
+
+    /// Changes the signed-in person's password after checking the current one; ends every
+    /// other session and revokes every token (the current browser session stays).
+    pub async fn change_password(
+        &self,
+        signed_in: &SignedIn,
+        current: &str,
+        new: &str,
+    ) -> AppResult<()> {
+        let user = &signed_in.user;
+        self.reserve(&[(
+            format!("password:{}", user.id),
+            self.config.max_failures_per_account,
+        )])
+        .await?;
+        let mut errors = ValidationErrors::default();
+        if let Err(e) = check_new_password(new) {
+            errors.0.extend(e.0);
+        }
+        let credentials = self
+            .store
+            .user_by_email(&user.email)
+            .await?
+            .ok_or(AppError::NotFound("account"))?;
+        if !self
+            .hasher
+            .verify(current.to_owned(), Some(credentials.password_hash))
+            .await?
+        {
+            errors.0.insert(
+                0,
+                enough_domain::FieldError::new(
+                    "current_password",
+                    "That is not your current password; nothing was changed.",
+                ),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let hash = self.hasher.hash(new.to_owned()).await?;
+        let keep = signed_in.session.as_ref().map(|s| s.id);
+        self.store
+            .set_password_hash(user.id, &hash, keep, self.now().timestamp())
+            .await?;
+        Ok(())
+    }
+
+    /// Sets an account's password from the server's shell (an admin reset); ends every session
+    /// and revokes every token of the account.
+    pub async fn set_password_from_shell(&self, email: &str, new: &str) -> AppResult<User> {
+        let user = self.user_by_email(email).await?;
+        check_new_password(new)?;
+        let hash = self.hasher.hash(new.to_owned()).await?;
+        self.store
+            .set_password_hash(user.id, &hash, None, self.now().timestamp())
+            .await?;
+        Ok(user)
+    }
+
+    /// Ends every session of the signed-in person, this one included, and revokes their tokens.
+    pub async fn sign_out_everywhere(&self, user: &User) -> AppResult<()> {
+        Ok(self
+            .store
+            .end_sessions(user.id, None, self.now().timestamp())
+            .await?)
     }
 
     /// Opens a browser session for `user` (after sign-up or sign-in).
@@ -196,17 +463,25 @@ impl App {
         Ok(SessionToken(token))
     }
 
-    /// The signed-in user behind a session cookie, if the session is live.
+    /// The signed-in user behind a session cookie, if the session is live: not past its
+    /// absolute end, used within the idle timeout, and its account not disabled.
     pub async fn session(&self, token: &str) -> AppResult<Option<SignedIn>> {
         let now = self.now().timestamp();
-        Ok(self
-            .store
-            .session_by_token_hash(&token_hash(token), now)
-            .await?
-            .map(|(session, user)| SignedIn {
-                user,
-                session: Some(session),
-            }))
+        let hash = token_hash(token);
+        let Some((session, user)) = self.store.session_by_token_hash(&hash, now).await? else {
+            return Ok(None);
+        };
+        if now - session.last_seen_at > self.config.session_idle_secs {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        }
+        if self.is_disabled(user.id).await? {
+            return Ok(None);
+        }
+        Ok(Some(SignedIn {
+            user,
+            session: Some(session),
+        }))
     }
 
     /// Ends the session behind a cookie.

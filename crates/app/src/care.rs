@@ -137,6 +137,12 @@ impl App {
             )
             .into());
         }
+        // Codes carry ~60 bits, but guessing is still throttled per account.
+        self.reserve(&[(
+            format!("join:{}", person.id),
+            self.config.max_failures_per_account * 2,
+        )])
+        .await?;
         let outcome = self
             .store
             .accept_invitation(

@@ -250,9 +250,34 @@ mod tests {
             app.set_sign_up_open(&user, false).await,
             Err(AppError::Forbidden)
         ));
+        // Closed by default once the first account exists.
+        let err = app
+            .sign_up(
+                "new@example.org",
+                "a long enough password",
+                "UTC",
+                "10.0.0.1",
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AppError::SignUpClosed));
+        app.set_sign_up_open_from_shell(true).await.unwrap();
+        app.sign_up(
+            "new@example.org",
+            "a long enough password",
+            "UTC",
+            "10.0.0.1",
+        )
+        .await
+        .unwrap();
         app.set_sign_up_open_from_shell(false).await.unwrap();
         let err = app
-            .sign_up("new@example.org", "a long enough password", "UTC")
+            .sign_up(
+                "new2@example.org",
+                "a long enough password",
+                "UTC",
+                "10.0.0.1",
+            )
             .await
             .unwrap_err();
         assert!(matches!(err, AppError::SignUpClosed));

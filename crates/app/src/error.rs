@@ -35,6 +35,15 @@ pub enum AppError {
         /// Seconds until sign-in is possible again.
         retry_after_secs: i64,
     },
+    /// The server is busy (password hashing is saturated); try again shortly.
+    #[error("the server is busy; try again in {retry_after_secs} seconds")]
+    Busy {
+        /// Seconds to wait before trying again.
+        retry_after_secs: i64,
+    },
+    /// The account has been disabled by an administrator.
+    #[error("this account is disabled")]
+    Disabled,
     /// The admin has closed sign-up.
     #[error("sign-up is closed on this server")]
     SignUpClosed,

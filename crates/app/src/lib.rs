@@ -10,6 +10,7 @@ mod caseload;
 mod days;
 mod error;
 mod export_formats;
+mod hashing;
 mod homework;
 mod import;
 mod insights;
@@ -25,11 +26,12 @@ mod summary;
 mod tokens;
 mod toolkit;
 
-pub use accounts::{SIGN_IN_WINDOW_SECS, SignedIn};
+pub use accounts::{DEVICE_COOKIE_MAX_AGE_SECS, SIGN_IN_WINDOW_SECS, SignedIn, SignedInAs};
 pub use calendar::FEED_DAYS_AHEAD;
 pub use care::{INVITATION_DAYS, LinkedPerson, OpenedFor};
 pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore, SafetyAlert};
 pub use error::AppError;
+pub use hashing::BUSY_RETRY_AFTER_SECS;
 pub use homework::HomeworkView;
 pub use import::{
     ImportFormat, ImportPreview, StagedDay, bearable_rule, default_mood_mapping, first_problems,
@@ -80,6 +82,10 @@ pub struct AppConfig {
     pub max_failures_per_account: i64,
     /// Failed sign-ins per network address within the window before sign-in pauses.
     pub max_failures_per_address: i64,
+    /// How long a browser session lasts unused before it ends, in seconds.
+    pub session_idle_secs: i64,
+    /// Password hashes run at once (0: one fewer than the cores, at least one).
+    pub hash_threads: usize,
 }
 
 impl Default for AppConfig {
@@ -88,6 +94,8 @@ impl Default for AppConfig {
             session_ttl_secs: 30 * 24 * 3600,
             max_failures_per_account: 5,
             max_failures_per_address: 30,
+            session_idle_secs: 7 * 24 * 3600,
+            hash_threads: 0,
         }
     }
 }
@@ -97,6 +105,8 @@ impl Default for AppConfig {
 pub struct App {
     store: Arc<dyn Store>,
     config: AppConfig,
+    /// The bounded password-hashing threads, shared by every clone.
+    hasher: Arc<hashing::HashPool>,
     /// Seconds added to the system clock (0 in production; moved only by tests).
     clock_offset: Arc<std::sync::atomic::AtomicI64>,
 }
@@ -109,9 +119,14 @@ impl App {
 
     /// An application over `store` with the given limits.
     pub fn with_config(store: Arc<dyn Store>, config: AppConfig) -> Self {
+        let hasher = Arc::new(hashing::HashPool::new(
+            config.hash_threads,
+            std::time::Duration::from_secs(3),
+        ));
         Self {
             store,
             config,
+            hasher,
             clock_offset: Arc::default(),
         }
     }
@@ -124,6 +139,11 @@ impl App {
     /// The store, for maintenance commands.
     pub fn store(&self) -> &Arc<dyn Store> {
         &self.store
+    }
+
+    /// How many password hashes run at once.
+    pub fn hash_threads(&self) -> usize {
+        self.hasher.threads()
     }
 
     /// Seconds a new session lasts.

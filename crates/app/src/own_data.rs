@@ -1,7 +1,6 @@
 //! The person's data is theirs: everything they own as one JSON document, and deleting the
 //! account with every row of it.
 
-use crate::secrets::verify_password;
 use crate::{App, AppError, AppResult};
 use enough_domain::ValidationErrors;
 use enough_domain::day::Habits;
@@ -329,7 +328,16 @@ impl App {
             .user_by_email(&user.email)
             .await?
             .ok_or(AppError::NotFound("account"))?;
-        if !verify_password(password.to_owned(), Some(credentials.password_hash)).await? {
+        self.reserve(&[(
+            format!("delete:{}", user.id),
+            self.config.max_failures_per_account,
+        )])
+        .await?;
+        if !self
+            .hasher
+            .verify(password.to_owned(), Some(credentials.password_hash))
+            .await?
+        {
             return Err(ValidationErrors::single(
                 "password",
                 "That is not your password; nothing was deleted.",

@@ -8,6 +8,8 @@ use enough_store::{ApiToken, NewToken, User};
 /// The prefix of every token, so that leaked tokens are easy to recognise in logs and scanners.
 pub const TOKEN_PREFIX: &str = "enough_pat_";
 const NAME_MAX: usize = 100;
+/// Tokens one account may create per attempt window (15 minutes).
+const TOKENS_PER_WINDOW: i64 = 20;
 
 impl App {
     /// Creates a token for `user`; the secret is returned once and never stored.
@@ -21,6 +23,8 @@ impl App {
             )
             .into());
         }
+        self.reserve(&[(format!("token:{}", user.id), TOKENS_PER_WINDOW)])
+            .await?;
         let secret = format!("{TOKEN_PREFIX}{}", random_token());
         let token = self
             .store
@@ -62,6 +66,9 @@ impl App {
             .user_by_token_hash(&token_hash(secret), self.now().timestamp())
             .await?
             .ok_or(AppError::Unauthenticated)?;
+        if self.is_disabled(user.id).await? {
+            return Err(AppError::Unauthenticated);
+        }
         Ok(SignedIn {
             user,
             session: None,

@@ -8,8 +8,9 @@ use std::str::FromStr;
 
 /// Longest e-mail address accepted (RFC 5321 path limit).
 pub const EMAIL_MAX: usize = 254;
-/// Shortest password accepted; long passphrases beat complexity rules (NIST SP 800-63B).
-pub const PASSWORD_MIN: usize = 10;
+/// Shortest password accepted when one is set; long passphrases beat complexity rules
+/// (NIST SP 800-63B §5.1.1.2; accounts with older, shorter passwords keep signing in).
+pub const PASSWORD_MIN: usize = 12;
 /// Longest password accepted, so hashing cost stays bounded.
 pub const PASSWORD_MAX: usize = 256;
 
@@ -101,7 +102,65 @@ impl fmt::Display for Email {
     }
 }
 
-/// Checks a new password's length; the hash is made in the app layer.
+/// The 49,233 most common passwords, lower-cased, one a line: the `passwords` dictionary of the
+/// npm package `@zxcvbn-ts/language-common` 4.1.3 (MIT, © Dan Wheeler, Dropbox and @zxcvbn-ts;
+/// see `content/common-passwords.LICENSE`), itself from leaked-password frequency lists.
+const COMMON_PASSWORDS: &str = include_str!("../content/common-passwords.txt");
+
+fn common_passwords() -> &'static std::collections::HashSet<&'static str> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    SET.get_or_init(|| COMMON_PASSWORDS.lines().filter(|l| !l.is_empty()).collect())
+}
+
+/// True when `password` is a well-known one: on the bundled list (ignoring case and trailing
+/// digits or symbols, as in "Password2024!"), or one short piece repeated ("aaaaaaaaaaaa",
+/// "abcabcabcabc"), as NIST SP 800-63B §5.1.1.2 asks verifiers to refuse.
+pub fn is_common_password(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    let list = common_passwords();
+    if list.contains(lower.as_str()) {
+        return true;
+    }
+    let stem = lower.trim_end_matches(|c: char| !c.is_alphabetic());
+    if stem.chars().count() >= 4 && stem.len() < lower.len() && list.contains(stem) {
+        return true;
+    }
+    let chars: Vec<char> = lower.chars().collect();
+    (1..=4).any(|unit| {
+        chars.len() >= unit * 2
+            && chars.len().is_multiple_of(unit)
+            && chars.chunks(unit).all(|c| c == &chars[..unit])
+    }) || is_run(&chars)
+}
+
+/// "1234567890123", "abcdefghijklm": each character one more (or one less) than the last.
+fn is_run(chars: &[char]) -> bool {
+    let steps: Vec<i64> = chars
+        .windows(2)
+        .map(|w| i64::from(u32::from(w[1])) - i64::from(u32::from(w[0])))
+        .collect();
+    let digits_wrap = |d: i64| d == 1 || d == -9 || d == -1 || d == 9;
+    !steps.is_empty()
+        && (steps.iter().all(|d| *d == 1)
+            || steps.iter().all(|d| *d == -1)
+            || (chars.iter().all(char::is_ascii_digit) && steps.iter().all(|d| digits_wrap(*d))))
+}
+
+/// A short, kind hint on how strong a new password is (never a refusal on its own).
+pub fn password_hint(password: &str) -> &'static str {
+    let len = password.chars().count();
+    let words = password.split_whitespace().count();
+    if len < PASSWORD_MIN || is_common_password(password) {
+        "Too easy to guess: try three or four unrelated words together."
+    } else if len >= 20 || words >= 4 {
+        "Strong: long and not a common password."
+    } else {
+        "Good enough; one more unrelated word would make it stronger."
+    }
+}
+
+/// Checks a new password: length and not a common one; the hash is made in the app layer.
 pub fn check_new_password(password: &str) -> Result<(), ValidationErrors> {
     let len = password.chars().count();
     if len < PASSWORD_MIN {
@@ -116,6 +175,13 @@ pub fn check_new_password(password: &str) -> Result<(), ValidationErrors> {
         return Err(ValidationErrors::single(
             "password",
             format!("Passwords can be at most {PASSWORD_MAX} characters."),
+        ));
+    }
+    if is_common_password(password) {
+        return Err(ValidationErrors::single(
+            "password",
+            "That password is one of the most common ones, so it is easy to guess. Please choose \
+             another; a few unrelated words together work well.",
         ));
     }
     Ok(())
@@ -180,8 +246,34 @@ mod tests {
     }
 
     #[test]
+    fn common_and_patterned_passwords_are_refused() {
+        for weak in [
+            "aaaaaaaaaaaa",
+            "abcabcabcabc",
+            "123456789012",
+            "qwertyuiop1234",
+            "Password1234",
+            "iloveyou1234!",
+            "abcdefghijklmn",
+            "1qaz2wsx3edc",
+        ] {
+            assert!(check_new_password(weak).is_err(), "{weak}");
+        }
+        for fine in [
+            "correct horse battery",
+            "lantern-pebble-ochre",
+            "a long enough password",
+        ] {
+            assert!(check_new_password(fine).is_ok(), "{fine}");
+        }
+        assert!(password_hint("lantern pebble ochre whistle").starts_with("Strong"));
+        assert!(password_hint("aaaaaaaaaaaa").starts_with("Too easy"));
+    }
+
+    #[test]
     fn password_length_rules() {
         assert!(check_new_password("short").is_err());
+        assert!(check_new_password("elevenchars").is_err());
         assert!(check_new_password("correct horse").is_ok());
         assert!(check_new_password(&"x".repeat(PASSWORD_MAX + 1)).is_err());
     }

@@ -93,6 +93,14 @@ pub struct ServeArgs {
     /// Trust X-Forwarded-For for the client's address (only behind your own reverse proxy).
     #[arg(long, env = "ENOUGH_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// Days a browser session may stay unused before it ends (it ends after 30 days anyway).
+    #[arg(long, env = "ENOUGH_SESSION_IDLE_DAYS", default_value_t = 7,
+          value_parser = clap::value_parser!(u16).range(1..=30))]
+    pub session_idle_days: u16,
+    /// Password hashes run at once, each needing 19 MiB (0: one fewer than the cores, at least
+    /// one); more sign-ins wait briefly, then get 503 with Retry-After.
+    #[arg(long, env = "ENOUGH_HASH_THREADS", default_value_t = 0)]
+    pub hash_threads: usize,
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,6 +119,27 @@ pub enum UserCommand {
         /// IANA time zone, e.g. Europe/London.
         #[arg(long, default_value = "UTC")]
         time_zone: String,
+    },
+    /// Set an account's password (an admin reset): ends its sessions and revokes its tokens.
+    SetPassword {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
+        /// Read the new password from standard input (one line).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Disable an account: it cannot sign in, its sessions and tokens stop working at once.
+    Disable {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled account again.
+    Enable {
+        /// The account's e-mail address.
+        #[arg(long)]
+        email: String,
     },
     /// List accounts.
     List {

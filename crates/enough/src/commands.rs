@@ -25,7 +25,12 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
     let started = Instant::now();
     let store = database::open(&url).await?;
-    let app = App::new(store);
+    let mut config = enough_app::AppConfig::default();
+    if let Command::Serve(args) = &cli.command {
+        config.session_idle_secs = i64::from(args.session_idle_days) * 24 * 3600;
+        config.hash_threads = args.hash_threads;
+    }
+    let app = App::with_config(store, config);
     match cli.command {
         Command::Serve(args) => serve(app, args, &url, started).await,
         Command::User(UserCommand::Add {
@@ -57,6 +62,41 @@ pub async fn run(cli: Cli) -> Result<()> {
                     println!("{:<6} {:<10} {:<24} {}", u.id, u.role, u.time_zone, u.email);
                 }
             }
+            Ok(())
+        }
+        Command::User(UserCommand::SetPassword {
+            email,
+            password_stdin: _,
+        }) => {
+            let password = read_password()?;
+            let user = app
+                .set_password_from_shell(&email, &password)
+                .await
+                .map_err(readable)?;
+            println!(
+                "password set for {}; its sessions ended and its tokens were revoked ({})",
+                user.email,
+                enough_domain::account::password_hint(&password)
+            );
+            Ok(())
+        }
+        Command::User(UserCommand::Disable { email }) => {
+            let user = app
+                .set_disabled_from_shell(&email, true)
+                .await
+                .map_err(readable)?;
+            println!(
+                "disabled {}; its sessions ended and its tokens were revoked",
+                user.email
+            );
+            Ok(())
+        }
+        Command::User(UserCommand::Enable { email }) => {
+            let user = app
+                .set_disabled_from_shell(&email, false)
+                .await
+                .map_err(readable)?;
+            println!("enabled {}; it can sign in again", user.email);
             Ok(())
         }
         Command::Token(TokenCommand::Create { email, name }) => {

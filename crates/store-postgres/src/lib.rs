@@ -334,6 +334,79 @@ impl Store for PostgresStore {
         Ok(())
     }
 
+    async fn reserve_attempt(
+        &self,
+        keys: &[(String, i64)],
+        since: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let mut sorted = keys.to_vec();
+        // One lock order for every caller, so two reservations never wait on each other.
+        sorted.sort();
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        for (key, _) in &sorted {
+            // Held until the transaction ends: concurrent reservations of a key run one by one.
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        for (key, limit) in &sorted {
+            let row =
+                sqlx::query("SELECT COUNT(*) AS n FROM login_failures WHERE key = $1 AND at >= $2")
+                    .bind(key)
+                    .bind(since)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+            let n: i64 = row.try_get("n").map_err(db_error)?;
+            if n >= *limit {
+                tx.rollback().await.map_err(db_error)?;
+                return Ok(false);
+            }
+        }
+        for (key, _) in &sorted {
+            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                .bind(key)
+                .bind(now)
+                .execute(&mut *tx)
+                .await
+                .map_err(db_error)?;
+        }
+        tx.commit().await.map_err(db_error)?;
+        Ok(true)
+    }
+
+    async fn set_password_hash(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        keep_session: Option<i64>,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        end_sessions_in(&mut tx, user_id, keep_session, now).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
+    async fn end_sessions(
+        &self,
+        user_id: i64,
+        keep_session: Option<i64>,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        end_sessions_in(&mut tx, user_id, keep_session, now).await?;
+        tx.commit().await.map_err(db_error)
+    }
+
     async fn create_token(&self, t: NewToken) -> StoreResult<ApiToken> {
         let row = sqlx::query(
             "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)
@@ -860,6 +933,28 @@ impl Store for PostgresStore {
             .map_err(db_error)?;
         row.try_get("n").map_err(db_error)
     }
+}
+
+/// Ends every session of `user_id` but `keep` and revokes its live tokens.
+async fn end_sessions_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    user_id: i64,
+    keep: Option<i64>,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await
+        .map_err(db_error)?;
+    Ok(())
 }
 
 fn created(id: i64, user: NewUser) -> User {

@@ -444,6 +444,68 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn reserve_attempt(
+        &self,
+        keys: &[(String, i64)],
+        since: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let keys = keys.to_vec();
+        // The writer's `BEGIN IMMEDIATE` transaction: no other writer, in this process or
+        // another, runs between the counts and the inserts.
+        self.write(move |c| {
+            for (key, limit) in &keys {
+                let n: i64 = query_one(
+                    c,
+                    "SELECT COUNT(*) AS n FROM login_failures WHERE key = ?1 AND at >= ?2",
+                    params![key, since],
+                    |r| get(r, 0),
+                )?;
+                if n >= *limit {
+                    return Ok(false);
+                }
+            }
+            for (key, _) in &keys {
+                execute(
+                    c,
+                    "INSERT INTO login_failures (key, at) VALUES (?1, ?2)",
+                    params![key, now],
+                )?;
+            }
+            Ok(true)
+        })
+        .await
+    }
+
+    async fn set_password_hash(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        keep_session: Option<i64>,
+        now: i64,
+    ) -> StoreResult<()> {
+        let password_hash = password_hash.to_owned();
+        self.write(move |c| {
+            execute(
+                c,
+                "UPDATE users SET password_hash = ?1 WHERE id = ?2",
+                params![password_hash, user_id],
+            )?;
+            end_sessions_in(c, user_id, keep_session, now)
+        })
+        .await
+    }
+
+    async fn end_sessions(
+        &self,
+        user_id: i64,
+        keep_session: Option<i64>,
+        now: i64,
+    ) -> StoreResult<()> {
+        self.write(move |c| end_sessions_in(c, user_id, keep_session, now))
+            .await
+    }
+
     async fn create_token(&self, t: NewToken) -> StoreResult<ApiToken> {
         self.write(move |c| {
             let id = query_one(
@@ -1035,6 +1097,26 @@ fn upsert_day_in(c: &Connection, user_id: i64, e: &DayEntry, now: i64) -> StoreR
         |r| get(r, 0),
     )?;
     Ok(revision == 1)
+}
+
+/// Ends every session of `user_id` but `keep` and revokes its live tokens.
+fn end_sessions_in(
+    c: &rusqlite::Connection,
+    user_id: i64,
+    keep: Option<i64>,
+    now: i64,
+) -> StoreResult<()> {
+    execute(
+        c,
+        "DELETE FROM sessions WHERE user_id = ?1 AND id IS NOT ?2",
+        params![user_id, keep],
+    )?;
+    execute(
+        c,
+        "UPDATE api_tokens SET revoked_at = ?1 WHERE user_id = ?2 AND revoked_at IS NULL",
+        params![now, user_id],
+    )?;
+    Ok(())
 }
 
 fn created(id: i64, user: NewUser) -> User {

@@ -21,6 +21,7 @@ pub async fn run_all(store: &dyn Store) {
     settings_round_trip(store).await;
     sessions_expire_and_can_be_revoked(store).await;
     login_failures_are_counted_per_key(store).await;
+    attempts_are_reserved_up_to_each_limit(store).await;
     tokens_resolve_until_revoked(store).await;
     days_upsert_list_and_delete(store).await;
     days_are_private_to_their_owner(store).await;
@@ -331,6 +332,28 @@ async fn login_failures_are_counted_per_key(store: &dyn Store) {
         store.count_login_failures("ip:127.0.0.1", 0).await.unwrap(),
         1,
         "old rows pruned"
+    );
+}
+
+/// The sequential half of the reservation contract; the concurrent half (60 sign-ins at once)
+/// runs in the integration suite on both stores.
+async fn attempts_are_reserved_up_to_each_limit(store: &dyn Store) {
+    let keys = |a: i64, b: i64| vec![("r:account".to_owned(), a), ("r:address".to_owned(), b)];
+    for _ in 0..3 {
+        assert!(store.reserve_attempt(&keys(3, 10), 0, 500).await.unwrap());
+    }
+    assert!(
+        !store.reserve_attempt(&keys(3, 10), 0, 500).await.unwrap(),
+        "the fourth is refused"
+    );
+    assert_eq!(
+        store.count_login_failures("r:address", 0).await.unwrap(),
+        3,
+        "a refused reservation records nothing under any key"
+    );
+    assert!(
+        store.reserve_attempt(&keys(3, 10), 501, 600).await.unwrap(),
+        "attempts before the window do not count"
     );
 }
 

@@ -147,6 +147,33 @@ pub trait Store: Send + Sync + 'static {
     /// Forgets failures for `key` (after a successful sign-in) and those older than `before`.
     async fn clear_login_failures(&self, key: &str, before: i64) -> StoreResult<()>;
 
+    /// Atomically reserves one attempt under every key: when each key has fewer than its limit
+    /// of attempts at or after `since`, records one attempt per key at `now` and returns true;
+    /// otherwise records nothing and returns false. Concurrent callers are serialised per key,
+    /// so no more than the limit ever pass (see [`contract::attempts_hold_under_concurrency`]).
+    async fn reserve_attempt(
+        &self,
+        keys: &[(String, i64)],
+        since: i64,
+        now: i64,
+    ) -> StoreResult<bool>;
+    /// Replaces an account's password hash and, in the same transaction, ends every session
+    /// but `keep_session` and revokes every live token.
+    async fn set_password_hash(
+        &self,
+        user_id: i64,
+        password_hash: &str,
+        keep_session: Option<i64>,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// Ends every session of an account but `keep_session` and revokes its live tokens.
+    async fn end_sessions(
+        &self,
+        user_id: i64,
+        keep_session: Option<i64>,
+        now: i64,
+    ) -> StoreResult<()>;
+
     // ---- personal access tokens ----
 
     /// Stores a new token (only its hash).

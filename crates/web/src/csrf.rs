@@ -11,6 +11,16 @@ use enough_app::SignedIn;
 
 /// The cookie for forms shown before sign-in.
 pub const CSRF_COOKIE: &str = "enough_csrf";
+/// Its name with `--secure-cookies` (see `identity::SECURE_SESSION_COOKIE`).
+pub const SECURE_CSRF_COOKIE: &str = "__Host-enough_csrf";
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_CSRF_COOKIE
+    } else {
+        CSRF_COOKIE
+    }
+}
 
 fn same(a: &str, b: &str) -> bool {
     // Constant-time comparison: the time taken does not reveal how much matched.
@@ -66,13 +76,13 @@ pub fn session_token(signed_in: &SignedIn) -> String {
 
 /// The pre-sign-in token: the existing cookie's value, or a new one to set.
 pub fn anonymous_token(jar: CookieJar, secure: bool) -> (CookieJar, String) {
-    if let Some(existing) = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned())
+    if let Some(existing) = jar.get(cookie_name(secure)).map(|c| c.value().to_owned())
         && existing.len() >= 32
     {
         return (jar, existing);
     }
     let token = enough_app::random_form_token();
-    let cookie = Cookie::build((CSRF_COOKIE, token.clone()))
+    let cookie = Cookie::build((cookie_name(secure), token.clone()))
         .http_only(true)
         .same_site(SameSite::Strict)
         .secure(secure)
@@ -86,9 +96,10 @@ pub fn verify_anonymous(
     headers: &HeaderMap,
     jar: &CookieJar,
     submitted: &str,
+    secure: bool,
 ) -> Result<(), PageError> {
     check_origin(headers)?;
-    match jar.get(CSRF_COOKIE) {
+    match jar.get(cookie_name(secure)) {
         Some(cookie) if cookie.value().len() >= 32 && same(cookie.value(), submitted) => Ok(()),
         _ => Err(PageError::CsrfRejected),
     }

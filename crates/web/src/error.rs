@@ -26,6 +26,13 @@ pub enum PageError {
     /// A linked person has not shared this category with the signed-in therapist (shown with
     /// the therapist's own layout).
     NotShared(QuietLayout),
+    /// Too many attempts (429) or password hashing saturated (503): come back later.
+    Limited {
+        /// 429 or 503.
+        busy: bool,
+        /// Seconds to wait, sent as `Retry-After`.
+        retry_after_secs: i64,
+    },
     /// Something broke inside.
     Internal(String),
 }
@@ -38,6 +45,17 @@ impl From<AppError> for PageError {
             },
             AppError::NotFound(_) => PageError::NotFound,
             AppError::Forbidden => PageError::Forbidden,
+            AppError::Disabled => PageError::SignInFirst {
+                next: "/".to_owned(),
+            },
+            AppError::RateLimited { retry_after_secs } => PageError::Limited {
+                busy: false,
+                retry_after_secs,
+            },
+            AppError::Busy { retry_after_secs } => PageError::Limited {
+                busy: true,
+                retry_after_secs,
+            },
             other => PageError::Internal(other.to_string()),
         }
     }
@@ -82,6 +100,30 @@ impl IntoResponse for PageError {
                 };
                 return (StatusCode::FORBIDDEN, render(&page)).into_response();
             }
+            PageError::Limited {
+                busy,
+                retry_after_secs,
+            } => {
+                let (status, title, message) = if busy {
+                    (
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        "Busy for a moment",
+                        "Many people are signing in right now. Please try again in a few seconds.",
+                    )
+                } else {
+                    (
+                        StatusCode::TOO_MANY_REQUESTS,
+                        "Paused for a while",
+                        "There were too many attempts, so this is paused for a while to keep \
+                         accounts safe. Please try again later.",
+                    )
+                };
+                let page = ErrorPage {
+                    layout: Layout::anonymous(title),
+                    message,
+                };
+                return with_retry_after((status, render(&page)).into_response(), retry_after_secs);
+            }
             PageError::Internal(detail) => {
                 tracing::error!(%detail, "internal error while serving a page");
                 (
@@ -98,6 +140,14 @@ impl IntoResponse for PageError {
         };
         (status, render(&page)).into_response()
     }
+}
+
+/// Adds `Retry-After: secs` to a response.
+pub fn with_retry_after(mut response: Response, secs: i64) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&secs.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
 }
 
 /// Percent-encodes a value for a query string.
@@ -119,6 +169,7 @@ pub struct ApiError {
     status: StatusCode,
     message: String,
     fields: Vec<FieldError>,
+    retry_after_secs: Option<i64>,
 }
 
 #[derive(Serialize)]
@@ -141,6 +192,7 @@ impl ApiError {
             status,
             message: message.into(),
             fields: Vec::new(),
+            retry_after_secs: None,
         }
     }
 
@@ -150,6 +202,7 @@ impl ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
             message: errors.to_string(),
             fields: errors.0,
+            retry_after_secs: None,
         }
     }
 }
@@ -162,6 +215,7 @@ impl From<AppError> for ApiError {
                 status: StatusCode::CONFLICT,
                 message: message.clone(),
                 fields: vec![FieldError::new(field, message)],
+                retry_after_secs: None,
             },
             AppError::NotFound(what) => {
                 ApiError::new(StatusCode::NOT_FOUND, format!("{what} not found"))
@@ -174,9 +228,23 @@ impl From<AppError> for ApiError {
             AppError::Forbidden => {
                 ApiError::new(StatusCode::FORBIDDEN, "You are not allowed to do that.")
             }
-            AppError::RateLimited { retry_after_secs } => ApiError::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                format!("Too many attempts; try again in {retry_after_secs} seconds."),
+            AppError::RateLimited { retry_after_secs } => Self {
+                retry_after_secs: Some(retry_after_secs),
+                ..ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!("Too many attempts; try again in {retry_after_secs} seconds."),
+                )
+            },
+            AppError::Busy { retry_after_secs } => Self {
+                retry_after_secs: Some(retry_after_secs),
+                ..ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    format!("The server is busy; try again in {retry_after_secs} seconds."),
+                )
+            },
+            AppError::Disabled => ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "This account is disabled; ask the server's administrator.",
             ),
             other => {
                 tracing::error!(error = %other, "internal error while serving the API");
@@ -199,6 +267,9 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (self.status, Json(body)).into_response();
+        if let Some(secs) = self.retry_after_secs {
+            response = with_retry_after(response, secs);
+        }
         if self.status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()

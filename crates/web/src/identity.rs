@@ -10,8 +10,51 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use enough_app::SignedIn;
 use std::net::SocketAddr;
 
-/// The session cookie's name.
+/// The session cookie's name over plain HTTP (tests, a local network).
 pub const SESSION_COOKIE: &str = "enough_session";
+/// The session cookie's name with `--secure-cookies`: the `__Host-` prefix makes browsers
+/// refuse it unless it is Secure, host-only and `Path=/`, so no subdomain can plant one.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-enough_session";
+/// The device cookie (OWASP "device cookies"): this browser signed in here before.
+pub const DEVICE_COOKIE: &str = "enough_device";
+/// The device cookie's name with `--secure-cookies`.
+pub const SECURE_DEVICE_COOKIE: &str = "__Host-enough_device";
+
+/// The session cookie's name for this server.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The device cookie's name for this server.
+pub fn device_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_DEVICE_COOKIE
+    } else {
+        DEVICE_COOKIE
+    }
+}
+
+/// A cookie with the flags every cookie of enough carries: HttpOnly, SameSite, `Path=/`, and
+/// Secure when the server is reached over HTTPS.
+pub fn flagged_cookie(
+    name: &'static str,
+    value: String,
+    secure: bool,
+    same_site: SameSite,
+    max_age_secs: i64,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .http_only(true)
+        .same_site(same_site)
+        .secure(secure)
+        .path("/")
+        .max_age(cookie_duration(max_age_secs))
+        .build()
+}
 
 /// The signed-in person of a page request; otherwise the request is sent to sign in.
 pub struct SignedInPage(pub SignedIn);
@@ -27,7 +70,7 @@ pub struct ClientAddress(pub String);
 
 async fn from_cookie(parts: &Parts, state: &AppState) -> Result<Option<SignedIn>, PageError> {
     let jar = CookieJar::from_headers(&parts.headers);
-    match jar.get(SESSION_COOKIE) {
+    match jar.get(session_cookie_name(state.config.secure_cookies)) {
         Some(cookie) => Ok(state.app.session(cookie.value()).await?),
         None => Ok(None),
     }
@@ -99,21 +142,29 @@ impl FromRequestParts<AppState> for ClientAddress {
 
 /// The cookie that carries a new session.
 pub fn session_cookie(token: String, secure: bool, max_age_secs: i64) -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, token))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(secure)
-        .path("/")
-        .max_age(cookie_duration(max_age_secs))
-        .build()
+    flagged_cookie(
+        session_cookie_name(secure),
+        token,
+        secure,
+        SameSite::Lax,
+        max_age_secs,
+    )
 }
 
-/// A cookie that removes the session cookie.
-pub fn expired_session_cookie() -> Cookie<'static> {
-    Cookie::build((SESSION_COOKIE, ""))
-        .path("/")
-        .max_age(cookie_duration(0))
-        .build()
+/// The cookie that remembers this browser signed in before (see `enough_app::SignedInAs`).
+pub fn device_cookie(value: String, secure: bool) -> Cookie<'static> {
+    flagged_cookie(
+        device_cookie_name(secure),
+        value,
+        secure,
+        SameSite::Strict,
+        enough_app::DEVICE_COOKIE_MAX_AGE_SECS,
+    )
+}
+
+/// A cookie that removes the session cookie, with the same flags as the one it replaces.
+pub fn expired_session_cookie(secure: bool) -> Cookie<'static> {
+    session_cookie(String::new(), secure, 0)
 }
 
 fn cookie_duration(secs: i64) -> cookie::time::Duration {

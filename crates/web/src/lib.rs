@@ -51,10 +51,20 @@ impl AppState {
 
 /// The whole router: pages, API, assets, with security headers and a body limit.
 pub fn router(state: AppState) -> Router {
-    routes()
+    let secure = state.config.secure_cookies;
+    let router = routes()
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(axum::middleware::from_fn(security_headers::add))
-        .with_state(state)
+        .with_state(state);
+    if secure {
+        // Served over HTTPS: browsers keep to HTTPS for a year (RFC 6797).
+        router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            axum::http::HeaderValue::from_static("max-age=31536000"),
+        ))
+    } else {
+        router
+    }
 }
 
 /// Every route (pages, API, assets) before layers and state: what the route-coverage test in

@@ -170,6 +170,8 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             let browser = chromium(driver).await;
             let base = &server.url;
 
+            // Sign-up is closed by default once an account exists; the admin opens it.
+            server.app.set_sign_up_open_from_shell(true).await.unwrap();
             browser.goto(&format!("{base}/sign-up")).await.unwrap();
             screenshot(&browser, "1-sign-up").await;
             fill(&browser, "#field-email", "ana@example.org").await;

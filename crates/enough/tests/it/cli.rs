@@ -110,7 +110,7 @@ async fn an_admin_manages_accounts_and_logs_days_from_the_shell() {
             );
             assert!(
                 String::from_utf8_lossy(&short.stderr)
-                    .contains("--password: Please choose a password of at least 10")
+                    .contains("--password: Please choose a password of at least 12")
             );
 
             let users: Value =

@@ -18,5 +18,6 @@ mod measures;
 mod pages;
 mod safety_paths;
 mod scale_out;
+mod security;
 mod steps;
 mod toolkit;

@@ -53,6 +53,8 @@ async fn a_fresh_server_asks_for_the_first_account_once() {
 async fn sign_up_refuses_duplicates_and_bad_input_keeping_what_was_typed() {
     on_every_backend("sign_up_refuses_duplicates", |server, _| async move {
         server.add_user("ana@example.org", Role::Person).await;
+        // Sign-up is closed by default once an account exists; the admin opens it.
+        server.app.set_sign_up_open_from_shell(true).await.unwrap();
         let client = browser();
         let (_, page) = get(&client, &format!("{}/sign-up", server.url)).await;
         let csrf = csrf_in(&page);
@@ -85,7 +87,7 @@ async fn sign_up_refuses_duplicates_and_bad_input_keeping_what_was_typed() {
         let (status, body) = attempt("not-an-email", "short", "Mars/Base").await;
         assert_eq!(status, 422);
         assert!(body.contains("An e-mail address needs an @"));
-        assert!(body.contains("at least 10 characters"));
+        assert!(body.contains("at least 12 characters"));
         assert!(body.contains("is not a time zone we know"));
         assert_eq!(
             server.app.list_users().await.unwrap().len(),

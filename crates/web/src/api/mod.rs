@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1`, authenticated by personal access tokens.
 
+mod account;
 mod care;
 mod day_json;
 mod days;
@@ -23,6 +24,7 @@ use axum::routing::{get, post, put};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/account/password", post(account::change_password))
         .route("/days", get(days::list))
         .route(
             "/days/{date}",

@@ -21,7 +21,32 @@ pub fn spec() -> Value {
     merge_paths(&mut doc, super::openapi_homework::paths());
     merge_paths(&mut doc, super::openapi_care::paths());
     merge_paths(&mut doc, super::openapi_steps::paths());
+    merge_paths(&mut doc, account_paths());
     doc
+}
+
+/// The account's own credentials.
+fn account_paths() -> Value {
+    let error = json!({"description": "An error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}});
+    json!({
+        "/api/v1/account/password": {
+            "post": {
+                "summary": "Change your password",
+                "description": "Needs the current password. The new one needs at least 12 characters and must not be a common password. Every browser session ends and every token, the one used here included, is revoked. Limited to 5 tries in 15 minutes.",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["current_password", "new_password"],
+                    "properties": {
+                        "current_password": {"type": "string"},
+                        "new_password": {"type": "string", "minLength": 12, "maxLength": 256}
+                    }
+                }}}},
+                "responses": {
+                    "200": {"description": "Changed: {changed, hint, note}"},
+                    "401": error, "422": error, "429": error, "503": error
+                }
+            }
+        }
+    })
 }
 
 /// The document with the days, insights and Light & Mood paths.

@@ -2,7 +2,8 @@
 
 use crate::error::PageError;
 use crate::identity::{
-    ClientAddress, MaybeSignedIn, SignedInPage, expired_session_cookie, session_cookie, user_agent,
+    ClientAddress, MaybeSignedIn, SignedInPage, device_cookie, device_cookie_name,
+    expired_session_cookie, session_cookie, session_cookie_name, user_agent,
 };
 use crate::views::{Layout, render, render_with};
 use crate::{AppState, csrf};
@@ -57,13 +58,62 @@ pub(crate) struct NextQuery {
     next: String,
 }
 
-/// Only local paths are followed after sign-in, never another site.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/"
+/// Percent-decodes `s` once (bytes that are not valid escapes are kept as they are).
+fn percent_decode(s: &str) -> Vec<u8> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
     }
+    out
+}
+
+/// A path on this site, decided on every percent-decoding of it (browsers and proxies may
+/// decode once more): starts with a single `/`, has no `//`, no backslash, no control or
+/// non-ASCII character and no scheme. Anything else falls back to `/`.
+fn safe_next(next: &str) -> &str {
+    let mut current = next.as_bytes().to_vec();
+    for _ in 0..4 {
+        let ok = current.first() == Some(&b'/')
+            && !current.windows(2).any(|w| w == b"//")
+            && !current
+                .iter()
+                .any(|b| *b == b'\\' || b.is_ascii_control() || !b.is_ascii())
+            && !current
+                .split(|b| *b == b'/' || *b == b'?' || *b == b'#')
+                .nth(1)
+                .is_some_and(|first| first.contains(&b':') && current.get(1) != Some(&b'?'));
+        if !ok {
+            return "/";
+        }
+        let Ok(text) = std::str::from_utf8(&current) else {
+            return "/";
+        };
+        let decoded = percent_decode(text);
+        if decoded == current {
+            // The raw value must also be a valid header value as it is.
+            return if next.bytes().all(|b| (0x21..0x7f).contains(&b)) {
+                next
+            } else {
+                "/"
+            };
+        }
+        current = decoded;
+    }
+    "/"
 }
 
 enum Kind {
@@ -186,7 +236,7 @@ pub async fn setup(
     jar: CookieJar,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
-    csrf::verify_anonymous(&headers, &jar, &form.csrf)?;
+    csrf::verify_anonymous(&headers, &jar, &form.csrf, state.config.secure_cookies)?;
     match state
         .app
         .create_first_account(&form.email, &form.password, &form.time_zone)
@@ -236,10 +286,19 @@ pub async fn sign_in(
     jar: CookieJar,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
-    csrf::verify_anonymous(&headers, &jar, &form.csrf)?;
+    csrf::verify_anonymous(&headers, &jar, &form.csrf, state.config.secure_cookies)?;
+    let device = jar
+        .get(device_cookie_name(state.config.secure_cookies))
+        .map(|c| c.value().to_owned());
     let result = state
         .app
-        .sign_in(&form.email, &form.password, &address, &user_agent(&headers))
+        .sign_in_with_device(
+            &form.email,
+            &form.password,
+            &address,
+            &user_agent(&headers),
+            device.as_deref(),
+        )
         .await;
     // The password is never sent back in a re-rendered form.
     let form = AccountForm {
@@ -247,7 +306,19 @@ pub async fn sign_in(
         ..form
     };
     match result {
-        Ok((token, _)) => Ok(signed_in_redirect(&state, jar, token.0, &form.next)),
+        Ok(done) => {
+            let jar = jar.add(device_cookie(done.device, state.config.secure_cookies));
+            Ok(signed_in_redirect(&state, jar, done.session.0, &form.next))
+        }
+        Err(AppError::Disabled) => {
+            let errors = ValidationErrors::single(
+                "email",
+                "This account is disabled. Please ask the person who runs this server.",
+            );
+            let mut response = show(Kind::SignIn, jar, &state, &form, errors);
+            *response.status_mut() = StatusCode::FORBIDDEN;
+            Ok(response)
+        }
         Err(AppError::WrongCredentials) => {
             let errors = ValidationErrors::single(
                 "password",
@@ -265,7 +336,7 @@ pub async fn sign_in(
             );
             let mut response = show(Kind::SignIn, jar, &state, &form, errors);
             *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
-            Ok(response)
+            Ok(crate::error::with_retry_after(response, retry_after_secs))
         }
         Err(e) => Err(e.into()),
     }
@@ -302,13 +373,14 @@ fn sign_up_closed() -> MessagePage {
 pub async fn sign_up(
     State(state): State<AppState>,
     headers: HeaderMap,
+    ClientAddress(address): ClientAddress,
     jar: CookieJar,
     Form(form): Form<AccountForm>,
 ) -> Result<Response, PageError> {
-    csrf::verify_anonymous(&headers, &jar, &form.csrf)?;
+    csrf::verify_anonymous(&headers, &jar, &form.csrf, state.config.secure_cookies)?;
     match state
         .app
-        .sign_up(&form.email, &form.password, &form.time_zone)
+        .sign_up(&form.email, &form.password, &form.time_zone, &address)
         .await
     {
         Ok(user) => {
@@ -337,10 +409,15 @@ pub async fn sign_out(
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
-    if let Some(cookie) = jar.get(crate::identity::SESSION_COOKIE) {
+    let secure = state.config.secure_cookies;
+    if let Some(cookie) = jar.get(session_cookie_name(secure)) {
         state.app.sign_out(cookie.value()).await?;
     }
-    Ok((jar.add(expired_session_cookie()), Redirect::to("/sign-in")).into_response())
+    Ok((
+        jar.add(expired_session_cookie(secure)),
+        Redirect::to("/sign-in"),
+    )
+        .into_response())
 }
 
 #[cfg(test)]
@@ -349,14 +426,47 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
-        assert_eq!(safe_next("/history?x=1"), "/history?x=1");
+        for fine in [
+            "/history?x=1",
+            "/",
+            "/day/2026-01-05",
+            "/toolkit/timer?minutes=10&until=2",
+            "/search?q=a%20b",
+            "/insights?range=90#top",
+        ] {
+            assert_eq!(safe_next(fine), fine);
+        }
         for evil in [
             "https://evil.example",
+            "http:evil.example",
+            "https:evil.example",
             "//evil.example",
+            "///evil.example",
             "/\\evil.example",
+            "\\/\\/evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/%09/127.0.0.1:18299/phish.html",
+            "/%0a",
+            "/%0d%0aSet-Cookie:x=y",
+            "%2F%2Fevil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%255C%255Cevil.example",
+            "/%252F%252Fevil.example",
+            "%2F%5Cevil.example",
+            "javascript:alert(1)",
+            "JaVaScRiPt:alert(1)",
+            "data:text/html,hi",
+            "/javascript:alert(1)",
+            "evil.example",
+            " /history",
+            "/caf\u{e9}",
             "",
         ] {
-            assert_eq!(safe_next(evil), "/", "{evil}");
+            assert_eq!(safe_next(evil), "/", "{evil:?}");
         }
     }
 }

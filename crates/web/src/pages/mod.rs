@@ -61,6 +61,16 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/settings/sessions/{id}/end", post(settings::end_session))
         .route("/settings/sign-up", post(settings::sign_up_switch))
+        .route("/settings/password", post(settings::change_password))
+        .route(
+            "/settings/sign-out-everywhere",
+            post(settings::sign_out_everywhere),
+        )
+        .route("/admin/accounts", get(settings::admin_accounts))
+        .route(
+            "/admin/accounts/{id}/{action}",
+            post(settings::admin_set_disabled),
+        )
         .route("/crisis", get(crisis::page))
         .route("/import", get(import::page))
         .route(

@@ -185,6 +185,10 @@ pub async fn page(
         }
         "sign-up" => Some("Sign-up setting saved.".to_owned()),
         "location" => Some("Location saved.".to_owned()),
+        "password" => Some(
+            "Password changed. Your other browsers were signed out and your tokens revoked."
+                .to_owned(),
+        ),
         _ => None,
     };
     let page = settings_page(&state, &signed_in, no_extras(flash)).await?;
@@ -304,6 +308,133 @@ pub async fn sign_up_switch(
     Ok(Redirect::to("/settings?done=sign-up").into_response())
 }
 
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct PasswordForm {
+    csrf: String,
+    current_password: String,
+    new_password: String,
+}
+
+/// Changes the password; other sessions end and tokens are revoked, this browser stays.
+pub async fn change_password(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    match state
+        .app
+        .change_password(&signed_in, &form.current_password, &form.new_password)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/settings?done=password").into_response()),
+        Err(AppError::Validation(errors)) => {
+            let mut extras = no_extras(None);
+            extras.errors = errors;
+            if extras.errors.message_for("password").is_some() {
+                extras.flash = Some(format!(
+                    "Strength: {}",
+                    enough_domain::account::password_hint(&form.new_password)
+                ));
+            }
+            refused(&state, &signed_in, extras).await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Ends every session of the account (this one too) and revokes its tokens.
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Form(form): Form<super::account::CsrfOnly>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    state.app.sign_out_everywhere(&signed_in.user).await?;
+    Ok((
+        [(
+            axum::http::header::SET_COOKIE,
+            crate::identity::expired_session_cookie(state.config.secure_cookies).to_string(),
+        )],
+        Redirect::to("/sign-in"),
+    )
+        .into_response())
+}
+
+struct AccountRow {
+    id: i64,
+    email: String,
+    role: String,
+    disabled: bool,
+    is_you: bool,
+}
+
+#[derive(Template)]
+#[template(path = "admin_accounts.html")]
+struct AdminAccountsPage {
+    layout: Layout,
+    flash: Option<String>,
+    accounts: Vec<AccountRow>,
+}
+
+/// Every account, with a button to disable or enable it (admins only).
+pub async fn admin_accounts(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    axum::extract::Query(query): axum::extract::Query<FlashQuery>,
+) -> Result<Response, PageError> {
+    let accounts = state.app.accounts_for_admin(&signed_in.user).await?;
+    let flash = match query.done.as_str() {
+        "disabled" => Some("Account disabled; its sessions and tokens have ended.".to_owned()),
+        "enabled" => Some("Account enabled; its owner can sign in again.".to_owned()),
+        _ => None,
+    };
+    let page = AdminAccountsPage {
+        layout: Layout::signed_in("Accounts", &signed_in, "settings"),
+        flash,
+        accounts: accounts
+            .into_iter()
+            .map(|(u, disabled)| AccountRow {
+                id: u.id,
+                is_you: u.id == signed_in.user.id,
+                email: u.email,
+                role: u.role.to_string(),
+                disabled,
+            })
+            .collect(),
+    };
+    Ok(render_with(StatusCode::OK, &page))
+}
+
+/// Disables (`disable`) or enables (`enable`) an account (admins only).
+pub async fn admin_set_disabled(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Path((id, action)): Path<(i64, String)>,
+    Form(form): Form<super::account::CsrfOnly>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    let disabled = match action.as_str() {
+        "disable" => true,
+        "enable" => false,
+        _ => return Err(PageError::NotFound),
+    };
+    match state.app.set_disabled(&signed_in.user, id, disabled).await {
+        Ok(()) => Ok(Redirect::to(if disabled {
+            "/admin/accounts?done=disabled"
+        } else {
+            "/admin/accounts?done=enabled"
+        })
+        .into_response()),
+        Err(AppError::Validation(_)) => Err(PageError::Forbidden),
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::browser_name;
@@ -373,7 +504,7 @@ pub async fn delete_account(
         Ok(()) => Ok((
             [(
                 axum::http::header::SET_COOKIE,
-                crate::identity::expired_session_cookie().to_string(),
+                crate::identity::expired_session_cookie(state.config.secure_cookies).to_string(),
             )],
             Redirect::to("/account-deleted"),
         )

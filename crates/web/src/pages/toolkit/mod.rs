@@ -395,7 +395,12 @@ pub async fn resume(
     ClientAddress(address): ClientAddress,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    csrf::verify_anonymous(&headers, &jar, field(&fields, "csrf"))?;
+    csrf::verify_anonymous(
+        &headers,
+        &jar,
+        field(&fields, "csrf"),
+        state.config.secure_cookies,
+    )?;
     let action = field(&fields, "resume_action").to_owned();
     let email = field(&fields, "email").to_owned();
     let kept: Vec<(String, String)> = fields
@@ -415,7 +420,7 @@ pub async fn resume(
         .await;
     let token = match signed {
         Ok((token, _)) => token,
-        Err(AppError::WrongCredentials | AppError::RateLimited { .. }) => {
+        Err(AppError::WrongCredentials | AppError::RateLimited { .. } | AppError::Disabled) => {
             let (jar, csrf_token) = csrf::anonymous_token(jar, state.config.secure_cookies);
             let page = SessionEndedPage {
                 layout: Layout::anonymous("Please sign in again"),

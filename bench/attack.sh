@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Attack benchmark (loopback only, bounded in time): floods a fresh server with concurrent
+# sign-ins and sign-ups and prints peak and settled resident memory next to the goals of
+# issue 16, with the p99 of a person's day read measured during each flood.
+#
+#   bench/attack.sh                       # debug binary (argon2 is optimised in dev builds too)
+#   PROFILE=release bench/attack.sh       # release binary
+#   N=500 SETTLE=60 bench/attack.sh
+#
+# Every request carries its own X-Forwarded-For (the server runs with --trust-forwarded-for),
+# so the per-address limits do not stop the flood early: what is measured is the bounded
+# hashing pool itself. Further cases (imports) can be added as more `flood_*` functions.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${N:-500}
+SETTLE=${SETTLE:-60}
+PROFILE=${PROFILE:-debug}
+if [ "$PROFILE" = release ]; then
+  cargo build --release -p enough >/dev/null 2>&1
+else
+  cargo build -p enough >/dev/null 2>&1
+fi
+BIN=$PWD/target/$PROFILE/enough
+WORK=$(mktemp -d)
+PID=
+cleanup() { [ -n "$PID" ] && kill "$PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+export ENOUGH_DATA_DIR=$WORK/data
+PORT=$((20000 + RANDOM % 20000))
+echo "a long enough password" | "$BIN" user add --email admin@example.org --role admin --password-stdin >/dev/null
+echo "a long enough password" | "$BIN" user add --email ana@example.org --password-stdin >/dev/null
+TOKEN=$("$BIN" token create --email ana@example.org)
+"$BIN" signup open >/dev/null
+RUST_LOG=warn "$BIN" serve --addr "127.0.0.1:$PORT" --trust-forwarded-for &
+PID=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+
+mem() { awk -v k="$1:" '$1 == k {print int($2 / 1024)}' "/proc/$PID/status"; }
+
+# One flood: $1 = sign-in or sign-up. Python's standard library only.
+flood() {
+  python3 - "$PORT" "$N" "$1" "$TOKEN" <<'PY'
+import http.client, re, sys, threading, time, urllib.parse, collections
+port, n, kind, token = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+c.request("GET", "/sign-in")
+r = c.getresponse()
+cookie = r.getheader("Set-Cookie").split(";")[0]
+csrf = re.search(r'name="csrf" value="([^"]+)"', r.read().decode()).group(1)
+statuses = collections.Counter()
+lock = threading.Lock()
+start = threading.Barrier(n + 1)
+def attack(i):
+    if kind == "sign-in":
+        body = {"csrf": csrf, "email": f"nobody{i}@example.org", "password": "not the password at all"}
+    else:
+        body = {"csrf": csrf, "email": "ana@example.org", "password": "a long enough password", "time_zone": "UTC"}
+    data = urllib.parse.urlencode(body)
+    start.wait()
+    try:
+        c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        c.request("POST", f"/{kind}", data, {"Content-Type": "application/x-www-form-urlencoded",
+                  "Cookie": cookie, "X-Forwarded-For": f"10.{i // 65536}.{i // 256 % 256}.{i % 256}"})
+        s = c.getresponse().status
+    except Exception as e:
+        s = type(e).__name__
+    with lock:
+        statuses[s] += 1
+threads = [threading.Thread(target=attack, args=(i,)) for i in range(n)]
+for t in threads: t.start()
+t0 = time.perf_counter()
+start.wait()
+for t in threads: t.join()
+elapsed = time.perf_counter() - t0
+print(f"  {n} concurrent {kind}s in {elapsed:.1f} s: statuses {dict(statuses)}")
+PY
+}
+
+# A person reading their days every 20 ms in another process, until told to stop.
+reader() {
+  python3 - "$PORT" "$TOKEN" "$WORK/stop" <<'PY'
+import http.client, os, sys, time
+port, token, stop = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+reads = []
+while not os.path.exists(stop):
+    t = time.perf_counter()
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    c.request("GET", "/api/v1/days", headers={"Authorization": f"Bearer {token}"})
+    c.getresponse().read()
+    reads.append((time.perf_counter() - t) * 1000)
+    time.sleep(0.02)
+reads.sort()
+p99 = reads[min(len(reads) - 1, int(len(reads) * 0.99))] if reads else float("nan")
+print(f"  day reads during the flood: {len(reads)}, p99 {p99:.1f} ms (goal < 100 ms)")
+PY
+}
+
+attack() { # $1 = sign-in or sign-up
+  rm -f "$WORK/stop"
+  reader & local r=$!
+  flood "$1"
+  touch "$WORK/stop"; wait "$r"
+}
+
+report() {
+  local hwm rss
+  hwm=$(mem VmHWM); rss=$(mem VmRSS)
+  echo "  peak resident (VmHWM): ${hwm} MB (goal < 300 MB); now (VmRSS): ${rss} MB"
+  [ "$hwm" -lt 300 ] && echo "  PASS peak" || echo "  FAIL peak"
+}
+
+echo "== server ($PROFILE) idle: $(mem VmRSS) MB resident"
+echo "== flood 1: sign-ins with unknown e-mail addresses (each hashed against the dummy hash)"
+attack sign-in
+report
+echo "== flood 2: sign-ups for an existing address (each hashes the new password)"
+attack sign-up
+report
+echo "== settling for ${SETTLE} s"
+sleep "$SETTLE"
+settled=$(mem VmRSS)
+echo "  resident after ${SETTLE} s: ${settled} MB (goal < 60 MB)"
+[ "$settled" -lt 60 ] && echo "  PASS settled" || echo "  FAIL settled"

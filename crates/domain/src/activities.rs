@@ -829,12 +829,12 @@ pub fn activity_insights(
     let lag1 = lag1_autocorrelation(
         &logged
             .iter()
-            .map(|d| (d.date, Outcome::Mood.of(d)))
+            .filter_map(|d| Outcome::Mood.of(d).map(|m| (d.date, m)))
             .collect::<Vec<_>>(),
     );
     let mood_with_vs_without = compare(
         &logged,
-        |d| done_dates.contains(&d.date),
+        |d| Some(done_dates.contains(&d.date)),
         Outcome::Mood,
         lag1,
     );

@@ -267,7 +267,7 @@ pub fn analyse(plan: &Plan, days: &[DayEntry], today: NaiveDate, permutations: u
         .filter(|(o, d)| {
             schedule
                 .get(*o)
-                .is_some_and(|c| (*c == Condition::GoOutside) == d.outside_morning)
+                .is_some_and(|c| Some(*c == Condition::GoOutside) == d.outside_morning)
         })
         .count();
     let by_date: HashMap<NaiveDate, &DayEntry> =
@@ -276,24 +276,31 @@ pub fn analyse(plan: &Plan, days: &[DayEntry], today: NaiveDate, permutations: u
         .into_iter()
         .map(|outcome| {
             let series: Vec<(NaiveDate, f64)> =
-                by_date.values().map(|d| (d.date, outcome.of(d))).collect();
+                by_date
+                    .values()
+                    .filter_map(|d| outcome.of(d).map(|v| (d.date, v)))
+                    .collect();
             let lag1 = lag1_autocorrelation(&series);
+            // Only days with the outcome count (and, for "as done", with the morning known).
             let pick = |f: &dyn Fn(usize, &DayEntry) -> bool| -> Vec<f64> {
                 in_window
                     .iter()
                     .filter(|(o, d)| f(*o, d))
-                    .map(|(_, d)| outcome.of(d))
+                    .filter_map(|(_, d)| outcome.of(d))
                     .collect()
             };
             let assigned_out = pick(&|o, _| schedule.get(o) == Some(&Condition::GoOutside));
             let assigned_in = pick(&|o, _| schedule.get(o) == Some(&Condition::StayIn));
-            let done_out = pick(&|_, d| d.outside_morning);
-            let done_in = pick(&|_, d| !d.outside_morning);
+            let done_out = pick(&|_, d| d.outside_morning == Some(true));
+            let done_in = pick(&|_, d| d.outside_morning == Some(false));
             let as_assigned = comparison(outcome, &assigned_out, &assigned_in, lag1);
             let p_value = match &as_assigned {
                 Finding::Ready(c) => {
                     let values: Vec<(usize, f64)> =
-                        in_window.iter().map(|(o, d)| (*o, outcome.of(d))).collect();
+                        in_window
+                            .iter()
+                            .filter_map(|(o, d)| outcome.of(d).map(|v| (*o, v)))
+                            .collect();
                     randomisation_p(plan, &values, c.difference, permutations)
                 }
                 Finding::NotEnoughDays { .. } => None,
@@ -364,10 +371,10 @@ mod tests {
                 let wobble = (i * 5 % 3) as u8;
                 DayEntry {
                     date,
-                    daylight_quarter_hours: 4,
-                    energy: 4 + wobble,
-                    mood: 4 + wobble + if outside { effect } else { 0 },
-                    outside_morning: outside,
+                    daylight_quarter_hours: Some(4),
+                    energy: Some(4 + wobble),
+                    mood: Some(4 + wobble + if outside { effect } else { 0 }),
+                    outside_morning: Some(outside),
                     habits: Habits::default(),
                     note: None,
                 }

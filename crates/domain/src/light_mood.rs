@@ -23,12 +23,13 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The outcome's value on a day.
-    pub fn of(self, day: &DayEntry) -> f64 {
-        f64::from(match self {
+    /// The outcome's value on a day, if the day has it.
+    pub fn of(self, day: &DayEntry) -> Option<f64> {
+        match self {
             Outcome::Mood => day.mood,
             Outcome::Energy => day.energy,
-        })
+        }
+        .map(f64::from)
     }
 
     /// "mood" or "energy".
@@ -178,21 +179,27 @@ pub struct LightMoodInsights {
     pub habits: Vec<HabitInsight>,
 }
 
+/// Compares `outcome` between the days `split` puts in group a and in group b. Only days that
+/// have both values count (the split's and the outcome's); `n_a` and `n_b` say how many.
 pub(crate) fn compare(
     days: &[&DayEntry],
-    split: impl Fn(&DayEntry) -> bool,
+    split: impl Fn(&DayEntry) -> Option<bool>,
     outcome: Outcome,
     lag1: f64,
 ) -> Finding<Comparison> {
-    let (a, b): (Vec<&DayEntry>, Vec<&DayEntry>) = days.iter().partition(|d| split(d));
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for d in days {
+        if let (Some(side), Some(value)) = (split(d), outcome.of(d)) {
+            if side { a.push(value) } else { b.push(value) }
+        }
+    }
     if a.len() < MIN_GROUP_DAYS || b.len() < MIN_GROUP_DAYS {
         return Finding::NotEnoughDays {
             have: vec![a.len(), b.len()],
             need: MIN_GROUP_DAYS,
         };
     }
-    let values = |g: &[&DayEntry]| g.iter().map(|d| outcome.of(d)).collect::<Vec<f64>>();
-    match welch(&values(&a), &values(&b), lag1) {
+    match welch(&a, &b, lag1) {
         Some(c) => Finding::Ready(Comparison::from_stats(outcome, &c, lag1)),
         None => Finding::NotEnoughDays {
             have: vec![a.len(), b.len()],
@@ -229,7 +236,7 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
     days.sort_by_key(|d| d.date);
     let series = |outcome: Outcome| {
         days.iter()
-            .map(|d| (d.date, outcome.of(d)))
+            .filter_map(|d| outcome.of(d).map(|v| (d.date, v)))
             .collect::<Vec<_>>()
     };
     let mood_lag1 = lag1_autocorrelation(&series(Outcome::Mood));
@@ -237,7 +244,7 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
     let daylight_lag1 = lag1_autocorrelation(
         &days
             .iter()
-            .map(|d| (d.date, d.daylight_hours()))
+            .filter_map(|d| d.daylight_hours().map(|h| (d.date, h)))
             .collect::<Vec<_>>(),
     );
     let lag_of = |o: Outcome| {
@@ -254,15 +261,19 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
         .collect();
 
     let mut daylight = Vec::new();
+    // Only pairs where both values are known count; `n` in each link says how many.
+    let both = |x: Option<f64>, y: Option<f64>| x.zip(y);
     for lag in [0u8, 1] {
         for o in [Outcome::Mood, Outcome::Energy] {
             let pairs: Vec<(f64, f64)> = if lag == 0 {
-                days.iter().map(|d| (d.daylight_hours(), o.of(d))).collect()
+                days.iter()
+                    .filter_map(|d| both(d.daylight_hours(), o.of(d)))
+                    .collect()
             } else {
                 // Days are sorted and unique, so the next calendar day can only be the next entry.
                 days.windows(2)
                     .filter(|w| w[0].date.succ_opt() == Some(w[1].date))
-                    .map(|w| (w[0].daylight_hours(), o.of(w[1])))
+                    .filter_map(|w| both(w[0].daylight_hours(), o.of(w[1])))
                     .collect()
             };
             daylight.push(link(&pairs, o, lag, daylight_lag1, lag_of(o)));
@@ -276,7 +287,7 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
             label: h.label(),
             ticked: days.iter().filter(|d| d.habits.has(*h)).count(),
             logged: days.len(),
-            mood: compare(&days, |d| d.habits.has(*h), Outcome::Mood, mood_lag1),
+            mood: compare(&days, |d| Some(d.habits.has(*h)), Outcome::Mood, mood_lag1),
         })
         .collect();
 
@@ -306,10 +317,10 @@ mod tests {
                 let wobble = (i * 7 % 5) as u8;
                 DayEntry {
                     date: start + chrono::Days::new(i),
-                    daylight_quarter_hours: if outside { 8 + wobble } else { wobble },
-                    energy: 3 + wobble,
-                    mood: 3 + wobble / 2 + if outside { outside_bonus } else { 0 },
-                    outside_morning: outside,
+                    daylight_quarter_hours: Some(if outside { 8 + wobble } else { wobble }),
+                    energy: Some(3 + wobble),
+                    mood: Some(3 + wobble / 2 + if outside { outside_bonus } else { 0 }),
+                    outside_morning: Some(outside),
                     habits: Habits {
                         got_outside: outside,
                         ..Habits::default()

@@ -372,10 +372,10 @@ fn malformed_xml_names_the_line_and_byte() {
 fn entry(date: &str) -> DayEntry {
     DayEntry {
         date: d(date),
-        daylight_quarter_hours: 4,
-        energy: 5,
-        mood: 5,
-        outside_morning: false,
+        daylight_quarter_hours: Some(4),
+        energy: Some(5),
+        mood: Some(5),
+        outside_morning: Some(false),
         habits: Habits {
             social_contact: true,
             ..Habits::default()
@@ -414,10 +414,10 @@ fn merge_rules() {
     let Outcome::Changed(new) = merge(Some(&old), &day, ConflictRule::TakeImported) else {
         panic!()
     };
-    assert_eq!(new.mood, 9);
+    assert_eq!(new.mood, Some(9));
     assert_eq!(
         (new.energy, new.daylight_quarter_hours),
-        (5, 4),
+        (Some(5), Some(4)),
         "kept: not in the import"
     );
     assert!(
@@ -434,18 +434,42 @@ fn merge_rules() {
     };
     assert_eq!(
         (filled.mood, filled.note.as_deref()),
-        (5, Some("theirs")),
+        (Some(5), Some("theirs")),
         "gaps filled"
     );
 
+    let Outcome::New(partial) = merge(None, &day, ConflictRule::TakeImported) else {
+        panic!("a day with only a mood is a day")
+    };
+    assert_eq!(partial.mood, Some(9));
     assert_eq!(
-        merge(None, &day, ConflictRule::TakeImported),
-        Outcome::NeedsValues(vec![
-            CoreField::Daylight,
-            CoreField::Energy,
-            CoreField::OutsideMorning
-        ])
+        (
+            partial.energy,
+            partial.daylight_quarter_hours,
+            partial.outside_morning
+        ),
+        (None, None, None),
+        "what the source lacks stays missing, never zero"
     );
+    let mut mood_less = old.clone();
+    mood_less.mood = None;
+    let Outcome::Changed(gap) = merge(Some(&mood_less), &day, ConflictRule::KeepMine) else {
+        panic!()
+    };
+    assert_eq!(
+        (gap.mood, gap.energy),
+        (Some(9), Some(5)),
+        "keep mine fills a missing value and keeps the rest"
+    );
+    let empty = ImportedDay {
+        date: day.date,
+        fields: ImportedFields::default(),
+        source_rows: vec![1],
+    };
+    assert!(matches!(
+        merge(None, &empty, ConflictRule::KeepMine),
+        Outcome::NeedsValues(_)
+    ));
     let fill = FillIn {
         daylight_quarter_hours: Some(0),
         energy: Some(5),
@@ -457,7 +481,7 @@ fn merge_rules() {
     };
     assert_eq!(
         (created.mood, created.daylight_quarter_hours, created.energy),
-        (9, 0, 5)
+        (Some(9), Some(0), Some(5))
     );
 }
 
@@ -524,7 +548,7 @@ fn idempotency_importing_twice_changes_nothing_the_second_time() {
 }
 
 #[test]
-fn new_days_without_every_core_value_need_values() {
+fn new_days_bring_what_the_source_has_and_nothing_else() {
     let plan = import_daylio(
         fixture!("daylio_current.csv"),
         &DaylioOptions::default(),
@@ -532,8 +556,16 @@ fn new_days_without_every_core_value_need_values() {
     )
     .unwrap();
     let changes = ChangeSet::build(&plan.days, |_| None, ConflictRule::KeepMine, None);
-    assert_eq!(changes.needs_values_count(), 2);
-    assert_eq!(changes.writes().count(), 0, "nothing invented");
+    assert_eq!(changes.needs_values_count(), 0);
+    assert_eq!(changes.new_count(), plan.days.len());
+    for day in changes.writes() {
+        assert!(day.mood.is_some(), "Daylio brings mood");
+        assert_eq!(
+            (day.energy, day.daylight_quarter_hours, day.outside_morning),
+            (None, None, None),
+            "nothing invented"
+        );
+    }
 }
 
 /// Random bytes, and valid files with random bytes changed, never panic any importer.

@@ -29,6 +29,7 @@ pub use accounts::{SIGN_IN_WINDOW_SECS, SignedIn};
 pub use calendar::FEED_DAYS_AHEAD;
 pub use care::{INVITATION_DAYS, LinkedPerson, OpenedFor};
 pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore};
+pub use days::{MoveChoice, Moved};
 pub use error::AppError;
 pub use homework::HomeworkView;
 pub use import::{

@@ -176,12 +176,14 @@ impl DayEntry {
 
     /// Energy as shown on a page ("—" when not given).
     pub fn energy_label(&self) -> String {
-        self.energy.map_or_else(|| MISSING.to_owned(), |v| v.to_string())
+        self.energy
+            .map_or_else(|| MISSING.to_owned(), |v| v.to_string())
     }
 
     /// Mood as shown on a page ("—" when not given).
     pub fn mood_label(&self) -> String {
-        self.mood.map_or_else(|| MISSING.to_owned(), |v| v.to_string())
+        self.mood
+            .map_or_else(|| MISSING.to_owned(), |v| v.to_string())
     }
 
     /// Outside in the morning as shown on a page: "yes", "no" or "—".
@@ -300,8 +302,68 @@ impl DayFields {
 pub fn empty_day_error(date: NaiveDate) -> ValidationErrors {
     ValidationErrors::single(
         "day",
-        format!("{EMPTY_DAY_MESSAGE} {date} has none: add a mood, energy, daylight, outside this morning, a habit or a note."),
+        format!(
+            "{EMPTY_DAY_MESSAGE} {date} has none: add a mood, energy, daylight, outside this morning, a habit or a note."
+        ),
     )
+}
+
+impl DayFields {
+    /// The fields of an existing entry, as if typed again.
+    pub fn from_entry(entry: &DayEntry) -> Self {
+        Self {
+            daylight_hours: entry.daylight_hours(),
+            energy: entry.energy.map(i64::from),
+            mood: entry.mood.map(i64::from),
+            outside_morning: entry.outside_morning,
+            habits: entry.habits,
+            note: entry.note.clone(),
+        }
+    }
+}
+
+/// A partial update of a day (`PATCH`, the quick rows on the home page): for each field,
+/// `None` keeps what the day has, `Some(None)` clears it, `Some(Some(v))` sets it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DayPatch {
+    /// Daylight in hours.
+    pub daylight_hours: Option<Option<f64>>,
+    /// Energy 0..=10.
+    pub energy: Option<Option<i64>>,
+    /// Mood 0..=10.
+    pub mood: Option<Option<i64>>,
+    /// Outside in the morning.
+    pub outside_morning: Option<Option<bool>>,
+    /// The ticked habits (replacing the day's set).
+    pub habits: Option<Habits>,
+    /// The note.
+    pub note: Option<Option<String>>,
+}
+
+impl DayPatch {
+    /// The day's fields after this patch is laid over `base` (the day as stored, if any).
+    pub fn apply(self, base: Option<&DayEntry>) -> DayFields {
+        let mut fields = base.map(DayFields::from_entry).unwrap_or_default();
+        if let Some(v) = self.daylight_hours {
+            fields.daylight_hours = v;
+        }
+        if let Some(v) = self.energy {
+            fields.energy = v;
+        }
+        if let Some(v) = self.mood {
+            fields.mood = v;
+        }
+        if let Some(v) = self.outside_morning {
+            fields.outside_morning = v;
+        }
+        if let Some(v) = self.habits {
+            fields.habits = v;
+        }
+        if let Some(v) = self.note {
+            fields.note = v;
+        }
+        fields
+    }
 }
 
 fn scale(
@@ -635,7 +697,11 @@ mod tests {
         let err = validate(&DayText::default(), "2026-11-25").unwrap_err();
         assert_eq!(err.0.len(), 1);
         let message = err.message_for("day").unwrap();
-        assert!(message.to_lowercase().contains("a day needs at least one value"));
+        assert!(
+            message
+                .to_lowercase()
+                .contains("a day needs at least one value")
+        );
         assert!(message.contains("2026-11-25"));
     }
 
@@ -691,6 +757,42 @@ mod tests {
         let entry = validate(&text, "2026-11-25").unwrap();
         let again = validate(&DayText::from_entry(&entry), "2026-11-25").unwrap();
         assert_eq!(entry, again);
+    }
+
+    #[test]
+    fn a_patch_changes_only_what_it_names() {
+        let old = validate(&valid_text(), "2026-11-25").unwrap();
+        let patch = DayPatch {
+            energy: Some(Some(2)),
+            note: Some(None),
+            ..DayPatch::default()
+        };
+        let fields = patch.apply(Some(&old));
+        let new = fields
+            .validate(
+                d("2026-11-25"),
+                d("2026-11-25"),
+                ValidationErrors::default(),
+            )
+            .unwrap();
+        assert_eq!(new.energy, Some(2));
+        assert_eq!(new.note, None, "explicit null clears");
+        assert_eq!(
+            (new.mood, new.daylight_quarter_hours),
+            (old.mood, old.daylight_quarter_hours)
+        );
+        let first = DayPatch {
+            mood: Some(Some(6)),
+            ..DayPatch::default()
+        }
+        .apply(None)
+        .validate(
+            d("2026-11-25"),
+            d("2026-11-25"),
+            ValidationErrors::default(),
+        )
+        .unwrap();
+        assert_eq!((first.mood, first.energy), (Some(6), None));
     }
 
     #[test]

@@ -275,11 +275,10 @@ pub fn analyse(plan: &Plan, days: &[DayEntry], today: NaiveDate, permutations: u
     let outcomes = [Outcome::Mood, Outcome::Energy]
         .into_iter()
         .map(|outcome| {
-            let series: Vec<(NaiveDate, f64)> =
-                by_date
-                    .values()
-                    .filter_map(|d| outcome.of(d).map(|v| (d.date, v)))
-                    .collect();
+            let series: Vec<(NaiveDate, f64)> = by_date
+                .values()
+                .filter_map(|d| outcome.of(d).map(|v| (d.date, v)))
+                .collect();
             let lag1 = lag1_autocorrelation(&series);
             // Only days with the outcome count (and, for "as done", with the morning known).
             let pick = |f: &dyn Fn(usize, &DayEntry) -> bool| -> Vec<f64> {
@@ -296,11 +295,10 @@ pub fn analyse(plan: &Plan, days: &[DayEntry], today: NaiveDate, permutations: u
             let as_assigned = comparison(outcome, &assigned_out, &assigned_in, lag1);
             let p_value = match &as_assigned {
                 Finding::Ready(c) => {
-                    let values: Vec<(usize, f64)> =
-                        in_window
-                            .iter()
-                            .filter_map(|(o, d)| outcome.of(d).map(|v| (*o, v)))
-                            .collect();
+                    let values: Vec<(usize, f64)> = in_window
+                        .iter()
+                        .filter_map(|(o, d)| outcome.of(d).map(|v| (*o, v)))
+                        .collect();
                     randomisation_p(plan, &values, c.difference, permutations)
                 }
                 Finding::NotEnoughDays { .. } => None,

@@ -246,7 +246,10 @@ async fn an_sqlx_era_database_is_adopted_without_migrating_again() {
     );
     let partial = enough_store::contract::partial_day("2024-12-02", Some(3), None);
     store.upsert_day(1, &partial, 2).await.unwrap();
-    assert_eq!(store.get_day(1, partial.date).await.unwrap().unwrap(), partial);
+    assert_eq!(
+        store.get_day(1, partial.date).await.unwrap().unwrap(),
+        partial
+    );
 }
 
 #[tokio::test]

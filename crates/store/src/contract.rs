@@ -488,7 +488,13 @@ async fn days_keep_missing_values_missing(store: &dyn Store) {
         .upsert_days(user.id, &[only_note.clone(), only_habit.clone()], 1)
         .await
         .unwrap();
-    for d in [&only_mood, &only_daylight, &only_outside, &only_note, &only_habit] {
+    for d in [
+        &only_mood,
+        &only_daylight,
+        &only_outside,
+        &only_note,
+        &only_habit,
+    ] {
         assert_eq!(
             &store.get_day(user.id, d.date).await.unwrap().unwrap(),
             d,

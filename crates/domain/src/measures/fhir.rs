@@ -275,10 +275,20 @@ pub fn day_observations(day: &crate::day::DayEntry, subject_reference: &str) -> 
         ));
     }
     if let Some(energy) = day.energy {
-        observations.push(observation("energy", "Energy (0-10)", "valueInteger", json!(energy)));
+        observations.push(observation(
+            "energy",
+            "Energy (0-10)",
+            "valueInteger",
+            json!(energy),
+        ));
     }
     if let Some(mood) = day.mood {
-        observations.push(observation("mood", "Mood (0-10)", "valueInteger", json!(mood)));
+        observations.push(observation(
+            "mood",
+            "Mood (0-10)",
+            "valueInteger",
+            json!(mood),
+        ));
     }
     if let Some(outside) = day.outside_morning {
         observations.push(observation(

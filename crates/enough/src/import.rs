@@ -137,9 +137,44 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
     );
     if !preview.needs_values.is_empty() {
         println!(
-            "{} new days lack values the file does not have ({}); give them with --fill-daylight, --fill-energy, --fill-mood or --fill-outside, or they are skipped.",
+            "{} days in the file hold no value this app keeps; they are skipped (or give a value with --fill-daylight, --fill-energy, --fill-mood or --fill-outside).",
             preview.needs_values.len(),
-            preview.needs_values[0].1.join(", ")
+        );
+    }
+    let missing = |n: usize, what: &str| (n > 0).then(|| format!("{n} without {what}"));
+    let lacking: Vec<String> = [
+        missing(
+            preview.writes.iter().filter(|d| d.mood.is_none()).count(),
+            "mood",
+        ),
+        missing(
+            preview.writes.iter().filter(|d| d.energy.is_none()).count(),
+            "energy",
+        ),
+        missing(
+            preview
+                .writes
+                .iter()
+                .filter(|d| d.daylight_hours.is_none())
+                .count(),
+            "daylight",
+        ),
+        missing(
+            preview
+                .writes
+                .iter()
+                .filter(|d| d.outside_morning.is_none())
+                .count(),
+            "outside in the morning",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !lacking.is_empty() {
+        println!(
+            "Of the days to write, {}: those values stay missing, never guessed.",
+            lacking.join(", ")
         );
     }
     let problems = first_problems(plan, 20);
@@ -165,6 +200,20 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
             } else {
                 "them"
             }
+        ));
+    }
+    if total > 0 && plan.days.is_empty() {
+        let reason = match first_problems(plan, 1).into_iter().next() {
+            Some(p) => format!("the first problem: {p}"),
+            None if plan.counts.rows_read == 0 => "it holds no rows of data".to_owned(),
+            None => format!(
+                "none of its {} rows holds a value this app keeps",
+                plan.counts.rows_read
+            ),
+        };
+        return Err(anyhow!(
+            "{}: nothing could be imported; {reason}",
+            args.file.display()
         ));
     }
     if args.dry_run {

@@ -237,7 +237,7 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             assert_eq!(days.len(), 1, "{backend:?}");
             assert_eq!(
                 (days[0].mood, days[0].energy, days[0].daylight_quarter_hours),
-                (7, 5, 6)
+                (Some(7), Some(5), Some(6))
             );
             browser.close().await.unwrap();
         }

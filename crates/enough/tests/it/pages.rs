@@ -317,7 +317,7 @@ async fn the_log_form_refuses_bad_values_keeps_the_input_and_writes_nothing() {
         .await;
         assert_eq!(status, 303);
         let saved = server.app.day(&ana, server.app.today(&ana)).await.unwrap();
-        assert_eq!(saved.daylight_quarter_hours, 6);
+        assert_eq!(saved.daylight_quarter_hours, Some(6));
         assert!(
             saved.habits.moved_my_body && saved.habits.social_contact && !saved.habits.got_outside
         );

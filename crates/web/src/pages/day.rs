@@ -32,10 +32,13 @@ pub(crate) struct ScaleView {
 pub(crate) struct DayListItem {
     pub date: String,
     pub label: String,
-    pub mood: u8,
-    pub energy: u8,
+    /// "7" or "—".
+    pub mood: String,
+    /// "4" or "—".
+    pub energy: String,
     pub daylight: String,
-    pub outside_morning: bool,
+    /// "Outside in the morning", "Indoors in the morning" or "Morning —".
+    pub morning: &'static str,
     pub habits: String,
     pub note: Option<String>,
     /// "of 7.1 h" when the person's location is known.
@@ -65,10 +68,14 @@ impl DayListItem {
         Self {
             date: entry.date.to_string(),
             label: long_date(entry.date),
-            mood: entry.mood,
-            energy: entry.energy,
+            mood: entry.mood_label(),
+            energy: entry.energy_label(),
             daylight: entry.daylight_label(),
-            outside_morning: entry.outside_morning,
+            morning: match entry.outside_morning {
+                Some(true) => "Outside in the morning",
+                Some(false) => "Indoors in the morning",
+                None => "Morning —",
+            },
             habits: habits.join(" · "),
             note: entry.note.clone(),
             available: None,

@@ -142,29 +142,15 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
         );
     }
     let missing = |n: usize, what: &str| (n > 0).then(|| format!("{n} without {what}"));
+    let lack = |f: fn(&enough_domain::import::ImportedFields) -> bool| {
+        plan.days.iter().filter(|d| f(&d.fields)).count()
+    };
     let lacking: Vec<String> = [
+        missing(lack(|f| f.mood.is_none()), "mood"),
+        missing(lack(|f| f.energy.is_none()), "energy"),
+        missing(lack(|f| f.daylight_quarter_hours.is_none()), "daylight"),
         missing(
-            preview.writes.iter().filter(|d| d.mood.is_none()).count(),
-            "mood",
-        ),
-        missing(
-            preview.writes.iter().filter(|d| d.energy.is_none()).count(),
-            "energy",
-        ),
-        missing(
-            preview
-                .writes
-                .iter()
-                .filter(|d| d.daylight_hours.is_none())
-                .count(),
-            "daylight",
-        ),
-        missing(
-            preview
-                .writes
-                .iter()
-                .filter(|d| d.outside_morning.is_none())
-                .count(),
+            lack(|f| f.outside_morning.is_none()),
             "outside in the morning",
         ),
     ]
@@ -173,7 +159,7 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
     .collect();
     if !lacking.is_empty() {
         println!(
-            "Of the days to write, {}: those values stay missing, never guessed.",
+            "Of the days in the file, {}: those values stay missing, never guessed.",
             lacking.join(", ")
         );
     }

@@ -181,13 +181,16 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             wait_for(&browser, "#field-email").await;
             sign_in(&browser, base, "ana@example.org").await;
 
-            // Saving with answers missing names each one and keeps what was typed.
+            // A wrong value is named and what was typed is kept.
             fill(&browser, "#field-note", "Frost on the grass").await;
+            fill(&browser, "#field-daylight_hours", "two").await;
             press(&browser, "Save").await;
             wait_for(&browser, ".error-summary").await;
             let text = body_text(&browser).await;
-            assert!(text.contains("Please choose your mood"), "{text}");
-            assert!(text.contains("Please enter your hours of daylight"));
+            assert!(
+                text.contains("Daylight must be a number of hours"),
+                "{text}"
+            );
             let note = browser
                 .find(Locator::Css("#field-note"))
                 .await

@@ -266,8 +266,8 @@ async fn the_log_form_refuses_bad_values_keeps_the_input_and_writes_nothing() {
             (vec![("date", far.as_str())], "is still ahead"),
             (vec![("date", "2026-02-30")], "is not a date"),
             (
-                vec![("outside_morning", "")],
-                "Please say whether you were outside",
+                vec![("outside_morning", "maybe")],
+                "Outside in the morning must be yes or no",
             ),
         ];
         for (overrides, message) in cases {

@@ -76,7 +76,7 @@ async fn the_csv_zip_and_the_fhir_bundle_hold_the_person_s_data() {
         assert_eq!(rows.len(), 2);
         let partial = rows
             .iter()
-            .find(|r| &r[0] == yesterday.to_string())
+            .find(|r| r[0] == yesterday.to_string())
             .expect("the partial day");
         assert_eq!(
             (&partial[1], &partial[2], &partial[3], &partial[4]),
@@ -85,7 +85,7 @@ async fn the_csv_zip_and_the_fhir_bundle_hold_the_person_s_data() {
         );
         let rows: Vec<csv::StringRecord> = rows
             .into_iter()
-            .filter(|r| &r[0] == today.to_string())
+            .filter(|r| r[0] == today.to_string())
             .collect();
         assert_eq!(&rows[0][0], today.to_string());
         assert_eq!(&rows[0][1], "1.5");

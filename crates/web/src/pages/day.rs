@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::{Days, NaiveDate};
-use enough_app::{AppError, SignedIn};
+use enough_app::{AppError, MoveChoice, Moved, SignedIn};
 use enough_domain::ValidationErrors;
 use enough_domain::day::{DayEntry, DayPatch, DayText, Habit, parse_date, parse_hours_text};
 use enough_domain::safety::self_harm::mentions_self_harm;
@@ -365,6 +365,8 @@ struct DayPage {
     habits: Vec<(&'static str, &'static str, bool)>,
     note: String,
     existing: bool,
+    /// The date the entry is stored under (moving it changes `date` only).
+    original_date: String,
     errors: ValidationErrors,
     recent: Vec<DayListItem>,
     recent_summary: String,
@@ -399,6 +401,8 @@ struct DayPageInput<'a> {
     date: String,
     text: DayText,
     existing: bool,
+    /// Where the entry is stored, when it differs from `date` (a move that failed a check).
+    original_date: Option<String>,
     errors: ValidationErrors,
     flash: Option<String>,
     recent: Vec<DayListItem>,
@@ -418,7 +422,7 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
         small_steps: Vec::new(),
         homework: input.homework,
         intro: input.intro,
-        date: input.date,
+        date: input.date.clone(),
         max_date: input.today.succ_opt().unwrap_or(input.today).to_string(),
         daylight_hours: text.daylight_hours.clone(),
         scales: vec![
@@ -438,6 +442,7 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
             .collect(),
         note: text.note,
         existing: input.existing,
+        original_date: input.original_date.unwrap_or_else(|| input.date.clone()),
         errors: input.errors,
         recent: input.recent,
         recent_summary: input.recent_summary,
@@ -566,6 +571,7 @@ pub async fn home(
             .map(DayText::from_entry)
             .unwrap_or_default(),
         existing: existing.is_some(),
+        original_date: None,
         errors: ValidationErrors::default(),
         flash,
         recent_summary: logged_summary(&recent, today),
@@ -617,6 +623,7 @@ pub async fn edit_page(
             .map(DayText::from_entry)
             .unwrap_or_default(),
         existing: existing.is_some(),
+        original_date: None,
         errors: ValidationErrors::default(),
         flash: None,
         recent: Vec::new(),
@@ -637,6 +644,23 @@ pub(crate) struct DayForm {
     outside_morning: String,
     habits: Vec<String>,
     note: String,
+    /// Set on the edit page of an existing entry: where it is stored now.
+    original_date: String,
+    /// After seeing both days: `keep` (the one already there) or `replace`.
+    on_conflict: String,
+}
+
+#[derive(Template)]
+#[template(path = "move_day.html")]
+struct MovePage {
+    layout: Layout,
+    from: String,
+    to: String,
+    from_label: String,
+    target_label: String,
+    existing: Vec<DayListItem>,
+    moving: Vec<DayListItem>,
+    text: DayText,
 }
 
 /// Saves a day; on any problem the form comes back with the person's input and every message.
@@ -658,6 +682,67 @@ pub async fn save(
         note: form.note,
     };
     let (fields, type_errors) = text.to_fields();
+    let original = parse_date("original_date", &form.original_date).ok();
+    let moving = match (original, parse_date("date", &form.date)) {
+        (Some(from), Ok(to)) if from != to => Some((from, to)),
+        _ => None,
+    };
+    if let Some((from, to)) = moving {
+        let choice = match form.on_conflict.as_str() {
+            "keep" => MoveChoice::KeepTarget,
+            "replace" => MoveChoice::ReplaceTarget,
+            _ => MoveChoice::Ask,
+        };
+        match state
+            .app
+            .move_day(user, from, to, fields.clone(), type_errors.clone(), choice)
+            .await
+        {
+            Ok(Moved::Conflict {
+                moving, existing, ..
+            }) => {
+                return Ok(render(&MovePage {
+                    layout: Layout::signed_in("Two entries for one day", &signed_in, "history"),
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    from_label: long_date(from),
+                    target_label: long_date(to),
+                    existing: vec![DayListItem::from_entry(&existing)],
+                    moving: vec![DayListItem::from_entry(&moving)],
+                    text,
+                }));
+            }
+            Ok(Moved::Done(entry)) => {
+                if mentions_self_harm(entry.note.as_deref().unwrap_or_default()) {
+                    return Ok(Redirect::to("/support?after=day").into_response());
+                }
+                return Ok(Redirect::to(&format!("/history?saved={}", entry.date)).into_response());
+            }
+            Err(AppError::Validation(errors)) => {
+                let page = day_page(DayPageInput {
+                    signed_in: &signed_in,
+                    sky: None,
+                    assignment: None,
+                    due: Vec::new(),
+                    homework: Vec::new(),
+                    title: "Log a day".to_owned(),
+                    intro: "Nothing was saved yet: please check the highlighted answers."
+                        .to_owned(),
+                    date: form.date,
+                    text,
+                    existing: true,
+                    original_date: Some(from.to_string()),
+                    errors,
+                    flash: None,
+                    recent: Vec::new(),
+                    recent_summary: String::new(),
+                    today,
+                });
+                return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     let result = match parse_date("date", &form.date) {
         Ok(date) => state
             .app
@@ -694,7 +779,8 @@ pub async fn save(
                 intro: "Nothing was saved yet: please check the highlighted answers.".to_owned(),
                 date: form.date,
                 text,
-                existing: false,
+                existing: !form.original_date.is_empty(),
+                original_date: Some(form.original_date.clone()).filter(|d| !d.is_empty()),
                 errors,
                 flash: None,
                 recent: Vec::new(),

@@ -549,6 +549,7 @@ fn idempotency_importing_twice_changes_nothing_the_second_time() {
 
 #[test]
 fn new_days_bring_what_the_source_has_and_nothing_else() {
+    let d_ = d;
     let plan = import_daylio(
         fixture!("daylio_current.csv"),
         &DaylioOptions::default(),
@@ -558,6 +559,21 @@ fn new_days_bring_what_the_source_has_and_nothing_else() {
     let changes = ChangeSet::build(&plan.days, |_| None, ConflictRule::KeepMine, None);
     assert_eq!(changes.needs_values_count(), 0);
     assert_eq!(changes.new_count(), plan.days.len());
+    let sat = changes
+        .writes()
+        .find(|d| d.date == d_("2024-03-02"))
+        .expect("Saturday");
+    assert_eq!(sat.mood, Some(8));
+    assert!(
+        sat.habits.social_contact && sat.habits.moved_my_body,
+        "habits come too"
+    );
+    assert!(
+        sat.note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Dinner with Sam")
+    );
     for day in changes.writes() {
         assert!(day.mood.is_some(), "Daylio brings mood");
         assert_eq!(
@@ -609,4 +625,87 @@ fn random_input_never_panics() {
         let _ = import_apple_health_xml(BufReader::new(bytes.as_slice()), today);
         let _ = import_apple_health_zip(Cursor::new(bytes.as_slice()), today);
     }
+}
+
+#[test]
+fn daylio_notes_of_several_entries_are_each_kept_with_their_time() {
+    let csv = "full_date,date,weekday,time,mood,activities,note_title,note\n\
+               2024-03-05,5 March,Tuesday,9:15 pm,good,reading,,Evening calm\n\
+               2024-03-05,5 March,Tuesday,7:30 am,bad,,,Slow start\n";
+    let plan = import_daylio(csv.as_bytes(), &DaylioOptions::default(), d("2024-03-10")).unwrap();
+    let day = day(&plan, "2024-03-05");
+    assert_eq!(
+        day.fields.note.as_deref(),
+        Some("07:30 — Slow start\n\n21:15 — Evening calm"),
+        "every note kept, oldest first, with its time"
+    );
+    assert_eq!(
+        day.fields.mood,
+        Some(6),
+        "good 8 and bad 3: 5.5 rounds half up"
+    );
+    assert!(
+        day.fields.habits.unwrap().joyful_activity,
+        "reading is a small joyful activity"
+    );
+}
+
+#[test]
+fn apple_health_daylight_goes_into_existing_days_keeping_their_values() {
+    let plan = import_apple_health_xml(fixture!("apple_health.xml"), d("2025-01-03")).unwrap();
+    let target = plan.days[0].date;
+    let logged = DayEntry {
+        date: target,
+        daylight_quarter_hours: None,
+        energy: Some(4),
+        mood: Some(6),
+        outside_morning: Some(true),
+        habits: Habits::default(),
+        note: Some("mine".into()),
+    };
+    let mut store: BTreeMap<NaiveDate, DayEntry> = BTreeMap::new();
+    store.insert(target, logged.clone());
+    for rule in [ConflictRule::KeepMine, ConflictRule::TakeImported] {
+        let changes = ChangeSet::build(&plan.days, |date| store.get(&date), rule, None);
+        let day = changes
+            .writes()
+            .find(|w| w.date == target)
+            .expect("the logged day gets its daylight");
+        assert_eq!(
+            day.daylight_quarter_hours,
+            plan.days[0].fields.daylight_quarter_hours
+        );
+        assert!(day.daylight_quarter_hours.is_some());
+        assert_eq!(
+            (
+                day.energy,
+                day.mood,
+                day.outside_morning,
+                day.note.as_deref()
+            ),
+            (Some(4), Some(6), Some(true), Some("mine")),
+            "{rule:?}: the day's other values are kept"
+        );
+        assert_eq!(
+            changes.needs_values_count(),
+            0,
+            "new days are created from daylight alone"
+        );
+    }
+    let changes = ChangeSet::build(
+        &plan.days,
+        |date| store.get(&date),
+        ConflictRule::KeepMine,
+        None,
+    );
+    for w in changes.writes() {
+        store.insert(w.date, w.clone());
+    }
+    let again = ChangeSet::build(
+        &plan.days,
+        |date| store.get(&date),
+        ConflictRule::KeepMine,
+        None,
+    );
+    assert_eq!(again.writes().count(), 0, "re-importing changes nothing");
 }

@@ -392,18 +392,23 @@ async fn the_openapi_document_describes_the_days_endpoints() {
             .await
             .unwrap();
         assert_eq!(doc["openapi"], "3.1.0");
-        for method in ["get", "put", "delete"] {
+        for method in ["get", "put", "patch", "delete"] {
             assert!(
                 doc["paths"]["/api/v1/days/{date}"][method].is_object(),
                 "{method}"
             );
         }
         assert!(doc["paths"]["/api/v1/days"]["get"].is_object());
-        let required = &doc["components"]["schemas"]["DayInput"]["required"];
-        assert_eq!(
-            required,
-            &json!(["daylight_hours", "energy", "mood", "outside_morning"])
+        let input = &doc["components"]["schemas"]["DayInput"];
+        assert!(
+            input["required"].is_null(),
+            "every value of a day is optional"
         );
+        assert_eq!(
+            input["properties"]["mood"]["type"],
+            json!(["integer", "null"])
+        );
+        assert!(doc["paths"]["/api/v1/days/{date}"]["patch"].is_object());
     })
     .await;
 }

@@ -166,6 +166,10 @@ async fn an_upload_is_previewed_then_written_once() {
         assert_eq!(preview.status(), 200);
         let page = preview.text().await.unwrap();
         assert!(page.contains("<strong>2</strong> new days"), "{page}");
+        assert!(
+            page.contains("What each day brings"),
+            "per day: what was taken"
+        );
         // A file with bad rows: each named by line, and no way to import half of it.
         let refused = client
             .post(format!("{}/import/preview", server.url))

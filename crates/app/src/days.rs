@@ -5,8 +5,35 @@ use crate::{App, AppError, AppResult, Change, Saving, Support};
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::ValidationErrors;
-use enough_domain::day::{DayEntry, DayFields, local_today};
+use enough_domain::day::{DayEntry, DayFields, DayPatch, local_today};
 use enough_store::User;
+
+/// What to do when a day is moved onto a date that already has one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveChoice {
+    /// Change nothing and show both days.
+    Ask,
+    /// Keep the day already on the new date; the moved one is removed.
+    KeepTarget,
+    /// The moved day replaces the one on the new date.
+    ReplaceTarget,
+}
+
+/// The result of moving a day.
+#[derive(Debug, Clone)]
+pub enum Moved {
+    /// The day now on the new date, and support when the safety decision asks for it.
+    Done(DayEntry, Option<Support>),
+    /// The new date already has a day; nothing was changed.
+    Conflict {
+        /// The day as it would be on the new date.
+        moving: Box<DayEntry>,
+        /// The day already there.
+        existing: Box<DayEntry>,
+        /// Where the moved day is now.
+        from: NaiveDate,
+    },
+}
 
 /// Longest range a listing may span, in days (50 years).
 pub const MAX_RANGE_DAYS: i64 = 50 * 366;
@@ -52,6 +79,62 @@ impl App {
         };
         let support = self.safety_decision(user, Saving::Day, &[change]).await;
         Ok((entry, created, support))
+    }
+
+    /// Changes only the fields `patch` names on the user's day `date` (creating the day if
+    /// there is none), then saves it exactly as [`App::log_day`] does (same checks, same
+    /// safety decision). Returns the whole day, whether it was new, and support to show.
+    pub async fn patch_day(
+        &self,
+        user: &User,
+        date: NaiveDate,
+        patch: DayPatch,
+        type_errors: ValidationErrors,
+    ) -> AppResult<(DayEntry, bool, Option<Support>)> {
+        let existing = self.store.get_day(user.id, date).await?;
+        let fields = patch.apply(existing.as_ref());
+        self.log_day(user, date, fields, type_errors).await
+    }
+
+    /// Moves the user's day from `from` to `fields`' new date `to`, saved with `fields`.
+    /// When `to` already holds a day, nothing changes unless `choice` says what to do:
+    /// [`MoveChoice::Ask`] returns [`Moved::Conflict`] with both days so the person can choose.
+    pub async fn move_day(
+        &self,
+        user: &User,
+        from: NaiveDate,
+        to: NaiveDate,
+        fields: DayFields,
+        type_errors: ValidationErrors,
+        choice: MoveChoice,
+    ) -> AppResult<Moved> {
+        if from == to {
+            let (entry, _, support) = self.log_day(user, to, fields, type_errors).await?;
+            return Ok(Moved::Done(entry, support));
+        }
+        // Check everything before anything is written.
+        let checked = fields.clone().validate(to, self.today(user), type_errors)?;
+        let moving = self.day(user, from).await?;
+        let target = self.store.get_day(user.id, to).await?;
+        match (target, choice) {
+            (Some(existing), MoveChoice::Ask) => Ok(Moved::Conflict {
+                moving: Box::new(checked),
+                existing: Box::new(existing),
+                from: moving.date,
+            }),
+            (Some(existing), MoveChoice::KeepTarget) => {
+                // The day already on `to` stays as it is; the one being moved is let go.
+                self.delete_day(user, from).await?;
+                Ok(Moved::Done(existing, None))
+            }
+            (None, _) | (Some(_), MoveChoice::ReplaceTarget) => {
+                let (entry, _, support) = self
+                    .log_day(user, to, fields, ValidationErrors::default())
+                    .await?;
+                self.delete_day(user, from).await?;
+                Ok(Moved::Done(entry, support))
+            }
+        }
     }
 
     /// The user's entry for `date`.
@@ -169,8 +252,132 @@ mod tests {
             .await
             .unwrap();
         assert!(!created);
-        assert_eq!(app.day(&user, today).await.unwrap().mood, 7);
+        assert_eq!(app.day(&user, today).await.unwrap().mood, Some(7));
         assert_eq!(app.days(&user, None, None).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn moving_a_day_never_overwrites_silently() {
+        let (app, user, _dir) = app_with_user().await;
+        let today = app.today(&user);
+        let yesterday = today.pred_opt().unwrap();
+        let before = yesterday.pred_opt().unwrap();
+        app.log_day(&user, today, fields(3), ValidationErrors::default())
+            .await
+            .unwrap();
+        app.log_day(&user, yesterday, fields(8), ValidationErrors::default())
+            .await
+            .unwrap();
+        let asked = app
+            .move_day(
+                &user,
+                today,
+                yesterday,
+                fields(4),
+                ValidationErrors::default(),
+                MoveChoice::Ask,
+            )
+            .await
+            .unwrap();
+        let Moved::Conflict {
+            existing, moving, ..
+        } = asked
+        else {
+            panic!("both days are shown")
+        };
+        assert_eq!((existing.mood, moving.mood), (Some(8), Some(4)));
+        assert_eq!(
+            app.day(&user, yesterday).await.unwrap().mood,
+            Some(8),
+            "unchanged"
+        );
+        assert_eq!(
+            app.day(&user, today).await.unwrap().mood,
+            Some(3),
+            "unchanged"
+        );
+
+        app.move_day(
+            &user,
+            today,
+            yesterday,
+            fields(4),
+            ValidationErrors::default(),
+            MoveChoice::ReplaceTarget,
+        )
+        .await
+        .unwrap();
+        assert_eq!(app.day(&user, yesterday).await.unwrap().mood, Some(4));
+        assert!(app.day(&user, today).await.is_err(), "moved, not copied");
+
+        let moved = app
+            .move_day(
+                &user,
+                yesterday,
+                before,
+                fields(4),
+                ValidationErrors::default(),
+                MoveChoice::Ask,
+            )
+            .await
+            .unwrap();
+        assert!(matches!(moved, Moved::Done(..)), "a free date just moves");
+        assert_eq!(app.days(&user, None, None).await.unwrap().len(), 1);
+
+        app.log_day(&user, today, fields(9), ValidationErrors::default())
+            .await
+            .unwrap();
+        app.move_day(
+            &user,
+            before,
+            today,
+            fields(4),
+            ValidationErrors::default(),
+            MoveChoice::KeepTarget,
+        )
+        .await
+        .unwrap();
+        let left = app.days(&user, None, None).await.unwrap();
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].mood, Some(9), "the day already there was kept");
+    }
+
+    #[tokio::test]
+    async fn a_patch_adds_energy_and_keeps_the_mood() {
+        let (app, user, _dir) = app_with_user().await;
+        let today = app.today(&user);
+        let mood = DayPatch {
+            mood: Some(Some(6)),
+            ..DayPatch::default()
+        };
+        let (_, created, _) = app
+            .patch_day(&user, today, mood, ValidationErrors::default())
+            .await
+            .unwrap();
+        assert!(created);
+        let energy = DayPatch {
+            energy: Some(Some(3)),
+            ..DayPatch::default()
+        };
+        app.patch_day(&user, today, energy, ValidationErrors::default())
+            .await
+            .unwrap();
+        let day = app.day(&user, today).await.unwrap();
+        assert_eq!(
+            (day.mood, day.energy, day.daylight_quarter_hours),
+            (Some(6), Some(3), None)
+        );
+        let empty = DayPatch {
+            mood: Some(None),
+            energy: Some(None),
+            ..DayPatch::default()
+        };
+        let err = app
+            .patch_day(&user, today, empty, ValidationErrors::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AppError::Validation(e) if e.message_for("day").is_some()));
+        assert_eq!(app.day(&user, today).await.unwrap(), day, "nothing saved");
     }
 
     #[tokio::test]

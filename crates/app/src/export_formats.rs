@@ -49,10 +49,11 @@ fn files(export: &Export) -> AppResult<Vec<(&'static str, Vec<u8>)>> {
         .map(|d| {
             vec![
                 d.date.clone(),
-                d.daylight_hours.to_string(),
-                d.energy.to_string(),
-                d.mood.to_string(),
-                d.outside_morning.to_string(),
+                // A missing value is an empty cell, never 0.
+                d.daylight_hours.map(|h| h.to_string()).unwrap_or_default(),
+                d.energy.map(|v| v.to_string()).unwrap_or_default(),
+                d.mood.map(|v| v.to_string()).unwrap_or_default(),
+                d.outside_morning.map(|v| v.to_string()).unwrap_or_default(),
                 d.habits.got_outside.to_string(),
                 d.habits.moved_my_body.to_string(),
                 d.habits.nourishing_food.to_string(),

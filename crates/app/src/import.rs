@@ -47,14 +47,14 @@ impl ImportFormat {
 pub struct StagedDay {
     /// The date.
     pub date: NaiveDate,
-    /// Hours of daylight.
-    pub daylight_hours: f64,
-    /// 0–10.
-    pub energy: i64,
-    /// 0–10.
-    pub mood: i64,
-    /// Outside in the morning.
-    pub outside_morning: bool,
+    /// Hours of daylight, if the day has them.
+    pub daylight_hours: Option<f64>,
+    /// 0–10, if given.
+    pub energy: Option<i64>,
+    /// 0–10, if given.
+    pub mood: Option<i64>,
+    /// Outside in the morning, if given.
+    pub outside_morning: Option<bool>,
     /// Habit bits.
     pub habits: i64,
     /// The note.
@@ -66,8 +66,8 @@ impl From<&DayEntry> for StagedDay {
         StagedDay {
             date: d.date,
             daylight_hours: d.daylight_hours(),
-            energy: i64::from(d.energy),
-            mood: i64::from(d.mood),
+            energy: d.energy.map(i64::from),
+            mood: d.mood.map(i64::from),
             outside_morning: d.outside_morning,
             habits: d.habits.to_bits(),
             note: d.note.clone(),
@@ -254,10 +254,10 @@ impl App {
         let mut errors = ValidationErrors::default();
         for d in days {
             let fields = DayFields {
-                daylight_hours: Some(d.daylight_hours),
-                energy: Some(d.energy),
-                mood: Some(d.mood),
-                outside_morning: Some(d.outside_morning),
+                daylight_hours: d.daylight_hours,
+                energy: d.energy,
+                mood: d.mood,
+                outside_morning: d.outside_morning,
                 habits: Habits::from_bits(d.habits),
                 note: d.note.clone(),
             };

@@ -30,6 +30,7 @@ pub use accounts::{DEVICE_COOKIE_MAX_AGE_SECS, SIGN_IN_WINDOW_SECS, SignedIn, Si
 pub use calendar::FEED_DAYS_AHEAD;
 pub use care::{INVITATION_DAYS, LinkedPerson, OpenedFor};
 pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore, SafetyAlert};
+pub use days::{MoveChoice, Moved};
 pub use error::AppError;
 pub use hashing::BUSY_RETRY_AFTER_SECS;
 pub use homework::HomeworkView;

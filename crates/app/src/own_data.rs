@@ -144,14 +144,14 @@ pub struct ExportLocation {
 pub struct ExportDay {
     /// YYYY-MM-DD.
     pub date: String,
-    /// Hours, in quarter hours.
-    pub daylight_hours: f64,
-    /// 0–10.
-    pub energy: u8,
-    /// 0–10.
-    pub mood: u8,
-    /// Outside in the morning.
-    pub outside_morning: bool,
+    /// Hours, in quarter hours; `null` when not known.
+    pub daylight_hours: Option<f64>,
+    /// 0–10; `null` when not given.
+    pub energy: Option<u8>,
+    /// 0–10; `null` when not given.
+    pub mood: Option<u8>,
+    /// Outside in the morning; `null` when not given.
+    pub outside_morning: Option<bool>,
     /// Ticked habits.
     pub habits: Habits,
     /// Note.

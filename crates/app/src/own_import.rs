@@ -81,10 +81,10 @@ impl App {
         let mut days = Vec::new();
         for (i, d) in export.days.iter().enumerate() {
             let fields = DayFields {
-                daylight_hours: Some(d.daylight_hours),
-                energy: Some(i64::from(d.energy)),
-                mood: Some(i64::from(d.mood)),
-                outside_morning: Some(d.outside_morning),
+                daylight_hours: d.daylight_hours,
+                energy: d.energy.map(i64::from),
+                mood: d.mood.map(i64::from),
+                outside_morning: d.outside_morning,
                 habits: d.habits,
                 note: d.note.clone(),
             };

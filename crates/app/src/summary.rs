@@ -31,6 +31,12 @@ pub struct LogSummary {
     pub mean_energy: Option<f64>,
     /// Mean hours of daylight outside.
     pub mean_daylight: Option<f64>,
+    /// Days with a mood (the mean mood's count).
+    pub mood_days: usize,
+    /// Days with an energy.
+    pub energy_days: usize,
+    /// Days with daylight.
+    pub daylight_days: usize,
     /// The Light & Mood statistics for the range.
     pub insights: InsightsRange,
 }
@@ -154,9 +160,12 @@ pub fn summary_range(
     Ok((from, to))
 }
 
-fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
-    let (sum, n) = values.fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
-    (n > 0).then(|| sum / n as f64)
+/// The mean of the values that are there, and how many there were (missing ones are skipped).
+fn mean(values: impl Iterator<Item = Option<f64>>) -> (Option<f64>, usize) {
+    let (sum, n) = values
+        .flatten()
+        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    ((n > 0).then(|| sum / n as f64), n)
 }
 
 impl App {
@@ -236,12 +245,18 @@ impl App {
                 .light_mood_insights(person, Some(from), Some(to))
                 .await?;
             let days = &insights.days;
+            let (mean_mood, mood_days) = mean(days.iter().map(|d| d.mood.map(f64::from)));
+            let (mean_energy, energy_days) = mean(days.iter().map(|d| d.energy.map(f64::from)));
+            let (mean_daylight, daylight_days) = mean(days.iter().map(|d| d.daylight_hours()));
             Some(LogSummary {
                 days_logged: days.len(),
                 days_in_range: usize::try_from((to - from).num_days() + 1).unwrap_or(0),
-                mean_mood: mean(days.iter().map(|d| f64::from(d.mood))),
-                mean_energy: mean(days.iter().map(|d| f64::from(d.energy))),
-                mean_daylight: mean(days.iter().map(|d| d.daylight_hours())),
+                mean_mood,
+                mean_energy,
+                mean_daylight,
+                mood_days,
+                energy_days,
+                daylight_days,
                 insights,
             })
         } else {

@@ -27,10 +27,10 @@ fn ten_years() -> Vec<DayEntry> {
             let habits = Habits::from_bits((next() % 32) as i64);
             DayEntry {
                 date: start + Days::new(i),
-                daylight_quarter_hours: daylight,
-                energy,
-                mood,
-                outside_morning: outside,
+                daylight_quarter_hours: Some(daylight),
+                energy: Some(energy),
+                mood: Some(mood),
+                outside_morning: Some(outside),
                 habits,
                 note: None,
             }

@@ -826,9 +826,14 @@ pub fn activity_insights(
         .filter(|(_, o)| o.as_ref().is_some_and(|o| o.done))
         .map(|(plan, _)| plan.date)
         .collect();
+    // Only days with a mood count; how many is in the comparison's n.
     let rows: Vec<(NaiveDate, bool, f64)> = days
         .iter()
-        .map(|d| (d.date, done_dates.contains(&d.date), Outcome::Mood.of(d)))
+        .filter_map(|d| {
+            Outcome::Mood
+                .of(d)
+                .map(|m| (d.date, done_dates.contains(&d.date), m))
+        })
         .collect();
     let mood_with_vs_without = compare(&rows, Outcome::Mood);
 

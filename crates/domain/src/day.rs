@@ -142,29 +142,80 @@ impl Habits {
 pub struct DayEntry {
     /// The person's local date.
     pub date: NaiveDate,
-    /// Daylight exposure in quarter hours (0..=96).
-    pub daylight_quarter_hours: u8,
-    /// Energy, 0..=10.
-    pub energy: u8,
-    /// Mood, 0..=10.
-    pub mood: u8,
-    /// Whether the person was outside in the morning.
-    pub outside_morning: bool,
+    /// Daylight exposure in quarter hours (0..=96); `None` when not known.
+    pub daylight_quarter_hours: Option<u8>,
+    /// Energy, 0..=10; `None` when not given.
+    pub energy: Option<u8>,
+    /// Mood, 0..=10; `None` when not given.
+    pub mood: Option<u8>,
+    /// Whether the person was outside in the morning; `None` when not given.
+    pub outside_morning: Option<bool>,
     /// The seasonal-mood habits ticked.
     pub habits: Habits,
     /// An optional note of at most [`NOTE_MAX`] characters.
     pub note: Option<String>,
 }
 
+/// What a missing value shows on a page.
+pub const MISSING: &str = "—";
+
+/// The message when a day would hold nothing at all.
+pub const EMPTY_DAY_MESSAGE: &str = "A day needs at least one value.";
+
 impl DayEntry {
-    /// Daylight exposure in hours (a multiple of 0.25).
-    pub fn daylight_hours(&self) -> f64 {
-        f64::from(self.daylight_quarter_hours) / 4.0
+    /// Daylight exposure in hours (a multiple of 0.25), if known.
+    pub fn daylight_hours(&self) -> Option<f64> {
+        self.daylight_quarter_hours.map(|q| f64::from(q) / 4.0)
     }
 
-    /// Daylight as a person reads it: "2.5 h", "45 min", "0 h".
+    /// Daylight as a person reads it: "2.5 h", "45 min", "0 h", or "—" when not known.
     pub fn daylight_label(&self) -> String {
-        format_hours(self.daylight_quarter_hours)
+        self.daylight_quarter_hours
+            .map_or_else(|| MISSING.to_owned(), format_hours)
+    }
+
+    /// Energy as shown on a page ("—" when not given).
+    pub fn energy_label(&self) -> String {
+        self.energy
+            .map_or_else(|| MISSING.to_owned(), |v| v.to_string())
+    }
+
+    /// Mood as shown on a page ("—" when not given).
+    pub fn mood_label(&self) -> String {
+        self.mood
+            .map_or_else(|| MISSING.to_owned(), |v| v.to_string())
+    }
+
+    /// Outside in the morning as shown on a page: "yes", "no" or "—".
+    pub fn outside_label(&self) -> &'static str {
+        match self.outside_morning {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => MISSING,
+        }
+    }
+
+    /// Whether the day holds at least one value (a habit ticked and a note count).
+    pub fn has_any_value(&self) -> bool {
+        self.daylight_quarter_hours.is_some()
+            || self.energy.is_some()
+            || self.mood.is_some()
+            || self.outside_morning.is_some()
+            || self.habits.to_bits() != 0
+            || self.note.is_some()
+    }
+
+    /// This day with every value `other` has laid over it (what `other` lacks is kept).
+    pub fn merged_with(&self, other: &DayEntry) -> DayEntry {
+        DayEntry {
+            date: self.date,
+            daylight_quarter_hours: other.daylight_quarter_hours.or(self.daylight_quarter_hours),
+            energy: other.energy.or(self.energy),
+            mood: other.mood.or(self.mood),
+            outside_morning: other.outside_morning.or(self.outside_morning),
+            habits: Habits::from_bits(self.habits.to_bits() | other.habits.to_bits()),
+            note: other.note.clone().or_else(|| self.note.clone()),
+        }
     }
 }
 
@@ -212,30 +263,15 @@ impl DayFields {
         if let Err(e) = check_date_allowed(date, today) {
             errors.0.extend(e.0);
         }
-        let has = |errors: &ValidationErrors, f: &str| errors.message_for(f).is_some();
 
         let daylight = match self.daylight_hours {
             Some(h) => quarters_from_hours(h)
                 .map_err(|m| errors.push("daylight_hours", m))
                 .ok(),
-            None => {
-                if !has(&errors, "daylight_hours") {
-                    errors.push(
-                        "daylight_hours",
-                        "Please enter your hours of daylight (0 is fine).",
-                    );
-                }
-                None
-            }
+            None => None,
         };
         let energy = scale("energy", "Energy", self.energy, &mut errors);
         let mood = scale("mood", "Mood", self.mood, &mut errors);
-        if self.outside_morning.is_none() && !has(&errors, "outside_morning") {
-            errors.push(
-                "outside_morning",
-                "Please say whether you were outside this morning (yes or no).",
-            );
-        }
         let note = match self.note {
             Some(n) => check_note(&n)
                 .map_err(|e| errors.0.extend(e.0))
@@ -243,21 +279,90 @@ impl DayFields {
                 .flatten(),
             None => None,
         };
-
-        match (daylight, energy, mood, self.outside_morning) {
-            (Some(daylight), Some(energy), Some(mood), Some(outside)) if errors.is_empty() => {
-                Ok(DayEntry {
-                    date,
-                    daylight_quarter_hours: daylight,
-                    energy,
-                    mood,
-                    outside_morning: outside,
-                    habits: self.habits,
-                    note,
-                })
-            }
-            _ => Err(errors),
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        let entry = DayEntry {
+            date,
+            daylight_quarter_hours: daylight,
+            energy,
+            mood,
+            outside_morning: self.outside_morning,
+            habits: self.habits,
+            note,
+        };
+        if !entry.has_any_value() {
+            return Err(empty_day_error(date));
+        }
+        Ok(entry)
+    }
+}
+
+/// The error for a day with no value at all, naming the day.
+pub fn empty_day_error(date: NaiveDate) -> ValidationErrors {
+    ValidationErrors::single(
+        "day",
+        format!(
+            "{EMPTY_DAY_MESSAGE} {date} has none: add a mood, energy, daylight, outside this morning, a habit or a note."
+        ),
+    )
+}
+
+impl DayFields {
+    /// The fields of an existing entry, as if typed again.
+    pub fn from_entry(entry: &DayEntry) -> Self {
+        Self {
+            daylight_hours: entry.daylight_hours(),
+            energy: entry.energy.map(i64::from),
+            mood: entry.mood.map(i64::from),
+            outside_morning: entry.outside_morning,
+            habits: entry.habits,
+            note: entry.note.clone(),
+        }
+    }
+}
+
+/// A partial update of a day (`PATCH`, the quick rows on the home page): for each field,
+/// `None` keeps what the day has, `Some(None)` clears it, `Some(Some(v))` sets it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DayPatch {
+    /// Daylight in hours.
+    pub daylight_hours: Option<Option<f64>>,
+    /// Energy 0..=10.
+    pub energy: Option<Option<i64>>,
+    /// Mood 0..=10.
+    pub mood: Option<Option<i64>>,
+    /// Outside in the morning.
+    pub outside_morning: Option<Option<bool>>,
+    /// The ticked habits (replacing the day's set).
+    pub habits: Option<Habits>,
+    /// The note.
+    pub note: Option<Option<String>>,
+}
+
+impl DayPatch {
+    /// The day's fields after this patch is laid over `base` (the day as stored, if any).
+    pub fn apply(self, base: Option<&DayEntry>) -> DayFields {
+        let mut fields = base.map(DayFields::from_entry).unwrap_or_default();
+        if let Some(v) = self.daylight_hours {
+            fields.daylight_hours = v;
+        }
+        if let Some(v) = self.energy {
+            fields.energy = v;
+        }
+        if let Some(v) = self.mood {
+            fields.mood = v;
+        }
+        if let Some(v) = self.outside_morning {
+            fields.outside_morning = v;
+        }
+        if let Some(v) = self.habits {
+            fields.habits = v;
+        }
+        if let Some(v) = self.note {
+            fields.note = v;
+        }
+        fields
     }
 }
 
@@ -273,15 +378,7 @@ fn scale(
             errors.push(field, scale_message(label));
             None
         }
-        None => {
-            if errors.message_for(field).is_none() {
-                errors.push(
-                    field,
-                    format!("Please choose your {} from 0 to 10.", label.to_lowercase()),
-                );
-            }
-            None
-        }
+        None => None,
     }
 }
 
@@ -482,10 +579,18 @@ impl DayText {
     /// The text a form shows for an existing entry.
     pub fn from_entry(entry: &DayEntry) -> Self {
         Self {
-            daylight_hours: format!("{}", entry.daylight_hours()),
-            energy: entry.energy.to_string(),
-            mood: entry.mood.to_string(),
-            outside_morning: if entry.outside_morning { "yes" } else { "no" }.to_owned(),
+            daylight_hours: entry
+                .daylight_hours()
+                .map(|h| format!("{h}"))
+                .unwrap_or_default(),
+            energy: entry.energy.map(|v| v.to_string()).unwrap_or_default(),
+            mood: entry.mood.map(|v| v.to_string()).unwrap_or_default(),
+            outside_morning: match entry.outside_morning {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            }
+            .to_owned(),
             habits: entry
                 .habits
                 .ticked()
@@ -524,9 +629,9 @@ mod tests {
     #[test]
     fn a_complete_day_is_accepted() {
         let entry = validate(&valid_text(), "2026-11-25").unwrap();
-        assert_eq!(entry.daylight_quarter_hours, 10);
-        assert_eq!((entry.energy, entry.mood), (6, 7));
-        assert!(entry.outside_morning);
+        assert_eq!(entry.daylight_quarter_hours, Some(10));
+        assert_eq!((entry.energy, entry.mood), (Some(6), Some(7)));
+        assert_eq!(entry.outside_morning, Some(true));
         assert!(
             entry.habits.got_outside && entry.habits.social_contact && !entry.habits.moved_my_body
         );
@@ -548,7 +653,7 @@ mod tests {
             t.daylight_hours = raw.into();
             assert_eq!(
                 validate(&t, "2026-11-25").unwrap().daylight_quarter_hours,
-                quarters,
+                Some(quarters),
                 "{raw}"
             );
         }
@@ -588,13 +693,123 @@ mod tests {
     }
 
     #[test]
-    fn missing_fields_are_each_named_once() {
+    fn a_day_with_no_value_is_refused_naming_the_day() {
         let err = validate(&DayText::default(), "2026-11-25").unwrap_err();
-        let fields: Vec<&str> = err.0.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(
-            fields,
-            ["daylight_hours", "energy", "mood", "outside_morning"]
+        assert_eq!(err.0.len(), 1);
+        let message = err.message_for("day").unwrap();
+        assert!(
+            message
+                .to_lowercase()
+                .contains("a day needs at least one value")
         );
+        assert!(message.contains("2026-11-25"));
+    }
+
+    #[test]
+    fn any_one_value_is_a_day_and_the_rest_stay_missing() {
+        let only_mood = DayText {
+            mood: "4".into(),
+            ..DayText::default()
+        };
+        let entry = validate(&only_mood, "2026-11-25").unwrap();
+        assert_eq!(entry.mood, Some(4));
+        assert_eq!(entry.energy, None, "missing is never zero");
+        assert_eq!(entry.daylight_quarter_hours, None);
+        assert_eq!(entry.outside_morning, None);
+        assert_eq!(entry.daylight_label(), MISSING);
+        let zero_daylight = DayText {
+            daylight_hours: "0".into(),
+            ..DayText::default()
+        };
+        assert_eq!(
+            validate(&zero_daylight, "2026-11-25")
+                .unwrap()
+                .daylight_quarter_hours,
+            Some(0),
+            "zero is a value"
+        );
+        let only_habit = DayText {
+            habits: vec!["got_outside".into()],
+            ..DayText::default()
+        };
+        assert!(validate(&only_habit, "2026-11-25").is_ok());
+        let only_note = DayText {
+            note: "Rainy.".into(),
+            ..DayText::default()
+        };
+        assert!(validate(&only_note, "2026-11-25").is_ok());
+        let no = DayText {
+            outside_morning: "no".into(),
+            ..DayText::default()
+        };
+        assert_eq!(
+            validate(&no, "2026-11-25").unwrap().outside_morning,
+            Some(false)
+        );
+    }
+
+    #[test]
+    fn a_partial_day_round_trips_through_the_form_text() {
+        let text = DayText {
+            energy: "3".into(),
+            ..DayText::default()
+        };
+        let entry = validate(&text, "2026-11-25").unwrap();
+        let again = validate(&DayText::from_entry(&entry), "2026-11-25").unwrap();
+        assert_eq!(entry, again);
+    }
+
+    #[test]
+    fn a_patch_changes_only_what_it_names() {
+        let old = validate(&valid_text(), "2026-11-25").unwrap();
+        let patch = DayPatch {
+            energy: Some(Some(2)),
+            note: Some(None),
+            ..DayPatch::default()
+        };
+        let fields = patch.apply(Some(&old));
+        let new = fields
+            .validate(
+                d("2026-11-25"),
+                d("2026-11-25"),
+                ValidationErrors::default(),
+            )
+            .unwrap();
+        assert_eq!(new.energy, Some(2));
+        assert_eq!(new.note, None, "explicit null clears");
+        assert_eq!(
+            (new.mood, new.daylight_quarter_hours),
+            (old.mood, old.daylight_quarter_hours)
+        );
+        let first = DayPatch {
+            mood: Some(Some(6)),
+            ..DayPatch::default()
+        }
+        .apply(None)
+        .validate(
+            d("2026-11-25"),
+            d("2026-11-25"),
+            ValidationErrors::default(),
+        )
+        .unwrap();
+        assert_eq!((first.mood, first.energy), (Some(6), None));
+    }
+
+    #[test]
+    fn merging_keeps_what_the_newer_day_lacks() {
+        let old = validate(&valid_text(), "2026-11-25").unwrap();
+        let newer = validate(
+            &DayText {
+                mood: "2".into(),
+                ..DayText::default()
+            },
+            "2026-11-25",
+        )
+        .unwrap();
+        let merged = old.merged_with(&newer);
+        assert_eq!(merged.mood, Some(2));
+        assert_eq!(merged.energy, Some(6));
+        assert_eq!(merged.note, old.note);
     }
 
     #[test]

@@ -336,26 +336,30 @@ pub fn analyse(plan: &Plan, days: &[DayEntry], today: NaiveDate, permutations: u
         .filter(|(o, d)| {
             schedule
                 .get(*o)
-                .is_some_and(|c| (*c == Condition::MorningLight) == d.outside_morning)
+                .is_some_and(|c| Some(*c == Condition::MorningLight) == d.outside_morning)
         })
         .count();
     let outcomes = [Outcome::Mood, Outcome::Energy]
         .into_iter()
         .map(|outcome| {
-            let rows = |f: &dyn Fn(usize, &DayEntry) -> bool| -> Vec<(NaiveDate, bool, f64)> {
-                in_window
-                    .iter()
-                    .map(|(o, d)| (d.date, f(*o, d), outcome.of(d)))
-                    .collect()
-            };
+            // Only days with the outcome count (and, for "as done", with the morning known).
+            let rows =
+                |f: &dyn Fn(usize, &DayEntry) -> Option<bool>| -> Vec<(NaiveDate, bool, f64)> {
+                    in_window
+                        .iter()
+                        .filter_map(|(o, d)| Some((d.date, f(*o, d)?, outcome.of(d)?)))
+                        .collect()
+                };
             let as_assigned = compare(
-                &rows(&|o, _| schedule.get(o) == Some(&Condition::MorningLight)),
+                &rows(&|o, _| Some(schedule.get(o) == Some(&Condition::MorningLight))),
                 outcome,
             );
             let p_value = match &as_assigned {
                 Finding::Ready(c) => {
-                    let values: Vec<(usize, f64)> =
-                        in_window.iter().map(|(o, d)| (*o, outcome.of(d))).collect();
+                    let values: Vec<(usize, f64)> = in_window
+                        .iter()
+                        .filter_map(|(o, d)| outcome.of(d).map(|v| (*o, v)))
+                        .collect();
                     randomisation_p(plan, &values, c.difference, permutations)
                 }
                 Finding::NotEnoughDays { .. } | Finding::NoVariation { .. } => None,
@@ -429,10 +433,10 @@ mod tests {
                 let wobble = (i * 5 % 3) as u8;
                 DayEntry {
                     date,
-                    daylight_quarter_hours: 4,
-                    energy: 4 + wobble,
-                    mood: 4 + wobble + if outside { effect } else { 0 },
-                    outside_morning: outside,
+                    daylight_quarter_hours: Some(4),
+                    energy: Some(4 + wobble),
+                    mood: Some(4 + wobble + if outside { effect } else { 0 }),
+                    outside_morning: Some(outside),
                     habits: Habits::default(),
                     note: None,
                 }

@@ -18,6 +18,8 @@ pub mod import;
 pub mod light_mood;
 pub mod measures;
 pub mod morning_light;
+#[cfg(test)]
+mod partial_day_stats_tests;
 pub mod programmes;
 pub mod reflection;
 pub mod safety;

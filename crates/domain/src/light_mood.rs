@@ -26,12 +26,13 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// The outcome's value on a day.
-    pub fn of(self, day: &DayEntry) -> f64 {
-        f64::from(match self {
+    /// The outcome's value on a day, if the day has it.
+    pub fn of(self, day: &DayEntry) -> Option<f64> {
+        match self {
             Outcome::Mood => day.mood,
             Outcome::Energy => day.energy,
-        })
+        }
+        .map(f64::from)
     }
 
     /// "mood" or "energy".
@@ -230,7 +231,8 @@ pub struct LightMoodInsights {
 }
 
 /// Compares the days marked `true` (a) with the others (b) on `outcome`. `rows` holds
-/// (date, in group a, value), one per date. The interval is widened by Bartlett's product rule
+/// (date, in group a, value), one per date that has both values (callers leave out days
+/// missing either, so n says how many days were used). The interval is widened by Bartlett's product rule
 /// with the outcome and the group indicator as the two series (see [`crate::stats::bartlett_factor`]).
 pub fn compare(rows: &[(NaiveDate, bool, f64)], outcome: Outcome) -> Finding<Comparison> {
     let a: Vec<f64> = rows.iter().filter(|r| r.1).map(|r| r.2).collect();
@@ -301,7 +303,7 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
     days.sort_by_key(|d| d.date);
     let series = |outcome: Outcome| {
         days.iter()
-            .map(|d| (d.date, outcome.of(d)))
+            .filter_map(|d| outcome.of(d).map(|v| (d.date, v)))
             .collect::<Vec<_>>()
     };
     let mood_carry = Carryover::of(&series(Outcome::Mood));
@@ -309,7 +311,7 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
     let daylight_carry = Carryover::of(
         &days
             .iter()
-            .map(|d| (d.date, d.daylight_hours()))
+            .filter_map(|d| d.daylight_hours().map(|h| (d.date, h)))
             .collect::<Vec<_>>(),
     );
     let carry_of = |o: Outcome| {
@@ -319,9 +321,13 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
             &energy_carry
         }
     };
-    let rows = |split: &dyn Fn(&DayEntry) -> bool, o: Outcome| -> Vec<(NaiveDate, bool, f64)> {
-        days.iter().map(|d| (d.date, split(d), o.of(d))).collect()
-    };
+    // Only the days that have both the split and the outcome count.
+    let rows =
+        |split: &dyn Fn(&DayEntry) -> Option<bool>, o: Outcome| -> Vec<(NaiveDate, bool, f64)> {
+            days.iter()
+                .filter_map(|d| Some((d.date, split(d)?, o.of(d)?)))
+                .collect()
+        };
 
     let outside_vs_indoor = [Outcome::Mood, Outcome::Energy]
         .into_iter()
@@ -329,15 +335,19 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
         .collect();
 
     let mut daylight = Vec::new();
+    // Only pairs where both values are known count; `n` in each link says how many.
+    let both = |x: Option<f64>, y: Option<f64>| x.zip(y);
     for lag in [0u8, 1] {
         for o in [Outcome::Mood, Outcome::Energy] {
             let pairs: Vec<(f64, f64)> = if lag == 0 {
-                days.iter().map(|d| (d.daylight_hours(), o.of(d))).collect()
+                days.iter()
+                    .filter_map(|d| both(d.daylight_hours(), o.of(d)))
+                    .collect()
             } else {
                 // Days are sorted and unique, so the next calendar day can only be the next entry.
                 days.windows(2)
                     .filter(|w| w[0].date.succ_opt() == Some(w[1].date))
-                    .map(|w| (w[0].daylight_hours(), o.of(w[1])))
+                    .filter_map(|w| both(w[0].daylight_hours(), o.of(w[1])))
                     .collect()
             };
             daylight.push(link(&pairs, o, lag, (&daylight_carry, carry_of(o))));
@@ -351,7 +361,10 @@ pub fn light_mood_insights(entries: &[DayEntry]) -> LightMoodInsights {
             label: h.label(),
             ticked: days.iter().filter(|d| d.habits.has(*h)).count(),
             logged: days.len(),
-            mood: compare(&rows(&|d| d.habits.has(*h), Outcome::Mood), Outcome::Mood),
+            mood: compare(
+                &rows(&|d| Some(d.habits.has(*h)), Outcome::Mood),
+                Outcome::Mood,
+            ),
         })
         .collect();
 
@@ -383,10 +396,10 @@ mod tests {
                 let wobble = (i * 7 % 5) as u8;
                 DayEntry {
                     date: start + chrono::Days::new(i),
-                    daylight_quarter_hours: if outside { 8 + wobble } else { wobble },
-                    energy: 3 + wobble,
-                    mood: 3 + wobble / 2 + if outside { outside_bonus } else { 0 },
-                    outside_morning: outside,
+                    daylight_quarter_hours: Some(if outside { 8 + wobble } else { wobble }),
+                    energy: Some(3 + wobble),
+                    mood: Some(3 + wobble / 2 + if outside { outside_bonus } else { 0 }),
+                    outside_morning: Some(outside),
                     habits: Habits {
                         got_outside: outside,
                         ..Habits::default()

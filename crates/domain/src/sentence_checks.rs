@@ -38,10 +38,10 @@ impl Rng {
 fn entry(date: NaiveDate, daylight_q: u8, energy: u8, mood: u8, outside: bool) -> DayEntry {
     DayEntry {
         date,
-        daylight_quarter_hours: daylight_q,
-        energy,
-        mood,
-        outside_morning: outside,
+        daylight_quarter_hours: Some(daylight_q),
+        energy: Some(energy),
+        mood: Some(mood),
+        outside_morning: Some(outside),
         habits: Habits {
             got_outside: outside,
             moved_my_body: date.format("%d").to_string().ends_with('3'),
@@ -329,7 +329,7 @@ fn every_sentence_matches_its_numbers_on_generated_data() {
         // The same data as activity days: with and without.
         let rows: Vec<(NaiveDate, bool, f64)> = days
             .iter()
-            .map(|d| (d.date, d.habits.moved_my_body, f64::from(d.mood)))
+            .filter_map(|d| Some((d.date, d.habits.moved_my_body, f64::from(d.mood?))))
             .collect();
         let f = compare(&rows, Outcome::Mood);
         let text = crate::activities::mood_sentences(&f).join(" ");

@@ -179,24 +179,27 @@ pub struct LogArgs {
     #[arg(long)]
     pub date: Option<String>,
     /// Hours of daylight exposure, 0–24 in quarter hours (e.g. 1.5 or 1:30).
+    ///
+    /// Every value is optional: give any subset. Values given are added to the day (what it
+    /// already has stays); a day needs at least one value.
     #[arg(long)]
-    pub daylight: String,
+    pub daylight: Option<String>,
     /// Energy, 0–10.
     #[arg(long)]
-    pub energy: String,
+    pub energy: Option<String>,
     /// Mood, 0–10.
     #[arg(long)]
-    pub mood: String,
+    pub mood: Option<String>,
     /// Outside in the morning: yes or no.
     #[arg(long)]
-    pub outside_morning: String,
+    pub outside_morning: Option<String>,
     /// A habit that was done (repeatable): got_outside, moved_my_body, nourishing_food,
-    /// joyful_activity, social_contact.
+    /// joyful_activity, social_contact. Given habits replace the day's ticked set.
     #[arg(long = "habit")]
     pub habits: Vec<String>,
-    /// An optional note (at most 2,000 characters).
-    #[arg(long, default_value = "")]
-    pub note: String,
+    /// A note (at most 2,000 characters).
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -7,7 +7,7 @@ use crate::database;
 use anyhow::{Context, Result, anyhow};
 use enough_app::{App, AppError, Support};
 use enough_domain::account::Role;
-use enough_domain::day::{DayText, parse_date};
+use enough_domain::day::{DayPatch, DayText, parse_date};
 use enough_web::{AppState, WebConfig};
 use std::io::BufRead;
 use std::time::Instant;
@@ -288,25 +288,38 @@ async fn log(app: App, args: LogArgs) -> Result<()> {
         None => app.today(&user),
     };
     let text = DayText {
-        daylight_hours: args.daylight,
-        energy: args.energy,
-        mood: args.mood,
-        outside_morning: args.outside_morning,
-        habits: args.habits,
-        note: args.note,
+        daylight_hours: args.daylight.clone().unwrap_or_default(),
+        energy: args.energy.clone().unwrap_or_default(),
+        mood: args.mood.clone().unwrap_or_default(),
+        outside_morning: args.outside_morning.clone().unwrap_or_default(),
+        habits: args.habits.clone(),
+        note: args.note.clone().unwrap_or_default(),
     };
     let (fields, errors) = text.to_fields();
+    // Only the flags given change the day (PATCH semantics); the rest stays as logged.
+    let patch = DayPatch {
+        daylight_hours: args.daylight.is_some().then_some(fields.daylight_hours),
+        energy: args.energy.is_some().then_some(fields.energy),
+        mood: args.mood.is_some().then_some(fields.mood),
+        outside_morning: args
+            .outside_morning
+            .is_some()
+            .then_some(fields.outside_morning),
+        habits: (!args.habits.is_empty()).then_some(fields.habits),
+        note: args.note.is_some().then_some(fields.note),
+    };
     let (entry, created, support) = app
-        .log_day(&user, date, fields, errors)
+        .patch_day(&user, date, patch, errors)
         .await
         .map_err(readable)?;
     println!(
-        "{} {}: mood {}, energy {}, daylight {}",
+        "{} {}: mood {}, energy {}, daylight {}, outside in the morning {}",
         if created { "logged" } else { "updated" },
         entry.date,
-        entry.mood,
-        entry.energy,
-        entry.daylight_label()
+        entry.mood_label(),
+        entry.energy_label(),
+        entry.daylight_label(),
+        entry.outside_label()
     );
     print_support(support.as_ref());
     Ok(())
@@ -375,10 +388,10 @@ async fn days(app: App, args: DaysArgs) -> Result<()> {
             println!(
                 "{:<11} {:>4} {:>6} {:>8}  {:<7}  {}",
                 d.date.to_string(),
-                d.mood,
-                d.energy,
+                d.mood_label(),
+                d.energy_label(),
                 d.daylight_label(),
-                if d.outside_morning { "yes" } else { "no" },
+                d.outside_label(),
                 d.note.as_deref().unwrap_or("").lines().next().unwrap_or("")
             );
         }

@@ -137,9 +137,30 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
     );
     if !preview.needs_values.is_empty() {
         println!(
-            "{} new days lack values the file does not have ({}); give them with --fill-daylight, --fill-energy, --fill-mood or --fill-outside, or they are skipped.",
+            "{} days in the file hold no value this app keeps; they are skipped (or give a value with --fill-daylight, --fill-energy, --fill-mood or --fill-outside).",
             preview.needs_values.len(),
-            preview.needs_values[0].1.join(", ")
+        );
+    }
+    let missing = |n: usize, what: &str| (n > 0).then(|| format!("{n} without {what}"));
+    let lack = |f: fn(&enough_domain::import::ImportedFields) -> bool| {
+        plan.days.iter().filter(|d| f(&d.fields)).count()
+    };
+    let lacking: Vec<String> = [
+        missing(lack(|f| f.mood.is_none()), "mood"),
+        missing(lack(|f| f.energy.is_none()), "energy"),
+        missing(lack(|f| f.daylight_quarter_hours.is_none()), "daylight"),
+        missing(
+            lack(|f| f.outside_morning.is_none()),
+            "outside in the morning",
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if !lacking.is_empty() {
+        println!(
+            "Of the days in the file, {}: those values stay missing, never guessed.",
+            lacking.join(", ")
         );
     }
     let problems = first_problems(plan, 20);
@@ -165,6 +186,20 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
             } else {
                 "them"
             }
+        ));
+    }
+    if total > 0 && plan.days.is_empty() {
+        let reason = match first_problems(plan, 1).into_iter().next() {
+            Some(p) => format!("the first problem: {p}"),
+            None if plan.counts.rows_read == 0 => "it holds no rows of data".to_owned(),
+            None => format!(
+                "none of its {} rows holds a value this app keeps",
+                plan.counts.rows_read
+            ),
+        };
+        return Err(anyhow!(
+            "{}: nothing could be imported; {reason}",
+            args.file.display()
         ));
     }
     if args.dry_run {

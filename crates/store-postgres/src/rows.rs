@@ -59,10 +59,12 @@ pub(crate) fn token_from_row(row: &PgRow) -> Result<ApiToken, StoreError> {
     })
 }
 
-fn small(row: &PgRow, column: &str, max: i64) -> Result<u8, StoreError> {
-    let value: i64 = row.try_get(column).map_err(db_error)?;
+fn small(row: &PgRow, column: &str, max: i64) -> Result<Option<u8>, StoreError> {
+    let Some(value): Option<i64> = row.try_get(column).map_err(db_error)? else {
+        return Ok(None);
+    };
     if (0..=max).contains(&value) {
-        u8::try_from(value).map_err(|_| corrupt(column))
+        u8::try_from(value).map(Some).map_err(|_| corrupt(column))
     } else {
         Err(corrupt(column))
     }

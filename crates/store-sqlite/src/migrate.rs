@@ -16,6 +16,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0004_practice.sql"),
     include_str!("../migrations/0005_care.sql"),
     include_str!("../migrations/0006_activities.sql"),
+    include_str!("../migrations/0008_partial_days.sql"),
 ];
 
 /// The schema version this build expects.

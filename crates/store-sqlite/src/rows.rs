@@ -194,10 +194,12 @@ fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
-fn small(row: &Row<'_>, index: usize, max: i64) -> StoreResult<u8> {
-    let value: i64 = get(row, index)?;
+fn small(row: &Row<'_>, index: usize, max: i64) -> StoreResult<Option<u8>> {
+    let Some(value): Option<i64> = get(row, index)? else {
+        return Ok(None);
+    };
     match u8::try_from(value) {
-        Ok(small) if (0..=max).contains(&value) => Ok(small),
+        Ok(small) if (0..=max).contains(&value) => Ok(Some(small)),
         _ => Err(StoreError::Corrupt(format!(
             "{}: {value} is out of range",
             row.as_ref().column_name(index).unwrap_or("?")

@@ -233,7 +233,23 @@ async fn an_sqlx_era_database_is_adopted_without_migrating_again() {
     );
     assert_eq!(store.count_users().await.unwrap(), 1);
     let date = NaiveDate::from_ymd_opt(2024, 12, 1).unwrap();
-    assert_eq!(store.get_day(1, date).await.unwrap().unwrap().mood, 6);
+    let kept = store.get_day(1, date).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            kept.daylight_quarter_hours,
+            kept.energy,
+            kept.mood,
+            kept.outside_morning
+        ),
+        (Some(4), Some(5), Some(6), Some(true)),
+        "the partial-days rebuild keeps every existing row"
+    );
+    let partial = enough_store::contract::partial_day("2024-12-02", Some(3), None);
+    store.upsert_day(1, &partial, 2).await.unwrap();
+    assert_eq!(
+        store.get_day(1, partial.date).await.unwrap().unwrap(),
+        partial
+    );
 }
 
 #[tokio::test]

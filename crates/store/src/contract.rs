@@ -25,6 +25,7 @@ pub async fn run_all(store: &dyn Store) {
     tokens_resolve_until_revoked(store).await;
     days_upsert_list_and_delete(store).await;
     days_are_private_to_their_owner(store).await;
+    days_keep_missing_values_missing(store).await;
     locations_and_reflections_round_trip(store).await;
     one_experiment_runs_at_a_time(store).await;
     exercises_are_saved_listed_and_private(store).await;
@@ -119,10 +120,10 @@ pub fn new_user(email: &str, role: Role) -> NewUser {
 pub fn day(date: &str, mood: u8) -> DayEntry {
     DayEntry {
         date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
-        daylight_quarter_hours: 9,
-        energy: 5,
-        mood,
-        outside_morning: mood.is_multiple_of(2),
+        daylight_quarter_hours: Some(9),
+        energy: Some(5),
+        mood: Some(mood),
+        outside_morning: Some(mood.is_multiple_of(2)),
         habits: Habits {
             got_outside: true,
             social_contact: mood > 5,
@@ -474,6 +475,66 @@ async fn days_upsert_list_and_delete(store: &dyn Store) {
             .await
             .unwrap()
             .is_none()
+    );
+}
+
+/// A day with only some values: each missing one is stored as missing (never 0 or false).
+pub fn partial_day(date: &str, mood: Option<u8>, daylight: Option<u8>) -> DayEntry {
+    DayEntry {
+        date: NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap(),
+        daylight_quarter_hours: daylight,
+        energy: None,
+        mood,
+        outside_morning: None,
+        habits: Habits::default(),
+        note: None,
+    }
+}
+
+async fn days_keep_missing_values_missing(store: &dyn Store) {
+    let user = store
+        .create_user(new_user("partial-days@example.org", Role::Person))
+        .await
+        .unwrap();
+    let only_mood = partial_day("2026-09-01", Some(0), None);
+    let only_daylight = partial_day("2026-09-02", None, Some(0));
+    let mut only_outside = partial_day("2026-09-03", None, None);
+    only_outside.outside_morning = Some(false);
+    let mut only_note = partial_day("2026-09-04", None, None);
+    only_note.note = Some("Only a few words today.".into());
+    let mut only_habit = partial_day("2026-09-05", None, None);
+    only_habit.habits.social_contact = true;
+    for d in [&only_mood, &only_daylight, &only_outside] {
+        assert!(store.upsert_day(user.id, d, 1).await.unwrap(), "new");
+    }
+    store
+        .upsert_days(user.id, &[only_note.clone(), only_habit.clone()], 1)
+        .await
+        .unwrap();
+    for d in [
+        &only_mood,
+        &only_daylight,
+        &only_outside,
+        &only_note,
+        &only_habit,
+    ] {
+        assert_eq!(
+            &store.get_day(user.id, d.date).await.unwrap().unwrap(),
+            d,
+            "missing stays missing, zero stays zero"
+        );
+    }
+    let listed = store.list_days(user.id, None, None).await.unwrap();
+    assert_eq!(listed.len(), 5);
+    assert_eq!(listed[4], only_mood);
+    // Replacing a full day with a partial one leaves the other values missing, not old.
+    let full = day("2026-09-06", 7);
+    store.upsert_day(user.id, &full, 1).await.unwrap();
+    let thinner = partial_day("2026-09-06", None, Some(4));
+    assert!(!store.upsert_day(user.id, &thinner, 2).await.unwrap());
+    assert_eq!(
+        store.get_day(user.id, full.date).await.unwrap().unwrap(),
+        thinner
     );
 }
 

@@ -56,16 +56,18 @@ fn day_number(date: NaiveDate) -> f64 {
 }
 
 /// Mean of each calendar week (Monday first), placed mid-week.
-fn weekly_means(days: &[DayEntry], value: impl Fn(&DayEntry) -> f64) -> Vec<(f64, f64)> {
+/// Weekly means of `value` over the days that have it (missing values are skipped).
+fn weekly_means(days: &[DayEntry], value: impl Fn(&DayEntry) -> Option<f64>) -> Vec<(f64, f64)> {
     let mut weeks: Vec<(NaiveDate, f64, usize)> = Vec::new();
     for d in days {
+        let Some(v) = value(d) else { continue };
         let monday = d.date - chrono::Days::new(u64::from(d.date.weekday().num_days_from_monday()));
         match weeks.last_mut() {
             Some(w) if w.0 == monday => {
-                w.1 += value(d);
+                w.1 += v;
                 w.2 += 1;
             }
-            _ => weeks.push((monday, value(d), 1)),
+            _ => weeks.push((monday, v, 1)),
         }
     }
     weeks
@@ -112,7 +114,7 @@ pub fn over_time(days: &[DayEntry], from: NaiveDate, to: NaiveDate) -> String {
     };
     let max_light = days
         .iter()
-        .map(DayEntry::daylight_hours)
+        .filter_map(DayEntry::daylight_hours)
         .fold(4.0_f64, f64::max)
         .ceil();
     let light = Scale {
@@ -121,8 +123,8 @@ pub fn over_time(days: &[DayEntry], from: NaiveDate, to: NaiveDate) -> String {
         p0: 270.0,
         p1: 200.0,
     };
-    let mood_weeks = weekly_means(days, |d| f64::from(d.mood));
-    let energy_weeks = weekly_means(days, |d| f64::from(d.energy));
+    let mood_weeks = weekly_means(days, |d| d.mood.map(f64::from));
+    let energy_weeks = weekly_means(days, |d| d.energy.map(f64::from));
     let range = |w: &[(f64, f64)]| {
         let lo = w.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
         let hi = w.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max);
@@ -166,8 +168,11 @@ pub fn over_time(days: &[DayEntry], from: NaiveDate, to: NaiveDate) -> String {
     );
     let bar = ((x.at(day_number(from) + 1.0) - x.at(day_number(from))) * 0.7).clamp(1.0, 14.0);
     for d in days {
+        let Some(hours) = d.daylight_hours() else {
+            continue;
+        };
         let px = x.at(day_number(d.date));
-        let top = light.at(d.daylight_hours());
+        let top = light.at(hours);
         let _ = write!(
             svg,
             r#"<rect class="c-daylight" x="{:.1}" y="{top:.1}" width="{bar:.1}" height="{:.1}"/>"#,
@@ -177,7 +182,9 @@ pub fn over_time(days: &[DayEntry], from: NaiveDate, to: NaiveDate) -> String {
     }
     for (class, value) in [("c-mood", 0), ("c-energy", 1)] {
         for d in days {
-            let v = if value == 0 { d.mood } else { d.energy };
+            let Some(v) = (if value == 0 { d.mood } else { d.energy }) else {
+                continue;
+            };
             let _ = write!(
                 svg,
                 r#"<circle class="{class} dot" cx="{:.1}" cy="{:.1}" r="2.5"/>"#,
@@ -205,11 +212,16 @@ pub fn over_time(days: &[DayEntry], from: NaiveDate, to: NaiveDate) -> String {
 }
 
 /// Daylight against mood, each day a point, filled when the morning was spent outside.
+/// Only days with both daylight and mood are drawn; the description says how many.
 pub fn daylight_scatter(days: &[DayEntry]) -> String {
+    let days: Vec<&DayEntry> = days
+        .iter()
+        .filter(|d| d.daylight_quarter_hours.is_some() && d.mood.is_some())
+        .collect();
     let height = 280.0;
     let max_light = days
         .iter()
-        .map(DayEntry::daylight_hours)
+        .filter_map(|d| d.daylight_hours())
         .fold(4.0_f64, f64::max)
         .ceil();
     let x = Scale {
@@ -224,9 +236,12 @@ pub fn daylight_scatter(days: &[DayEntry]) -> String {
         p0: 236.0,
         p1: 30.0,
     };
-    let outside = days.iter().filter(|d| d.outside_morning).count();
+    let outside = days
+        .iter()
+        .filter(|d| d.outside_morning == Some(true))
+        .count();
     let desc = format!(
-        "{} days: hours of daylight across, mood up. {} mornings outside are filled dots, {} indoor mornings are rings.",
+        "{} days with both daylight and mood: hours of daylight across, mood up. {} mornings outside are filled dots, the {} other mornings are rings.",
         days.len(),
         outside,
         days.len() - outside
@@ -258,12 +273,15 @@ pub fn daylight_scatter(days: &[DayEntry]) -> String {
         );
         h += step;
     }
-    for d in days {
+    for d in &days {
+        let (Some(hours), Some(mood)) = (d.daylight_hours(), d.mood) else {
+            continue;
+        };
         // A small fixed jitter per date, so that equal days do not hide each other.
         let seed = f64::from(d.date.num_days_from_ce() % 7) - 3.0;
-        let cx = x.at(d.daylight_hours()) + seed * 1.5;
-        let cy = y.at(f64::from(d.mood)) + (seed * 1.3) % 3.0;
-        let class = if d.outside_morning {
+        let cx = x.at(hours) + seed * 1.5;
+        let cy = y.at(f64::from(mood)) + (seed * 1.3) % 3.0;
+        let class = if d.outside_morning == Some(true) {
             "pt-outside"
         } else {
             "pt-indoor"
@@ -398,12 +416,16 @@ pub fn day_length_year(days: &[DayEntry], year_of_lengths: &[(NaiveDate, f64)]) 
     let longest = year_of_lengths.iter().max_by(|a, b| a.1.total_cmp(&b.1));
     let logged: Vec<&DayEntry> = days
         .iter()
-        .filter(|d| d.date >= first.0 && d.date <= last.0)
+        .filter(|d| d.date >= first.0 && d.date <= last.0 && d.daylight_quarter_hours.is_some())
         .collect();
     let mean_logged = if logged.is_empty() {
         0.0
     } else {
-        logged.iter().map(|d| d.daylight_hours()).sum::<f64>() / logged.len() as f64
+        logged
+            .iter()
+            .filter_map(|d| d.daylight_hours())
+            .sum::<f64>()
+            / logged.len() as f64
     };
     let desc = format!(
         "Day length where you are from {} to {}: shortest {:.1} h on {}, longest {:.1} h on {}. \
@@ -437,8 +459,11 @@ pub fn day_length_year(days: &[DayEntry], year_of_lengths: &[(NaiveDate, f64)]) 
         tick += if max > 12.0 { 6.0 } else { 4.0 };
     }
     for d in &logged {
+        let Some(hours) = d.daylight_hours() else {
+            continue;
+        };
         let px = x.at(day_number(d.date));
-        let top = y.at(d.daylight_hours());
+        let top = y.at(hours);
         let _ = write!(
             svg,
             r#"<rect class="c-daylight" x="{:.1}" y="{top:.1}" width="1.6" height="{:.1}"/>"#,
@@ -732,10 +757,10 @@ mod tests {
         (0..n)
             .map(|i| DayEntry {
                 date: start + chrono::Days::new(i),
-                daylight_quarter_hours: (i % 9) as u8,
-                energy: (i % 11) as u8,
-                mood: (i % 7) as u8,
-                outside_morning: i % 3 == 0,
+                daylight_quarter_hours: Some((i % 9) as u8),
+                energy: Some((i % 11) as u8),
+                mood: Some((i % 7) as u8),
+                outside_morning: Some(i % 3 == 0),
                 habits: Habits::default(),
                 note: None,
             })

@@ -35,6 +35,7 @@ pub(crate) const SAVING_ROUTES: &[(&str, &str, Safety)] = &[
     ("POST", "/admin/accounts/{id}/{action}", NoFreeText(ACCOUNT)),
     ("POST", "/api/v1/account/password", NoFreeText(ACCOUNT)),
     ("POST", "/days", SafetyChecked("day_form_and_api")),
+    ("POST", "/days/quick", SafetyChecked("day_form_and_api")),
     ("POST", "/days/{date}/delete", NoFreeText(DELETE)),
     ("POST", "/experiment", NoFreeText(CHOICE)),
     ("POST", "/experiment/{id}/abandon", NoFreeText(DELETE)),
@@ -114,6 +115,11 @@ pub(crate) const SAVING_ROUTES: &[(&str, &str, Safety)] = &[
     // JSON API.
     (
         "PUT",
+        "/api/v1/days/{date}",
+        SafetyChecked("day_form_and_api"),
+    ),
+    (
+        "PATCH",
         "/api/v1/days/{date}",
         SafetyChecked("day_form_and_api"),
     ),

@@ -265,10 +265,10 @@ fn the_week_counts_what_was_done_and_marks_nothing_as_failed() {
 fn day(date: NaiveDate, mood: u8) -> DayEntry {
     DayEntry {
         date,
-        daylight_quarter_hours: 4,
-        energy: 5,
-        mood,
-        outside_morning: false,
+        daylight_quarter_hours: Some(4),
+        energy: Some(5),
+        mood: Some(mood),
+        outside_morning: Some(false),
         habits: Habits::default(),
         note: None,
     }

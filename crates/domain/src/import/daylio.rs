@@ -17,8 +17,8 @@
 //!   with it ("walk" matches "walking"). Activities that match nothing are counted in
 //!   [`ImportPlan::unmapped`].
 //! - **note**: `note_title` and `note` of each entry are joined (title on its own line), the
-//!   day's notes joined in time order with a blank line between them, and cut to 2,000
-//!   characters with a warning.
+//!   day's notes joined in time order with a blank line between them (when a day has several,
+//!   each starts with its time, e.g. `21:15 — `), and cut to 2,000 characters with a warning.
 //! - Daylio has no daylight, energy or outside-in-the-morning values; see the module docs of
 //!   [`crate::import`] for what happens to new days.
 
@@ -357,7 +357,16 @@ pub fn import_daylio<R: Read>(
         // Oldest entry first: by time, and for equal or unknown times by line from the bottom
         // (Daylio writes newest first).
         acc.notes.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let notes: Vec<String> = acc.notes.into_iter().map(|(_, _, n)| n).collect();
+        // One note stays as written; several are each kept with their time ("21:15 — …").
+        let several = acc.notes.len() > 1;
+        let notes: Vec<String> = acc
+            .notes
+            .into_iter()
+            .map(|(time, _, n)| match time {
+                Some(t) if several => format!("{} — {n}", t.format("%H:%M")),
+                _ => n,
+            })
+            .collect();
         acc.rows.sort_unstable();
         let first = acc.rows.first().copied().unwrap_or(0);
         let note = join_notes(&notes, first, &mut plan.problems);

@@ -19,20 +19,18 @@
 //! the person chooses in the preview:
 //!
 //! - [`ConflictRule::KeepMine`]: a value already logged always stays; the import only fills what
-//!   the day does not have yet (no note, no habit ticked).
+//!   the day does not have yet (a missing mood, daylight…, no note, no habit ticked).
 //! - [`ConflictRule::TakeImported`]: every value the import has replaces the logged one; values
 //!   the import lacks stay as logged.
 //!
 //! Habits are only ever added, never removed: no source says "I did *not* go outside", only which
 //! activities were logged, so under `TakeImported` the day's habits become the union of both.
 //!
-//! **A brand-new day needs all four core values** (daylight, energy, mood, outside in the
-//! morning), exactly as when typed in the form. Most sources have only some of them (Daylio has
-//! mood, Apple Health has daylight). We never invent the rest: [`merge`] reports such a day as
-//! [`Outcome::NeedsValues`], naming what is missing. If the person wants those days anyway, the
-//! preview asks them for the values to use (for example "daylight unknown: use 0 h") and the app
-//! applies them with [`ImportedDay::filled`] before merging, so every assumed number is one the
-//! person chose and saw. Energy is never derived from mood or the other way round.
+//! **A day holds what the source has.** A new day is created from whatever values the source
+//! has (Daylio: mood, habits, note; Apple Health: daylight); the values it lacks stay missing,
+//! never zero and never guessed. Energy is never derived from mood or the other way round.
+//! Only a day with no value at all is reported as [`Outcome::NeedsValues`] and not written.
+//! [`FillIn`] remains for a person who deliberately chooses a value for new days in the preview.
 //!
 //! Importing the same file twice changes nothing the second time: after a first apply, every
 //! imported value already equals the stored one, so [`merge`] returns [`Outcome::Unchanged`]
@@ -193,28 +191,31 @@ pub enum Outcome {
 pub fn merge(existing: Option<&DayEntry>, imported: &ImportedDay, rule: ConflictRule) -> Outcome {
     let f = &imported.fields;
     let Some(old) = existing else {
-        return match (
-            f.daylight_quarter_hours,
-            f.energy,
-            f.mood,
-            f.outside_morning,
-        ) {
-            (Some(daylight), Some(energy), Some(mood), Some(outside)) => Outcome::New(DayEntry {
-                date: imported.date,
-                daylight_quarter_hours: daylight.min(96),
-                energy: energy.min(10),
-                mood: mood.min(10),
-                outside_morning: outside,
-                habits: f.habits.unwrap_or_default(),
-                note: f.note.clone(),
-            }),
-            _ => Outcome::NeedsValues(imported.missing_core()),
+        let entry = DayEntry {
+            date: imported.date,
+            daylight_quarter_hours: f.daylight_quarter_hours.map(|q| q.min(96)),
+            energy: f.energy.map(|v| v.min(10)),
+            mood: f.mood.map(|v| v.min(10)),
+            outside_morning: f.outside_morning,
+            habits: f.habits.unwrap_or_default(),
+            note: f.note.clone(),
+        };
+        return if entry.has_any_value() {
+            Outcome::New(entry)
+        } else {
+            Outcome::NeedsValues(imported.missing_core())
         };
     };
     let mut new = old.clone();
     let any_habit = |h: &Habits| h.to_bits() != 0;
     match rule {
         ConflictRule::KeepMine => {
+            new.daylight_quarter_hours = new
+                .daylight_quarter_hours
+                .or(f.daylight_quarter_hours.map(|q| q.min(96)));
+            new.energy = new.energy.or(f.energy.map(|v| v.min(10)));
+            new.mood = new.mood.or(f.mood.map(|v| v.min(10)));
+            new.outside_morning = new.outside_morning.or(f.outside_morning);
             if new.note.is_none() {
                 new.note = f.note.clone();
             }
@@ -226,16 +227,16 @@ pub fn merge(existing: Option<&DayEntry>, imported: &ImportedDay, rule: Conflict
         }
         ConflictRule::TakeImported => {
             if let Some(q) = f.daylight_quarter_hours {
-                new.daylight_quarter_hours = q.min(96);
+                new.daylight_quarter_hours = Some(q.min(96));
             }
             if let Some(v) = f.energy {
-                new.energy = v.min(10);
+                new.energy = Some(v.min(10));
             }
             if let Some(v) = f.mood {
-                new.mood = v.min(10);
+                new.mood = Some(v.min(10));
             }
             if let Some(v) = f.outside_morning {
-                new.outside_morning = v;
+                new.outside_morning = Some(v);
             }
             if let Some(h) = f.habits {
                 new.habits = Habits::from_bits(new.habits.to_bits() | h.to_bits());

@@ -372,10 +372,10 @@ fn malformed_xml_names_the_line_and_byte() {
 fn entry(date: &str) -> DayEntry {
     DayEntry {
         date: d(date),
-        daylight_quarter_hours: 4,
-        energy: 5,
-        mood: 5,
-        outside_morning: false,
+        daylight_quarter_hours: Some(4),
+        energy: Some(5),
+        mood: Some(5),
+        outside_morning: Some(false),
         habits: Habits {
             social_contact: true,
             ..Habits::default()
@@ -414,10 +414,10 @@ fn merge_rules() {
     let Outcome::Changed(new) = merge(Some(&old), &day, ConflictRule::TakeImported) else {
         panic!()
     };
-    assert_eq!(new.mood, 9);
+    assert_eq!(new.mood, Some(9));
     assert_eq!(
         (new.energy, new.daylight_quarter_hours),
-        (5, 4),
+        (Some(5), Some(4)),
         "kept: not in the import"
     );
     assert!(
@@ -434,18 +434,42 @@ fn merge_rules() {
     };
     assert_eq!(
         (filled.mood, filled.note.as_deref()),
-        (5, Some("theirs")),
+        (Some(5), Some("theirs")),
         "gaps filled"
     );
 
+    let Outcome::New(partial) = merge(None, &day, ConflictRule::TakeImported) else {
+        panic!("a day with only a mood is a day")
+    };
+    assert_eq!(partial.mood, Some(9));
     assert_eq!(
-        merge(None, &day, ConflictRule::TakeImported),
-        Outcome::NeedsValues(vec![
-            CoreField::Daylight,
-            CoreField::Energy,
-            CoreField::OutsideMorning
-        ])
+        (
+            partial.energy,
+            partial.daylight_quarter_hours,
+            partial.outside_morning
+        ),
+        (None, None, None),
+        "what the source lacks stays missing, never zero"
     );
+    let mut mood_less = old.clone();
+    mood_less.mood = None;
+    let Outcome::Changed(gap) = merge(Some(&mood_less), &day, ConflictRule::KeepMine) else {
+        panic!()
+    };
+    assert_eq!(
+        (gap.mood, gap.energy),
+        (Some(9), Some(5)),
+        "keep mine fills a missing value and keeps the rest"
+    );
+    let empty = ImportedDay {
+        date: day.date,
+        fields: ImportedFields::default(),
+        source_rows: vec![1],
+    };
+    assert!(matches!(
+        merge(None, &empty, ConflictRule::KeepMine),
+        Outcome::NeedsValues(_)
+    ));
     let fill = FillIn {
         daylight_quarter_hours: Some(0),
         energy: Some(5),
@@ -457,7 +481,7 @@ fn merge_rules() {
     };
     assert_eq!(
         (created.mood, created.daylight_quarter_hours, created.energy),
-        (9, 0, 5)
+        (Some(9), Some(0), Some(5))
     );
 }
 
@@ -524,7 +548,8 @@ fn idempotency_importing_twice_changes_nothing_the_second_time() {
 }
 
 #[test]
-fn new_days_without_every_core_value_need_values() {
+fn new_days_bring_what_the_source_has_and_nothing_else() {
+    let d_ = d;
     let plan = import_daylio(
         fixture!("daylio_current.csv"),
         &DaylioOptions::default(),
@@ -532,8 +557,31 @@ fn new_days_without_every_core_value_need_values() {
     )
     .unwrap();
     let changes = ChangeSet::build(&plan.days, |_| None, ConflictRule::KeepMine, None);
-    assert_eq!(changes.needs_values_count(), 2);
-    assert_eq!(changes.writes().count(), 0, "nothing invented");
+    assert_eq!(changes.needs_values_count(), 0);
+    assert_eq!(changes.new_count(), plan.days.len());
+    let sat = changes
+        .writes()
+        .find(|d| d.date == d_("2024-03-02"))
+        .expect("Saturday");
+    assert_eq!(sat.mood, Some(8));
+    assert!(
+        sat.habits.social_contact && sat.habits.moved_my_body,
+        "habits come too"
+    );
+    assert!(
+        sat.note
+            .as_deref()
+            .unwrap_or_default()
+            .contains("Dinner with Sam")
+    );
+    for day in changes.writes() {
+        assert!(day.mood.is_some(), "Daylio brings mood");
+        assert_eq!(
+            (day.energy, day.daylight_quarter_hours, day.outside_morning),
+            (None, None, None),
+            "nothing invented"
+        );
+    }
 }
 
 /// Random bytes, and valid files with random bytes changed, never panic any importer.
@@ -577,4 +625,87 @@ fn random_input_never_panics() {
         let _ = import_apple_health_xml(BufReader::new(bytes.as_slice()), today);
         let _ = import_apple_health_zip(Cursor::new(bytes.as_slice()), today);
     }
+}
+
+#[test]
+fn daylio_notes_of_several_entries_are_each_kept_with_their_time() {
+    let csv = "full_date,date,weekday,time,mood,activities,note_title,note\n\
+               2024-03-05,5 March,Tuesday,9:15 pm,good,reading,,Evening calm\n\
+               2024-03-05,5 March,Tuesday,7:30 am,bad,,,Slow start\n";
+    let plan = import_daylio(csv.as_bytes(), &DaylioOptions::default(), d("2024-03-10")).unwrap();
+    let day = day(&plan, "2024-03-05");
+    assert_eq!(
+        day.fields.note.as_deref(),
+        Some("07:30 — Slow start\n\n21:15 — Evening calm"),
+        "every note kept, oldest first, with its time"
+    );
+    assert_eq!(
+        day.fields.mood,
+        Some(6),
+        "good 8 and bad 3: 5.5 rounds half up"
+    );
+    assert!(
+        day.fields.habits.unwrap().joyful_activity,
+        "reading is a small joyful activity"
+    );
+}
+
+#[test]
+fn apple_health_daylight_goes_into_existing_days_keeping_their_values() {
+    let plan = import_apple_health_xml(fixture!("apple_health.xml"), d("2025-01-03")).unwrap();
+    let target = plan.days[0].date;
+    let logged = DayEntry {
+        date: target,
+        daylight_quarter_hours: None,
+        energy: Some(4),
+        mood: Some(6),
+        outside_morning: Some(true),
+        habits: Habits::default(),
+        note: Some("mine".into()),
+    };
+    let mut store: BTreeMap<NaiveDate, DayEntry> = BTreeMap::new();
+    store.insert(target, logged.clone());
+    for rule in [ConflictRule::KeepMine, ConflictRule::TakeImported] {
+        let changes = ChangeSet::build(&plan.days, |date| store.get(&date), rule, None);
+        let day = changes
+            .writes()
+            .find(|w| w.date == target)
+            .expect("the logged day gets its daylight");
+        assert_eq!(
+            day.daylight_quarter_hours,
+            plan.days[0].fields.daylight_quarter_hours
+        );
+        assert!(day.daylight_quarter_hours.is_some());
+        assert_eq!(
+            (
+                day.energy,
+                day.mood,
+                day.outside_morning,
+                day.note.as_deref()
+            ),
+            (Some(4), Some(6), Some(true), Some("mine")),
+            "{rule:?}: the day's other values are kept"
+        );
+        assert_eq!(
+            changes.needs_values_count(),
+            0,
+            "new days are created from daylight alone"
+        );
+    }
+    let changes = ChangeSet::build(
+        &plan.days,
+        |date| store.get(&date),
+        ConflictRule::KeepMine,
+        None,
+    );
+    for w in changes.writes() {
+        store.insert(w.date, w.clone());
+    }
+    let again = ChangeSet::build(
+        &plan.days,
+        |date| store.get(&date),
+        ConflictRule::KeepMine,
+        None,
+    );
+    assert_eq!(again.writes().count(), 0, "re-importing changes nothing");
 }

@@ -244,9 +244,10 @@ pub fn score_observation(
 /// codes are documented in the README under "FHIR export").
 pub const LIGHT_MOOD_SYSTEM: &str = "https://enough.invalid/fhir/CodeSystem/light-mood";
 
-/// The daily log of one day as four Observations (daylight hours, energy 0–10, mood 0–10,
+/// The daily log of one day as up to four Observations (daylight hours, energy 0–10, mood 0–10,
 /// outside in the morning), each with our own code, the day as `effectiveDateTime`
-/// (a plain date) and the category `survey` (self-reported).
+/// (a plain date) and the category `survey` (self-reported). A value the day lacks has no
+/// Observation: missing is never written as zero.
 pub fn day_observations(day: &crate::day::DayEntry, subject_reference: &str) -> Vec<Value> {
     let date = day.date.to_string();
     let observation = |code: &str, display: &str, value_key: &str, value: Value| {
@@ -264,22 +265,40 @@ pub fn day_observations(day: &crate::day::DayEntry, subject_reference: &str) -> 
         obs[value_key] = value;
         obs
     };
-    vec![
-        observation(
+    let mut observations = Vec::new();
+    if let Some(hours) = day.daylight_hours() {
+        observations.push(observation(
             "daylight-hours",
             "Hours of daylight exposure",
             "valueQuantity",
-            json!({"value": day.daylight_hours(), "unit": "h", "system": "http://unitsofmeasure.org", "code": "h"}),
-        ),
-        observation("energy", "Energy (0-10)", "valueInteger", json!(day.energy)),
-        observation("mood", "Mood (0-10)", "valueInteger", json!(day.mood)),
-        observation(
+            json!({"value": hours, "unit": "h", "system": "http://unitsofmeasure.org", "code": "h"}),
+        ));
+    }
+    if let Some(energy) = day.energy {
+        observations.push(observation(
+            "energy",
+            "Energy (0-10)",
+            "valueInteger",
+            json!(energy),
+        ));
+    }
+    if let Some(mood) = day.mood {
+        observations.push(observation(
+            "mood",
+            "Mood (0-10)",
+            "valueInteger",
+            json!(mood),
+        ));
+    }
+    if let Some(outside) = day.outside_morning {
+        observations.push(observation(
             "outside-morning",
             "Went outside in the morning",
             "valueBoolean",
-            json!(day.outside_morning),
-        ),
-    ]
+            json!(outside),
+        ));
+    }
+    observations
 }
 
 /// A `collection` Bundle holding `resources`. Each entry's `fullUrl` is built from
@@ -439,10 +458,10 @@ mod tests {
     fn daily_log_observations_validate_and_carry_the_values() {
         let day = crate::day::DayEntry {
             date: chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
-            daylight_quarter_hours: 6,
-            energy: 4,
-            mood: 7,
-            outside_morning: true,
+            daylight_quarter_hours: Some(6),
+            energy: Some(4),
+            mood: Some(7),
+            outside_morning: Some(true),
             habits: crate::day::Habits::default(),
             note: Some("private words stay out".into()),
         };
@@ -460,6 +479,16 @@ mod tests {
         assert_eq!(observations[2]["valueInteger"], 7);
         assert_eq!(observations[3]["valueBoolean"], true);
         assert_valid(&bundle(observations));
+
+        let partial = crate::day::DayEntry {
+            daylight_quarter_hours: None,
+            energy: None,
+            outside_morning: None,
+            ..day
+        };
+        let only_mood = day_observations(&partial, "Patient/1");
+        assert_eq!(only_mood.len(), 1, "no Observation for a missing value");
+        assert_eq!(only_mood[0]["code"]["coding"][0]["code"], "mood");
     }
 
     #[test]

@@ -68,6 +68,109 @@ async fn a_day_round_trips_through_the_api() {
     .await;
 }
 
+async fn send(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    token: &str,
+    body: &str,
+) -> (u16, Value) {
+    let response = client
+        .request(method, url)
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn patch_merges_the_given_fields_and_null_clears_one() {
+    on_every_backend("patch_merges", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let token = server.token_for(&ana).await;
+        let date = yesterday(&server, &ana);
+        let url = format!("{}/api/v1/days/{date}", server.url);
+        let client = reqwest::Client::new();
+        let patch = reqwest::Method::PATCH;
+
+        let (status, first) = send(&client, patch.clone(), &url, &token, r#"{"mood": 6}"#).await;
+        assert_eq!(status, 201, "{first}");
+        assert_eq!(first["mood"], 6);
+        for missing in ["energy", "daylight_hours", "outside_morning"] {
+            assert_eq!(first[missing], Value::Null, "{missing} is null, never 0");
+        }
+        let (status, more) = send(
+            &client,
+            patch.clone(),
+            &url,
+            &token,
+            r#"{"energy": 3, "note": "Grey"}"#,
+        )
+        .await;
+        assert_eq!(status, 200, "{more}");
+        assert_eq!(
+            (more["mood"].clone(), more["energy"].clone()),
+            (json!(6), json!(3)),
+            "merged"
+        );
+        let (_, cleared) = send(&client, patch.clone(), &url, &token, r#"{"note": null}"#).await;
+        assert_eq!(cleared["note"], Value::Null);
+        assert_eq!(cleared["energy"], 3);
+
+        // Clearing every value is refused naming the day, and nothing changes.
+        let (status, error) = send(
+            &client,
+            patch.clone(),
+            &url,
+            &token,
+            r#"{"mood": null, "energy": null}"#,
+        )
+        .await;
+        assert_eq!(status, 422, "{error}");
+        let message = error["error"]["fields"][0]["message"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            message.contains("A day needs at least one value")
+                && message.contains(&date.to_string()),
+            "{message}"
+        );
+        let got: Value = client
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(got, cleared, "a failed request changes nothing");
+
+        // PUT still replaces the whole day.
+        let (status, replaced) = send(
+            &client,
+            reqwest::Method::PUT,
+            &url,
+            &token,
+            r#"{"daylight_hours": 1.5}"#,
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            (replaced["mood"].clone(), replaced["daylight_hours"].clone()),
+            (Value::Null, json!(1.5))
+        );
+        let (status, _) = send(&client, reqwest::Method::PUT, &url, &token, "{}").await;
+        assert_eq!(status, 422, "an empty day is refused");
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn invalid_days_are_refused_with_the_field_and_nothing_is_written() {
     on_every_backend("invalid_days_are_refused", |server, _| async move {
@@ -136,9 +239,9 @@ async fn invalid_days_are_refused_with_the_field_and_nothing_is_written() {
                 "Unknown habit",
             ),
             (
-                json!({"energy": 5, "mood": 5, "outside_morning": true}).to_string(),
-                "daylight_hours",
-                "Please enter",
+                json!({"habits": {}, "note": "  "}).to_string(),
+                "day",
+                "A day needs at least one value",
             ),
         ];
         for (body, field, reason) in cases {
@@ -289,18 +392,23 @@ async fn the_openapi_document_describes_the_days_endpoints() {
             .await
             .unwrap();
         assert_eq!(doc["openapi"], "3.1.0");
-        for method in ["get", "put", "delete"] {
+        for method in ["get", "put", "patch", "delete"] {
             assert!(
                 doc["paths"]["/api/v1/days/{date}"][method].is_object(),
                 "{method}"
             );
         }
         assert!(doc["paths"]["/api/v1/days"]["get"].is_object());
-        let required = &doc["components"]["schemas"]["DayInput"]["required"];
-        assert_eq!(
-            required,
-            &json!(["daylight_hours", "energy", "mood", "outside_morning"])
+        let input = &doc["components"]["schemas"]["DayInput"];
+        assert!(
+            input["required"].is_null(),
+            "every value of a day is optional"
         );
+        assert_eq!(
+            input["properties"]["mood"]["type"],
+            json!(["integer", "null"])
+        );
+        assert!(doc["paths"]["/api/v1/days/{date}"]["patch"].is_object());
     })
     .await;
 }

@@ -188,13 +188,16 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             wait_for(&browser, "#field-email").await;
             sign_in(&browser, base, "ana@example.org").await;
 
-            // Saving with answers missing names each one and keeps what was typed.
+            // A wrong value is named and what was typed is kept.
             fill(&browser, "#field-note", "Frost on the grass").await;
+            fill(&browser, "#field-daylight_hours", "two").await;
             press(&browser, "Save").await;
             wait_for(&browser, ".error-summary").await;
             let text = body_text(&browser).await;
-            assert!(text.contains("Please choose your mood"), "{text}");
-            assert!(text.contains("Please enter your hours of daylight"));
+            assert!(
+                text.contains("Daylight must be a number of hours"),
+                "{text}"
+            );
             let note = browser
                 .find(Locator::Css("#field-note"))
                 .await
@@ -244,7 +247,7 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             assert_eq!(days.len(), 1, "{backend:?}");
             assert_eq!(
                 (days[0].mood, days[0].energy, days[0].daylight_quarter_hours),
-                (7, 5, 6)
+                (Some(7), Some(5), Some(6))
             );
             browser.close().await.unwrap();
         }
@@ -878,4 +881,121 @@ async fn crisis_help_is_big_local_and_first_and_the_safety_plan_prints_on_one_pa
         browser.close().await.unwrap();
     })
     .await;
+}
+
+/// Whether the element is wholly inside the first screen (no scrolling needed to reach it).
+async fn on_first_screen(client: &Client, css: &str) -> bool {
+    let script = format!(
+        "const r = document.querySelector({css:?}).getBoundingClientRect(); \
+         return [r.top, r.bottom, window.innerHeight, window.scrollY];"
+    );
+    let v = client.execute(&script, vec![]).await.unwrap();
+    let (top, bottom, height, scrolled) = (
+        v[0].as_f64().unwrap(),
+        v[1].as_f64().unwrap(),
+        v[2].as_f64().unwrap(),
+        v[3].as_f64().unwrap(),
+    );
+    top >= 0.0 && bottom <= height && scrolled == 0.0
+}
+
+#[tokio::test]
+async fn a_mood_is_logged_in_two_taps_without_scrolling_and_energy_added_later() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    on_every_backend("browser_two_taps", |server, _| {
+        let driver = &driver;
+        async move {
+            let ana = server.add_user("ana@example.org", Role::Person).await;
+            // Everything that can sit above the log on the home page is there.
+            server
+                .app
+                .set_location(&ana, "Dublin", "", "")
+                .await
+                .unwrap();
+            server
+                .app
+                .start_programme(&ana, "winter-light", None)
+                .await
+                .unwrap();
+            let browser = chromium(driver).await;
+            sign_in(&browser, &server.url, "ana@example.org").await;
+            browser.goto(&format!("{}/", server.url)).await.unwrap();
+            wait_for(&browser, "#quick-mood").await;
+            screenshot(&browser, "two-taps-1-home").await;
+            let text = body_text(&browser).await;
+            assert!(!text.to_lowercase().contains("incomplete"));
+
+            // Tap 1: the mood value. htmx saves it at once; no Save button is needed.
+            let mut taps = 0;
+            let seven = "#quick-mood button[value='7']";
+            assert!(
+                on_first_screen(&browser, seven).await,
+                "the mood row is on the first screen at 390×844"
+            );
+            click(&browser, Locator::Css(seven)).await;
+            taps += 1;
+            let status = wait_until(&browser, "#quick-status", "Saved mood 7").await;
+            assert!(status.contains("Saved"), "{status}");
+            assert!(taps <= 2, "a mood in at most two taps, took {taps}");
+            let today = server.app.today(&ana);
+            let day = server.app.day(&ana, today).await.unwrap();
+            assert_eq!(day.mood, Some(7));
+            assert_eq!(
+                (day.energy, day.daylight_quarter_hours, day.outside_morning),
+                (None, None, None),
+                "nothing else is saved, nothing is guessed"
+            );
+            fits_the_phone(&browser, "home after a mood").await;
+            screenshot(&browser, "two-taps-2-saved").await;
+
+            // Later the same day: the page shows what is there and offers the rest.
+            browser.goto(&format!("{}/", server.url)).await.unwrap();
+            wait_for(&browser, "#quick-mood").await;
+            let text = body_text(&browser).await;
+            assert!(text.contains("Mood: 7 of 10"), "{text}");
+            assert!(text.contains("Add energy?"), "{text}");
+            assert!(!text.to_lowercase().contains("incomplete"));
+            let energy = "button[name='energy'][value='4']";
+            browser
+                .execute(
+                    &format!("document.querySelector({energy:?}).scrollIntoView()"),
+                    vec![],
+                )
+                .await
+                .unwrap();
+            click(&browser, Locator::Css(energy)).await;
+            wait_until(&browser, "#quick-status", "Saved energy 4").await;
+            let day = server.app.day(&ana, today).await.unwrap();
+            assert_eq!((day.mood, day.energy), (Some(7), Some(4)));
+            assert_eq!(
+                (
+                    day.daylight_quarter_hours,
+                    day.outside_morning,
+                    day.habits.to_bits(),
+                    day.note.clone()
+                ),
+                (None, None, 0, None),
+                "the day holds mood and energy and nothing else"
+            );
+            screenshot(&browser, "two-taps-3-energy").await;
+            browser.close().await.unwrap();
+        }
+    })
+    .await;
+}
+
+/// Waits until the element's text contains `text`, and returns it.
+async fn wait_until(client: &Client, css: &str, text: &str) -> String {
+    for _ in 0..100 {
+        if let Ok(element) = client.find(Locator::Css(css)).await
+            && let Ok(t) = element.text().await
+            && t.contains(text)
+        {
+            return t;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{css} never showed {text:?}");
 }

@@ -362,7 +362,7 @@ async fn imports_preview_write_once_and_change_nothing_the_second_time() {
             ));
             assert!(days.contains("Short walk, then tea"), "{days}");
 
-            // Daylio has moods but no daylight: new days need values, or are skipped.
+            // Daylio has moods but no daylight: new days bring the mood, the rest stays missing.
             let daylio = format!("{fixtures}/daylio_current.csv");
             let out = enough(
                 &url,
@@ -377,7 +377,8 @@ async fn imports_preview_write_once_and_change_nothing_the_second_time() {
                 None,
             );
             let out = String::from_utf8_lossy(&out.stdout);
-            assert!(out.contains("lack values"), "{out}");
+            assert!(out.contains("without daylight"), "{out}");
+            assert!(out.contains("never guessed"), "{out}");
             assert!(
                 out.contains("\"Anxious\" is not in the mood mapping"),
                 "{out}"
@@ -399,6 +400,32 @@ async fn imports_preview_write_once_and_change_nothing_the_second_time() {
             );
             let mapped = String::from_utf8_lossy(&mapped.stdout);
             assert!(!mapped.contains("Anxious"), "{mapped}");
+
+            // A non-empty file with nothing to import is a failure, with the reason.
+            let empty_dir = tempfile::tempdir().unwrap();
+            let useless = empty_dir.path().join("useless.csv");
+            std::fs::write(
+                &useless,
+                "full_date,date,weekday,time,mood,activities,note_title,note\n",
+            )
+            .unwrap();
+            let nothing = enough(
+                &url,
+                &[
+                    "import",
+                    "daylio",
+                    useless.to_str().unwrap(),
+                    "--email",
+                    "ana@example.org",
+                ],
+                None,
+            );
+            assert!(!nothing.status.success(), "nothing imported is an error");
+            assert!(
+                String::from_utf8_lossy(&nothing.stderr).contains("nothing could be imported"),
+                "{}",
+                String::from_utf8_lossy(&nothing.stderr)
+            );
 
             let missing = enough(
                 &url,

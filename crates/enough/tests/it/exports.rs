@@ -24,6 +24,17 @@ async fn the_csv_zip_and_the_fhir_bundle_hold_the_person_s_data() {
             .log_day(&ana, today, fields, errors)
             .await
             .unwrap();
+        let yesterday = today.pred_opt().unwrap();
+        let only_mood = enough_domain::day::DayText {
+            mood: "3".into(),
+            ..Default::default()
+        };
+        let (fields, errors) = only_mood.to_fields();
+        server
+            .app
+            .log_day(&ana, yesterday, fields, errors)
+            .await
+            .unwrap();
         let plan = enough_domain::safety::plan::SafetyPlan::from_form([(
             "reasons_for_living",
             "My dog Bran",
@@ -62,7 +73,20 @@ async fn the_csv_zip_and_the_fhir_bundle_hold_the_person_s_data() {
             .unwrap();
         let mut reader = csv::Reader::from_reader(days.as_bytes());
         let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-        assert_eq!(rows.len(), 1);
+        assert_eq!(rows.len(), 2);
+        let partial = rows
+            .iter()
+            .find(|r| r[0] == yesterday.to_string())
+            .expect("the partial day");
+        assert_eq!(
+            (&partial[1], &partial[2], &partial[3], &partial[4]),
+            ("", "", "3", ""),
+            "missing values are empty cells"
+        );
+        let rows: Vec<csv::StringRecord> = rows
+            .into_iter()
+            .filter(|r| r[0] == today.to_string())
+            .collect();
         assert_eq!(&rows[0][0], today.to_string());
         assert_eq!(&rows[0][1], "1.5");
         assert_eq!(&rows[0][3], "7");
@@ -90,11 +114,21 @@ async fn the_csv_zip_and_the_fhir_bundle_hold_the_person_s_data() {
         let mood = entries
             .iter()
             .map(|e| &e["resource"])
-            .find(|r| r["code"]["coding"][0]["code"] == "mood")
+            .find(|r| {
+                r["code"]["coding"][0]["code"] == "mood"
+                    && r["effectiveDateTime"] == today.to_string()
+            })
             .expect("a mood Observation");
         assert_eq!(mood["valueInteger"], 7);
         assert_eq!(mood["effectiveDateTime"], today.to_string());
         assert_eq!(mood["subject"]["reference"], format!("Patient/{}", ana.id));
+        let of_yesterday: Vec<&Value> = entries
+            .iter()
+            .map(|e| &e["resource"])
+            .filter(|r| r["effectiveDateTime"] == yesterday.to_string())
+            .collect();
+        assert_eq!(of_yesterday.len(), 1, "no Observation for a missing value");
+        assert_eq!(of_yesterday[0]["valueInteger"], 3);
     })
     .await;
 }
@@ -132,6 +166,10 @@ async fn an_upload_is_previewed_then_written_once() {
         assert_eq!(preview.status(), 200);
         let page = preview.text().await.unwrap();
         assert!(page.contains("<strong>2</strong> new days"), "{page}");
+        assert!(
+            page.contains("What each day brings"),
+            "per day: what was taken"
+        );
         // A file with bad rows: each named by line, and no way to import half of it.
         let refused = client
             .post(format!("{}/import/preview", server.url))
@@ -224,6 +262,16 @@ async fn export_delete_new_account_import_gives_identical_data() {
             let (fields, errors) = day.to_fields();
             server.app.log_day(&ana, today - chrono::Days::new(back), fields, errors).await.unwrap();
         }
+        // Partial days: each missing value must come back missing, never 0 or false.
+        for (back, text) in [
+            (3u64, enough_domain::day::DayText { mood: "4".into(), ..Default::default() }),
+            (4, enough_domain::day::DayText { daylight_hours: "0".into(), ..Default::default() }),
+            (5, enough_domain::day::DayText { note: "Only a note".into(), ..Default::default() }),
+            (6, enough_domain::day::DayText { outside_morning: "no".into(), energy: "2".into(), ..Default::default() }),
+        ] {
+            let (fields, errors) = text.to_fields();
+            server.app.log_day(&ana, today - chrono::Days::new(back), fields, errors).await.unwrap();
+        }
         server.app.save_reflection(&ana, &today.to_string(), "Mornings outside help a bit.").await.unwrap();
         let def = enough_domain::toolkit::catalogue().exercise("defusion").unwrap();
         let answers = enough_domain::toolkit::Answers::from_json(def, &serde_json::json!({
@@ -247,7 +295,14 @@ async fn export_delete_new_account_import_gives_identical_data() {
         server.app.start_programme(&ana, "winter-light", None).await.unwrap();
         let before = server.app.export(&ana).await.unwrap();
         let before_json = serde_json::to_value(&before).unwrap();
-        assert_eq!(before.days.len(), 3);
+        assert_eq!(before.days.len(), 7);
+        let exported = |back: u64| {
+            let date = (today - chrono::Days::new(back)).to_string();
+            before_json["days"].as_array().unwrap().iter().find(|d| d["date"] == date.as_str()).unwrap().clone()
+        };
+        assert_eq!(exported(3)["energy"], Value::Null, "missing is null in JSON");
+        assert_eq!(exported(4)["daylight_hours"], 0.0, "zero stays zero");
+        assert_eq!(exported(4)["mood"], Value::Null);
         assert_eq!(before.exercises.len(), 1);
         assert_eq!(before.programme_runs.len(), 1);
         assert!(before.safety_plan.is_some());
@@ -258,7 +313,7 @@ async fn export_delete_new_account_import_gives_identical_data() {
         let text = serde_json::to_string(&before_json).unwrap();
         let parsed: enough_app::Export = serde_json::from_str(&text).unwrap();
         let (summary, _) = server.app.import_own_export(&again, &parsed).await.unwrap();
-        assert_eq!(summary.days, 3);
+        assert_eq!(summary.days, 7);
         let after = serde_json::to_value(server.app.export(&again).await.unwrap()).unwrap();
         assert_eq!(comparable(after.clone()), comparable(before_json.clone()), "identical data");
 

@@ -268,8 +268,8 @@ async fn the_log_form_refuses_bad_values_keeps_the_input_and_writes_nothing() {
             (vec![("date", far.as_str())], "is still ahead"),
             (vec![("date", "2026-02-30")], "is not a date"),
             (
-                vec![("outside_morning", "")],
-                "Please say whether you were outside",
+                vec![("outside_morning", "maybe")],
+                "Outside in the morning must be yes or no",
             ),
         ];
         for (overrides, message) in cases {
@@ -319,7 +319,7 @@ async fn the_log_form_refuses_bad_values_keeps_the_input_and_writes_nothing() {
         .await;
         assert_eq!(status, 303);
         let saved = server.app.day(&ana, server.app.today(&ana)).await.unwrap();
-        assert_eq!(saved.daylight_quarter_hours, 6);
+        assert_eq!(saved.daylight_quarter_hours, Some(6));
         assert!(
             saved.habits.moved_my_body && saved.habits.social_contact && !saved.habits.got_outside
         );
@@ -693,6 +693,150 @@ async fn a_person_exports_everything_and_deletes_their_account() {
             .await
             .unwrap();
         assert_eq!(api.status(), 401, "her token ended");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn moving_a_day_onto_a_logged_date_shows_both_and_the_person_chooses() {
+    on_every_backend("move_day_page", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let today = server.app.today(&ana);
+        let (d1, d2) = (today.pred_opt().unwrap(), today);
+        for (date, mood) in [(d1, "3"), (d2, "8")] {
+            let text = enough_domain::day::DayText {
+                mood: mood.into(),
+                ..Default::default()
+            };
+            let (fields, errors) = text.to_fields();
+            server
+                .app
+                .log_day(&ana, date, fields, errors)
+                .await
+                .unwrap();
+        }
+        let (_, edit) = get(&client, &format!("{}/days/{d1}", server.url)).await;
+        assert!(
+            edit.contains("name=\"original_date\""),
+            "the edit page knows where the entry is"
+        );
+        let csrf = csrf_in(&edit);
+        let (d1s, d2s) = (d1.to_string(), d2.to_string());
+        let base = [
+            ("csrf", csrf.as_str()),
+            ("original_date", d1s.as_str()),
+            ("date", d2s.as_str()),
+            ("mood", "4"),
+        ];
+        // Never silent: both days are shown, nothing changes.
+        let (status, page) = post_day(&client, &server, &base).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("already has an entry"), "{page}");
+        assert!(
+            page.contains("Mood <b>8</b>") && page.contains("Mood <b>4</b>"),
+            "both shown"
+        );
+        assert!(
+            page.contains("Keep the entry on")
+                && page.contains("Replace it")
+                && page.contains("Cancel")
+        );
+        assert_eq!(server.app.day(&ana, d1).await.unwrap().mood, Some(3));
+        assert_eq!(server.app.day(&ana, d2).await.unwrap().mood, Some(8));
+
+        // Replace: the moved entry is on the new date, and gone from the old one.
+        let mut replace = base.to_vec();
+        replace.push(("on_conflict", "replace"));
+        let (status, _) = post_day(&client, &server, &replace).await;
+        assert_eq!(status, 303);
+        assert_eq!(server.app.day(&ana, d2).await.unwrap().mood, Some(4));
+        assert!(server.app.day(&ana, d1).await.is_err(), "moved, not copied");
+
+        // Onto a free date it simply moves.
+        let (status, _) = post_day(
+            &client,
+            &server,
+            &[
+                ("csrf", csrf.as_str()),
+                ("original_date", d2s.as_str()),
+                ("date", d1s.as_str()),
+                ("mood", "4"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let days = server.app.days(&ana, None, None).await.unwrap();
+        assert_eq!((days.len(), days[0].date, days[0].mood), (1, d1, Some(4)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_quick_rows_work_without_javascript() {
+    on_every_backend("quick_rows_plain", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let (_, home) = get(&client, &server.url).await;
+        assert!(
+            home.contains("name=\"mood\" value=\"7\""),
+            "one button per mood value"
+        );
+        let csrf = csrf_in(&home);
+        let today = server.app.today(&ana).to_string();
+        let post = |fields: Vec<(&'static str, String)>| {
+            let client = client.clone();
+            let url = format!("{}/days/quick", server.url);
+            async move {
+                let r = client.post(url).form(&fields).send().await.unwrap();
+                (r.status().as_u16(), r.text().await.unwrap())
+            }
+        };
+        let (status, _) = post(vec![
+            ("csrf", csrf.clone()),
+            ("date", today.clone()),
+            ("mood", "7".into()),
+        ])
+        .await;
+        assert_eq!(status, 303, "a plain form post is redirected");
+        let (status, _) = post(vec![
+            ("csrf", csrf.clone()),
+            ("date", today.clone()),
+            ("daylight_hours", "0.5".into()),
+        ])
+        .await;
+        assert_eq!(status, 303);
+        let (status, _) = post(vec![
+            ("csrf", csrf.clone()),
+            ("date", today.clone()),
+            ("habit", "got_outside".into()),
+        ])
+        .await;
+        assert_eq!(status, 303);
+        let day = server.app.day(&ana, server.app.today(&ana)).await.unwrap();
+        assert_eq!(
+            (day.mood, day.daylight_quarter_hours, day.energy),
+            (Some(7), Some(2), None)
+        );
+        assert!(day.habits.got_outside);
+        let (status, page) = post(vec![
+            ("csrf", csrf.clone()),
+            ("date", today.clone()),
+            ("energy", "12".into()),
+        ])
+        .await;
+        assert_eq!(status, 422);
+        assert!(
+            page.contains("Energy must be a whole number from 0 to 10"),
+            "{page}"
+        );
+        assert_eq!(
+            server.app.day(&ana, server.app.today(&ana)).await.unwrap(),
+            day,
+            "nothing changed"
+        );
+        let (_, later) = get(&client, &server.url).await;
+        assert!(later.contains("Add energy?") && !later.to_lowercase().contains("incomplete"));
     })
     .await;
 }

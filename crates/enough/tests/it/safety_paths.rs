@@ -182,9 +182,42 @@ async fn day_form_and_api() {
             ("self-harm-language".to_owned(), format!("day:{yesterday}"))
         );
         assert_eq!(events(&server.app, &ana.user).await.len(), 3);
+        // PATCH: only the note sent, same decision, once.
+        let before = server.app.today(&ana.user).pred_opt().unwrap().pred_opt().unwrap();
+        let path = format!("/days/{before}");
+        let note = json!({"note": "I keep thinking about ending my life"});
+        let (status, patched) = ana.api(&server, reqwest::Method::PATCH, &path, note.clone()).await;
+        assert_eq!(status, 201, "{patched}");
+        assert_support(&patched, "day", &server.app, &ana.user);
+        let (_, again) = ana.api(&server, reqwest::Method::PATCH, &path, note).await;
+        assert!(again.get("support").is_none(), "{again}");
+        let (_, calm) = ana.api(&server, reqwest::Method::PATCH, &path, json!({"mood": 4})).await;
+        assert!(calm.get("support").is_none(), "another value added later: {calm}");
+        assert_eq!(events(&server.app, &ana.user).await.len(), 4);
+
+        // The home page's quick rows: a note saved from its row goes to support, once; a
+        // mood tapped afterwards does not send the person back.
+        let (_, home) = get(&ana.browser, &server.url).await;
+        let quick = |fields: Vec<(&'static str, String)>| {
+            let mut form = vec![("csrf", csrf_in(&home)), ("date", today.clone())];
+            form.extend(fields);
+            ana.browser
+                .post(format!("{}/days/quick", server.url))
+                .header("hx-request", "true")
+                .form(&form)
+                .send()
+        };
+        let noted = quick(vec![("note", "I cut my arms again last night".to_owned())])
+            .await
+            .unwrap();
+        assert_eq!(noted.headers()["hx-redirect"], "/support?after=day");
+        let mood = quick(vec![("mood", "3".to_owned())]).await.unwrap();
+        assert!(mood.headers().get("hx-redirect").is_none());
+        assert_eq!(events(&server.app, &ana.user).await.len(), 5);
+
         // Visible in the person's export too.
         let (_, export) = ana.api(&server, reqwest::Method::GET, "/export", Value::Null).await;
-        assert_eq!(export["safety_events"].as_array().unwrap().len(), 3);
+        assert_eq!(export["safety_events"].as_array().unwrap().len(), 5);
     })
     .await;
 }

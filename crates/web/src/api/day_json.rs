@@ -3,7 +3,9 @@
 use crate::error::ApiError;
 use axum::http::StatusCode;
 use enough_domain::ValidationErrors;
-use enough_domain::day::{DAYLIGHT_MESSAGE, DayEntry, DayFields, Habit, Habits, scale_message};
+use enough_domain::day::{
+    DAYLIGHT_MESSAGE, DayEntry, DayFields, DayPatch, Habit, Habits, scale_message,
+};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -16,14 +18,14 @@ const FIELDS: [&str; 6] = [
     "note",
 ];
 
-/// A day as the API returns it.
+/// A day as the API returns it; a value the day lacks is `null`.
 #[derive(Serialize)]
 pub struct DayJson {
     date: String,
-    daylight_hours: f64,
-    energy: u8,
-    mood: u8,
-    outside_morning: bool,
+    daylight_hours: Option<f64>,
+    energy: Option<u8>,
+    mood: Option<u8>,
+    outside_morning: Option<bool>,
     habits: Habits,
     note: Option<String>,
 }
@@ -40,6 +42,22 @@ impl From<&DayEntry> for DayJson {
             note: e.note.clone(),
         }
     }
+}
+
+/// Reads a `PATCH` body: a field left out is kept, a field sent as `null` is cleared.
+pub fn day_patch(body: &[u8]) -> Result<(DayPatch, ValidationErrors), ApiError> {
+    let (fields, errors) = day_fields(body)?;
+    let object: Map<String, Value> = serde_json::from_slice(body).unwrap_or_default();
+    let given = |key: &str| object.contains_key(key);
+    let patch = DayPatch {
+        daylight_hours: given("daylight_hours").then_some(fields.daylight_hours),
+        energy: given("energy").then_some(fields.energy),
+        mood: given("mood").then_some(fields.mood),
+        outside_morning: given("outside_morning").then_some(fields.outside_morning),
+        habits: given("habits").then_some(fields.habits),
+        note: given("note").then_some(fields.note),
+    };
+    Ok((patch, errors))
 }
 
 /// Reads a request body into day fields plus every type problem found.
@@ -175,6 +193,15 @@ mod tests {
         ] {
             assert!(fields.contains(&f), "{f} missing from {fields:?}");
         }
+    }
+
+    #[test]
+    fn a_patch_tells_left_out_from_null() {
+        let (patch, errors) = day_patch(br#"{"energy": 4, "note": null}"#).unwrap();
+        assert!(errors.is_empty());
+        assert_eq!(patch.energy, Some(Some(4)));
+        assert_eq!(patch.note, Some(None), "null clears");
+        assert_eq!(patch.mood, None, "left out keeps");
     }
 
     #[test]

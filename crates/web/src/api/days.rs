@@ -1,6 +1,6 @@
 //! `/api/v1/days`: read, write and delete days of the log.
 
-use super::day_json::{DayJson, day_fields};
+use super::day_json::{DayJson, day_fields, day_patch};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -38,6 +38,27 @@ pub async fn put(
     let (entry, created, support) = state
         .app
         .log_day(&caller.user, date, fields, type_errors)
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(Saved::new(DayJson::from(&entry), support))).into_response())
+}
+
+/// `PATCH`: changes only the fields sent (`null` clears one); creates the day if needed.
+pub async fn patch(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(date): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let date = path_date(&date)?;
+    let (patch, type_errors) = day_patch(&body)?;
+    let (entry, created, support) = state
+        .app
+        .patch_day(&caller.user, date, patch, type_errors)
         .await?;
     let status = if created {
         StatusCode::CREATED

@@ -147,6 +147,9 @@ fn summary_json(s: &SessionSummary) -> Value {
                 "mean_mood": l.mean_mood,
                 "mean_energy": l.mean_energy,
                 "mean_daylight_hours": l.mean_daylight,
+                "mood_days": l.mood_days,
+                "energy_days": l.energy_days,
+                "daylight_days": l.daylight_days,
                 "insights": outside.into_iter().chain(daylight).chain(habits).collect::<Vec<_>>(),
             })
         }),

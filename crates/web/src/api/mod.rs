@@ -28,7 +28,10 @@ pub fn routes() -> Router<AppState> {
         .route("/days", get(days::list))
         .route(
             "/days/{date}",
-            get(days::get).put(days::put).delete(days::delete),
+            get(days::get)
+                .put(days::put)
+                .patch(days::patch)
+                .delete(days::delete),
         )
         .route("/insights/light-mood", get(insights::light_mood))
         .route(

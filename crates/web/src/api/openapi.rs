@@ -248,10 +248,21 @@ fn days_spec() -> Value {
                 },
                 "put": {
                     "summary": "Create or replace one day",
+                    "description": "Replaces the whole day: a field left out or null is missing afterwards. A day needs at least one value (422 \"a day needs at least one value\" otherwise, nothing saved).",
                     "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DayInput"}}}},
                     "responses": {
                         "200": {"description": "Replaced (with `support` when the safety decision asks)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedDay"}}}},
                         "201": {"description": "Created (with `support` when the safety decision asks)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SavedDay"}}}},
+                        "400": error, "401": error, "413": {"description": "Body larger than 64 KiB"}, "422": error
+                    }
+                },
+                "patch": {
+                    "summary": "Change some values of one day",
+                    "description": "Merges the fields sent into the day (creating it if there is none): a field left out is kept, a field sent as null is cleared, `habits` replaces the ticked set. The result must still hold at least one value.",
+                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/DayInput"}}}},
+                    "responses": {
+                        "200": {"description": "Changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Day"}}}},
+                        "201": {"description": "Created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Day"}}}},
                         "400": error, "401": error, "413": {"description": "Body larger than 64 KiB"}, "422": error
                     }
                 },
@@ -276,19 +287,19 @@ fn days_spec() -> Value {
                 },
                 "DayInput": {
                     "type": "object", "additionalProperties": false,
-                    "required": ["daylight_hours", "energy", "mood", "outside_morning"],
+                    "description": "Every value is optional (null or left out means not known, never zero); a day needs at least one.",
                     "properties": {
-                        "daylight_hours": {"type": "number", "minimum": 0, "maximum": 24, "multipleOf": 0.25, "description": "Hours of daylight exposure, to the quarter hour"},
-                        "energy": {"type": "integer", "minimum": 0, "maximum": 10},
-                        "mood": {"type": "integer", "minimum": 0, "maximum": 10},
-                        "outside_morning": {"type": "boolean"},
+                        "daylight_hours": {"type": ["number", "null"], "minimum": 0, "maximum": 24, "multipleOf": 0.25, "description": "Hours of daylight exposure, to the quarter hour"},
+                        "energy": {"type": ["integer", "null"], "minimum": 0, "maximum": 10},
+                        "mood": {"type": ["integer", "null"], "minimum": 0, "maximum": 10},
+                        "outside_morning": {"type": ["boolean", "null"]},
                         "habits": {"$ref": "#/components/schemas/Habits"},
                         "note": {"type": ["string", "null"], "maxLength": 2000}
                     }
                 },
                 "Day": {
                     "allOf": [{"$ref": "#/components/schemas/DayInput"}, {
-                        "type": "object", "required": ["date", "habits", "note"],
+                        "type": "object", "required": ["date", "daylight_hours", "energy", "mood", "outside_morning", "habits", "note"],
                         "properties": {"date": {"type": "string", "format": "date"}}
                     }]
                 },

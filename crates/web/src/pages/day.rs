@@ -10,9 +10,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::{Days, NaiveDate};
-use enough_app::{AppError, SignedIn};
+use enough_app::{AppError, MoveChoice, Moved, SignedIn};
 use enough_domain::ValidationErrors;
-use enough_domain::day::{DayEntry, DayText, Habit, parse_date};
+use enough_domain::day::{DayEntry, DayPatch, DayText, Habit, parse_date, parse_hours_text};
 use enough_domain::solar::{DayKind, sun_times};
 use enough_store::Location;
 use serde::Deserialize;
@@ -31,10 +31,13 @@ pub(crate) struct ScaleView {
 pub(crate) struct DayListItem {
     pub date: String,
     pub label: String,
-    pub mood: u8,
-    pub energy: u8,
+    /// "7" or "—".
+    pub mood: String,
+    /// "4" or "—".
+    pub energy: String,
     pub daylight: String,
-    pub outside_morning: bool,
+    /// "Outside in the morning", "Indoors in the morning" or "Morning —".
+    pub morning: &'static str,
     pub habits: String,
     pub note: Option<String>,
     /// "of 7.1 h" when the person's location is known.
@@ -64,10 +67,14 @@ impl DayListItem {
         Self {
             date: entry.date.to_string(),
             label: long_date(entry.date),
-            mood: entry.mood,
-            energy: entry.energy,
+            mood: entry.mood_label(),
+            energy: entry.energy_label(),
             daylight: entry.daylight_label(),
-            outside_morning: entry.outside_morning,
+            morning: match entry.outside_morning {
+                Some(true) => "Outside in the morning",
+                Some(false) => "Indoors in the morning",
+                None => "Morning —",
+            },
             habits: habits.join(" · "),
             note: entry.note.clone(),
             available: None,
@@ -96,10 +103,241 @@ pub(crate) fn logged_summary(entries: &[DayEntry], today: NaiveDate) -> String {
     }
 }
 
+/// The quick rows on the home page: what the day has, and what could be added.
+pub(crate) struct QuickView {
+    csrf: String,
+    date: String,
+    mood: Option<u8>,
+    energy: Option<u8>,
+    /// "1.5 h" when known.
+    daylight: Option<String>,
+    /// "yes" or "no" when known.
+    outside: Option<&'static str>,
+    /// (key, label, ticked)
+    habits: Vec<(&'static str, &'static str, bool)>,
+    note: String,
+    /// Whether the day has any value yet (the other rows appear once it does).
+    any: bool,
+    /// (0..=10, chosen) for mood.
+    mood_scale: Vec<(u8, bool)>,
+    /// (0..=10, chosen) for energy.
+    energy_scale: Vec<(u8, bool)>,
+    /// (value in hours, label, chosen)
+    daylight_chips: Vec<(&'static str, &'static str, bool)>,
+    error: Option<String>,
+}
+
+/// The daylight chips: hours as sent, and as shown.
+const DAYLIGHT_CHIPS: [(&str, &str, u8); 7] = [
+    ("0", "0 h", 0),
+    ("0.25", "¼ h", 1),
+    ("0.5", "½ h", 2),
+    ("1", "1 h", 4),
+    ("2", "2 h", 8),
+    ("3", "3 h", 12),
+    ("4", "4+ h", 16),
+];
+
+impl QuickView {
+    fn new(csrf: &str, date: NaiveDate, entry: Option<&DayEntry>, error: Option<String>) -> Self {
+        let habits = entry.map(|e| e.habits).unwrap_or_default();
+        let quarters = entry.and_then(|e| e.daylight_quarter_hours);
+        Self {
+            csrf: csrf.to_owned(),
+            date: date.to_string(),
+            mood: entry.and_then(|e| e.mood),
+            energy: entry.and_then(|e| e.energy),
+            daylight: entry
+                .filter(|e| e.daylight_quarter_hours.is_some())
+                .map(DayEntry::daylight_label),
+            outside: entry
+                .and_then(|e| e.outside_morning)
+                .map(|o| if o { "yes" } else { "no" }),
+            habits: Habit::ALL
+                .iter()
+                .map(|h| (h.key(), h.label(), habits.has(*h)))
+                .collect(),
+            note: entry.and_then(|e| e.note.clone()).unwrap_or_default(),
+            any: entry.is_some_and(DayEntry::has_any_value),
+            mood_scale: (0..=10)
+                .map(|v| (v, entry.and_then(|e| e.mood) == Some(v)))
+                .collect(),
+            energy_scale: (0..=10)
+                .map(|v| (v, entry.and_then(|e| e.energy) == Some(v)))
+                .collect(),
+            daylight_chips: DAYLIGHT_CHIPS
+                .iter()
+                .map(|(v, l, q)| (*v, *l, quarters == Some(*q)))
+                .collect(),
+            error,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "quick_partial.html")]
+struct QuickPartial {
+    quick: QuickView,
+    status: String,
+}
+
+#[derive(Template)]
+#[template(path = "quick_page.html")]
+struct QuickPage {
+    layout: Layout,
+    quick: QuickView,
+    status: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub(crate) struct QuickForm {
+    csrf: String,
+    date: String,
+    mood: Option<String>,
+    energy: Option<String>,
+    daylight_hours: Option<String>,
+    outside_morning: Option<String>,
+    /// A habit key to tick or untick.
+    habit: Option<String>,
+    note: Option<String>,
+}
+
+/// One quick row saved: only the value sent changes (PATCH semantics in the app layer).
+/// htmx gets the rows back with "Saved …" for screen readers; a plain form post is redirected.
+pub async fn quick_save(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    headers: HeaderMap,
+    Form(form): Form<QuickForm>,
+) -> Result<Response, PageError> {
+    csrf::verify_session(&headers, &signed_in, &form.csrf)?;
+    let user = &signed_in.user;
+    let date = parse_date("date", &form.date).map_err(AppError::Validation)?;
+    let existing = match state.app.day(user, date).await {
+        Ok(entry) => Some(entry),
+        Err(AppError::NotFound(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let text = DayText {
+        daylight_hours: form.daylight_hours.clone().unwrap_or_default(),
+        energy: form.energy.clone().unwrap_or_default(),
+        mood: form.mood.clone().unwrap_or_default(),
+        outside_morning: form.outside_morning.clone().unwrap_or_default(),
+        habits: Vec::new(),
+        note: form.note.clone().unwrap_or_default(),
+    };
+    let (fields, mut errors) = text.to_fields();
+    let mut habits = existing.as_ref().map(|e| e.habits).unwrap_or_default();
+    let mut said = Vec::new();
+    if let Some(key) = &form.habit {
+        match Habit::from_key(key) {
+            Some(h) => {
+                let on = !habits.has(h);
+                habits.set(h, on);
+                said.push(if on {
+                    h.label().to_owned()
+                } else {
+                    format!("{} unticked", h.label())
+                });
+            }
+            None => errors.push("habits", "That is not one of the habits."),
+        }
+    }
+    let patch = DayPatch {
+        daylight_hours: form.daylight_hours.as_ref().map(|_| fields.daylight_hours),
+        energy: form.energy.as_ref().map(|_| fields.energy),
+        mood: form.mood.as_ref().map(|_| fields.mood),
+        outside_morning: form
+            .outside_morning
+            .as_ref()
+            .map(|_| fields.outside_morning),
+        habits: form.habit.as_ref().map(|_| habits),
+        note: form.note.as_ref().map(|_| fields.note.clone()),
+    };
+    if form
+        .daylight_hours
+        .as_deref()
+        .is_some_and(|t| parse_hours_text(t).is_ok_and(|h| h.is_none()))
+    {
+        errors.push(
+            "daylight_hours",
+            "Type the hours of daylight, like 1.5 or 1:30.",
+        );
+    }
+    let htmx = headers.contains_key("hx-request");
+    match state.app.patch_day(user, date, patch, errors).await {
+        Ok((entry, _, support)) => {
+            if let Some(support) = support {
+                return Ok(crate::support::to_support_page(&headers, &support));
+            }
+            if form.mood.is_some() {
+                said.push(format!("mood {}", entry.mood_label()));
+            }
+            if form.energy.is_some() {
+                said.push(format!("energy {}", entry.energy_label()));
+            }
+            if form.daylight_hours.is_some() {
+                said.push(format!("daylight {}", entry.daylight_label()));
+            }
+            if form.outside_morning.is_some() {
+                said.push(format!("outside this morning: {}", entry.outside_label()));
+            }
+            if form.note.is_some() {
+                said.push("the note".to_owned());
+            }
+            if !htmx {
+                return Ok(Redirect::to(&format!("/?saved={date}")).into_response());
+            }
+            Ok(render(&QuickPartial {
+                quick: QuickView::new(
+                    &crate::csrf::session_token(&signed_in),
+                    date,
+                    Some(&entry),
+                    None,
+                ),
+                status: format!("Saved {}.", said.join(", ")),
+            }))
+        }
+        Err(AppError::Validation(errors)) => {
+            let message = errors
+                .0
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let quick = QuickView::new(
+                &crate::csrf::session_token(&signed_in),
+                date,
+                existing.as_ref(),
+                Some(message.clone()),
+            );
+            let status = format!("Not saved: {message}");
+            if htmx {
+                Ok(render_with(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &QuickPartial { quick, status },
+                ))
+            } else {
+                Ok(render_with(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &QuickPage {
+                        layout: Layout::signed_in("Not saved yet", &signed_in, "log"),
+                        quick,
+                        status,
+                    },
+                ))
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "day.html")]
 struct DayPage {
     layout: Layout,
+    quick: Option<QuickView>,
     flash: Option<String>,
     sky: Option<String>,
     assignment: Option<String>,
@@ -119,6 +357,8 @@ struct DayPage {
     habits: Vec<(&'static str, &'static str, bool)>,
     note: String,
     existing: bool,
+    /// The date the entry is stored under (moving it changes `date` only).
+    original_date: String,
     errors: ValidationErrors,
     recent: Vec<DayListItem>,
     recent_summary: String,
@@ -153,6 +393,8 @@ struct DayPageInput<'a> {
     date: String,
     text: DayText,
     existing: bool,
+    /// Where the entry is stored, when it differs from `date` (a move that failed a check).
+    original_date: Option<String>,
     errors: ValidationErrors,
     flash: Option<String>,
     recent: Vec<DayListItem>,
@@ -164,6 +406,7 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
     let text = input.text;
     DayPage {
         layout: Layout::signed_in(input.title, input.signed_in, "log"),
+        quick: None,
         flash: input.flash,
         sky: input.sky,
         assignment: input.assignment,
@@ -171,7 +414,7 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
         small_steps: Vec::new(),
         homework: input.homework,
         intro: input.intro,
-        date: input.date,
+        date: input.date.clone(),
         max_date: input.today.succ_opt().unwrap_or(input.today).to_string(),
         daylight_hours: text.daylight_hours.clone(),
         scales: vec![
@@ -191,6 +434,7 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
             .collect(),
         note: text.note,
         existing: input.existing,
+        original_date: input.original_date.unwrap_or_else(|| input.date.clone()),
         errors: input.errors,
         recent: input.recent,
         recent_summary: input.recent_summary,
@@ -323,6 +567,7 @@ pub async fn home(
             .map(DayText::from_entry)
             .unwrap_or_default(),
         existing: existing.is_some(),
+        original_date: None,
         errors: ValidationErrors::default(),
         flash,
         recent_summary: logged_summary(&recent, today),
@@ -333,6 +578,12 @@ pub async fn home(
         today,
     });
     page.small_steps = small_steps(&state, user, today).await?;
+    page.quick = Some(QuickView::new(
+        &crate::csrf::session_token(&signed_in),
+        today,
+        existing.as_ref(),
+        None,
+    ));
     Ok(render(&page))
 }
 
@@ -368,6 +619,7 @@ pub async fn edit_page(
             .map(DayText::from_entry)
             .unwrap_or_default(),
         existing: existing.is_some(),
+        original_date: None,
         errors: ValidationErrors::default(),
         flash: None,
         recent: Vec::new(),
@@ -388,6 +640,23 @@ pub(crate) struct DayForm {
     outside_morning: String,
     habits: Vec<String>,
     note: String,
+    /// Set on the edit page of an existing entry: where it is stored now.
+    original_date: String,
+    /// After seeing both days: `keep` (the one already there) or `replace`.
+    on_conflict: String,
+}
+
+#[derive(Template)]
+#[template(path = "move_day.html")]
+struct MovePage {
+    layout: Layout,
+    from: String,
+    to: String,
+    from_label: String,
+    target_label: String,
+    existing: Vec<DayListItem>,
+    moving: Vec<DayListItem>,
+    text: DayText,
 }
 
 /// Saves a day; on any problem the form comes back with the person's input and every message.
@@ -409,6 +678,67 @@ pub async fn save(
         note: form.note,
     };
     let (fields, type_errors) = text.to_fields();
+    let original = parse_date("original_date", &form.original_date).ok();
+    let moving = match (original, parse_date("date", &form.date)) {
+        (Some(from), Ok(to)) if from != to => Some((from, to)),
+        _ => None,
+    };
+    if let Some((from, to)) = moving {
+        let choice = match form.on_conflict.as_str() {
+            "keep" => MoveChoice::KeepTarget,
+            "replace" => MoveChoice::ReplaceTarget,
+            _ => MoveChoice::Ask,
+        };
+        match state
+            .app
+            .move_day(user, from, to, fields.clone(), type_errors.clone(), choice)
+            .await
+        {
+            Ok(Moved::Conflict {
+                moving, existing, ..
+            }) => {
+                return Ok(render(&MovePage {
+                    layout: Layout::signed_in("Two entries for one day", &signed_in, "history"),
+                    from: from.to_string(),
+                    to: to.to_string(),
+                    from_label: long_date(from),
+                    target_label: long_date(to),
+                    existing: vec![DayListItem::from_entry(&existing)],
+                    moving: vec![DayListItem::from_entry(&moving)],
+                    text,
+                }));
+            }
+            Ok(Moved::Done(entry, support)) => {
+                if let Some(support) = support {
+                    return Ok(crate::support::to_support_page(&headers, &support));
+                }
+                return Ok(Redirect::to(&format!("/history?saved={}", entry.date)).into_response());
+            }
+            Err(AppError::Validation(errors)) => {
+                let page = day_page(DayPageInput {
+                    signed_in: &signed_in,
+                    sky: None,
+                    assignment: None,
+                    due: Vec::new(),
+                    homework: Vec::new(),
+                    title: "Log a day".to_owned(),
+                    intro: "Nothing was saved yet: please check the highlighted answers."
+                        .to_owned(),
+                    date: form.date,
+                    text,
+                    existing: true,
+                    original_date: Some(from.to_string()),
+                    errors,
+                    flash: None,
+                    recent: Vec::new(),
+                    recent_summary: String::new(),
+                    today,
+                });
+                return Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
     let result = match parse_date("date", &form.date) {
         Ok(date) => state
             .app
@@ -443,7 +773,8 @@ pub async fn save(
                 intro: "Nothing was saved yet: please check the highlighted answers.".to_owned(),
                 date: form.date,
                 text,
-                existing: false,
+                existing: !form.original_date.is_empty(),
+                original_date: Some(form.original_date.clone()).filter(|d| !d.is_empty()),
                 errors,
                 flash: None,
                 recent: Vec::new(),

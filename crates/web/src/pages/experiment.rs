@@ -159,7 +159,10 @@ async fn experiment_page(
             .app
             .days(user, Some(view.plan.start), Some(view.plan.end()))
             .await?;
-        let logged: HashMap<_, _> = days.iter().map(|d| (d.date, d.outside_morning)).collect();
+        let logged: HashMap<_, _> = days
+            .iter()
+            .filter_map(|d| d.outside_morning.map(|o| (d.date, o)))
+            .collect();
         let s = summary(view, &logged, today);
         if view.experiment.status == ExperimentStatus::Active
             && view.plan.end() >= today

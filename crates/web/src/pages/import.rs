@@ -80,12 +80,66 @@ struct PreviewPage {
     changed_days: usize,
     unchanged_days: usize,
     needs_values: usize,
-    needs_fields: String,
     problems: Vec<String>,
     more_problems: usize,
     staged: String,
     writes: usize,
     error_count: usize,
+    /// Per day found: (date, lines, what was taken, what the file does not have).
+    found: Vec<(String, String, String, String)>,
+    more_found: usize,
+}
+
+/// Most days listed one by one in the preview.
+const FOUND_SHOWN: usize = 60;
+
+/// What the file has for one day, and what it lacks (which stays missing, never guessed).
+fn found_line(day: &enough_domain::import::ImportedDay) -> (String, String, String, String) {
+    let f = &day.fields;
+    let mut taken = Vec::new();
+    let mut missing = Vec::new();
+    match f.mood {
+        Some(m) => taken.push(format!("mood {m}")),
+        None => missing.push("mood"),
+    }
+    match f.energy {
+        Some(e) => taken.push(format!("energy {e}")),
+        None => missing.push("energy"),
+    }
+    match f.daylight_quarter_hours {
+        Some(q) => taken.push(format!("daylight {}", enough_domain::day::format_hours(q))),
+        None => missing.push("daylight"),
+    }
+    match f.outside_morning {
+        Some(o) => taken.push(format!(
+            "outside this morning: {}",
+            if o { "yes" } else { "no" }
+        )),
+        None => missing.push("outside in the morning"),
+    }
+    if let Some(h) = f.habits {
+        let labels: Vec<&str> = h.ticked().iter().map(|h| h.label()).collect();
+        taken.push(labels.join(", "));
+    }
+    if f.note.is_some() {
+        taken.push("note".to_owned());
+    }
+    let lines = match day.source_rows.as_slice() {
+        [one] => format!("line {one}"),
+        many => format!(
+            "lines {}",
+            many.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    (
+        day.date.to_string(),
+        lines,
+        taken.join(" · "),
+        missing.join(", "),
+    )
 }
 
 /// Reads the upload and shows what importing it would do; nothing is written.
@@ -202,15 +256,18 @@ pub async fn preview(
         changed_days: preview.changed_days,
         unchanged_days: preview.unchanged_days,
         needs_values: preview.needs_values.len(),
-        needs_fields: preview
-            .needs_values
-            .first()
-            .map(|(_, f)| f.join(", "))
-            .unwrap_or_default(),
         more_problems: preview.plan.problems.len().saturating_sub(problems.len()),
         problems,
         writes: preview.writes.len(),
         error_count: preview.error_count,
+        found: preview
+            .plan
+            .days
+            .iter()
+            .take(FOUND_SHOWN)
+            .map(found_line)
+            .collect(),
+        more_found: preview.plan.days.len().saturating_sub(FOUND_SHOWN),
         staged,
     }))
 }

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/sign-out", post(account::sign_out))
         .route("/days", post(day::save))
+        .route("/days/quick", post(day::quick_save))
         .route("/days/{date}", get(day::edit_page))
         .route(
             "/days/{date}/delete",

@@ -66,14 +66,30 @@ fn log_view(summary: &SessionSummary) -> Option<LogView> {
     let log = summary.log.as_ref()?;
     let (outside, daylight, habits) = super::insights::sentences(&log.insights.insights);
     let mut means = Vec::new();
+    let over = |n: usize| {
+        if n == 1 {
+            "1 day".to_owned()
+        } else {
+            format!("{n} days")
+        }
+    };
     if let Some(m) = log.mean_mood {
-        means.push(format!("Mood {m:.1} of 10 on average"));
+        means.push(format!(
+            "Mood {m:.1} of 10 on average (over the {} with a mood)",
+            over(log.mood_days)
+        ));
     }
     if let Some(e) = log.mean_energy {
-        means.push(format!("energy {e:.1} of 10"));
+        means.push(format!(
+            "energy {e:.1} of 10 (over the {} with an energy)",
+            over(log.energy_days)
+        ));
     }
     if let Some(d) = log.mean_daylight {
-        means.push(format!("{d:.1} h of daylight outside a day"));
+        means.push(format!(
+            "{d:.1} h of daylight outside a day (over the {} with daylight)",
+            over(log.daylight_days)
+        ));
     }
     Some(LogView {
         logged: format!("{} of {} days logged.", log.days_logged, log.days_in_range),

@@ -146,7 +146,7 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
     if !problems.is_empty() {
         println!(
             "{} problems (rows with errors are skipped):",
-            plan.problems.len()
+            plan.problems.total()
         );
         for p in problems {
             println!("  {p}");

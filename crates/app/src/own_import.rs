@@ -14,6 +14,10 @@ use enough_domain::toolkit::{Answers, Status, validate};
 use enough_store::{ActivityInput, ExerciseInput, Location, NewProgrammeRun, NewResponse, User};
 use std::collections::HashSet;
 
+/// The largest own export read back (64 MiB): years of days with long notes are a few MB, and
+/// the parsed export is held in memory while it is checked.
+pub const OWN_EXPORT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The supported export format and version.
 const FORMAT: &str = "enough-export";
 

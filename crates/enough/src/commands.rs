@@ -91,7 +91,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 _ => serde_json::to_vec_pretty(&app.export(&user).await.map_err(readable)?)?,
             };
             match output {
-                Some(path) => std::fs::write(&path, bytes)
+                Some(path) => crate::database::write_private(&path, &bytes)
                     .map_err(|e| anyhow::anyhow!("--output {}: {e}", path.display()))?,
                 None if format == "csv" => {
                     anyhow::bail!("--format csv writes a zip: give --output FILE.zip")

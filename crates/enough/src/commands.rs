@@ -197,6 +197,11 @@ async fn serve(app: App, args: ServeArgs, url: &str, started: Instant) -> Result
         WebConfig {
             secure_cookies: args.secure_cookies,
             trust_forwarded_for: args.trust_forwarded_for,
+            trusted_proxies: args.trusted_proxies.clone(),
+            public_url: Some(args.public_url.clone().unwrap_or_else(|| {
+                let scheme = if args.secure_cookies { "https" } else { "http" };
+                format!("{scheme}://{local}")
+            })),
         },
     );
     tokio::spawn(purge_sessions(app.clone()));

@@ -2,6 +2,7 @@
 
 mod care;
 mod day_json;
+mod guard;
 mod days;
 mod homework;
 mod insights;
@@ -151,6 +152,7 @@ pub fn routes() -> Router<AppState> {
         .route("/export/fhir", get(export_fhir))
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(guard::json_only))
 }
 
 async fn not_found() -> ApiError {

@@ -15,5 +15,6 @@ mod insights;
 mod measures;
 mod pages;
 mod scale_out;
+mod security_input;
 mod steps;
 mod toolkit;

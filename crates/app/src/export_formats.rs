@@ -262,7 +262,10 @@ mod csv_cells {
     #[test]
     fn formulas_are_neutralised_numbers_are_not() {
         for (cell, out) in [
-            ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
             ("+1+cmd", "'+1+cmd"),
             ("-2+3", "'-2+3"),
             ("@SUM(A1)", "'@SUM(A1)"),

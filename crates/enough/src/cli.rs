@@ -97,7 +97,11 @@ pub struct ServeArgs {
     /// A reverse proxy (address or CIDR range) whose X-Forwarded-For is believed; repeat for
     /// each. The header is read right to left past these; without any, the connection's
     /// address is the client's.
-    #[arg(long = "trusted-proxy", env = "ENOUGH_TRUSTED_PROXIES", value_delimiter = ',')]
+    #[arg(
+        long = "trusted-proxy",
+        env = "ENOUGH_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
     pub trusted_proxies: Vec<enough_web::client_address::IpRange>,
     /// The address people reach the server at, e.g. https://enough.example.org; used for every
     /// absolute link (calendar feeds, invitations). Default: http://ADDR (https with
@@ -113,7 +117,10 @@ fn public_url(text: &str) -> Result<String, String> {
         .strip_prefix("https://")
         .or_else(|| t.strip_prefix("http://"))
         .ok_or_else(|| format!("'{text}' must start with https:// or http://"))?;
-    if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) || rest.chars().any(char::is_control) {
+    if rest.is_empty()
+        || rest.contains(['/', '?', '#', '@', ' '])
+        || rest.chars().any(char::is_control)
+    {
         return Err(format!(
             "'{text}' must be a scheme and host only, like https://enough.example.org"
         ));

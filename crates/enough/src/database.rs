@@ -63,39 +63,6 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn passwords_never_reach_the_log() {
-        assert_eq!(
-            redacted("postgres://app:s3cret@db/enough"),
-            "postgres://app:***@db/enough"
-        );
-        assert_eq!(
-            redacted("postgres://app@db/enough"),
-            "postgres://app@db/enough"
-        );
-        assert_eq!(
-            redacted("sqlite://data/enough.db"),
-            "sqlite://data/enough.db"
-        );
-    }
-
-    #[test]
-    fn the_default_is_an_sqlite_file_in_the_data_folder() {
-        assert_eq!(
-            database_url(None, Path::new("enough-data")),
-            "sqlite://enough-data/enough.db"
-        );
-        assert_eq!(
-            database_url(Some("postgres://x/y"), Path::new("d")),
-            "postgres://x/y"
-        );
-    }
-}
-
 /// Creates `dir` (and missing parents) for the owner only (0700), whatever the umask; a folder
 /// that already exists is left as it is.
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
@@ -136,5 +103,38 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let mut file = options.open(path)?;
         file.write_all(bytes)?;
         file.sync_all()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(
+            redacted("postgres://app:s3cret@db/enough"),
+            "postgres://app:***@db/enough"
+        );
+        assert_eq!(
+            redacted("postgres://app@db/enough"),
+            "postgres://app@db/enough"
+        );
+        assert_eq!(
+            redacted("sqlite://data/enough.db"),
+            "sqlite://data/enough.db"
+        );
+    }
+
+    #[test]
+    fn the_default_is_an_sqlite_file_in_the_data_folder() {
+        assert_eq!(
+            database_url(None, Path::new("enough-data")),
+            "sqlite://enough-data/enough.db"
+        );
+        assert_eq!(
+            database_url(Some("postgres://x/y"), Path::new("d")),
+            "postgres://x/y"
+        );
     }
 }

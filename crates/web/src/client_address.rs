@@ -114,7 +114,8 @@ mod tests {
 
     #[test]
     fn forwarded_for_is_read_right_to_left_past_trusted_proxies() {
-        let proxies: Vec<IpRange> = vec!["127.0.0.1".parse().unwrap(), "10.0.0.0/8".parse().unwrap()];
+        let proxies: Vec<IpRange> =
+            vec!["127.0.0.1".parse().unwrap(), "10.0.0.0/8".parse().unwrap()];
         let peer = ip("127.0.0.1");
         // The leftmost value is the client's own claim: never believed past an untrusted hop.
         assert_eq!(

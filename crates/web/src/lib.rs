@@ -3,8 +3,8 @@
 
 mod api;
 mod assets;
-pub mod client_address;
 mod charts;
+pub mod client_address;
 mod csrf;
 mod error;
 mod identity;
@@ -130,7 +130,8 @@ pub async fn serve(
             .clone()
             .layer(axum::Extension(axum::extract::ConnectInfo(peer)))
             .map_request(|r: hyper::Request<hyper::body::Incoming>| r.map(axum::body::Body::new));
-        let connection = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
             let _ = connection.await;

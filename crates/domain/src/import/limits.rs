@@ -71,7 +71,7 @@ impl From<LimitReached> for ImportError {
 /// `1048576` as `1 MiB`, `33554432` as `32 MiB`.
 pub(crate) fn size(bytes: u64) -> String {
     const MIB: u64 = 1024 * 1024;
-    if bytes >= 1024 * MIB && bytes % (1024 * MIB) == 0 {
+    if bytes >= 1024 * MIB && bytes.is_multiple_of(1024 * MIB) {
         format!("{} GiB", bytes / (1024 * MIB))
     } else if bytes >= MIB {
         format!("{} MiB", bytes / MIB)
@@ -545,7 +545,10 @@ mod tests {
         let long = format!("date,note\n2025-01-01,{}\n", "x".repeat(10 << 20));
         let m = limit_message(import_generic(long.as_bytes(), today()));
         assert!(m.contains("line 2 is longer than 1 MiB"), "{m}");
-        let big = format!("date,note\n{}", format!("{}\n", "9".repeat(99)).repeat(420_000));
+        let big = format!(
+            "date,note\n{}",
+            format!("{}\n", "9".repeat(99)).repeat(420_000)
+        );
         let m = limit_message(import_generic(big.as_bytes(), today()));
         assert!(m.contains("larger than 32 MiB"), "{m}");
     }

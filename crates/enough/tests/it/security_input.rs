@@ -129,7 +129,11 @@ async fn the_cli_refuses_an_adversarial_import_with_a_non_zero_exit_naming_the_l
     let url = db.url.clone();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("wide.csv");
-    std::fs::write(&file, format!("date,mood\n2025-01-01{}\n", ",5".repeat(5_000))).unwrap();
+    std::fs::write(
+        &file,
+        format!("date,mood\n2025-01-01{}\n", ",5".repeat(5_000)),
+    )
+    .unwrap();
     tokio::task::spawn_blocking(move || {
         let added = enough(
             &url,
@@ -287,7 +291,10 @@ async fn connections_that_never_finish_their_headers_are_dropped() {
             }
         })
         .await;
-        assert!(closed.is_ok(), "a connection was still held after {limit:?}");
+        assert!(
+            closed.is_ok(),
+            "a connection was still held after {limit:?}"
+        );
     }
     // Meanwhile, and after, the server answers others.
     let (status, _) = get(&reqwest::Client::new(), &format!("{}/crisis", server.url)).await;

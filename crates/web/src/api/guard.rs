@@ -68,7 +68,6 @@ fn is_json(headers: &HeaderMap) -> bool {
         })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,8 @@
 
 mod care;
 mod day_json;
-mod guard;
 mod days;
+mod guard;
 mod homework;
 mod insights;
 mod light;

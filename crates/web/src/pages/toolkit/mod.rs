@@ -822,7 +822,10 @@ pub async fn timer_page(
             &crate::pages::account::MessagePage {
                 layout: Layout::signed_in("Timer", &signed_in, "toolkit"),
                 message,
-                links: vec![("/toolkit/timer", "Start a new timer"), ("/toolkit", "Back to the toolkit")],
+                links: vec![
+                    ("/toolkit/timer", "Start a new timer"),
+                    ("/toolkit", "Back to the toolkit"),
+                ],
             },
         )
     };

@@ -12,6 +12,8 @@ const README: &str = "enough export (CSV)\r
 \r
 One file per kind of data, UTF-8, comma-separated, with a header row. Dates are YYYY-MM-DD,\r
 times RFC 3339 (UTC). The JSON export (export.json) holds the same data in one document.\r
+Text that begins with = + - @, a tab or a carriage return starts with an extra ' here, so that\r
+spreadsheets show it instead of running it as a formula (the JSON export has it as written).\r
 \r
 days.csv                     date, daylight_hours, energy (0-10), mood (0-10), outside_morning,\r
                              got_outside, moved_my_body, nourishing_food, joyful_activity,\r
@@ -32,12 +34,28 @@ fn csv_error(e: impl std::fmt::Display) -> AppError {
     AppError::Internal(format!("csv export: {e}"))
 }
 
-/// Writes rows (header first) as CSV bytes.
+/// A cell as written: text that a spreadsheet would run as a formula (it starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return) gets a leading `'`, as OWASP's "CSV Injection" page
+/// recommends. Plain numbers (`-3`, `7.5`) are left as they are, so numeric columns stay
+/// numbers; none of ours holds a negative value today.
+pub(crate) fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let number = cell.parse::<f64>().is_ok_and(f64::is_finite);
+    if risky && !number {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Writes rows (header first) as CSV bytes, every cell through [`neutralise`].
 fn csv_file(header: &[&str], rows: Vec<Vec<String>>) -> AppResult<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(header).map_err(csv_error)?;
     for row in rows {
-        writer.write_record(&row).map_err(csv_error)?;
+        writer
+            .write_record(row.iter().map(|c| neutralise(c).into_owned()))
+            .map_err(csv_error)?;
     }
     writer.into_inner().map_err(csv_error)
 }
@@ -235,5 +253,30 @@ impl App {
             resources.extend(entries.iter().map(|e| e["resource"].clone()));
         }
         Ok(fhir::bundle(resources))
+    }
+}
+
+#[cfg(test)]
+mod csv_cells {
+    use super::neutralise;
+
+    #[test]
+    fn formulas_are_neutralised_numbers_are_not() {
+        for (cell, out) in [
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+1+cmd", "'+1+cmd"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-3", "-3"),
+            ("7.5", "7.5"),
+            ("plain text", "plain text"),
+        ] {
+            assert_eq!(neutralise(cell), out, "{cell}");
+        }
     }
 }

@@ -225,7 +225,7 @@ impl App {
                 _ => None,
             })
             .collect();
-        let error_count = plan.errors().count();
+        let error_count = plan.problems.error_total();
         Ok(ImportPreview {
             error_count,
             new_days: changes.new_count(),

@@ -46,7 +46,7 @@ pub use measures::{
     SCHEDULE_MAX_DAYS, Submitted, parse_every_days,
 };
 pub use own_data::{EXPORT_VERSION, Export};
-pub use own_import::OwnImportSummary;
+pub use own_import::{OWN_EXPORT_MAX_BYTES, OwnImportSummary};
 pub use safety::{
     Change, CountryHints, CountrySource, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE,
     SafetyPlanView, Saving, Support, SupportReason,

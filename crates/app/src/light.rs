@@ -226,7 +226,11 @@ impl App {
             }
             _ => today,
         };
-        let analysis = analyse(&plan, &days, until, PERMUTATIONS);
+        let analysis = analysis_cache::get_or_compute(
+            (user.id, experiment.id),
+            analysis_cache::fingerprint(&(seed, &plan.start, experiment.weeks, until, &days)),
+            || analyse(&plan, &days, until, PERMUTATIONS),
+        );
         Ok(ExperimentView {
             experiment,
             plan,
@@ -292,6 +296,83 @@ impl App {
             Ok(())
         } else {
             Err(AppError::NotFound("experiment"))
+        }
+    }
+}
+
+/// The experiment's analysis (2 × 10,000 permutations) is computed once per state of its data,
+/// not on every page view: it is kept with a fingerprint of everything it depends on (seed,
+/// start, weeks, the day analysed up to, and every logged day in the experiment), so any new
+/// or changed day, or a new day passing, computes it afresh. Held in memory per process; at
+/// most [`MAX_ENTRIES`](analysis_cache::MAX_ENTRIES) experiments (then it starts over).
+mod analysis_cache {
+    use enough_domain::experiment::Analysis;
+    use std::collections::HashMap;
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    use std::sync::{Mutex, OnceLock};
+
+    /// Experiments whose analysis is kept.
+    pub const MAX_ENTRIES: usize = 4096;
+
+    type Key = (i64, i64);
+
+    fn cache() -> &'static Mutex<HashMap<Key, (u64, Analysis)>> {
+        static CACHE: OnceLock<Mutex<HashMap<Key, (u64, Analysis)>>> = OnceLock::new();
+        CACHE.get_or_init(|| Mutex::new(HashMap::new()))
+    }
+
+    /// A fingerprint of the inputs (their `Debug` text, which holds every field).
+    pub fn fingerprint(inputs: &impl std::fmt::Debug) -> u64 {
+        let mut h = DefaultHasher::new();
+        format!("{inputs:?}").hash(&mut h);
+        h.finish()
+    }
+
+    /// The kept analysis when its fingerprint matches; otherwise `compute`'s, kept.
+    pub fn get_or_compute(key: Key, print: u64, compute: impl FnOnce() -> Analysis) -> Analysis {
+        if let Ok(map) = cache().lock()
+            && let Some((p, analysis)) = map.get(&key)
+            && *p == print
+        {
+            return analysis.clone();
+        }
+        let analysis = compute();
+        if let Ok(mut map) = cache().lock() {
+            if map.len() >= MAX_ENTRIES {
+                map.clear();
+            }
+            map.insert(key, (print, analysis.clone()));
+        }
+        analysis
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use chrono::NaiveDate;
+        use enough_domain::experiment::{Plan, analyse};
+
+        #[test]
+        fn computed_once_per_state_of_the_data() {
+            let start = NaiveDate::from_ymd_opt(2025, 1, 6).unwrap();
+            let plan = Plan::new(start, 2, 7).unwrap();
+            let until = start + chrono::Days::new(13);
+            let mut runs = 0;
+            let key = (-1, -1);
+            for _ in 0..3 {
+                let print = fingerprint(&(7u64, until, "no days"));
+                get_or_compute(key, print, || {
+                    runs += 1;
+                    analyse(&plan, &[], until, 10)
+                });
+            }
+            assert_eq!(runs, 1, "views of unchanged data reuse the analysis");
+            let changed = fingerprint(&(7u64, until, "a day logged"));
+            get_or_compute(key, changed, || {
+                runs += 1;
+                analyse(&plan, &[], until, 10)
+            });
+            assert_eq!(runs, 2, "a change computes it again");
         }
     }
 }

@@ -18,6 +18,10 @@ use std::collections::{HashMap, HashSet};
 /// Imported words at one place: the place, the texts, and what the place held before.
 type Words = (String, Vec<String>, Vec<String>);
 
+/// The largest own export read back (64 MiB): years of days with long notes are a few MB, and
+/// the parsed export is held in memory while it is checked.
+pub const OWN_EXPORT_MAX_BYTES: u64 = 64 * 1024 * 1024;
+
 /// The supported export format and version.
 const FORMAT: &str = "enough-export";
 

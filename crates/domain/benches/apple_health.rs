@@ -92,7 +92,7 @@ fn main() {
                     plan.days.len(),
                     plan.counts.rows_read,
                     plan.counts.rows_used,
-                    plan.problems.len()
+                    plan.problems.total()
                 );
             }
             Err(e) => {

@@ -90,7 +90,8 @@ pub struct ServeArgs {
     /// Mark cookies Secure; set this when people reach the server over HTTPS.
     #[arg(long, env = "ENOUGH_SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// Trust X-Forwarded-For for the client's address (only behind your own reverse proxy).
+    /// Trust X-Forwarded-For for the client's address (only behind your own reverse proxy):
+    /// the value the proxy the connection comes from added, the rightmost.
     #[arg(long, env = "ENOUGH_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
     /// Days a browser session may stay unused before it ends (it ends after 30 days anyway).
@@ -101,6 +102,38 @@ pub struct ServeArgs {
     /// one); more sign-ins wait briefly, then get 503 with Retry-After.
     #[arg(long, env = "ENOUGH_HASH_THREADS", default_value_t = 0)]
     pub hash_threads: usize,
+    /// A reverse proxy (address or CIDR range) whose X-Forwarded-For is believed; repeat for
+    /// each. The header is read right to left past these; without any, the connection's
+    /// address is the client's.
+    #[arg(
+        long = "trusted-proxy",
+        env = "ENOUGH_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<enough_web::client_address::IpRange>,
+    /// The address people reach the server at, e.g. https://enough.example.org; used for every
+    /// absolute link (calendar feeds, invitations). Default: http://ADDR (https with
+    /// --secure-cookies).
+    #[arg(long, env = "ENOUGH_PUBLIC_URL", value_parser = public_url)]
+    pub public_url: Option<String>,
+}
+
+/// An http(s) URL without a path, query or credentials.
+fn public_url(text: &str) -> Result<String, String> {
+    let t = text.trim().trim_end_matches('/');
+    let rest = t
+        .strip_prefix("https://")
+        .or_else(|| t.strip_prefix("http://"))
+        .ok_or_else(|| format!("'{text}' must start with https:// or http://"))?;
+    if rest.is_empty()
+        || rest.contains(['/', '?', '#', '@', ' '])
+        || rest.chars().any(char::is_control)
+    {
+        return Err(format!(
+            "'{text}' must be a scheme and host only, like https://enough.example.org"
+        ));
+    }
+    Ok(t.to_owned())
 }
 
 #[derive(Debug, Subcommand)]

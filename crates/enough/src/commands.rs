@@ -131,7 +131,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 _ => serde_json::to_vec_pretty(&app.export(&user).await.map_err(readable)?)?,
             };
             match output {
-                Some(path) => std::fs::write(&path, bytes)
+                Some(path) => crate::database::write_private(&path, &bytes)
                     .map_err(|e| anyhow::anyhow!("--output {}: {e}", path.display()))?,
                 None if format == "csv" => {
                     anyhow::bail!("--format csv writes a zip: give --output FILE.zip")
@@ -237,6 +237,11 @@ async fn serve(app: App, args: ServeArgs, url: &str, started: Instant) -> Result
         WebConfig {
             secure_cookies: args.secure_cookies,
             trust_forwarded_for: args.trust_forwarded_for,
+            trusted_proxies: args.trusted_proxies.clone(),
+            public_url: Some(args.public_url.clone().unwrap_or_else(|| {
+                let scheme = if args.secure_cookies { "https" } else { "http" };
+                format!("{scheme}://{local}")
+            })),
         },
     );
     tokio::spawn(purge_sessions(app.clone()));

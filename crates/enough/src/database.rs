@@ -36,7 +36,7 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent).with_context(|| {
+            create_private_dir(parent).with_context(|| {
                 format!("could not create the data folder {}", parent.display())
             })?;
         }
@@ -60,6 +60,49 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
             "unsupported database URL {}: use sqlite://PATH or postgres://USER@HOST/DB",
             redacted(url)
         )
+    }
+}
+
+/// Creates `dir` (and missing parents) for the owner only (0700), whatever the umask; a folder
+/// that already exists is left as it is.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir_all(dir)
+}
+
+/// Writes `bytes` to a new or replaced file readable by the owner only (0600), whatever the
+/// umask: exports and backups hold a person's data.
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let mut file = options.open(path)?;
+        // An existing file keeps its mode on open: set it.
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        file.write_all(bytes)?;
+        file.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let mut file = options.open(path)?;
+        file.write_all(bytes)?;
+        file.sync_all()
     }
 }
 

@@ -167,7 +167,7 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
     if !problems.is_empty() {
         println!(
             "{} problems (rows with errors are skipped):",
-            plan.problems.len()
+            plan.problems.total()
         );
         for p in problems {
             println!("  {p}");
@@ -225,9 +225,24 @@ fn check_scale(flag: &str, value: Option<u8>) -> Result<Option<u8>> {
 /// `enough import json FILE`: an export made by enough, back into an account.
 async fn own_export(app: App, args: ImportArgs) -> Result<()> {
     let user = app.user_by_email(&args.email).await.map_err(readable)?;
-    let text = std::fs::read_to_string(&args.file)
+    let file = std::fs::File::open(&args.file)
         .with_context(|| format!("FILE {}: cannot read", args.file.display()))?;
-    let export: enough_app::Export = serde_json::from_str(&text).map_err(|e| {
+    let size = file
+        .metadata()
+        .with_context(|| format!("FILE {}: cannot read", args.file.display()))?
+        .len();
+    let max = enough_app::OWN_EXPORT_MAX_BYTES;
+    if size > max {
+        return Err(anyhow!(
+            "FILE {}: {} MiB is larger than {} MiB, the most `enough import json` reads",
+            args.file.display(),
+            size.div_ceil(1024 * 1024),
+            max / (1024 * 1024)
+        ));
+    }
+    // Parsed from the stream (no copy of the text), never past the limit.
+    let reader = std::io::BufReader::new(std::io::Read::take(file, max));
+    let export: enough_app::Export = serde_json::from_reader(reader).map_err(|e| {
         anyhow!(
             "FILE {}: not an enough JSON export: {e}",
             args.file.display()

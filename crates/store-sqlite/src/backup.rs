@@ -41,6 +41,8 @@ pub(crate) fn same_file(a: &Path, b: &Path) -> bool {
 }
 
 fn copy(source: &Connection, partial: &Path) -> StoreResult<()> {
+    // The backup holds everyone's data: readable by the owner only (0600), whatever the umask.
+    crate::connection::make_private(partial)?;
     let mut target = Connection::open(partial).map_err(|e| {
         StoreError::Database(format!(
             "could not create the backup file {}: {e}",

@@ -52,6 +52,35 @@ pub(crate) fn path_from_url(url: &str) -> StoreResult<PathBuf> {
     Ok(PathBuf::from(path))
 }
 
+/// Makes the database file (created empty if missing) and its `-wal` and `-shm` companions
+/// readable and writable by the owner only (0600), whatever the umask.
+pub(crate) fn make_private(path: &Path) -> StoreResult<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let io = |e: std::io::Error, p: &Path| {
+            StoreError::Database(format!("could not make {} private: {e}", p.display()))
+        };
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)
+            .map_err(|e| io(e, path))?;
+        for suffix in ["", "-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            let file = PathBuf::from(name);
+            if file.exists() {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
+                    .map_err(|e| io(e, &file))?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Opens a connection to `path` in WAL mode with `synchronous = FULL` (an acknowledged write
 /// survives kill -9 and power loss), foreign keys enforced and a busy timeout.
 pub(crate) fn open(path: &Path, purpose: Purpose) -> StoreResult<Connection> {
@@ -84,6 +113,9 @@ fn configure(conn: &Connection, purpose: Purpose) -> StoreResult<()> {
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(db_error)?;
     conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(db_error)?;
+    // Deleted content is overwritten with zeros, not left in free pages of the file.
+    conn.pragma_update(None, "secure_delete", "ON")
         .map_err(db_error)?;
     if purpose == Purpose::Read {
         conn.pragma_update(None, "query_only", "ON")

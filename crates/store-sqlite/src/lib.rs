@@ -82,11 +82,15 @@ impl SqliteStore {
     }
 
     fn open_blocking(path: PathBuf) -> StoreResult<Self> {
+        connection::make_private(&path)?;
         let mut write = connection::open(&path, Purpose::Write)?;
         migrate::run(&mut write)?;
         let reads = (0..reader_count())
             .map(|_| connection::open(&path, Purpose::Read))
             .collect::<StoreResult<Vec<_>>>()?;
+        // The -wal and -shm files exist now (SQLite gives them the database's mode; this holds
+        // for files left by an older version too).
+        connection::make_private(&path)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 path,
@@ -1053,6 +1057,9 @@ impl Store for SqliteStore {
                     "INSERT INTO account_deletions (deleted_at) VALUES (?1)",
                     rusqlite::params![now],
                 )?;
+                // With secure_delete the freed pages are zeros; the checkpoint after the commit
+                // copies them into the file and empties the WAL, which held the old pages.
+                writer::checkpoint_after_commit();
             }
             Ok(deleted)
         })

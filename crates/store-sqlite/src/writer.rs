@@ -162,6 +162,18 @@ fn run(conn: &Connection, mut queue: mpsc::Receiver<Box<dyn WriteJob>>) {
     }
 }
 
+thread_local! {
+    /// Set by a job (on the writer thread) that wants the WAL checkpointed and truncated once
+    /// its transaction has committed, e.g. after an account is deleted.
+    static CHECKPOINT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Asks, from inside a write job, for `PRAGMA wal_checkpoint(TRUNCATE)` after the commit, so
+/// that no copy of the changed pages' old content stays in the WAL file.
+pub(crate) fn checkpoint_after_commit() {
+    CHECKPOINT.with(|c| c.set(true));
+}
+
 /// Runs and commits one batch, then answers (and empties) it.
 fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteJob>>) {
     if let Err(e) = exec(conn, "BEGIN IMMEDIATE") {
@@ -187,6 +199,18 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteJob>>) {
             && let Err(rollback) = exec(conn, "ROLLBACK")
         {
             tracing::error!(error = %rollback, "could not roll back a failed write transaction");
+        }
+    }
+    if CHECKPOINT.with(std::cell::Cell::take) && committed.is_ok() {
+        // Waits (busy timeout) for readers to leave the old snapshot, then empties the WAL.
+        let checkpoint: Result<(i64, i64, i64), _> =
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            });
+        match checkpoint {
+            Ok((0, _, _)) => {}
+            Ok(busy) => tracing::warn!(?busy, "the WAL checkpoint after a deletion was partial"),
+            Err(e) => tracing::warn!(error = %e, "the WAL checkpoint after a deletion failed"),
         }
     }
     let committed = committed.as_ref().map(|_| ());

@@ -122,21 +122,26 @@ impl FromRequestParts<AppState> for ClientAddress {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        if state.config.trust_forwarded_for
-            && let Some(first) = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-        {
-            return Ok(Self(first.trim().to_owned()));
-        }
-        let address = parts
+        let Some(peer) = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".to_owned());
-        Ok(Self(address))
+            .map(|c| c.0.ip())
+        else {
+            return Ok(Self("unknown".to_owned()));
+        };
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let ip = crate::client_address::client_ip(
+            peer,
+            &forwarded,
+            &state.config.trusted_proxies,
+            state.config.trust_forwarded_for,
+        );
+        Ok(Self(ip.to_string()))
     }
 }
 

@@ -4,6 +4,7 @@
 mod api;
 mod assets;
 mod charts;
+pub mod client_address;
 mod csrf;
 mod error;
 mod identity;
@@ -16,20 +17,43 @@ mod views;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use enough_app::App;
-use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// Largest request body accepted (a day with a 2,000-character note is far below this).
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+/// How long a client may take to send a request's headers before its connection is closed.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one request may take, its body included (a 64 MiB upload over a slow line fits).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// Connections served at once; further ones wait in the listen queue until one closes.
+pub const MAX_CONNECTIONS: usize = 512;
 
 /// Settings of the web layer.
 #[derive(Debug, Clone, Default)]
 pub struct WebConfig {
     /// Mark cookies `Secure` (set when the server is reached over HTTPS).
     pub secure_cookies: bool,
-    /// Take the client's address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    /// Take the client's address from `X-Forwarded-For`, trusting the one proxy the connection
+    /// comes from (the same as a `trusted_proxies` entry for that address).
     pub trust_forwarded_for: bool,
+    /// Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` is believed; the
+    /// header is read right to left past them. Empty: the connection's address is used.
+    pub trusted_proxies: Vec<client_address::IpRange>,
+    /// The address people reach this server at (e.g. `https://enough.example.org`), used for
+    /// every absolute link (calendar feeds, invitations); never taken from a request's `Host`.
+    pub public_url: Option<String>,
+}
+
+impl WebConfig {
+    /// The public address without a trailing slash (`http://localhost` when none is set).
+    pub fn public_base(&self) -> &str {
+        self.public_url
+            .as_deref()
+            .map_or("http://localhost", |u| u.trim_end_matches('/'))
+    }
 }
 
 /// What every handler can reach.
@@ -54,6 +78,10 @@ pub fn router(state: AppState) -> Router {
     let secure = state.config.secure_cookies;
     let router = routes()
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(axum::middleware::from_fn(security_headers::add))
         .with_state(state);
     if secure {
@@ -77,13 +105,58 @@ fn routes() -> Router<AppState> {
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then finishes open requests.
+///
+/// At most [`MAX_CONNECTIONS`] connections are served at once; a client that has not sent a
+/// request's headers within [`HEADER_READ_TIMEOUT`] is disconnected, and a request that takes
+/// longer than [`REQUEST_TIMEOUT`] is answered 408.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let service = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt;
+
+    let router = router(state);
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot,
+            () = &mut shutdown => break,
+        };
+        let Ok(slot) = slot else { break };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment, keep serving.
+                    tracing::warn!(error = %e, "could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = router
+            .clone()
+            .layer(axum::Extension(axum::extract::ConnectInfo(peer)))
+            .map_request(|r: hyper::Request<hyper::body::Incoming>| r.map(axum::body::Body::new));
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            let _ = connection.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
 }

@@ -27,6 +27,10 @@
 //! [`ImportError::MalformedXml`], naming the line and byte: a file that ends early would
 //! otherwise make its last day look shorter than it was.
 
+use super::limits::{
+    InflateGuard, MAX_DAYLIGHT_RECORDS, MAX_INFLATED_BYTES, MAX_RECORD_SECONDS,
+    MAX_SOURCE_ROWS_PER_DAY, MAX_ZIP_ENTRIES, XmlGuard, as_limit, size,
+};
 use super::{
     ImportError, ImportPlan, ImportedDay, ImportedFields, RowProblem, SkipReason, check_date,
 };
@@ -48,15 +52,23 @@ pub fn import_apple_health_xml<R: BufRead>(
     input: R,
     today: NaiveDate,
 ) -> Result<ImportPlan, ImportError> {
-    let mut reader = quick_xml::Reader::from_reader(LineCounting::new(input));
+    // The guard refuses any one event longer than the limit, before quick-xml buffers it.
+    let mut reader = quick_xml::Reader::from_reader(XmlGuard::new(LineCounting::new(input)));
     let mut buf = Vec::with_capacity(16 * 1024);
     let mut plan = ImportPlan::default();
     let mut days: BTreeMap<NaiveDate, DayAcc> = BTreeMap::new();
     let mut depth: u32 = 0;
     let mut seen_root = false;
     loop {
+        if plan.counts.rows_used >= MAX_DAYLIGHT_RECORDS {
+            return Err(ImportError::Limit(format!(
+                "The export has more than {MAX_DAYLIGHT_RECORDS} daylight records, the most one \
+                 import reads."
+            )));
+        }
         let event = reader.read_event_into(&mut buf);
-        let line = reader.get_ref().lines + 1;
+        reader.get_mut().event_done();
+        let line = reader.get_ref().get_ref().lines + 1;
         match event {
             Ok(Event::Start(e)) => {
                 depth += 1;
@@ -75,6 +87,9 @@ pub fn import_apple_health_xml<R: BufRead>(
             Ok(Event::Eof) => break,
             Ok(_) => {}
             Err(quick_xml::Error::Io(e)) => {
+                if let Some(message) = as_limit(&e) {
+                    return Err(ImportError::Limit(message));
+                }
                 return Err(ImportError::Io(std::io::Error::new(
                     e.kind(),
                     e.to_string(),
@@ -97,7 +112,7 @@ pub fn import_apple_health_xml<R: BufRead>(
     }
     if depth > 0 {
         return Err(ImportError::MalformedXml {
-            line: reader.get_ref().lines as u64 + 1,
+            line: reader.get_ref().get_ref().lines as u64 + 1,
             byte: reader.buffer_position(),
             message: "the file ends before </HealthData>, so it was probably cut short".to_owned(),
         });
@@ -129,17 +144,36 @@ pub fn import_apple_health_zip<R: Read + Seek>(
 ) -> Result<ImportPlan, ImportError> {
     let zip_error = |e: zip::result::ZipError| ImportError::Zip(e.to_string());
     let mut archive = zip::ZipArchive::new(input).map_err(zip_error)?;
+    let mut inflated = 0u64;
     for i in 0..archive.len() {
-        let mut entry = archive.by_index(i).map_err(zip_error)?;
+        if i >= MAX_ZIP_ENTRIES {
+            return Err(ImportError::Limit(format!(
+                "The zip holds more than {MAX_ZIP_ENTRIES} files and none of the first is an \
+                 Apple Health export; the most enough looks at is {MAX_ZIP_ENTRIES}."
+            )));
+        }
+        if inflated > MAX_INFLATED_BYTES {
+            return Err(ImportError::Limit(format!(
+                "The zip inflates to more than {}, the most enough reads.",
+                size(MAX_INFLATED_BYTES)
+            )));
+        }
+        let entry = archive.by_index(i).map_err(zip_error)?;
         if entry.is_dir() {
             continue;
         }
+        let compressed = entry.compressed_size();
+        let mut entry = InflateGuard::new(entry, compressed, inflated);
         let mut prefix = Vec::new();
         (&mut entry)
             .take(PEEK)
             .read_to_end(&mut prefix)
-            .map_err(|e| ImportError::Zip(e.to_string()))?;
+            .map_err(|e| match as_limit(&e) {
+                Some(message) => ImportError::Limit(message),
+                None => ImportError::Zip(e.to_string()),
+            })?;
         if !looks_like_export(&prefix) {
+            inflated += entry.inflated();
             continue;
         }
         let stream = BufReader::with_capacity(256 * 1024, Cursor::new(prefix).chain(entry));
@@ -265,7 +299,19 @@ fn record(
     if t1 < t0 {
         return fail("endDate", "The record ends before it starts.".to_owned());
     }
+    if t1 - t0 > MAX_RECORD_SECONDS {
+        return fail(
+            "endDate",
+            "The record lasts more than two days; daylight records last minutes.".to_owned(),
+        );
+    }
     if t1 == t0 {
+        if seconds > MAX_RECORD_SECONDS as f64 {
+            return fail(
+                "value",
+                format!("\"{}\" is more daylight than two days hold.", text(&value)),
+            );
+        }
         // A point in time with an amount: place the amount after it.
         t1 = t0 + seconds.ceil() as i64;
     }
@@ -295,7 +341,7 @@ fn record(
             let acc = days.entry(date).or_default();
             // Within 0..=86_400 by the min/max above.
             acc.push((from - day_start) as u32, (to - day_start) as u32, density);
-            if acc.lines.last() != Some(&line) {
+            if acc.lines.last() != Some(&line) && acc.lines.len() < MAX_SOURCE_ROWS_PER_DAY {
                 acc.lines.push(line);
             }
         }

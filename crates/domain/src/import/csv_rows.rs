@@ -3,6 +3,7 @@
 //! Quoted fields may hold commas and line breaks; a UTF-8 byte order mark is dropped; a field
 //! that is not UTF-8 becomes a problem for its row instead of stopping the import.
 
+use super::limits::CsvGuard;
 use super::{ImportError, RowProblem};
 use csv::{ByteRecord, ReaderBuilder};
 use std::io::{BufRead, BufReader, Read};
@@ -22,7 +23,7 @@ pub(crate) enum Next {
 }
 
 pub(crate) struct CsvRows<R: Read> {
-    reader: csv::Reader<BufReader<R>>,
+    reader: csv::Reader<BufReader<CsvGuard<R>>>,
     record: ByteRecord,
     header: Vec<String>,
     /// Added to the csv crate's line numbers: with `\r\n` line ends it places a record's start
@@ -35,8 +36,9 @@ const NOT_UTF8: &str = "This value is not UTF-8 text (the file looks like Latin-
 
 impl<R: Read> CsvRows<R> {
     /// Reads the header row. Its names are trimmed and lower-cased, with any BOM removed.
+    /// The file is read within the [`limits`](super::limits) (size, row length, columns).
     pub fn open(input: R) -> Result<Self, ImportError> {
-        let mut input = BufReader::with_capacity(64 * 1024, input);
+        let mut input = BufReader::with_capacity(64 * 1024, CsvGuard::new(input));
         let head = input.fill_buf()?;
         let crlf = head
             .iter()
@@ -110,7 +112,7 @@ impl<R: Read> CsvRows<R> {
 
 fn csv_error(e: csv::Error) -> ImportError {
     match e.into_kind() {
-        csv::ErrorKind::Io(io) => ImportError::Io(io),
+        csv::ErrorKind::Io(io) => ImportError::from(io),
         other => ImportError::Io(std::io::Error::other(format!("{other:?}"))),
     }
 }

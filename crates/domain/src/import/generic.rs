@@ -102,7 +102,7 @@ pub fn import_generic<R: Read>(input: R, today: NaiveDate) -> Result<ImportPlan,
             plan.counts.skip(SkipReason::Blank);
             continue;
         }
-        let mut problems = Vec::new();
+        let mut problems = super::Problems::default();
         let date = match crate::day::parse_date("date", field(f, Some(date_col))) {
             Ok(d) => check_date(d, today)
                 .map_err(|m| problems.push(RowProblem::error(line, Some("date"), m)))

@@ -41,11 +41,14 @@ pub mod bearable;
 mod csv_rows;
 pub mod daylio;
 pub mod generic;
+pub mod limits;
 
 use crate::day::{DayEntry, Habits, NOTE_MAX};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::fmt;
+
+pub use limits::Problems;
 
 /// The values one source has for one day; `None` means "this source does not say".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -414,8 +417,8 @@ impl ImportCounts {
 pub struct ImportPlan {
     /// One entry per date, in date order.
     pub days: Vec<ImportedDay>,
-    /// Every problem, in line order.
-    pub problems: Vec<RowProblem>,
+    /// The first problems in line order ([`limits::MAX_PROBLEMS_KEPT`]), and how many more.
+    pub problems: Problems,
     /// Rows read, used and skipped.
     pub counts: ImportCounts,
     /// Labels the source used that no mapping covers, with how often (e.g. Daylio activities
@@ -437,7 +440,10 @@ impl ImportPlan {
 pub enum ImportError {
     /// The stream could not be read.
     #[error("The file could not be read: {0}")]
-    Io(#[from] std::io::Error),
+    Io(std::io::Error),
+    /// The file reached one of the [`limits`]; the message names it.
+    #[error("{0}")]
+    Limit(String),
     /// The file is empty.
     #[error("The file is empty.")]
     Empty,
@@ -468,13 +474,22 @@ pub enum ImportError {
     Zip(String),
 }
 
+impl From<std::io::Error> for ImportError {
+    fn from(e: std::io::Error) -> Self {
+        match limits::as_limit(&e) {
+            Some(message) => ImportError::Limit(message),
+            None => ImportError::Io(e),
+        }
+    }
+}
+
 /// Reads an ordinary note: Windows line ends become `\n`, control characters go, blank is none,
 /// and more than [`NOTE_MAX`] characters are cut with a warning.
 pub(crate) fn clean_note(
     raw: &str,
     line: usize,
     column: &str,
-    problems: &mut Vec<RowProblem>,
+    problems: &mut Problems,
 ) -> Option<String> {
     let text: String = raw
         .replace("\r\n", "\n")
@@ -501,15 +516,23 @@ pub(crate) fn clean_note(
 }
 
 /// Joins several notes of one day with a blank line, cutting the result to [`NOTE_MAX`].
-pub(crate) fn join_notes(
-    notes: &[String],
-    line: usize,
-    problems: &mut Vec<RowProblem>,
-) -> Option<String> {
+pub(crate) fn join_notes(notes: &[String], line: usize, problems: &mut Problems) -> Option<String> {
     if notes.is_empty() {
         return None;
     }
-    let joined = notes.join("\n\n");
+    // Only the first NOTE_MAX characters are kept, so join no more than that needs (at most
+    // 4 bytes a character), however many notes one day has.
+    let mut bytes = 0;
+    let enough: Vec<&str> = notes
+        .iter()
+        .take_while(|n| {
+            let more = bytes <= 4 * NOTE_MAX;
+            bytes += n.len() + 2;
+            more
+        })
+        .map(String::as_str)
+        .collect();
+    let joined = enough.join("\n\n");
     clean_note(&joined, line, "note", problems)
 }
 

@@ -88,11 +88,18 @@ pub struct TestServer {
 
 impl TestServer {
     pub async fn start(store: Arc<dyn Store>) -> Self {
+        Self::start_with(store, WebConfig::default()).await
+    }
+
+    /// A server with its own web settings (trusted proxies, public URL…).
+    pub async fn start_with(store: Arc<dyn Store>, mut config: WebConfig) -> Self {
         let app = App::new(store.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
+        // As `enough serve` does without --public-url: links point at the listening address.
+        config.public_url.get_or_insert_with(|| url.clone());
         let (stop, stopped) = oneshot::channel::<()>();
-        let state = AppState::new(app.clone(), WebConfig::default());
+        let state = AppState::new(app.clone(), config);
         tokio::spawn(async move {
             let _ = enough_web::serve(listener, state, async {
                 let _ = stopped.await;

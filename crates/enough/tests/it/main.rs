@@ -19,5 +19,6 @@ mod pages;
 mod safety_paths;
 mod scale_out;
 mod security;
+mod security_input;
 mod steps;
 mod toolkit;

@@ -8,7 +8,7 @@ use crate::identity::{ApiCaller, ClientAddress};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use enough_app::{HomeworkView, SessionSummary};
 use enough_domain::homework::{AssignmentText, State as OccurrenceState};
@@ -204,7 +204,6 @@ pub async fn summary(
 pub async fn put_calendar_feed(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let map = object(&body, &["reminder_time"])?;
@@ -213,7 +212,7 @@ pub async fn put_calendar_feed(
     Ok((
         StatusCode::CREATED,
         Json(json!({
-            "url": crate::pages::calendar::feed_url(&headers, &token),
+            "url": crate::pages::calendar::feed_url(&state.config, &token),
             "reminder_time": time.trim(),
         })),
     )

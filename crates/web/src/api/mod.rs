@@ -4,6 +4,7 @@ mod account;
 mod care;
 mod day_json;
 mod days;
+mod guard;
 mod homework;
 mod insights;
 mod light;
@@ -157,6 +158,7 @@ pub fn routes() -> Router<AppState> {
         .route("/export/fhir", get(export_fhir))
         .route("/openapi.json", get(openapi::document))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(guard::json_only))
 }
 
 async fn not_found() -> ApiError {

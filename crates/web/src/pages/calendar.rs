@@ -30,18 +30,10 @@ pub(crate) struct FeedForm {
     reminder_time: String,
 }
 
-/// The feed's full address for a token, from the request's `Host`.
-pub(crate) fn feed_url(headers: &HeaderMap, token: &str) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .filter(|p| *p == "https")
-        .unwrap_or("http");
-    format!("{scheme}://{host}/calendar/{token}.ics")
+/// The feed's full address for a token, from the configured public address (never from the
+/// request's `Host`, which the client chooses).
+pub(crate) fn feed_url(config: &crate::WebConfig, token: &str) -> String {
+    format!("{}/calendar/{token}.ics", config.public_base())
 }
 
 /// Creates (or replaces) the feed and shows its address once.
@@ -59,7 +51,7 @@ pub async fn create(
     {
         Ok(token) => Ok(render(&FeedPage {
             layout: Layout::signed_in("Calendar address", &signed_in, "settings"),
-            url: Some(feed_url(&headers, &token)),
+            url: Some(feed_url(&state.config, &token)),
             reminder_time: form.reminder_time,
             errors: ValidationErrors::default(),
         })),

@@ -150,11 +150,19 @@ pub async fn preview(
     mut multipart: Multipart,
 ) -> Result<Response, PageError> {
     let mut fields: Vec<(String, String)> = Vec::new();
-    let mut file: Option<Vec<u8>> = None;
+    // Kept as the `Bytes` the upload arrived in: no second copy of up to 64 MiB.
+    let mut file: Option<axum::body::Bytes> = None;
+    let mut too_large = false;
     while let Ok(Some(field)) = multipart.next_field().await {
         let name = field.name().unwrap_or_default().to_owned();
         if name == "file" {
-            file = field.bytes().await.ok().map(|b| b.to_vec());
+            match field.bytes().await {
+                Ok(b) => file = Some(b),
+                Err(_) => {
+                    too_large = true;
+                    break;
+                }
+            }
         } else if let Ok(text) = field.text().await {
             fields.push((name, text));
         }
@@ -173,7 +181,16 @@ pub async fn preview(
         errors.push("format", "Choose which app the file comes from.");
     }
     let bytes = file.filter(|b| !b.is_empty());
-    if bytes.is_none() {
+    if too_large {
+        errors.push(
+            "file",
+            format!(
+                "The file could not be read whole: the largest file this page takes is {} MiB. \
+                 Import bigger files on the server with `enough import`.",
+                UPLOAD_LIMIT_BYTES / (1024 * 1024)
+            ),
+        );
+    } else if bytes.is_none() {
         errors.push("file", "Choose the file to import.");
     }
     let number = |k: &str, max: f64, errors: &mut ValidationErrors| -> Option<f64> {
@@ -256,7 +273,7 @@ pub async fn preview(
         changed_days: preview.changed_days,
         unchanged_days: preview.unchanged_days,
         needs_values: preview.needs_values.len(),
-        more_problems: preview.plan.problems.len().saturating_sub(problems.len()),
+        more_problems: preview.plan.problems.total().saturating_sub(problems.len()),
         problems,
         writes: preview.writes.len(),
         error_count: preview.error_count,

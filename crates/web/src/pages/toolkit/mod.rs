@@ -824,6 +824,9 @@ pub(crate) struct TimerQuery {
     until: String,
 }
 
+/// The longest timer, in minutes.
+const TIMER_MAX_MINUTES: u32 = 240;
+
 /// A timer that works without JavaScript: the page states when time is up and reloads itself
 /// then (a `<meta http-equiv="refresh">`), showing "time's up".
 pub async fn timer_page(
@@ -833,18 +836,50 @@ pub async fn timer_page(
 ) -> Result<Response, PageError> {
     let tz: Tz = signed_in.user.time_zone.parse().unwrap_or(Tz::UTC);
     let now = state.app.now();
-    let minutes = query
-        .minutes
-        .trim()
-        .parse::<u32>()
-        .unwrap_or(25)
-        .clamp(1, 240);
-    let until = query
-        .until
-        .parse::<i64>()
-        .ok()
-        .and_then(|s| DateTime::from_timestamp(s, 0))
-        .unwrap_or_else(|| now + Duration::minutes(i64::from(minutes)));
+    let refuse = |message: &'static str| {
+        render_with(
+            StatusCode::BAD_REQUEST,
+            &crate::pages::account::MessagePage {
+                layout: Layout::signed_in("Timer", &signed_in, "toolkit"),
+                message,
+                links: vec![
+                    ("/toolkit/timer", "Start a new timer"),
+                    ("/toolkit", "Back to the toolkit"),
+                ],
+            },
+        )
+    };
+    let minutes = if query.minutes.trim().is_empty() {
+        25
+    } else {
+        match query.minutes.trim().parse::<u32>() {
+            Ok(m) if (1..=TIMER_MAX_MINUTES).contains(&m) => m,
+            _ => return Ok(refuse("A timer runs from 1 to 240 minutes.")),
+        }
+    };
+    let until = if query.until.is_empty() {
+        now + Duration::minutes(i64::from(minutes))
+    } else {
+        // A timer that ended up to a day ago still says "time's up"; nothing ends later than
+        // the timer's own length from now.
+        match query
+            .until
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| DateTime::from_timestamp(s, 0))
+            .filter(|t| {
+                *t >= now - Duration::days(1)
+                    && *t <= now + Duration::minutes(i64::from(minutes) + 1)
+            }) {
+            Some(t) => t,
+            None => {
+                return Ok(refuse(
+                    "This timer's end time is not one it could have; start a new timer.",
+                ));
+            }
+        }
+    };
     let remaining = (until - now).num_seconds().max(0);
     if query.until.is_empty() {
         // Start: fix the end time in the address, so reloads keep counting to it.

@@ -771,14 +771,16 @@ mod tests {
         include_str!("../../tests-data/risk_language/not_risk_heldout.txt");
 
     /// The goal of issue 13 on sentences not tuned to: at least 90% noticed, at most 10% false
-    /// alarms. NOT MET: see the held-out file headers for each round's one evaluation.
+    /// alarms. Rounds 1-4 (see the held-out file headers) did not meet it.
     const GOAL_RECALL: f64 = 0.90;
     const GOAL_FALSE_ALARMS: f64 = 0.10;
-    /// What held-out round 4 measured on its one evaluation (49 of 61 noticed, 0 of 55 false
-    /// alarms): the test fails if a change makes the held-out figures worse than that. Earlier
-    /// rounds, each evaluated once: 48/65, 36/63, 35/60 noticed; 0/60, 3/60, 2/55 false alarms.
-    const HELD_OUT_RECALL_FLOOR: f64 = 49.0 / 61.0;
-    const HELD_OUT_FALSE_ALARMS_CEILING: f64 = 0.0 / 55.0;
+    /// What the current held-out round measured on its one evaluation, as (noticed, of) and
+    /// (false alarms, of): the test fails if a change makes the held-out figures worse. `None`
+    /// until round 5 (written blind) has been evaluated once; then set both from the printed
+    /// figures. Earlier rounds: 48/65, 36/63, 35/60, 49/61 noticed; 0/60, 3/60, 2/55, 0/55 false
+    /// alarms.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
 
     #[test]
     fn corpus_recall_and_false_alarms_are_printed_and_do_not_regress() {
@@ -786,57 +788,56 @@ mod tests {
             ("tuning", RISK_TUNING, NOT_RISK_TUNING),
             ("held-out", RISK_HELDOUT, NOT_RISK_HELDOUT),
         ];
-        let mut held_out = (0.0, 1.0);
+        let mut held_out = None;
         for (name, risk, not_risk) in sets {
             let (risk, not_risk) = (corpus(risk), corpus(not_risk));
+            if risk.is_empty() || not_risk.is_empty() {
+                println!("{name}: no {name} sentences");
+                continue;
+            }
             let recall = noticed_share(name, &risk, true);
             let false_alarms = noticed_share(name, &not_risk, false);
             println!(
-                "{name}: noticed {:.1}% of {} risk sentences, false alarms on {:.1}% of {} others",
+                "{name}: noticed {:.1}% of {} risk sentences ({} noticed), false alarms on {:.1}% \
+                 of {} others ({} false alarms)",
                 recall * 100.0,
                 risk.len(),
+                (recall * risk.len() as f64).round(),
                 false_alarms * 100.0,
-                not_risk.len()
+                not_risk.len(),
+                (false_alarms * not_risk.len() as f64).round(),
             );
             if name == "held-out" {
-                assert!(risk.len() >= 50 && not_risk.len() >= 50);
-                held_out = (recall, false_alarms);
+                held_out = Some((recall, false_alarms));
             }
         }
-        let total = [RISK_TUNING, RISK_HELDOUT]
-            .map(|t| corpus(t).len())
-            .iter()
-            .sum::<usize>();
-        let total_not = [NOT_RISK_TUNING, NOT_RISK_HELDOUT]
-            .map(|t| corpus(t).len())
-            .iter()
-            .sum::<usize>();
+        let total = corpus(RISK_TUNING).len() + corpus(RISK_HELDOUT).len();
+        let total_not = corpus(NOT_RISK_TUNING).len() + corpus(NOT_RISK_HELDOUT).len();
         assert!(total >= 150 && total_not >= 150, "{total} {total_not}");
+        let Some((recall, false_alarms)) = held_out else {
+            // Round 5 is being written blind; the goal is asserted after its one evaluation.
+            return;
+        };
+        let met = |ok: bool| if ok { "met" } else { "NOT met" };
         println!(
             "goal on held-out: >= {:.0}% noticed ({}), <= {:.0}% false alarms ({})",
             GOAL_RECALL * 100.0,
-            if held_out.0 >= GOAL_RECALL {
-                "met"
-            } else {
-                "NOT met"
-            },
+            met(recall >= GOAL_RECALL),
             GOAL_FALSE_ALARMS * 100.0,
-            if held_out.1 <= GOAL_FALSE_ALARMS {
-                "met"
-            } else {
-                "NOT met"
-            },
+            met(false_alarms <= GOAL_FALSE_ALARMS),
         );
-        assert!(
-            held_out.0 >= HELD_OUT_RECALL_FLOOR - 1e-9,
-            "held-out recall fell to {:.3}",
-            held_out.0
-        );
-        assert!(
-            held_out.1 <= HELD_OUT_FALSE_ALARMS_CEILING + 1e-9,
-            "held-out false alarms rose to {:.3}",
-            held_out.1
-        );
+        if let Some((noticed, of)) = HELD_OUT_NOTICED {
+            assert!(
+                recall >= noticed as f64 / of as f64 - 1e-9,
+                "held-out recall fell to {recall:.3}"
+            );
+        }
+        if let Some((alarms, of)) = HELD_OUT_FALSE_ALARMS {
+            assert!(
+                false_alarms <= alarms as f64 / of as f64 + 1e-9,
+                "held-out false alarms rose to {false_alarms:.3}"
+            );
+        }
     }
 
     #[test]

@@ -377,11 +377,23 @@ impl<'a> Sentence<'a> {
         by_first_word: &HashMap<String, Vec<usize>>,
         not_followed_by: &[Words],
     ) -> Vec<(usize, usize)> {
-        by_first_word
-            .iter()
-            .filter(|(first, _)| self.index.contains_key(first.as_str()))
-            .flat_map(|(_, alternatives)| alternatives.iter())
-            .flat_map(|&i| self.occurrences(&part[i]))
+        // Look up whichever side is smaller: the part's first words or the sentence's words.
+        let alternatives: Vec<usize> = if by_first_word.len() <= self.index.len() {
+            by_first_word
+                .iter()
+                .filter(|(first, _)| self.index.contains_key(first.as_str()))
+                .flat_map(|(_, alternatives)| alternatives.iter().copied())
+                .collect()
+        } else {
+            self.index
+                .keys()
+                .filter_map(|word| by_first_word.get(*word))
+                .flat_map(|alternatives| alternatives.iter().copied())
+                .collect()
+        };
+        alternatives
+            .into_iter()
+            .flat_map(|i| self.occurrences(&part[i]))
             .filter(|&(_, end)| !self.followed_by_any(end, not_followed_by))
             .collect()
     }
@@ -837,6 +849,16 @@ mod tests {
                 false_alarms <= alarms as f64 / of as f64 + 1e-9,
                 "held-out false alarms rose to {false_alarms:.3}"
             );
+        }
+    }
+
+    /// For reviewers: `RISK_EXPLAIN="some sentence" cargo test -p enough-domain --lib explain --
+    /// --ignored --nocapture` prints which line of the phrase file a sentence matches.
+    #[test]
+    #[ignore]
+    fn explain() {
+        for text in std::env::var("RISK_EXPLAIN").unwrap_or_default().split('\n') {
+            println!("{text:?} -> {:?}", matched_phrase(text));
         }
     }
 

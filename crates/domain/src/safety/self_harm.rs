@@ -17,19 +17,22 @@
 //!
 //! # How well it notices (measured, see `tests-data/risk_language/`)
 //!
-//! On the tuning sentences it was built against it notices about 98% with under 1% false
-//! alarms; that figure flatters it. On fresh sentences written before each evaluation (four
-//! rounds, each evaluated once, then folded into the tuning set) it noticed **74%, 57%, 58% and
-//! 80%** of risk sentences, with 0–5% false alarms. So the goal of noticing 90% of unseen
-//! phrasings is **not met**: people describe the same thing in endless ways ("dying doesn't
-//! scare me, living does", "fade away and not come back", "a note for my mum to find after"),
-//! and a list only knows the ways it was shown. All rounds were written by the person who wrote
-//! the list, so text from strangers will likely fare worse. Its limits, on purpose and by
-//! nature:
+//! On the tuning sentences it was built against (about 470 risk sentences and 435 others) it
+//! notices over 99% with no false alarms; that figure flatters it. On fresh sentences written
+//! before each evaluation (four rounds, each evaluated once, then folded into the tuning set) it
+//! noticed **74%, 57%, 58% and 80%** of risk sentences, with 0–5% false alarms; about 100 new
+//! sentences each way, written after round 4 and before the rules were generalised, were
+//! noticed 66% of the time with 4% false alarms. The rules were then generalised (wishes to be
+//! dead or gone with time words, intent without a named act, means kept ready, places, self-injury
+//! on a body part, slang). Whether the goal of noticing 90% of unseen phrasings is met is
+//! **not known** until round 5, written blind by someone who has not seen the list, is
+//! evaluated once (see `tests-data/risk_language/risk_heldout.txt`): people describe the same
+//! thing in endless ways, and a list only knows the ways it was shown. Its limits, on purpose
+//! and by nature:
 //!
 //! - **It misses indirect and new language** and anything that needs context across sentences
-//!   ("I went to the bridge last night and walked home again"), intent without a named act
-//!   ("Tonight I'm going to do it"), and tone.
+//!   ("I went to the bridge. Then I walked home"), intent that names neither an act nor a
+//!   time ("I've picked a date"), and tone.
 //! - **English only.** Notes in other languages, most slang, misspellings beyond the few listed
 //!   ("sucide", "sewerslide", "unalive") and deliberate obfuscation ("s*icide") go unnoticed.
 //!   "kys" is left out: it is an insult aimed at someone else.
@@ -720,9 +723,50 @@ mod tests {
             "I nearly killed myself laughing",
             "taking my life back one small step at a time",
             "I'm dying to see that film",
+            "I'm dead on my feet",
+            "That meeting was so boring I wanted to die",
+            "I hit my head on the cupboard door",
+            "I'm going to do it tonight: finally clean the oven",
+            "went to the bridge again to watch the otters",
+            "I have a knife ready for the chicken",
+            "dont want to wake up early tomorrow, its saturday",
+            "Felt like a burden asking for help, but they were kind",
+            "Made up my mind to say no to the extra project",
         ];
         for text in cases {
             assert_eq!(matched_phrase(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn indirect_phrasings_are_noticed() {
+        // One sentence per generalised rule family (see the phrase file, "round 5").
+        let cases = [
+            "i dont want to be here any more tbh",
+            "I wish I was gone",
+            "Sometimes I pray I won't wake up",
+            "My family would be fine without me",
+            "i wanna disappear and never come back",
+            "The urge to die is back",
+            "Honestly dying doesn't scare me, living does",
+            "I don't see the point in living anymore",
+            "Tonight I'm going to do it",
+            "ive made up my mind",
+            "this is the last entry",
+            "I've said my goodbyes",
+            "wrote letters to my family explaining everything",
+            "I've got a belt ready",
+            "Looked up how many of my antidepressants would be enough",
+            "I climbed onto the bridge railing",
+            "went to the cliff again today",
+            "thought about driving into the motorway barrier",
+            "I keep punching my legs when I'm angry at myself",
+            "I carved into my thigh",
+            "relapsed on sh last night",
+            "i feel suicidle again",
+        ];
+        for text in cases {
+            assert!(mentions_self_harm(text), "{text:?}");
         }
     }
 
@@ -857,7 +901,10 @@ mod tests {
     #[test]
     #[ignore]
     fn explain() {
-        for text in std::env::var("RISK_EXPLAIN").unwrap_or_default().split('\n') {
+        for text in std::env::var("RISK_EXPLAIN")
+            .unwrap_or_default()
+            .split('\n')
+        {
             println!("{text:?} -> {:?}", matched_phrase(text));
         }
     }

@@ -17,19 +17,22 @@
 //!
 //! # How well it notices (measured, see `tests-data/risk_language/`)
 //!
-//! On the tuning sentences it was built against it notices about 98% with under 1% false
-//! alarms; that figure flatters it. On fresh sentences written before each evaluation (four
-//! rounds, each evaluated once, then folded into the tuning set) it noticed **74%, 57%, 58% and
-//! 80%** of risk sentences, with 0–5% false alarms. So the goal of noticing 90% of unseen
-//! phrasings is **not met**: people describe the same thing in endless ways ("dying doesn't
-//! scare me, living does", "fade away and not come back", "a note for my mum to find after"),
-//! and a list only knows the ways it was shown. All rounds were written by the person who wrote
-//! the list, so text from strangers will likely fare worse. Its limits, on purpose and by
-//! nature:
+//! On the tuning sentences it was built against (about 470 risk sentences and 435 others) it
+//! notices over 99% with no false alarms; that figure flatters it. On fresh sentences written
+//! before each evaluation (four rounds, each evaluated once, then folded into the tuning set) it
+//! noticed **74%, 57%, 58% and 80%** of risk sentences, with 0–5% false alarms; about 100 new
+//! sentences each way, written after round 4 and before the rules were generalised, were
+//! noticed 66% of the time with 4% false alarms. The rules were then generalised (wishes to be
+//! dead or gone with time words, intent without a named act, means kept ready, places, self-injury
+//! on a body part, slang). Whether the goal of noticing 90% of unseen phrasings is met is
+//! **not known** until round 5, written blind by someone who has not seen the list, is
+//! evaluated once (see `tests-data/risk_language/risk_heldout.txt`): people describe the same
+//! thing in endless ways, and a list only knows the ways it was shown. Its limits, on purpose
+//! and by nature:
 //!
 //! - **It misses indirect and new language** and anything that needs context across sentences
-//!   ("I went to the bridge last night and walked home again"), intent without a named act
-//!   ("Tonight I'm going to do it"), and tone.
+//!   ("I went to the bridge. Then I walked home"), intent that names neither an act nor a
+//!   time ("I've picked a date"), and tone.
 //! - **English only.** Notes in other languages, most slang, misspellings beyond the few listed
 //!   ("sucide", "sewerslide", "unalive") and deliberate obfuscation ("s*icide") go unnoticed.
 //!   "kys" is left out: it is an insult aimed at someone else.
@@ -377,11 +380,23 @@ impl<'a> Sentence<'a> {
         by_first_word: &HashMap<String, Vec<usize>>,
         not_followed_by: &[Words],
     ) -> Vec<(usize, usize)> {
-        by_first_word
-            .iter()
-            .filter(|(first, _)| self.index.contains_key(first.as_str()))
-            .flat_map(|(_, alternatives)| alternatives.iter())
-            .flat_map(|&i| self.occurrences(&part[i]))
+        // Look up whichever side is smaller: the part's first words or the sentence's words.
+        let alternatives: Vec<usize> = if by_first_word.len() <= self.index.len() {
+            by_first_word
+                .iter()
+                .filter(|(first, _)| self.index.contains_key(first.as_str()))
+                .flat_map(|(_, alternatives)| alternatives.iter().copied())
+                .collect()
+        } else {
+            self.index
+                .keys()
+                .filter_map(|word| by_first_word.get(*word))
+                .flat_map(|alternatives| alternatives.iter().copied())
+                .collect()
+        };
+        alternatives
+            .into_iter()
+            .flat_map(|i| self.occurrences(&part[i]))
             .filter(|&(_, end)| !self.followed_by_any(end, not_followed_by))
             .collect()
     }
@@ -708,9 +723,50 @@ mod tests {
             "I nearly killed myself laughing",
             "taking my life back one small step at a time",
             "I'm dying to see that film",
+            "I'm dead on my feet",
+            "That meeting was so boring I wanted to die",
+            "I hit my head on the cupboard door",
+            "I'm going to do it tonight: finally clean the oven",
+            "went to the bridge again to watch the otters",
+            "I have a knife ready for the chicken",
+            "dont want to wake up early tomorrow, its saturday",
+            "Felt like a burden asking for help, but they were kind",
+            "Made up my mind to say no to the extra project",
         ];
         for text in cases {
             assert_eq!(matched_phrase(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn indirect_phrasings_are_noticed() {
+        // One sentence per generalised rule family (see the phrase file, "round 5").
+        let cases = [
+            "i dont want to be here any more tbh",
+            "I wish I was gone",
+            "Sometimes I pray I won't wake up",
+            "My family would be fine without me",
+            "i wanna disappear and never come back",
+            "The urge to die is back",
+            "Honestly dying doesn't scare me, living does",
+            "I don't see the point in living anymore",
+            "Tonight I'm going to do it",
+            "ive made up my mind",
+            "this is the last entry",
+            "I've said my goodbyes",
+            "wrote letters to my family explaining everything",
+            "I've got a belt ready",
+            "Looked up how many of my antidepressants would be enough",
+            "I climbed onto the bridge railing",
+            "went to the cliff again today",
+            "thought about driving into the motorway barrier",
+            "I keep punching my legs when I'm angry at myself",
+            "I carved into my thigh",
+            "relapsed on sh last night",
+            "i feel suicidle again",
+        ];
+        for text in cases {
+            assert!(mentions_self_harm(text), "{text:?}");
         }
     }
 
@@ -771,14 +827,16 @@ mod tests {
         include_str!("../../tests-data/risk_language/not_risk_heldout.txt");
 
     /// The goal of issue 13 on sentences not tuned to: at least 90% noticed, at most 10% false
-    /// alarms. NOT MET: see the held-out file headers for each round's one evaluation.
+    /// alarms. Rounds 1-4 (see the held-out file headers) did not meet it.
     const GOAL_RECALL: f64 = 0.90;
     const GOAL_FALSE_ALARMS: f64 = 0.10;
-    /// What held-out round 4 measured on its one evaluation (49 of 61 noticed, 0 of 55 false
-    /// alarms): the test fails if a change makes the held-out figures worse than that. Earlier
-    /// rounds, each evaluated once: 48/65, 36/63, 35/60 noticed; 0/60, 3/60, 2/55 false alarms.
-    const HELD_OUT_RECALL_FLOOR: f64 = 49.0 / 61.0;
-    const HELD_OUT_FALSE_ALARMS_CEILING: f64 = 0.0 / 55.0;
+    /// What the current held-out round measured on its one evaluation, as (noticed, of) and
+    /// (false alarms, of): the test fails if a change makes the held-out figures worse. `None`
+    /// until round 5 (written blind) has been evaluated once; then set both from the printed
+    /// figures. Earlier rounds: 48/65, 36/63, 35/60, 49/61 noticed; 0/60, 3/60, 2/55, 0/55 false
+    /// alarms.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
 
     #[test]
     fn corpus_recall_and_false_alarms_are_printed_and_do_not_regress() {
@@ -786,57 +844,69 @@ mod tests {
             ("tuning", RISK_TUNING, NOT_RISK_TUNING),
             ("held-out", RISK_HELDOUT, NOT_RISK_HELDOUT),
         ];
-        let mut held_out = (0.0, 1.0);
+        let mut held_out = None;
         for (name, risk, not_risk) in sets {
             let (risk, not_risk) = (corpus(risk), corpus(not_risk));
+            if risk.is_empty() || not_risk.is_empty() {
+                println!("{name}: no {name} sentences");
+                continue;
+            }
             let recall = noticed_share(name, &risk, true);
             let false_alarms = noticed_share(name, &not_risk, false);
             println!(
-                "{name}: noticed {:.1}% of {} risk sentences, false alarms on {:.1}% of {} others",
+                "{name}: noticed {:.1}% of {} risk sentences ({} noticed), false alarms on {:.1}% \
+                 of {} others ({} false alarms)",
                 recall * 100.0,
                 risk.len(),
+                (recall * risk.len() as f64).round(),
                 false_alarms * 100.0,
-                not_risk.len()
+                not_risk.len(),
+                (false_alarms * not_risk.len() as f64).round(),
             );
             if name == "held-out" {
-                assert!(risk.len() >= 50 && not_risk.len() >= 50);
-                held_out = (recall, false_alarms);
+                held_out = Some((recall, false_alarms));
             }
         }
-        let total = [RISK_TUNING, RISK_HELDOUT]
-            .map(|t| corpus(t).len())
-            .iter()
-            .sum::<usize>();
-        let total_not = [NOT_RISK_TUNING, NOT_RISK_HELDOUT]
-            .map(|t| corpus(t).len())
-            .iter()
-            .sum::<usize>();
+        let total = corpus(RISK_TUNING).len() + corpus(RISK_HELDOUT).len();
+        let total_not = corpus(NOT_RISK_TUNING).len() + corpus(NOT_RISK_HELDOUT).len();
         assert!(total >= 150 && total_not >= 150, "{total} {total_not}");
+        let Some((recall, false_alarms)) = held_out else {
+            // Round 5 is being written blind; the goal is asserted after its one evaluation.
+            return;
+        };
+        let met = |ok: bool| if ok { "met" } else { "NOT met" };
         println!(
             "goal on held-out: >= {:.0}% noticed ({}), <= {:.0}% false alarms ({})",
             GOAL_RECALL * 100.0,
-            if held_out.0 >= GOAL_RECALL {
-                "met"
-            } else {
-                "NOT met"
-            },
+            met(recall >= GOAL_RECALL),
             GOAL_FALSE_ALARMS * 100.0,
-            if held_out.1 <= GOAL_FALSE_ALARMS {
-                "met"
-            } else {
-                "NOT met"
-            },
+            met(false_alarms <= GOAL_FALSE_ALARMS),
         );
-        assert!(
-            held_out.0 >= HELD_OUT_RECALL_FLOOR - 1e-9,
-            "held-out recall fell to {:.3}",
-            held_out.0
-        );
-        assert!(
-            held_out.1 <= HELD_OUT_FALSE_ALARMS_CEILING + 1e-9,
-            "held-out false alarms rose to {:.3}",
-            held_out.1
-        );
+        if let Some((noticed, of)) = HELD_OUT_NOTICED {
+            assert!(
+                recall >= noticed as f64 / of as f64 - 1e-9,
+                "held-out recall fell to {recall:.3}"
+            );
+        }
+        if let Some((alarms, of)) = HELD_OUT_FALSE_ALARMS {
+            assert!(
+                false_alarms <= alarms as f64 / of as f64 + 1e-9,
+                "held-out false alarms rose to {false_alarms:.3}"
+            );
+        }
+    }
+
+    /// For reviewers: `RISK_EXPLAIN="some sentence" cargo test -p enough-domain --lib explain --
+    /// --ignored --nocapture` prints which line of the phrase file a sentence matches.
+    #[test]
+    #[ignore]
+    fn explain() {
+        for text in std::env::var("RISK_EXPLAIN")
+            .unwrap_or_default()
+            .split('\n')
+        {
+            println!("{text:?} -> {:?}", matched_phrase(text));
+        }
     }
 
     #[test]

@@ -24,11 +24,15 @@
 //! sentences each way, written after round 4 and before the rules were generalised, were
 //! noticed 66% of the time with 4% false alarms. The rules were then generalised (wishes to be
 //! dead or gone with time words, intent without a named act, means kept ready, places, self-injury
-//! on a body part, slang). Whether the goal of noticing 90% of unseen phrasings is met is
-//! **not known** until round 5, written blind by someone who has not seen the list, is
-//! evaluated once (see `tests-data/risk_language/risk_heldout.txt`): people describe the same
-//! thing in endless ways, and a list only knows the ways it was shown. Its limits, on purpose
-//! and by nature:
+//! on a body part, slang). Round 5, 100 risk and 100 everyday sentences written blind by someone
+//! who had seen neither the list nor any earlier sentence, evaluated once: **75% noticed, 1%
+//! false alarms** (`tests-data/risk_language/risk_heldout.txt`). The goal of noticing 90% of
+//! unseen phrasings is **not met**: people describe the same thing in endless ways, and a list
+//! only knows the ways it was shown. What round 5 missed most: means named without a listed
+//! verb ("bought rope and hid it", "enough tablets that I wouldn't wake up"), intent without a
+//! named act ("I don't think I'll be here by Christmas", "ending things after my birthday"),
+//! and preparation ("rehomed the cat so she'll be looked after when I'm not here"). Its limits,
+//! on purpose and by nature:
 //!
 //! - **It misses indirect and new language** and anything that needs context across sentences
 //!   ("I went to the bridge. Then I walked home"), intent that names neither an act nor a
@@ -835,8 +839,10 @@ mod tests {
     /// until round 5 (written blind) has been evaluated once; then set both from the printed
     /// figures. Earlier rounds: 48/65, 36/63, 35/60, 49/61 noticed; 0/60, 3/60, 2/55, 0/55 false
     /// alarms.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
+    // Round 5, written blind and evaluated once on 2026-11-30: 75 of 100 noticed, 1 false alarm
+    // in 100. The goal (90% noticed) is NOT met; these guard against getting worse.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((75, 100));
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((1, 100));
 
     #[test]
     fn corpus_recall_and_false_alarms_are_printed_and_do_not_regress() {

@@ -223,9 +223,9 @@ impl App {
         let plan = tokio::task::spawn_blocking(move || {
             parse_import_with(format, input, today, &daylio_options)
         })
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?
-                .map_err(import_error)?;
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(import_error)?;
         let existing: BTreeMap<NaiveDate, DayEntry> = self
             .store
             .list_days(user.id, None, None)

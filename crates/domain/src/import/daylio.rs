@@ -15,7 +15,8 @@
 //! - **habits**: each activity (items separated by ` | `) is matched against an
 //!   [`ActivityMapping`] of keywords; a keyword matches when an activity has a word starting
 //!   with it ("walk" matches "walking"). Activities that match nothing are counted in
-//!   [`ImportPlan::unmapped`].
+//!   [`ImportPlan::unmapped`] and listed by name in the preview, never guessed. The mapping has
+//!   a text form, one habit per line (`moved_my_body: walk, yoga`), for people to edit.
 //! - **note**: `note_title` and `note` of each entry are joined (title on its own line), the
 //!   day's notes joined in time order with a blank line between them (when a day has several,
 //!   each starts with its time, e.g. `21:15 — `), and cut to 2,000 characters with a warning.
@@ -174,7 +175,11 @@ impl ActivityMapping {
         }
         let mut entries = Vec::new();
         let fail = |msg: String| Err(ValidationErrors::single("activities", msg));
-        for line in text.split(['\n', ';']).map(str::trim).filter(|l| !l.is_empty()) {
+        for line in text
+            .split(['\n', ';'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
             let shown = truncate(line, 60);
             let Some((name, keywords)) = line.split_once(':') else {
                 return fail(format!(

@@ -130,9 +130,19 @@ fn daylio_activity_mapping_text_round_trips_from_the_defaults() {
             .any(|l| l.starts_with("moved_my_body: walk, sport")),
         "{text}"
     );
-    assert!(text.contains("social_contact: friends, family, party, date"), "{text}");
+    assert!(
+        text.contains("social_contact: friends, family, party, date"),
+        "{text}"
+    );
     let back = ActivityMapping::parse(&text).unwrap();
-    for activity in ["Walking", "nature", "friends", "good meal", "reading", "piano"] {
+    for activity in [
+        "Walking",
+        "nature",
+        "friends",
+        "good meal",
+        "reading",
+        "piano",
+    ] {
         assert_eq!(
             back.habits_for(activity),
             defaults.habits_for(activity),
@@ -149,14 +159,23 @@ fn daylio_activity_mapping_text_is_the_persons_own() {
     assert!(m.habits_for("Yoga class").moved_my_body);
     assert!(m.habits_for("pilates").moved_my_body);
     assert!(m.habits_for("allotment").got_outside);
-    assert_eq!(m.habits_for("walk").to_bits(), 0, "the text replaces the defaults");
+    assert_eq!(
+        m.habits_for("walk").to_bits(),
+        0,
+        "the text replaces the defaults"
+    );
 }
 
 #[test]
 fn daylio_activity_mapping_text_errors_name_the_field_and_the_problem() {
     let unknown = ActivityMapping::parse("moved_my_body: walk\nsleep_well: nap").unwrap_err();
     assert_eq!(unknown.0[0].field, "activities");
-    assert!(unknown.0[0].message.contains("\"sleep_well\" is not a habit"), "{unknown}");
+    assert!(
+        unknown.0[0]
+            .message
+            .contains("\"sleep_well\" is not a habit"),
+        "{unknown}"
+    );
     assert!(unknown.0[0].message.contains("social_contact"), "{unknown}");
     let empty = ActivityMapping::parse("moved_my_body: walk, , yoga").unwrap_err();
     assert_eq!(empty.0[0].field, "activities");
@@ -164,7 +183,10 @@ fn daylio_activity_mapping_text_errors_name_the_field_and_the_problem() {
     let nothing = ActivityMapping::parse("social_contact:").unwrap_err();
     assert!(nothing.0[0].message.contains("empty activity"), "{nothing}");
     let no_colon = ActivityMapping::parse("walk").unwrap_err();
-    assert!(no_colon.0[0].message.contains("habit: activity"), "{no_colon}");
+    assert!(
+        no_colon.0[0].message.contains("habit: activity"),
+        "{no_colon}"
+    );
 }
 
 #[test]
@@ -181,7 +203,11 @@ fn daylio_unknown_activities_are_counted_by_name_not_guessed() {
     };
     let plan = import_daylio(csv.as_bytes(), &options, d("2024-03-10")).unwrap();
     assert_eq!(plan.unmapped.get("yoga"), Some(&2));
-    assert_eq!(day(&plan, "2024-02-02").fields.habits, None, "nothing guessed");
+    assert_eq!(
+        day(&plan, "2024-02-02").fields.habits,
+        None,
+        "nothing guessed"
+    );
 }
 
 #[test]

@@ -332,7 +332,10 @@ async fn a_daylio_upload_ticks_habits_through_the_persons_own_activity_mapping()
         server.add_user("ana@example.org", Role::Person).await;
         let client = signed_in_browser(&server, "ana@example.org").await;
         let (_, form) = crate::common::get(&client, &format!("{}/import", server.url)).await;
-        assert!(form.contains("Which Daylio activities tick which habit"), "{form}");
+        assert!(
+            form.contains("Which Daylio activities tick which habit"),
+            "{form}"
+        );
         assert!(
             form.contains("social_contact: friends, family, party, date"),
             "the defaults are shown to edit: {form}"

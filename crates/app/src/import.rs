@@ -141,6 +141,31 @@ pub fn default_mood_mapping() -> String {
         .join(", ")
 }
 
+/// Reads a Daylio activity mapping, one line per habit (`moved_my_body: walk, yoga`); empty
+/// means the defaults. Errors name the field `activities`.
+pub fn parse_activity_mapping(text: &str) -> Result<daylio::ActivityMapping, ValidationErrors> {
+    daylio::ActivityMapping::parse(text)
+}
+
+/// The default Daylio activity mapping as text, to show and edit.
+pub fn default_activity_mapping() -> String {
+    daylio::ActivityMapping::default().to_text()
+}
+
+/// Activities no keyword matched, with how many entries had each, as one sentence for a
+/// preview (`None` when every activity was matched). Nothing is guessed for them.
+pub fn unmatched_activities(plan: &ImportPlan) -> Option<String> {
+    (!plan.unmapped.is_empty()).then(|| {
+        let mut counted: Vec<(&String, &usize)> = plan.unmapped.iter().collect();
+        counted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        counted
+            .into_iter()
+            .map(|(name, n)| format!("{name} ({n})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    })
+}
+
 /// How Bearable's Mood and Energy ratings become 0–10, in words.
 pub fn bearable_rule() -> &'static str {
     bearable::BearableScale::default().describe()
@@ -152,26 +177,19 @@ pub fn parse_import<R: Read + Seek>(
     input: R,
     today: NaiveDate,
 ) -> Result<ImportPlan, ImportError> {
-    parse_import_with(format, input, today, &daylio::MoodMapping::default())
+    parse_import_with(format, input, today, &daylio::DaylioOptions::default())
 }
 
 /// Parses `input` in `format` (synchronously; call it off the async runtime), reading Daylio
-/// moods with the person's own mapping.
+/// moods and activities with the person's own mappings.
 pub fn parse_import_with<R: Read + Seek>(
     format: ImportFormat,
     mut input: R,
     today: NaiveDate,
-    moods: &daylio::MoodMapping,
+    daylio_options: &daylio::DaylioOptions,
 ) -> Result<ImportPlan, ImportError> {
     match format {
-        ImportFormat::Daylio => daylio::import_daylio(
-            input,
-            &daylio::DaylioOptions {
-                moods: moods.clone(),
-                ..daylio::DaylioOptions::default()
-            },
-            today,
-        ),
+        ImportFormat::Daylio => daylio::import_daylio(input, daylio_options, today),
         ImportFormat::Bearable => {
             bearable::import_bearable(input, bearable::BearableScale::default(), today)
         }
@@ -199,14 +217,15 @@ impl App {
         input: R,
         rule: ConflictRule,
         fill: Option<FillIn>,
-        moods: daylio::MoodMapping,
+        daylio_options: daylio::DaylioOptions,
     ) -> AppResult<ImportPreview> {
         let today = self.today(user);
-        let plan =
-            tokio::task::spawn_blocking(move || parse_import_with(format, input, today, &moods))
-                .await
-                .map_err(|e| AppError::Internal(e.to_string()))?
-                .map_err(import_error)?;
+        let plan = tokio::task::spawn_blocking(move || {
+            parse_import_with(format, input, today, &daylio_options)
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(import_error)?;
         let existing: BTreeMap<NaiveDate, DayEntry> = self
             .store
             .list_days(user.id, None, None)

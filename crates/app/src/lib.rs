@@ -35,8 +35,9 @@ pub use error::AppError;
 pub use hashing::BUSY_RETRY_AFTER_SECS;
 pub use homework::HomeworkView;
 pub use import::{
-    ImportFormat, ImportPreview, StagedDay, bearable_rule, default_mood_mapping, first_problems,
-    parse_import, parse_import_with, parse_mood_mapping,
+    ImportFormat, ImportPreview, StagedDay, bearable_rule, default_activity_mapping,
+    default_mood_mapping, first_problems, parse_activity_mapping, parse_import, parse_import_with,
+    parse_mood_mapping, unmatched_activities,
 };
 pub use insights::{DEFAULT_RANGE_DAYS, InsightsRange};
 pub use light::{ExperimentView, REFLECTION_MAX};

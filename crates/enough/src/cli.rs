@@ -273,6 +273,12 @@ pub struct ImportArgs {
     /// awful=0, anxious=2"; default: Daylio's five moods spread over 0–10.
     #[arg(long, default_value = "")]
     pub moods: String,
+    /// Which Daylio activities tick which habit, one habit per line or separated by ";", e.g.
+    /// "moved_my_body: walk, sport, yoga; got_outside: walk, nature". Replaces the defaults
+    /// (walk, nature, sport, friends, family, good meal, cooking, reading, music, ...);
+    /// unmatched activities are listed, never guessed.
+    #[arg(long, default_value = "")]
+    pub activities: String,
     /// For new days the source has no daylight for: use this many hours.
     #[arg(long)]
     pub fill_daylight: Option<f64>,

@@ -116,7 +116,11 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
             reader,
             rule,
             Some(fill),
-            enough_app::parse_mood_mapping(&args.moods).map_err(readable)?,
+            enough_domain::import::daylio::DaylioOptions {
+                moods: enough_app::parse_mood_mapping(&args.moods).map_err(readable)?,
+                activities: enough_app::parse_activity_mapping(&args.activities)
+                    .map_err(readable)?,
+            },
         )
         .await
         .map_err(|e| anyhow!("{}: {}", args.file.display(), readable(e)))?;
@@ -161,6 +165,13 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
         println!(
             "Of the days in the file, {}: those values stay missing, never guessed.",
             lacking.join(", ")
+        );
+    }
+    if format == ImportFormat::Daylio
+        && let Some(unmatched) = enough_app::unmatched_activities(plan)
+    {
+        println!(
+            "Not matched to a habit: {unmatched}. Add them with --activities if you want them counted."
         );
     }
     let problems = first_problems(plan, 20);

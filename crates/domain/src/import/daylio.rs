@@ -15,7 +15,8 @@
 //! - **habits**: each activity (items separated by ` | `) is matched against an
 //!   [`ActivityMapping`] of keywords; a keyword matches when an activity has a word starting
 //!   with it ("walk" matches "walking"). Activities that match nothing are counted in
-//!   [`ImportPlan::unmapped`].
+//!   [`ImportPlan::unmapped`] and listed by name in the preview, never guessed. The mapping has
+//!   a text form, one habit per line (`moved_my_body: walk, yoga`), for people to edit.
 //! - **note**: `note_title` and `note` of each entry are joined (title on its own line), the
 //!   day's notes joined in time order with a blank line between them (when a day has several,
 //!   each starts with its time, e.g. `21:15 — `), and cut to 2,000 characters with a warning.
@@ -27,6 +28,7 @@ use super::{
     ImportError, ImportPlan, ImportedDay, ImportedFields, RowProblem, SkipReason, check_date,
     clean_note, join_notes, mean_rounded,
 };
+use crate::ValidationErrors;
 use crate::account::truncate;
 use crate::day::{Habit, Habits};
 use chrono::{NaiveDate, NaiveTime};
@@ -164,6 +166,64 @@ impl ActivityMapping {
         &self.entries
     }
 
+    /// Reads the text form: one line per habit, its key (or its label) then a colon and the
+    /// keywords separated by commas, e.g. `moved_my_body: walk, sport, yoga`; lines may also be
+    /// separated by `;`. Empty text means the defaults. Errors name the field `activities`.
+    pub fn parse(text: &str) -> Result<Self, ValidationErrors> {
+        if text.trim().is_empty() {
+            return Ok(Self::default());
+        }
+        let mut entries = Vec::new();
+        let fail = |msg: String| Err(ValidationErrors::single("activities", msg));
+        for line in text
+            .split(['\n', ';'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
+            let shown = truncate(line, 60);
+            let Some((name, keywords)) = line.split_once(':') else {
+                return fail(format!(
+                    "\"{shown}\" should look like habit: activity, activity, e.g. \
+                     moved_my_body: walk, yoga."
+                ));
+            };
+            let Some(habit) = habit_named(name) else {
+                return fail(format!(
+                    "\"{}\" is not a habit; use one of {}.",
+                    truncate(name.trim(), 40),
+                    Habit::ALL.map(Habit::key).join(", ")
+                ));
+            };
+            let keywords: Vec<String> = keywords.split(',').map(normalise).collect();
+            if keywords.iter().any(String::is_empty) {
+                return fail(format!(
+                    "\"{shown}\" has an empty activity; list activities separated by commas \
+                     (or delete the line)."
+                ));
+            }
+            entries.extend(keywords.into_iter().map(|k| (k, habit)));
+        }
+        Ok(Self { entries })
+    }
+
+    /// The text form [`ActivityMapping::parse`] reads: one line per habit that has keywords,
+    /// in checklist order.
+    pub fn to_text(&self) -> String {
+        Habit::ALL
+            .into_iter()
+            .filter_map(|habit| {
+                let keywords: Vec<&str> = self
+                    .entries
+                    .iter()
+                    .filter(|(_, h)| *h == habit)
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                (!keywords.is_empty()).then(|| format!("{}: {}", habit.key(), keywords.join(", ")))
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// The habits one activity ticks.
     pub fn habits_for(&self, activity: &str) -> Habits {
         let activity = normalise(activity);
@@ -175,6 +235,14 @@ impl ActivityMapping {
         }
         habits
     }
+}
+
+/// The habit with this key (`moved_my_body`) or label (`Moved my body`), case ignored.
+fn habit_named(name: &str) -> Option<Habit> {
+    let name = normalise(name);
+    Habit::ALL
+        .into_iter()
+        .find(|h| h.key() == name.replace(' ', "_") || h.label().to_lowercase() == name)
 }
 
 /// True when `keyword` occurs in `text` starting at a word boundary.

@@ -2,7 +2,7 @@
 
 use super::apple_health::{import_apple_health_xml, import_apple_health_zip};
 use super::bearable::{BearableScale, import_bearable};
-use super::daylio::{DaylioOptions, MoodMapping, import_daylio};
+use super::daylio::{ActivityMapping, DaylioOptions, MoodMapping, import_daylio};
 use super::generic::import_generic;
 use super::*;
 use crate::day::{DayEntry, Habits};
@@ -119,6 +119,95 @@ fn daylio_custom_mood_labels_come_from_the_mapping() {
     };
     let plan = import_daylio(fixture!("daylio_current.csv"), &options, d("2024-03-10")).unwrap();
     assert_eq!(day(&plan, "2024-02-29").fields.mood, Some(3));
+}
+
+#[test]
+fn daylio_activity_mapping_text_round_trips_from_the_defaults() {
+    let defaults = ActivityMapping::default();
+    let text = defaults.to_text();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("moved_my_body: walk, sport")),
+        "{text}"
+    );
+    assert!(
+        text.contains("social_contact: friends, family, party, date"),
+        "{text}"
+    );
+    let back = ActivityMapping::parse(&text).unwrap();
+    for activity in [
+        "Walking",
+        "nature",
+        "friends",
+        "good meal",
+        "reading",
+        "piano",
+    ] {
+        assert_eq!(
+            back.habits_for(activity),
+            defaults.habits_for(activity),
+            "{activity}"
+        );
+    }
+    assert_eq!(back.to_text(), text);
+    assert_eq!(ActivityMapping::parse("  ").unwrap(), defaults);
+}
+
+#[test]
+fn daylio_activity_mapping_text_is_the_persons_own() {
+    let m = ActivityMapping::parse("Moved my body: yoga, Pilates; got_outside: allotment").unwrap();
+    assert!(m.habits_for("Yoga class").moved_my_body);
+    assert!(m.habits_for("pilates").moved_my_body);
+    assert!(m.habits_for("allotment").got_outside);
+    assert_eq!(
+        m.habits_for("walk").to_bits(),
+        0,
+        "the text replaces the defaults"
+    );
+}
+
+#[test]
+fn daylio_activity_mapping_text_errors_name_the_field_and_the_problem() {
+    let unknown = ActivityMapping::parse("moved_my_body: walk\nsleep_well: nap").unwrap_err();
+    assert_eq!(unknown.0[0].field, "activities");
+    assert!(
+        unknown.0[0]
+            .message
+            .contains("\"sleep_well\" is not a habit"),
+        "{unknown}"
+    );
+    assert!(unknown.0[0].message.contains("social_contact"), "{unknown}");
+    let empty = ActivityMapping::parse("moved_my_body: walk, , yoga").unwrap_err();
+    assert_eq!(empty.0[0].field, "activities");
+    assert!(empty.0[0].message.contains("empty activity"), "{empty}");
+    let nothing = ActivityMapping::parse("social_contact:").unwrap_err();
+    assert!(nothing.0[0].message.contains("empty activity"), "{nothing}");
+    let no_colon = ActivityMapping::parse("walk").unwrap_err();
+    assert!(
+        no_colon.0[0].message.contains("habit: activity"),
+        "{no_colon}"
+    );
+}
+
+#[test]
+fn daylio_unknown_activities_are_counted_by_name_not_guessed() {
+    let csv = "full_date,date,weekday,time,mood,activities,note_title,note\n\
+               2024-02-02,February 2,Friday,18:00,good,yoga | piano,,\n\
+               2024-02-01,February 1,Thursday,18:00,good,yoga | walk,,\n";
+    let plan = import_daylio(csv.as_bytes(), &DaylioOptions::default(), d("2024-03-10")).unwrap();
+    assert_eq!(plan.unmapped.get("piano"), Some(&1));
+    assert_eq!(plan.unmapped.get("yoga"), None, "yoga is a default keyword");
+    let options = DaylioOptions {
+        activities: ActivityMapping::parse("moved_my_body: walk").unwrap(),
+        ..DaylioOptions::default()
+    };
+    let plan = import_daylio(csv.as_bytes(), &options, d("2024-03-10")).unwrap();
+    assert_eq!(plan.unmapped.get("yoga"), Some(&2));
+    assert_eq!(
+        day(&plan, "2024-02-02").fields.habits,
+        None,
+        "nothing guessed"
+    );
 }
 
 #[test]

@@ -400,6 +400,45 @@ async fn imports_preview_write_once_and_change_nothing_the_second_time() {
             );
             let mapped = String::from_utf8_lossy(&mapped.stdout);
             assert!(!mapped.contains("Anxious"), "{mapped}");
+            // Activities no keyword matches are listed by name, never guessed; the person's own
+            // activity mapping replaces the defaults.
+            assert!(out.contains("Not matched to a habit: sleeping (1)"), "{out}");
+            let own = enough(
+                &url,
+                &[
+                    "import",
+                    "daylio",
+                    daylio.as_str(),
+                    "--email",
+                    "ana@example.org",
+                    "--dry-run",
+                    "--activities",
+                    "moved_my_body: gym; joyful_activity: sleep",
+                ],
+                None,
+            );
+            let own = String::from_utf8_lossy(&own.stdout);
+            assert!(
+                own.contains("Not matched to a habit: friends (1), good meal (1), movies / tv (1), walking (1)"),
+                "{own}"
+            );
+            let bad = enough(
+                &url,
+                &[
+                    "import",
+                    "daylio",
+                    daylio.as_str(),
+                    "--email",
+                    "ana@example.org",
+                    "--dry-run",
+                    "--activities",
+                    "moved_my_body: gym, , walk",
+                ],
+                None,
+            );
+            assert!(!bad.status.success());
+            let bad = String::from_utf8_lossy(&bad.stderr);
+            assert!(bad.contains("empty activity"), "{bad}");
 
             // A non-empty file with nothing to import is a failure, with the reason.
             let empty_dir = tempfile::tempdir().unwrap();

@@ -325,3 +325,94 @@ async fn export_delete_new_account_import_gives_identical_data() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_daylio_upload_ticks_habits_through_the_persons_own_activity_mapping() {
+    on_every_backend("web_import_daylio_activities", |server, _| async move {
+        server.add_user("ana@example.org", Role::Person).await;
+        let client = signed_in_browser(&server, "ana@example.org").await;
+        let (_, form) = crate::common::get(&client, &format!("{}/import", server.url)).await;
+        assert!(
+            form.contains("Which Daylio activities tick which habit"),
+            "{form}"
+        );
+        assert!(
+            form.contains("social_contact: friends, family, party, date"),
+            "the defaults are shown to edit: {form}"
+        );
+        let csrf = crate::common::csrf_in(&form);
+        let csv = "full_date,date,weekday,time,mood,activities,note_title,note\n\
+                   2024-02-03,February 3,Saturday,19:00,good,yoga | piano | friends,,\n\
+                   2024-02-02,February 2,Friday,18:00,meh,piano,,\n\
+                   2024-02-01,February 1,Thursday,08:00,rad,yoga,,Morning class\n";
+        let upload = |activities: &str| {
+            reqwest::multipart::Form::new()
+                .text("csrf", csrf.clone())
+                .text("format", "daylio")
+                .text("rule", "keep-mine")
+                .text("moods", "")
+                .text("activities", activities.to_owned())
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(csv.as_bytes().to_vec())
+                        .file_name("daylio_export.csv"),
+                )
+        };
+        let ana = server.app.user_by_email("ana@example.org").await.unwrap();
+
+        // A mapping that names no habit is refused by field, and nothing is read or written.
+        let refused = client
+            .post(format!("{}/import/preview", server.url))
+            .multipart(upload("moved_my_body: yoga\nsleep_well: nap"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 422);
+        let refused = refused.text().await.unwrap();
+        assert!(refused.contains("is not a habit"), "{refused}");
+        assert!(
+            refused.contains("sleep_well: nap"),
+            "the person's text is kept to correct: {refused}"
+        );
+
+        let preview = client
+            .post(format!("{}/import/preview", server.url))
+            .multipart(upload("moved_my_body: yoga\nsocial_contact: friends"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(preview.status(), 200);
+        let page = preview.text().await.unwrap();
+        assert!(
+            page.contains("Not matched to a habit: piano (2)"),
+            "unknown activities are listed by name with their entries: {page}"
+        );
+        assert!(page.contains("Moved my body, Social contact"), "{page}");
+        let marker = "name=\"staged\" value=\"";
+        let start = page.find(marker).unwrap() + marker.len();
+        let staged = page[start..start + page[start..].find('"').unwrap()]
+            .replace("&quot;", "\"")
+            .replace("&#34;", "\"");
+        let applied = client
+            .post(format!("{}/import/apply", server.url))
+            .form(&[("csrf", csrf.as_str()), ("staged", staged.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(applied.status(), 303);
+        let days = server.app.days(&ana, None, None).await.unwrap();
+        assert_eq!(days.len(), 3, "{days:?}");
+        let on = |date: &str| {
+            days.iter()
+                .find(|d| d.date.to_string() == date)
+                .unwrap_or_else(|| panic!("no {date} in {days:?}"))
+                .habits
+        };
+        let sat = on("2024-02-03");
+        assert!(sat.moved_my_body && sat.social_contact, "{sat:?}");
+        assert!(!sat.joyful_activity, "piano was not guessed: {sat:?}");
+        assert!(on("2024-02-01").moved_my_body, "yoga, mapped by the person");
+        assert_eq!(on("2024-02-02").to_bits(), 0, "piano alone ticks nothing");
+    })
+    .await;
+}

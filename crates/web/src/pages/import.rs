@@ -27,6 +27,8 @@ struct ImportPage {
     flash: Option<String>,
     /// The Daylio mood mapping as editable text.
     moods: String,
+    /// The Daylio activity mapping as editable text, one habit per line.
+    activities: String,
     /// How Bearable's ratings are read.
     bearable_rule: &'static str,
 }
@@ -36,6 +38,7 @@ fn import_page(
     errors: ValidationErrors,
     flash: Option<String>,
     moods: String,
+    activities: String,
 ) -> ImportPage {
     ImportPage {
         layout: Layout::signed_in("Import", signed_in, "settings"),
@@ -45,6 +48,11 @@ fn import_page(
             enough_app::default_mood_mapping()
         } else {
             moods
+        },
+        activities: if activities.trim().is_empty() {
+            enough_app::default_activity_mapping()
+        } else {
+            activities
         },
         bearable_rule: enough_app::bearable_rule(),
     }
@@ -65,6 +73,7 @@ pub async fn page(
         &signed_in,
         ValidationErrors::default(),
         (!q.written.is_empty()).then(|| format!("Imported: {} days written in one go.", q.written)),
+        String::new(),
         String::new(),
     ))
 }
@@ -88,6 +97,8 @@ struct PreviewPage {
     /// Per day found: (date, lines, what was taken, what the file does not have).
     found: Vec<(String, String, String, String)>,
     more_found: usize,
+    /// Daylio activities no keyword matched, with their counts ("yoga (4), piano (2)").
+    unmatched: Option<String>,
 }
 
 /// Most days listed one by one in the preview.
@@ -225,16 +236,24 @@ pub async fn preview(
             None
         }
     };
+    let activities = match enough_app::parse_activity_mapping(&get("activities")) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            errors.0.extend(e.0);
+            None
+        }
+    };
     let rule = if get("rule") == "take-imported" {
         ConflictRule::TakeImported
     } else {
         ConflictRule::KeepMine
     };
-    let (Some(format), Some(bytes), Some(moods), true) = (format, bytes, moods, errors.is_empty())
+    let (Some(format), Some(bytes), Some(moods), Some(activities), true) =
+        (format, bytes, moods, activities, errors.is_empty())
     else {
         return Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &import_page(&signed_in, errors, None, get("moods")),
+            &import_page(&signed_in, errors, None, get("moods"), get("activities")),
         ));
     };
     let preview = match state
@@ -245,7 +264,7 @@ pub async fn preview(
             std::io::Cursor::new(bytes),
             rule,
             Some(fill),
-            moods,
+            enough_domain::import::daylio::DaylioOptions { moods, activities },
         )
         .await
     {
@@ -253,7 +272,7 @@ pub async fn preview(
         Err(AppError::Validation(errors)) => {
             return Ok(render_with(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                &import_page(&signed_in, errors, None, get("moods")),
+                &import_page(&signed_in, errors, None, get("moods"), get("activities")),
             ));
         }
         Err(e) => return Err(e.into()),
@@ -285,6 +304,9 @@ pub async fn preview(
             .map(found_line)
             .collect(),
         more_found: preview.plan.days.len().saturating_sub(FOUND_SHOWN),
+        unmatched: (format == ImportFormat::Daylio)
+            .then(|| enough_app::unmatched_activities(&preview.plan))
+            .flatten(),
         staged,
     }))
 }
@@ -314,7 +336,7 @@ pub async fn apply(
         )),
         Err(AppError::Validation(errors)) => Ok(render_with(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &import_page(&signed_in, errors, None, String::new()),
+            &import_page(&signed_in, errors, None, String::new(), String::new()),
         )),
         Err(e) => Err(e.into()),
     }

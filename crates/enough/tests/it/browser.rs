@@ -57,18 +57,35 @@ async fn start_driver() -> Option<Driver> {
 }
 
 async fn chromium(driver: &Driver) -> Client {
+    launch_chromium(driver, None).await
+}
+
+/// Headless Chromium at phone size under `driver`; with `lang` (e.g. "en-GB,en") it sends that
+/// `Accept-Language` and runs in that locale.
+async fn launch_chromium(driver: &Driver, lang: Option<&str>) -> Client {
     let profile = tempfile::tempdir().unwrap().keep();
+    let mut args = vec![
+        "--headless=new".to_owned(),
+        "--no-sandbox".to_owned(),
+        "--disable-gpu".to_owned(),
+        "--disable-dev-shm-usage".to_owned(),
+        "--disable-background-networking".to_owned(),
+        "--disable-component-update".to_owned(),
+        "--disable-sync".to_owned(),
+        "--no-first-run".to_owned(),
+    ];
+    let mut options = serde_json::json!({
+        "binary": "/usr/bin/chromium",
+        "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
+    });
+    if let Some(lang) = lang {
+        args.push(format!("--lang={}", lang.split(',').next().unwrap_or(lang)));
+        options["prefs"] = serde_json::json!({"intl.accept_languages": lang});
+    }
+    args.push(format!("--user-data-dir={}", profile.display()));
+    options["args"] = serde_json::json!(args);
     let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".to_owned(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", format!("--user-data-dir={}", profile.display())],
-            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
-        }),
-    );
+    caps.insert("goog:chromeOptions".to_owned(), options);
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     ClientBuilder::new(connector)
         .capabilities(caps)
@@ -698,26 +715,7 @@ async fn a_person_plans_an_activity_records_it_and_a_programme_continues_after_a
 
 /// Chromium whose `Accept-Language` is `lang` (e.g. "en-GB,en").
 async fn chromium_with_language(driver: &Driver, lang: &str) -> Client {
-    let profile = tempfile::tempdir().unwrap().keep();
-    let mut caps = serde_json::Map::new();
-    caps.insert(
-        "goog:chromeOptions".to_owned(),
-        serde_json::json!({
-            "binary": "/usr/bin/chromium",
-            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", format!("--lang={}", lang.split(',').next().unwrap_or(lang)),
-                     format!("--user-data-dir={}", profile.display())],
-            "prefs": {"intl.accept_languages": lang},
-            "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
-        }),
-    );
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("chromium starts under chromedriver")
+    launch_chromium(driver, Some(lang)).await
 }
 
 /// A Chrome DevTools command through chromedriver (`goog/cdp/execute`).

@@ -468,7 +468,9 @@ impl App {
     pub async fn session(&self, token: &str) -> AppResult<Option<SignedIn>> {
         let now = self.now().timestamp();
         let hash = token_hash(token);
-        let Some((session, user)) = self.store.session_by_token_hash(&hash, now).await? else {
+        let Some((session, user)) =
+            crate::rules::session_by_token_hash(&*self.store, &hash, now).await?
+        else {
             return Ok(None);
         };
         if now - session.last_seen_at > self.config.session_idle_secs {

@@ -143,15 +143,14 @@ impl App {
             self.config.max_failures_per_account * 2,
         )])
         .await?;
-        let outcome = self
-            .store
-            .accept_invitation(
-                &token_hash(&code),
-                person.id,
-                &sharing.to_stored(),
-                self.now().timestamp(),
-            )
-            .await?;
+        let outcome = crate::rules::accept_invitation(
+            &*self.store,
+            &token_hash(&code),
+            person.id,
+            &sharing.to_stored(),
+            self.now().timestamp(),
+        )
+        .await?;
         outcome.map_err(|refused| {
             let message = match refused {
                 InvitationRefused::Unknown => {

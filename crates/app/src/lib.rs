@@ -19,6 +19,7 @@ mod maintenance;
 mod measures;
 mod own_data;
 mod own_import;
+pub mod rules;
 mod safety;
 mod secrets;
 mod steps;

@@ -194,7 +194,9 @@ impl App {
             schedule: plan.schedule_letters(),
             created_at: self.now().timestamp(),
         };
-        let experiment = match self.store.start_experiment(user.id, new, today).await {
+        let experiment = match crate::rules::start_experiment(&*self.store, user.id, new, today)
+            .await
+        {
             Err(StoreError::Conflict(_)) => {
                 return Err(AppError::Conflict {
                     field: "weeks",

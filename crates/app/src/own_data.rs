@@ -344,11 +344,7 @@ impl App {
             )
             .into());
         }
-        if self
-            .store
-            .delete_user(user.id, self.now().timestamp())
-            .await?
-        {
+        if crate::rules::delete_account(&*self.store, user.id, self.now().timestamp()).await? {
             Ok(())
         } else {
             Err(AppError::NotFound("account"))

@@ -61,11 +61,13 @@ impl App {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Err(AppError::Unauthenticated);
         }
-        let user = self
-            .store
-            .user_by_token_hash(&token_hash(secret), self.now().timestamp())
-            .await?
-            .ok_or(AppError::Unauthenticated)?;
+        let user = crate::rules::user_by_token_hash(
+            &*self.store,
+            &token_hash(secret),
+            self.now().timestamp(),
+        )
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
         if self.is_disabled(user.id).await? {
             return Err(AppError::Unauthenticated);
         }

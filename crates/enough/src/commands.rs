@@ -176,7 +176,7 @@ async fn restore(url: &str, file: &std::path::Path) -> Result<()> {
     tokio::task::spawn_blocking(move || enough_store_sqlite::restore(&file, &target2)).await??;
     // Opening runs any migrations the backup is behind on.
     let store = enough_store_sqlite::SqliteStore::open(url).await?;
-    let users = enough_store::Store::count_users(&store).await?;
+    let users = store.count_users().await?;
     println!("restored {} ({users} accounts)", target.display());
     Ok(())
 }

@@ -18,7 +18,7 @@ use std::thread::JoinHandle;
 use tokio::sync::oneshot;
 
 /// A read, ready to run on any reader's connection.
-type ReadJob = Box<dyn FnOnce(&Connection) + Send>;
+type ReadJob = Box<dyn FnOnce(&Mutex<Connection>) + Send>;
 
 /// The queue shared by the pool's threads.
 #[derive(Default)]
@@ -88,6 +88,7 @@ impl Readers {
             let thread = std::thread::Builder::new()
                 .name(format!("enough-sqlite-reader-{i}"))
                 .spawn(move || {
+                    let conn = Mutex::new(conn);
                     while let Some(job) = queue.next() {
                         job(&conn);
                     }
@@ -104,7 +105,7 @@ impl Readers {
     /// Runs `work` on the next free read connection.
     pub(crate) async fn read<T>(
         &self,
-        work: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+        work: impl FnOnce(&Mutex<Connection>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T>
     where
         T: Send + 'static,

@@ -1,6 +1,9 @@
 use super::*;
+use chrono::NaiveDate;
 use enough_domain::account::Role;
+use enough_domain::day::DayEntry;
 use enough_store::contract::{day, new_user};
+use rusqlite::params;
 use std::time::Duration;
 
 fn url(dir: &tempfile::TempDir, name: &str) -> String {
@@ -295,9 +298,17 @@ async fn writes_wait_for_another_process_holding_the_lock() {
 async fn day_ranges_use_the_primary_key() {
     let (store, _dir) = fresh().await;
     let plan: Vec<String> = store
+        .inner
+        .readers
         .read(|c| {
+            let c = c.lock().unwrap();
             let mut statement = c
-                .prepare(&format!("EXPLAIN QUERY PLAN {LIST_DAYS}"))
+                .prepare(
+                    "EXPLAIN QUERY PLAN SELECT date, daylight_quarter_hours, energy, mood,
+                         outside_morning, habits, note
+                     FROM days WHERE user_id = ?1 AND date >= ?2 AND date <= ?3
+                     ORDER BY date DESC",
+                )
                 .unwrap();
             let details = statement
                 .query_map(params![1, "2025-01-01", "2025-03-31"], |r| {

@@ -10,6 +10,7 @@ use crate::rows::db_error;
 use enough_store::{StoreError, StoreResult};
 use rusqlite::Connection;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use tokio::sync::{mpsc, oneshot};
 
@@ -22,7 +23,7 @@ const QUEUE: usize = 4096;
 pub(crate) trait WriteJob: Send {
     /// Runs the job's statements inside the batch's transaction; false if it failed, so that
     /// its savepoint is rolled back.
-    fn run(&mut self, conn: &Connection) -> bool;
+    fn run(&mut self, conn: &Mutex<Connection>) -> bool;
     /// Answers the caller once the batch is over: `committed` is the outcome of the commit
     /// (or of the `BEGIN`, when the job never ran).
     fn finish(self: Box<Self>, committed: Result<(), &StoreError>);
@@ -37,10 +38,10 @@ struct Job<F, T> {
 
 impl<F, T> WriteJob for Job<F, T>
 where
-    F: FnOnce(&Connection) -> StoreResult<T> + Send,
+    F: FnOnce(&Mutex<Connection>) -> StoreResult<T> + Send,
     T: Send,
 {
-    fn run(&mut self, conn: &Connection) -> bool {
+    fn run(&mut self, conn: &Mutex<Connection>) -> bool {
         let Some(work) = self.work.take() else {
             return false;
         };
@@ -93,7 +94,7 @@ impl Writer {
         let (jobs, queue) = mpsc::channel(QUEUE);
         let thread = std::thread::Builder::new()
             .name("enough-sqlite-writer".to_owned())
-            .spawn(move || run(&conn, queue))
+            .spawn(move || run(&Mutex::new(conn), queue))
             .map_err(|e| {
                 StoreError::Database(format!("could not start the SQLite writer thread: {e}"))
             })?;
@@ -106,7 +107,7 @@ impl Writer {
     /// Runs `work` in the writer's next transaction; its result once that has committed.
     pub(crate) async fn write<T>(
         &self,
-        work: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+        work: impl FnOnce(&Mutex<Connection>) -> StoreResult<T> + Send + 'static,
     ) -> StoreResult<T>
     where
         T: Send + 'static,
@@ -148,7 +149,7 @@ fn stopped() -> StoreError {
 }
 
 /// The writer thread: one batch per turn until every sender is gone.
-fn run(conn: &Connection, mut queue: mpsc::Receiver<Box<dyn WriteJob>>) {
+fn run(conn: &Mutex<Connection>, mut queue: mpsc::Receiver<Box<dyn WriteJob>>) {
     let mut batch: Vec<Box<dyn WriteJob>> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = queue.blocking_recv() {
         batch.push(first);
@@ -175,7 +176,7 @@ pub(crate) fn checkpoint_after_commit() {
 }
 
 /// Runs and commits one batch, then answers (and empties) it.
-fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteJob>>) {
+fn commit_batch(conn: &Mutex<Connection>, batch: &mut Vec<Box<dyn WriteJob>>) {
     if let Err(e) = exec(conn, "BEGIN IMMEDIATE") {
         tracing::warn!(jobs = batch.len(), error = %e, "could not begin a write transaction");
         for job in batch.drain(..) {
@@ -195,7 +196,7 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteJob>>) {
     }
     if let Err(e) = &committed {
         tracing::warn!(jobs = batch.len(), error = %e, "a write transaction was rolled back");
-        if !conn.is_autocommit()
+        if !lock(conn).is_autocommit()
             && let Err(rollback) = exec(conn, "ROLLBACK")
         {
             tracing::error!(error = %rollback, "could not roll back a failed write transaction");
@@ -204,7 +205,7 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteJob>>) {
     if CHECKPOINT.with(std::cell::Cell::take) && committed.is_ok() {
         // Waits (busy timeout) for readers to leave the old snapshot, then empties the WAL.
         let checkpoint: Result<(i64, i64, i64), _> =
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            lock(conn).query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             });
         match checkpoint {
@@ -221,10 +222,10 @@ fn commit_batch(conn: &Connection, batch: &mut Vec<Box<dyn WriteJob>>) {
 
 /// Runs one job inside a savepoint, keeping its changes if it succeeded and undoing them if
 /// not. An error here means the whole transaction is unusable.
-fn run_in_savepoint(conn: &Connection, job: &mut dyn WriteJob) -> StoreResult<()> {
+fn run_in_savepoint(conn: &Mutex<Connection>, job: &mut dyn WriteJob) -> StoreResult<()> {
     exec(conn, "SAVEPOINT job")?;
     let succeeded = job.run(conn);
-    if conn.is_autocommit() {
+    if lock(conn).is_autocommit() {
         // Some errors (disk full, I/O) make SQLite roll back the whole transaction.
         return Err(StoreError::Database(
             "SQLite rolled back the write transaction".to_owned(),
@@ -236,8 +237,14 @@ fn run_in_savepoint(conn: &Connection, job: &mut dyn WriteJob) -> StoreResult<()
     exec(conn, "RELEASE job")
 }
 
-fn exec(conn: &Connection, sql: &str) -> StoreResult<()> {
-    conn.prepare_cached(sql)
+/// The writer's connection (its lock is only ever contended by the writer thread itself).
+pub(crate) fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    conn.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn exec(conn: &Mutex<Connection>, sql: &str) -> StoreResult<()> {
+    lock(conn)
+        .prepare_cached(sql)
         .and_then(|mut statement| statement.execute([]))
         .map(|_| ())
         .map_err(db_error)

@@ -21,4 +21,5 @@ mod scale_out;
 mod security;
 mod security_input;
 mod steps;
+mod store_rules;
 mod toolkit;

@@ -1,0 +1,314 @@
+//! The daily log, and what insights read besides it: location, reflections, experiments.
+
+use crate::sql::{Row, Tx};
+use crate::{
+    Experiment, ExperimentStatus, Location, NewExperiment, Reflection, StoreError, StoreResult,
+    params,
+};
+use chrono::NaiveDate;
+use enough_domain::day::{DayEntry, Habits};
+
+/// Days, locations, reflections and experiments, inside one transaction.
+pub struct Days<'t>(pub(crate) &'t mut dyn Tx);
+
+pub(crate) const DAY_COLUMNS: &str =
+    "date, daylight_quarter_hours, energy, mood, outside_morning, habits, note";
+pub(crate) const EXPERIMENT_COLUMNS: &str =
+    "id, user_id, start_date, end_date, weeks, seed, schedule, status, created_at, ended_at";
+
+/// The bounds used for an open end of a date range: every stored date lies between them, as
+/// a `DATE` and as `YYYY-MM-DD` text, so one statement with no `OR` serves both dialects (and
+/// SQLite walks the primary key's range).
+const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date");
+const LATEST: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+
+pub(crate) fn range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (NaiveDate, NaiveDate) {
+    (from.unwrap_or(EARLIEST), to.unwrap_or(LATEST))
+}
+
+pub(crate) fn day_from_row(r: &Row) -> StoreResult<DayEntry> {
+    Ok(DayEntry {
+        date: r.date(0)?,
+        daylight_quarter_hours: r.opt_small(1, 96)?,
+        energy: r.opt_small(2, 10)?,
+        mood: r.opt_small(3, 10)?,
+        outside_morning: r.opt_bool(4)?,
+        habits: Habits::from_bits(r.i64(5)?),
+        note: r.opt_text(6)?,
+    })
+}
+
+pub(crate) fn experiment_from_row(r: &Row) -> StoreResult<Experiment> {
+    let status = r.text(7)?;
+    Ok(Experiment {
+        id: r.i64(0)?,
+        user_id: r.i64(1)?,
+        start_date: r.date(2)?,
+        end_date: r.date(3)?,
+        weeks: r.i64(4)?,
+        seed: r.i64(5)?,
+        schedule: r.text(6)?,
+        status: ExperimentStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("experiments.status: {status:?}")))?,
+        created_at: r.i64(8)?,
+        ended_at: r.opt_i64(9)?,
+    })
+}
+
+impl Days<'_> {
+    /// Inserts or replaces the entry for `e.date`; true if it was new. `ON CONFLICT DO UPDATE`
+    /// is atomic even when two requests write the same day at once.
+    pub async fn upsert(&mut self, user_id: i64, e: &DayEntry, now: i64) -> StoreResult<bool> {
+        let row = self
+            .0
+            .query_one(
+                "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood,
+                                   outside_morning, habits, note, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+                 ON CONFLICT (user_id, date) DO UPDATE SET
+                     daylight_quarter_hours = excluded.daylight_quarter_hours,
+                     energy = excluded.energy, mood = excluded.mood,
+                     outside_morning = excluded.outside_morning, habits = excluded.habits,
+                     note = excluded.note, updated_at = excluded.updated_at,
+                     revision = days.revision + 1
+                 RETURNING revision",
+                &params![
+                    user_id,
+                    e.date,
+                    e.daylight_quarter_hours,
+                    e.energy,
+                    e.mood,
+                    e.outside_morning,
+                    e.habits.to_bits(),
+                    e.note.as_deref(),
+                    now
+                ],
+            )
+            .await?;
+        Ok(row.i64(0)? == 1)
+    }
+
+    /// The entry for one date.
+    pub async fn get(&mut self, user_id: i64, date: NaiveDate) -> StoreResult<Option<DayEntry>> {
+        let sql = format!("SELECT {DAY_COLUMNS} FROM days WHERE user_id = $1 AND date = $2");
+        let row = self.0.query_opt(&sql, &params![user_id, date]).await?;
+        row.as_ref().map(day_from_row).transpose()
+    }
+
+    /// Deletes the entry for one date; false if there was none.
+    pub async fn delete(&mut self, user_id: i64, date: NaiveDate) -> StoreResult<bool> {
+        let n = self
+            .0
+            .execute(
+                "DELETE FROM days WHERE user_id = $1 AND date = $2",
+                &params![user_id, date],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Entries between `from` and `to` inclusive (either open), newest first.
+    pub async fn list(
+        &mut self,
+        user_id: i64,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> StoreResult<Vec<DayEntry>> {
+        let (from, to) = range(from, to);
+        let sql = format!(
+            "SELECT {DAY_COLUMNS} FROM days WHERE user_id = $1 AND date >= $2 AND date <= $3
+             ORDER BY date DESC"
+        );
+        let rows = self.0.query(&sql, &params![user_id, from, to]).await?;
+        rows.iter().map(day_from_row).collect()
+    }
+
+    /// The person's location, if set.
+    pub async fn location(&mut self, user_id: i64) -> StoreResult<Option<Location>> {
+        let row = self
+            .0
+            .query_opt(
+                "SELECT latitude, longitude, place FROM locations WHERE user_id = $1",
+                &params![user_id],
+            )
+            .await?;
+        row.map(|r| {
+            Ok(Location {
+                latitude: r.f64(0)?,
+                longitude: r.f64(1)?,
+                place: r.text(2)?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Sets (or with `None`, clears) the person's location.
+    pub async fn set_location(&mut self, user_id: i64, l: Option<&Location>) -> StoreResult<()> {
+        match l {
+            Some(l) => {
+                self.0
+                    .execute(
+                        "INSERT INTO locations (user_id, latitude, longitude, place)
+                         VALUES ($1, $2, $3, $4)
+                         ON CONFLICT (user_id) DO UPDATE SET latitude = excluded.latitude,
+                             longitude = excluded.longitude, place = excluded.place",
+                        &params![user_id, l.latitude, l.longitude, &l.place],
+                    )
+                    .await?
+            }
+            None => {
+                self.0
+                    .execute(
+                        "DELETE FROM locations WHERE user_id = $1",
+                        &params![user_id],
+                    )
+                    .await?
+            }
+        };
+        Ok(())
+    }
+
+    /// Saves the reflection for a date (replacing one written earlier for it).
+    pub async fn upsert_reflection(
+        &mut self,
+        user_id: i64,
+        date: NaiveDate,
+        text: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        self.0
+            .execute(
+                "INSERT INTO reflections (user_id, date, text, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $4)
+                 ON CONFLICT (user_id, date) DO UPDATE SET text = excluded.text,
+                     updated_at = excluded.updated_at",
+                &params![user_id, date, text, now],
+            )
+            .await
+            .map(drop)
+    }
+
+    /// The person's reflections, newest date first.
+    pub async fn reflections(&mut self, user_id: i64) -> StoreResult<Vec<Reflection>> {
+        let rows = self
+            .0
+            .query(
+                "SELECT date, text, updated_at FROM reflections WHERE user_id = $1
+                 ORDER BY date DESC",
+                &params![user_id],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Reflection {
+                    date: r.date(0)?,
+                    text: r.text(1)?,
+                    updated_at: r.i64(2)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Deletes the reflection for a date; false if there was none.
+    pub async fn delete_reflection(&mut self, user_id: i64, date: NaiveDate) -> StoreResult<bool> {
+        let n = self
+            .0
+            .execute(
+                "DELETE FROM reflections WHERE user_id = $1 AND date = $2",
+                &params![user_id, date],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Marks the person's active experiments that ended before `today` completed, at `at`.
+    pub async fn complete_ended_experiments(
+        &mut self,
+        user_id: i64,
+        today: NaiveDate,
+        at: i64,
+    ) -> StoreResult<u64> {
+        self.0
+            .execute(
+                "UPDATE experiments SET status = 'completed', ended_at = $3
+                 WHERE user_id = $1 AND status = 'active' AND end_date < $2",
+                &params![user_id, today, at],
+            )
+            .await
+    }
+
+    /// Inserts an active experiment; `Conflict` if one is still active (a partial unique
+    /// index allows one).
+    pub async fn insert_experiment(
+        &mut self,
+        user_id: i64,
+        new: &NewExperiment,
+    ) -> StoreResult<Experiment> {
+        let sql = format!(
+            "INSERT INTO experiments (user_id, start_date, end_date, weeks, seed, schedule,
+                                      status, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 'active', $7) RETURNING {EXPERIMENT_COLUMNS}"
+        );
+        let row = self
+            .0
+            .query_one(
+                &sql,
+                &params![
+                    user_id,
+                    new.start_date,
+                    new.end_date,
+                    new.weeks,
+                    new.seed,
+                    &new.schedule,
+                    new.created_at
+                ],
+            )
+            .await?;
+        experiment_from_row(&row)
+    }
+
+    /// The person's experiments, newest first.
+    pub async fn experiments(&mut self, user_id: i64) -> StoreResult<Vec<Experiment>> {
+        let sql = format!(
+            "SELECT {EXPERIMENT_COLUMNS} FROM experiments WHERE user_id = $1 ORDER BY id DESC"
+        );
+        let rows = self.0.query(&sql, &params![user_id]).await?;
+        rows.iter().map(experiment_from_row).collect()
+    }
+
+    /// Replaces the schedule in force of the person's active experiment `id`.
+    pub async fn set_experiment_schedule(
+        &mut self,
+        user_id: i64,
+        id: i64,
+        schedule: &str,
+    ) -> StoreResult<bool> {
+        let n = self
+            .0
+            .execute(
+                "UPDATE experiments SET schedule = $3
+                 WHERE id = $1 AND user_id = $2 AND status = 'active'",
+                &params![id, user_id, schedule],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+
+    /// Abandons the person's active experiment `id`.
+    pub async fn abandon_experiment(
+        &mut self,
+        user_id: i64,
+        id: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let n = self
+            .0
+            .execute(
+                "UPDATE experiments SET status = 'abandoned', ended_at = $3
+                 WHERE id = $1 AND user_id = $2 AND status = 'active'",
+                &params![id, user_id, now],
+            )
+            .await?;
+        Ok(n > 0)
+    }
+}

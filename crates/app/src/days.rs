@@ -1,12 +1,13 @@
 //! The daily Light & Mood log.
 
 use crate::safety::may_carry_risk;
-use crate::{App, AppError, AppResult, Change, Saving, Support};
+use crate::{App, AppError, AppResult, Assessment, Change, Saving, Support, assess};
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::ValidationErrors;
 use enough_domain::day::{DayEntry, DayFields, DayPatch, local_today};
-use enough_store::User;
+use enough_store::sql::Tx;
+use enough_store::{StoreResult, User};
 
 /// What to do when a day is moved onto a date that already has one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +36,51 @@ pub enum Moved {
     },
 }
 
+/// What a move did, inside its transaction.
+enum MoveOutcome {
+    Conflict {
+        moving: Box<DayEntry>,
+        existing: Box<DayEntry>,
+        from: NaiveDate,
+    },
+    Kept(DayEntry),
+    Saved(DayEntry, Assessment),
+}
+
+/// Saves one day and records the safety events its note calls for, inside the caller's
+/// transaction: the day and its events are committed together. The earlier note is read only
+/// when the new one may need it (rare): the decision compares the two, so an unchanged note
+/// never triggers again.
+pub(crate) async fn save_day_in(
+    tx: &mut dyn Tx,
+    user_id: i64,
+    entry: &DayEntry,
+    now: i64,
+) -> StoreResult<(bool, Assessment)> {
+    let note = entry.note.as_deref().unwrap_or_default();
+    let earlier = if may_carry_risk(&[note]) {
+        tx.days()
+            .get(user_id, entry.date)
+            .await?
+            .and_then(|d| d.note)
+    } else {
+        None
+    };
+    let created = tx.days().upsert(user_id, entry, now).await?;
+    let change = Change::Words {
+        place: format!("day:{}", entry.date),
+        new: vec![note],
+        before: earlier.as_deref().into_iter().collect(),
+    };
+    let assessment = assess(Saving::Day, &[change]);
+    for (kind, place) in &assessment.events {
+        tx.practice()
+            .record_safety_event(user_id, kind, place, now)
+            .await?;
+    }
+    Ok((created, assessment))
+}
+
 /// Longest range a listing may span, in days (50 years).
 pub const MAX_RANGE_DAYS: i64 = 50 * 366;
 
@@ -47,6 +93,7 @@ impl App {
 
     /// Saves (creates or replaces) the user's entry for `date`. `type_errors` are problems the
     /// caller found while reading the input; nothing is written unless every field is valid.
+    /// The day and the safety events its note calls for are written in one transaction.
     /// Returns the entry, whether it was new, and support to show when the safety decision
     /// asks for it.
     pub async fn log_day(
@@ -57,33 +104,23 @@ impl App {
         type_errors: ValidationErrors,
     ) -> AppResult<(DayEntry, bool, Option<Support>)> {
         let entry = fields.validate(date, self.today(user), type_errors)?;
-        // Read the earlier note only when the new one needs it (rare): the safety decision
-        // compares the two, so an unchanged note never triggers again.
-        let note = entry.note.as_deref().unwrap_or_default();
-        let earlier = if may_carry_risk(&[note]) {
-            self.store
-                .get_day(user.id, date)
-                .await?
-                .and_then(|d| d.note)
-        } else {
-            None
-        };
-        let created = self
+        let (user_id, now) = (user.id, self.now().timestamp());
+        let saved = entry.clone();
+        let (created, assessment) = self
             .store
-            .upsert_day(user.id, &entry, self.now().timestamp())
+            .write(move |tx| Box::pin(async move { save_day_in(tx, user_id, &saved, now).await }))
             .await?;
-        let change = Change::Words {
-            place: format!("day:{date}"),
-            new: vec![note],
-            before: earlier.as_deref().into_iter().collect(),
-        };
-        let support = self.safety_decision(user, Saving::Day, &[change]).await;
-        Ok((entry, created, support))
+        Ok((
+            entry,
+            created,
+            self.support_for(user, Saving::Day, &assessment),
+        ))
     }
 
     /// Changes only the fields `patch` names on the user's day `date` (creating the day if
     /// there is none), then saves it exactly as [`App::log_day`] does (same checks, same
-    /// safety decision). Returns the whole day, whether it was new, and support to show.
+    /// safety decision), reading and writing in one transaction so that no other save of the
+    /// day slips in between. Returns the whole day, whether it was new, and support to show.
     pub async fn patch_day(
         &self,
         user: &User,
@@ -91,14 +128,34 @@ impl App {
         patch: DayPatch,
         type_errors: ValidationErrors,
     ) -> AppResult<(DayEntry, bool, Option<Support>)> {
-        let existing = self.store.get_day(user.id, date).await?;
-        let fields = patch.apply(existing.as_ref());
-        self.log_day(user, date, fields, type_errors).await
+        let (user_id, now, today) = (user.id, self.now().timestamp(), self.today(user));
+        let outcome = self
+            .store
+            .write(move |tx| {
+                Box::pin(async move {
+                    let existing = tx.days().get(user_id, date).await?;
+                    let fields = patch.apply(existing.as_ref());
+                    let entry = match fields.validate(date, today, type_errors) {
+                        Ok(entry) => entry,
+                        Err(errors) => return Ok(Err(errors)),
+                    };
+                    let (created, assessment) = save_day_in(tx, user_id, &entry, now).await?;
+                    Ok(Ok((entry, created, assessment)))
+                })
+            })
+            .await?;
+        let (entry, created, assessment) = outcome?;
+        Ok((
+            entry,
+            created,
+            self.support_for(user, Saving::Day, &assessment),
+        ))
     }
 
-    /// Moves the user's day from `from` to `fields`' new date `to`, saved with `fields`.
-    /// When `to` already holds a day, nothing changes unless `choice` says what to do:
-    /// [`MoveChoice::Ask`] returns [`Moved::Conflict`] with both days so the person can choose.
+    /// Moves the user's day from `from` to `fields`' new date `to`, saved with `fields`, in
+    /// one transaction (the day is never on both dates, nor on neither). When `to` already
+    /// holds a day, nothing changes unless `choice` says what to do: [`MoveChoice::Ask`]
+    /// returns [`Moved::Conflict`] with both days so the person can choose.
     pub async fn move_day(
         &self,
         user: &User,
@@ -113,28 +170,53 @@ impl App {
             return Ok(Moved::Done(entry, support));
         }
         // Check everything before anything is written.
-        let checked = fields.clone().validate(to, self.today(user), type_errors)?;
-        let moving = self.day(user, from).await?;
-        let target = self.store.get_day(user.id, to).await?;
-        match (target, choice) {
-            (Some(existing), MoveChoice::Ask) => Ok(Moved::Conflict {
-                moving: Box::new(checked),
-                existing: Box::new(existing),
-                from: moving.date,
-            }),
-            (Some(existing), MoveChoice::KeepTarget) => {
-                // The day already on `to` stays as it is; the one being moved is let go.
-                self.delete_day(user, from).await?;
-                Ok(Moved::Done(existing, None))
+        let checked = fields.validate(to, self.today(user), type_errors)?;
+        let (user_id, now) = (user.id, self.now().timestamp());
+        let outcome = self
+            .store
+            .write(move |tx| {
+                Box::pin(async move {
+                    let Some(moving) = tx.days().get(user_id, from).await? else {
+                        return Ok(None);
+                    };
+                    let target = tx.days().get(user_id, to).await?;
+                    let moved = match (target, choice) {
+                        (Some(existing), MoveChoice::Ask) => MoveOutcome::Conflict {
+                            moving: Box::new(checked),
+                            existing: Box::new(existing),
+                            from: moving.date,
+                        },
+                        (Some(existing), MoveChoice::KeepTarget) => {
+                            // The day already on `to` stays as it is; the moved one is let go.
+                            tx.days().delete(user_id, from).await?;
+                            MoveOutcome::Kept(existing)
+                        }
+                        (None, _) | (Some(_), MoveChoice::ReplaceTarget) => {
+                            let (_, assessment) = save_day_in(tx, user_id, &checked, now).await?;
+                            tx.days().delete(user_id, from).await?;
+                            MoveOutcome::Saved(checked, assessment)
+                        }
+                    };
+                    Ok(Some(moved))
+                })
+            })
+            .await?;
+        Ok(match outcome.ok_or(AppError::NotFound("day"))? {
+            MoveOutcome::Conflict {
+                moving,
+                existing,
+                from,
+            } => Moved::Conflict {
+                moving,
+                existing,
+                from,
+            },
+            MoveOutcome::Kept(existing) => Moved::Done(existing, None),
+            MoveOutcome::Saved(entry, assessment) => {
+                let support = self.support_for(user, Saving::Day, &assessment);
+                Moved::Done(entry, support)
             }
-            (None, _) | (Some(_), MoveChoice::ReplaceTarget) => {
-                let (entry, _, support) = self
-                    .log_day(user, to, fields, ValidationErrors::default())
-                    .await?;
-                self.delete_day(user, from).await?;
-                Ok(Moved::Done(entry, support))
-            }
-        }
+        })
     }
 
     /// The user's entry for `date`.

@@ -50,8 +50,8 @@ pub use measures::{
 pub use own_data::{EXPORT_VERSION, Export};
 pub use own_import::{OWN_EXPORT_MAX_BYTES, OwnImportSummary};
 pub use safety::{
-    Change, CountryHints, CountrySource, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE,
-    SafetyPlanView, Saving, Support, SupportReason,
+    Assessment, Change, CountryHints, CountrySource, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE,
+    SafetyPlanView, Saving, Support, SupportReason, assess,
 };
 pub use secrets::SessionToken;
 pub use steps::{ActivityView, ProgrammeChoice, RunView};

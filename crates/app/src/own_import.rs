@@ -1,5 +1,6 @@
 //! Bringing back one's own JSON export (for example into a new account or another server):
-//! everything is checked first, then written; importing the same file twice changes nothing.
+//! everything is checked first, then written in one transaction (all of it or, on any
+//! failure, nothing); importing the same file twice changes nothing.
 //!
 //! What comes back: location, days, reflections, toolkit exercises, questionnaire responses,
 //! the safety plan, safety events, planned activities and shipped programme runs. Light & Mood
@@ -7,12 +8,16 @@
 //! schedule or a therapist's link); the summary says how many were left out.
 
 use crate::safety::may_carry_risk;
-use crate::{App, AppError, AppResult, Change, Export, Saving, Support};
+use crate::{App, AppError, AppResult, Assessment, Change, Export, Saving, Support, assess};
 use chrono::{DateTime, NaiveDate};
 use enough_domain::ValidationErrors;
+use enough_domain::day::DayEntry;
 use enough_domain::day::DayFields;
 use enough_domain::toolkit::{Answers, Status, free_text, validate};
-use enough_store::{ActivityInput, ExerciseInput, Location, NewProgrammeRun, NewResponse, User};
+use enough_store::sql::Tx;
+use enough_store::{
+    ActivityInput, ExerciseInput, Location, NewProgrammeRun, NewResponse, StoreResult, User,
+};
 use std::collections::{HashMap, HashSet};
 
 /// Imported words at one place: the place, the texts, and what the place held before.
@@ -151,226 +156,303 @@ impl App {
                 return Err(bad(&format!("activities[{i}].what"), "1 to 200 characters"));
             }
         }
-        // What was there before, for the safety decision (read only when imported words need it).
-        let mut words = Vec::<Words>::new();
-        let mut answered = Vec::new();
-        let risky_days = days
-            .iter()
-            .any(|d| may_carry_risk(&[d.note.as_deref().unwrap_or_default()]));
-        let risky_reflections = export
+        let reflections = export
             .reflections
             .iter()
-            .any(|r| may_carry_risk(&[r.text.as_str()]));
-        let earlier_days: HashMap<NaiveDate, String> = if risky_days {
-            self.store
-                .list_days(user.id, None, None)
-                .await?
-                .into_iter()
-                .filter_map(|d| Some((d.date, d.note?)))
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        let earlier_reflections: HashMap<NaiveDate, String> = if risky_reflections {
-            self.store
-                .reflections(user.id)
-                .await?
-                .into_iter()
-                .map(|r| (r.date, r.text))
-                .collect()
-        } else {
-            HashMap::new()
-        };
-        for d in days.iter().filter(|d| risky_days && d.note.is_some()) {
-            words.push((
-                format!("day:{}", d.date),
-                d.note.iter().cloned().collect(),
-                earlier_days.get(&d.date).cloned().into_iter().collect(),
-            ));
-        }
-        // 2. Write.
-        let now = self.now().timestamp();
-        let mut summary = OwnImportSummary::default();
-        if let Some(l) = &export.location {
-            self.store
-                .set_location(
-                    user.id,
-                    Some(&Location {
-                        latitude: l.latitude,
-                        longitude: l.longitude,
-                        place: l.place.clone(),
-                    }),
-                )
-                .await?;
-        }
-        self.store.upsert_days(user.id, &days, now).await?;
-        summary.days = days.len();
-        for r in &export.reflections {
-            let on = date("reflections.date", &r.date)?;
-            self.store
-                .upsert_reflection(user.id, on, &r.text, now)
-                .await?;
-            if risky_reflections {
-                words.push((
-                    format!("reflection:{on}"),
-                    vec![r.text.clone()],
-                    earlier_reflections.get(&on).cloned().into_iter().collect(),
-                ));
-            }
-            summary.reflections += 1;
-        }
-        let present: HashSet<(String, NaiveDate, String)> = self
-            .store
-            .exercises(user.id, None)
-            .await?
-            .into_iter()
-            .map(|e| (e.kind, e.date, e.answers))
-            .collect();
-        for e in exercises {
-            if !present.contains(&(e.kind.clone(), e.date, e.answers.clone())) {
-                let created = self.store.create_exercise(user.id, &e, now).await?;
-                summary.exercises += 1;
-                let texts = crate::exercise_def(&e.kind)
-                    .ok()
-                    .and_then(|def| {
-                        let json = serde_json::from_str(&e.answers).ok()?;
-                        Answers::from_json(def, &json).ok()
-                    })
-                    .map(|a| free_text(&a).into_iter().map(str::to_owned).collect())
-                    .unwrap_or_default();
-                words.push((format!("exercise:{}", created.id), texts, Vec::new()));
-            }
-        }
-        for r in &responses {
-            if let enough_store::SavedResponse::Created(saved) =
-                self.store.save_response(user.id, r).await?
-            {
-                summary.responses += 1;
-                let values: Vec<u8> = serde_json::from_str(&r.answers).unwrap_or_default();
-                if let Some(inst) = enough_domain::measures::instrument(&r.instrument) {
-                    answered.push((
-                        format!("questionnaire:{}", saved.id),
-                        inst,
-                        values.into_iter().map(Some).collect::<Vec<_>>(),
-                    ));
-                }
-            }
-        }
-        if let Some(plan) = &export.safety_plan {
-            self.save_safety_plan(user, plan).await?;
-        }
-        let events: HashSet<(String, String, i64)> = self
-            .store
-            .safety_events(user.id)
-            .await?
-            .into_iter()
-            .map(|e| (e.kind, e.detail, e.at))
-            .collect();
-        for e in &export.safety_events {
-            let at = seconds("safety_events.at", &e.at)?;
-            if !events.contains(&(e.kind.clone(), e.detail.clone(), at)) {
-                self.store
-                    .record_safety_event(user.id, &e.kind, &e.detail, at)
-                    .await?;
-            }
-        }
-        let planned: HashSet<(NaiveDate, Option<String>, String)> = self
-            .store
-            .activities(user.id, None, None)
-            .await?
-            .into_iter()
-            .map(|a| (a.date, a.time, a.what))
-            .collect();
+            .enumerate()
+            .map(|(i, r)| {
+                Ok((
+                    date(&format!("reflections[{i}].date"), &r.date)?,
+                    r.text.clone(),
+                ))
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let plan = export
+            .safety_plan
+            .as_ref()
+            .map(|plan| serde_json::to_string(plan).map_err(|e| AppError::Internal(e.to_string())))
+            .transpose()?;
+        let events = export
+            .safety_events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                let at = seconds(&format!("safety_events[{i}].at"), &e.at)?;
+                Ok((e.kind.clone(), e.detail.clone(), at))
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        let mut activities = Vec::new();
         for a in &export.activities {
-            let time = a.plan.time.map(|t| t.format("%H:%M").to_string());
-            if planned.contains(&(a.plan.date, time.clone(), a.plan.what.clone())) {
-                continue;
-            }
-            let record = self
-                .store
-                .create_activity(
-                    user.id,
-                    &ActivityInput {
-                        what: a.plan.what.clone(),
-                        date: a.plan.date,
-                        time,
-                        kind: a.plan.kind.key().to_owned(),
-                        value: a.plan.value.clone(),
-                    },
-                    now,
-                )
-                .await?;
-            if let Some(o) = &a.outcome {
-                let json =
-                    serde_json::to_string(o).map_err(|e| AppError::Internal(e.to_string()))?;
-                self.store
-                    .set_activity_outcome(user.id, record.id, Some(&json), now)
-                    .await?;
-            }
+            let outcome = a
+                .outcome
+                .as_ref()
+                .map(|o| serde_json::to_string(o).map_err(|e| AppError::Internal(e.to_string())))
+                .transpose()?;
             let mut texts = vec![a.plan.what.clone()];
             texts.extend(a.outcome.as_ref().and_then(|o| o.note.clone()));
-            words.push((format!("activity:{}", record.id), texts, Vec::new()));
-            summary.activities += 1;
+            let input = ActivityInput {
+                what: a.plan.what.clone(),
+                date: a.plan.date,
+                time: a.plan.time.map(|t| t.format("%H:%M").to_string()),
+                kind: a.plan.kind.key().to_owned(),
+                value: a.plan.value.clone(),
+            };
+            activities.push((input, outcome, texts));
         }
-        let running: HashSet<String> = self
+        let mut left_out = export.experiments.len();
+        let mut runs = Vec::new();
+        for (i, p) in export.programme_runs.iter().enumerate() {
+            if enough_domain::programmes::programme(&p.programme_id).is_none() {
+                left_out += 1;
+                continue;
+            }
+            let started = date(&format!("programme_runs[{i}].started"), &p.started)?;
+            let days: Vec<String> = p.completed_days.iter().map(u16::to_string).collect();
+            runs.push((p.programme_id.clone(), started, days.join(" "), p.active));
+        }
+        let location = export.location.as_ref().map(|l| Location {
+            latitude: l.latitude,
+            longitude: l.longitude,
+            place: l.place.clone(),
+        });
+        // 2. Write, in one transaction: a failure anywhere (a programme already running, the
+        // database going away) leaves the account as it was.
+        let parts = Parts {
+            location,
+            days,
+            reflections,
+            exercises,
+            responses,
+            plan,
+            events,
+            activities,
+            runs,
+            left_out,
+        };
+        let (user_id, now) = (user.id, self.now().timestamp());
+        let (summary, assessment) = self
             .store
-            .programme_runs(user.id)
+            .write(move |tx| Box::pin(async move { write_parts(tx, user_id, now, parts).await }))
+            .await?;
+        Ok((summary, self.support_for(user, Saving::Import, &assessment)))
+    }
+}
+
+/// Everything an import writes, checked.
+struct Parts {
+    location: Option<Location>,
+    days: Vec<DayEntry>,
+    reflections: Vec<(NaiveDate, String)>,
+    exercises: Vec<ExerciseInput>,
+    responses: Vec<NewResponse>,
+    /// The safety plan, as stored.
+    plan: Option<String>,
+    /// Kind, detail, time.
+    events: Vec<(String, String, i64)>,
+    /// The plan, its outcome as stored, and its texts for the safety decision.
+    activities: Vec<(ActivityInput, Option<String>, Vec<String>)>,
+    /// Programme, start, completed days as stored, still running.
+    runs: Vec<(String, NaiveDate, String, bool)>,
+    left_out: usize,
+}
+
+/// Writes an import's parts inside one transaction, skipping what is already there, and
+/// records the safety events the import calls for (one decision for the whole import).
+async fn write_parts(
+    tx: &mut dyn Tx,
+    user_id: i64,
+    now: i64,
+    parts: Parts,
+) -> StoreResult<(OwnImportSummary, Assessment)> {
+    let mut summary = OwnImportSummary {
+        left_out: parts.left_out,
+        ..OwnImportSummary::default()
+    };
+    let mut words = Vec::<Words>::new();
+    let mut answered = Vec::new();
+    // What was there before, for the safety decision (read only when imported words need it).
+    let risky_days = parts
+        .days
+        .iter()
+        .any(|d| may_carry_risk(&[d.note.as_deref().unwrap_or_default()]));
+    let risky_reflections = parts
+        .reflections
+        .iter()
+        .any(|(_, text)| may_carry_risk(&[text.as_str()]));
+    let earlier_days: HashMap<NaiveDate, String> = if risky_days {
+        tx.days()
+            .list(user_id, None, None)
             .await?
             .into_iter()
-            .map(|r| format!("{}@{}", r.programme_id, r.started))
-            .collect();
-        for p in &export.programme_runs {
-            if enough_domain::programmes::programme(&p.programme_id).is_none() {
-                summary.left_out += 1;
-                continue;
-            }
-            let started = date("programme_runs.started", &p.started)?;
-            if running.contains(&format!("{}@{started}", p.programme_id)) {
-                continue;
-            }
-            let run = self
-                .store
-                .start_programme(
-                    user.id,
-                    &NewProgrammeRun {
-                        programme_id: p.programme_id.clone(),
-                        programme: None,
-                        started,
-                        assigned_by: None,
-                        created_at: now,
-                    },
-                )
-                .await?;
-            let days: Vec<String> = p.completed_days.iter().map(u16::to_string).collect();
-            self.store
-                .set_run_days(user.id, run.id, &days.join(" "))
-                .await?;
-            if !p.active {
-                self.store.end_programme(user.id, run.id, now).await?;
-            }
-            summary.programmes += 1;
-        }
-        summary.left_out += export.experiments.len();
-        // One decision for the whole import (the safety plan went through it above).
-        let mut changes: Vec<Change<'_>> = words
-            .iter()
-            .map(|(place, new, before)| Change::Words {
-                place: place.clone(),
-                new: new.iter().map(String::as_str).collect(),
-                before: before.iter().map(String::as_str).collect(),
-            })
-            .collect();
-        changes.extend(
-            answered
-                .into_iter()
-                .map(|(place, instrument, new)| Change::Answers {
-                    place,
-                    instrument,
-                    new,
-                    before: Vec::new(),
-                }),
-        );
-        let support = self.safety_decision(user, Saving::Import, &changes).await;
-        Ok((summary, support))
+            .filter_map(|d| Some((d.date, d.note?)))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let earlier_reflections: HashMap<NaiveDate, String> = if risky_reflections {
+        tx.days()
+            .reflections(user_id)
+            .await?
+            .into_iter()
+            .map(|r| (r.date, r.text))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    for d in parts.days.iter().filter(|d| risky_days && d.note.is_some()) {
+        words.push((
+            format!("day:{}", d.date),
+            d.note.iter().cloned().collect(),
+            earlier_days.get(&d.date).cloned().into_iter().collect(),
+        ));
     }
+    if let Some(l) = &parts.location {
+        tx.days().set_location(user_id, Some(l)).await?;
+    }
+    for d in &parts.days {
+        tx.days().upsert(user_id, d, now).await?;
+    }
+    summary.days = parts.days.len();
+    for (on, text) in &parts.reflections {
+        tx.days().upsert_reflection(user_id, *on, text, now).await?;
+        if risky_reflections {
+            words.push((
+                format!("reflection:{on}"),
+                vec![text.clone()],
+                earlier_reflections.get(on).cloned().into_iter().collect(),
+            ));
+        }
+        summary.reflections += 1;
+    }
+    let present: HashSet<(String, NaiveDate, String)> = tx
+        .practice()
+        .exercises(user_id, None)
+        .await?
+        .into_iter()
+        .map(|e| (e.kind, e.date, e.answers))
+        .collect();
+    for e in &parts.exercises {
+        if !present.contains(&(e.kind.clone(), e.date, e.answers.clone())) {
+            let created = tx.practice().create_exercise(user_id, e, now).await?;
+            summary.exercises += 1;
+            let texts = crate::exercise_def(&e.kind)
+                .ok()
+                .and_then(|def| {
+                    let json = serde_json::from_str(&e.answers).ok()?;
+                    Answers::from_json(def, &json).ok()
+                })
+                .map(|a| free_text(&a).into_iter().map(str::to_owned).collect())
+                .unwrap_or_default();
+            words.push((format!("exercise:{}", created.id), texts, Vec::new()));
+        }
+    }
+    for r in &parts.responses {
+        if let enough_store::SavedResponse::Created(saved) =
+            tx.measures().save_response(user_id, r).await?
+        {
+            summary.responses += 1;
+            let values: Vec<u8> = serde_json::from_str(&r.answers).unwrap_or_default();
+            if let Some(inst) = enough_domain::measures::instrument(&r.instrument) {
+                answered.push((
+                    format!("questionnaire:{}", saved.id),
+                    inst,
+                    values.into_iter().map(Some).collect::<Vec<_>>(),
+                ));
+            }
+        }
+    }
+    // The safety plan names the crisis it is for: its save never records an event.
+    if let Some(plan) = &parts.plan {
+        tx.practice().set_safety_plan(user_id, plan, now).await?;
+    }
+    let events: HashSet<(String, String, i64)> = tx
+        .practice()
+        .safety_events(user_id)
+        .await?
+        .into_iter()
+        .map(|e| (e.kind, e.detail, e.at))
+        .collect();
+    for e in &parts.events {
+        if !events.contains(e) {
+            tx.practice()
+                .record_safety_event(user_id, &e.0, &e.1, e.2)
+                .await?;
+        }
+    }
+    let planned: HashSet<(NaiveDate, Option<String>, String)> = tx
+        .steps()
+        .activities(user_id, None, None)
+        .await?
+        .into_iter()
+        .map(|a| (a.date, a.time, a.what))
+        .collect();
+    for (input, outcome, texts) in &parts.activities {
+        if planned.contains(&(input.date, input.time.clone(), input.what.clone())) {
+            continue;
+        }
+        let record = tx.steps().create_activity(user_id, input, now).await?;
+        if let Some(json) = outcome {
+            tx.steps()
+                .set_activity_outcome(user_id, record.id, Some(json), now)
+                .await?;
+        }
+        words.push((format!("activity:{}", record.id), texts.clone(), Vec::new()));
+        summary.activities += 1;
+    }
+    let running: HashSet<String> = tx
+        .steps()
+        .programme_runs(user_id)
+        .await?
+        .into_iter()
+        .map(|r| format!("{}@{}", r.programme_id, r.started))
+        .collect();
+    for (programme_id, started, days, active) in &parts.runs {
+        if running.contains(&format!("{programme_id}@{started}")) {
+            continue;
+        }
+        let run = tx
+            .steps()
+            .start_programme(
+                user_id,
+                &NewProgrammeRun {
+                    programme_id: programme_id.clone(),
+                    programme: None,
+                    started: *started,
+                    assigned_by: None,
+                    created_at: now,
+                },
+            )
+            .await?;
+        tx.steps().set_run_days(user_id, run.id, days).await?;
+        if !active {
+            tx.steps().end_programme(user_id, run.id, now).await?;
+        }
+        summary.programmes += 1;
+    }
+    // One decision for the whole import, its events in the same transaction.
+    let mut changes: Vec<Change<'_>> = words
+        .iter()
+        .map(|(place, new, before)| Change::Words {
+            place: place.clone(),
+            new: new.iter().map(String::as_str).collect(),
+            before: before.iter().map(String::as_str).collect(),
+        })
+        .collect();
+    changes.extend(
+        answered
+            .into_iter()
+            .map(|(place, instrument, new)| Change::Answers {
+                place,
+                instrument,
+                new,
+                before: Vec::new(),
+            }),
+    );
+    let assessment = assess(Saving::Import, &changes);
+    for (kind, place) in &assessment.events {
+        tx.practice()
+            .record_safety_event(user_id, kind, place, now)
+            .await?;
+    }
+    Ok((summary, assessment))
 }

@@ -4,7 +4,7 @@
 mod decision;
 
 pub(crate) use decision::may_carry_risk;
-pub use decision::{Change, Saving, Support, SupportReason};
+pub use decision::{Assessment, Change, Saving, Support, SupportReason, assess};
 
 use crate::{App, AppResult};
 use enough_domain::ValidationErrors;

@@ -184,55 +184,87 @@ impl Change<'_> {
     }
 }
 
+/// What the decision found in one save, before anything is recorded: the events to record
+/// (kind and place) and why support is offered, if it is. Computed without touching the store,
+/// so a use case can record the events in the same transaction as the save.
+#[derive(Debug, Clone, Default)]
+pub struct Assessment {
+    /// `(kind, place)` of each event to record: at most one per reason.
+    pub events: Vec<(&'static str, String)>,
+    /// Why support is offered; `None` when it is not.
+    pub reason: Option<SupportReason>,
+}
+
+/// Assesses one save (see the module notes for the rules).
+pub fn assess(saving: Saving, changes: &[Change<'_>]) -> Assessment {
+    if saving == Saving::SafetyPlan {
+        return Assessment::default();
+    }
+    let mut answer_place = None;
+    let mut words_place = None;
+    for change in changes {
+        match change {
+            Change::Words { place, new, before } => {
+                if words_place.is_none() && words_trigger(new, before) {
+                    words_place = Some(place.as_str());
+                }
+            }
+            Change::Answers {
+                place,
+                instrument,
+                new,
+                before,
+            } => {
+                if answer_place.is_none() && answers_trigger(instrument, new, before) {
+                    answer_place = Some(place.as_str());
+                }
+            }
+        }
+    }
+    let events = [
+        (EVENT_PHQ9_ITEM9, answer_place),
+        (EVENT_SELF_HARM_LANGUAGE, words_place),
+    ]
+    .into_iter()
+    .filter_map(|(kind, place)| Some((kind, place?.to_owned())))
+    .collect();
+    let reason = match (answer_place, words_place) {
+        (Some(_), _) => Some(SupportReason::Answer),
+        (None, Some(_)) => Some(SupportReason::Words),
+        (None, None) => None,
+    };
+    Assessment { events, reason }
+}
+
 impl App {
     /// The one safety decision, made after a save is written: `Some` when the person should
     /// see the support page now. Records at most one event per reason for the whole save.
-    /// Never fails and never undoes the save (see the module notes for the rules).
+    /// Never fails and never undoes the save (see the module notes for the rules). Use cases
+    /// that record the events in the save's own transaction call [`assess`] and
+    /// [`App::support_for`] instead.
     pub async fn safety_decision(
         &self,
         user: &User,
         saving: Saving,
         changes: &[Change<'_>],
     ) -> Option<Support> {
-        if saving == Saving::SafetyPlan {
-            return None;
-        }
-        let mut answer_place = None;
-        let mut words_place = None;
-        for change in changes {
-            match change {
-                Change::Words { place, new, before } => {
-                    if words_place.is_none() && words_trigger(new, before) {
-                        words_place = Some(place.as_str());
-                    }
-                }
-                Change::Answers {
-                    place,
-                    instrument,
-                    new,
-                    before,
-                } => {
-                    if answer_place.is_none() && answers_trigger(instrument, new, before) {
-                        answer_place = Some(place.as_str());
-                    }
-                }
-            }
-        }
-        for (kind, place) in [
-            (EVENT_PHQ9_ITEM9, answer_place),
-            (EVENT_SELF_HARM_LANGUAGE, words_place),
-        ] {
-            if let Some(place) = place
-                && let Err(e) = self.record_safety_event(user, kind, place).await
-            {
+        let assessment = assess(saving, changes);
+        for (kind, place) in &assessment.events {
+            if let Err(e) = self.record_safety_event(user, kind, place).await {
                 tracing::error!(error = %e, kind, "could not record a safety event; support is still shown");
             }
         }
-        let reason = match (answer_place, words_place) {
-            (Some(_), _) => SupportReason::Answer,
-            (None, Some(_)) => SupportReason::Words,
-            (None, None) => return None,
-        };
+        self.support_for(user, saving, &assessment)
+    }
+
+    /// The support a person sees after a save with this assessment (its events recorded).
+    pub fn support_for(
+        &self,
+        user: &User,
+        saving: Saving,
+        assessment: &Assessment,
+    ) -> Option<Support> {
+        let reason = assessment.reason?;
         let country = self.crisis_country(Some(user));
         Some(Support {
             country: country.code.clone(),

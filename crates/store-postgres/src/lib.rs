@@ -119,12 +119,22 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn postgres_store_keeps_the_contract() {
-        on_fresh_store("postgres_store_keeps_the_contract", |store| async move {
-            enough_store::contract::run_all(&store).await;
-        })
-        .await;
+    /// One test per check of the store contract, each on a fresh database.
+    mod contract {
+        use super::on_fresh_store;
+
+        macro_rules! one_test_per_check {
+            ($($name:ident),* $(,)?) => { $(
+                #[tokio::test]
+                async fn $name() {
+                    on_fresh_store(stringify!($name), |store| async move {
+                        enough_store::contract::$name(&store).await;
+                    })
+                    .await;
+                }
+            )* };
+        }
+        enough_store::contract_checks!(one_test_per_check);
     }
 
     #[tokio::test]

@@ -23,8 +23,24 @@ fn user_version(path: &Path) -> i64 {
         .unwrap()
 }
 
+/// One test per check of the store contract, each on a fresh database.
+mod contract {
+    use super::fresh;
+
+    macro_rules! one_test_per_check {
+        ($($name:ident),* $(,)?) => { $(
+            #[tokio::test]
+            async fn $name() {
+                let (store, _dir) = fresh().await;
+                enough_store::contract::$name(&store).await;
+            }
+        )* };
+    }
+    enough_store::contract_checks!(one_test_per_check);
+}
+
 #[tokio::test]
-async fn sqlite_store_keeps_the_contract() {
+async fn a_full_store_moves_into_another_unchanged() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("contract.db").display());
     let store = SqliteStore::open(&url).await.unwrap();

@@ -1,6 +1,7 @@
 //! The contract every [`Store`] implementation must keep.
 //!
-//! Each backend's tests call [`run_all`] on a fresh, migrated store. The checks use their own
+//! Each backend makes one test per check with [`contract_checks!`](crate::contract_checks), each on a
+//! fresh, migrated store. The checks use their own
 //! e-mail addresses, so they can share one database.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -13,29 +14,59 @@ use chrono::NaiveDate;
 use enough_domain::account::Role;
 use enough_domain::day::{DayEntry, Habits};
 
-/// Runs every check against `store`, panicking with the check's name on the first failure.
-pub async fn run_all(store: &dyn Store) {
-    first_user_is_created_once(store).await;
-    emails_are_unique(store).await;
-    users_round_trip(store).await;
-    settings_round_trip(store).await;
-    sessions_expire_and_can_be_revoked(store).await;
-    login_failures_are_counted_per_key(store).await;
-    attempts_are_reserved_up_to_each_limit(store).await;
-    tokens_resolve_until_revoked(store).await;
-    days_upsert_list_and_delete(store).await;
-    days_are_private_to_their_owner(store).await;
-    days_keep_missing_values_missing(store).await;
-    locations_and_reflections_round_trip(store).await;
-    exercises_are_saved_listed_and_private(store).await;
-    questionnaire_responses_are_idempotent(store).await;
-    drafts_schedules_and_safety_round_trip(store).await;
-    links_are_seen_from_both_sides_and_ended_by_either(store).await;
-    the_access_log_is_newest_first_and_private(store).await;
-    homework_is_cancelled_only_by_its_therapist(store).await;
-    calendar_feeds_are_replaced_found_by_token_and_deleted(store).await;
-    activities_and_programme_runs_round_trip(store).await;
+/// Calls the macro `$callback` with the name of every check, so that a backend can make one
+/// test per check (each on a fresh store, each failing on its own):
+///
+/// ```ignore
+/// macro_rules! one_test_per_check {
+///     ($($name:ident),* $(,)?) => { $(
+///         #[tokio::test]
+///         async fn $name() {
+///             let store = fresh_store().await;
+///             enough_store::contract::$name(&store).await;
+///         }
+///     )* };
+/// }
+/// enough_store::contract_checks!(one_test_per_check);
+/// ```
+#[macro_export]
+macro_rules! contract_checks {
+    ($callback:ident) => {
+        $callback! {
+        first_user_is_created_once,
+        emails_are_unique,
+        users_round_trip,
+        settings_round_trip,
+        sessions_expire_and_can_be_revoked,
+        login_failures_are_counted_per_key,
+        attempts_are_reserved_up_to_each_limit,
+        tokens_resolve_until_revoked,
+        days_upsert_list_and_delete,
+        days_are_private_to_their_owner,
+        days_keep_missing_values_missing,
+        locations_and_reflections_round_trip,
+        exercises_are_saved_listed_and_private,
+        questionnaire_responses_are_idempotent,
+        drafts_schedules_and_safety_round_trip,
+        links_are_seen_from_both_sides_and_ended_by_either,
+        the_access_log_is_newest_first_and_private,
+        homework_is_cancelled_only_by_its_therapist,
+        calendar_feeds_are_replaced_found_by_token_and_deleted,
+        activities_and_programme_runs_round_trip
+        }
+    };
 }
+
+macro_rules! run_each {
+    ($($name:ident),* $(,)?) => {
+        /// Runs every check against `store`, panicking with the check's name on the first
+        /// failure (to fill a store with data of every kind; backends test each check alone).
+        pub async fn run_all(store: &dyn Store) {
+            $( $name(store).await; )*
+        }
+    };
+}
+crate::contract_checks!(run_each);
 
 /// Copies `from` (after [`run_all`]) into the empty `to`: identical rows, refused a second time.
 pub async fn snapshot_round_trip(from: &dyn Store, to: &dyn Store) {
@@ -131,7 +162,7 @@ pub fn day(date: &str, mood: u8) -> DayEntry {
     }
 }
 
-async fn first_user_is_created_once(store: &dyn Store) {
+pub async fn first_user_is_created_once(store: &dyn Store) {
     assert_eq!(
         store.count_users().await.unwrap(),
         0,
@@ -153,7 +184,7 @@ async fn first_user_is_created_once(store: &dyn Store) {
     assert_eq!(store.count_users().await.unwrap(), 1);
 }
 
-async fn emails_are_unique(store: &dyn Store) {
+pub async fn emails_are_unique(store: &dyn Store) {
     store
         .create_user(new_user("dup@example.org", Role::Person))
         .await
@@ -168,7 +199,7 @@ async fn emails_are_unique(store: &dyn Store) {
     );
 }
 
-async fn users_round_trip(store: &dyn Store) {
+pub async fn users_round_trip(store: &dyn Store) {
     let created = store
         .create_user(new_user("round@example.org", Role::Therapist))
         .await
@@ -208,7 +239,7 @@ async fn users_round_trip(store: &dyn Store) {
     assert!(all.iter().any(|u| u.id == created.id));
 }
 
-async fn settings_round_trip(store: &dyn Store) {
+pub async fn settings_round_trip(store: &dyn Store) {
     assert_eq!(store.setting("contract_key").await.unwrap(), None);
     store.set_setting("contract_key", "a").await.unwrap();
     store.set_setting("contract_key", "b").await.unwrap();
@@ -218,7 +249,7 @@ async fn settings_round_trip(store: &dyn Store) {
     );
 }
 
-async fn sessions_expire_and_can_be_revoked(store: &dyn Store) {
+pub async fn sessions_expire_and_can_be_revoked(store: &dyn Store) {
     let user = store
         .create_user(new_user("session@example.org", Role::Person))
         .await
@@ -263,7 +294,7 @@ async fn sessions_expire_and_can_be_revoked(store: &dyn Store) {
     assert!(store.find_session("again", 2000).await.unwrap().is_none());
 }
 
-async fn login_failures_are_counted_per_key(store: &dyn Store) {
+pub async fn login_failures_are_counted_per_key(store: &dyn Store) {
     let keys = vec!["email:x@example.org".to_owned(), "ip:127.0.0.1".to_owned()];
     for at in [100, 200, 300] {
         store.record_login_failure(&keys, at).await.unwrap();
@@ -308,7 +339,7 @@ async fn login_failures_are_counted_per_key(store: &dyn Store) {
 
 /// The sequential half of the reservation contract; the concurrent half (60 sign-ins at once)
 /// runs in the integration suite on both stores.
-async fn attempts_are_reserved_up_to_each_limit(store: &dyn Store) {
+pub async fn attempts_are_reserved_up_to_each_limit(store: &dyn Store) {
     let keys = |a: i64, b: i64| vec![("r:account".to_owned(), a), ("r:address".to_owned(), b)];
     for _ in 0..3 {
         assert!(store.reserve_attempt(&keys(3, 10), 0, 500).await.unwrap());
@@ -328,7 +359,7 @@ async fn attempts_are_reserved_up_to_each_limit(store: &dyn Store) {
     );
 }
 
-async fn tokens_resolve_until_revoked(store: &dyn Store) {
+pub async fn tokens_resolve_until_revoked(store: &dyn Store) {
     let user = store
         .create_user(new_user("token@example.org", Role::Person))
         .await
@@ -371,7 +402,7 @@ async fn tokens_resolve_until_revoked(store: &dyn Store) {
     );
 }
 
-async fn days_upsert_list_and_delete(store: &dyn Store) {
+pub async fn days_upsert_list_and_delete(store: &dyn Store) {
     let user = store
         .create_user(new_user("days@example.org", Role::Person))
         .await
@@ -453,7 +484,7 @@ pub fn partial_day(date: &str, mood: Option<u8>, daylight: Option<u8>) -> DayEnt
     }
 }
 
-async fn days_keep_missing_values_missing(store: &dyn Store) {
+pub async fn days_keep_missing_values_missing(store: &dyn Store) {
     let user = store
         .create_user(new_user("partial-days@example.org", Role::Person))
         .await
@@ -500,7 +531,7 @@ async fn days_keep_missing_values_missing(store: &dyn Store) {
     );
 }
 
-async fn days_are_private_to_their_owner(store: &dyn Store) {
+pub async fn days_are_private_to_their_owner(store: &dyn Store) {
     let ana = store
         .create_user(new_user("ana@example.org", Role::Person))
         .await
@@ -526,7 +557,7 @@ async fn days_are_private_to_their_owner(store: &dyn Store) {
     );
 }
 
-async fn locations_and_reflections_round_trip(store: &dyn Store) {
+pub async fn locations_and_reflections_round_trip(store: &dyn Store) {
     let user = store
         .create_user(new_user("reflect@example.org", Role::Person))
         .await
@@ -618,7 +649,7 @@ pub fn response(client_id: &str, instrument: &str, answers: &str, at: i64) -> Ne
 /// `therapist_id` (through an accepted invitation), an access-log row, homework and a calendar
 /// feed, plus an invitation of their own.
 
-async fn exercises_are_saved_listed_and_private(store: &dyn Store) {
+pub async fn exercises_are_saved_listed_and_private(store: &dyn Store) {
     let me = store
         .create_user(new_user("exercises@example.org", Role::Person))
         .await
@@ -679,7 +710,7 @@ async fn exercises_are_saved_listed_and_private(store: &dyn Store) {
     assert!(!store.delete_exercise(me.id, first.id).await.unwrap());
 }
 
-async fn questionnaire_responses_are_idempotent(store: &dyn Store) {
+pub async fn questionnaire_responses_are_idempotent(store: &dyn Store) {
     let me = store
         .create_user(new_user("responses@example.org", Role::Person))
         .await
@@ -744,7 +775,7 @@ async fn questionnaire_responses_are_idempotent(store: &dyn Store) {
     );
 }
 
-async fn drafts_schedules_and_safety_round_trip(store: &dyn Store) {
+pub async fn drafts_schedules_and_safety_round_trip(store: &dyn Store) {
     let me = store
         .create_user(new_user("safety@example.org", Role::Person))
         .await
@@ -852,7 +883,7 @@ pub fn homework(person_id: i64, therapist_id: i64, kind: &str, created_at: i64) 
     }
 }
 
-async fn links_are_seen_from_both_sides_and_ended_by_either(store: &dyn Store) {
+pub async fn links_are_seen_from_both_sides_and_ended_by_either(store: &dyn Store) {
     let therapist = store
         .create_user(new_user("links-therapist@example.org", Role::Therapist))
         .await
@@ -972,7 +1003,7 @@ async fn links_are_seen_from_both_sides_and_ended_by_either(store: &dyn Store) {
     assert!(store.links_of_person(stranger.id).await.unwrap().is_empty());
 }
 
-async fn the_access_log_is_newest_first_and_private(store: &dyn Store) {
+pub async fn the_access_log_is_newest_first_and_private(store: &dyn Store) {
     let viewer = store
         .create_user(new_user("access-therapist@example.org", Role::Therapist))
         .await
@@ -1040,7 +1071,7 @@ async fn the_access_log_is_newest_first_and_private(store: &dyn Store) {
     assert!(store.access_log(viewer.id).await.unwrap().is_empty());
 }
 
-async fn homework_is_cancelled_only_by_its_therapist(store: &dyn Store) {
+pub async fn homework_is_cancelled_only_by_its_therapist(store: &dyn Store) {
     let therapist = store
         .create_user(new_user("homework-therapist@example.org", Role::Therapist))
         .await
@@ -1120,7 +1151,7 @@ async fn homework_is_cancelled_only_by_its_therapist(store: &dyn Store) {
     assert_eq!(listed[1].cancelled_at, Some(300));
 }
 
-async fn calendar_feeds_are_replaced_found_by_token_and_deleted(store: &dyn Store) {
+pub async fn calendar_feeds_are_replaced_found_by_token_and_deleted(store: &dyn Store) {
     let person = store
         .create_user(new_user("feed-person@example.org", Role::Person))
         .await
@@ -1195,7 +1226,7 @@ async fn calendar_feeds_are_replaced_found_by_token_and_deleted(store: &dyn Stor
     );
 }
 
-async fn activities_and_programme_runs_round_trip(store: &dyn Store) {
+pub async fn activities_and_programme_runs_round_trip(store: &dyn Store) {
     use crate::{ActivityInput, NewProgrammeRun};
     let me = store
         .create_user(new_user("steps@example.org", Role::Person))

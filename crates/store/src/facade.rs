@@ -199,7 +199,7 @@ impl dyn Store {
             .await)
     }
     /// Atomically reserves one attempt under every key (see
-    /// [`repo::Sessions::reserve_attempt`] and [`contract::attempts_hold_under_concurrency`]).
+    /// [`repo::Sessions::reserve_attempt`]).
     pub async fn reserve_attempt(
         &self,
         keys: &[(String, i64)],

@@ -645,10 +645,6 @@ pub fn response(client_id: &str, instrument: &str, answers: &str, at: i64) -> Ne
     }
 }
 
-/// One row in every practice table for `user_id`, and in every care table: a link to
-/// `therapist_id` (through an accepted invitation), an access-log row, homework and a calendar
-/// feed, plus an invitation of their own.
-
 pub async fn exercises_are_saved_listed_and_private(store: &dyn Store) {
     let me = store
         .create_user(new_user("exercises@example.org", Role::Person))

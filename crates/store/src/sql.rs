@@ -76,10 +76,10 @@ value_from!(Text, &String, String::clone);
 value_from!(Bool, bool, |v| v);
 value_from!(Date, NaiveDate, |v| v);
 
-/// Statement parameters: `params![a, b, c]` is a `Vec<Value>`.
+/// Statement parameters: `&params![a, b, c]` is a `&[Value]`.
 #[macro_export]
 macro_rules! params {
-    ($($v:expr),* $(,)?) => { vec![$($crate::sql::Value::from($v)),*] };
+    ($($v:expr),* $(,)?) => { [$($crate::sql::Value::from($v)),*] };
 }
 
 /// One row read back: its values in the order of the statement's columns.

@@ -302,6 +302,9 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
     assert!(store.links_of_person(stays.id).await.unwrap().is_empty());
 }
 
+/// One row in every practice table for `user_id`, and in every care table: a link to
+/// `therapist_id` (through an accepted invitation), an access-log row, homework and a calendar
+/// feed, plus an invitation of their own.
 async fn practice_rows(store: &dyn Store, user_id: i64, therapist_id: i64) {
     store
         .create_invitation(&invitation(

@@ -19,8 +19,14 @@ pub(crate) const EXPERIMENT_COLUMNS: &str =
 /// The bounds used for an open end of a date range: every stored date lies between them, as
 /// a `DATE` and as `YYYY-MM-DD` text, so one statement with no `OR` serves both dialects (and
 /// SQLite walks the primary key's range).
-const EARLIEST: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date");
-const LATEST: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+const EARLIEST: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+const LATEST: NaiveDate = match NaiveDate::from_ymd_opt(9999, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
 
 pub(crate) fn range(from: Option<NaiveDate>, to: Option<NaiveDate>) -> (NaiveDate, NaiveDate) {
     (from.unwrap_or(EARLIEST), to.unwrap_or(LATEST))

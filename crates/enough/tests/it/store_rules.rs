@@ -633,3 +633,46 @@ async fn concurrent_accepts_of_one_code_create_one_link() {
     )
     .await;
 }
+
+/// The two migration sets are written per dialect; they must describe the same tables and
+/// columns, or a statement written once would work on one backend only.
+#[tokio::test]
+async fn both_backends_have_the_same_tables_and_columns() {
+    use crate::common::{FreshDb, backends};
+    use enough_store::sql::Dialect;
+    let mut schemas = Vec::new();
+    for backend in backends("both_backends_have_the_same_tables_and_columns") {
+        let db = FreshDb::new(backend).await;
+        let store = db.store().await;
+        let mut columns: Vec<(String, String)> = store
+            .read(|tx| {
+                Box::pin(async move {
+                    let sql = match tx.dialect() {
+                        Dialect::Sqlite => {
+                            "SELECT m.name, p.name FROM sqlite_master m
+                             JOIN pragma_table_info(m.name) p
+                             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'
+                               AND m.name NOT LIKE '_sqlx%'"
+                        }
+                        Dialect::Postgres => {
+                            "SELECT table_name::text, column_name::text
+                             FROM information_schema.columns
+                             WHERE table_schema = 'public' AND table_name NOT LIKE '_sqlx%'"
+                        }
+                    };
+                    let rows = tx.query(sql, &[]).await?;
+                    rows.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
+                })
+            })
+            .await
+            .unwrap();
+        columns.sort();
+        drop(store);
+        db.finish().await;
+        schemas.push((backend, columns));
+    }
+    if let [(_, sqlite), (_, postgres)] = schemas.as_slice() {
+        assert!(sqlite.len() > 50, "{sqlite:?}");
+        assert_eq!(sqlite, postgres, "SQLite and PostgreSQL schemas differ");
+    }
+}

@@ -73,12 +73,64 @@ pub(crate) async fn save_day_in(
         before: earlier.as_deref().into_iter().collect(),
     };
     let assessment = assess(Saving::Day, &[change]);
+    record_events_in(tx, user_id, &assessment, now).await?;
+    Ok((created, assessment))
+}
+
+/// Saves many days (an import) and records the safety events their notes call for, inside
+/// the caller's transaction: all of it or, on any failure, nothing. Earlier notes are read
+/// only when a new one may need the comparison.
+pub(crate) async fn save_days_in(
+    tx: &mut dyn Tx,
+    user_id: i64,
+    entries: &[DayEntry],
+    now: i64,
+) -> StoreResult<Assessment> {
+    let noted: Vec<(NaiveDate, &str)> = entries
+        .iter()
+        .filter_map(|e| Some((e.date, e.note.as_deref()?)))
+        .filter(|(_, note)| may_carry_risk(&[note]))
+        .collect();
+    let earlier: std::collections::BTreeMap<NaiveDate, String> = if noted.is_empty() {
+        std::collections::BTreeMap::new()
+    } else {
+        tx.days()
+            .list(user_id, None, None)
+            .await?
+            .into_iter()
+            .filter_map(|d| Some((d.date, d.note?)))
+            .collect()
+    };
+    for e in entries {
+        tx.days().upsert(user_id, e, now).await?;
+    }
+    let changes: Vec<Change<'_>> = noted
+        .iter()
+        .map(|(date, note)| Change::Words {
+            place: format!("day:{date}"),
+            new: vec![note],
+            before: earlier.get(date).map(String::as_str).into_iter().collect(),
+        })
+        .collect();
+    let assessment = assess(Saving::Import, &changes);
+    record_events_in(tx, user_id, &assessment, now).await?;
+    Ok(assessment)
+}
+
+/// Records the events of an assessment inside the caller's transaction, so that they are
+/// committed together with the save that called for them.
+pub(crate) async fn record_events_in(
+    tx: &mut dyn Tx,
+    user_id: i64,
+    assessment: &Assessment,
+    now: i64,
+) -> StoreResult<()> {
     for (kind, place) in &assessment.events {
         tx.practice()
             .record_safety_event(user_id, kind, place, now)
             .await?;
     }
-    Ok((created, assessment))
+    Ok(())
 }
 
 /// Longest range a listing may span, in days (50 years).

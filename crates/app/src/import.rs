@@ -1,8 +1,7 @@
 //! Importing other apps' exports: a preview first (what would change, what is wrong and where),
 //! then an all-or-nothing, idempotent apply. Parsing streams and runs off the async runtime.
 
-use crate::safety::may_carry_risk;
-use crate::{App, AppError, AppResult, Change, Saving, Support};
+use crate::{App, AppError, AppResult, Saving, Support};
 use chrono::NaiveDate;
 use enough_domain::ValidationErrors;
 use enough_domain::day::{DayEntry, DayFields, Habits};
@@ -297,35 +296,16 @@ impl App {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        // Notes compared with what each day held before, read only when a note needs it.
-        let noted: Vec<(NaiveDate, &str)> = entries
-            .iter()
-            .filter_map(|e| Some((e.date, e.note.as_deref()?)))
-            .filter(|(_, note)| may_carry_risk(&[note]))
-            .collect();
-        let earlier: BTreeMap<NaiveDate, String> = if noted.is_empty() {
-            BTreeMap::new()
-        } else {
-            self.store
-                .list_days(user.id, None, None)
-                .await?
-                .into_iter()
-                .filter_map(|d| Some((d.date, d.note?)))
-                .collect()
-        };
-        self.store
-            .upsert_days(user.id, &entries, self.now().timestamp())
-            .await?;
-        let changes: Vec<Change<'_>> = noted
-            .iter()
-            .map(|(date, note)| Change::Words {
-                place: format!("day:{date}"),
-                new: vec![note],
-                before: earlier.get(date).map(String::as_str).into_iter().collect(),
+        // The days and the safety events their notes call for, in one transaction.
+        let (user_id, now, count) = (user.id, self.now().timestamp(), entries.len());
+        let assessment = self
+            .store
+            .write(move |tx| {
+                Box::pin(async move { crate::days::save_days_in(tx, user_id, &entries, now).await })
             })
-            .collect();
-        let support = self.safety_decision(user, Saving::Import, &changes).await;
-        Ok((entries.len(), support))
+            .await?;
+        let support = self.support_for(user, Saving::Import, &assessment);
+        Ok((count, support))
     }
 }
 

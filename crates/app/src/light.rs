@@ -1,6 +1,6 @@
 //! Daylight where the person is, their written reflections, and the Light & Mood experiment.
 
-use crate::{App, AppError, AppResult, Change, Saving, Support};
+use crate::{App, AppError, AppResult, Change, Saving, Support, assess};
 use chrono::{Days, NaiveDate};
 use enough_domain::ValidationErrors;
 use enough_domain::cities;
@@ -139,25 +139,35 @@ impl App {
             )
             .into());
         }
-        let now = self.now().timestamp();
-        let earlier = self
+        let (user_id, now) = (user.id, self.now().timestamp());
+        let saved = text.clone();
+        // The reflection and the safety events it calls for, in one transaction.
+        let assessment = self
             .store
-            .reflections(user.id)
-            .await?
-            .into_iter()
-            .find(|r| r.date == date)
-            .map(|r| r.text);
-        self.store
-            .upsert_reflection(user.id, date, &text, now)
+            .write(move |tx| {
+                Box::pin(async move {
+                    let earlier = tx
+                        .days()
+                        .reflections(user_id)
+                        .await?
+                        .into_iter()
+                        .find(|r| r.date == date)
+                        .map(|r| r.text);
+                    tx.days()
+                        .upsert_reflection(user_id, date, &saved, now)
+                        .await?;
+                    let change = Change::Words {
+                        place: format!("reflection:{date}"),
+                        new: vec![saved.as_str()],
+                        before: earlier.as_deref().into_iter().collect(),
+                    };
+                    let assessment = assess(Saving::Reflection, &[change]);
+                    crate::days::record_events_in(tx, user_id, &assessment, now).await?;
+                    Ok(assessment)
+                })
+            })
             .await?;
-        let change = Change::Words {
-            place: format!("reflection:{date}"),
-            new: vec![text.as_str()],
-            before: earlier.as_deref().into_iter().collect(),
-        };
-        let support = self
-            .safety_decision(user, Saving::Reflection, &[change])
-            .await;
+        let support = self.support_for(user, Saving::Reflection, &assessment);
         Ok((
             Reflection {
                 date,

@@ -1,6 +1,9 @@
 //! The one safety decision: every save of a person's words or answers (web form, JSON API,
 //! CLI, import, draft or finished) calls [`App::safety_decision`] after it is written, and
-//! shows the support page (or returns the `support` object) when it answers `Some`.
+//! shows the support page (or returns the `support` object) when it answers `Some`. A save
+//! that records its events in its own transaction (a day, a reflection, an import) runs the
+//! same decision in two halves: [`assess`] inside the transaction (its events written with
+//! the save), [`App::support_for`] after the commit.
 //!
 //! The rules, in one place:
 //! - **Risk language** ([`mentions_self_harm`]) in a text that is new or changed by this save

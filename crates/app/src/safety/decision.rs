@@ -20,9 +20,10 @@
 //!   so naming suicide there is expected and is not a sign of a new crisis: its saves go
 //!   through this decision but never record an event or redirect (the plan's own page always
 //!   shows the crisis lines beside it).
-//! - **Never blocking**: the decision runs after the save is written and cannot fail it. A
-//!   failure inside detection is logged and treated as "nothing noticed"; a failure to record
-//!   the event is logged and support is still shown.
+//! - **Never blocking**: the decision cannot refuse a save. A failure inside detection is
+//!   logged and treated as "nothing noticed". After a save, a failure to record the event is
+//!   logged and support is still shown; where the events are written in the save's own
+//!   transaction, the database failing there fails the save as a whole (nothing half-saved).
 
 use crate::App;
 use enough_domain::crisis::CrisisLine;

@@ -131,7 +131,7 @@ async fn post_form(
     path: &str,
     fields: &[(&str, &str)],
 ) -> Reply {
-    let page = fetch(server, actor, "/settings").await;
+    let page = fetch(server, actor, "/settings/profile").await;
     let csrf = csrf_in(&page.body);
     let mut all = vec![("csrf", csrf.as_str())];
     all.extend_from_slice(fields);

@@ -108,8 +108,18 @@ async fn fill(client: &Client, css: &str, text: &str) {
     field.send_keys(text).await.unwrap();
 }
 
+/// Clicks an element after scrolling it to the middle of the screen, as a person would before
+/// tapping (the phone's tab bar covers the bottom edge).
 async fn click(client: &Client, locator: Locator<'_>) {
-    client.find(locator).await.unwrap().click().await.unwrap();
+    let element = client.find(locator).await.unwrap();
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})",
+            vec![serde_json::to_value(&element).unwrap()],
+        )
+        .await
+        .unwrap();
+    element.click().await.unwrap();
 }
 
 async fn wait_for(client: &Client, css: &str) {
@@ -122,7 +132,20 @@ async fn sign_in(client: &Client, base: &str, email: &str) {
     fill(client, "#field-email", email).await;
     fill(client, "#field-password", PASSWORD).await;
     click(client, Locator::Css("form.card button[type=submit]")).await;
-    wait_for(client, "form[action='/sign-out']").await;
+    wait_for(client, "nav.tabbar a[href='/more']").await;
+}
+
+/// Taps More in the tab bar, then the item with this name.
+async fn from_more(client: &Client, item: &str) {
+    click(client, Locator::Css("nav.tabbar a[href='/more']")).await;
+    let xpath = format!("//ul[@class='menu']//a[strong[normalize-space()=\"{item}\"]]");
+    click(client, Locator::XPath(&xpath)).await;
+}
+
+/// Signs out from the More page, where the button lives.
+async fn sign_out(client: &Client, base: &str) {
+    client.goto(&format!("{base}/more")).await.unwrap();
+    press(client, "Sign out").await;
 }
 
 /// Clicks the button with this text.
@@ -201,7 +224,7 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
                 "signed up and on today's page"
             );
 
-            press(&browser, "Sign out").await;
+            sign_out(&browser, base).await;
             wait_for(&browser, "#field-email").await;
             sign_in(&browser, base, "ana@example.org").await;
 
@@ -237,7 +260,7 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             assert!(body_text(&browser).await.contains("Saved"));
             screenshot(&browser, "4-saved").await;
 
-            click(&browser, Locator::LinkText("History")).await;
+            from_more(&browser, "History").await;
             browser
                 .wait()
                 .for_url(&url::Url::parse(&format!("{base}/history")).unwrap())
@@ -326,7 +349,7 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
             fits_the_phone(&browser, "experiment").await;
             screenshot(&browser, "9-experiment").await;
             browser
-                .goto(&format!("{}/settings", server.url))
+                .goto(&format!("{}/settings/sessions", server.url))
                 .await
                 .unwrap();
             fits_the_phone(&browser, "settings").await;
@@ -363,7 +386,7 @@ async fn a_phq9_with_item_9_above_zero_leads_to_irish_crisis_lines_and_the_safet
             fill(&browser, "#field-password", PASSWORD).await;
             click(&browser, Locator::Css("form.card button[type=submit]")).await;
             wait_for(&browser, "#field-daylight_hours").await;
-            click(&browser, Locator::LinkText("Check-ins")).await;
+            from_more(&browser, "Check-ins").await;
             wait_for(&browser, "#measure-phq-9").await;
             click(&browser, Locator::LinkText("PHQ-9")).await;
             wait_for(&browser, "form[data-questionnaire]").await;
@@ -579,7 +602,7 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
             screenshot(&browser, "c2-sharing").await;
 
             // The therapist opens the caseload (in the same browser after signing out).
-            press(&browser, "Sign out").await;
+            sign_out(&browser, base).await;
             wait_for(&browser, "#field-email").await;
             sign_in(&browser, base, "dr.lee@example.org").await;
             browser.goto(&format!("{base}/care")).await.unwrap();
@@ -620,7 +643,7 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
 
             // Ana ends the link; the therapist is refused at once.
             browser.goto(base).await.unwrap();
-            press(&browser, "Sign out").await;
+            sign_out(&browser, base).await;
             wait_for(&browser, "#field-email").await;
             sign_in(&browser, base, "ana@example.org").await;
             browser.goto(&format!("{base}/sharing")).await.unwrap();
@@ -628,7 +651,7 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
             screenshot(&browser, "c5-who-looked").await;
             press(&browser, "End this link").await;
             wait_text(&browser, "The link has ended").await;
-            press(&browser, "Sign out").await;
+            sign_out(&browser, base).await;
             wait_for(&browser, "#field-email").await;
             sign_in(&browser, base, "dr.lee@example.org").await;
             browser.goto(&format!("{person}/insights")).await.unwrap();
@@ -657,7 +680,7 @@ async fn a_person_plans_an_activity_records_it_and_a_programme_continues_after_a
             sign_in(&browser, base, "ana@example.org").await;
 
             // Plan something small for today, then record how it went.
-            click(&browser, Locator::LinkText("Steps")).await;
+            from_more(&browser, "Small steps").await;
             wait_for(&browser, "#field-what").await;
             fill(&browser, "#field-what", "Walk to the bakery in daylight").await;
             click(&browser, Locator::Css("#field-kind option[value=outdoors]")).await;

@@ -12,12 +12,12 @@ use tokio::process::{Child, Command};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-struct Driver {
+pub(crate) struct Driver {
     _process: Child,
     url: String,
 }
 
-async fn start_driver() -> Option<Driver> {
+pub(crate) async fn start_driver() -> Option<Driver> {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
         assert!(
             std::env::var("ENOUGH_REQUIRE_BROWSER").as_deref() != Ok("1"),
@@ -56,7 +56,7 @@ async fn start_driver() -> Option<Driver> {
     panic!("chromedriver did not start");
 }
 
-async fn chromium(driver: &Driver) -> Client {
+pub(crate) async fn chromium(driver: &Driver) -> Client {
     launch_chromium(driver, None).await
 }
 
@@ -102,7 +102,7 @@ async fn screenshot(client: &Client, name: &str) {
     }
 }
 
-async fn fill(client: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     let field = client.find(Locator::Css(css)).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
@@ -110,7 +110,7 @@ async fn fill(client: &Client, css: &str, text: &str) {
 
 /// Clicks an element after scrolling it to the middle of the screen, as a person would before
 /// tapping (the phone's tab bar covers the bottom edge).
-async fn click(client: &Client, locator: Locator<'_>) {
+pub(crate) async fn click(client: &Client, locator: Locator<'_>) {
     let element = client.find(locator).await.unwrap();
     client
         .execute(
@@ -122,12 +122,12 @@ async fn click(client: &Client, locator: Locator<'_>) {
     element.click().await.unwrap();
 }
 
-async fn wait_for(client: &Client, css: &str) {
+pub(crate) async fn wait_for(client: &Client, css: &str) {
     client.wait().for_element(Locator::Css(css)).await.unwrap();
 }
 
 /// Signs in through the real form and waits for the page behind it.
-async fn sign_in(client: &Client, base: &str, email: &str) {
+pub(crate) async fn sign_in(client: &Client, base: &str, email: &str) {
     client.goto(&format!("{base}/sign-in")).await.unwrap();
     fill(client, "#field-email", email).await;
     fill(client, "#field-password", PASSWORD).await;
@@ -149,7 +149,7 @@ async fn sign_out(client: &Client, base: &str) {
 }
 
 /// Clicks the button with this text.
-async fn press(client: &Client, label: &str) {
+pub(crate) async fn press(client: &Client, label: &str) {
     let xpath = format!("//button[normalize-space()=\"{label}\"]");
     click(client, Locator::XPath(&xpath)).await;
 }
@@ -743,7 +743,7 @@ async fn chromium_with_language(driver: &Driver, lang: &str) -> Client {
 
 /// A Chrome DevTools command through chromedriver (`goog/cdp/execute`).
 #[derive(Debug)]
-struct Cdp(serde_json::Value);
+pub(crate) struct Cdp(pub(crate) serde_json::Value);
 
 impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     fn endpoint(

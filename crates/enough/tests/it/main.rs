@@ -5,6 +5,7 @@
 mod api;
 mod authz;
 mod browser;
+mod browser_crawl;
 mod care;
 mod care_alerts;
 mod cli;

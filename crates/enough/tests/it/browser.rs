@@ -388,7 +388,7 @@ async fn a_phq9_with_item_9_above_zero_leads_to_irish_crisis_lines_and_the_safet
             wait_for(&browser, "#field-daylight_hours").await;
             from_more(&browser, "Check-ins").await;
             wait_for(&browser, "#measure-phq-9").await;
-            click(&browser, Locator::LinkText("PHQ-9")).await;
+            click(&browser, Locator::Css("a.button[href='/measures/phq-9']")).await;
             wait_for(&browser, "form[data-questionnaire]").await;
             for item in 1..=8 {
                 let xpath = format!("//input[@name='item{item}' and @value='0']/..");

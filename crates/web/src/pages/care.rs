@@ -732,7 +732,7 @@ async fn reflections_only(
 }
 
 /// The text of one answer, for a read-only view.
-fn answer_text(answer: &Answer) -> String {
+pub(crate) fn answer_text(answer: &Answer) -> String {
     match answer {
         Answer::Text(t) => t.clone(),
         Answer::Rating(n) | Answer::Minutes(n) => n.to_string(),

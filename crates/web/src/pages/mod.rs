@@ -3,7 +3,7 @@
 
 mod account;
 pub(crate) mod calendar;
-mod care;
+pub(crate) mod care;
 mod crisis;
 mod day;
 mod experiment;

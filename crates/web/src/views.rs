@@ -99,7 +99,10 @@ pub fn local_time(secs: i64, time_zone: &str) -> String {
         return String::new();
     };
     match time_zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => utc.with_timezone(&tz).format("%-d %b %Y, %H:%M").to_string(),
+        Ok(tz) => utc
+            .with_timezone(&tz)
+            .format("%-d %b %Y, %H:%M")
+            .to_string(),
         Err(_) => utc.format("%-d %b %Y, %H:%M UTC").to_string(),
     }
 }
@@ -135,7 +138,10 @@ mod tests {
         assert_eq!(local_time(noon, "Australia/Brisbane"), "1 Jul 2026, 22:00");
         assert_eq!(local_time(noon, "Nowhere/Else"), "1 Jul 2026, 12:00 UTC");
         // 23:30 UTC on 1 July is already 2 July in Brisbane.
-        assert_eq!(local_day(noon + 41_400, "Australia/Brisbane").1, "Thursday 2 July 2026");
+        assert_eq!(
+            local_day(noon + 41_400, "Australia/Brisbane").1,
+            "Thursday 2 July 2026"
+        );
     }
 }
 
@@ -193,7 +199,9 @@ mod voice_tests {
             "Their mood was higher; young themselves"
         );
         assert_eq!(
-            without_advice("This is reliably worse. It may help to talk it over with your therapist."),
+            without_advice(
+                "This is reliably worse. It may help to talk it over with your therapist."
+            ),
             "This is reliably worse."
         );
     }

@@ -14,7 +14,7 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 pub(crate) struct Driver {
     _process: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
 pub(crate) async fn start_driver() -> Option<Driver> {

@@ -2,13 +2,15 @@
 //! on a small phone (360×740) and a laptop (1280×800), in light and dark: nothing scrolls
 //! sideways, every primary button is at least 44 px high, and axe-core finds no violation.
 //! The pages are found by following the links on them, from each role's start pages.
-//! Set `ENOUGH_SCREENSHOTS=DIR` to keep a phone-sized screenshot of every page (light).
+//! Set `ENOUGH_SCREENSHOTS=DIR` to keep a screenshot of every page (light): the whole page at
+//! phone width (`crawl-…`) and the first screen on a laptop (`wide-…`).
 //! axe-core is a test asset only (`assets/axe.min.js`, see `assets/README.md`).
 
-use crate::browser::{Cdp, Driver, chromium, sign_in, start_driver};
+use crate::browser::{Cdp, Driver, sign_in, start_driver};
 use crate::common::{FreshDb, TestServer};
 use enough_domain::account::Role;
 use fantoccini::Client;
+use fantoccini::ClientBuilder;
 use std::collections::{BTreeSet, VecDeque};
 
 const AXE: &str = include_str!("assets/axe.min.js");
@@ -21,9 +23,17 @@ const MAX_PAGES: usize = 70;
 
 /// Paths never opened: downloads, feeds, the API and assets.
 fn skipped(path: &str) -> bool {
-    ["/export", "/calendar/", "/api/", "/assets/", "/manifest", "/favicon", "/healthz"]
-        .iter()
-        .any(|p| path.starts_with(p))
+    [
+        "/export",
+        "/calendar/",
+        "/api/",
+        "/assets/",
+        "/manifest",
+        "/favicon",
+        "/healthz",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p))
 }
 
 /// One pattern per kind of page: ids and dates become `N`, so /days/2026-03-01 and
@@ -158,7 +168,10 @@ async fn crawl(
     let shots = std::env::var("ENOUGH_SCREENSHOTS").ok();
     while let Some(path) = queue.pop_front() {
         if visited >= MAX_PAGES {
-            eprintln!("crawl ({role}): stopped at {MAX_PAGES} pages; {} left", queue.len());
+            eprintln!(
+                "crawl ({role}): stopped at {MAX_PAGES} pages; {} left",
+                queue.len()
+            );
             break;
         }
         visited += 1;
@@ -166,6 +179,20 @@ async fn crawl(
             set_size(client, width, height, mobile).await;
             set_dark(client, false).await;
             client.goto(&format!("{base}{path}")).await.unwrap();
+            // Chromium may drop the override when a fresh browser opens its first site.
+            set_size(client, width, height, mobile).await;
+            let inner = client
+                .execute("return window.innerWidth", vec![])
+                .await
+                .unwrap()
+                .as_f64()
+                .unwrap_or_default();
+            // A phone widens its layout to fit content that is too wide; that is overflow too.
+            if inner != f64::from(width) {
+                problems_found.push(format!(
+                    "{role} {path} at {size}: laid out {inner}px wide on a {width}px screen"
+                ));
+            }
             if size == "phone" {
                 for link in links(client).await {
                     if !skipped(&link) && seen.insert(pattern(&link)) {
@@ -173,11 +200,28 @@ async fn crawl(
                     }
                 }
                 if let Some(dir) = &shots {
+                    // The whole page, up to 4,000 px, at phone width.
+                    let tall = client
+                        .execute("return document.scrollingElement.scrollHeight", vec![])
+                        .await
+                        .unwrap()
+                        .as_f64()
+                        .unwrap_or(740.0)
+                        .clamp(740.0, 4000.0) as u32;
+                    set_size(client, width, tall, mobile).await;
                     std::fs::create_dir_all(dir).unwrap();
                     let name = format!("{role}{}", path.replace('/', "_"));
                     let png = client.screenshot().await.unwrap();
                     std::fs::write(format!("{dir}/crawl-{name}.png"), png).unwrap();
+                    set_size(client, width, height, mobile).await;
                 }
+            }
+            if size == "wide"
+                && let Some(dir) = &shots
+            {
+                let name = format!("{role}{}", path.replace('/', "_"));
+                let png = client.screenshot().await.unwrap();
+                std::fs::write(format!("{dir}/wide-{name}.png"), png).unwrap();
             }
             for dark in [false, true] {
                 set_dark(client, dark).await;
@@ -280,26 +324,29 @@ async fn every_page_fits_a_phone_and_a_laptop_in_light_and_dark_with_no_axe_viol
     // The pages, not the stores, are under test here: SQLite alone keeps the crawl short.
     let db = FreshDb::new(crate::common::Backend::Sqlite).await;
     let server = TestServer::start(db.store().await).await;
-    server
-        .add_user("admin@example.org", Role::Admin)
-        .await;
+    server.add_user("admin@example.org", Role::Admin).await;
     a_full_server(&server).await;
     let base = server.url.clone();
     let mut all = Vec::new();
     let mut pages = 0;
     let mut seen = BTreeSet::new();
+    // The therapist first, so the person's "who looked" has their looks to show.
     for (role, email, seeds) in [
-        (
-            "person",
-            Some("ana@example.org"),
-            &["/", "/more", "/settings", "/toolkit"][..],
-        ),
         (
             "therapist",
             Some("dr.lee@example.org"),
             &["/care", "/more", "/"][..],
         ),
-        ("admin", Some("admin@example.org"), &["/settings/server", "/more", "/sharing"][..]),
+        (
+            "person",
+            Some("ana@example.org"),
+            &["/", "/more", "/settings", "/toolkit", "/sharing"][..],
+        ),
+        (
+            "admin",
+            Some("admin@example.org"),
+            &["/settings/server", "/more", "/sharing"][..],
+        ),
         ("anonymous", None, &["/sign-in", "/sign-up", "/crisis"][..]),
     ] {
         let client = start(&driver).await;
@@ -313,7 +360,12 @@ async fn every_page_fits_a_phone_and_a_laptop_in_light_and_dark_with_no_axe_viol
         client.close().await.unwrap();
     }
     assert!(pages >= 40, "the crawl found only {pages} pages");
-    assert!(all.is_empty(), "{} problems:\n{}", all.len(), all.join("\n"));
+    assert!(
+        all.is_empty(),
+        "{} problems:\n{}",
+        all.len(),
+        all.join("\n")
+    );
     drop(server);
     db.finish().await;
 }
@@ -321,7 +373,21 @@ async fn every_page_fits_a_phone_and_a_laptop_in_light_and_dark_with_no_axe_viol
 /// Chromium with axe-core added to every page it opens (through DevTools, so the page's own
 /// Content-Security-Policy is untouched).
 async fn start(driver: &Driver) -> Client {
-    let client = chromium(driver).await;
+    // No chromedriver mobile emulation: the crawl sets each screen size itself.
+    let profile = tempfile::tempdir().unwrap().keep();
+    let options = serde_json::json!({
+        "binary": "/usr/bin/chromium",
+        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--hide-scrollbars", format!("--user-data-dir={}", profile.display())],
+    });
+    let mut caps = serde_json::Map::new();
+    caps.insert("goog:chromeOptions".to_owned(), options);
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&driver.url)
+        .await
+        .expect("chromium starts under chromedriver");
     cdp(
         &client,
         "Page.addScriptToEvaluateOnNewDocument",

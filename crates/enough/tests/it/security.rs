@@ -499,11 +499,17 @@ async fn an_unused_session_ends_after_the_idle_timeout() {
         // Used every six days, the session lives on past the seven-day idle limit.
         for _ in 0..2 {
             server.app.advance_clock(chrono::Duration::days(6));
-            assert_eq!(get(&client, &format!("{base}/settings/profile")).await.0, 200);
+            assert_eq!(
+                get(&client, &format!("{base}/settings/profile")).await.0,
+                200
+            );
         }
         // Eight days unused: it ends.
         server.app.advance_clock(chrono::Duration::days(8));
-        assert_eq!(get(&client, &format!("{base}/settings/profile")).await.0, 303);
+        assert_eq!(
+            get(&client, &format!("{base}/settings/profile")).await.0,
+            303
+        );
     })
     .await;
 }
@@ -524,7 +530,10 @@ async fn sign_out_everywhere_ends_every_session() {
             .unwrap();
         assert_eq!(r.status(), 303);
         assert_eq!(get(&here, &format!("{base}/settings/profile")).await.0, 303);
-        assert_eq!(get(&elsewhere, &format!("{base}/settings/profile")).await.0, 303);
+        assert_eq!(
+            get(&elsewhere, &format!("{base}/settings/profile")).await.0,
+            303
+        );
     })
     .await;
 }

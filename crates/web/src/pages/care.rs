@@ -369,6 +369,8 @@ pub async fn join(
 }
 
 struct LinkView {
+    /// How many categories they see now.
+    shared_count: usize,
     id: i64,
     therapist: String,
     since: String,
@@ -501,10 +503,8 @@ pub async fn sharing_page(
                 id: l.link.id,
                 therapist: l.other_email,
                 since: when(l.link.created_at, &signed_in.user.time_zone),
-                ended: l
-                    .link
-                    .ended_at
-                    .map(|t| when(t, &signed_in.user.time_zone)),
+                ended: l.link.ended_at.map(|t| when(t, &signed_in.user.time_zone)),
+                shared_count: Sharing::from_stored(&l.link.categories).0.len(),
                 choices: choices(&Sharing::from_stored(&l.link.categories)),
             })
             .collect(),

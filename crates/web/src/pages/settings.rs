@@ -3,6 +3,7 @@
 
 use crate::error::PageError;
 use crate::identity::SignedInPage;
+use crate::views::local_time;
 use crate::views::{Layout, render_with};
 use crate::{AppState, csrf};
 use askama::Template;
@@ -10,7 +11,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use crate::views::local_time;
 use enough_app::{AppError, SignedIn};
 use enough_domain::ValidationErrors;
 use serde::Deserialize;
@@ -92,7 +92,6 @@ struct SettingsPage {
     /// The calendar feed's reminder time, when the person has a feed.
     calendar_time: Option<String>,
 }
-
 
 /// Shortens a User-Agent to something a person recognises.
 fn browser_name(agent: &str) -> String {

@@ -84,7 +84,9 @@ impl ValueRow {
 }
 
 fn zero_to_ten(chosen: &str) -> Vec<(u8, bool)> {
-    (0..=10).map(|n| (n, chosen.trim() == n.to_string())).collect()
+    (0..=10)
+        .map(|n| (n, chosen.trim() == n.to_string()))
+        .collect()
 }
 
 /// One rung of a ladder as a form row.

@@ -237,12 +237,11 @@ pub async fn edit_page(
     };
     // A finished exercise opens as a record to read; "Edit" brings the form back. A ladder
     // stays in its form, where tries are logged.
-    let has_ladder = entry.def.steps.iter().any(|s| {
-        matches!(
-            entry.answers.get(&s.id),
-            Some(Answer::Ladder(_))
-        )
-    });
+    let has_ladder = entry
+        .def
+        .steps
+        .iter()
+        .any(|s| matches!(entry.answers.get(&s.id), Some(Answer::Ladder(_))));
     if entry.status == Status::Done && query.edit != "1" && !has_ladder {
         let lines = entry
             .def

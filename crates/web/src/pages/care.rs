@@ -122,13 +122,16 @@ fn caseload_view(row: &CaseloadRow, time_zone: &str) -> CaseloadView {
     CaseloadView {
         person_id: row.person_id,
         email: row.email.clone(),
-        shared: row
-            .sharing
-            .0
-            .iter()
-            .map(|c| c.title_for_therapist())
-            .collect::<Vec<_>>()
-            .join(", "),
+        shared: if row.sharing.0.len() == Category::all().len() {
+            "everything".to_owned()
+        } else {
+            row.sharing
+                .0
+                .iter()
+                .map(|c| c.title_for_therapist())
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
         adherence: match row.adherence {
             Some((week, month)) => format!("{week} of the last 7 days logged, {month} of 28"),
             None => "Log not shared".to_owned(),

@@ -13,6 +13,7 @@ mod common;
 mod crisis;
 mod durability;
 mod exports;
+mod frame;
 mod homework;
 mod insights;
 mod measures;

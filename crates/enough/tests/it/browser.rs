@@ -613,6 +613,22 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
             fits_the_phone(&browser, "caseload").await;
             screenshot(&browser, "c3-caseload").await;
 
+            // A new invitation: its code on one line, with a Copy button (JavaScript is on).
+            press(&browser, "Create invitation").await;
+            wait_for(&browser, "#invitation-code").await;
+            let code_box = boxes(&browser, "#invitation-code").await;
+            let copy_box = boxes(&browser, "button[data-copy='invitation-code']").await;
+            assert!(
+                code_box[0].3 < 60.0,
+                "the code is on one line: {code_box:?}"
+            );
+            assert!(
+                copy_box[0].3 >= 44.0,
+                "the Copy button is shown: {copy_box:?}"
+            );
+            fits_the_phone(&browser, "invitation").await;
+            screenshot(&browser, "c3b-invitation").await;
+
             let log = server.app.access_log(&ana).await.unwrap();
             assert!(log.iter().any(|a| a.category == "safety"));
 

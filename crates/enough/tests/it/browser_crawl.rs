@@ -287,6 +287,21 @@ async fn a_full_server(server: &TestServer) {
         .await
         .unwrap();
     server.app.start_experiment(&ana, "4").await.unwrap();
+    // Two WHO-5 check-ins, for the results and history pages.
+    for (n, answers) in [(1, [2u8, 2, 3, 1, 2]), (2, [3, 3, 3, 2, 3])] {
+        let answers = enough_domain::measures::Responses(answers.map(Some).to_vec());
+        server
+            .app
+            .submit(
+                &ana,
+                "who-5",
+                &format!("crawl-{n}"),
+                &answers,
+                enough_domain::ValidationErrors::default(),
+            )
+            .await
+            .unwrap();
+    }
     let all: Vec<String> = enough_domain::care::Category::all()
         .into_iter()
         .map(|c| c.key())

@@ -66,6 +66,15 @@ impl Category {
         }
     }
 
+    /// The short name as the therapist reads it: about the person, not in their voice.
+    pub fn title_for_therapist(self) -> String {
+        match self {
+            Category::Reflections => "Their reflections".to_owned(),
+            Category::Safety => "Safety alerts and their safety plan".to_owned(),
+            other => other.title(),
+        }
+    }
+
     /// What sharing it means, in one sentence.
     pub fn description(self) -> &'static str {
         match self {

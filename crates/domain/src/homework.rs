@@ -144,9 +144,9 @@ pub struct Schedule {
 pub struct AssignmentText {
     /// `log`, `exercise:<id>` or `questionnaire:<id>`.
     pub kind: String,
-    /// First day, `YYYY-MM-DD`.
+    /// First day, `YYYY-MM-DD`; empty for today.
     pub start_date: String,
-    /// Last day, `YYYY-MM-DD`.
+    /// Last day, `YYYY-MM-DD`; empty for one-off work due on the first day.
     pub end_date: String,
     /// Repeat every N days (empty for once).
     pub every_days: String,
@@ -183,8 +183,16 @@ impl AssignmentText {
                 None
             }
         };
-        let start = date("start_date", &self.start_date);
-        let end = date("end_date", &self.end_date);
+        // Sensible defaults: no first day means today; no last day means one-off work, due on
+        // the first day.
+        let start = match self.start_date.trim() {
+            "" => Some(today),
+            raw => date("start_date", raw),
+        };
+        let end = match self.end_date.trim() {
+            "" => start,
+            raw => date("end_date", raw),
+        };
         if let Some(start) = start
             && (start - today).num_days() > START_AHEAD_MAX_DAYS
         {
@@ -586,5 +594,29 @@ mod tests {
         .unwrap_err();
         assert!(err.message_for("start_date").unwrap().contains("year"));
         assert!(err.message_for("end_date").is_some());
+    }
+
+    #[test]
+    fn one_off_homework_needs_no_last_day_and_no_first_day_means_today() {
+        let today = d("2026-03-01");
+        let once = AssignmentText {
+            kind: "exercise:thought-record".into(),
+            start_date: "2026-03-04".into(),
+            ..Default::default()
+        }
+        .validate(today)
+        .unwrap();
+        assert_eq!(
+            (once.schedule.start, once.schedule.end),
+            (d("2026-03-04"), d("2026-03-04"))
+        );
+        let now = AssignmentText {
+            kind: "log".into(),
+            end_date: "2026-03-07".into(),
+            ..Default::default()
+        }
+        .validate(today)
+        .unwrap();
+        assert_eq!(now.schedule.start, today);
     }
 }

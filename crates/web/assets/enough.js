@@ -95,3 +95,36 @@
     });
   });
 })();
+// Copy buttons: an invitation code, a calendar address, a new token. Without JavaScript the
+// button stays hidden and the text is selectable as it is.
+(function () {
+  "use strict";
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    if (!source) { return; }
+    var status = document.createElement("span");
+    status.className = "copy-status";
+    status.setAttribute("role", "status");
+    button.insertAdjacentElement("afterend", status);
+    button.hidden = false;
+    function done(ok) {
+      status.textContent = ok ? "Copied" : "Select the text and copy it";
+      setTimeout(function () { status.textContent = ""; }, 4000);
+    }
+    button.addEventListener("click", function () {
+      var text = source.textContent.trim();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(text).then(function () { done(true); }, function () { done(false); });
+        return;
+      }
+      var range = document.createRange();
+      range.selectNodeContents(source);
+      var selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      done(ok);
+    });
+  });
+})();

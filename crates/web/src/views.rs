@@ -91,3 +91,118 @@ pub struct ErrorPage {
     pub layout: Layout,
     pub message: &'static str,
 }
+
+/// A moment (seconds since 1970) as the person's own clock shows it: "3 Mar 2026, 14:05".
+/// An unknown zone falls back to UTC and says so.
+pub fn local_time(secs: i64, time_zone: &str) -> String {
+    let Some(utc) = chrono::DateTime::from_timestamp(secs, 0) else {
+        return String::new();
+    };
+    match time_zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => utc
+            .with_timezone(&tz)
+            .format("%-d %b %Y, %H:%M")
+            .to_string(),
+        Err(_) => utc.format("%-d %b %Y, %H:%M UTC").to_string(),
+    }
+}
+
+/// The day of a moment on the person's own calendar, for grouping ("Tuesday 3 March 2026").
+pub fn local_day(secs: i64, time_zone: &str) -> (chrono::NaiveDate, String) {
+    let utc = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
+    let date = match time_zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => utc.with_timezone(&tz).date_naive(),
+        Err(_) => utc.date_naive(),
+    };
+    (date, date.format("%A %-d %B %Y").to_string())
+}
+
+/// The clock time alone of a moment in the person's zone ("14:05").
+pub fn local_clock(secs: i64, time_zone: &str) -> String {
+    let utc = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
+    match time_zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => utc.with_timezone(&tz).format("%H:%M").to_string(),
+        Err(_) => utc.format("%H:%M UTC").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{local_day, local_time};
+
+    #[test]
+    fn times_are_shown_on_the_persons_own_clock() {
+        // 2026-07-01 12:00 UTC is 13:00 in Dublin (summer time) and 22:00 in Brisbane.
+        let noon = 1_782_907_200;
+        assert_eq!(local_time(noon, "Europe/Dublin"), "1 Jul 2026, 13:00");
+        assert_eq!(local_time(noon, "Australia/Brisbane"), "1 Jul 2026, 22:00");
+        assert_eq!(local_time(noon, "Nowhere/Else"), "1 Jul 2026, 12:00 UTC");
+        // 23:30 UTC on 1 July is already 2 July in Brisbane.
+        assert_eq!(
+            local_day(noon + 41_400, "Australia/Brisbane").1,
+            "Thursday 2 July 2026"
+        );
+    }
+}
+
+/// A sentence written to the person, as their therapist reads it: the advice addressed to the
+/// person ("It may help to talk it over with … your therapist.") is left out; the finding stays.
+pub fn without_advice(sentence: &str) -> String {
+    match sentence.find(" It may help to talk it over") {
+        Some(i) => sentence[..i].to_owned(),
+        None => sentence.to_owned(),
+    }
+}
+
+/// A finding written to the person ("your mood averaged …", "mornings you went outside"), as
+/// someone else reads it about them ("their mood", "they went"). The findings only use "you"
+/// as a subject and "your" as a possessive, which "they" and "their" replace word for word.
+pub fn their_voice(sentence: &str) -> String {
+    let mut out = String::with_capacity(sentence.len() + 8);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        out.push_str(match word.as_str() {
+            "you" => "they",
+            "You" => "They",
+            "your" => "their",
+            "Your" => "Their",
+            "yours" => "theirs",
+            "yourself" => "themselves",
+            other => other,
+        });
+        word.clear();
+    };
+    for c in sentence.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod voice_tests {
+    use super::{their_voice, without_advice};
+
+    #[test]
+    fn a_therapist_reads_findings_about_the_person_not_to_them() {
+        assert_eq!(
+            their_voice("On the 9 mornings you went outside, your mood averaged 6.4."),
+            "On the 9 mornings they went outside, their mood averaged 6.4."
+        );
+        assert_eq!(
+            their_voice("Your mood was higher; young yourself"),
+            "Their mood was higher; young themselves"
+        );
+        assert_eq!(
+            without_advice(
+                "This is reliably worse. It may help to talk it over with your therapist."
+            ),
+            "This is reliably worse."
+        );
+    }
+}

@@ -89,6 +89,19 @@ impl Section {
         }
     }
 
+    /// The heading as someone else (their therapist) reads it.
+    pub fn title_for_others(self) -> &'static str {
+        match self {
+            Section::WarningSigns => "Their warning signs",
+            Section::CopingAlone => "Things they can do on their own",
+            Section::Distractions => "People and places that take their mind off things",
+            Section::PeopleToAsk => "People they can ask for help",
+            Section::Professionals => "Professionals and crisis lines",
+            Section::SaferSurroundings => "Making their surroundings safer",
+            Section::ReasonsForLiving => "Their reasons for living",
+        }
+    }
+
     /// A question that helps the person fill the section in.
     pub fn prompt(self) -> &'static str {
         match self {

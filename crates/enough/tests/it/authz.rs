@@ -131,7 +131,7 @@ async fn post_form(
     path: &str,
     fields: &[(&str, &str)],
 ) -> Reply {
-    let page = fetch(server, actor, "/settings").await;
+    let page = fetch(server, actor, "/settings/profile").await;
     let csrf = csrf_in(&page.body);
     let mut all = vec![("csrf", csrf.as_str())];
     all.extend_from_slice(fields);
@@ -960,7 +960,7 @@ async fn expired_reused_and_forged_codes_are_refused_and_link_nothing() {
             "the form explains"
         );
 
-        // An admin cannot become anyone's client; the code stays usable.
+        // A fresh code for P; a therapist cannot accept their own.
         let fresh = api(
             &server,
             &t,
@@ -971,13 +971,6 @@ async fn expired_reused_and_forged_codes_are_refused_and_link_nothing() {
         .await
         .json();
         let code = fresh["code"].as_str().unwrap().to_owned();
-        assert_eq!(
-            api(&server, &a, "POST", "/api/v1/care/join", join(&code))
-                .await
-                .status,
-            403
-        );
-        // A therapist cannot accept their own.
         let (_, message) =
             refusal(&api(&server, &t, "POST", "/api/v1/care/join", join(&code)).await);
         assert!(message.contains("own invitation"), "{message}");
@@ -1022,6 +1015,29 @@ async fn expired_reused_and_forged_codes_are_refused_and_link_nothing() {
                 && states.contains(&"accepted"),
             "{states:?}"
         );
+
+        // Roles are capabilities: the administrator keeps a log of their own and can share it
+        // with a therapist like anyone (they still read no one else's).
+        let for_admin = api(
+            &server,
+            &t,
+            "POST",
+            "/api/v1/care/invitations",
+            json!({"label": "admin"}),
+        )
+        .await
+        .json();
+        let joined = api(
+            &server,
+            &a,
+            "POST",
+            "/api/v1/care/join",
+            join(for_admin["code"].as_str().unwrap()),
+        )
+        .await;
+        assert_eq!(joined.status, 201, "{}", joined.body);
+        let caseload = fetch(&server, &t, "/api/v1/care/caseload").await.json();
+        assert_eq!(caseload["people"].as_array().unwrap().len(), 2);
     })
     .await;
 }

@@ -12,12 +12,12 @@ use tokio::process::{Child, Command};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-struct Driver {
+pub(crate) struct Driver {
     _process: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
-async fn start_driver() -> Option<Driver> {
+pub(crate) async fn start_driver() -> Option<Driver> {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
         assert!(
             std::env::var("ENOUGH_REQUIRE_BROWSER").as_deref() != Ok("1"),
@@ -56,7 +56,7 @@ async fn start_driver() -> Option<Driver> {
     panic!("chromedriver did not start");
 }
 
-async fn chromium(driver: &Driver) -> Client {
+pub(crate) async fn chromium(driver: &Driver) -> Client {
     launch_chromium(driver, None).await
 }
 
@@ -102,31 +102,54 @@ async fn screenshot(client: &Client, name: &str) {
     }
 }
 
-async fn fill(client: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     let field = client.find(Locator::Css(css)).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
-async fn click(client: &Client, locator: Locator<'_>) {
-    client.find(locator).await.unwrap().click().await.unwrap();
+/// Clicks an element after scrolling it to the middle of the screen, as a person would before
+/// tapping (the phone's tab bar covers the bottom edge).
+pub(crate) async fn click(client: &Client, locator: Locator<'_>) {
+    let element = client.find(locator).await.unwrap();
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'})",
+            vec![serde_json::to_value(&element).unwrap()],
+        )
+        .await
+        .unwrap();
+    element.click().await.unwrap();
 }
 
-async fn wait_for(client: &Client, css: &str) {
+pub(crate) async fn wait_for(client: &Client, css: &str) {
     client.wait().for_element(Locator::Css(css)).await.unwrap();
 }
 
 /// Signs in through the real form and waits for the page behind it.
-async fn sign_in(client: &Client, base: &str, email: &str) {
+pub(crate) async fn sign_in(client: &Client, base: &str, email: &str) {
     client.goto(&format!("{base}/sign-in")).await.unwrap();
     fill(client, "#field-email", email).await;
     fill(client, "#field-password", PASSWORD).await;
     click(client, Locator::Css("form.card button[type=submit]")).await;
-    wait_for(client, "form[action='/sign-out']").await;
+    wait_for(client, "nav.tabbar a[href='/more']").await;
+}
+
+/// Taps More in the tab bar, then the item with this name.
+async fn from_more(client: &Client, item: &str) {
+    click(client, Locator::Css("nav.tabbar a[href='/more']")).await;
+    let xpath = format!("//ul[@class='menu']//a[strong[normalize-space()=\"{item}\"]]");
+    click(client, Locator::XPath(&xpath)).await;
+}
+
+/// Signs out from the More page, where the button lives.
+async fn sign_out(client: &Client, base: &str) {
+    client.goto(&format!("{base}/more")).await.unwrap();
+    press(client, "Sign out").await;
 }
 
 /// Clicks the button with this text.
-async fn press(client: &Client, label: &str) {
+pub(crate) async fn press(client: &Client, label: &str) {
     let xpath = format!("//button[normalize-space()=\"{label}\"]");
     click(client, Locator::XPath(&xpath)).await;
 }
@@ -201,7 +224,7 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
                 "signed up and on today's page"
             );
 
-            press(&browser, "Sign out").await;
+            sign_out(&browser, base).await;
             wait_for(&browser, "#field-email").await;
             sign_in(&browser, base, "ana@example.org").await;
 
@@ -237,7 +260,7 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             assert!(body_text(&browser).await.contains("Saved"));
             screenshot(&browser, "4-saved").await;
 
-            click(&browser, Locator::LinkText("History")).await;
+            from_more(&browser, "History").await;
             browser
                 .wait()
                 .for_url(&url::Url::parse(&format!("{base}/history")).unwrap())
@@ -326,7 +349,7 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
             fits_the_phone(&browser, "experiment").await;
             screenshot(&browser, "9-experiment").await;
             browser
-                .goto(&format!("{}/settings", server.url))
+                .goto(&format!("{}/settings/sessions", server.url))
                 .await
                 .unwrap();
             fits_the_phone(&browser, "settings").await;
@@ -363,9 +386,9 @@ async fn a_phq9_with_item_9_above_zero_leads_to_irish_crisis_lines_and_the_safet
             fill(&browser, "#field-password", PASSWORD).await;
             click(&browser, Locator::Css("form.card button[type=submit]")).await;
             wait_for(&browser, "#field-daylight_hours").await;
-            click(&browser, Locator::LinkText("Check-ins")).await;
+            from_more(&browser, "Check-ins").await;
             wait_for(&browser, "#measure-phq-9").await;
-            click(&browser, Locator::LinkText("PHQ-9")).await;
+            click(&browser, Locator::Css("a.button[href='/measures/phq-9']")).await;
             wait_for(&browser, "form[data-questionnaire]").await;
             for item in 1..=8 {
                 let xpath = format!("//input[@name='item{item}' and @value='0']/..");
@@ -579,7 +602,7 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
             screenshot(&browser, "c2-sharing").await;
 
             // The therapist opens the caseload (in the same browser after signing out).
-            press(&browser, "Sign out").await;
+            sign_out(&browser, base).await;
             wait_for(&browser, "#field-email").await;
             sign_in(&browser, base, "dr.lee@example.org").await;
             browser.goto(&format!("{base}/care")).await.unwrap();
@@ -589,6 +612,22 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
             assert!(caseload.contains("0 of the last 7 days logged"));
             fits_the_phone(&browser, "caseload").await;
             screenshot(&browser, "c3-caseload").await;
+
+            // A new invitation: its code on one line, with a Copy button (JavaScript is on).
+            press(&browser, "Create invitation").await;
+            wait_for(&browser, "#invitation-code").await;
+            let code_box = boxes(&browser, "#invitation-code").await;
+            let copy_box = boxes(&browser, "button[data-copy='invitation-code']").await;
+            assert!(
+                code_box[0].3 < 60.0,
+                "the code is on one line: {code_box:?}"
+            );
+            assert!(
+                copy_box[0].3 >= 44.0,
+                "the Copy button is shown: {copy_box:?}"
+            );
+            fits_the_phone(&browser, "invitation").await;
+            screenshot(&browser, "c3b-invitation").await;
 
             let log = server.app.access_log(&ana).await.unwrap();
             assert!(log.iter().any(|a| a.category == "safety"));
@@ -620,7 +659,7 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
 
             // Ana ends the link; the therapist is refused at once.
             browser.goto(base).await.unwrap();
-            press(&browser, "Sign out").await;
+            sign_out(&browser, base).await;
             wait_for(&browser, "#field-email").await;
             sign_in(&browser, base, "ana@example.org").await;
             browser.goto(&format!("{base}/sharing")).await.unwrap();
@@ -628,7 +667,7 @@ async fn a_person_links_with_a_therapist_who_sees_the_caseload_and_the_person_se
             screenshot(&browser, "c5-who-looked").await;
             press(&browser, "End this link").await;
             wait_text(&browser, "The link has ended").await;
-            press(&browser, "Sign out").await;
+            sign_out(&browser, base).await;
             wait_for(&browser, "#field-email").await;
             sign_in(&browser, base, "dr.lee@example.org").await;
             browser.goto(&format!("{person}/insights")).await.unwrap();
@@ -657,7 +696,7 @@ async fn a_person_plans_an_activity_records_it_and_a_programme_continues_after_a
             sign_in(&browser, base, "ana@example.org").await;
 
             // Plan something small for today, then record how it went.
-            click(&browser, Locator::LinkText("Steps")).await;
+            from_more(&browser, "Small steps").await;
             wait_for(&browser, "#field-what").await;
             fill(&browser, "#field-what", "Walk to the bakery in daylight").await;
             click(&browser, Locator::Css("#field-kind option[value=outdoors]")).await;
@@ -720,7 +759,7 @@ async fn chromium_with_language(driver: &Driver, lang: &str) -> Client {
 
 /// A Chrome DevTools command through chromedriver (`goog/cdp/execute`).
 #[derive(Debug)]
-struct Cdp(serde_json::Value);
+pub(crate) struct Cdp(pub(crate) serde_json::Value);
 
 impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     fn endpoint(

@@ -5,7 +5,7 @@ use crate::common::{csrf_in, get, on_every_backend, signed_in_browser};
 use enough_domain::account::Role;
 
 fn code_in(page: &str) -> String {
-    let marker = "<span class=\"code\">";
+    let marker = "id=\"invitation-code\">";
     let start = page.find(marker).expect("the new code is shown") + marker.len();
     let end = start + page[start..].find('<').unwrap();
     page[start..end].to_owned()

@@ -496,7 +496,7 @@ async fn the_calendar_feed_is_icalendar_and_can_be_revoked() {
 
         // Settings offers the same, and the form refuses a bad time.
         let person = signed_in_browser(&server, "p@example.org").await;
-        let (_, settings) = get(&person, &format!("{}/settings", server.url)).await;
+        let (_, settings) = get(&person, &format!("{}/settings/reminders", server.url)).await;
         assert!(settings.contains("08:30"));
 
         let (status, _) = api(

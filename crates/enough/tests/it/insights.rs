@@ -144,7 +144,7 @@ async fn a_location_shows_the_daylight_there_was_and_bad_locations_are_refused()
         let ana = server.add_user("ana@example.org", Role::Person).await;
         seed_days(&server, &ana, 3, 1).await;
         let client = signed_in_browser(&server, "ana@example.org").await;
-        let (_, settings) = get(&client, &format!("{}/settings", server.url)).await;
+        let (_, settings) = get(&client, &format!("{}/settings/profile", server.url)).await;
         let csrf = crate::common::csrf_in(&settings);
         for (city, lat, lon, message) in [
             ("Atlantis", "", "", "is not in the list of cities"),

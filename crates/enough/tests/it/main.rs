@@ -5,6 +5,7 @@
 mod api;
 mod authz;
 mod browser;
+mod browser_crawl;
 mod care;
 mod care_alerts;
 mod cli;
@@ -12,6 +13,7 @@ mod common;
 mod crisis;
 mod durability;
 mod exports;
+mod frame;
 mod homework;
 mod insights;
 mod measures;

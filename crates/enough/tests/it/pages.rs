@@ -481,7 +481,7 @@ async fn pages_are_private_light_and_carry_the_crisis_link() {
             }
             total
         };
-        for path in ["/", "/history", "/settings", "/crisis"] {
+        for path in ["/", "/history", "/settings", "/more", "/crisis"] {
             let r = client
                 .get(format!("{}{path}", server.url))
                 .send()
@@ -546,7 +546,7 @@ async fn settings_create_and_revoke_a_token() {
     on_every_backend("settings_tokens", |server, _| async move {
         server.add_user("ana@example.org", Role::Person).await;
         let client = signed_in_browser(&server, "ana@example.org").await;
-        let (_, settings) = get(&client, &format!("{}/settings", server.url)).await;
+        let (_, settings) = get(&client, &format!("{}/settings/sessions", server.url)).await;
         let csrf = csrf_in(&settings);
         let r = client
             .post(format!("{}/settings/tokens", server.url))
@@ -589,7 +589,7 @@ async fn settings_create_and_revoke_a_token() {
             .await
             .unwrap();
         assert_eq!(list.status(), 401);
-        let (_, settings) = get(&client, &format!("{}/settings", server.url)).await;
+        let (_, settings) = get(&client, &format!("{}/settings/sessions", server.url)).await;
         assert!(
             !settings.contains(&secret),
             "the secret is never shown again"
@@ -648,7 +648,7 @@ async fn a_person_exports_everything_and_deletes_their_account() {
             .unwrap();
         assert_eq!(via_api["days"], export["days"]);
 
-        let (_, settings) = get(&client, &format!("{}/settings", server.url)).await;
+        let (_, settings) = get(&client, &format!("{}/settings/data", server.url)).await;
         let csrf = csrf_in(&settings);
         let wrong = client
             .post(format!("{}/settings/delete", server.url))

@@ -154,7 +154,7 @@ async fn the_owner_still_signs_in_from_a_known_device_while_someone_guesses() {
         let base = &server.url;
         // Ana's own browser signed in here before, and signed out.
         let owner = signed_in_browser(&server, "ana@example.org").await;
-        let token = form_token(&owner, &format!("{base}/settings")).await;
+        let token = form_token(&owner, &format!("{base}/settings/profile")).await;
         owner
             .post(format!("{base}/sign-out"))
             .form(&[("csrf", token.as_str())])
@@ -188,7 +188,7 @@ async fn deletion_passwords_invitation_codes_and_tokens_are_limited() {
         let client = signed_in_browser(&server, "ana@example.org").await;
         let mut last = 0;
         for _ in 0..6 {
-            let token = form_token(&client, &format!("{base}/settings")).await;
+            let token = form_token(&client, &format!("{base}/settings/profile")).await;
             last = client
                 .post(format!("{base}/settings/delete"))
                 .form(&[("csrf", token.as_str()), ("password", "not my password")])
@@ -365,7 +365,7 @@ async fn changing_the_password_ends_other_sessions_and_tokens() {
             let here = here.clone();
             let url = format!("{base}/settings");
             async move {
-                let csrf = form_token(&here, &url).await;
+                let csrf = form_token(&here, &format!("{url}/profile")).await;
                 let r = here
                     .post(format!("{url}/password"))
                     .form(&[
@@ -386,7 +386,7 @@ async fn changing_the_password_ends_other_sessions_and_tokens() {
         assert_eq!(status, 422, "a common password is refused");
         assert!(body.contains("most common"));
         assert_eq!(
-            get(&elsewhere, &format!("{base}/settings")).await.0,
+            get(&elsewhere, &format!("{base}/settings/profile")).await.0,
             200,
             "nothing changed yet"
         );
@@ -394,11 +394,11 @@ async fn changing_the_password_ends_other_sessions_and_tokens() {
         let (status, _) = change(PASSWORD, "lantern pebble ochre whistle").await;
         assert_eq!(status, 303);
         assert_eq!(
-            get(&here, &format!("{base}/settings")).await.0,
+            get(&here, &format!("{base}/settings/profile")).await.0,
             200,
             "this browser stays"
         );
-        let (status, _) = get(&elsewhere, &format!("{base}/settings")).await;
+        let (status, _) = get(&elsewhere, &format!("{base}/settings/profile")).await;
         assert_eq!(status, 303, "the other browser is signed out");
         assert_eq!(days(token).await, 401, "tokens are revoked");
         let r = sign_in_form(&browser(), base, "ana@example.org", PASSWORD, "/").await;
@@ -460,7 +460,7 @@ async fn a_disabled_account_is_refused_at_once_everywhere() {
         assert_eq!(r.status(), 303);
 
         assert_eq!(
-            get(&client, &format!("{base}/settings")).await.0,
+            get(&client, &format!("{base}/settings/profile")).await.0,
             303,
             "session ended"
         );
@@ -499,11 +499,17 @@ async fn an_unused_session_ends_after_the_idle_timeout() {
         // Used every six days, the session lives on past the seven-day idle limit.
         for _ in 0..2 {
             server.app.advance_clock(chrono::Duration::days(6));
-            assert_eq!(get(&client, &format!("{base}/settings")).await.0, 200);
+            assert_eq!(
+                get(&client, &format!("{base}/settings/profile")).await.0,
+                200
+            );
         }
         // Eight days unused: it ends.
         server.app.advance_clock(chrono::Duration::days(8));
-        assert_eq!(get(&client, &format!("{base}/settings")).await.0, 303);
+        assert_eq!(
+            get(&client, &format!("{base}/settings/profile")).await.0,
+            303
+        );
     })
     .await;
 }
@@ -515,7 +521,7 @@ async fn sign_out_everywhere_ends_every_session() {
         let base = &server.url;
         let here = signed_in_browser(&server, "ana@example.org").await;
         let elsewhere = signed_in_browser(&server, "ana@example.org").await;
-        let csrf = form_token(&here, &format!("{base}/settings")).await;
+        let csrf = form_token(&here, &format!("{base}/settings/profile")).await;
         let r = here
             .post(format!("{base}/settings/sign-out-everywhere"))
             .form(&[("csrf", csrf.as_str())])
@@ -523,8 +529,11 @@ async fn sign_out_everywhere_ends_every_session() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
-        assert_eq!(get(&here, &format!("{base}/settings")).await.0, 303);
-        assert_eq!(get(&elsewhere, &format!("{base}/settings")).await.0, 303);
+        assert_eq!(get(&here, &format!("{base}/settings/profile")).await.0, 303);
+        assert_eq!(
+            get(&elsewhere, &format!("{base}/settings/profile")).await.0,
+            303
+        );
     })
     .await;
 }
@@ -602,7 +611,7 @@ async fn the_shell_resets_passwords_and_disables_accounts() {
         );
         assert!(reset.status.success(), "{reset:?}");
         assert_eq!(
-            get(&client, &format!("{base}/settings")).await.0,
+            get(&client, &format!("{base}/settings/profile")).await.0,
             303,
             "{backend:?}"
         );
@@ -715,7 +724,7 @@ async fn every_cookie_carries_its_flags_and_secure_servers_use_host_names_and_hs
                 .to_owned();
             let (_, settings) = {
                 let r = client
-                    .get(format!("{url}/settings"))
+                    .get(format!("{url}/settings/profile"))
                     .header("cookie", &session)
                     .send()
                     .await

@@ -308,7 +308,15 @@ pub async fn sign_in(
     match result {
         Ok(done) => {
             let jar = jar.add(device_cookie(done.device, state.config.secure_cookies));
-            Ok(signed_in_redirect(&state, jar, done.session.0, &form.next))
+            // A therapist's day starts with their caseload; their own log is one tap away.
+            let next = if done.user.role == enough_domain::account::Role::Therapist
+                && safe_next(&form.next) == "/"
+            {
+                "/care"
+            } else {
+                form.next.as_str()
+            };
+            Ok(signed_in_redirect(&state, jar, done.session.0, next))
         }
         Err(AppError::Disabled) => {
             let errors = ValidationErrors::single(

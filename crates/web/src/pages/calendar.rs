@@ -78,7 +78,7 @@ pub async fn revoke(
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
     match state.app.revoke_calendar_feed(&signed_in.user).await {
         Ok(()) | Err(AppError::NotFound(_)) => {
-            Ok(Redirect::to("/settings?done=calendar-revoked").into_response())
+            Ok(Redirect::to("/settings/reminders?done=calendar-revoked").into_response())
         }
         Err(e) => Err(e.into()),
     }

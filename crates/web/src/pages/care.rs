@@ -12,7 +12,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use chrono::DateTime;
 use enough_app::{AppError, CaseloadRow, SignedIn};
 use enough_domain::ValidationErrors;
 use enough_domain::account::Role;
@@ -25,10 +24,9 @@ use serde::Deserialize;
 use super::day::long_date;
 use super::insights::{InsightsView, RangeQuery, insights_for};
 
-fn when(secs: i64) -> String {
-    DateTime::from_timestamp(secs, 0)
-        .map(|t| t.format("%-d %b %Y, %H:%M UTC").to_string())
-        .unwrap_or_default()
+/// A moment on the reader's own clock.
+fn when(secs: i64, time_zone: &str) -> String {
+    crate::views::local_time(secs, time_zone)
 }
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
@@ -120,17 +118,20 @@ fn change_words(change: Option<ReliableChange>) -> &'static str {
     }
 }
 
-fn caseload_view(row: &CaseloadRow) -> CaseloadView {
+fn caseload_view(row: &CaseloadRow, time_zone: &str) -> CaseloadView {
     CaseloadView {
         person_id: row.person_id,
         email: row.email.clone(),
-        shared: row
-            .sharing
-            .0
-            .iter()
-            .map(|c| c.title())
-            .collect::<Vec<_>>()
-            .join(", "),
+        shared: if row.sharing.0.len() == Category::all().len() {
+            "everything".to_owned()
+        } else {
+            row.sharing
+                .0
+                .iter()
+                .map(|c| c.title_for_therapist())
+                .collect::<Vec<_>>()
+                .join(", ")
+        },
         adherence: match row.adherence {
             Some((week, month)) => format!("{week} of the last 7 days logged, {month} of 28"),
             None => "Log not shared".to_owned(),
@@ -159,7 +160,7 @@ fn caseload_view(row: &CaseloadRow) -> CaseloadView {
             Some((n, Some(at))) if n > 0 => Some(format!(
                 "{n} safety {} in the last 28 days (latest {})",
                 if n == 1 { "alert" } else { "alerts" },
-                when(at)
+                when(at, time_zone)
             )),
             _ => None,
         },
@@ -206,7 +207,7 @@ async fn caseload_page(
         .map(|i| InvitationRow {
             id: i.id,
             label: i.label,
-            expires: when(i.expires_at),
+            expires: when(i.expires_at, &signed_in.user.time_zone),
             state: if i.used_at.is_some() {
                 "accepted"
             } else if i.revoked_at.is_some() {
@@ -227,7 +228,10 @@ async fn caseload_page(
         status,
         &CaseloadPage {
             layout: Layout::signed_in("Caseload", signed_in, "care"),
-            rows: rows.iter().map(caseload_view).collect(),
+            rows: rows
+                .iter()
+                .map(|r| caseload_view(r, &signed_in.user.time_zone))
+                .collect(),
             invitations,
             new_code,
             errors,
@@ -368,6 +372,8 @@ pub async fn join(
 }
 
 struct LinkView {
+    /// How many categories they see now.
+    shared_count: usize,
     id: i64,
     therapist: String,
     since: String,
@@ -375,12 +381,85 @@ struct LinkView {
     choices: Vec<CategoryChoice>,
 }
 
-struct AccessView {
-    at: String,
+/// One day of "who looked": each therapist once, identical looks folded into one row.
+struct AccessDay {
+    day: String,
+    viewers: Vec<AccessViewer>,
+}
+
+struct AccessViewer {
     who: String,
+    looks: Vec<AccessLook>,
+}
+
+/// What was opened, from where; `count` times between `first` and `last` (local clock).
+struct AccessLook {
     category: String,
     what: String,
     address: String,
+    count: usize,
+    first: String,
+    last: String,
+}
+
+/// Groups the access log (newest first) by the person's day, then by who looked; the same
+/// page opened again from the same address that day is one row with a count.
+fn group_access_log(log: Vec<enough_store::AccessRecord>, time_zone: &str) -> Vec<AccessDay> {
+    let mut days: Vec<(chrono::NaiveDate, AccessDay)> = Vec::new();
+    for a in log {
+        let (date, label) = crate::views::local_day(a.at, time_zone);
+        let clock = crate::views::local_clock(a.at, time_zone);
+        let category = Category::parse(&a.category)
+            .map(|c| c.title())
+            .unwrap_or(a.category);
+        let day = match days.iter_mut().find(|(d, _)| *d == date) {
+            Some((_, day)) => day,
+            None => {
+                days.push((
+                    date,
+                    AccessDay {
+                        day: label,
+                        viewers: Vec::new(),
+                    },
+                ));
+                match days.last_mut() {
+                    Some((_, day)) => day,
+                    None => continue,
+                }
+            }
+        };
+        let viewer = match day.viewers.iter().position(|v| v.who == a.viewer_email) {
+            Some(i) => &mut day.viewers[i],
+            None => {
+                day.viewers.push(AccessViewer {
+                    who: a.viewer_email,
+                    looks: Vec::new(),
+                });
+                let last = day.viewers.len() - 1;
+                &mut day.viewers[last]
+            }
+        };
+        match viewer
+            .looks
+            .iter_mut()
+            .find(|l| l.category == category && l.what == a.what && l.address == a.address)
+        {
+            // Newest first: a later row in the log is an earlier look.
+            Some(look) => {
+                look.count += 1;
+                look.first = clock;
+            }
+            None => viewer.looks.push(AccessLook {
+                category,
+                what: a.what,
+                address: a.address,
+                count: 1,
+                first: clock.clone(),
+                last: clock,
+            }),
+        }
+    }
+    days.into_iter().map(|(_, day)| day).collect()
 }
 
 #[derive(Template)]
@@ -388,7 +467,7 @@ struct AccessView {
 struct SharingPage {
     layout: Layout,
     links: Vec<LinkView>,
-    log: Vec<AccessView>,
+    log: Vec<AccessDay>,
     flash: Option<&'static str>,
 }
 
@@ -420,29 +499,19 @@ pub async fn sharing_page(
         None
     };
     Ok(render(&SharingPage {
-        layout: Layout::signed_in("Sharing", &signed_in, "settings"),
+        layout: Layout::signed_in("Privacy & sharing", &signed_in, "settings"),
         links: links
             .into_iter()
             .map(|l| LinkView {
                 id: l.link.id,
                 therapist: l.other_email,
-                since: when(l.link.created_at),
-                ended: l.link.ended_at.map(when),
+                since: when(l.link.created_at, &signed_in.user.time_zone),
+                ended: l.link.ended_at.map(|t| when(t, &signed_in.user.time_zone)),
+                shared_count: Sharing::from_stored(&l.link.categories).0.len(),
                 choices: choices(&Sharing::from_stored(&l.link.categories)),
             })
             .collect(),
-        log: log
-            .into_iter()
-            .map(|a| AccessView {
-                at: when(a.at),
-                who: a.viewer_email,
-                category: Category::parse(&a.category)
-                    .map(|c| c.title())
-                    .unwrap_or(a.category),
-                what: a.what,
-                address: a.address,
-            })
-            .collect(),
+        log: group_access_log(log, &signed_in.user.time_zone),
         flash,
     }))
 }
@@ -518,11 +587,11 @@ pub async fn person_page(
             if !(c == Category::Reflections && linked.sharing.allows(Category::Log)) {
                 sections.push(SectionLink {
                     href,
-                    title: c.title(),
+                    title: c.title_for_therapist(),
                 });
             }
         } else {
-            not_shared.push(c.title());
+            not_shared.push(c.title_for_therapist());
         }
     }
     Ok(render(&PersonPage {
@@ -666,7 +735,7 @@ async fn reflections_only(
 }
 
 /// The text of one answer, for a read-only view.
-fn answer_text(answer: &Answer) -> String {
+pub(crate) fn answer_text(answer: &Answer) -> String {
     match answer {
         Answer::Text(t) => t.clone(),
         Answer::Rating(n) | Answer::Minutes(n) => n.to_string(),
@@ -808,7 +877,10 @@ pub async fn person_measures(
                 ),
             )];
             if let Some(c) = &p.vs_first {
-                lines.push(("Since the first".to_owned(), c.sentence.clone()));
+                lines.push((
+                    "Since the first".to_owned(),
+                    crate::views::without_advice(&c.sentence),
+                ));
             }
             items.push((long_date(a.response.date), inst.short_name.clone(), lines));
         }
@@ -858,7 +930,7 @@ pub async fn person_safety(
         .await?
         .into_iter()
         .map(|a| AlertView {
-            when: when(a.event.at),
+            when: when(a.event.at, &signed_in.user.time_zone),
             sentence: a.sentence,
             href: a.href.map(|h| (h, a.link_text)),
             quote: a.quote,
@@ -868,7 +940,12 @@ pub async fn person_safety(
     let plan_lines: Vec<(String, String)> = Section::all()
         .into_iter()
         .filter(|s| !plan.plan.items(*s).is_empty())
-        .map(|s| (s.title().to_owned(), plan.plan.items(s).join("; ")))
+        .map(|s| {
+            (
+                s.title_for_others().to_owned(),
+                plan.plan.items(s).join("; "),
+            )
+        })
         .collect();
     Ok(render(&SafetyPage {
         layout: Layout::signed_in(

@@ -224,6 +224,15 @@ pub(crate) async fn insights_for(
             .to_string()
     };
     let (outside, daylight, habits) = sentences(&range.insights);
+    // A therapist reads findings about the person, not addressed to them.
+    let voice = |list: Vec<String>| -> Vec<String> {
+        if view.own {
+            list
+        } else {
+            list.iter().map(|s| crate::views::their_voice(s)).collect()
+        }
+    };
+    let (outside, daylight, habits) = (voice(outside), voice(daylight), voice(habits));
     let status = if errors.is_empty() && reflection_errors.is_empty() {
         StatusCode::OK
     } else {
@@ -274,10 +283,10 @@ pub(crate) async fn insights_for(
         days: range.insights.days,
         outside,
         daylight,
-        carryover: vec![
+        carryover: voice(vec![
             carryover_sentence("mood", &range.insights.mood_carryover),
             carryover_sentence("energy", &range.insights.energy_carryover),
-        ],
+        ]),
         habits,
         groups_chart: charts::groups(&range.insights.outside_vs_indoor),
         scatter: charts::daylight_scatter(&range.days),

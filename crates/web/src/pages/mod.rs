@@ -3,7 +3,7 @@
 
 mod account;
 pub(crate) mod calendar;
-mod care;
+pub(crate) mod care;
 mod crisis;
 mod day;
 mod experiment;
@@ -13,6 +13,7 @@ mod import;
 pub(crate) mod insights;
 mod measure_history;
 mod measures;
+mod more;
 mod safety;
 mod settings;
 mod steps;
@@ -50,7 +51,13 @@ pub fn routes() -> Router<AppState> {
         .route("/experiment/{id}/abandon", post(experiment::abandon))
         .route("/experiment/{id}/swap", post(experiment::swap))
         .route("/insights/reflection", post(insights::save_reflection))
+        .route("/more", get(more::page))
         .route("/settings", get(settings::page))
+        .route("/settings/profile", get(settings::profile))
+        .route("/settings/reminders", get(settings::reminders))
+        .route("/settings/data", get(settings::data))
+        .route("/settings/sessions", get(settings::sessions))
+        .route("/settings/server", get(settings::server))
         .route("/settings/time-zone", post(settings::time_zone))
         .route("/settings/location", post(settings::location))
         .route("/settings/delete", post(settings::delete_account))

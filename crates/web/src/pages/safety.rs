@@ -11,7 +11,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use chrono::DateTime;
 use enough_app::AppError;
 use enough_domain::ValidationErrors;
 use enough_domain::crisis::{Country, TextPart, phone_parts};
@@ -53,10 +52,15 @@ fn sections(plan: &SafetyPlan) -> Vec<SectionView> {
         .collect()
 }
 
-fn updated(secs: Option<i64>) -> String {
-    secs.and_then(|s| DateTime::from_timestamp(s, 0))
-        .map(|t| t.format("%-d %B %Y").to_string())
-        .unwrap_or_default()
+/// The day of the last change, on the person's own calendar.
+fn updated(secs: Option<i64>, time_zone: &str) -> String {
+    secs.map(|s| {
+        crate::views::local_day(s, time_zone)
+            .0
+            .format("%-d %B %Y")
+            .to_string()
+    })
+    .unwrap_or_default()
 }
 
 #[derive(Template)]
@@ -88,7 +92,7 @@ pub async fn plan_page(
         layout: Layout::signed_in("My safety plan", &signed_in, ""),
         sections: sections(&view.plan),
         empty: view.plan.is_empty(),
-        updated: updated(view.updated_at),
+        updated: updated(view.updated_at, &signed_in.user.time_zone),
         country: state
             .app
             .crisis_country_from(Some(&signed_in.user), &hints.as_hints())

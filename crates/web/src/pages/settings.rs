@@ -1,7 +1,9 @@
-//! Settings: time zone, personal access tokens, sessions, and (for admins) sign-up.
+//! Settings as a few short pages: profile & place, reminders & calendar, your data, sessions &
+//! tokens, and (for administrators) the server. Privacy & sharing is the sharing page.
 
 use crate::error::PageError;
 use crate::identity::SignedInPage;
+use crate::views::local_time;
 use crate::views::{Layout, render_with};
 use crate::{AppState, csrf};
 use askama::Template;
@@ -9,7 +11,6 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use chrono::DateTime;
 use enough_app::{AppError, SignedIn};
 use enough_domain::ValidationErrors;
 use serde::Deserialize;
@@ -30,10 +31,50 @@ struct SessionRow {
     current: bool,
 }
 
+/// One settings page; the index lists them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Section {
+    Index,
+    Profile,
+    Reminders,
+    Data,
+    Sessions,
+    Server,
+}
+
+impl Section {
+    fn title(self) -> &'static str {
+        match self {
+            Section::Index => "Settings",
+            Section::Profile => "Profile & place",
+            Section::Reminders => "Reminders & calendar",
+            Section::Data => "Your data",
+            Section::Sessions => "Sessions & tokens",
+            Section::Server => "Server",
+        }
+    }
+
+    /// The name the template switches on.
+    fn key(self) -> &'static str {
+        match self {
+            Section::Index => "index",
+            Section::Profile => "profile",
+            Section::Reminders => "reminders",
+            Section::Data => "data",
+            Section::Sessions => "sessions",
+            Section::Server => "server",
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "settings.html")]
 struct SettingsPage {
     layout: Layout,
+    /// Which page of the settings: `index`, `profile`, `reminders`, `data`, `sessions`, `server`.
+    section: &'static str,
+    /// How many other browsers are signed in (the current one is listed on its own).
+    other_sessions: usize,
     flash: Option<String>,
     email: String,
     today: String,
@@ -50,12 +91,6 @@ struct SettingsPage {
     longitude: String,
     /// The calendar feed's reminder time, when the person has a feed.
     calendar_time: Option<String>,
-}
-
-fn when(secs: i64) -> String {
-    DateTime::from_timestamp(secs, 0)
-        .map(|t| t.format("%-d %b %Y, %H:%M UTC").to_string())
-        .unwrap_or_default()
 }
 
 /// Shortens a User-Agent to something a person recognises.
@@ -85,9 +120,15 @@ struct Extras {
 async fn settings_page(
     state: &AppState,
     signed_in: &SignedIn,
+    section: Section,
     extras: Extras,
 ) -> Result<SettingsPage, PageError> {
     let user = &signed_in.user;
+    if section == Section::Server && user.role != enough_domain::account::Role::Admin {
+        return Err(PageError::Forbidden);
+    }
+    let tz = user.time_zone.as_str();
+    let when = |secs: i64| local_time(secs, tz);
     let current = signed_in.session.as_ref().map(|s| s.id);
     let tokens = state.app.tokens(user).await?;
     let sessions = state.app.sessions(user).await?;
@@ -100,8 +141,20 @@ async fn settings_page(
         }
     });
     let form = extras.location_form.unwrap_or_default();
+    let sessions: Vec<SessionRow> = sessions
+        .into_iter()
+        .map(|s| SessionRow {
+            id: s.id,
+            agent: browser_name(&s.user_agent),
+            created: when(s.created_at),
+            last_seen: when(s.last_seen_at),
+            current: Some(s.id) == current,
+        })
+        .collect();
     Ok(SettingsPage {
-        layout: Layout::signed_in("Settings", signed_in, "settings"),
+        layout: Layout::signed_in(section.title(), signed_in, "settings"),
+        section: section.key(),
+        other_sessions: sessions.iter().filter(|s| !s.current).count(),
         flash: extras.flash,
         email: user.email.clone(),
         today: super::day::long_date(state.app.today(user)),
@@ -116,21 +169,12 @@ async fn settings_page(
                 created: when(t.created_at),
                 last_used: t
                     .last_used_at
-                    .map(when)
+                    .map(&when)
                     .unwrap_or_else(|| "never".to_owned()),
                 revoked: t.revoked_at.is_some(),
             })
             .collect(),
-        sessions: sessions
-            .into_iter()
-            .map(|s| SessionRow {
-                id: s.id,
-                agent: browser_name(&s.user_agent),
-                created: when(s.created_at),
-                last_seen: when(s.last_seen_at),
-                current: Some(s.id) == current,
-            })
-            .collect(),
+        sessions,
         sign_up_open: state.app.sign_up_open().await?,
         export_version: enough_app::EXPORT_VERSION,
         place,
@@ -149,9 +193,10 @@ async fn settings_page(
 async fn refused(
     state: &AppState,
     signed_in: &SignedIn,
+    section: Section,
     extras: Extras,
 ) -> Result<Response, PageError> {
-    let page = settings_page(state, signed_in, extras).await?;
+    let page = settings_page(state, signed_in, section, extras).await?;
     Ok(render_with(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
@@ -171,12 +216,62 @@ pub(crate) struct FlashQuery {
     done: String,
 }
 
+/// The settings index: a short list of the pages below.
 pub async fn page(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
-    axum::extract::Query(query): axum::extract::Query<FlashQuery>,
+    query: axum::extract::Query<FlashQuery>,
 ) -> Result<Response, PageError> {
-    let flash = match query.done.as_str() {
+    section_page(&state, &signed_in, Section::Index, &query.done).await
+}
+
+pub async fn profile(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    query: axum::extract::Query<FlashQuery>,
+) -> Result<Response, PageError> {
+    section_page(&state, &signed_in, Section::Profile, &query.done).await
+}
+
+pub async fn reminders(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    query: axum::extract::Query<FlashQuery>,
+) -> Result<Response, PageError> {
+    section_page(&state, &signed_in, Section::Reminders, &query.done).await
+}
+
+pub async fn data(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    query: axum::extract::Query<FlashQuery>,
+) -> Result<Response, PageError> {
+    section_page(&state, &signed_in, Section::Data, &query.done).await
+}
+
+pub async fn sessions(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    query: axum::extract::Query<FlashQuery>,
+) -> Result<Response, PageError> {
+    section_page(&state, &signed_in, Section::Sessions, &query.done).await
+}
+
+pub async fn server(
+    State(state): State<AppState>,
+    SignedInPage(signed_in): SignedInPage,
+    query: axum::extract::Query<FlashQuery>,
+) -> Result<Response, PageError> {
+    section_page(&state, &signed_in, Section::Server, &query.done).await
+}
+
+async fn section_page(
+    state: &AppState,
+    signed_in: &SignedIn,
+    section: Section,
+    done: &str,
+) -> Result<Response, PageError> {
+    let flash = match done {
         "time-zone" => Some("Time zone saved.".to_owned()),
         "revoked" => Some("Token revoked. It no longer works.".to_owned()),
         "session" => Some("Signed out of that browser.".to_owned()),
@@ -191,7 +286,7 @@ pub async fn page(
         ),
         _ => None,
     };
-    let page = settings_page(&state, &signed_in, no_extras(flash)).await?;
+    let page = settings_page(state, signed_in, section, no_extras(flash)).await?;
     Ok(render_with(StatusCode::OK, &page))
 }
 
@@ -214,14 +309,14 @@ pub async fn time_zone(
         .set_time_zone(&signed_in.user, &form.time_zone)
         .await
     {
-        Ok(_) => Ok(Redirect::to("/settings?done=time-zone").into_response()),
+        Ok(_) => Ok(Redirect::to("/settings/profile?done=time-zone").into_response()),
         Err(AppError::Validation(errors)) => {
             let extras = Extras {
                 errors,
                 time_zone: Some(form.time_zone),
                 ..no_extras(None)
             };
-            refused(&state, &signed_in, extras).await
+            refused(&state, &signed_in, Section::Profile, extras).await
         }
         Err(e) => Err(e.into()),
     }
@@ -259,7 +354,7 @@ pub async fn create_token(
         Err(e) => return Err(e.into()),
     };
     // The secret is shown in this response only, never in a URL or a redirect.
-    let page = settings_page(&state, &signed_in, extras).await?;
+    let page = settings_page(&state, &signed_in, Section::Sessions, extras).await?;
     Ok(render_with(status, &page))
 }
 
@@ -272,7 +367,7 @@ pub async fn revoke_token(
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
     state.app.revoke_token(&signed_in.user, id).await?;
-    Ok(Redirect::to("/settings?done=revoked").into_response())
+    Ok(Redirect::to("/settings/sessions?done=revoked").into_response())
 }
 
 pub async fn end_session(
@@ -284,7 +379,7 @@ pub async fn end_session(
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
     state.app.end_session(&signed_in.user, id).await?;
-    Ok(Redirect::to("/settings?done=session").into_response())
+    Ok(Redirect::to("/settings/sessions?done=session").into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -305,7 +400,7 @@ pub async fn sign_up_switch(
         .app
         .set_sign_up_open(&signed_in.user, form.open == "true")
         .await?;
-    Ok(Redirect::to("/settings?done=sign-up").into_response())
+    Ok(Redirect::to("/settings/server?done=sign-up").into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -329,7 +424,7 @@ pub async fn change_password(
         .change_password(&signed_in, &form.current_password, &form.new_password)
         .await
     {
-        Ok(()) => Ok(Redirect::to("/settings?done=password").into_response()),
+        Ok(()) => Ok(Redirect::to("/settings/profile?done=password").into_response()),
         Err(AppError::Validation(errors)) => {
             let mut extras = no_extras(None);
             extras.errors = errors;
@@ -339,7 +434,7 @@ pub async fn change_password(
                     enough_domain::account::password_hint(&form.new_password)
                 ));
             }
-            refused(&state, &signed_in, extras).await
+            refused(&state, &signed_in, Section::Profile, extras).await
         }
         Err(e) => Err(e.into()),
     }
@@ -468,14 +563,14 @@ pub async fn location(
         .set_location(&signed_in.user, &form.city, &form.latitude, &form.longitude)
         .await
     {
-        Ok(_) => Ok(Redirect::to("/settings?done=location").into_response()),
+        Ok(_) => Ok(Redirect::to("/settings/profile?done=location").into_response()),
         Err(AppError::Validation(errors)) => {
             let extras = Extras {
                 errors,
                 location_form: Some(form),
                 ..no_extras(None)
             };
-            refused(&state, &signed_in, extras).await
+            refused(&state, &signed_in, Section::Profile, extras).await
         }
         Err(e) => Err(e.into()),
     }
@@ -519,7 +614,7 @@ pub async fn delete_account(
                 errors: ValidationErrors::single("delete_password", message),
                 ..no_extras(None)
             };
-            refused(&state, &signed_in, extras).await
+            refused(&state, &signed_in, Section::Data, extras).await
         }
         Err(e) => Err(e.into()),
     }

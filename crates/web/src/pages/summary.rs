@@ -9,7 +9,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, NaiveDate};
+use chrono::NaiveDate;
 use enough_app::{AppError, SessionSummary, SignedIn};
 use enough_domain::ValidationErrors;
 use serde::Deserialize;
@@ -62,9 +62,17 @@ fn day(d: NaiveDate) -> String {
     d.format("%-d %b %Y").to_string()
 }
 
-fn log_view(summary: &SessionSummary) -> Option<LogView> {
+/// The log's part; `about_them` when someone other than the person reads it.
+fn log_view(summary: &SessionSummary, about_them: bool) -> Option<LogView> {
     let log = summary.log.as_ref()?;
     let (outside, daylight, habits) = super::insights::sentences(&log.insights.insights);
+    let voice = |s: String| {
+        if about_them {
+            crate::views::their_voice(&s)
+        } else {
+            s
+        }
+    };
     let mut means = Vec::new();
     let over = |n: usize| {
         if n == 1 {
@@ -94,7 +102,12 @@ fn log_view(summary: &SessionSummary) -> Option<LogView> {
     Some(LogView {
         logged: format!("{} of {} days logged.", log.days_logged, log.days_in_range),
         means,
-        sentences: outside.into_iter().chain(daylight).chain(habits).collect(),
+        sentences: outside
+            .into_iter()
+            .chain(daylight)
+            .chain(habits)
+            .map(voice)
+            .collect(),
     })
 }
 
@@ -113,7 +126,7 @@ fn page(
         from: summary.from.to_string(),
         to: summary.to.to_string(),
         range: format!("{} to {}", day(summary.from), day(summary.to)),
-        log: log_view(summary),
+        log: log_view(summary, summary.person_email != signed_in.user.email),
         exercises: summary
             .exercises
             .iter()
@@ -167,9 +180,7 @@ fn page(
         safety: summary.safety.as_ref().map(|list| {
             list.iter()
                 .map(|e| {
-                    let when = DateTime::from_timestamp(e.at, 0)
-                        .map(|t| t.format("%-d %b %Y, %H:%M UTC").to_string())
-                        .unwrap_or_default();
+                    let when = crate::views::local_time(e.at, &signed_in.user.time_zone);
                     let what = match e.kind.as_str() {
                         enough_app::EVENT_PHQ9_ITEM9 => "PHQ-9 item 9 answered above 0",
                         enough_app::EVENT_SELF_HARM_LANGUAGE => "self-harm language in a note",

@@ -71,6 +71,24 @@ pub struct ValueRow {
     pub lived: String,
 }
 
+impl ValueRow {
+    /// The 0–10 buttons for how important it is: (value, chosen).
+    pub fn importance_options(&self) -> Vec<(u8, bool)> {
+        zero_to_ten(&self.importance)
+    }
+
+    /// The 0–10 buttons for how fully it is lived: (value, chosen).
+    pub fn lived_options(&self) -> Vec<(u8, bool)> {
+        zero_to_ten(&self.lived)
+    }
+}
+
+fn zero_to_ten(chosen: &str) -> Vec<(u8, bool)> {
+    (0..=10)
+        .map(|n| (n, chosen.trim() == n.to_string()))
+        .collect()
+}
+
 /// One rung of a ladder as a form row.
 pub struct RungRow {
     pub index: usize,

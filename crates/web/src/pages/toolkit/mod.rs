@@ -201,6 +201,21 @@ pub async fn new_page(
 #[serde(default)]
 pub(crate) struct SavedQuery {
     saved: String,
+    /// `1` opens a finished exercise in its form, to change it.
+    edit: String,
+}
+
+/// A finished exercise, to read: each step's question with what was written.
+#[derive(Template)]
+#[template(path = "exercise_record.html")]
+struct RecordPage {
+    layout: Layout,
+    def: &'static ExerciseDef,
+    id: i64,
+    date: String,
+    flash: Option<String>,
+    /// (the step's label, the answer in words)
+    lines: Vec<(String, String)>,
 }
 
 /// A saved exercise, in its form, to read, change or finish.
@@ -220,6 +235,35 @@ pub async fn edit_page(
         "attempt" => Some("Attempt logged — every try counts, however it went.".to_owned()),
         _ => None,
     };
+    // A finished exercise opens as a record to read; "Edit" brings the form back. A ladder
+    // stays in its form, where tries are logged.
+    let has_ladder = entry
+        .def
+        .steps
+        .iter()
+        .any(|s| matches!(entry.answers.get(&s.id), Some(Answer::Ladder(_))));
+    if entry.status == Status::Done && query.edit != "1" && !has_ladder {
+        let lines = entry
+            .def
+            .steps
+            .iter()
+            .filter_map(|s| {
+                entry
+                    .answers
+                    .get(&s.id)
+                    .map(|a| (s.label.clone(), super::care::answer_text(a)))
+            })
+            .filter(|(_, text)| !text.is_empty())
+            .collect();
+        return Ok(render(&RecordPage {
+            layout: Layout::signed_in(entry.def.title.clone(), &signed_in, "toolkit"),
+            def: entry.def,
+            id: entry.id,
+            date: long_date(entry.date),
+            flash,
+            lines,
+        }));
+    }
     Ok(render(&exercise_page(
         &state,
         PageInput {

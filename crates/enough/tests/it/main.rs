@@ -10,6 +10,7 @@ mod care_alerts;
 mod cli;
 mod common;
 mod crisis;
+mod delivery;
 mod durability;
 mod exports;
 mod homework;

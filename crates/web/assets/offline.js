@@ -1,0 +1,1 @@
+// Offline: filled in below.

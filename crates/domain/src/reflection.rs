@@ -439,7 +439,9 @@ pub fn comparison_headline(finding: &Finding<Comparison>, a: &str, b: &str) -> S
                     points(c.difference)
                 )
             } else {
-                format!("No clear difference in your {word} between {a} and {b} yet (likely {range}).")
+                format!(
+                    "No clear difference in your {word} between {a} and {b} yet (likely {range})."
+                )
             }
         }
     }
@@ -500,7 +502,8 @@ pub fn habits_headline(habits: &[HabitInsight]) -> String {
     });
     match biggest {
         Some(h) => {
-            let mut s = comparison_headline(&h.mood, &format!("days with “{}”", h.label), "other days");
+            let mut s =
+                comparison_headline(&h.mood, &format!("days with “{}”", h.label), "other days");
             match clear.len() {
                 0 | 1 => {}
                 2 => s.push_str(" One other habit also went with a clear difference."),

@@ -12,9 +12,9 @@ use crate::light_mood::{
     light_mood_insights,
 };
 use crate::reflection::{
-    comparison_headline, comparison_is_clear, daylight_headline, daylight_is_clear, habits_headline,
-    carryover_sentence, daylight_sentence, experiment_sentences, habit_sentence, outside_sentences,
-    sample_words,
+    carryover_sentence, comparison_headline, comparison_is_clear, daylight_headline,
+    daylight_is_clear, daylight_sentence, experiment_sentences, habit_sentence, habits_headline,
+    outside_sentences, sample_words,
 };
 use crate::stats::{Carryover, MIN_CARRYOVER_PAIRS};
 use crate::toolkit::CriticAccuracy;
@@ -227,7 +227,10 @@ fn check_headline(f: &Finding<Comparison>, sentences: &str) {
         assert_eq!(lead.contains(" lower on "), c.difference < 0.0, "{h}");
     }
     let range = &h[h.find("(likely ").expect("a range") + 8..h.len() - 2];
-    assert!(sentences.contains(&format!("95% interval: {range})")), "{h} / {sentences}");
+    assert!(
+        sentences.contains(&format!("95% interval: {range})")),
+        "{h} / {sentences}"
+    );
 }
 
 fn check_sample_note(text: &str, n: usize, n_effective: f64) {
@@ -337,7 +340,11 @@ fn every_sentence_matches_its_numbers_on_generated_data() {
                 _ => None,
             };
             let claims = h.contains("tended to be");
-            assert_eq!(claims, clear(same).is_some() || clear(next).is_some(), "{h}");
+            assert_eq!(
+                claims,
+                clear(same).is_some() || clear(next).is_some(),
+                "{h}"
+            );
             if let Some(up) = clear(same).or(clear(next)) {
                 assert_eq!(h.contains("tended to be higher"), up, "{h}");
                 assert_eq!(h.contains("tended to be lower"), !up, "{h}");

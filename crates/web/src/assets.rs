@@ -72,17 +72,17 @@ const SHORT_CACHE: &str = "public, max-age=86400";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// Every asset's hashed name, in the order of [`ASSETS`].
-static HASHED: LazyLock<Vec<String>> =
-    LazyLock::new(|| ASSETS.iter().map(|a| hashed_name(a.name, a.bytes)).collect());
+static HASHED: LazyLock<Vec<String>> = LazyLock::new(|| {
+    ASSETS
+        .iter()
+        .map(|a| hashed_name(a.name, a.bytes))
+        .collect()
+});
 
 /// `htmx.min.js` with bytes hashing to `ab12…` → `htmx.min.ab12cd34ef56.js`.
 fn hashed_name(name: &str, bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
-    let hash: String = digest
-        .iter()
-        .take(6)
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{hash}.{ext}"),
         None => format!("{name}.{hash}"),
@@ -99,10 +99,16 @@ pub fn url(name: &str) -> String {
 
 /// The hashed addresses of the assets every page uses (what the service worker keeps).
 pub fn shell_urls() -> Vec<String> {
-    ["style.css", "enough.js", "offline.js", "htmx.min.js", "icon.svg"]
-        .into_iter()
-        .map(url)
-        .collect()
+    [
+        "style.css",
+        "enough.js",
+        "offline.js",
+        "htmx.min.js",
+        "icon.svg",
+    ]
+    .into_iter()
+    .map(url)
+    .collect()
 }
 
 pub fn routes() -> Router<AppState> {

@@ -7,6 +7,7 @@ mod charts;
 pub mod client_address;
 mod csrf;
 mod error;
+mod finding_charts;
 mod identity;
 mod pages;
 mod saving_routes;

@@ -12,12 +12,12 @@ use tokio::process::{Child, Command};
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-struct Driver {
+pub(crate) struct Driver {
     _process: Child,
-    url: String,
+    pub(crate) url: String,
 }
 
-async fn start_driver() -> Option<Driver> {
+pub(crate) async fn start_driver() -> Option<Driver> {
     if !std::path::Path::new(CHROMEDRIVER).exists() {
         assert!(
             std::env::var("ENOUGH_REQUIRE_BROWSER").as_deref() != Ok("1"),
@@ -56,7 +56,7 @@ async fn start_driver() -> Option<Driver> {
     panic!("chromedriver did not start");
 }
 
-async fn chromium(driver: &Driver) -> Client {
+pub(crate) async fn chromium(driver: &Driver) -> Client {
     launch_chromium(driver, None).await
 }
 
@@ -94,7 +94,7 @@ async fn launch_chromium(driver: &Driver, lang: Option<&str>) -> Client {
         .expect("chromium starts under chromedriver")
 }
 
-async fn screenshot(client: &Client, name: &str) {
+pub(crate) async fn screenshot(client: &Client, name: &str) {
     if let Ok(dir) = std::env::var("ENOUGH_SCREENSHOTS") {
         std::fs::create_dir_all(&dir).unwrap();
         let png = client.screenshot().await.unwrap();
@@ -102,22 +102,22 @@ async fn screenshot(client: &Client, name: &str) {
     }
 }
 
-async fn fill(client: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(client: &Client, css: &str, text: &str) {
     let field = client.find(Locator::Css(css)).await.unwrap();
     field.clear().await.unwrap();
     field.send_keys(text).await.unwrap();
 }
 
-async fn click(client: &Client, locator: Locator<'_>) {
+pub(crate) async fn click(client: &Client, locator: Locator<'_>) {
     client.find(locator).await.unwrap().click().await.unwrap();
 }
 
-async fn wait_for(client: &Client, css: &str) {
+pub(crate) async fn wait_for(client: &Client, css: &str) {
     client.wait().for_element(Locator::Css(css)).await.unwrap();
 }
 
 /// Signs in through the real form and waits for the page behind it.
-async fn sign_in(client: &Client, base: &str, email: &str) {
+pub(crate) async fn sign_in(client: &Client, base: &str, email: &str) {
     client.goto(&format!("{base}/sign-in")).await.unwrap();
     fill(client, "#field-email", email).await;
     fill(client, "#field-password", PASSWORD).await;
@@ -126,13 +126,13 @@ async fn sign_in(client: &Client, base: &str, email: &str) {
 }
 
 /// Clicks the button with this text.
-async fn press(client: &Client, label: &str) {
+pub(crate) async fn press(client: &Client, label: &str) {
     let xpath = format!("//button[normalize-space()=\"{label}\"]");
     click(client, Locator::XPath(&xpath)).await;
 }
 
 /// Waits until the page's text contains `text` (after a form submit replaced the page).
-async fn wait_text(client: &Client, text: &str) -> String {
+pub(crate) async fn wait_text(client: &Client, text: &str) -> String {
     for _ in 0..100 {
         if let Ok(body) = client.find(Locator::Css("body")).await
             && let Ok(t) = body.text().await
@@ -145,7 +145,7 @@ async fn wait_text(client: &Client, text: &str) -> String {
     panic!("the page never showed {text:?}");
 }
 
-async fn body_text(client: &Client) -> String {
+pub(crate) async fn body_text(client: &Client) -> String {
     client
         .find(Locator::Css("body"))
         .await
@@ -156,7 +156,7 @@ async fn body_text(client: &Client) -> String {
 }
 
 /// Nothing on the page is wider than the phone's screen (no sideways scrolling).
-async fn fits_the_phone(client: &Client, page: &str) {
+pub(crate) async fn fits_the_phone(client: &Client, page: &str) {
     let widths = client
         .execute(
             "return [document.documentElement.scrollWidth, window.innerWidth]",
@@ -295,19 +295,38 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
             wait_for(&browser, "#outside-heading").await;
             let text = body_text(&browser).await;
             assert!(
+                text.contains("Your mood was") && text.contains("higher on outside mornings"),
+                "the headline says the finding in one line: {text}"
+            );
+            assert!(
+                !text.contains("mornings you went outside, your mood averaged"),
+                "the numbers are folded away"
+            );
+            click(
+                &browser,
+                Locator::Css("section[aria-labelledby=outside-heading] details summary"),
+            )
+            .await;
+            let text = body_text(&browser).await;
+            assert!(
                 text.contains("mornings you went outside, your mood averaged"),
                 "{text}"
             );
             assert!(text.contains("95% interval"));
             let charts = browser.find_all(Locator::Css("svg.chart")).await.unwrap();
-            assert_eq!(charts.len(), 3);
+            let mut shown = 0;
             for chart in charts {
                 let (_, _, width, height) = chart.rectangle().await.unwrap();
+                if width == 0.0 {
+                    continue; // folded in a card's "How sure is this?"
+                }
+                shown += 1;
                 assert!(
                     width > 300.0 && height > 100.0,
                     "charts are drawn at a readable size"
                 );
             }
+            assert!(shown >= 5, "a picture per card, {shown} shown");
             fits_the_phone(&browser, "insights").await;
             screenshot(&browser, "7-insights").await;
             browser
@@ -317,7 +336,7 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
             screenshot(&browser, "8-insights-charts").await;
 
             // Make it an experiment: the plan appears, and fits the phone.
-            click(&browser, Locator::LinkText("Make it an experiment")).await;
+            click(&browser, Locator::LinkText("Start an experiment")).await;
             wait_for(&browser, "#field-weeks").await;
             press(&browser, "Start").await;
             wait_for(&browser, "#active-heading").await;
@@ -720,7 +739,7 @@ async fn chromium_with_language(driver: &Driver, lang: &str) -> Client {
 
 /// A Chrome DevTools command through chromedriver (`goog/cdp/execute`).
 #[derive(Debug)]
-struct Cdp(serde_json::Value);
+pub(crate) struct Cdp(pub(crate) serde_json::Value);
 
 impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
     fn endpoint(
@@ -739,7 +758,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 }
 
 /// (top, bottom, width, height) of every element matching `css`.
-async fn boxes(client: &Client, css: &str) -> Vec<(f64, f64, f64, f64)> {
+pub(crate) async fn boxes(client: &Client, css: &str) -> Vec<(f64, f64, f64, f64)> {
     let script = format!(
         "return Array.from(document.querySelectorAll({css:?})).map(function (e) {{ \
            var r = e.getBoundingClientRect(); return [r.top, r.bottom, r.width, r.height]; }})"

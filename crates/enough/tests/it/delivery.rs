@@ -8,7 +8,7 @@ use enough_domain::account::Role;
 use enough_domain::day::DayText;
 
 /// A year of full days, each with a note, the way a faithful logger's account looks.
-async fn seed_year(server: &TestServer, user: &enough_store::User) {
+pub async fn seed_year(server: &TestServer, user: &enough_store::User) {
     let today = server.app.today(user);
     for i in 0..365u64 {
         let date = today.checked_sub_days(Days::new(i)).unwrap();
@@ -26,7 +26,11 @@ async fn seed_year(server: &TestServer, user: &enough_store::User) {
             note: format!("Walked to the shop and back, day {i}; talked to my sister for a while."),
         };
         let (fields, errors) = text.to_fields();
-        server.app.log_day(user, date, fields, errors).await.unwrap();
+        server
+            .app
+            .log_day(user, date, fields, errors)
+            .await
+            .unwrap();
     }
     server
         .app
@@ -73,7 +77,10 @@ async fn pages_are_compressed_and_stay_under_sixty_kilobytes_with_a_year_of_days
             let url = format!("{}{path}", server.url);
             let (raw, none, status) = weigh(&client, &url, "identity").await;
             assert_eq!(status, 200, "{path}");
-            assert_eq!(none, "", "{path}: not compressed when the browser cannot unpack");
+            assert_eq!(
+                none, "",
+                "{path}: not compressed when the browser cannot unpack"
+            );
             let (br, used_br, _) = weigh(&client, &url, "br").await;
             assert_eq!(used_br, "br", "{path}");
             let (gz, used_gz, _) = weigh(&client, &url, "gzip").await;
@@ -102,7 +109,9 @@ async fn assets_carry_a_hash_in_their_names_and_are_kept_for_a_year() {
             }
         }
         assert!(
-            linked.iter().any(|n| n.starts_with("style.") && n.ends_with(".css") && n.len() > 16),
+            linked
+                .iter()
+                .any(|n| n.starts_with("style.") && n.ends_with(".css") && n.len() > 16),
             "the stylesheet is linked by a hashed name: {linked:?}"
         );
         for name in &linked {

@@ -15,6 +15,7 @@ mod durability;
 mod exports;
 mod homework;
 mod insights;
+mod look;
 mod measures;
 mod pages;
 mod safety_paths;

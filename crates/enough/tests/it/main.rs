@@ -13,6 +13,7 @@ mod crisis;
 mod delivery;
 mod durability;
 mod exports;
+mod history;
 mod homework;
 mod insights;
 mod look;

@@ -13,6 +13,7 @@ mod pages;
 mod saving_routes;
 mod security_headers;
 mod support;
+mod time_zones;
 mod views;
 
 use axum::Router;

@@ -189,11 +189,30 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
 
             // Sign-up is closed by default once an account exists; the admin opens it.
             server.app.set_sign_up_open_from_shell(true).await.unwrap();
+            // The device is in Dublin: the time zone is taken from it, nobody types a code.
+            browser
+                .issue_cmd(Cdp(serde_json::json!({
+                    "cmd": "Emulation.setTimezoneOverride",
+                    "params": {"timezoneId": "Europe/Dublin"}})))
+                .await
+                .unwrap();
             browser.goto(&format!("{base}/sign-up")).await.unwrap();
             screenshot(&browser, "1-sign-up").await;
+            let zone = browser
+                .execute(
+                    "var s = document.getElementById('field-time_zone'); \
+                     return [s.tagName, s.value, s.options[s.selectedIndex].text];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                zone,
+                serde_json::json!(["SELECT", "Europe/Dublin", "Dublin (Europe/Dublin)"]),
+                "a list, set to the device's zone and shown as a place"
+            );
             fill(&browser, "#field-email", "ana@example.org").await;
             fill(&browser, "#field-password", PASSWORD).await;
-            fill(&browser, "#field-time_zone", "Europe/Dublin").await;
             click(&browser, Locator::Css("form.card button[type=submit]")).await;
             wait_for(&browser, "#field-daylight_hours").await;
             assert!(

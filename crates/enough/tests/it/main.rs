@@ -18,6 +18,7 @@ mod homework;
 mod insights;
 mod look;
 mod measures;
+mod offline;
 mod pages;
 mod safety_paths;
 mod scale_out;

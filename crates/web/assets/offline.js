@@ -216,6 +216,14 @@
     });
   }
 
+  // The one-tap rows need the server; offline they say where the day can be kept instead.
+  document.addEventListener("htmx:sendError", function () {
+    var status = document.getElementById("quick-status");
+    if (status && !navigator.onLine) {
+      status.textContent = "You are offline, so that tap was not saved. The form below keeps your day on this device and sends it when you are back online.";
+    }
+  });
+
   window.addEventListener("online", send);
   window.addEventListener("offline", show);
   show().then(send);

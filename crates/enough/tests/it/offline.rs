@@ -10,9 +10,13 @@ use enough_domain::day::{DAYLIGHT_MESSAGE, DayText};
 use fantoccini::{Client, Locator};
 use std::time::Duration;
 
-async fn network(client: &Client, offline: bool) {
+/// Takes the page and its service worker off the network (or back on). The worker's DevTools
+/// session is kept in `worker` and reused, so that one setting is in force at a time.
+async fn network(client: &Client, worker: &mut Option<serde_json::Value>, offline: bool) {
     client
-        .issue_cmd(Cdp(serde_json::json!({"cmd": "Network.enable", "params": {}})))
+        .issue_cmd(Cdp(
+            serde_json::json!({"cmd": "Network.enable", "params": {}}),
+        ))
         .await
         .unwrap();
     client
@@ -21,6 +25,48 @@ async fn network(client: &Client, offline: bool) {
             "params": {"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}})))
         .await
         .unwrap();
+    // The service worker fetches for the page on its own connection: it goes offline too
+    // (what the "Offline" box of DevTools' service worker panel does).
+    let targets = client
+        .issue_cmd(Cdp(
+            serde_json::json!({"cmd": "Target.getTargets", "params": {}}),
+        ))
+        .await
+        .unwrap();
+    if worker.is_none() {
+        let target = targets["targetInfos"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|t| t["type"] == "service_worker")
+            .cloned();
+        if let Some(target) = target {
+            let attached = client
+                .issue_cmd(Cdp(serde_json::json!({
+                    "cmd": "Target.attachToTarget",
+                    "params": {"targetId": target["targetId"], "flatten": false}})))
+                .await
+                .unwrap();
+            *worker = Some(attached["sessionId"].clone());
+        }
+    }
+    let session = worker.clone().expect("the service worker is running");
+    for (id, method, params) in [
+        (1, "Network.enable", serde_json::json!({})),
+        (
+            2,
+            "Network.emulateNetworkConditions",
+            serde_json::json!({"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}),
+        ),
+    ] {
+        client
+            .issue_cmd(Cdp(serde_json::json!({
+                "cmd": "Target.sendMessageToTarget",
+                "params": {"sessionId": session,
+                           "message": serde_json::json!({"id": id, "method": method, "params": params}).to_string()}})))
+            .await
+            .unwrap();
+    }
     for _ in 0..50 {
         let online = client
             .execute("return navigator.onLine", vec![])
@@ -31,7 +77,10 @@ async fn network(client: &Client, offline: bool) {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    panic!("the page never saw the network go {}", if offline { "away" } else { "back" });
+    panic!(
+        "the page never saw the network go {}",
+        if offline { "away" } else { "back" }
+    );
 }
 
 /// Picks a 0–10 scale answer or a yes/no on the day form.
@@ -46,11 +95,20 @@ async fn pick(client: &Client, name: &str, value: &str) {
 }
 
 async fn save(client: &Client) {
-    click(client, Locator::Css("form[action='/days'] button[type=submit]")).await;
+    click(
+        client,
+        Locator::Css("form[action='/days'] button[type=submit]"),
+    )
+    .await;
 }
 
 /// Waits until the server has the day with this mood.
-async fn server_mood(server: &crate::common::TestServer, user: &enough_store::User, date: chrono::NaiveDate, mood: u8) {
+async fn server_mood(
+    server: &crate::common::TestServer,
+    user: &enough_store::User,
+    date: chrono::NaiveDate,
+    mood: u8,
+) {
     for _ in 0..100 {
         if let Ok(day) = server.app.day(user, date).await
             && day.mood == Some(mood)
@@ -85,8 +143,9 @@ async fn a_day_logged_offline_waits_on_the_device_and_reaches_the_server() {
                 .unwrap();
             assert_eq!(ready, serde_json::json!(true));
             browser.refresh().await.unwrap();
+            let mut worker = None;
 
-            network(&browser, true).await;
+            network(&browser, &mut worker, true).await;
             fill(&browser, "#field-daylight_hours", "1.5").await;
             pick(&browser, "mood", "6").await;
             pick(&browser, "energy", "4").await;
@@ -103,8 +162,25 @@ async fn a_day_logged_offline_waits_on_the_device_and_reaches_the_server() {
             browser.refresh().await.unwrap();
             wait_text(&browser, "Waiting to be sent").await;
             crate::browser::screenshot(&browser, "o1-waiting").await;
+            // Crisis help is kept too; a page that is not kept says so plainly.
+            browser
+                .goto(&format!("{}/crisis", server.url))
+                .await
+                .unwrap();
+            let text = wait_text(&browser, "Waiting to be sent").await;
+            assert!(
+                text.contains("emergency") || text.contains("Emergency"),
+                "{text}"
+            );
+            browser
+                .goto(&format!("{}/insights", server.url))
+                .await
+                .unwrap();
+            wait_text(&browser, "You are offline").await;
+            browser.goto(&format!("{}/", server.url)).await.unwrap();
+            wait_text(&browser, "Waiting to be sent").await;
 
-            network(&browser, false).await;
+            network(&browser, &mut worker, false).await;
             wait_text(&browser, "Sent: your entry").await;
             server_mood(&server, &ana, today, 6).await;
             let day = server.app.day(&ana, today).await.unwrap();
@@ -114,7 +190,7 @@ async fn a_day_logged_offline_waits_on_the_device_and_reaches_the_server() {
 
             // Changed on the server while this device was offline: the person is asked.
             browser.refresh().await.unwrap();
-            network(&browser, true).await;
+            network(&browser, &mut worker, true).await;
             pick(&browser, "mood", "8").await;
             save(&browser).await;
             wait_text(&browser, "Waiting to be sent").await;
@@ -123,8 +199,12 @@ async fn a_day_logged_offline_waits_on_the_device_and_reaches_the_server() {
                 ..DayText::default()
             };
             let (fields, errors) = text.to_fields();
-            server.app.log_day(&ana, today, fields, errors).await.unwrap();
-            network(&browser, false).await;
+            server
+                .app
+                .log_day(&ana, today, fields, errors)
+                .await
+                .unwrap();
+            network(&browser, &mut worker, false).await;
             wait_text(&browser, "changed on the server").await;
             crate::browser::screenshot(&browser, "o2-changed").await;
             assert_eq!(server.app.day(&ana, today).await.unwrap().mood, Some(3));
@@ -134,11 +214,11 @@ async fn a_day_logged_offline_waits_on_the_device_and_reaches_the_server() {
 
             // Refused when sent: the reason comes back, and nothing changes on the server.
             browser.refresh().await.unwrap();
-            network(&browser, true).await;
+            network(&browser, &mut worker, true).await;
             fill(&browser, "#field-daylight_hours", "25").await;
             save(&browser).await;
             wait_text(&browser, "Waiting to be sent").await;
-            network(&browser, false).await;
+            network(&browser, &mut worker, false).await;
             let text = wait_text(&browser, "was not saved").await;
             assert!(text.contains(DAYLIGHT_MESSAGE), "{text}");
             crate::browser::screenshot(&browser, "o3-refused").await;

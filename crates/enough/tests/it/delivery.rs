@@ -141,6 +141,45 @@ async fn assets_carry_a_hash_in_their_names_and_are_kept_for_a_year() {
         assert_eq!(r.headers()["cache-control"], "public, max-age=86400");
         let (status, _) = get(&client, &format!("{}/assets/style.0000.css", server.url)).await;
         assert_eq!(status, 404, "a wrong hash is not found");
+
+        // Installable: a manifest, and a same-origin service worker the CSP allows.
+        let r = client
+            .get(format!("{}/sw.js", server.url))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(
+            r.headers()["cache-control"],
+            "no-cache",
+            "updates reach people"
+        );
+        let csp = r.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(csp.contains("worker-src 'self'") && csp.contains("manifest-src 'self'"));
+        assert!(
+            csp.contains("script-src 'self'"),
+            "the CSP stays strict: {csp}"
+        );
+        let worker = r.text().await.unwrap();
+        for shell in linked
+            .iter()
+            .filter(|n| n.ends_with(".css") || n.ends_with(".js"))
+        {
+            assert!(
+                worker.contains(&format!("/assets/{shell}")),
+                "the worker keeps {shell}"
+            );
+        }
+        assert!(worker.contains("\"/crisis\""), "and the crisis page");
+        let (status, manifest) =
+            get(&client, &format!("{}/manifest.webmanifest", server.url)).await;
+        assert_eq!(status, 200);
+        let manifest: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+        assert_eq!(manifest["display"], "standalone");
+        assert_eq!(manifest["shortcuts"][1]["url"], "/crisis");
     })
     .await;
 }

@@ -19,10 +19,12 @@ const REGIONS: [&str; 10] = [
     "Arctic",
 ];
 
-/// (region, [(IANA name, label)]) sorted by label within each region; "UTC" last.
-static GROUPS: LazyLock<Vec<(&'static str, Vec<(&'static str, String)>)>> = LazyLock::new(|| {
-    let mut groups: Vec<(&'static str, Vec<(&'static str, String)>)> =
-        REGIONS.iter().map(|r| (*r, Vec::new())).collect();
+/// A region and its zones: (IANA name, label).
+type Group = (&'static str, Vec<(&'static str, String)>);
+
+/// The regions' zones, sorted by label within each region; "UTC" last.
+static GROUPS: LazyLock<Vec<Group>> = LazyLock::new(|| {
+    let mut groups: Vec<Group> = REGIONS.iter().map(|r| (*r, Vec::new())).collect();
     for tz in chrono_tz::TZ_VARIANTS {
         let name = tz.name();
         let Some((region, _)) = name.split_once('/') else {

@@ -133,7 +133,7 @@ fn calendar(
             None => break,
         }
     }
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(blank());
     }
     let mut weeks = Vec::new();

@@ -97,6 +97,7 @@ async fn a_year_of_days_reads_on_a_phone_and_a_desktop_in_light_and_dark() {
                 ("history", "/history".to_owned()),
                 ("settings", "/settings".to_owned()),
                 ("today", "/".to_owned()),
+                ("steps", "/activities".to_owned()),
             ];
             for (width, height) in [(390, 844), (1280, 800)] {
                 let browser = if width < 600 {

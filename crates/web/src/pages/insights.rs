@@ -58,16 +58,16 @@ struct InsightsPage {
 /// beneath under "How sure is this?".
 pub(crate) struct Card {
     /// The heading's id (and the picture's).
-    id: &'static str,
-    heading: &'static str,
-    headlines: Vec<String>,
-    chart: Option<String>,
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub headlines: Vec<String>,
+    pub chart: Option<String>,
     /// The full sentences with every number.
-    sentences: Vec<String>,
+    pub sentences: Vec<String>,
     /// A second, more detailed picture inside the fold.
-    detail_chart: Option<String>,
+    pub detail_chart: Option<String>,
     /// A link under the card: (href, words, rest of the sentence).
-    link: Option<(&'static str, &'static str, &'static str)>,
+    pub link: Option<(&'static str, &'static str, &'static str)>,
 }
 
 fn capitalised(word: &str) -> String {
@@ -109,7 +109,7 @@ fn difference_rows(
 }
 
 /// A picture of differences in points, or none when nothing is ready.
-fn difference_chart(
+pub(crate) fn difference_chart(
     id: &str,
     title: &str,
     what: &str,

@@ -25,4 +25,5 @@ mod scale_out;
 mod security;
 mod security_input;
 mod steps;
+mod time_zone;
 mod toolkit;

@@ -117,6 +117,22 @@
     });
   }
 
+  // A log page kept from an earlier day (opened offline the next morning): say so, and point
+  // the form at today, so that yesterday's entry is not overwritten by mistake.
+  function localToday() {
+    var d = new Date();
+    var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
+  }
+  var dateField = document.querySelector("form[action='/days'] input[name='date']");
+  if (dateField && !navigator.onLine && dateField.max && dateField.max < localToday()) {
+    dateField.max = localToday();
+    if (dateField.value < localToday() && window.location.pathname === "/") {
+      dateField.value = localToday();
+    }
+    notes.push("This page was kept on this device from an earlier day. Check the day and the answers before saving.");
+  }
+
   // Offline: the day form is kept here instead of being sent.
   document.querySelectorAll("form[action='/days']").forEach(function (form) {
     form.addEventListener("submit", function (event) {

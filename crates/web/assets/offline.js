@@ -8,14 +8,25 @@
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").catch(function () { /* online-only, as before */ });
   }
+  var signedIn = document.body.getAttribute("data-signed-in") || "";
+  try {
+    var controller = navigator.serviceWorker && navigator.serviceWorker.controller;
+    if (signedIn && controller && navigator.onLine && sessionStorage.getItem("enough-kept") !== signedIn) {
+      controller.postMessage("keep-pages");
+      sessionStorage.setItem("enough-kept", signedIn);
+    }
+  } catch (e) { /* kept on the next visit instead */ }
   if (!window.indexedDB || !window.fetch || !window.DOMParser) { return; }
 
+  // Whose days these are: a kept day is only ever sent while the same account is signed in.
+  var person = document.body.getAttribute("data-signed-in") || "";
+  function mine(entry) { return entry.person === person; }
   var FIELDS = ["date", "daylight_hours", "energy", "mood", "outside_morning", "habits", "note"];
 
   function open() {
     return new Promise(function (resolve, reject) {
       var request = indexedDB.open("enough-offline", 1);
-      request.onupgradeneeded = function () { request.result.createObjectStore("days", { keyPath: "date" }); };
+      request.onupgradeneeded = function () { request.result.createObjectStore("days", { keyPath: "key" }); };
       request.onsuccess = function () { resolve(request.result); };
       request.onerror = function () { reject(request.error); };
     });
@@ -31,8 +42,12 @@
     });
   }
   function all() { return store("readonly", function (s) { return s.getAll(); }).then(function (r) { return r || []; }); }
-  function put(entry) { return store("readwrite", function (s) { return s.put(entry); }); }
-  function remove(date) { return store("readwrite", function (s) { return s.delete(date); }); }
+  // One kept entry per account and day: saving the same day again offline replaces it.
+  function put(entry) {
+    entry.key = entry.person + " " + entry.date;
+    return store("readwrite", function (s) { return s.put(entry); });
+  }
+  function remove(entry) { return store("readwrite", function (s) { return s.delete(entry.person + " " + entry.date); }); }
 
   // A day form's values, as [name, value] pairs; `initial` reads what the server filled in.
   function values(form, initial) {
@@ -87,7 +102,11 @@
     return all().then(function (waiting) {
       box.textContent = "";
       notes.forEach(function (n) { box.appendChild(paragraph(n)); });
-      waiting.forEach(function (entry) {
+      var others = waiting.filter(function (e) { return !mine(e); }).length;
+      if (others > 0) {
+        box.appendChild(paragraph("A day logged offline is waiting on this device for its account: it will be sent when that account is signed in here."));
+      }
+      waiting.filter(mine).forEach(function (entry) {
         var words = dayWords(entry.date);
         var item = document.createElement("div");
         item.className = "offline-item";
@@ -96,7 +115,7 @@
           item.appendChild(button("Put it back in the form", function () {
             window.location.href = "/days/" + entry.date + "#restore-offline";
           }));
-          item.appendChild(button("Discard it", function () { remove(entry.date).then(show); }));
+          item.appendChild(button("Discard it", function () { remove(entry).then(show); }));
         } else if (entry.conflict) {
           item.appendChild(paragraph("While you were offline, the entry for " + words +
             " changed on the server. Which one should stay?"));
@@ -105,7 +124,7 @@
             put(entry).then(send);
           }));
           item.appendChild(button("Keep the server's", function () {
-            remove(entry.date).then(function () { notes.push("Kept the server's entry for " + words + "."); show(); });
+            remove(entry).then(function () { notes.push("Kept the server's entry for " + words + "."); show(); });
           }));
         } else {
           item.appendChild(paragraph("Waiting to be sent: your entry for " + words +
@@ -140,6 +159,7 @@
       event.preventDefault();
       var entry = values(form, false);
       entry.base = values(form, true);
+      entry.person = person;
       entry.kept_at = new Date().toISOString();
       if (!/^\d{4}-\d{2}-\d{2}$/.test(entry.date)) {
         notes = ["Please give the day's date; nothing was kept yet."];
@@ -158,7 +178,7 @@
     var form = document.querySelector("form[action='/days']");
     var date = form && form.elements.date && form.elements.date.value;
     all().then(function (waiting) {
-      var entry = waiting.filter(function (e) { return e.date === date; })[0];
+      var entry = waiting.filter(function (e) { return mine(e) && e.date === date; })[0];
       if (!entry) { return; }
       Array.prototype.forEach.call(form.elements, function (el) {
         if (FIELDS.indexOf(el.name) === -1 || el.name === "date") { return; }
@@ -167,7 +187,7 @@
         else { el.value = entry[el.name]; }
       });
       notes = ["Your entry from this device is back in the form. The server said: " + entry.refused];
-      remove(entry.date).then(show);
+      remove(entry).then(show);
     });
   }
 
@@ -176,7 +196,7 @@
     if (sending || !navigator.onLine) { return Promise.resolve(); }
     sending = true;
     return all().then(function (waiting) {
-      return waiting.filter(function (e) { return !e.refused && !e.conflict; })
+      return waiting.filter(function (e) { return mine(e) && !e.refused && !e.conflict; })
         .reduce(function (previous, entry) { return previous.then(function () { return sendOne(entry); }); }, Promise.resolve());
     }).catch(function () { /* still offline: try again later */ })
       .then(function () { sending = false; return show(); });
@@ -210,7 +230,7 @@
       return fetch("/days", { method: "POST", body: body, credentials: "same-origin", redirect: "manual" }).then(function (r) {
         if (r.type === "opaqueredirect") {
           notes.push("Sent: your entry for " + words + " is saved.");
-          return remove(entry.date);
+          return remove(entry);
         }
         return r.text().then(function (text) {
           if (r.status === 422) {
@@ -221,7 +241,7 @@
           }
           if (r.ok) {
             // Saved, and the server has something to say (support after worrying words).
-            return remove(entry.date).then(function () {
+            return remove(entry).then(function () {
               document.open(); document.write(text); document.close();
             });
           }

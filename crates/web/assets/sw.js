@@ -17,18 +17,27 @@ async function keep(path, response) {
   await cache.put(path, response);
 }
 
+async function keepAll() {
+  await Promise.all(KEPT.map(async (path) => {
+    try {
+      const response = await fetch(path, { credentials: "same-origin", redirect: "manual" });
+      await keep(path, response);
+    } catch (e) { /* kept on the next visit instead */ }
+  }));
+}
+
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const shell = await caches.open(SHELL);
     await shell.addAll(SHELL_ASSETS);
-    await Promise.all(KEPT.map(async (path) => {
-      try {
-        const response = await fetch(path, { credentials: "same-origin", redirect: "manual" });
-        await keep(path, response);
-      } catch (e) { /* kept on the next visit instead */ }
-    }));
+    await keepAll();
     await self.skipWaiting();
   })());
+});
+
+// After signing in, the page asks once for fresh copies (the person's own log and country).
+self.addEventListener("message", (event) => {
+  if (event.data === "keep-pages") { event.waitUntil(keepAll()); }
 });
 
 self.addEventListener("activate", (event) => {

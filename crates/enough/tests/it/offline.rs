@@ -143,6 +143,26 @@ async fn a_day_logged_offline_waits_on_the_device_and_reaches_the_server() {
                 .unwrap();
             assert_eq!(ready, serde_json::json!(true));
             browser.refresh().await.unwrap();
+            // Once signed in, the person's own crisis page (their country's lines) is kept.
+            let mut kept = false;
+            for _ in 0..50 {
+                let signed_in_copy = browser
+                    .execute_async(
+                        "var done = arguments[arguments.length - 1]; \
+                         caches.open('enough-pages').then(function (c) { return c.match('/crisis'); }) \
+                           .then(function (r) { return r ? r.text() : ''; }) \
+                           .then(function (t) { done(t.indexOf('data-signed-in') !== -1); });",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                if signed_in_copy == serde_json::json!(true) {
+                    kept = true;
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            assert!(kept, "the signed-in crisis page is kept on the device");
             let mut worker = None;
 
             network(&browser, &mut worker, true).await;

@@ -404,6 +404,125 @@ pub fn experiment_sentences(result: &crate::experiment::OutcomeResult) -> Vec<St
     }
 }
 
+/// Whether a comparison's 95% interval leaves out "no difference" (the only case in which a
+/// headline names a direction).
+pub fn comparison_is_clear(c: &Comparison) -> bool {
+    !c.no_spread() && (c.low > 0.0 || c.high < 0.0)
+}
+
+/// A card's one-line headline for a two-group comparison (`a` against `b`). It names a direction
+/// only when the 95% interval leaves out no difference, and quotes the same interval as the
+/// sentences beneath it and the picture beside it.
+pub fn comparison_headline(finding: &Finding<Comparison>, a: &str, b: &str) -> String {
+    match finding {
+        Finding::NotEnoughDays { .. } => format!("Not enough days yet to compare {a} and {b}."),
+        Finding::NoVariation { what } => {
+            format!("Your {what} was the same every time, so there is nothing to compare yet.")
+        }
+        Finding::Ready(c) if c.no_spread() => format!(
+            "Your {} averaged {} on {a} and {} on {b}; too little variation to judge yet.",
+            c.outcome.word(),
+            one(c.mean_a),
+            one(c.mean_b)
+        ),
+        Finding::Ready(c) => {
+            let word = c.outcome.word();
+            let range = signed_range(c.low, c.high, 1, "points", ("higher", "lower"));
+            if comparison_is_clear(c) {
+                let direction = if c.difference > 0.0 {
+                    "higher"
+                } else {
+                    "lower"
+                };
+                format!(
+                    "Your {word} was {} {direction} on {a} (likely {range}).",
+                    points(c.difference)
+                )
+            } else {
+                format!(
+                    "No clear difference in your {word} between {a} and {b} yet (likely {range})."
+                )
+            }
+        }
+    }
+}
+
+/// Whether a daylight link's interval leaves out no relation (and is a real range).
+pub fn daylight_is_clear(l: &DaylightLink) -> bool {
+    l.high - l.low >= 5e-5 && (l.low > 0.0 || l.high < 0.0)
+}
+
+/// A card's one-line headline for daylight and `outcome_word` on the same day (`same`) and the
+/// next (`next`): a direction and a strength word only for a link whose interval leaves out no
+/// relation, the same rule as [`daylight_sentence`].
+pub fn daylight_headline(
+    same: &Finding<DaylightLink>,
+    next: &Finding<DaylightLink>,
+    outcome_word: &str,
+) -> String {
+    let clear = |f: &Finding<DaylightLink>| match f {
+        Finding::Ready(l) if daylight_is_clear(l) => Some((l.r, strength(l.r))),
+        _ => None,
+    };
+    let ready = |f: &Finding<DaylightLink>| matches!(f, Finding::Ready(_));
+    let direction = |r: f64| if r > 0.0 { "higher" } else { "lower" };
+    match (clear(same), clear(next)) {
+        (Some((r, s)), Some((r2, _))) if (r > 0.0) == (r2 > 0.0) => format!(
+            "On days with more daylight, your {outcome_word} tended to be {}, that day and the next ({s} related).",
+            direction(r)
+        ),
+        (Some((r, s)), _) => format!(
+            "On days with more daylight, your {outcome_word} tended to be {} ({s} related).",
+            direction(r)
+        ),
+        (None, Some((r, s))) => format!(
+            "After days with more daylight, your {outcome_word} the next day tended to be {} ({s} related).",
+            direction(r)
+        ),
+        (None, None) if ready(same) || ready(next) => format!(
+            "No clear link yet between daylight and your {outcome_word}, on the same day or the next."
+        ),
+        (None, None) => format!("Not enough days yet to relate daylight and your {outcome_word}."),
+    }
+}
+
+/// A card's one-line headline for the seasonal habits: the clearest difference in mood, if any
+/// habit's interval leaves out no difference.
+pub fn habits_headline(habits: &[HabitInsight]) -> String {
+    let clear: Vec<&HabitInsight> = habits
+        .iter()
+        .filter(|h| matches!(&h.mood, Finding::Ready(c) if comparison_is_clear(c)))
+        .collect();
+    let biggest = clear.iter().max_by(|x, y| {
+        let size = |h: &HabitInsight| match &h.mood {
+            Finding::Ready(c) => c.difference.abs(),
+            _ => 0.0,
+        };
+        size(x).total_cmp(&size(y))
+    });
+    match biggest {
+        Some(h) => {
+            let mut s =
+                comparison_headline(&h.mood, &format!("days with “{}”", h.label), "other days");
+            match clear.len() {
+                0 | 1 => {}
+                2 => s.push_str(" One other habit also went with a clear difference."),
+                n => s.push_str(&format!(
+                    " {} other habits also went with a clear difference.",
+                    n - 1
+                )),
+            }
+            s
+        }
+        None if habits.iter().any(|h| matches!(h.mood, Finding::Ready(_))) => {
+            "No habit went with a clear difference in your mood yet.".to_owned()
+        }
+        None => format!(
+            "Not enough days yet to compare your mood with and without each habit (at least {MIN_GROUP_DAYS} days of each)."
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

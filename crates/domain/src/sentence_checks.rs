@@ -12,8 +12,9 @@ use crate::light_mood::{
     light_mood_insights,
 };
 use crate::reflection::{
-    carryover_sentence, daylight_sentence, experiment_sentences, habit_sentence, outside_sentences,
-    sample_words,
+    carryover_sentence, comparison_headline, comparison_is_clear, daylight_headline,
+    daylight_is_clear, daylight_sentence, experiment_sentences, habit_sentence, habits_headline,
+    outside_sentences, sample_words,
 };
 use crate::stats::{Carryover, MIN_CARRYOVER_PAIRS};
 use crate::toolkit::CriticAccuracy;
@@ -206,6 +207,32 @@ fn check_comparison(text: &str, c: &Comparison) {
     }
 }
 
+/// A headline names a direction only when the interval leaves out no difference, the direction
+/// matches the estimate's sign, and its range is the sentence's range.
+fn check_headline(f: &Finding<Comparison>, sentences: &str) {
+    let h = comparison_headline(f, "outside mornings", "indoor mornings");
+    let Finding::Ready(c) = f else {
+        assert!(!h.contains("higher") && !h.contains("lower"), "{h}");
+        return;
+    };
+    if c.no_spread() {
+        assert!(h.contains("too little variation"), "{h}");
+        return;
+    }
+    let claims = !h.starts_with("No clear difference");
+    assert_eq!(claims, comparison_is_clear(c), "{h}");
+    if claims {
+        let lead = h.split(" (").next().unwrap_or_default();
+        assert_eq!(lead.contains(" higher on "), c.difference > 0.0, "{h}");
+        assert_eq!(lead.contains(" lower on "), c.difference < 0.0, "{h}");
+    }
+    let range = &h[h.find("(likely ").expect("a range") + 8..h.len() - 2];
+    assert!(
+        sentences.contains(&format!("95% interval: {range})")),
+        "{h} / {sentences}"
+    );
+}
+
 fn check_sample_note(text: &str, n: usize, n_effective: f64) {
     assert!(text.contains(sample_words(n_effective)), "{text}");
     assert_eq!(
@@ -301,7 +328,34 @@ fn every_sentence_matches_its_numbers_on_generated_data() {
                     assert_eq!(text.contains("ran in streaks"), c.factor > 1.0, "{text}");
                 }
             }
+            check_headline(f, &outside_sentences(f).join(" "));
         }
+        for (word, same, next) in [
+            ("mood", &insights.daylight[0], &insights.daylight[2]),
+            ("energy", &insights.daylight[1], &insights.daylight[3]),
+        ] {
+            let h = daylight_headline(same, next, word);
+            let clear = |f: &Finding<DaylightLink>| match f {
+                Finding::Ready(l) if daylight_is_clear(l) => Some(l.r > 0.0),
+                _ => None,
+            };
+            let claims = h.contains("tended to be");
+            assert_eq!(
+                claims,
+                clear(same).is_some() || clear(next).is_some(),
+                "{h}"
+            );
+            if let Some(up) = clear(same).or(clear(next)) {
+                assert_eq!(h.contains("tended to be higher"), up, "{h}");
+                assert_eq!(h.contains("tended to be lower"), !up, "{h}");
+            }
+        }
+        let h = habits_headline(&insights.habits);
+        let any_clear = insights
+            .habits
+            .iter()
+            .any(|x| matches!(&x.mood, Finding::Ready(c) if comparison_is_clear(c)));
+        assert_eq!(h.starts_with("Your mood was "), any_clear, "{h}");
         for (i, f) in insights.daylight.iter().enumerate() {
             check_daylight(f, &days, u8::from(i >= 2));
         }

@@ -1,14 +1,33 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
-  // Fill a time zone field with the browser's own zone when the server only guessed.
-  document.querySelectorAll("input[data-detect-time-zone]").forEach(function (input) {
-    try {
-      var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-      if (zone && input.value === input.getAttribute("data-detect-time-zone")) {
-        input.value = zone;
+  // Time zones: on a first visit the list is set to this device's own zone; in settings, a
+  // zone different from the saved one is offered ("This device is set to …. Use it").
+  document.querySelectorAll("[data-detect-time-zone]").forEach(function (field) {
+    var mode = field.getAttribute("data-detect-time-zone");
+    var zone = "";
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { return; }
+    if (zone === "Etc/UTC") { zone = "UTC"; }
+    var option = null;
+    if (field.tagName === "SELECT") {
+      for (var i = 0; i < field.options.length; i++) {
+        if (field.options[i].value === zone) { option = field.options[i]; }
       }
-    } catch (e) { /* keep the server's value */ }
+      if (!option) { return; }
+    }
+    if (mode === "replace") {
+      field.value = zone;
+    } else if (mode === "offer" && field.value !== zone) {
+      var offer = field.parentNode.querySelector("[data-browser-zone]");
+      if (!offer) { return; }
+      offer.querySelector("[data-browser-zone-name]").textContent = option ? option.textContent : zone;
+      offer.hidden = false;
+      offer.querySelector("[data-use-browser-zone]").addEventListener("click", function () {
+        field.value = zone;
+        offer.hidden = true;
+        field.focus();
+      });
+    }
   });
   // Crisis lines: when neither a chosen country nor the browser's language said where someone
   // is, tell the server the browser's time zone (a cookie, not a secret) and reload once. The

@@ -202,11 +202,10 @@ pub fn over_time(days: &[DayEntry], from: NaiveDate, to: NaiveDate) -> String {
     polyline(&mut svg, "c-energy line", &scaled(&energy_weeks));
     let _ = write!(
         svg,
-        r#"<text class="axis" x="52" y="296">{}</text><text class="axis" x="{}" y="296" text-anchor="end">{}</text><text class="legend c-mood-text" x="52" y="18">● Mood</text><text class="legend c-energy-text" x="150" y="18">● Energy</text><text class="legend c-daylight-text" x="265" y="18">▮ Daylight</text><text class="axis" x="{}" y="18" text-anchor="end">lines: weekly means</text></svg>"#,
+        r#"<text class="axis" x="52" y="296">{}</text><text class="axis" x="{}" y="296" text-anchor="end">{}</text><text class="legend c-mood-text" x="52" y="20">● Mood</text><text class="legend c-energy-text" x="200" y="20">● Energy</text><text class="legend c-daylight-text" x="380" y="20">▮ Daylight</text></svg>"#,
         short(from),
         W - 12.0,
         short(to),
-        W - 12.0
     );
     svg
 }
@@ -218,7 +217,8 @@ pub fn daylight_scatter(days: &[DayEntry]) -> String {
         .iter()
         .filter(|d| d.daylight_quarter_hours.is_some() && d.mood.is_some())
         .collect();
-    let height = 280.0;
+    // Room under the tick labels for the axis name, descenders included.
+    let height = 300.0;
     let max_light = days
         .iter()
         .filter_map(|d| d.daylight_hours())
@@ -293,7 +293,7 @@ pub fn daylight_scatter(days: &[DayEntry]) -> String {
     }
     let _ = write!(
         svg,
-        r#"<text class="axis" x="{}" y="278" text-anchor="middle">hours of daylight</text><text class="axis" x="4" y="18">mood</text><text class="legend" x="{}" y="18" text-anchor="end">● outside morning   ○ indoors</text></svg>"#,
+        r#"<text class="axis" x="{}" y="288" text-anchor="middle">hours of daylight</text><text class="axis" x="4" y="18">mood</text><text class="legend" x="{}" y="18" text-anchor="end"><tspan class="c-mood-text">●</tspan> outside morning   ○ indoors</text></svg>"#,
         (52.0 + W - 16.0) / 2.0,
         W - 16.0
     );
@@ -478,7 +478,7 @@ pub fn day_length_year(days: &[DayEntry], year_of_lengths: &[(NaiveDate, f64)]) 
     polyline(&mut svg, "c-mood line", &line);
     let _ = write!(
         svg,
-        r#"<text class="axis" x="52" y="246">{}</text><text class="axis" x="{}" y="246" text-anchor="end">{}</text><text class="legend c-mood-text" x="52" y="18">— day length</text><text class="legend c-daylight-text" x="220" y="18">▮ your daylight</text></svg>"#,
+        r#"<text class="axis" x="52" y="246">{}</text><text class="axis" x="{}" y="246" text-anchor="end">{}</text><text class="legend c-mood-text" x="52" y="18">— day length</text><text class="legend c-daylight-text" x="300" y="18">▮ your daylight</text></svg>"#,
         short(first.0),
         W - 12.0,
         short(last.0)

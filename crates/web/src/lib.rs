@@ -7,11 +7,13 @@ mod charts;
 pub mod client_address;
 mod csrf;
 mod error;
+mod finding_charts;
 mod identity;
 mod pages;
 mod saving_routes;
 mod security_headers;
 mod support;
+mod time_zones;
 mod views;
 
 use axum::Router;
@@ -83,6 +85,8 @@ pub fn router(state: AppState) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(axum::middleware::from_fn(security_headers::add))
+        // br or gzip, as the browser's Accept-Encoding asks (images are left as they are).
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state);
     if secure {
         // Served over HTTPS: browsers keep to HTTPS for a year (RFC 6797).

@@ -8,7 +8,7 @@ use axum::response::Response;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
-                   object-src 'none'";
+                   object-src 'none'; worker-src 'self'; manifest-src 'self'";
 
 /// Adds the headers; personal pages are marked `no-store` unless a handler chose caching.
 pub async fn add(request: Request, next: Next) -> Response {

@@ -94,7 +94,7 @@ async fn launch_chromium(driver: &Driver, lang: Option<&str>) -> Client {
         .expect("chromium starts under chromedriver")
 }
 
-async fn screenshot(client: &Client, name: &str) {
+pub(crate) async fn screenshot(client: &Client, name: &str) {
     if let Ok(dir) = std::env::var("ENOUGH_SCREENSHOTS") {
         std::fs::create_dir_all(&dir).unwrap();
         let png = client.screenshot().await.unwrap();
@@ -155,7 +155,7 @@ pub(crate) async fn press(client: &Client, label: &str) {
 }
 
 /// Waits until the page's text contains `text` (after a form submit replaced the page).
-async fn wait_text(client: &Client, text: &str) -> String {
+pub(crate) async fn wait_text(client: &Client, text: &str) -> String {
     for _ in 0..100 {
         if let Ok(body) = client.find(Locator::Css("body")).await
             && let Ok(t) = body.text().await
@@ -168,7 +168,7 @@ async fn wait_text(client: &Client, text: &str) -> String {
     panic!("the page never showed {text:?}");
 }
 
-async fn body_text(client: &Client) -> String {
+pub(crate) async fn body_text(client: &Client) -> String {
     client
         .find(Locator::Css("body"))
         .await
@@ -179,7 +179,7 @@ async fn body_text(client: &Client) -> String {
 }
 
 /// Nothing on the page is wider than the phone's screen (no sideways scrolling).
-async fn fits_the_phone(client: &Client, page: &str) {
+pub(crate) async fn fits_the_phone(client: &Client, page: &str) {
     let widths = client
         .execute(
             "return [document.documentElement.scrollWidth, window.innerWidth]",
@@ -212,11 +212,30 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
 
             // Sign-up is closed by default once an account exists; the admin opens it.
             server.app.set_sign_up_open_from_shell(true).await.unwrap();
+            // The device is in Dublin: the time zone is taken from it, nobody types a code.
+            browser
+                .issue_cmd(Cdp(serde_json::json!({
+                    "cmd": "Emulation.setTimezoneOverride",
+                    "params": {"timezoneId": "Europe/Dublin"}})))
+                .await
+                .unwrap();
             browser.goto(&format!("{base}/sign-up")).await.unwrap();
             screenshot(&browser, "1-sign-up").await;
+            let zone = browser
+                .execute(
+                    "var s = document.getElementById('field-time_zone'); \
+                     return [s.tagName, s.value, s.options[s.selectedIndex].text];",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                zone,
+                serde_json::json!(["SELECT", "Europe/Dublin", "Dublin (Europe/Dublin)"]),
+                "a list, set to the device's zone and shown as a place"
+            );
             fill(&browser, "#field-email", "ana@example.org").await;
             fill(&browser, "#field-password", PASSWORD).await;
-            fill(&browser, "#field-time_zone", "Europe/Dublin").await;
             click(&browser, Locator::Css("form.card button[type=submit]")).await;
             wait_for(&browser, "#field-daylight_hours").await;
             assert!(
@@ -318,19 +337,38 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
             wait_for(&browser, "#outside-heading").await;
             let text = body_text(&browser).await;
             assert!(
+                text.contains("Your mood was") && text.contains("higher on outside mornings"),
+                "the headline says the finding in one line: {text}"
+            );
+            assert!(
+                !text.contains("mornings you went outside, your mood averaged"),
+                "the numbers are folded away"
+            );
+            click(
+                &browser,
+                Locator::Css("section[aria-labelledby=outside-heading] details summary"),
+            )
+            .await;
+            let text = body_text(&browser).await;
+            assert!(
                 text.contains("mornings you went outside, your mood averaged"),
                 "{text}"
             );
             assert!(text.contains("95% interval"));
             let charts = browser.find_all(Locator::Css("svg.chart")).await.unwrap();
-            assert_eq!(charts.len(), 3);
+            let mut shown = 0;
             for chart in charts {
                 let (_, _, width, height) = chart.rectangle().await.unwrap();
+                if width == 0.0 {
+                    continue; // folded in a card's "How sure is this?"
+                }
+                shown += 1;
                 assert!(
                     width > 300.0 && height > 100.0,
                     "charts are drawn at a readable size"
                 );
             }
+            assert!(shown >= 5, "a picture per card, {shown} shown");
             fits_the_phone(&browser, "insights").await;
             screenshot(&browser, "7-insights").await;
             browser
@@ -340,7 +378,7 @@ async fn the_insights_page_shows_sentences_and_charts_in_the_browser() {
             screenshot(&browser, "8-insights-charts").await;
 
             // Make it an experiment: the plan appears, and fits the phone.
-            click(&browser, Locator::LinkText("Make it an experiment")).await;
+            click(&browser, Locator::LinkText("Start an experiment")).await;
             wait_for(&browser, "#field-weeks").await;
             press(&browser, "Start").await;
             wait_for(&browser, "#active-heading").await;
@@ -778,7 +816,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
 }
 
 /// (top, bottom, width, height) of every element matching `css`.
-async fn boxes(client: &Client, css: &str) -> Vec<(f64, f64, f64, f64)> {
+pub(crate) async fn boxes(client: &Client, css: &str) -> Vec<(f64, f64, f64, f64)> {
     let script = format!(
         "return Array.from(document.querySelectorAll({css:?})).map(function (e) {{ \
            var r = e.getBoundingClientRect(); return [r.top, r.bottom, r.width, r.height]; }})"

@@ -70,6 +70,16 @@ async fn sixty_days_give_a_comparison_in_words_and_charts() {
             "three charts"
         );
         assert!(page.contains("<desc"), "charts describe themselves");
+        assert!(
+            page.contains("<p class=\"headline\">Your mood was ")
+                && page.contains("higher on outside mornings (likely from "),
+            "the outside card's headline names the difference and its range"
+        );
+        assert!(page.matches("<summary>How sure is this?</summary>").count() >= 4);
+        assert!(
+            page.contains("Start an experiment"),
+            "the experiment card invites one"
+        );
 
         let (_, default_range) = get(&client, &format!("{}/insights", server.url)).await;
         assert!(

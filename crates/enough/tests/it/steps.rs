@@ -63,6 +63,11 @@ async fn activities_are_planned_recorded_and_never_marked_failed() {
         assert_eq!(status, 200);
         assert!(page.contains("Walk to the bakery"));
         assert!(page.contains("Done"));
+        assert!(
+            page.contains("<p class=\"headline\">Not enough days yet to compare days with an activity done and other days.</p>"),
+            "the 8-week card leads with a plain headline"
+        );
+        assert!(page.contains("<summary>How sure is this?</summary>"));
         for word in ["failed", "missed", "overdue"] {
             assert!(!page.to_lowercase().contains(word), "{word}");
         }

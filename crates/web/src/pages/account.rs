@@ -28,6 +28,8 @@ struct AccountPage {
     next: String,
     email: String,
     time_zone: String,
+    /// `replace` on a first view (the browser's zone is chosen for the person), else empty.
+    tz_detect: &'static str,
     ask_time_zone: bool,
     new_password: bool,
     errors: ValidationErrors,
@@ -164,10 +166,13 @@ fn account_page(
         csrf,
         next: form.next.clone(),
         email: form.email.clone(),
-        time_zone: if form.time_zone.is_empty() {
-            "UTC".to_owned()
+        // Nothing is guessed on the server: the browser fills in its own zone (a small
+        // script), and without one the list asks for a choice.
+        time_zone: form.time_zone.clone(),
+        tz_detect: if form.time_zone.is_empty() {
+            "replace"
         } else {
-            form.time_zone.clone()
+            ""
         },
         ask_time_zone,
         new_password,

@@ -3,6 +3,7 @@
 use crate::AppState;
 use crate::charts;
 use crate::error::PageError;
+use crate::finding_charts;
 use crate::identity::SignedInPage;
 use crate::views::{Layout, render_with};
 use askama::Template;
@@ -13,9 +14,11 @@ use chrono::{Days, NaiveDate};
 use enough_app::AppError;
 use enough_domain::ValidationErrors;
 use enough_domain::day::parse_date;
+use enough_domain::light_mood::{Comparison, DaylightLink, Finding};
 use enough_domain::light_mood::{MIN_GROUP_DAYS, MIN_PAIRS, Outcome};
 use enough_domain::reflection::{
-    carryover_sentence, daylight_sentence, habit_sentence, outside_sentences,
+    bounds, carryover_sentence, comparison_headline, daylight_headline, daylight_sentence,
+    experiment_sentences, habit_sentence, habits_headline, one, outside_sentences,
 };
 use serde::Deserialize;
 
@@ -31,12 +34,9 @@ struct InsightsPage {
     to_label: String,
     quick_ranges: Vec<(&'static str, String)>,
     days: usize,
-    outside: Vec<String>,
-    daylight: Vec<String>,
+    /// One card per question, in the order shown.
+    cards: Vec<Card>,
     carryover: Vec<String>,
-    habits: Vec<String>,
-    groups_chart: Option<String>,
-    scatter: String,
     over_time: String,
     min_group: usize,
     min_pairs: usize,
@@ -52,6 +52,184 @@ struct InsightsPage {
     own: bool,
     /// Reflections are shown (the person's own, or shared with the viewer).
     show_reflections: bool,
+}
+
+/// One question's card: a plain headline per outcome, one picture, and the numbers folded
+/// beneath under "How sure is this?".
+pub(crate) struct Card {
+    /// The heading's id (and the picture's).
+    pub id: &'static str,
+    pub heading: &'static str,
+    pub headlines: Vec<String>,
+    pub chart: Option<String>,
+    /// The full sentences with every number.
+    pub sentences: Vec<String>,
+    /// A second, more detailed picture inside the fold.
+    pub detail_chart: Option<String>,
+    /// A link under the card: (href, words, rest of the sentence).
+    pub link: Option<(&'static str, &'static str, &'static str)>,
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().collect::<String>() + chars.as_str())
+        .unwrap_or_default()
+}
+
+/// The difference rows of ready comparisons, labelled `label(comparison)`.
+fn difference_rows(
+    findings: &[(String, &Finding<Comparison>)],
+) -> (Vec<finding_charts::Row>, String) {
+    let mut rows = Vec::new();
+    let mut desc = String::new();
+    for (label, f) in findings {
+        let Finding::Ready(c) = f else { continue };
+        if c.no_spread() {
+            continue;
+        }
+        let (l, h) = bounds(c.low, c.high, 1);
+        desc.push_str(&format!(
+            "{label}: {} points (95% interval {l} to {h}). ",
+            one(c.difference)
+        ));
+        rows.push(finding_charts::Row {
+            label: label.clone(),
+            estimate: c.difference,
+            low: c.low,
+            high: c.high,
+            class: match c.outcome {
+                Outcome::Mood => "c-mood",
+                Outcome::Energy => "c-energy",
+            },
+        });
+    }
+    (rows, desc)
+}
+
+/// A picture of differences in points, or none when nothing is ready.
+pub(crate) fn difference_chart(
+    id: &str,
+    title: &str,
+    what: &str,
+    findings: &[(String, &Finding<Comparison>)],
+    right: &'static str,
+) -> Option<String> {
+    let (rows, desc) = difference_rows(findings);
+    if rows.is_empty() {
+        return None;
+    }
+    let axis = finding_charts::Axis {
+        span: finding_charts::span_for(&rows, 10.0),
+        left: "lower",
+        right,
+        middle: "no difference",
+    };
+    let desc = format!(
+        "{what} Dots are the differences, lines their 95% intervals; a line that crosses the middle includes no difference. {desc}"
+    );
+    Some(finding_charts::intervals(
+        id,
+        title,
+        desc.trim(),
+        &rows,
+        &axis,
+    ))
+}
+
+/// A picture of the daylight links (r from −1 to 1), or none when nothing is ready.
+fn daylight_chart(links: &[(String, &Finding<DaylightLink>, &'static str)]) -> Option<String> {
+    let mut rows = Vec::new();
+    let mut desc = String::new();
+    for (label, f, class) in links {
+        let Finding::Ready(l) = f else { continue };
+        if l.high - l.low < 5e-5 {
+            continue;
+        }
+        let (lo, hi) = bounds(l.low, l.high, 2);
+        desc.push_str(&format!(
+            "{label}: r = {} (95% interval {lo} to {hi}). ",
+            enough_domain::reflection::fixed(l.r, 2)
+        ));
+        rows.push(finding_charts::Row {
+            label: label.clone(),
+            estimate: l.r,
+            low: l.low,
+            high: l.high,
+            class,
+        });
+    }
+    if rows.is_empty() {
+        return None;
+    }
+    let axis = finding_charts::Axis {
+        span: 1.0,
+        left: "opposite",
+        right: "together",
+        middle: "no link",
+    };
+    let desc = format!(
+        "How closely daylight and each feeling rose and fell together, from −1 (opposite) to 1 (together); lines are 95% intervals, and a line that crosses the middle includes no link. {desc}"
+    );
+    Some(finding_charts::intervals(
+        "daylight-chart",
+        "Daylight and how you felt",
+        desc.trim(),
+        &rows,
+        &axis,
+    ))
+}
+
+/// The experiment's card: its result by plan, or an invitation to start one.
+fn experiment_card(views: &[enough_app::ExperimentView]) -> Card {
+    let Some(view) = views.last() else {
+        return Card {
+            id: "experiment-heading",
+            heading: "Make it an experiment",
+            headlines: vec![
+                "Let chance pick which mornings to spend outside, for a fairer answer than comparing days afterwards."
+                    .to_owned(),
+            ],
+            chart: None,
+            sentences: Vec::new(),
+            detail_chart: None,
+            link: Some(("/experiment", "Start an experiment", ": two to eight weeks, a few mornings each week.")),
+        };
+    };
+    let outcomes = &view.analysis.outcomes;
+    let findings: Vec<(String, &Finding<Comparison>)> = outcomes
+        .iter()
+        .map(|o| (capitalised(o.outcome.word()), &o.as_assigned))
+        .collect();
+    Card {
+        id: "experiment-heading",
+        heading: "Your experiment",
+        headlines: outcomes
+            .iter()
+            .map(|o| {
+                comparison_headline(
+                    &o.as_assigned,
+                    "morning-light mornings",
+                    "as-usual mornings",
+                )
+            })
+            .collect(),
+        chart: difference_chart(
+            "experiment-chart",
+            "The experiment: morning-light mornings against as-usual mornings",
+            "Differences on morning-light mornings, by the plan.",
+            &findings,
+            "higher with light",
+        ),
+        sentences: outcomes.iter().flat_map(experiment_sentences).collect(),
+        detail_chart: None,
+        link: Some((
+            "/experiment",
+            "The experiment",
+            ": its plan, today's morning and the full result.",
+        )),
+    }
 }
 
 /// Whose insights are shown, and to whom.
@@ -233,6 +411,85 @@ pub(crate) async fn insights_for(
         }
     };
     let (outside, daylight, habits) = (voice(outside), voice(daylight), voice(habits));
+    let insights = &range.insights;
+    let outside_findings: Vec<(String, &Finding<Comparison>)> = insights
+        .outside_vs_indoor
+        .iter()
+        .map(|f| match f {
+            Finding::Ready(c) => (capitalised(c.outcome.word()), f),
+            _ => (String::new(), f),
+        })
+        .collect();
+    let outside_card = Card {
+        id: "outside-heading",
+        heading: "Mornings outside and indoors",
+        headlines: {
+            let mut h: Vec<String> = insights
+                .outside_vs_indoor
+                .iter()
+                .map(|f| comparison_headline(f, "outside mornings", "indoor mornings"))
+                .collect();
+            h.dedup();
+            h
+        },
+        chart: difference_chart(
+            "outside-chart",
+            "Mornings outside against mornings indoors",
+            "Differences on outside mornings compared with indoor mornings.",
+            &outside_findings,
+            "higher outside",
+        ),
+        sentences: outside,
+        detail_chart: charts::groups(&insights.outside_vs_indoor),
+        link: None,
+    };
+    let none = Finding::NotEnoughDays {
+        have: vec![],
+        need: MIN_PAIRS,
+    };
+    let d = &insights.daylight;
+    let link = |i: usize| d.get(i).unwrap_or(&none);
+    let daylight_card = Card {
+        id: "daylight-heading",
+        heading: "Daylight and how you felt",
+        headlines: vec![
+            daylight_headline(link(0), link(2), "mood"),
+            daylight_headline(link(1), link(3), "energy"),
+        ],
+        chart: daylight_chart(&[
+            ("Mood, the same day".to_owned(), link(0), "c-mood"),
+            ("Mood, the next day".to_owned(), link(2), "c-mood"),
+            ("Energy, the same day".to_owned(), link(1), "c-energy"),
+            ("Energy, the next day".to_owned(), link(3), "c-energy"),
+        ]),
+        sentences: daylight,
+        detail_chart: Some(charts::daylight_scatter(&range.days)),
+        link: None,
+    };
+    let habit_findings: Vec<(String, &Finding<Comparison>)> = insights
+        .habits
+        .iter()
+        .map(|h| (h.label.to_owned(), &h.mood))
+        .collect();
+    let habits_card = Card {
+        id: "habits-heading",
+        heading: "Seasonal habits",
+        headlines: vec![habits_headline(&insights.habits)],
+        chart: difference_chart(
+            "habits-chart",
+            "Mood with and without each habit",
+            "Differences in mood on days with each habit compared with days without it.",
+            &habit_findings,
+            "higher with it",
+        ),
+        sentences: habits,
+        detail_chart: None,
+        link: None,
+    };
+    let mut cards = vec![outside_card, daylight_card, habits_card];
+    if view.own {
+        cards.push(experiment_card(&state.app.experiments(user).await?));
+    }
     let status = if errors.is_empty() && reflection_errors.is_empty() {
         StatusCode::OK
     } else {
@@ -281,15 +538,11 @@ pub(crate) async fn insights_for(
             ("1 year", back(365)),
         ],
         days: range.insights.days,
-        outside,
-        daylight,
+        cards,
         carryover: voice(vec![
             carryover_sentence("mood", &range.insights.mood_carryover),
             carryover_sentence("energy", &range.insights.energy_carryover),
         ]),
-        habits,
-        groups_chart: charts::groups(&range.insights.outside_vs_indoor),
-        scatter: charts::daylight_scatter(&range.days),
         over_time: charts::over_time(&range.days, range.from, range.to),
         min_group: MIN_GROUP_DAYS,
         min_pairs: MIN_PAIRS,

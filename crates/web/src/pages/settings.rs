@@ -79,6 +79,8 @@ struct SettingsPage {
     email: String,
     today: String,
     time_zone: String,
+    /// `offer`: the browser's zone is offered when it differs from the saved one.
+    tz_detect: &'static str,
     errors: ValidationErrors,
     new_secret: Option<String>,
     tokens: Vec<TokenRow>,
@@ -159,6 +161,7 @@ async fn settings_page(
         email: user.email.clone(),
         today: super::day::long_date(state.app.today(user)),
         time_zone: extras.time_zone.unwrap_or_else(|| user.time_zone.clone()),
+        tz_detect: "offer",
         errors: extras.errors,
         new_secret: extras.new_secret,
         tokens: tokens

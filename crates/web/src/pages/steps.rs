@@ -49,7 +49,8 @@ struct WeekPage {
     values: Vec<(String, String)>,
     form: PlanText,
     errors: ValidationErrors,
-    insights: Vec<String>,
+    /// The 8-week finding: a headline, its picture, the numbers folded.
+    insight_card: super::insights::Card,
     today: String,
 }
 
@@ -138,7 +139,25 @@ async fn week_page(
                 .collect(),
             form,
             errors,
-            insights: insights.sentences,
+            insight_card: super::insights::Card {
+                id: "ains-heading",
+                heading: "What the last 8 weeks suggest",
+                headlines: vec![enough_domain::reflection::comparison_headline(
+                    &insights.mood_with_vs_without,
+                    "days with an activity done",
+                    "other days",
+                )],
+                chart: super::insights::difference_chart(
+                    "steps-chart",
+                    "Mood on days with an activity done",
+                    "Differences in mood on days with a planned activity done compared with other days.",
+                    &[("Mood".to_owned(), &insights.mood_with_vs_without)],
+                    "higher with one",
+                ),
+                sentences: insights.sentences,
+                detail_chart: None,
+                link: None,
+            },
             today: today.to_string(),
         },
     ))

@@ -23,12 +23,7 @@ pub struct Cli {
 
     /// How log lines are written to standard error: text (for people) or json (one object a
     /// line, for log collectors). Lines written while serving a request carry its request id.
-    #[arg(
-        long,
-        env = "ENOUGH_LOG_FORMAT",
-        default_value = "text",
-        global = true
-    )]
+    #[arg(long, env = "ENOUGH_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,
 
     #[command(subcommand)]

@@ -89,7 +89,9 @@ impl Metrics {
             return found;
         }
         // A poisoned lock only means another request panicked mid-insert; the map is fine.
-        let mut map = map.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut map = map
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         map.entry(route.to_owned()).or_default().clone()
     }
 
@@ -218,7 +220,9 @@ impl Metrics {
     fn snapshot(&self) -> Vec<(&'static str, String, Arc<RouteStats>)> {
         let mut all = Vec::new();
         for (method, map) in METHODS.iter().zip(&self.routes) {
-            let map = map.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let map = map
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             for (route, stats) in map.iter() {
                 all.push((*method, route.clone(), stats.clone()));
             }
@@ -296,7 +300,12 @@ mod tests {
     #[test]
     fn histograms_are_cumulative_and_counts_agree() {
         let m = Metrics::default();
-        m.record(&Method::GET, "/days/{date}", 200, Duration::from_micros(300));
+        m.record(
+            &Method::GET,
+            "/days/{date}",
+            200,
+            Duration::from_micros(300),
+        );
         m.record(&Method::GET, "/days/{date}", 404, Duration::from_millis(30));
         m.record(&Method::GET, "/days/{date}", 500, Duration::from_secs(20));
         m.record(
@@ -323,7 +332,9 @@ mod tests {
             r#"enough_http_request_duration_seconds_bucket{method="GET",route="/days/{date}",le="+Inf"} 3"#,
         );
         has(r#"enough_http_request_duration_seconds_count{method="GET",route="/days/{date}"} 3"#);
-        has(r#"enough_http_request_duration_seconds_sum{method="GET",route="/days/{date}"} 20.0303"#);
+        has(
+            r#"enough_http_request_duration_seconds_sum{method="GET",route="/days/{date}"} 20.0303"#,
+        );
         has("enough_uptime_seconds 3");
         // No pool line where the store reports none.
         assert!(!text.contains("enough_db_pool"));

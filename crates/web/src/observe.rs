@@ -117,9 +117,11 @@ fn new_id() -> String {
         use std::hash::{BuildHasher, Hasher};
         // RandomState is seeded from the operating system's randomness.
         let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos()));
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos()),
+        );
         h.finish()
     });
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);

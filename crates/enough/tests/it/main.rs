@@ -15,6 +15,7 @@ mod exports;
 mod homework;
 mod insights;
 mod measures;
+mod operations;
 mod pages;
 mod safety_paths;
 mod scale_out;

@@ -3,7 +3,9 @@
 
 mod api;
 mod assets;
-mod charts;
+// Public for `benches/charts.rs` only.
+#[doc(hidden)]
+pub mod charts;
 pub mod client_address;
 mod csrf;
 mod error;

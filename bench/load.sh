@@ -64,7 +64,11 @@ if [ "$ANCHORS" = none ]; then
   ANCHORS=
 elif [ -n "$ANCHORS" ]; then
   say "building the bare-server anchor ($ANCHORS/http)"
-  CARGO_TARGET_DIR=$TARGET/anchors cargo build --release -q --manifest-path "$ANCHORS/http/Cargo.toml" &&
+  # Built from a copy: shared/ is read-only, and cargo writes a Cargo.lock beside the manifest.
+  mkdir -p "$TARGET/anchors-src"
+  cp -r "$ANCHORS/http/." "$TARGET/anchors-src/"
+  chmod -R u+w "$TARGET/anchors-src"
+  CARGO_TARGET_DIR=$TARGET/anchors cargo build --release -q --manifest-path "$TARGET/anchors-src/Cargo.toml" &&
     ANCHOR_BIN=$TARGET/anchors/release/server
 else
   say "no ../shared/reference/anchors: the anchor columns stay empty (set ANCHORS=DIR)"

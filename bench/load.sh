@@ -64,12 +64,14 @@ if [ "$ANCHORS" = none ]; then
   ANCHORS=
 elif [ -n "$ANCHORS" ]; then
   say "building the bare-server anchor ($ANCHORS/http)"
-  # Built from a copy: shared/ is read-only, and cargo writes a Cargo.lock beside the manifest.
-  mkdir -p "$TARGET/anchors-src"
-  cp -r "$ANCHORS/http/." "$TARGET/anchors-src/"
-  chmod -R u+w "$TARGET/anchors-src"
-  CARGO_TARGET_DIR=$TARGET/anchors cargo build --release -q --manifest-path "$TARGET/anchors-src/Cargo.toml" &&
+  # Built from a copy outside this workspace: shared/ is read-only, and cargo writes a
+  # Cargo.lock beside the manifest.
+  ANCHOR_SRC=$(mktemp -d)
+  cp -r "$ANCHORS/http/." "$ANCHOR_SRC/"
+  chmod -R u+w "$ANCHOR_SRC"
+  CARGO_TARGET_DIR=$TARGET/anchors cargo build --release -q --manifest-path "$ANCHOR_SRC/Cargo.toml" &&
     ANCHOR_BIN=$TARGET/anchors/release/server
+  rm -rf "$ANCHOR_SRC"
 else
   say "no ../shared/reference/anchors: the anchor columns stay empty (set ANCHORS=DIR)"
 fi

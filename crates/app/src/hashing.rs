@@ -9,6 +9,7 @@
 use crate::AppError;
 use argon2::password_hash::{Output, PasswordHash, SaltString, rand_core::OsRng};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -44,6 +45,31 @@ struct Job {
 pub(crate) struct HashPool {
     queue: SyncSender<Job>,
     threads: usize,
+    counters: Arc<Counters>,
+}
+
+/// What the pool is doing, for operators' metrics.
+#[derive(Debug, Default)]
+struct Counters {
+    waiting: AtomicUsize,
+    running: AtomicUsize,
+    busy: AtomicU64,
+    done: AtomicU64,
+}
+
+/// A snapshot of the password-hashing pool, for `/metrics`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HashingStats {
+    /// How many hashes can run at once.
+    pub threads: usize,
+    /// Hashes queued and not yet started.
+    pub waiting: usize,
+    /// Hashes running now.
+    pub running: usize,
+    /// Hashes refused as "busy" since the start (queue full or waited too long).
+    pub busy_total: u64,
+    /// Hashes finished since the start.
+    pub done_total: u64,
 }
 
 impl HashPool {
@@ -57,19 +83,37 @@ impl HashPool {
         };
         let (queue, jobs) = std::sync::mpsc::sync_channel::<Job>(threads * 2);
         let jobs = Arc::new(Mutex::new(jobs));
+        let counters = Arc::new(Counters::default());
         for i in 0..threads {
             let jobs = jobs.clone();
+            let counters = counters.clone();
             // A thread that cannot start leaves the others to do the work.
             let _ = std::thread::Builder::new()
                 .name(format!("enough-hash-{i}"))
-                .spawn(move || worker(&jobs, max_wait));
+                .spawn(move || worker(&jobs, &counters, max_wait));
         }
-        Self { queue, threads }
+        Self {
+            queue,
+            threads,
+            counters,
+        }
     }
 
     /// How many hashes can run at once.
     pub(crate) fn threads(&self) -> usize {
         self.threads
+    }
+
+    /// What the pool is doing now.
+    pub(crate) fn stats(&self) -> HashingStats {
+        let c = &self.counters;
+        HashingStats {
+            threads: self.threads,
+            waiting: c.waiting.load(Ordering::Relaxed),
+            running: c.running.load(Ordering::Relaxed),
+            busy_total: c.busy.load(Ordering::Relaxed),
+            done_total: c.done.load(Ordering::Relaxed),
+        }
     }
 
     async fn run(&self, work: Work) -> Result<Done, AppError> {
@@ -79,10 +123,17 @@ impl HashPool {
             queued_at: Instant::now(),
             reply,
         };
+        // Counted before sending, so a worker that picks the job up at once never sees zero.
+        self.counters.waiting.fetch_add(1, Ordering::Relaxed);
         match self.queue.try_send(job) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => return Err(busy()),
+            Err(TrySendError::Full(_)) => {
+                self.counters.waiting.fetch_sub(1, Ordering::Relaxed);
+                self.counters.busy.fetch_add(1, Ordering::Relaxed);
+                return Err(busy());
+            }
             Err(TrySendError::Disconnected(_)) => {
+                self.counters.waiting.fetch_sub(1, Ordering::Relaxed);
                 return Err(AppError::Internal("password hashing stopped".into()));
             }
         }
@@ -128,7 +179,7 @@ pub(crate) fn default_threads() -> usize {
         .max(1)
 }
 
-fn worker(jobs: &Mutex<Receiver<Job>>, max_wait: Duration) {
+fn worker(jobs: &Mutex<Receiver<Job>>, counters: &Counters, max_wait: Duration) {
     // This thread's argon2 memory, allocated once and reused for every hash.
     let mut memory = vec![Block::default(); Params::DEFAULT_M_COST as usize];
     loop {
@@ -139,15 +190,21 @@ fn worker(jobs: &Mutex<Receiver<Job>>, max_wait: Duration) {
                 Err(_) => return,
             }
         };
+        counters.waiting.fetch_sub(1, Ordering::Relaxed);
         let answer = if job.queued_at.elapsed() > max_wait {
+            counters.busy.fetch_add(1, Ordering::Relaxed);
             Err(busy())
         } else {
-            match job.work {
+            counters.running.fetch_add(1, Ordering::Relaxed);
+            let answer = match job.work {
                 Work::Hash(password) => hash_with(&mut memory, &password).map(Done::Hashed),
                 Work::Verify(password, hash) => {
                     verify_with(&mut memory, &password, hash).map(Done::Verified)
                 }
-            }
+            };
+            counters.running.fetch_sub(1, Ordering::Relaxed);
+            counters.done.fetch_add(1, Ordering::Relaxed);
+            answer
         };
         let _ = job.reply.send(answer);
     }
@@ -298,5 +355,10 @@ mod tests {
         }
         // One running and two queued at most; the rest are told to come back.
         assert!(busy >= 12 - 3, "{busy} busy");
+        // Operators see the same: every refusal counted, nothing left queued or running.
+        let stats = pool.stats();
+        assert_eq!(stats.busy_total, busy as u64);
+        assert_eq!(stats.done_total, 12 - busy as u64);
+        assert_eq!((stats.waiting, stats.running, stats.threads), (0, 0, 1));
     }
 }

@@ -33,7 +33,7 @@ pub use care::{INVITATION_DAYS, LinkedPerson, OpenedFor};
 pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore, SafetyAlert};
 pub use days::{MoveChoice, Moved};
 pub use error::AppError;
-pub use hashing::BUSY_RETRY_AFTER_SECS;
+pub use hashing::{BUSY_RETRY_AFTER_SECS, HashingStats};
 pub use homework::HomeworkView;
 pub use import::{
     ImportFormat, ImportPreview, StagedDay, bearable_rule, default_activity_mapping,
@@ -147,6 +147,19 @@ impl App {
     /// How many password hashes run at once.
     pub fn hash_threads(&self) -> usize {
         self.hasher.threads()
+    }
+
+    /// What password hashing is doing now (queue, running, refusals), for operators.
+    pub fn hashing_stats(&self) -> HashingStats {
+        self.hasher.stats()
+    }
+
+    /// Whether the database answers a read of the schema the migrations made: what a
+    /// readiness probe asks. Any error means "not ready".
+    pub async fn check_database(&self) -> AppResult<()> {
+        // A point read on the settings table: cheap on both stores, and only possible once
+        // the migrations ran (the store runs them before the server listens).
+        self.sign_up_open().await.map(|_| ())
     }
 
     /// Seconds a new session lasts.

@@ -21,8 +21,22 @@ pub struct Cli {
     )]
     pub data_dir: PathBuf,
 
+    /// How log lines are written to standard error: text (for people) or json (one object a
+    /// line, for log collectors). Lines written while serving a request carry its request id.
+    #[arg(long, env = "ENOUGH_LOG_FORMAT", default_value = "text", global = true)]
+    pub log_format: LogFormat,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The shape of log lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    Text,
+    /// One JSON object per line.
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
@@ -116,6 +130,11 @@ pub struct ServeArgs {
     /// --secure-cookies).
     #[arg(long, env = "ENOUGH_PUBLIC_URL", value_parser = public_url)]
     pub public_url: Option<String>,
+    /// A secret (16 characters or more) that lets a scraper read /metrics from anywhere with
+    /// `Authorization: Bearer TOKEN`. Without it, /metrics answers only to this machine's
+    /// loopback, and never to a request relayed by a reverse proxy.
+    #[arg(long, env = "ENOUGH_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<enough_web::MetricsToken>,
 }
 
 /// An http(s) URL without a path, query or credentials.

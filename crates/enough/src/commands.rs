@@ -24,7 +24,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         _ => {}
     }
     let started = Instant::now();
-    let store = database::open(&url).await?;
+    let (store, pool_probe) = database::open_with_probe(&url).await?;
     let mut config = enough_app::AppConfig::default();
     if let Command::Serve(args) = &cli.command {
         config.session_idle_secs = i64::from(args.session_idle_days) * 24 * 3600;
@@ -32,7 +32,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     }
     let app = App::with_config(store, config);
     match cli.command {
-        Command::Serve(args) => serve(app, args, &url, started).await,
+        Command::Serve(args) => serve(app, args, &url, started, pool_probe).await,
         Command::User(UserCommand::Add {
             email,
             role,
@@ -227,7 +227,13 @@ fn read_password() -> Result<String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
-async fn serve(app: App, args: ServeArgs, url: &str, started: Instant) -> Result<()> {
+async fn serve(
+    app: App,
+    args: ServeArgs,
+    url: &str,
+    started: Instant,
+    pool_probe: Option<enough_web::PoolProbe>,
+) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("could not listen on {}", args.addr))?;
@@ -242,8 +248,13 @@ async fn serve(app: App, args: ServeArgs, url: &str, started: Instant) -> Result
                 let scheme = if args.secure_cookies { "https" } else { "http" };
                 format!("{scheme}://{local}")
             })),
+            metrics_token: args.metrics_token.clone(),
         },
     );
+    let state = match pool_probe {
+        Some(probe) => state.with_pool_probe(probe),
+        None => state,
+    };
     tokio::spawn(purge_sessions(app.clone()));
     tracing::info!(
         "enough is listening on http://{local} (database: {}, ready in {} ms)",

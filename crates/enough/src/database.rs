@@ -4,6 +4,7 @@ use anyhow::{Context, Result, bail};
 use enough_store::Store;
 use enough_store_postgres::PostgresStore;
 use enough_store_sqlite::SqliteStore;
+use enough_web::{PoolProbe, PoolStats};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -31,6 +32,13 @@ pub fn redacted(url: &str) -> String {
 
 /// Opens the store behind `url`, running migrations.
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    Ok(open_with_probe(url).await?.0)
+}
+
+/// Opens the store behind `url`, with a probe of its connection pool where it has one to
+/// report at `/metrics` (PostgreSQL; the SQLite store keeps its reader and writer threads to
+/// itself).
+pub async fn open_with_probe(url: &str) -> Result<(Arc<dyn Store>, Option<PoolProbe>)> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         if let Some(parent) = Path::new(path)
             .parent()
@@ -43,18 +51,27 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
         let store = SqliteStore::open(url)
             .await
             .with_context(|| format!("could not open the SQLite database {path}"))?;
-        Ok(Arc::new(store))
+        Ok((Arc::new(store), None))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(
-            SqliteStore::open(url)
-                .await
-                .context("could not open SQLite")?,
+        Ok((
+            Arc::new(
+                SqliteStore::open(url)
+                    .await
+                    .context("could not open SQLite")?,
+            ),
+            None,
         ))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let store = PostgresStore::connect(url)
             .await
             .with_context(|| format!("could not connect to PostgreSQL at {}", redacted(url)))?;
-        Ok(Arc::new(store))
+        let pool = store.pool().clone();
+        let probe: PoolProbe = Arc::new(move || PoolStats {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        });
+        Ok((Arc::new(store), Some(probe)))
     } else {
         bail!(
             "unsupported database URL {}: use sqlite://PATH or postgres://USER@HOST/DB",

@@ -3,12 +3,17 @@
 
 mod api;
 mod assets;
-mod charts;
+// Public for `benches/charts.rs` only.
+#[doc(hidden)]
+pub mod charts;
 pub mod client_address;
 mod csrf;
 mod error;
 mod finding_charts;
+mod health;
 mod identity;
+mod metrics;
+mod observe;
 mod pages;
 mod saving_routes;
 mod security_headers;
@@ -20,8 +25,12 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use enough_app::App;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
+
+pub use health::{MetricsToken, READY_TIMEOUT};
+pub use metrics::{PoolProbe, PoolStats};
+pub use observe::REQUEST_ID;
 
 /// Largest request body accepted (a day with a 2,000-character note is far below this).
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
@@ -47,6 +56,9 @@ pub struct WebConfig {
     /// The address people reach this server at (e.g. `https://enough.example.org`), used for
     /// every absolute link (calendar feeds, invitations); never taken from a request's `Host`.
     pub public_url: Option<String>,
+    /// Lets a scraper read `/metrics` from anywhere with `Authorization: Bearer TOKEN`;
+    /// without it, `/metrics` answers only to this machine's loopback (see `health`).
+    pub metrics_token: Option<MetricsToken>,
 }
 
 impl WebConfig {
@@ -63,6 +75,10 @@ impl WebConfig {
 pub struct AppState {
     app: App,
     config: Arc<WebConfig>,
+    metrics: Arc<metrics::Metrics>,
+    /// The database connection pool's state, where the store has a pool to report.
+    pool: Option<PoolProbe>,
+    started: Instant,
 }
 
 impl AppState {
@@ -71,7 +87,17 @@ impl AppState {
         Self {
             app,
             config: Arc::new(config),
+            metrics: Arc::default(),
+            pool: None,
+            started: Instant::now(),
         }
+    }
+
+    /// Reports the database connection pool at `/metrics` through `probe`.
+    #[must_use]
+    pub fn with_pool_probe(mut self, probe: PoolProbe) -> Self {
+        self.pool = Some(probe);
+        self
     }
 }
 
@@ -79,6 +105,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     let secure = state.config.secure_cookies;
     let router = routes()
+        .route_layer(axum::middleware::from_fn(observe::mark_route))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -87,6 +114,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security_headers::add))
         // br or gzip, as the browser's Accept-Encoding asks (images are left as they are).
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::track,
+        ))
         .with_state(state);
     if secure {
         // Served over HTTPS: browsers keep to HTTPS for a year (RFC 6797).
@@ -106,6 +137,7 @@ fn routes() -> Router<AppState> {
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .merge(assets::routes())
+        .merge(health::routes())
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then finishes open requests.

@@ -22,6 +22,7 @@ mod look;
 mod measures;
 mod offline;
 mod own_import;
+mod operations;
 mod pages;
 mod safety_paths;
 mod scale_out;

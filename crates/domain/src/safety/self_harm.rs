@@ -90,26 +90,103 @@ type Words = Vec<String>;
 /// One line of the phrase file, expanded and normalised.
 struct Rule {
     /// The parts; each part is a list of alternative phrases. A plain phrase has one part.
+    /// The first `ordered` parts must appear in order, each at most [`MAX_GAP`] words after the
+    /// one before (`A ... B`); the rest anywhere in the sentence (`& C & D`).
     parts: Vec<Vec<Words>>,
-    /// `A ... B` (true: in order, at most [`MAX_GAP`] words apart) or `A & B` (false).
-    ordered: bool,
+    ordered: usize,
     /// Phrases that cancel the rule when they appear anywhere in the sentence.
-    unless: Vec<Words>,
+    unless: Trie,
     /// Phrases that cancel a match when they come right after it.
-    not_followed_by: Vec<Words>,
+    not_followed_by: Trie,
     kind: RiskKind,
     /// The line as written (shown by [`matched_phrase`] for a rule).
     display: String,
     /// For a plain phrase, each alternative written out (shown by [`matched_phrase`]).
     alternatives: Vec<String>,
-    /// For each part, its alternatives grouped by first word, so that a sentence is only
-    /// compared with alternatives whose first word it contains.
-    by_first_word: Vec<HashMap<String, Vec<usize>>>,
+    /// For each part, its alternatives as a tree of words, so that a sentence is compared
+    /// word by word however many alternatives a part has.
+    tries: Vec<Trie>,
 }
 
 impl Rule {
     fn is_plain_phrase(&self) -> bool {
         self.parts.len() == 1 && self.unless.is_empty() && self.not_followed_by.is_empty()
+    }
+}
+
+/// Phrases stored as a tree of words: the phrases that share their first words share a path.
+#[derive(Default)]
+struct Trie {
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Default)]
+struct TrieNode {
+    children: HashMap<String, usize>,
+    /// A phrase ends here.
+    end: bool,
+}
+
+impl Trie {
+    fn new(phrases: &[Words]) -> Self {
+        let mut trie = Trie {
+            nodes: vec![TrieNode::default()],
+        };
+        for phrase in phrases {
+            let mut at = 0;
+            for word in phrase {
+                at = match trie.nodes[at].children.get(word) {
+                    Some(&next) => next,
+                    None => {
+                        let next = trie.nodes.len();
+                        trie.nodes.push(TrieNode::default());
+                        trie.nodes[at].children.insert(word.clone(), next);
+                        next
+                    }
+                };
+            }
+            trie.nodes[at].end = true;
+        }
+        trie
+    }
+
+    fn is_empty(&self) -> bool {
+        self.nodes.first().is_none_or(|root| root.children.is_empty())
+    }
+
+    /// The first words of the phrases.
+    fn first_words(&self) -> impl Iterator<Item = &str> {
+        self.nodes
+            .first()
+            .into_iter()
+            .flat_map(|root| root.children.keys().map(String::as_str))
+    }
+
+    fn has_first(&self, word: &str) -> bool {
+        self.nodes
+            .first()
+            .is_some_and(|root| root.children.contains_key(word))
+    }
+
+    fn first_word_count(&self) -> usize {
+        self.nodes.first().map_or(0, |root| root.children.len())
+    }
+
+    /// Where phrases starting at `start` in `words` end (one past their last word).
+    fn ends_from(&self, words: &[&str], start: usize, mut found: impl FnMut(usize) -> bool) -> bool {
+        let mut at = 0;
+        let mut i = start;
+        while let Some(word) = words.get(i) {
+            let Some(&next) = self.nodes.get(at).and_then(|n| n.children.get(*word)) else {
+                return false;
+            };
+            at = next;
+            i += 1;
+            if self.nodes.get(at).is_some_and(|n| n.end) && found(i) {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -183,63 +260,71 @@ fn phrases(pattern: &str, macros: &HashMap<String, Vec<String>>) -> Option<Vec<W
     let expanded = expand_with(pattern, macros)?;
     let words: Vec<Words> = expanded
         .iter()
-        .map(|e| {
-            normalise(e)
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|e| words_of(&normalise(e)))
         .filter(|w: &Words| !w.is_empty())
         .collect();
     (!words.is_empty()).then_some(words)
 }
 
 fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>) -> Option<Rule> {
-    let (rest, not_followed_by) = match line.split_once(" not followed by ") {
-        Some((rest, after)) => (rest, phrases(after, macros)?),
-        None => (line, Vec::new()),
-    };
-    let (body, unless) = match rest.split_once(" unless ") {
-        Some((body, after)) => (body, phrases(after, macros)?),
-        None => (rest, Vec::new()),
-    };
-    let ordered_parts: Vec<&str> = body.split(" ... ").collect();
-    let any_order_parts: Vec<&str> = body.split(" & ").collect();
-    let (parts, ordered) = match (ordered_parts.len() > 1, any_order_parts.len() > 1) {
-        (true, true) => return None,
-        (false, true) => (any_order_parts, false),
-        _ => (ordered_parts, true),
-    };
-    let parts = parts
+    // `BODY unless C not followed by D`, the two clauses in either order, each at most once.
+    const UNLESS: &str = " unless ";
+    const NOT_FOLLOWED_BY: &str = " not followed by ";
+    let unless_at = line.find(UNLESS);
+    let not_followed_at = line.find(NOT_FOLLOWED_BY);
+    let body_end = [unless_at, not_followed_at]
         .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(line.len());
+    let clause = |at: Option<usize>, keyword: &str| -> Option<Vec<Words>> {
+        let Some(at) = at else {
+            return Some(Vec::new());
+        };
+        let start = at + keyword.len();
+        let end = [unless_at, not_followed_at]
+            .into_iter()
+            .flatten()
+            .filter(|&other| other > at)
+            .min()
+            .unwrap_or(line.len());
+        let text = line.get(start..end)?;
+        if text.contains(UNLESS) || text.contains(NOT_FOLLOWED_BY) {
+            return None;
+        }
+        phrases(text, macros)
+    };
+    let unless = clause(unless_at, UNLESS)?;
+    let not_followed_by = clause(not_followed_at, NOT_FOLLOWED_BY)?;
+    let body = line.get(..body_end)?;
+    // `A ... B & C & D`: the first chunk in order, every further chunk anywhere.
+    let mut chunks = body.split(" & ");
+    let ordered_parts: Vec<&str> = chunks.next()?.split(" ... ").collect();
+    let anywhere_parts: Vec<&str> = chunks.collect();
+    if anywhere_parts.iter().any(|p| p.contains(" ... ")) {
+        return None;
+    }
+    let ordered = ordered_parts.len();
+    let parts = ordered_parts
+        .into_iter()
+        .chain(anywhere_parts)
         .map(|p| phrases(p.trim(), macros))
         .collect::<Option<Vec<_>>>()?;
     let alternatives = parts
         .first()
         .map(|p| p.iter().map(|w| w.join(" ")).collect())
         .unwrap_or_default();
-    let by_first_word = parts.iter().map(|p| first_word_index(p)).collect();
+    let tries = parts.iter().map(|p| Trie::new(p)).collect();
     Some(Rule {
-        by_first_word,
+        tries,
         parts,
         ordered,
-        unless,
-        not_followed_by,
+        unless: Trie::new(&unless),
+        not_followed_by: Trie::new(&not_followed_by),
         kind,
         display: line.to_owned(),
         alternatives,
     })
-}
-
-fn first_word_index(part: &[Words]) -> HashMap<String, Vec<usize>> {
-    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, words) in part.iter().enumerate() {
-        if let Some(first) = words.first() {
-            index.entry(first.clone()).or_default().push(i);
-        }
-    }
-    index
 }
 
 /// Expands `(a|b) c` into `a c` and `b c`, groups may nest. `None` when a parenthesis is
@@ -326,6 +411,79 @@ fn normalise(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Words that change nothing a rule looks at ("I *just* want it to end", "*honestly* wouldn't
+/// mind"). They are dropped from the phrase list and from the text alike, so a rule written
+/// without them also matches a sentence that has them.
+const FILLERS: &[&str] = &[
+    "just",
+    "really",
+    "honestly",
+    "actually",
+    "literally",
+    "simply",
+    "genuinely",
+    "truly",
+    "totally",
+    "basically",
+    "even",
+    "kinda",
+    "tbh",
+    "ngl",
+    "lowkey",
+];
+
+/// Texting spellings and common typos, read as the word they stand for (in the phrase list and
+/// the text alike): "tmrw" is "tomorrow", "myslef" is "myself", "gonna" is "going to".
+const SPELLINGS: &[(&str, &str)] = &[
+    ("myslef", "myself"),
+    ("mysefl", "myself"),
+    ("myelf", "myself"),
+    ("myslf", "myself"),
+    ("meself", "myself"),
+    ("tommorow", "tomorrow"),
+    ("tommorrow", "tomorrow"),
+    ("tomorow", "tomorrow"),
+    ("tmrw", "tomorrow"),
+    ("tmr", "tomorrow"),
+    ("tonite", "tonight"),
+    ("2nite", "tonight"),
+    ("2night", "tonight"),
+    ("cuz", "because"),
+    ("coz", "because"),
+    ("cos", "because"),
+    ("bc", "because"),
+    ("becuase", "because"),
+    ("becasue", "because"),
+    ("evryone", "everyone"),
+    ("every1", "everyone"),
+    ("any1", "anyone"),
+    ("no1", "no one"),
+    ("pils", "pills"),
+    ("razer", "razor"),
+    ("dieing", "dying"),
+    ("thru", "through"),
+    ("b4", "before"),
+    ("wanna", "want to"),
+    ("gonna", "going to"),
+    ("tryna", "trying to"),
+    ("gotta", "got to"),
+];
+
+/// The words of normalised text, with [`FILLERS`] dropped and [`SPELLINGS`] read as words.
+fn words_of(normal: &str) -> Words {
+    let mut words = Vec::new();
+    for word in normal.split(' ').filter(|w| !w.is_empty()) {
+        if FILLERS.contains(&word) {
+            continue;
+        }
+        match SPELLINGS.iter().find(|(typo, _)| *typo == word) {
+            Some((_, meant)) => words.extend(meant.split(' ').map(str::to_owned)),
+            None => words.push(word.to_owned()),
+        }
+    }
+    words
+}
+
 /// A separator no phrase contains: put where an idiom was removed, so that the words on either
 /// side cannot join up into a phrase.
 const GAP_WORD: &str = "\u{0}";
@@ -345,105 +503,80 @@ impl<'a> Sentence<'a> {
         Sentence { words, index }
     }
 
-    /// Where `phrase` occurs, as (first word, one past the last word).
-    fn occurrences(&self, phrase: &[String]) -> Vec<(usize, usize)> {
-        let Some(first) = phrase.first() else {
-            return Vec::new();
-        };
-        let Some(starts) = self.index.get(first.as_str()) else {
-            return Vec::new();
-        };
-        starts
-            .iter()
-            .filter(|&&s| {
-                self.words
-                    .get(s..s + phrase.len())
-                    .is_some_and(|run| run.iter().zip(phrase).all(|(a, b)| *a == b.as_str()))
-            })
-            .map(|&s| (s, s + phrase.len()))
-            .collect()
+    /// Whether any phrase of `trie` occurs in the sentence.
+    fn contains_any(&self, trie: &Trie) -> bool {
+        !self.occurrences(trie, &Trie::default()).is_empty()
     }
 
-    fn contains_any(&self, phrases: &[Words]) -> bool {
-        phrases.iter().any(|p| !self.occurrences(p).is_empty())
+    /// Whether a phrase of `trie` starts right at `end`.
+    fn followed_by_any(&self, end: usize, trie: &Trie) -> bool {
+        trie.ends_from(&self.words, end, |_| true)
     }
 
-    fn followed_by_any(&self, end: usize, phrases: &[Words]) -> bool {
-        phrases.iter().any(|p| {
-            self.words
-                .get(end..end + p.len())
-                .is_some_and(|run| run.iter().zip(p).all(|(a, b)| *a == b.as_str()))
-        })
-    }
-
-    /// Every occurrence of any alternative of a part that is not followed by a cancelling
-    /// phrase (checked only for the last part).
-    fn part_occurrences(
-        &self,
-        part: &[Words],
-        by_first_word: &HashMap<String, Vec<usize>>,
-        not_followed_by: &[Words],
-    ) -> Vec<(usize, usize)> {
-        // Look up whichever side is smaller: the part's first words or the sentence's words.
-        let alternatives: Vec<usize> = if by_first_word.len() <= self.index.len() {
-            by_first_word
-                .iter()
-                .filter(|(first, _)| self.index.contains_key(first.as_str()))
-                .flat_map(|(_, alternatives)| alternatives.iter().copied())
+    /// Every occurrence of a phrase of `trie`, as (first word, one past the last word), that is
+    /// not followed by a phrase of `cancel`.
+    fn occurrences(&self, trie: &Trie, cancel: &Trie) -> Vec<(usize, usize)> {
+        // Start from whichever side is smaller: the phrases' first words or the sentence's.
+        let starts: Vec<usize> = if trie.first_word_count() <= self.index.len() {
+            trie.first_words()
+                .filter_map(|word| self.index.get(word))
+                .flatten()
+                .copied()
                 .collect()
         } else {
             self.index
-                .keys()
-                .filter_map(|word| by_first_word.get(*word))
-                .flat_map(|alternatives| alternatives.iter().copied())
+                .iter()
+                .filter(|(word, _)| trie.has_first(word))
+                .flat_map(|(_, at)| at.iter().copied())
                 .collect()
         };
-        alternatives
-            .into_iter()
-            .flat_map(|i| self.occurrences(&part[i]))
-            .filter(|&(_, end)| !self.followed_by_any(end, not_followed_by))
-            .collect()
+        let mut found = Vec::new();
+        for start in starts {
+            trie.ends_from(&self.words, start, |end| {
+                if !self.followed_by_any(end, cancel) {
+                    found.push((start, end));
+                }
+                false
+            });
+        }
+        found
     }
 
     fn matches(&self, rule: &Rule) -> bool {
         let last = rule.parts.len().saturating_sub(1);
-        let found = if rule.ordered {
-            // The ends of matches of the parts so far; each next part must start within the gap.
-            let mut ends: Option<Vec<usize>> = None;
-            for (i, part) in rule.parts.iter().enumerate() {
-                let cancel: &[Words] = if i == last {
-                    &rule.not_followed_by
-                } else {
-                    &[]
-                };
-                let occurrences = self.part_occurrences(part, &rule.by_first_word[i], cancel);
-                let next: Vec<usize> = match &ends {
-                    None => occurrences.iter().map(|&(_, e)| e).collect(),
-                    Some(previous) => occurrences
-                        .iter()
-                        .filter(|&&(s, _)| previous.iter().any(|&e| s >= e && s - e <= MAX_GAP))
-                        .map(|&(_, e)| e)
-                        .collect(),
-                };
-                if next.is_empty() {
-                    return false;
-                }
-                ends = Some(next);
+        let none = Trie::default();
+        let cancel = |i: usize| -> &Trie {
+            if i == last {
+                &rule.not_followed_by
+            } else {
+                &none
             }
-            true
-        } else {
-            rule.parts.iter().enumerate().all(|(i, part)| {
-                let cancel: &[Words] = if i == last {
-                    &rule.not_followed_by
-                } else {
-                    &[]
-                };
-                !self
-                    .part_occurrences(part, &rule.by_first_word[i], cancel)
-                    .is_empty()
-            })
         };
-        found && !self.contains_any(&rule.unless)
+        // The parts that may appear anywhere first: they are cheap to rule out.
+        let anywhere = (rule.ordered..rule.tries.len())
+            .all(|i| !self.occurrences(&rule.tries[i], cancel(i)).is_empty());
+        if !anywhere {
+            return false;
+        }
+        // The ends of matches of the ordered parts so far; each next part must start within
+        // the gap.
+        let mut ends: Option<Vec<usize>> = None;
+        for i in 0..rule.ordered {
+            let occurrences = self.occurrences(&rule.tries[i], cancel(i));
+            let next: Vec<usize> = match &ends {
+                None => occurrences.iter().map(|&(_, e)| e).collect(),
+                Some(previous) => occurrences
+                    .iter()
+                    .filter(|&&(s, _)| previous.iter().any(|&e| s >= e && s - e <= MAX_GAP))
+                    .map(|&(_, e)| e)
+                    .collect(),
+            };
+            if next.is_empty() {
+                return false;
+            }
+            ends = Some(next);
+        }
+        !self.contains_any(&rule.unless)
     }
 }
 
@@ -452,12 +585,7 @@ impl<'a> Sentence<'a> {
 fn sentences(text: &str, idioms: &[Words]) -> Vec<Vec<String>> {
     text.split(['.', '!', '?', ';', '\n', '\r', '…'])
         .map(|raw| {
-            let normal = normalise(raw);
-            let mut words: Vec<String> = normal
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect();
+            let mut words = words_of(&normalise(raw));
             for idiom in idioms {
                 let mut i = 0;
                 while i + idiom.len() <= words.len() {
@@ -502,11 +630,11 @@ pub fn matched_phrase(text: &str) -> Option<&'static str> {
             return Some(rule.display.as_str());
         }
         let single = |i: usize| Rule {
-            by_first_word: vec![first_word_index(&rule.parts[0][i..=i])],
+            tries: vec![Trie::new(&rule.parts[0][i..=i])],
             parts: vec![vec![rule.parts[0][i].clone()]],
-            ordered: true,
-            unless: Vec::new(),
-            not_followed_by: Vec::new(),
+            ordered: 1,
+            unless: Trie::default(),
+            not_followed_by: Trie::default(),
             kind: rule.kind,
             display: String::new(),
             alternatives: Vec::new(),
@@ -593,7 +721,8 @@ mod tests {
         assert!(parse_phrase_list("[thoughts]\n(open").is_err());
         assert!(parse_phrase_list("[thoughts]\n@unknown words").is_err());
         assert!(parse_phrase_list("a phrase before any section").is_err());
-        assert!(parse_phrase_list("[thoughts]\na ... b & c").is_err());
+        assert!(parse_phrase_list("[thoughts]\na & b ... c").is_err());
+        assert!(parse_phrase_list("[thoughts]\na unless b unless c").is_err());
     }
 
     #[test]
@@ -952,5 +1081,61 @@ mod tests {
         );
         // The same note ending in a risk sentence is still noticed.
         assert!(mentions_self_harm(&format!("{note} I want to die.")));
+    }
+}
+#[cfg(test)]
+mod profile_tmp {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn profile_rules() {
+        let filler = "Cut the onions, jumped on the bus, the deadline is killing me, saved up for \
+                      the bridge walk, counted my tablets into the organiser as prescribed and \
+                      I could sleep forever after all that. ";
+        let note = filler.repeat(30);
+        let list = phrase_list();
+        let sentences = sentences(&note, &list.idioms);
+        let indexed: Vec<Sentence<'_>> = sentences
+            .iter()
+            .map(|s| Sentence::new(s.iter().map(String::as_str).collect()))
+            .collect();
+        let mut times: Vec<(std::time::Duration, &str)> = list
+            .rules
+            .iter()
+            .map(|r| {
+                let t = std::time::Instant::now();
+                let _ = indexed.iter().any(|s| s.matches(r));
+                (t.elapsed(), r.display.as_str())
+            })
+            .collect();
+        times.sort();
+        for (t, d) in times.iter().rev().take(12) {
+            println!("{t:?} {}", &d[..d.len().min(150)]);
+        }
+    }
+}
+#[cfg(test)]
+mod debug_tmp {
+    use super::*;
+    #[test]
+    #[ignore]
+    fn debug_rule() {
+        let list = phrase_list();
+        let text = std::env::var("RISK_DEBUG").unwrap_or_default();
+        let sentences = sentences(&text, &list.idioms);
+        for s in &sentences {
+            println!("words: {s:?}");
+            let sentence = Sentence::new(s.iter().map(String::as_str).collect());
+            for rule in &list.rules {
+                if !rule.display.starts_with(&std::env::var("RISK_RULE").unwrap_or_default()) {
+                    continue;
+                }
+                println!("rule {} ordered={} parts={}", &rule.display[..60.min(rule.display.len())], rule.ordered, rule.tries.len());
+                for (i, t) in rule.tries.iter().enumerate() {
+                    println!("  part {i}: nodes={} first={} occ={:?}", t.nodes.len(), t.first_word_count(), sentence.occurrences(t, &Trie::default()));
+                }
+                println!("  unless occ={:?} matches={}", sentence.occurrences(&rule.unless, &Trie::default()), sentence.matches(rule));
+            }
+        }
     }
 }

@@ -384,9 +384,20 @@ fn expand_sequence(
                 *at = end;
                 macros.get(&name)?.clone()
             }
-            c => {
-                *at += 1;
-                vec![c.to_string()]
+            _ => {
+                // A run of plain characters is added to every result at once.
+                let start = *at;
+                while chars
+                    .get(*at)
+                    .is_some_and(|c| !matches!(c, '(' | '|' | ')' | '@'))
+                {
+                    *at += 1;
+                }
+                let run: String = chars[start..*at].iter().collect();
+                for result in &mut results {
+                    result.push_str(&run);
+                }
+                continue;
             }
         };
         results = results
@@ -1081,61 +1092,5 @@ mod tests {
         );
         // The same note ending in a risk sentence is still noticed.
         assert!(mentions_self_harm(&format!("{note} I want to die.")));
-    }
-}
-#[cfg(test)]
-mod profile_tmp {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn profile_rules() {
-        let filler = "Cut the onions, jumped on the bus, the deadline is killing me, saved up for \
-                      the bridge walk, counted my tablets into the organiser as prescribed and \
-                      I could sleep forever after all that. ";
-        let note = filler.repeat(30);
-        let list = phrase_list();
-        let sentences = sentences(&note, &list.idioms);
-        let indexed: Vec<Sentence<'_>> = sentences
-            .iter()
-            .map(|s| Sentence::new(s.iter().map(String::as_str).collect()))
-            .collect();
-        let mut times: Vec<(std::time::Duration, &str)> = list
-            .rules
-            .iter()
-            .map(|r| {
-                let t = std::time::Instant::now();
-                let _ = indexed.iter().any(|s| s.matches(r));
-                (t.elapsed(), r.display.as_str())
-            })
-            .collect();
-        times.sort();
-        for (t, d) in times.iter().rev().take(12) {
-            println!("{t:?} {}", &d[..d.len().min(150)]);
-        }
-    }
-}
-#[cfg(test)]
-mod debug_tmp {
-    use super::*;
-    #[test]
-    #[ignore]
-    fn debug_rule() {
-        let list = phrase_list();
-        let text = std::env::var("RISK_DEBUG").unwrap_or_default();
-        let sentences = sentences(&text, &list.idioms);
-        for s in &sentences {
-            println!("words: {s:?}");
-            let sentence = Sentence::new(s.iter().map(String::as_str).collect());
-            for rule in &list.rules {
-                if !rule.display.starts_with(&std::env::var("RISK_RULE").unwrap_or_default()) {
-                    continue;
-                }
-                println!("rule {} ordered={} parts={}", &rule.display[..60.min(rule.display.len())], rule.ordered, rule.tries.len());
-                for (i, t) in rule.tries.iter().enumerate() {
-                    println!("  part {i}: nodes={} first={} occ={:?}", t.nodes.len(), t.first_word_count(), sentence.occurrences(t, &Trie::default()));
-                }
-                println!("  unless occ={:?} matches={}", sentence.occurrences(&rule.unless, &Trie::default()), sentence.matches(rule));
-            }
-        }
     }
 }

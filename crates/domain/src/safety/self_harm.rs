@@ -9,34 +9,35 @@
 //! compiled in so a clinician can change it without touching Rust). The list holds plain
 //! phrases ("want to die"), named word lists (`@pills`, `@body`) and a few kinds of rule that a
 //! reviewer can read: words in order within five words ("saving ... @pills"), words together in
-//! one sentence ("bridge & jumping"), and exceptions ("unless chopping", "not followed by
-//! down"). Each line belongs to a section naming what it notices (see [`RiskKind`]): suicidal
+//! one sentence ("bridge & jumping"), both ("wrote ... note & drawer"), and exceptions ("unless
+//! chopping", "not followed by down"). Each line belongs to a section naming what it notices (see [`RiskKind`]): suicidal
 //! thoughts and wishes, plans, means, preparation and attempts, or self-injury. It is **not a
 //! risk assessment**: it cannot tell how someone is, whether they are safe, or how urgent
 //! anything is, and its silence means nothing.
 //!
 //! # How well it notices (measured, see `tests-data/risk_language/`)
 //!
-//! On the tuning sentences it was built against (about 470 risk sentences and 435 others) it
-//! notices over 99% with no false alarms; that figure flatters it. On fresh sentences written
+//! On the tuning sentences it was built against (about 840 risk sentences and 780 others) it
+//! notices 99% with no false alarms; that figure flatters it. On fresh sentences written
 //! before each evaluation (four rounds, each evaluated once, then folded into the tuning set) it
-//! noticed **74%, 57%, 58% and 80%** of risk sentences, with 0–5% false alarms; about 100 new
-//! sentences each way, written after round 4 and before the rules were generalised, were
-//! noticed 66% of the time with 4% false alarms. The rules were then generalised (wishes to be
-//! dead or gone with time words, intent without a named act, means kept ready, places, self-injury
-//! on a body part, slang). Round 5, 100 risk and 100 everyday sentences written blind by someone
-//! who had seen neither the list nor any earlier sentence, evaluated once: **75% noticed, 1%
-//! false alarms** (`tests-data/risk_language/risk_heldout.txt`). The goal of noticing 90% of
-//! unseen phrasings is **not met**: people describe the same thing in endless ways, and a list
-//! only knows the ways it was shown. What round 5 missed most: means named without a listed
-//! verb ("bought rope and hid it", "enough tablets that I wouldn't wake up"), intent without a
-//! named act ("I don't think I'll be here by Christmas", "ending things after my birthday"),
-//! and preparation ("rehomed the cat so she'll be looked after when I'm not here"). Its limits,
-//! on purpose and by nature:
+//! noticed **74%, 57%, 58% and 80%** of risk sentences, with 0–5% false alarms. Round 5, 100 risk
+//! and 100 everyday sentences written blind by someone who had seen neither the list nor any
+//! earlier sentence, evaluated once: **75% noticed, 1% false alarms**. Round 5 then joined the
+//! tuning set and the rules were generalised again (round 6): means named without a verb
+//! ("bought rope and hid it"), intent or timing without a named act ("I don't think I'll be here
+//! by Christmas", "ending things after my birthday"), preparation ("for when I'm not here",
+//! notes written, passwords left), self-injury by its effect or its hiding ("long sleeves so
+//! nobody sees the cuts", "on purpose" against a hob), every form of a method word, past attempts
+//! spoken of now, and passive wishes. About 270 new risk sentences and 240 others were written
+//! for this, in two batches, each measured once before the rules were changed for it: the first
+//! batch was noticed **27%** (2 false alarms in 139), the second, written after the first was
+//! tuned to, **49%** (6 false alarms in 103). That second figure is the honest warning: a list
+//! only knows the ways it was shown, and the goal of noticing 90% of unseen phrasings may still
+//! not be met. Round 6, written blind, is the measure (`tests-data/risk_language/risk_heldout.txt`).
+//! Its limits, on purpose and by nature:
 //!
 //! - **It misses indirect and new language** and anything that needs context across sentences
-//!   ("I went to the bridge. Then I walked home"), intent that names neither an act nor a
-//!   time ("I've picked a date"), and tone.
+//!   ("I went to the bridge. Then I walked home", "I've decided. Sunday."), and tone.
 //! - **English only.** Notes in other languages, most slang, misspellings beyond the few listed
 //!   ("sucide", "sewerslide", "unalive") and deliberate obfuscation ("s*icide") go unnoticed.
 //!   "kys" is left out: it is an insult aimed at someone else.
@@ -61,9 +62,13 @@
 //! each sentence are normalised the same way: lower-cased; apostrophes of every kind (`'`, `’`,
 //! `‘`, `ʼ`, `` ` ``, `´`) removed so that "don’t" and "dont" agree; every other character that
 //! is not a letter or digit becomes a space, so hyphens and punctuation at word edges fall away
-//! ("self-harm" reads "self harm"); runs of whitespace collapse to one space. Phrases match only
-//! as runs of whole words. Matching looks words up in an index of the sentence (no regular
-//! expressions), so the time grows in step with the length of the note.
+//! ("self-harm" reads "self harm"); runs of whitespace collapse to one space. Words that change
+//! nothing a rule looks at ("just", "really", "honestly", …) are dropped, and a few texting
+//! spellings and typos are read as the word they stand for ("tmrw", "myslef", "gonna"), in the
+//! list and the text alike. Phrases match only as runs of whole words. Each part of a rule is
+//! kept as a tree of words, and matching walks it from the words of the sentence (no regular
+//! expressions), so the time grows in step with the length of the note, not with the number of
+//! ways a rule can be written.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -151,7 +156,9 @@ impl Trie {
     }
 
     fn is_empty(&self) -> bool {
-        self.nodes.first().is_none_or(|root| root.children.is_empty())
+        self.nodes
+            .first()
+            .is_none_or(|root| root.children.is_empty())
     }
 
     /// The first words of the phrases.
@@ -173,7 +180,12 @@ impl Trie {
     }
 
     /// Where phrases starting at `start` in `words` end (one past their last word).
-    fn ends_from(&self, words: &[&str], start: usize, mut found: impl FnMut(usize) -> bool) -> bool {
+    fn ends_from(
+        &self,
+        words: &[&str],
+        start: usize,
+        mut found: impl FnMut(usize) -> bool,
+    ) -> bool {
         let mut at = 0;
         let mut i = start;
         while let Some(word) = words.get(i) {
@@ -915,6 +927,109 @@ mod tests {
     }
 
     #[test]
+    fn round_six_families_are_noticed() {
+        // One sentence per family generalised after round 5 (see the phrase file, "Round 6").
+        let cases = [
+            // means named without a verb of use
+            "got rope from the hardware shop, it's under my bed now",
+            "My dad's shotgun is in the cabinet and I know where the key is",
+            "been googling the highest car parks in town",
+            // intent or timing without a named act
+            "I don't think I'll be here by Christmas",
+            "im ending things after my birthday",
+            "this will be my last Christmas",
+            // preparation
+            "Rehomed the cat so she'll be looked after when I'm not here",
+            "the note's already written",
+            // self-injury by its effect or its hiding
+            "Wore long sleeves to work so nobody would see the cuts",
+            "Pressed my arm against the hob on purpose",
+            // method words in every form
+            "thought about drowning myself",
+            "I was going to OD last night",
+            // past attempts spoken of now
+            "Attempted again on Tuesday",
+            "woke up in ICU, it didn't work",
+            // passive wishes
+            "honestly wouldnt mind if i just didn't wake up tomorrow",
+            "i don't care if i live or die",
+        ];
+        for text in cases {
+            assert!(mentions_self_harm(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn round_six_everyday_counterparts_are_not_noticed() {
+        let cases = [
+            "Bought rope for the washing line",
+            "Hid the Christmas presents in the wardrobe",
+            "I won't be here by Christmas, we're going to my in-laws in Scotland",
+            "Ended things with Sam last night, it was mutual",
+            "This is my last week at the old job",
+            "We've picked a date for the wedding!",
+            "Told the cat sitter where everything is for when I'm away",
+            "Wore a hoodie to hide the coffee stain on my shirt",
+            "Burned my arm on the hob making pancakes",
+            "I'm drowning in work this month",
+            "Shot myself in the foot by volunteering for the rota",
+            "Attempted the sourdough again and it's still flat",
+            "Took all my pills with breakfast as usual",
+            "Cut down on sugar this month",
+            "I'm done with social media for a while",
+        ];
+        for text in cases {
+            assert_eq!(matched_phrase(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn filler_words_and_texting_spellings_read_as_meant() {
+        assert_eq!(
+            words_of("i just really want it to end"),
+            ["i", "want", "it", "to", "end"]
+        );
+        assert_eq!(
+            words_of("gonna kill myslef tmrw"),
+            ["going", "to", "kill", "myself", "tomorrow"]
+        );
+        assert!(mentions_self_harm("i honestly just wanna die"));
+        assert!(mentions_self_harm("gonna kill myslef"));
+    }
+
+    #[test]
+    fn a_rule_can_ask_for_words_in_order_and_words_anywhere() {
+        let list = parse_phrase_list(
+            "[plans]\nwrote ... note & drawer unless thank not followed by to\n\
+             [thoughts]\nend things not followed by with unless relationship",
+        )
+        .expect("parses");
+        let hit = |text: &str, rule: usize| {
+            sentences(text, &list.idioms).iter().any(|s| {
+                Sentence::new(s.iter().map(String::as_str).collect()).matches(&list.rules[rule])
+            })
+        };
+        assert!(hit("wrote the note and put it in the drawer", 0));
+        assert!(
+            !hit("in the drawer is the note i wrote", 0),
+            "order of the first part"
+        );
+        assert!(!hit("wrote the note", 0), "the anywhere part is needed");
+        assert!(
+            !hit("wrote a thank you note, it's in the drawer", 0),
+            "unless"
+        );
+        assert!(
+            !hit("wrote a note in the drawer to", 0),
+            "not followed by, after the last part"
+        );
+        // "unless" and "not followed by" may come in either order.
+        assert!(hit("i will end things", 1));
+        assert!(!hit("i will end things with sam", 1));
+        assert!(!hit("end things, the relationship is over", 1));
+    }
+
+    #[test]
     fn negated_and_quoted_mentions_are_noticed_on_purpose() {
         // See the module documentation: the matcher cannot tell negation from disclosure, and
         // erring towards a gentle message is the safer side.
@@ -982,6 +1097,10 @@ mod tests {
     /// written blind) 75/100 noticed; 0/60, 3/60, 2/55, 0/55 and 1/100 false alarms. Round 5
     /// was moved to the tuning files on 2026-11-30; round 6 is being written blind.
     const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    /// What the rules must keep on the sentences they were tuned to (a floor against a change
+    /// that breaks what already worked; the tuning figures flatter the matcher).
+    const TUNING_RECALL_FLOOR: f64 = 0.97;
+    const TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
     const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
 
     #[test]
@@ -1011,6 +1130,15 @@ mod tests {
             );
             if name == "held-out" {
                 held_out = Some((recall, false_alarms, risk.len(), not_risk.len()));
+            } else {
+                assert!(
+                    recall >= TUNING_RECALL_FLOOR,
+                    "tuning recall fell to {recall:.3}"
+                );
+                assert!(
+                    false_alarms <= TUNING_FALSE_ALARMS_CEILING,
+                    "tuning false alarms rose to {false_alarms:.3}"
+                );
             }
         }
         let total = corpus(RISK_TUNING).len() + corpus(RISK_HELDOUT).len();
@@ -1040,7 +1168,10 @@ mod tests {
             );
         }
         if let Some((alarms, of)) = HELD_OUT_FALSE_ALARMS {
-            assert_eq!(of, not_risk_count, "HELD_OUT_FALSE_ALARMS is for another round");
+            assert_eq!(
+                of, not_risk_count,
+                "HELD_OUT_FALSE_ALARMS is for another round"
+            );
             assert!(
                 false_alarms <= alarms as f64 / of as f64 + 1e-9,
                 "held-out false alarms rose to {false_alarms:.3}"

@@ -17,8 +17,8 @@
 //!
 //! # How well it notices (measured, see `tests-data/risk_language/`)
 //!
-//! On the tuning sentences it was built against (about 840 risk sentences and 780 others) it
-//! notices 99% with no false alarms; that figure flatters it. On fresh sentences written
+//! On the tuning sentences it was built against (about 890 risk sentences and 830 others) it
+//! notices 98% with no false alarms; that figure flatters it. On fresh sentences written
 //! before each evaluation (four rounds, each evaluated once, then folded into the tuning set) it
 //! noticed **74%, 57%, 58% and 80%** of risk sentences, with 0–5% false alarms. Round 5, 100 risk
 //! and 100 everyday sentences written blind by someone who had seen neither the list nor any
@@ -28,12 +28,13 @@
 //! by Christmas", "ending things after my birthday"), preparation ("for when I'm not here",
 //! notes written, passwords left), self-injury by its effect or its hiding ("long sleeves so
 //! nobody sees the cuts", "on purpose" against a hob), every form of a method word, past attempts
-//! spoken of now, and passive wishes. About 270 new risk sentences and 240 others were written
-//! for this, in two batches, each measured once before the rules were changed for it: the first
-//! batch was noticed **27%** (2 false alarms in 139), the second, written after the first was
-//! tuned to, **49%** (6 false alarms in 103). That second figure is the honest warning: a list
-//! only knows the ways it was shown, and the goal of noticing 90% of unseen phrasings may still
-//! not be met. Round 6, written blind, is the measure (`tests-data/risk_language/risk_heldout.txt`).
+//! spoken of now, and passive wishes. About 320 new risk sentences and 290 others were written
+//! for this, in three batches, each measured once before the rules were changed for it: the
+//! first batch was noticed **27%** (2 false alarms in 139), the second, written after the first
+//! was tuned to, **49%** (6 in 103), the third, plain phrasing with a close everyday twin for
+//! each sentence, **40%** (4 in 50). Those later figures are the honest warning: a list only
+//! knows the ways it was shown, and the goal of noticing 90% of unseen phrasings may still not
+//! be met. Round 6, written blind, is the measure (`tests-data/risk_language/risk_heldout.txt`).
 //! Its limits, on purpose and by nature:
 //!
 //! - **It misses indirect and new language** and anything that needs context across sentences

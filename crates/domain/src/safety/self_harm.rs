@@ -9,34 +9,36 @@
 //! compiled in so a clinician can change it without touching Rust). The list holds plain
 //! phrases ("want to die"), named word lists (`@pills`, `@body`) and a few kinds of rule that a
 //! reviewer can read: words in order within five words ("saving ... @pills"), words together in
-//! one sentence ("bridge & jumping"), and exceptions ("unless chopping", "not followed by
-//! down"). Each line belongs to a section naming what it notices (see [`RiskKind`]): suicidal
+//! one sentence ("bridge & jumping"), both ("wrote ... note & drawer"), and exceptions ("unless
+//! chopping", "not followed by down"). Each line belongs to a section naming what it notices (see [`RiskKind`]): suicidal
 //! thoughts and wishes, plans, means, preparation and attempts, or self-injury. It is **not a
 //! risk assessment**: it cannot tell how someone is, whether they are safe, or how urgent
 //! anything is, and its silence means nothing.
 //!
 //! # How well it notices (measured, see `tests-data/risk_language/`)
 //!
-//! On the tuning sentences it was built against (about 470 risk sentences and 435 others) it
-//! notices over 99% with no false alarms; that figure flatters it. On fresh sentences written
+//! On the tuning sentences it was built against (about 890 risk sentences and 830 others) it
+//! notices 98% with no false alarms; that figure flatters it. On fresh sentences written
 //! before each evaluation (four rounds, each evaluated once, then folded into the tuning set) it
-//! noticed **74%, 57%, 58% and 80%** of risk sentences, with 0–5% false alarms; about 100 new
-//! sentences each way, written after round 4 and before the rules were generalised, were
-//! noticed 66% of the time with 4% false alarms. The rules were then generalised (wishes to be
-//! dead or gone with time words, intent without a named act, means kept ready, places, self-injury
-//! on a body part, slang). Round 5, 100 risk and 100 everyday sentences written blind by someone
-//! who had seen neither the list nor any earlier sentence, evaluated once: **75% noticed, 1%
-//! false alarms** (`tests-data/risk_language/risk_heldout.txt`). The goal of noticing 90% of
-//! unseen phrasings is **not met**: people describe the same thing in endless ways, and a list
-//! only knows the ways it was shown. What round 5 missed most: means named without a listed
-//! verb ("bought rope and hid it", "enough tablets that I wouldn't wake up"), intent without a
-//! named act ("I don't think I'll be here by Christmas", "ending things after my birthday"),
-//! and preparation ("rehomed the cat so she'll be looked after when I'm not here"). Its limits,
-//! on purpose and by nature:
+//! noticed **74%, 57%, 58% and 80%** of risk sentences, with 0–5% false alarms. Round 5, 100 risk
+//! and 100 everyday sentences written blind by someone who had seen neither the list nor any
+//! earlier sentence, evaluated once: **75% noticed, 1% false alarms**. Round 5 then joined the
+//! tuning set and the rules were generalised again (round 6): means named without a verb
+//! ("bought rope and hid it"), intent or timing without a named act ("I don't think I'll be here
+//! by Christmas", "ending things after my birthday"), preparation ("for when I'm not here",
+//! notes written, passwords left), self-injury by its effect or its hiding ("long sleeves so
+//! nobody sees the cuts", "on purpose" against a hob), every form of a method word, past attempts
+//! spoken of now, and passive wishes. About 320 new risk sentences and 290 others were written
+//! for this, in three batches, each measured once before the rules were changed for it: the
+//! first batch was noticed **27%** (2 false alarms in 139), the second, written after the first
+//! was tuned to, **49%** (6 in 103), the third, plain phrasing with a close everyday twin for
+//! each sentence, **40%** (4 in 50). Those later figures are the honest warning: a list only
+//! knows the ways it was shown, and the goal of noticing 90% of unseen phrasings may still not
+//! be met. Round 6, written blind, is the measure (`tests-data/risk_language/risk_heldout.txt`).
+//! Its limits, on purpose and by nature:
 //!
 //! - **It misses indirect and new language** and anything that needs context across sentences
-//!   ("I went to the bridge. Then I walked home"), intent that names neither an act nor a
-//!   time ("I've picked a date"), and tone.
+//!   ("I went to the bridge. Then I walked home", "I've decided. Sunday."), and tone.
 //! - **English only.** Notes in other languages, most slang, misspellings beyond the few listed
 //!   ("sucide", "sewerslide", "unalive") and deliberate obfuscation ("s*icide") go unnoticed.
 //!   "kys" is left out: it is an insult aimed at someone else.
@@ -61,9 +63,13 @@
 //! each sentence are normalised the same way: lower-cased; apostrophes of every kind (`'`, `’`,
 //! `‘`, `ʼ`, `` ` ``, `´`) removed so that "don’t" and "dont" agree; every other character that
 //! is not a letter or digit becomes a space, so hyphens and punctuation at word edges fall away
-//! ("self-harm" reads "self harm"); runs of whitespace collapse to one space. Phrases match only
-//! as runs of whole words. Matching looks words up in an index of the sentence (no regular
-//! expressions), so the time grows in step with the length of the note.
+//! ("self-harm" reads "self harm"); runs of whitespace collapse to one space. Words that change
+//! nothing a rule looks at ("just", "really", "honestly", …) are dropped, and a few texting
+//! spellings and typos are read as the word they stand for ("tmrw", "myslef", "gonna"), in the
+//! list and the text alike. Phrases match only as runs of whole words. Each part of a rule is
+//! kept as a tree of words, and matching walks it from the words of the sentence (no regular
+//! expressions), so the time grows in step with the length of the note, not with the number of
+//! ways a rule can be written.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -90,26 +96,110 @@ type Words = Vec<String>;
 /// One line of the phrase file, expanded and normalised.
 struct Rule {
     /// The parts; each part is a list of alternative phrases. A plain phrase has one part.
+    /// The first `ordered` parts must appear in order, each at most [`MAX_GAP`] words after the
+    /// one before (`A ... B`); the rest anywhere in the sentence (`& C & D`).
     parts: Vec<Vec<Words>>,
-    /// `A ... B` (true: in order, at most [`MAX_GAP`] words apart) or `A & B` (false).
-    ordered: bool,
+    ordered: usize,
     /// Phrases that cancel the rule when they appear anywhere in the sentence.
-    unless: Vec<Words>,
+    unless: Trie,
     /// Phrases that cancel a match when they come right after it.
-    not_followed_by: Vec<Words>,
+    not_followed_by: Trie,
     kind: RiskKind,
     /// The line as written (shown by [`matched_phrase`] for a rule).
     display: String,
     /// For a plain phrase, each alternative written out (shown by [`matched_phrase`]).
     alternatives: Vec<String>,
-    /// For each part, its alternatives grouped by first word, so that a sentence is only
-    /// compared with alternatives whose first word it contains.
-    by_first_word: Vec<HashMap<String, Vec<usize>>>,
+    /// For each part, its alternatives as a tree of words, so that a sentence is compared
+    /// word by word however many alternatives a part has.
+    tries: Vec<Trie>,
 }
 
 impl Rule {
     fn is_plain_phrase(&self) -> bool {
         self.parts.len() == 1 && self.unless.is_empty() && self.not_followed_by.is_empty()
+    }
+}
+
+/// Phrases stored as a tree of words: the phrases that share their first words share a path.
+#[derive(Default)]
+struct Trie {
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Default)]
+struct TrieNode {
+    children: HashMap<String, usize>,
+    /// A phrase ends here.
+    end: bool,
+}
+
+impl Trie {
+    fn new(phrases: &[Words]) -> Self {
+        let mut trie = Trie {
+            nodes: vec![TrieNode::default()],
+        };
+        for phrase in phrases {
+            let mut at = 0;
+            for word in phrase {
+                at = match trie.nodes[at].children.get(word) {
+                    Some(&next) => next,
+                    None => {
+                        let next = trie.nodes.len();
+                        trie.nodes.push(TrieNode::default());
+                        trie.nodes[at].children.insert(word.clone(), next);
+                        next
+                    }
+                };
+            }
+            trie.nodes[at].end = true;
+        }
+        trie
+    }
+
+    fn is_empty(&self) -> bool {
+        self.nodes
+            .first()
+            .is_none_or(|root| root.children.is_empty())
+    }
+
+    /// The first words of the phrases.
+    fn first_words(&self) -> impl Iterator<Item = &str> {
+        self.nodes
+            .first()
+            .into_iter()
+            .flat_map(|root| root.children.keys().map(String::as_str))
+    }
+
+    fn has_first(&self, word: &str) -> bool {
+        self.nodes
+            .first()
+            .is_some_and(|root| root.children.contains_key(word))
+    }
+
+    fn first_word_count(&self) -> usize {
+        self.nodes.first().map_or(0, |root| root.children.len())
+    }
+
+    /// Where phrases starting at `start` in `words` end (one past their last word).
+    fn ends_from(
+        &self,
+        words: &[&str],
+        start: usize,
+        mut found: impl FnMut(usize) -> bool,
+    ) -> bool {
+        let mut at = 0;
+        let mut i = start;
+        while let Some(word) = words.get(i) {
+            let Some(&next) = self.nodes.get(at).and_then(|n| n.children.get(*word)) else {
+                return false;
+            };
+            at = next;
+            i += 1;
+            if self.nodes.get(at).is_some_and(|n| n.end) && found(i) {
+                return true;
+            }
+        }
+        false
     }
 }
 
@@ -183,63 +273,71 @@ fn phrases(pattern: &str, macros: &HashMap<String, Vec<String>>) -> Option<Vec<W
     let expanded = expand_with(pattern, macros)?;
     let words: Vec<Words> = expanded
         .iter()
-        .map(|e| {
-            normalise(e)
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect()
-        })
+        .map(|e| words_of(&normalise(e)))
         .filter(|w: &Words| !w.is_empty())
         .collect();
     (!words.is_empty()).then_some(words)
 }
 
 fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>) -> Option<Rule> {
-    let (rest, not_followed_by) = match line.split_once(" not followed by ") {
-        Some((rest, after)) => (rest, phrases(after, macros)?),
-        None => (line, Vec::new()),
-    };
-    let (body, unless) = match rest.split_once(" unless ") {
-        Some((body, after)) => (body, phrases(after, macros)?),
-        None => (rest, Vec::new()),
-    };
-    let ordered_parts: Vec<&str> = body.split(" ... ").collect();
-    let any_order_parts: Vec<&str> = body.split(" & ").collect();
-    let (parts, ordered) = match (ordered_parts.len() > 1, any_order_parts.len() > 1) {
-        (true, true) => return None,
-        (false, true) => (any_order_parts, false),
-        _ => (ordered_parts, true),
-    };
-    let parts = parts
+    // `BODY unless C not followed by D`, the two clauses in either order, each at most once.
+    const UNLESS: &str = " unless ";
+    const NOT_FOLLOWED_BY: &str = " not followed by ";
+    let unless_at = line.find(UNLESS);
+    let not_followed_at = line.find(NOT_FOLLOWED_BY);
+    let body_end = [unless_at, not_followed_at]
         .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(line.len());
+    let clause = |at: Option<usize>, keyword: &str| -> Option<Vec<Words>> {
+        let Some(at) = at else {
+            return Some(Vec::new());
+        };
+        let start = at + keyword.len();
+        let end = [unless_at, not_followed_at]
+            .into_iter()
+            .flatten()
+            .filter(|&other| other > at)
+            .min()
+            .unwrap_or(line.len());
+        let text = line.get(start..end)?;
+        if text.contains(UNLESS) || text.contains(NOT_FOLLOWED_BY) {
+            return None;
+        }
+        phrases(text, macros)
+    };
+    let unless = clause(unless_at, UNLESS)?;
+    let not_followed_by = clause(not_followed_at, NOT_FOLLOWED_BY)?;
+    let body = line.get(..body_end)?;
+    // `A ... B & C & D`: the first chunk in order, every further chunk anywhere.
+    let mut chunks = body.split(" & ");
+    let ordered_parts: Vec<&str> = chunks.next()?.split(" ... ").collect();
+    let anywhere_parts: Vec<&str> = chunks.collect();
+    if anywhere_parts.iter().any(|p| p.contains(" ... ")) {
+        return None;
+    }
+    let ordered = ordered_parts.len();
+    let parts = ordered_parts
+        .into_iter()
+        .chain(anywhere_parts)
         .map(|p| phrases(p.trim(), macros))
         .collect::<Option<Vec<_>>>()?;
     let alternatives = parts
         .first()
         .map(|p| p.iter().map(|w| w.join(" ")).collect())
         .unwrap_or_default();
-    let by_first_word = parts.iter().map(|p| first_word_index(p)).collect();
+    let tries = parts.iter().map(|p| Trie::new(p)).collect();
     Some(Rule {
-        by_first_word,
+        tries,
         parts,
         ordered,
-        unless,
-        not_followed_by,
+        unless: Trie::new(&unless),
+        not_followed_by: Trie::new(&not_followed_by),
         kind,
         display: line.to_owned(),
         alternatives,
     })
-}
-
-fn first_word_index(part: &[Words]) -> HashMap<String, Vec<usize>> {
-    let mut index: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, words) in part.iter().enumerate() {
-        if let Some(first) = words.first() {
-            index.entry(first.clone()).or_default().push(i);
-        }
-    }
-    index
 }
 
 /// Expands `(a|b) c` into `a c` and `b c`, groups may nest. `None` when a parenthesis is
@@ -299,9 +397,20 @@ fn expand_sequence(
                 *at = end;
                 macros.get(&name)?.clone()
             }
-            c => {
-                *at += 1;
-                vec![c.to_string()]
+            _ => {
+                // A run of plain characters is added to every result at once.
+                let start = *at;
+                while chars
+                    .get(*at)
+                    .is_some_and(|c| !matches!(c, '(' | '|' | ')' | '@'))
+                {
+                    *at += 1;
+                }
+                let run: String = chars[start..*at].iter().collect();
+                for result in &mut results {
+                    result.push_str(&run);
+                }
+                continue;
             }
         };
         results = results
@@ -326,6 +435,79 @@ fn normalise(text: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Words that change nothing a rule looks at ("I *just* want it to end", "*honestly* wouldn't
+/// mind"). They are dropped from the phrase list and from the text alike, so a rule written
+/// without them also matches a sentence that has them.
+const FILLERS: &[&str] = &[
+    "just",
+    "really",
+    "honestly",
+    "actually",
+    "literally",
+    "simply",
+    "genuinely",
+    "truly",
+    "totally",
+    "basically",
+    "even",
+    "kinda",
+    "tbh",
+    "ngl",
+    "lowkey",
+];
+
+/// Texting spellings and common typos, read as the word they stand for (in the phrase list and
+/// the text alike): "tmrw" is "tomorrow", "myslef" is "myself", "gonna" is "going to".
+const SPELLINGS: &[(&str, &str)] = &[
+    ("myslef", "myself"),
+    ("mysefl", "myself"),
+    ("myelf", "myself"),
+    ("myslf", "myself"),
+    ("meself", "myself"),
+    ("tommorow", "tomorrow"),
+    ("tommorrow", "tomorrow"),
+    ("tomorow", "tomorrow"),
+    ("tmrw", "tomorrow"),
+    ("tmr", "tomorrow"),
+    ("tonite", "tonight"),
+    ("2nite", "tonight"),
+    ("2night", "tonight"),
+    ("cuz", "because"),
+    ("coz", "because"),
+    ("cos", "because"),
+    ("bc", "because"),
+    ("becuase", "because"),
+    ("becasue", "because"),
+    ("evryone", "everyone"),
+    ("every1", "everyone"),
+    ("any1", "anyone"),
+    ("no1", "no one"),
+    ("pils", "pills"),
+    ("razer", "razor"),
+    ("dieing", "dying"),
+    ("thru", "through"),
+    ("b4", "before"),
+    ("wanna", "want to"),
+    ("gonna", "going to"),
+    ("tryna", "trying to"),
+    ("gotta", "got to"),
+];
+
+/// The words of normalised text, with [`FILLERS`] dropped and [`SPELLINGS`] read as words.
+fn words_of(normal: &str) -> Words {
+    let mut words = Vec::new();
+    for word in normal.split(' ').filter(|w| !w.is_empty()) {
+        if FILLERS.contains(&word) {
+            continue;
+        }
+        match SPELLINGS.iter().find(|(typo, _)| *typo == word) {
+            Some((_, meant)) => words.extend(meant.split(' ').map(str::to_owned)),
+            None => words.push(word.to_owned()),
+        }
+    }
+    words
+}
+
 /// A separator no phrase contains: put where an idiom was removed, so that the words on either
 /// side cannot join up into a phrase.
 const GAP_WORD: &str = "\u{0}";
@@ -345,105 +527,80 @@ impl<'a> Sentence<'a> {
         Sentence { words, index }
     }
 
-    /// Where `phrase` occurs, as (first word, one past the last word).
-    fn occurrences(&self, phrase: &[String]) -> Vec<(usize, usize)> {
-        let Some(first) = phrase.first() else {
-            return Vec::new();
-        };
-        let Some(starts) = self.index.get(first.as_str()) else {
-            return Vec::new();
-        };
-        starts
-            .iter()
-            .filter(|&&s| {
-                self.words
-                    .get(s..s + phrase.len())
-                    .is_some_and(|run| run.iter().zip(phrase).all(|(a, b)| *a == b.as_str()))
-            })
-            .map(|&s| (s, s + phrase.len()))
-            .collect()
+    /// Whether any phrase of `trie` occurs in the sentence.
+    fn contains_any(&self, trie: &Trie) -> bool {
+        !self.occurrences(trie, &Trie::default()).is_empty()
     }
 
-    fn contains_any(&self, phrases: &[Words]) -> bool {
-        phrases.iter().any(|p| !self.occurrences(p).is_empty())
+    /// Whether a phrase of `trie` starts right at `end`.
+    fn followed_by_any(&self, end: usize, trie: &Trie) -> bool {
+        trie.ends_from(&self.words, end, |_| true)
     }
 
-    fn followed_by_any(&self, end: usize, phrases: &[Words]) -> bool {
-        phrases.iter().any(|p| {
-            self.words
-                .get(end..end + p.len())
-                .is_some_and(|run| run.iter().zip(p).all(|(a, b)| *a == b.as_str()))
-        })
-    }
-
-    /// Every occurrence of any alternative of a part that is not followed by a cancelling
-    /// phrase (checked only for the last part).
-    fn part_occurrences(
-        &self,
-        part: &[Words],
-        by_first_word: &HashMap<String, Vec<usize>>,
-        not_followed_by: &[Words],
-    ) -> Vec<(usize, usize)> {
-        // Look up whichever side is smaller: the part's first words or the sentence's words.
-        let alternatives: Vec<usize> = if by_first_word.len() <= self.index.len() {
-            by_first_word
-                .iter()
-                .filter(|(first, _)| self.index.contains_key(first.as_str()))
-                .flat_map(|(_, alternatives)| alternatives.iter().copied())
+    /// Every occurrence of a phrase of `trie`, as (first word, one past the last word), that is
+    /// not followed by a phrase of `cancel`.
+    fn occurrences(&self, trie: &Trie, cancel: &Trie) -> Vec<(usize, usize)> {
+        // Start from whichever side is smaller: the phrases' first words or the sentence's.
+        let starts: Vec<usize> = if trie.first_word_count() <= self.index.len() {
+            trie.first_words()
+                .filter_map(|word| self.index.get(word))
+                .flatten()
+                .copied()
                 .collect()
         } else {
             self.index
-                .keys()
-                .filter_map(|word| by_first_word.get(*word))
-                .flat_map(|alternatives| alternatives.iter().copied())
+                .iter()
+                .filter(|(word, _)| trie.has_first(word))
+                .flat_map(|(_, at)| at.iter().copied())
                 .collect()
         };
-        alternatives
-            .into_iter()
-            .flat_map(|i| self.occurrences(&part[i]))
-            .filter(|&(_, end)| !self.followed_by_any(end, not_followed_by))
-            .collect()
+        let mut found = Vec::new();
+        for start in starts {
+            trie.ends_from(&self.words, start, |end| {
+                if !self.followed_by_any(end, cancel) {
+                    found.push((start, end));
+                }
+                false
+            });
+        }
+        found
     }
 
     fn matches(&self, rule: &Rule) -> bool {
         let last = rule.parts.len().saturating_sub(1);
-        let found = if rule.ordered {
-            // The ends of matches of the parts so far; each next part must start within the gap.
-            let mut ends: Option<Vec<usize>> = None;
-            for (i, part) in rule.parts.iter().enumerate() {
-                let cancel: &[Words] = if i == last {
-                    &rule.not_followed_by
-                } else {
-                    &[]
-                };
-                let occurrences = self.part_occurrences(part, &rule.by_first_word[i], cancel);
-                let next: Vec<usize> = match &ends {
-                    None => occurrences.iter().map(|&(_, e)| e).collect(),
-                    Some(previous) => occurrences
-                        .iter()
-                        .filter(|&&(s, _)| previous.iter().any(|&e| s >= e && s - e <= MAX_GAP))
-                        .map(|&(_, e)| e)
-                        .collect(),
-                };
-                if next.is_empty() {
-                    return false;
-                }
-                ends = Some(next);
+        let none = Trie::default();
+        let cancel = |i: usize| -> &Trie {
+            if i == last {
+                &rule.not_followed_by
+            } else {
+                &none
             }
-            true
-        } else {
-            rule.parts.iter().enumerate().all(|(i, part)| {
-                let cancel: &[Words] = if i == last {
-                    &rule.not_followed_by
-                } else {
-                    &[]
-                };
-                !self
-                    .part_occurrences(part, &rule.by_first_word[i], cancel)
-                    .is_empty()
-            })
         };
-        found && !self.contains_any(&rule.unless)
+        // The parts that may appear anywhere first: they are cheap to rule out.
+        let anywhere = (rule.ordered..rule.tries.len())
+            .all(|i| !self.occurrences(&rule.tries[i], cancel(i)).is_empty());
+        if !anywhere {
+            return false;
+        }
+        // The ends of matches of the ordered parts so far; each next part must start within
+        // the gap.
+        let mut ends: Option<Vec<usize>> = None;
+        for i in 0..rule.ordered {
+            let occurrences = self.occurrences(&rule.tries[i], cancel(i));
+            let next: Vec<usize> = match &ends {
+                None => occurrences.iter().map(|&(_, e)| e).collect(),
+                Some(previous) => occurrences
+                    .iter()
+                    .filter(|&&(s, _)| previous.iter().any(|&e| s >= e && s - e <= MAX_GAP))
+                    .map(|&(_, e)| e)
+                    .collect(),
+            };
+            if next.is_empty() {
+                return false;
+            }
+            ends = Some(next);
+        }
+        !self.contains_any(&rule.unless)
     }
 }
 
@@ -452,12 +609,7 @@ impl<'a> Sentence<'a> {
 fn sentences(text: &str, idioms: &[Words]) -> Vec<Vec<String>> {
     text.split(['.', '!', '?', ';', '\n', '\r', '…'])
         .map(|raw| {
-            let normal = normalise(raw);
-            let mut words: Vec<String> = normal
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(str::to_owned)
-                .collect();
+            let mut words = words_of(&normalise(raw));
             for idiom in idioms {
                 let mut i = 0;
                 while i + idiom.len() <= words.len() {
@@ -502,11 +654,11 @@ pub fn matched_phrase(text: &str) -> Option<&'static str> {
             return Some(rule.display.as_str());
         }
         let single = |i: usize| Rule {
-            by_first_word: vec![first_word_index(&rule.parts[0][i..=i])],
+            tries: vec![Trie::new(&rule.parts[0][i..=i])],
             parts: vec![vec![rule.parts[0][i].clone()]],
-            ordered: true,
-            unless: Vec::new(),
-            not_followed_by: Vec::new(),
+            ordered: 1,
+            unless: Trie::default(),
+            not_followed_by: Trie::default(),
             kind: rule.kind,
             display: String::new(),
             alternatives: Vec::new(),
@@ -593,7 +745,8 @@ mod tests {
         assert!(parse_phrase_list("[thoughts]\n(open").is_err());
         assert!(parse_phrase_list("[thoughts]\n@unknown words").is_err());
         assert!(parse_phrase_list("a phrase before any section").is_err());
-        assert!(parse_phrase_list("[thoughts]\na ... b & c").is_err());
+        assert!(parse_phrase_list("[thoughts]\na & b ... c").is_err());
+        assert!(parse_phrase_list("[thoughts]\na unless b unless c").is_err());
     }
 
     #[test]
@@ -775,6 +928,109 @@ mod tests {
     }
 
     #[test]
+    fn round_six_families_are_noticed() {
+        // One sentence per family generalised after round 5 (see the phrase file, "Round 6").
+        let cases = [
+            // means named without a verb of use
+            "got rope from the hardware shop, it's under my bed now",
+            "My dad's shotgun is in the cabinet and I know where the key is",
+            "been googling the highest car parks in town",
+            // intent or timing without a named act
+            "I don't think I'll be here by Christmas",
+            "im ending things after my birthday",
+            "this will be my last Christmas",
+            // preparation
+            "Rehomed the cat so she'll be looked after when I'm not here",
+            "the note's already written",
+            // self-injury by its effect or its hiding
+            "Wore long sleeves to work so nobody would see the cuts",
+            "Pressed my arm against the hob on purpose",
+            // method words in every form
+            "thought about drowning myself",
+            "I was going to OD last night",
+            // past attempts spoken of now
+            "Attempted again on Tuesday",
+            "woke up in ICU, it didn't work",
+            // passive wishes
+            "honestly wouldnt mind if i just didn't wake up tomorrow",
+            "i don't care if i live or die",
+        ];
+        for text in cases {
+            assert!(mentions_self_harm(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn round_six_everyday_counterparts_are_not_noticed() {
+        let cases = [
+            "Bought rope for the washing line",
+            "Hid the Christmas presents in the wardrobe",
+            "I won't be here by Christmas, we're going to my in-laws in Scotland",
+            "Ended things with Sam last night, it was mutual",
+            "This is my last week at the old job",
+            "We've picked a date for the wedding!",
+            "Told the cat sitter where everything is for when I'm away",
+            "Wore a hoodie to hide the coffee stain on my shirt",
+            "Burned my arm on the hob making pancakes",
+            "I'm drowning in work this month",
+            "Shot myself in the foot by volunteering for the rota",
+            "Attempted the sourdough again and it's still flat",
+            "Took all my pills with breakfast as usual",
+            "Cut down on sugar this month",
+            "I'm done with social media for a while",
+        ];
+        for text in cases {
+            assert_eq!(matched_phrase(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn filler_words_and_texting_spellings_read_as_meant() {
+        assert_eq!(
+            words_of("i just really want it to end"),
+            ["i", "want", "it", "to", "end"]
+        );
+        assert_eq!(
+            words_of("gonna kill myslef tmrw"),
+            ["going", "to", "kill", "myself", "tomorrow"]
+        );
+        assert!(mentions_self_harm("i honestly just wanna die"));
+        assert!(mentions_self_harm("gonna kill myslef"));
+    }
+
+    #[test]
+    fn a_rule_can_ask_for_words_in_order_and_words_anywhere() {
+        let list = parse_phrase_list(
+            "[plans]\nwrote ... note & drawer unless thank not followed by to\n\
+             [thoughts]\nend things not followed by with unless relationship",
+        )
+        .expect("parses");
+        let hit = |text: &str, rule: usize| {
+            sentences(text, &list.idioms).iter().any(|s| {
+                Sentence::new(s.iter().map(String::as_str).collect()).matches(&list.rules[rule])
+            })
+        };
+        assert!(hit("wrote the note and put it in the drawer", 0));
+        assert!(
+            !hit("in the drawer is the note i wrote", 0),
+            "order of the first part"
+        );
+        assert!(!hit("wrote the note", 0), "the anywhere part is needed");
+        assert!(
+            !hit("wrote a thank you note, it's in the drawer", 0),
+            "unless"
+        );
+        assert!(
+            !hit("wrote a note in the drawer to", 0),
+            "not followed by, after the last part"
+        );
+        // "unless" and "not followed by" may come in either order.
+        assert!(hit("i will end things", 1));
+        assert!(!hit("i will end things with sam", 1));
+        assert!(!hit("end things, the relationship is over", 1));
+    }
+
+    #[test]
     fn negated_and_quoted_mentions_are_noticed_on_purpose() {
         // See the module documentation: the matcher cannot tell negation from disclosure, and
         // erring towards a gentle message is the safer side.
@@ -836,13 +1092,17 @@ mod tests {
     const GOAL_FALSE_ALARMS: f64 = 0.10;
     /// What the current held-out round measured on its one evaluation, as (noticed, of) and
     /// (false alarms, of): the test fails if a change makes the held-out figures worse. `None`
-    /// until round 5 (written blind) has been evaluated once; then set both from the printed
-    /// figures. Earlier rounds: 48/65, 36/63, 35/60, 49/61 noticed; 0/60, 3/60, 2/55, 0/55 false
-    /// alarms.
-    // Round 5, written blind and evaluated once on 2026-11-30: 75 of 100 noticed, 1 false alarm
-    // in 100. The goal (90% noticed) is NOT met; these guard against getting worse.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((75, 100));
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((1, 100));
+    /// while the held-out files hold no sentences, and for a new round until it has been
+    /// evaluated once (the test then prints its figures and asserts nothing); then set both from
+    /// the printed figures. Earlier rounds: 48/65, 36/63, 35/60, 49/61 and (round 5, the first
+    /// written blind) 75/100 noticed; 0/60, 3/60, 2/55, 0/55 and 1/100 false alarms. Round 5
+    /// was moved to the tuning files on 2026-11-30; round 6 is being written blind.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    /// What the rules must keep on the sentences they were tuned to (a floor against a change
+    /// that breaks what already worked; the tuning figures flatter the matcher).
+    const TUNING_RECALL_FLOOR: f64 = 0.97;
+    const TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
 
     #[test]
     fn corpus_recall_and_false_alarms_are_printed_and_do_not_regress() {
@@ -870,14 +1130,27 @@ mod tests {
                 (false_alarms * not_risk.len() as f64).round(),
             );
             if name == "held-out" {
-                held_out = Some((recall, false_alarms));
+                held_out = Some((recall, false_alarms, risk.len(), not_risk.len()));
+            } else {
+                assert!(
+                    recall >= TUNING_RECALL_FLOOR,
+                    "tuning recall fell to {recall:.3}"
+                );
+                assert!(
+                    false_alarms <= TUNING_FALSE_ALARMS_CEILING,
+                    "tuning false alarms rose to {false_alarms:.3}"
+                );
             }
         }
         let total = corpus(RISK_TUNING).len() + corpus(RISK_HELDOUT).len();
         let total_not = corpus(NOT_RISK_TUNING).len() + corpus(NOT_RISK_HELDOUT).len();
         assert!(total >= 150 && total_not >= 150, "{total} {total_not}");
-        let Some((recall, false_alarms)) = held_out else {
-            // Round 5 is being written blind; the goal is asserted after its one evaluation.
+        let Some((recall, false_alarms, risk_count, not_risk_count)) = held_out else {
+            // A new round is being written blind; it is checked after its one evaluation.
+            assert!(
+                HELD_OUT_NOTICED.is_none() && HELD_OUT_FALSE_ALARMS.is_none(),
+                "the held-out figures are set but the held-out files hold no sentences"
+            );
             return;
         };
         let met = |ok: bool| if ok { "met" } else { "NOT met" };
@@ -889,12 +1162,17 @@ mod tests {
             met(false_alarms <= GOAL_FALSE_ALARMS),
         );
         if let Some((noticed, of)) = HELD_OUT_NOTICED {
+            assert_eq!(of, risk_count, "HELD_OUT_NOTICED is for another round");
             assert!(
                 recall >= noticed as f64 / of as f64 - 1e-9,
                 "held-out recall fell to {recall:.3}"
             );
         }
         if let Some((alarms, of)) = HELD_OUT_FALSE_ALARMS {
+            assert_eq!(
+                of, not_risk_count,
+                "HELD_OUT_FALSE_ALARMS is for another round"
+            );
             assert!(
                 false_alarms <= alarms as f64 / of as f64 + 1e-9,
                 "held-out false alarms rose to {false_alarms:.3}"

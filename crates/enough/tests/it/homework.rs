@@ -398,6 +398,22 @@ async fn the_summary_shows_only_shared_categories_and_logs_each_read() {
             server.app.access_log(&care.person).await.unwrap().len(),
             before
         );
+
+        // Safety events read in the same words as a therapist's alert, named by the note's date.
+        let yesterday = today.pred_opt().unwrap();
+        server
+            .app
+            .save_reflection(&care.person, &yesterday.to_string(), "I want to die.")
+            .await
+            .unwrap();
+        let (status, own) = get(&person, &format!("{}/summary", server.url)).await;
+        assert_eq!(status, 200);
+        let words = format!(
+            "Words about self-harm in the reflection of {}",
+            yesterday.format("%-d %b")
+        );
+        assert!(own.contains(&words), "{own}");
+        assert!(!own.contains("reflection:"), "no internal references");
     })
     .await;
 }

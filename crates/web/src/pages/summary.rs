@@ -12,6 +12,7 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use enough_app::{AppError, SessionSummary, SignedIn};
 use enough_domain::ValidationErrors;
+use enough_domain::safety::alert;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -180,13 +181,32 @@ fn page(
         safety: summary.safety.as_ref().map(|list| {
             list.iter()
                 .map(|e| {
+                    // The same words as a therapist's safety alert (domain::safety::alert).
                     let when = crate::views::local_time(e.at, &signed_in.user.time_zone);
+                    let date = chrono::DateTime::from_timestamp(e.at, 0)
+                        .map(|t| t.date_naive())
+                        .unwrap_or_default();
                     let what = match e.kind.as_str() {
-                        enough_app::EVENT_PHQ9_ITEM9 => "PHQ-9 item 9 answered above 0",
-                        enough_app::EVENT_SELF_HARM_LANGUAGE => "self-harm language in a note",
-                        other => other,
+                        enough_app::EVENT_PHQ9_ITEM9 => alert::questionnaire_sentence(
+                            "PHQ-9",
+                            9,
+                            Some(alert::PHQ9_ITEM9_ABOUT),
+                            None,
+                            "Not at all",
+                            date,
+                        ),
+                        enough_app::EVENT_SELF_HARM_LANGUAGE => {
+                            // A day note or reflection is named by its own date.
+                            let origin = alert::Origin::parse(&e.detail);
+                            let of = match origin {
+                                alert::Origin::Day(d) | alert::Origin::Reflection(d) => d,
+                                _ => date,
+                            };
+                            alert::words_sentence(origin, None, of)
+                        }
+                        _ => format!("A safety alert on {}", alert::short_date(date)),
                     };
-                    format!("{when}: {what}")
+                    format!("{what} ({when})")
                 })
                 .collect()
         }),

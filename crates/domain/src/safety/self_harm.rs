@@ -1097,12 +1097,12 @@ mod tests {
     /// the printed figures. Earlier rounds: 48/65, 36/63, 35/60, 49/61 and (round 5, the first
     /// written blind) 75/100 noticed; 0/60, 3/60, 2/55, 0/55 and 1/100 false alarms. Round 5
     /// was moved to the tuning files on 2026-11-30; round 6 is being written blind.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((72, 110));
     /// What the rules must keep on the sentences they were tuned to (a floor against a change
     /// that breaks what already worked; the tuning figures flatter the matcher).
     const TUNING_RECALL_FLOOR: f64 = 0.97;
     const TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((2, 110));
 
     #[test]
     fn corpus_recall_and_false_alarms_are_printed_and_do_not_regress() {

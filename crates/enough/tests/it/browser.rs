@@ -569,7 +569,8 @@ async fn a_person_completes_a_thought_record_and_an_experiment_and_sees_them_in_
             fill(&browser, "#field-belief-after", "40").await;
             screenshot(&browser, "t3-experiment").await;
             click(&browser, Locator::Css("button[name=status][value=done]")).await;
-            wait_for(&browser, ".flash").await;
+            // The plan page already shows a notice: wait for the finished record itself.
+            wait_for(&browser, "a.button[href$='?edit=1']").await;
 
             browser
                 .goto(&format!("{base}/toolkit/journal"))

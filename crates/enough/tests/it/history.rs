@@ -39,13 +39,13 @@ async fn the_history_is_a_month_calendar_with_the_mood_as_a_number() {
         );
         assert!(
             page.contains(&format!(
-                "aria-label=\"{}: mood 7 of 10\"",
+                "<span class=\"visually-hidden\">{}: mood 7 of 10</span>",
                 today.format("%A %-d %B")
             )),
             "the day says its mood in words"
         );
         assert!(
-            page.contains("<span class=\"cal-mood\">7</span>"),
+            page.contains("<span class=\"cal-mood\" aria-hidden=\"true\">7</span>"),
             "and as a number"
         );
         assert!(
@@ -68,7 +68,7 @@ async fn the_history_is_a_month_calendar_with_the_mood_as_a_number() {
         let (status, earlier) = get(&client, &format!("{}/history?month={key}", server.url)).await;
         assert_eq!(status, 200);
         assert!(earlier.contains("Rainy and slow"));
-        assert!(earlier.contains("<span class=\"cal-mood\">3</span>"));
+        assert!(earlier.contains("<span class=\"cal-mood\" aria-hidden=\"true\">3</span>"));
         assert!(earlier.contains("rel=\"next\""), "back to this month");
 
         // A month in the future shows this month; nonsense shows this month too.

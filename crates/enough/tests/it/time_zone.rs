@@ -86,7 +86,7 @@ async fn settings_show_the_zone_as_a_place_and_refuse_one_that_is_not_real() {
     on_every_backend("time_zone_settings", |server, _| async move {
         let ana = server.add_user("ana@example.org", Role::Person).await;
         let client = signed_in_browser(&server, "ana@example.org").await;
-        let (_, page) = get(&client, &format!("{}/settings", server.url)).await;
+        let (_, page) = get(&client, &format!("{}/settings/profile", server.url)).await;
         is_a_list(&page.replace(
             "<option value=\"Europe/London\" selected>",
             "<option value=\"Europe/London\">",
@@ -111,7 +111,7 @@ async fn settings_show_the_zone_as_a_place_and_refuse_one_that_is_not_real() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
-        let (_, page) = get(&client, &format!("{}/settings", server.url)).await;
+        let (_, page) = get(&client, &format!("{}/settings/profile", server.url)).await;
         assert!(page.contains("midnight in <strong>Buenos Aires (America/Argentina/Buenos_Aires)</strong>"));
         assert!(page.contains(
             "<option value=\"America/Argentina/Buenos_Aires\" selected>Buenos Aires (America/Argentina/Buenos_Aires)</option>"

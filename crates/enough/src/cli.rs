@@ -75,10 +75,15 @@ pub enum Command {
         #[arg(long)]
         output: Option<std::path::PathBuf>,
     },
-    /// Write a consistent copy of the SQLite database to FILE while the server keeps running.
+    /// Write a consistent copy of the SQLite database while the server keeps running.
     Backup {
-        /// Where to write the copy.
+        /// Where to write the copy: a file, or a folder (one that exists, or a path ending in
+        /// `/`) where each backup gets its own dated name, e.g. enough-20260105T030000Z.db.
         file: std::path::PathBuf,
+        /// Keep only the newest N dated backups in the folder and remove older ones (needs a
+        /// folder; other files there are never touched).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        keep: Option<u32>,
     },
     /// Replace the SQLite database with a backup, after checking its integrity (stop the server first).
     Restore {

@@ -20,7 +20,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     let url = database::database_url(cli.database.as_deref(), &cli.data_dir);
     match &cli.command {
         Command::Restore { file } => return restore(&url, file).await,
-        Command::Backup { file } => return backup(&url, file).await,
+        Command::Backup { file, keep } => return backup(&url, file, *keep).await,
         _ => {}
     }
     let started = Instant::now();
@@ -158,15 +158,39 @@ fn sqlite_only(url: &str, what: &str) -> Result<std::path::PathBuf> {
     Ok(enough_store_sqlite::path_from_url(url)?)
 }
 
-async fn backup(url: &str, file: &std::path::Path) -> Result<()> {
+async fn backup(url: &str, target: &std::path::Path, keep: Option<u32>) -> Result<()> {
     sqlite_only(url, "backup")?;
+    let to_folder = target.is_dir() || target.as_os_str().to_string_lossy().ends_with('/');
+    if keep.is_some() && !to_folder {
+        return Err(anyhow!(
+            "--keep needs a folder (e.g. /var/backups/enough/), where each backup gets its own \
+             dated name; {} is a file",
+            target.display()
+        ));
+    }
+    let file = if to_folder {
+        database::create_private_dir(target)
+            .with_context(|| format!("could not create the folder {}", target.display()))?;
+        crate::backups::dated_path(target, chrono::Utc::now())
+    } else {
+        target.to_owned()
+    };
     let store = enough_store_sqlite::SqliteStore::open(url).await?;
-    store.backup(file).await?;
-    let version = enough_store_sqlite::verify_backup(file)?;
+    store.backup(&file).await?;
+    let version = enough_store_sqlite::verify_backup(&file)?;
     println!(
         "backed up to {} (integrity check ok, schema {version})",
         file.display()
     );
+    // Older backups go only after this one is written and verified.
+    if let Some(keep) = keep {
+        let removed = crate::backups::prune(target, keep as usize)
+            .with_context(|| format!("could not remove old backups from {}", target.display()))?;
+        for path in &removed {
+            println!("removed {}", path.display());
+        }
+        println!("keeping the newest {keep} dated backups");
+    }
     Ok(())
 }
 

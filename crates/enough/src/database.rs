@@ -82,7 +82,7 @@ pub async fn open_with_probe(url: &str) -> Result<(Arc<dyn Store>, Option<PoolPr
 
 /// Creates `dir` (and missing parents) for the owner only (0700), whatever the umask; a folder
 /// that already exists is left as it is.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }

@@ -1,5 +1,6 @@
 //! `enough`: one binary for the web app, the JSON API and the admin's shell commands.
 
+mod backups;
 mod cli;
 mod commands;
 mod database;

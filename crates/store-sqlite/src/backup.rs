@@ -74,6 +74,13 @@ fn copy(source: &Connection, partial: &Path) -> StoreResult<()> {
             }
         }
     }
+    // A self-contained file: in rollback-journal mode, so opening it read-only (to verify it)
+    // leaves no `-wal` or `-shm` beside it. Restoring turns WAL on again.
+    target
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+            r.get::<_, String>(0)
+        })
+        .map_err(db_error)?;
     target.close().map_err(|(_, e)| db_error(e))?;
     File::open(partial)
         .and_then(|f| f.sync_all())

@@ -293,6 +293,96 @@ fn a_backup_restores_and_a_damaged_file_is_refused() {
     assert!(String::from_utf8_lossy(&not_sqlite.stderr).contains("pg_dump"));
 }
 
+#[test]
+fn dated_backups_in_a_folder_keep_only_the_newest() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("live.db").display());
+    ok(&enough(
+        &url,
+        &[
+            "user",
+            "add",
+            "--email",
+            "ana@example.org",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    ));
+    let folder = dir.path().join("backups");
+    std::fs::create_dir(&folder).unwrap();
+    // Three older dated backups, a renamed one and someone's notes.
+    for name in [
+        "enough-20200101T030000Z.db",
+        "enough-20200101T030000Z.db-wal",
+        "enough-20200102T030000Z.db",
+        "enough-20200103T030000Z.db",
+        "enough-before-upgrade.db",
+        "notes.txt",
+    ] {
+        std::fs::write(folder.join(name), b"older").unwrap();
+    }
+    let listing = |folder: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    let folder_arg = format!("{}/", folder.display());
+    let out = ok(&enough(&url, &["backup", &folder_arg, "--keep", "2"], None));
+    assert!(out.contains("integrity check ok"), "{out}");
+    let names = listing(&folder);
+    let new: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("enough-20") && !n.starts_with("enough-2020"))
+        .collect();
+    assert_eq!(new.len(), 1, "{names:?}");
+    assert_eq!(
+        names,
+        vec![
+            "enough-20200103T030000Z.db".to_owned(),
+            new[0].clone(),
+            "enough-before-upgrade.db".to_owned(),
+            "notes.txt".to_owned(),
+        ],
+        "the newest two dated backups stay, nothing else is touched"
+    );
+    assert!(out.contains("removed") && out.contains("enough-20200101T030000Z.db"));
+    // The new backup restores.
+    let restored = ok(&enough(
+        &url,
+        &["restore", folder.join(new[0]).to_str().unwrap()],
+        None,
+    ));
+    assert!(restored.contains("1 accounts"), "{restored}");
+
+    // --keep needs a folder, and keeps at least one.
+    let file = dir.path().join("one.db");
+    let refused = enough(
+        &url,
+        &["backup", file.to_str().unwrap(), "--keep", "3"],
+        None,
+    );
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--keep needs a folder"));
+    assert!(!file.exists(), "nothing was written");
+    let refused = enough(&url, &["backup", &folder_arg, "--keep", "0"], None);
+    assert!(!refused.status.success());
+    assert_eq!(listing(&folder), names, "nothing changed");
+    // A folder that does not exist yet is created, private.
+    let fresh = dir.path().join("fresh");
+    let fresh_arg = format!("{}/", fresh.display());
+    ok(&enough(&url, &["backup", &fresh_arg, "--keep", "1"], None));
+    assert_eq!(listing(&fresh).len(), 1);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&fresh).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
+    }
+}
+
 #[tokio::test]
 async fn imports_preview_write_once_and_change_nothing_the_second_time() {
     for backend in backends("cli_import") {

@@ -489,6 +489,11 @@ pub(crate) async fn insights_for(
     let mut cards = vec![outside_card, daylight_card, habits_card];
     if view.own {
         cards.push(experiment_card(&state.app.experiments(user).await?));
+    } else {
+        // A therapist reads headlines about the person, as the sentences beneath them.
+        for card in &mut cards {
+            card.headlines = voice(std::mem::take(&mut card.headlines));
+        }
     }
     let status = if errors.is_empty() && reflection_errors.is_empty() {
         StatusCode::OK

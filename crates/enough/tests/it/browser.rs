@@ -57,12 +57,23 @@ pub(crate) async fn start_driver() -> Option<Driver> {
 }
 
 pub(crate) async fn chromium(driver: &Driver) -> Client {
-    launch_chromium(driver, None).await
+    launch_chromium(driver, Screen::Phone, None).await
 }
 
-/// Headless Chromium at phone size under `driver`; with `lang` (e.g. "en-GB,en") it sends that
+/// The screen Chromium starts with.
+pub(crate) enum Screen {
+    /// A 390×844 phone (chromedriver's mobile emulation).
+    Phone,
+    /// A desktop window of this width and height.
+    Window(u32, u32),
+    /// No emulation: the test sets each size itself through DevTools, and scrollbars are hidden
+    /// so that none takes width from the page.
+    SetPerPage,
+}
+
+/// Headless Chromium under `driver`; with `lang` (e.g. "en-GB,en") it sends that
 /// `Accept-Language` and runs in that locale.
-async fn launch_chromium(driver: &Driver, lang: Option<&str>) -> Client {
+pub(crate) async fn launch_chromium(driver: &Driver, screen: Screen, lang: Option<&str>) -> Client {
     let profile = tempfile::tempdir().unwrap().keep();
     let mut args = vec![
         "--headless=new".to_owned(),
@@ -74,10 +85,16 @@ async fn launch_chromium(driver: &Driver, lang: Option<&str>) -> Client {
         "--disable-sync".to_owned(),
         "--no-first-run".to_owned(),
     ];
-    let mut options = serde_json::json!({
-        "binary": "/usr/bin/chromium",
-        "mobileEmulation": {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
-    });
+    let mut options = serde_json::json!({"binary": "/usr/bin/chromium"});
+    match screen {
+        Screen::Phone => {
+            options["mobileEmulation"] = serde_json::json!(
+                {"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 2.0}}
+            );
+        }
+        Screen::Window(width, height) => args.push(format!("--window-size={width},{height}")),
+        Screen::SetPerPage => args.push("--hide-scrollbars".to_owned()),
+    }
     if let Some(lang) = lang {
         args.push(format!("--lang={}", lang.split(',').next().unwrap_or(lang)));
         options["prefs"] = serde_json::json!({"intl.accept_languages": lang});
@@ -92,6 +109,14 @@ async fn launch_chromium(driver: &Driver, lang: Option<&str>) -> Client {
         .connect(&driver.url)
         .await
         .expect("chromium starts under chromedriver")
+}
+
+/// Runs a Chrome DevTools command on the page.
+pub(crate) async fn cdp(client: &Client, cmd: &str, params: serde_json::Value) {
+    client
+        .issue_cmd(Cdp(serde_json::json!({"cmd": cmd, "params": params})))
+        .await
+        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
 }
 
 pub(crate) async fn screenshot(client: &Client, name: &str) {
@@ -793,7 +818,7 @@ async fn a_person_plans_an_activity_records_it_and_a_programme_continues_after_a
 
 /// Chromium whose `Accept-Language` is `lang` (e.g. "en-GB,en").
 async fn chromium_with_language(driver: &Driver, lang: &str) -> Client {
-    launch_chromium(driver, Some(lang)).await
+    launch_chromium(driver, Screen::Phone, Some(lang)).await
 }
 
 /// A Chrome DevTools command through chromedriver (`goog/cdp/execute`).

@@ -6,11 +6,10 @@
 //! phone width (`crawl-…`) and the first screen on a laptop (`wide-…`).
 //! axe-core is a test asset only (`assets/axe.min.js`, see `assets/README.md`).
 
-use crate::browser::{Cdp, Driver, sign_in, start_driver};
+use crate::browser::{Driver, Screen, cdp, launch_chromium, sign_in, start_driver};
 use crate::common::{FreshDb, TestServer};
 use enough_domain::account::Role;
 use fantoccini::Client;
-use fantoccini::ClientBuilder;
 use std::collections::{BTreeSet, VecDeque};
 
 const AXE: &str = include_str!("assets/axe.min.js");
@@ -53,13 +52,6 @@ fn pattern(path: &str) -> String {
         }
     }
     out
-}
-
-async fn cdp(client: &Client, cmd: &str, params: serde_json::Value) {
-    client
-        .issue_cmd(Cdp(serde_json::json!({"cmd": cmd, "params": params})))
-        .await
-        .unwrap_or_else(|e| panic!("{cmd}: {e}"));
 }
 
 async fn set_size(client: &Client, width: u32, height: u32, mobile: bool) {
@@ -401,20 +393,7 @@ async fn every_page_fits_a_phone_and_a_laptop_in_light_and_dark_with_no_axe_viol
 /// Content-Security-Policy is untouched).
 async fn start(driver: &Driver) -> Client {
     // No chromedriver mobile emulation: the crawl sets each screen size itself.
-    let profile = tempfile::tempdir().unwrap().keep();
-    let options = serde_json::json!({
-        "binary": "/usr/bin/chromium",
-        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--hide-scrollbars", format!("--user-data-dir={}", profile.display())],
-    });
-    let mut caps = serde_json::Map::new();
-    caps.insert("goog:chromeOptions".to_owned(), options);
-    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("chromium starts under chromedriver");
+    let client = launch_chromium(driver, Screen::SetPerPage, None).await;
     cdp(
         &client,
         "Page.addScriptToEvaluateOnNewDocument",

@@ -2,40 +2,23 @@
 //! 1280×800, light and dark. Nothing scrolls sideways, and every chart's text renders at 12 px
 //! or more. With `ENOUGH_SCREENSHOTS=DIR` each page is kept whole as a PNG.
 
-use crate::browser::{Cdp, Driver, chromium, fits_the_phone, sign_in, start_driver};
+use crate::browser::{
+    Screen, cdp, chromium, fits_the_phone, launch_chromium, sign_in, start_driver,
+};
 use crate::common::on_every_backend;
 use chrono::Days;
 use enough_domain::account::Role;
-use fantoccini::{Client, ClientBuilder};
-
-/// Headless Chromium as a desktop browser window of 1280×800.
-pub(crate) async fn desktop_chromium(driver: &Driver) -> Client {
-    let profile = tempfile::tempdir().unwrap().keep();
-    let options = serde_json::json!({
-        "binary": "/usr/bin/chromium",
-        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1280,800",
-                 format!("--user-data-dir={}", profile.display())]
-    });
-    let mut caps = serde_json::Map::new();
-    caps.insert("goog:chromeOptions".to_owned(), options);
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&driver.url)
-        .await
-        .expect("chromium starts under chromedriver")
-}
+use fantoccini::Client;
 
 /// Sets the colour scheme through DevTools.
 pub(crate) async fn view_as(client: &Client, dark: bool) {
-    client
-        .issue_cmd(Cdp(serde_json::json!({
-            "cmd": "Emulation.setEmulatedMedia",
-            "params": {"features": [{"name": "prefers-color-scheme", "value": if dark { "dark" } else { "light" }}]}})))
-        .await
-        .unwrap();
+    cdp(
+        client,
+        "Emulation.setEmulatedMedia",
+        serde_json::json!({"features": [{"name": "prefers-color-scheme",
+            "value": if dark { "dark" } else { "light" }}]}),
+    )
+    .await;
 }
 
 /// The whole page as PNGs, one per screen from the top (at most six).
@@ -103,7 +86,7 @@ async fn a_year_of_days_reads_on_a_phone_and_a_desktop_in_light_and_dark() {
                 let browser = if width < 600 {
                     chromium(driver).await
                 } else {
-                    desktop_chromium(driver).await
+                    launch_chromium(driver, Screen::Window(1280, 800), None).await
                 };
                 sign_in(&browser, &server.url, "ana@example.org").await;
                 for dark in [false, true] {

@@ -525,7 +525,7 @@ pub async fn set_sharing(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, field(&fields, "csrf"))?;
-    let sharing = sharing_from(&fields).map_err(|_| PageError::NotFound)?;
+    let sharing = sharing_from(&fields).map_err(PageError::Invalid)?;
     state.app.set_sharing(&signed_in.user, id, &sharing).await?;
     Ok(Redirect::to("/sharing?saved=1").into_response())
 }
@@ -636,7 +636,6 @@ pub async fn assign_programme(
         Ok(_) | Err(AppError::Conflict { .. }) => {
             Ok(Redirect::to(&format!("/care/people/{person_id}")).into_response())
         }
-        Err(AppError::Validation(_)) => Err(PageError::NotFound),
         Err(e) => Err(e.into()),
     }
 }

@@ -1,29 +1,39 @@
 //! The therapist's side: invitations, the person's consent per category, the access log, and
 //! the one door through which a therapist reaches a person's data ([`App::open_for`]).
 //!
-//! Authorisation lives here, not in templates: every read of someone else's data goes through
-//! `open_for`, which checks an active link that shares the category and writes an access-log
-//! row before anything is returned. Admins manage accounts and never pass this door.
+//! Authorisation lives here, not in templates or handlers: `open_for` checks for an active
+//! link and hands back a [`ClientView`], which nothing else can build. Each of its methods
+//! reads one category, refuses (`Forbidden`) when the person does not share it, and writes the
+//! access-log row (once per category per view) before anything is returned. Admins manage
+//! accounts and never pass this door.
 
+use crate::caseload::SafetyAlert;
 use crate::secrets::token_hash;
-use crate::{App, AppError, AppResult};
-use chrono::Duration;
+use crate::toolkit::ExerciseRecord;
+use crate::{App, AppError, AppResult, InsightsRange, MeasureHistory, SafetyPlanView};
+use chrono::{Duration, NaiveDate};
 use enough_domain::ValidationErrors;
 use enough_domain::account::Role;
 use enough_domain::care::{Category, Sharing};
+use enough_domain::day::DayEntry;
+use enough_domain::toolkit::Approach;
 use enough_store::{
-    AccessRecord, CareLink, CareLinkWith, Invitation, InvitationRefused, NewInvitation, User,
+    AccessRecord, CareLink, CareLinkWith, Invitation, InvitationRefused, Location, NewInvitation,
+    Reflection, User,
 };
 use rand::Rng;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 /// How long an invitation stays usable.
 pub const INVITATION_DAYS: i64 = 7;
 /// Longest label a therapist can give an invitation.
 pub const LABEL_MAX: usize = 80;
 
-/// A person's data opened for someone else, after the consent check and the audit row.
+/// A person's data opened for one category, after the consent check and the audit row (the
+/// app's own multi-category reads: caseload, summary, homework).
 #[derive(Debug, Clone)]
-pub struct OpenedFor {
+pub(crate) struct OpenedFor {
     /// Whose data.
     pub person: User,
     /// What they share with this viewer.
@@ -222,10 +232,40 @@ impl App {
     }
 
     /// The one door to someone else's data: `viewer` must be a therapist with an active link
-    /// to `person_id` that shares `category`. Writes the access-log row (who, what, when,
-    /// from where) before returning. An unlinked person is "not found" (nothing leaks whether
-    /// they exist); a linked person who does not share the category is "forbidden".
-    pub async fn open_for(
+    /// to `person_id`. Nothing is read yet: each method of the [`ClientView`] reads one
+    /// category, checking that it is shared and logging the read (from `address`). An
+    /// unlinked person is "not found" (nothing leaks whether they exist).
+    pub async fn open_for<'a>(
+        &'a self,
+        viewer: &'a User,
+        person_id: i64,
+        address: &str,
+    ) -> AppResult<ClientView<'a>> {
+        Self::require_therapist(viewer).map_err(|_| AppError::NotFound("person"))?;
+        let link = self
+            .store
+            .active_link(viewer.id, person_id)
+            .await?
+            .ok_or(AppError::NotFound("person"))?;
+        let person = self
+            .store
+            .user_by_id(person_id)
+            .await?
+            .ok_or(AppError::NotFound("person"))?;
+        Ok(ClientView {
+            app: self,
+            viewer,
+            sharing: Sharing::from_stored(&link.categories),
+            person,
+            address: address.chars().take(100).collect(),
+            logged: Mutex::new(BTreeSet::new()),
+        })
+    }
+
+    /// One category of a linked person for the app's own multi-category reads (caseload,
+    /// summary, homework): checks the link and the category and writes the access-log row;
+    /// "not found" when not linked, "forbidden" when the category is not shared.
+    pub(crate) async fn open_category(
         &self,
         viewer: &User,
         person_id: i64,
@@ -233,24 +273,12 @@ impl App {
         what: &str,
         address: &str,
     ) -> AppResult<OpenedFor> {
-        Self::require_therapist(viewer).map_err(|_| AppError::NotFound("person"))?;
-        let link = self
-            .store
-            .active_link(viewer.id, person_id)
-            .await?
-            .ok_or(AppError::NotFound("person"))?;
-        let sharing = Sharing::from_stored(&link.categories);
-        if !sharing.allows(category) {
-            return Err(AppError::Forbidden);
-        }
-        let person = self
-            .store
-            .user_by_id(person_id)
-            .await?
-            .ok_or(AppError::NotFound("person"))?;
-        self.record_access(viewer, person_id, category, what, address)
-            .await?;
-        Ok(OpenedFor { person, sharing })
+        let view = self.open_for(viewer, person_id, address).await?;
+        view.open(category, what).await?;
+        Ok(OpenedFor {
+            person: view.person,
+            sharing: view.sharing,
+        })
     }
 
     /// The link between a therapist and a person, for pages that list what is shared (no
@@ -302,6 +330,192 @@ impl App {
     pub async fn access_log(&self, person: &User) -> AppResult<Vec<AccessRecord>> {
         Ok(self.store.access_log(person.id).await?)
     }
+}
+
+/// A linked person's data as their therapist may read it: made only by [`App::open_for`]
+/// (which checked the link). Every method reads one category: it answers `Forbidden` when
+/// that category is not shared, and writes the access-log row (who, what, when, from where)
+/// before returning anything, once per category for the life of the view (one request).
+pub struct ClientView<'a> {
+    app: &'a App,
+    viewer: &'a User,
+    person: User,
+    sharing: Sharing,
+    address: String,
+    logged: Mutex<BTreeSet<Category>>,
+}
+
+impl std::fmt::Debug for ClientView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientView")
+            .field("person_id", &self.person.id)
+            .field("sharing", &self.sharing)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A person's safety alerts in their therapist's words, with their safety plan.
+#[derive(Debug, Clone)]
+pub struct ClientSafety {
+    /// Safety events, newest first, described from what else is shared.
+    pub alerts: Vec<SafetyAlert>,
+    /// The safety plan.
+    pub plan: SafetyPlanView,
+}
+
+impl ClientView<'_> {
+    /// The person's account id.
+    pub fn person_id(&self) -> i64 {
+        self.person.id
+    }
+
+    /// The person's e-mail address (how their therapist knows them in lists and titles).
+    pub fn email(&self) -> &str {
+        &self.person.email
+    }
+
+    /// The person's time zone, as they chose it.
+    pub fn time_zone(&self) -> &str {
+        &self.person.time_zone
+    }
+
+    /// Today on the person's calendar.
+    pub fn today(&self) -> NaiveDate {
+        self.app.today(&self.person)
+    }
+
+    /// What the person shares with this therapist.
+    pub fn sharing(&self) -> &Sharing {
+        &self.sharing
+    }
+
+    /// True when the person shares `category` (nothing is read, nothing is logged).
+    pub fn shares(&self, category: Category) -> bool {
+        self.sharing.allows(category)
+    }
+
+    /// The consent check and the access-log row, at most once per category per view.
+    async fn open(&self, category: Category, what: &str) -> AppResult<()> {
+        if !self.sharing.allows(category) {
+            return Err(AppError::Forbidden);
+        }
+        let first = self
+            .logged
+            .lock()
+            .map_or(true, |logged| !logged.contains(&category));
+        if first {
+            self.app
+                .record_access(self.viewer, self.person.id, category, what, &self.address)
+                .await?;
+            if let Ok(mut logged) = self.logged.lock() {
+                logged.insert(category);
+            }
+        }
+        Ok(())
+    }
+
+    /// The person's days in `from`..=`to` (either open), oldest first as stored (the log).
+    pub async fn days(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> AppResult<Vec<DayEntry>> {
+        self.open(Category::Log, &format!("days {}", range_words(from, to)))
+            .await?;
+        self.app.days(&self.person, from, to).await
+    }
+
+    /// The person's Light & Mood insights for `from`..=`to` (the log).
+    pub async fn insights(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> AppResult<InsightsRange> {
+        self.open(
+            Category::Log,
+            &format!("insights {}", range_words(from, to)),
+        )
+        .await?;
+        self.app.light_mood_insights(&self.person, from, to).await
+    }
+
+    /// Where the person logs from, for day lengths (the log).
+    pub async fn location(&self) -> AppResult<Option<Location>> {
+        self.open(Category::Log, "insights").await?;
+        self.app.location(&self.person).await
+    }
+
+    /// The person's written reflections.
+    pub async fn reflections(&self) -> AppResult<Vec<Reflection>> {
+        self.open(Category::Reflections, "reflections").await?;
+        self.app.reflections(&self.person).await
+    }
+
+    /// The person's exercises of `approaches`, newest first; each approach must be shared.
+    pub async fn exercises(&self, approaches: &[Approach]) -> AppResult<Vec<ExerciseRecord>> {
+        for approach in approaches {
+            self.open(
+                Category::Exercises(*approach),
+                &format!("exercises {}", approach.slug()),
+            )
+            .await?;
+        }
+        Ok(self
+            .app
+            .journal(&self.person, None)
+            .await?
+            .into_iter()
+            .filter(|r| approaches.contains(&r.def.approach))
+            .collect())
+    }
+
+    /// Every questionnaire's history (oldest first within each), in catalogue order.
+    pub async fn questionnaires(&self) -> AppResult<Vec<MeasureHistory>> {
+        self.open(Category::Questionnaires, "questionnaires")
+            .await?;
+        let mut out = Vec::new();
+        for inst in enough_domain::measures::instruments() {
+            out.push(self.app.history(&self.person, &inst.id).await?);
+        }
+        Ok(out)
+    }
+
+    /// The person's safety events described in words (reading the answer or the words only
+    /// from other categories they share, each logged) and their safety plan.
+    pub async fn safety(&self) -> AppResult<ClientSafety> {
+        self.open(Category::Safety, "safety").await?;
+        let events = self.app.safety_events(&self.person).await?;
+        let opened = OpenedFor {
+            person: self.person.clone(),
+            sharing: self.sharing.clone(),
+        };
+        let mut already: BTreeMap<Category, User> = self
+            .logged
+            .lock()
+            .map(|logged| logged.iter().map(|c| (*c, self.person.clone())).collect())
+            .unwrap_or_default();
+        let alerts = self
+            .app
+            .describe_alerts(
+                self.viewer,
+                &opened,
+                events,
+                ("safety", &self.address),
+                &mut already,
+            )
+            .await?;
+        if let Ok(mut logged) = self.logged.lock() {
+            logged.extend(already.into_keys());
+        }
+        let plan = self.app.safety_plan(&self.person).await?;
+        Ok(ClientSafety { alerts, plan })
+    }
+}
+
+/// A date range in words for the access log: `2026-01-01..2026-01-31`, open ends empty.
+fn range_words(from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
+    let show = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    format!("{}..{}", show(from), show(to))
 }
 
 #[cfg(test)]

@@ -84,14 +84,14 @@ impl App {
             let mut opened_categories = std::collections::BTreeMap::new();
             if p.sharing.allows(Category::Log) {
                 let opened = self
-                    .open_for(therapist, person_id, Category::Log, "caseload", address)
+                    .open_category(therapist, person_id, Category::Log, "caseload", address)
                     .await?;
                 row.adherence = Some(self.adherence(&opened.person).await?);
                 opened_categories.insert(Category::Log, opened.person);
             }
             if p.sharing.allows(Category::Questionnaires) {
                 let opened = self
-                    .open_for(
+                    .open_category(
                         therapist,
                         person_id,
                         Category::Questionnaires,
@@ -104,7 +104,7 @@ impl App {
             }
             if p.sharing.allows(Category::Safety) {
                 let opened = self
-                    .open_for(therapist, person_id, Category::Safety, "caseload", address)
+                    .open_category(therapist, person_id, Category::Safety, "caseload", address)
                     .await?;
                 let since = self.now().timestamp() - ALERT_DAYS * 86_400;
                 let events = self.safety_events(&opened.person).await?;
@@ -185,7 +185,7 @@ impl App {
     /// are read only from categories the person shares with this therapist, each opened (and
     /// its read logged) at most once per request through `already`; from anything unshared
     /// the alert says only what the event itself records, with no link.
-    pub async fn describe_alerts(
+    pub(crate) async fn describe_alerts(
         &self,
         therapist: &User,
         opened: &OpenedFor,
@@ -353,7 +353,7 @@ impl App {
         }
         if let std::collections::btree_map::Entry::Vacant(slot) = already.entry(category) {
             let fresh = self
-                .open_for(therapist, opened.person.id, category, what, address)
+                .open_category(therapist, opened.person.id, category, what, address)
                 .await?;
             slot.insert(fresh.person);
         }

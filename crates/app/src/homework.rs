@@ -1,6 +1,6 @@
 //! Homework: a therapist assigns it to a linked person; completion is read from what the person
 //! actually did. The person always sees their own progress; the therapist sees it only for
-//! categories the person shares, each read through [`App::open_for`] (which writes the access
+//! categories the person shares, each read through `App::open_category` (which writes the access
 //! log). Assigning and cancelling need an active link but no shared category.
 
 use crate::{App, AppError, AppResult};
@@ -217,7 +217,7 @@ impl App {
             Some(p) => p.clone(),
             None => {
                 let o = self
-                    .open_for(therapist, person_id, category, what, address)
+                    .open_category(therapist, person_id, category, what, address)
                     .await?;
                 opened.insert(category, o.person.clone());
                 o.person

@@ -29,7 +29,7 @@ mod toolkit;
 
 pub use accounts::{DEVICE_COOKIE_MAX_AGE_SECS, SIGN_IN_WINDOW_SECS, SignedIn, SignedInAs};
 pub use calendar::FEED_DAYS_AHEAD;
-pub use care::{INVITATION_DAYS, LinkedPerson, OpenedFor};
+pub use care::{ClientSafety, ClientView, INVITATION_DAYS, LinkedPerson};
 pub use caseload::{ALERT_DAYS, CaseloadRow, LatestScore, SafetyAlert};
 pub use days::{MoveChoice, Moved};
 pub use error::AppError;

@@ -1,6 +1,6 @@
 //! A session summary: one printable page for a date range, for the person themselves or, per
 //! shared category only, for their therapist (each category read goes through
-//! [`App::open_for`], which writes the access log).
+//! `App::open_category`, which writes the access log).
 
 use crate::insights::InsightsRange;
 use crate::{App, AppError, AppResult};
@@ -223,7 +223,7 @@ impl App {
                 if !sharing.allows(category) {
                     return Ok(false);
                 }
-                self.open_for(therapist, person.id, category, what, address)
+                self.open_category(therapist, person.id, category, what, address)
                     .await?;
                 Ok(true)
             }

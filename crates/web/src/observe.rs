@@ -20,6 +20,17 @@ use tracing::Instrument;
 /// The header that carries the request id both ways.
 pub const REQUEST_ID: &str = "x-request-id";
 
+tokio::task_local! {
+    /// The id of the request being served on this task, for error pages and API errors.
+    static CURRENT_ID: String;
+}
+
+/// The id of the request being served, when called while serving one (error pages and API
+/// errors print it so a person can quote it to their administrator).
+pub fn current_request_id() -> Option<String> {
+    CURRENT_ID.try_with(Clone::clone).ok()
+}
+
 /// The longest id accepted from a trusted proxy.
 const MAX_FORWARDED_ID: usize = 64;
 
@@ -38,7 +49,9 @@ pub async fn track(State(state): State<AppState>, mut request: Request, next: Ne
     let span = tracing::info_span!("request", request_id = %id);
     let metrics = state.metrics.clone();
     metrics.started();
-    let mut response = next.run(request).instrument(span.clone()).await;
+    let mut response = CURRENT_ID
+        .scope(id.clone(), next.run(request).instrument(span.clone()))
+        .await;
     metrics.finished();
     let took = started.elapsed();
     let route = slot

@@ -90,6 +90,10 @@ pub fn render_with(status: StatusCode, template: &impl Template) -> Response {
 pub struct ErrorPage {
     pub layout: Layout,
     pub message: &'static str,
+    /// Each problem as (field in words, possibly empty; what to do).
+    pub problems: Vec<(String, String)>,
+    /// The request's id, for the person to quote to their administrator.
+    pub request_id: Option<String>,
 }
 
 /// A moment (seconds since 1970) as the person's own clock shows it: "3 Mar 2026, 14:05".

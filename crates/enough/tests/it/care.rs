@@ -186,3 +186,53 @@ async fn people_and_admins_have_no_caseload_and_forged_codes_link_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_opened_client_reads_only_shared_categories_and_logs_each_once() {
+    on_every_backend("care_client_view", |server, _| async move {
+        use enough_app::AppError;
+        use enough_domain::care::{Category, Sharing};
+        let lee = server.add_user("dr.lee@example.org", Role::Therapist).await;
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let ben = server.add_user("ben@example.org", Role::Person).await;
+        let (_, code) = server.app.create_invitation(&lee, "").await.unwrap();
+        let log_only = Sharing([Category::Log].into_iter().collect());
+        server
+            .app
+            .accept_invitation(&ana, &code, &log_only)
+            .await
+            .unwrap();
+
+        // Not linked: not found, whoever they are.
+        let unlinked = server.app.open_for(&lee, ben.id, "192.0.2.1").await;
+        assert!(matches!(unlinked, Err(AppError::NotFound(_))));
+        let as_person = server.app.open_for(&ben, ana.id, "192.0.2.1").await;
+        assert!(matches!(as_person, Err(AppError::NotFound(_))));
+
+        let client = server
+            .app
+            .open_for(&lee, ana.id, "192.0.2.1")
+            .await
+            .unwrap();
+        assert!(
+            server.app.access_log(&ana).await.unwrap().is_empty(),
+            "opening reads nothing, so logs nothing"
+        );
+        for refused in [
+            client.questionnaires().await.map(|_| ()),
+            client.reflections().await.map(|_| ()),
+            client.safety().await.map(|_| ()),
+        ] {
+            assert!(matches!(refused, Err(AppError::Forbidden)), "{refused:?}");
+        }
+        assert!(server.app.access_log(&ana).await.unwrap().is_empty());
+        client.days(None, None).await.unwrap();
+        client.insights(None, None).await.unwrap();
+        let log = server.app.access_log(&ana).await.unwrap();
+        assert_eq!(log.len(), 1, "one row per category per view: {log:?}");
+        assert_eq!(log[0].category, "log");
+        assert_eq!(log[0].viewer_email, "dr.lee@example.org");
+        assert_eq!(log[0].address, "192.0.2.1");
+    })
+    .await;
+}

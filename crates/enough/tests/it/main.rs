@@ -13,6 +13,7 @@ mod common;
 mod crisis;
 mod delivery;
 mod durability;
+mod errors;
 mod exports;
 mod frame;
 mod history;

@@ -2,9 +2,10 @@
 //! caseload and read what each linked person shares; people accept invitations, choose what
 //! to share, end links and read who looked at their data.
 //!
-//! Every read of another person's data goes through `App::open_for` (the consent check and
-//! the access-log row); an unlinked or unknown person is 404 with the same body either way,
-//! a linked person who does not share the category is 403.
+//! Every read of another person's data goes through the `ClientView` that `App::open_for`
+//! hands back (each of its methods checks its category's consent and writes the access-log
+//! row); an unlinked or unknown person is 404 with the same body either way, a linked person
+//! who does not share the category is 403.
 
 use super::days::{DayList, RangeQuery as DaysQuery, date_range, day_list};
 use super::insights::{InsightsJson, RangeQuery as InsightsQuery, insights_json, range};
@@ -20,10 +21,10 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use enough_app::{AppError, CaseloadRow, LatestScore, OpenedFor};
+use enough_app::{AppError, CaseloadRow, ClientView, LatestScore};
 use enough_domain::ValidationErrors;
 use enough_domain::care::{Category, Sharing};
-use enough_domain::measures::{ReliableChange, instruments};
+use enough_domain::measures::ReliableChange;
 use enough_domain::toolkit::Approach;
 use enough_store::{AccessRecord, CareLinkWith, Invitation, User};
 use serde::{Deserialize, Serialize};
@@ -307,24 +308,14 @@ pub async fn person(
     }))
 }
 
-/// Opens `category` of `person_id` for the caller (consent check + access-log row).
-async fn open(
-    state: &AppState,
-    viewer: &User,
+/// Opens `person_id` for the caller (the link check; each read checks its own category).
+async fn open<'a>(
+    state: &'a AppState,
+    viewer: &'a User,
     person_id: i64,
-    category: Category,
-    what: &str,
     address: &str,
-) -> Result<OpenedFor, ApiError> {
-    Ok(state
-        .app
-        .open_for(viewer, person_id, category, what, address)
-        .await?)
-}
-
-fn range_words(from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> String {
-    let show = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-    format!("{}..{}", show(from), show(to))
+) -> Result<ClientView<'a>, ApiError> {
+    Ok(state.app.open_for(viewer, person_id, address).await?)
 }
 
 /// The person's days (`?from&to`), in the same shape as `/api/v1/days`.
@@ -336,18 +327,8 @@ pub async fn person_days(
     query: Result<Query<DaysQuery>, QueryRejection>,
 ) -> Result<Json<DayList>, ApiError> {
     let (from, to) = date_range(query)?;
-    let what = format!("days {}", range_words(from, to));
-    let opened = open(
-        &state,
-        &caller.user,
-        person_id,
-        Category::Log,
-        &what,
-        &address,
-    )
-    .await?;
-    let days = state.app.days(&opened.person, from, to).await?;
-    Ok(Json(day_list(&days)))
+    let client = open(&state, &caller.user, person_id, &address).await?;
+    Ok(Json(day_list(&client.days(from, to).await?)))
 }
 
 /// The person's Light & Mood insights, as `/api/v1/insights/light-mood` shows them.
@@ -359,21 +340,8 @@ pub async fn person_insights(
     Query(query): Query<InsightsQuery>,
 ) -> Result<Json<InsightsJson>, ApiError> {
     let (from, to) = range(&query)?;
-    let what = format!("insights {}", range_words(from, to));
-    let opened = open(
-        &state,
-        &caller.user,
-        person_id,
-        Category::Log,
-        &what,
-        &address,
-    )
-    .await?;
-    let insights = state
-        .app
-        .light_mood_insights(&opened.person, from, to)
-        .await?;
-    Ok(Json(insights_json(insights)))
+    let client = open(&state, &caller.user, person_id, &address).await?;
+    Ok(Json(insights_json(client.insights(from, to).await?)))
 }
 
 /// The person's written reflections.
@@ -383,16 +351,8 @@ pub async fn person_reflections(
     ClientAddress(address): ClientAddress,
     Path(person_id): Path<i64>,
 ) -> Result<Json<Vec<ReflectionJson>>, ApiError> {
-    let opened = open(
-        &state,
-        &caller.user,
-        person_id,
-        Category::Reflections,
-        "reflections",
-        &address,
-    )
-    .await?;
-    let all = state.app.reflections(&opened.person).await?;
+    let client = open(&state, &caller.user, person_id, &address).await?;
+    let all = client.reflections().await?;
     Ok(Json(all.into_iter().map(reflection_json).collect()))
 }
 
@@ -422,50 +382,30 @@ pub async fn person_exercises(
             format!("{}; the parameter is approach.", e.body_text()),
         )
     })?;
-    let approaches = match query.approach.as_deref().filter(|a| !a.is_empty()) {
-        Some(slug) => vec![Approach::from_slug(slug).ok_or_else(|| {
+    let asked = match query.approach.as_deref().filter(|a| !a.is_empty()) {
+        Some(slug) => Some(Approach::from_slug(slug).ok_or_else(|| {
             let known: Vec<&str> = Approach::ALL.iter().map(|a| a.slug()).collect();
             ApiError::invalid(ValidationErrors::single(
                 "approach",
                 format!("Unknown approach; choose one of: {}.", known.join(", ")),
             ))
-        })?],
-        None => {
-            let linked = state.app.link_to(&caller.user, person_id).await?;
-            let shared: Vec<Approach> = Approach::ALL
-                .into_iter()
-                .filter(|a| linked.sharing.allows(Category::Exercises(*a)))
-                .collect();
-            if shared.is_empty() {
-                return Err(AppError::Forbidden.into());
-            }
-            shared
-        }
+        })?),
+        None => None,
     };
-    let mut person = None;
-    for approach in &approaches {
-        let what = format!("exercises {}", approach.slug());
-        let opened = open(
-            &state,
-            &caller.user,
-            person_id,
-            Category::Exercises(*approach),
-            &what,
-            &address,
-        )
-        .await?;
-        person = Some(opened.person);
-    }
-    let Some(person) = person else {
-        return Err(AppError::Forbidden.into());
-    };
-    let records = state.app.journal(&person, None).await?;
-    Ok(Json(ExerciseList {
-        exercises: records
-            .iter()
-            .filter(|r| approaches.contains(&r.def.approach))
-            .map(|r| exercise_json(r, None))
+    let client = open(&state, &caller.user, person_id, &address).await?;
+    let approaches = match asked {
+        Some(approach) => vec![approach],
+        None => Approach::ALL
+            .into_iter()
+            .filter(|a| client.shares(Category::Exercises(*a)))
             .collect(),
+    };
+    if approaches.is_empty() {
+        return Err(AppError::Forbidden.into());
+    }
+    let records = client.exercises(&approaches).await?;
+    Ok(Json(ExerciseList {
+        exercises: records.iter().map(|r| exercise_json(r, None)).collect(),
     }))
 }
 
@@ -481,21 +421,18 @@ pub async fn person_measures(
     ClientAddress(address): ClientAddress,
     Path(person_id): Path<i64>,
 ) -> Result<Json<ResponseList>, ApiError> {
-    let opened = open(
-        &state,
-        &caller.user,
-        person_id,
-        Category::Questionnaires,
-        "questionnaires",
-        &address,
-    )
-    .await?;
-    let mut responses = Vec::new();
-    for inst in instruments() {
-        for a in state.app.administrations(&opened.person, &inst.id).await? {
-            responses.push(response_json(inst, &a, None));
-        }
-    }
+    let client = open(&state, &caller.user, person_id, &address).await?;
+    let responses = client
+        .questionnaires()
+        .await?
+        .iter()
+        .flat_map(|history| {
+            history
+                .points
+                .iter()
+                .map(|p| response_json(history.instrument, &p.administration, None))
+        })
+        .collect();
     Ok(Json(ResponseList { responses }))
 }
 
@@ -524,29 +461,11 @@ pub async fn person_safety(
     ClientAddress(address): ClientAddress,
     Path(person_id): Path<i64>,
 ) -> Result<Json<SafetyJson>, ApiError> {
-    let opened = open(
-        &state,
-        &caller.user,
-        person_id,
-        Category::Safety,
-        "safety",
-        &address,
-    )
-    .await?;
-    let events = state.app.safety_events(&opened.person).await?;
-    let alerts = state
-        .app
-        .describe_alerts(
-            &caller.user,
-            &opened,
-            events,
-            ("safety", &address),
-            &mut std::collections::BTreeMap::new(),
-        )
-        .await?;
-    let plan = state.app.safety_plan(&opened.person).await?;
+    let client = open(&state, &caller.user, person_id, &address).await?;
+    let safety = client.safety().await?;
     Ok(Json(SafetyJson {
-        events: alerts
+        events: safety
+            .alerts
             .into_iter()
             .map(|a| SafetyEventJson {
                 id: a.event.id,
@@ -557,7 +476,7 @@ pub async fn person_safety(
                 href: a.href,
             })
             .collect(),
-        plan: plan.into(),
+        plan: safety.plan.into(),
     }))
 }
 

@@ -1,7 +1,7 @@
 //! The therapist's side in pages: invitations and the caseload for therapists; accepting an
 //! invitation, choosing what to share, ending a link and "who looked at my data" for people;
 //! and a therapist's read-only view of one person, category by category. Every read of a
-//! person's data goes through `App::open_for` (consent check + access log).
+//! person's data goes through the `ClientView` of `App::open_for` (consent check + access log).
 
 use crate::error::PageError;
 use crate::identity::{ClientAddress, SignedInPage};
@@ -22,7 +22,7 @@ use enough_domain::toolkit::{Answer, Status, catalogue};
 use serde::Deserialize;
 
 use super::day::long_date;
-use super::insights::{InsightsView, RangeQuery, insights_for};
+use super::insights::{InsightsView, RangeQuery, Whose, insights_for};
 
 /// A moment on the reader's own clock.
 fn when(secs: i64, time_zone: &str) -> String {
@@ -66,11 +66,9 @@ fn sharing_from(fields: &[(String, String)]) -> Result<Sharing, ValidationErrors
     )
 }
 
-/// The opened data, or a page (with the therapist's own layout) saying this part is not shared.
-fn shared_or(
-    signed_in: &SignedIn,
-    result: Result<enough_app::OpenedFor, AppError>,
-) -> Result<enough_app::OpenedFor, PageError> {
+/// What a read of a linked person's data gave, or a page (with the therapist's own layout)
+/// saying this part is not shared.
+fn shared_or<T>(signed_in: &SignedIn, result: Result<T, AppError>) -> Result<T, PageError> {
     result.map_err(|e| match e {
         AppError::Forbidden => PageError::NotShared(crate::error::QuietLayout(Layout::signed_in(
             "Not shared",
@@ -525,7 +523,7 @@ pub async fn set_sharing(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, field(&fields, "csrf"))?;
-    let sharing = sharing_from(&fields).map_err(|_| PageError::NotFound)?;
+    let sharing = sharing_from(&fields).map_err(PageError::Invalid)?;
     state.app.set_sharing(&signed_in.user, id, &sharing).await?;
     Ok(Redirect::to("/sharing?saved=1").into_response())
 }
@@ -636,7 +634,6 @@ pub async fn assign_programme(
         Ok(_) | Err(AppError::Conflict { .. }) => {
             Ok(Redirect::to(&format!("/care/people/{person_id}")).into_response())
         }
-        Err(AppError::Validation(_)) => Err(PageError::NotFound),
         Err(e) => Err(e.into()),
     }
 }
@@ -649,48 +646,23 @@ pub async fn person_insights(
     Path(person_id): Path<i64>,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, PageError> {
-    let linked = state.app.link_to(&signed_in.user, person_id).await?;
-    let what = format!("insights {}..{}", query.from, query.to);
-    let shows_log = linked.sharing.allows(Category::Log);
-    let category = if shows_log {
-        Category::Log
-    } else {
-        Category::Reflections
-    };
-    let opened = shared_or(
-        &signed_in,
-        state
-            .app
-            .open_for(&signed_in.user, person_id, category, &what, &address)
-            .await,
-    )?;
-    let show_reflections = opened.sharing.allows(Category::Reflections);
-    if show_reflections && shows_log {
-        shared_or(
-            &signed_in,
-            state
-                .app
-                .open_for(
-                    &signed_in.user,
-                    person_id,
-                    Category::Reflections,
-                    &what,
-                    &address,
-                )
-                .await,
-        )?;
-    }
-    if !shows_log {
+    let client = state
+        .app
+        .open_for(&signed_in.user, person_id, &address)
+        .await?;
+    let show_reflections = client.shares(Category::Reflections);
+    if !client.shares(Category::Log) {
         // Only reflections are shared: show them without the log.
-        return reflections_only(&state, &signed_in, &opened.person).await;
+        let reflections = shared_or(&signed_in, client.reflections().await)?;
+        return Ok(reflections_only(&signed_in, client.email(), reflections));
     }
     let view = InsightsView {
         layout: Layout::signed_in(
-            format!("{} — Light & Mood", opened.person.email),
+            format!("{} — Light & Mood", client.email()),
             &signed_in,
             "care",
         ),
-        person: &opened.person,
+        whose: Whose::Client(&client),
         action: format!("/care/people/{person_id}/insights"),
         own: false,
         show_reflections,
@@ -709,15 +681,12 @@ struct ListPage {
     items: Vec<ListItem>,
 }
 
-async fn reflections_only(
-    state: &AppState,
+fn reflections_only(
     signed_in: &SignedIn,
-    person: &enough_store::User,
-) -> Result<Response, PageError> {
-    let items = state
-        .app
-        .reflections(person)
-        .await?
+    email: &str,
+    reflections: Vec<enough_store::Reflection>,
+) -> Response {
+    let items = reflections
         .into_iter()
         .map(|r| {
             (
@@ -727,11 +696,11 @@ async fn reflections_only(
             )
         })
         .collect();
-    Ok(render(&ListPage {
-        layout: Layout::signed_in(format!("{} — reflections", person.email), signed_in, "care"),
+    render(&ListPage {
+        layout: Layout::signed_in(format!("{email} — reflections"), signed_in, "care"),
         intro: "The daily log is not shared; these are the reflections they share.".to_owned(),
         items,
-    }))
+    })
 }
 
 /// The text of one answer, for a read-only view.
@@ -786,25 +755,12 @@ pub async fn person_exercises(
 ) -> Result<Response, PageError> {
     let approach =
         enough_domain::toolkit::Approach::from_slug(&approach).ok_or(PageError::NotFound)?;
-    let opened = shared_or(
-        &signed_in,
-        state
-            .app
-            .open_for(
-                &signed_in.user,
-                person_id,
-                Category::Exercises(approach),
-                &format!("exercises {}", approach.slug()),
-                &address,
-            )
-            .await,
-    )?;
-    let items = state
+    let client = state
         .app
-        .journal(&opened.person, None)
-        .await?
+        .open_for(&signed_in.user, person_id, &address)
+        .await?;
+    let items = shared_or(&signed_in, client.exercises(&[approach]).await)?
         .into_iter()
-        .filter(|r| r.def.approach == approach)
         .map(|r| {
             let status = match r.status {
                 Status::Draft => " (draft)",
@@ -830,7 +786,7 @@ pub async fn person_exercises(
         .collect();
     Ok(render(&ListPage {
         layout: Layout::signed_in(
-            format!("{} — {}", opened.person.email, approach.title()),
+            format!("{} — {}", client.email(), approach.title()),
             &signed_in,
             "care",
         ),
@@ -846,22 +802,13 @@ pub async fn person_measures(
     ClientAddress(address): ClientAddress,
     Path(person_id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let opened = shared_or(
-        &signed_in,
-        state
-            .app
-            .open_for(
-                &signed_in.user,
-                person_id,
-                Category::Questionnaires,
-                "questionnaires",
-                &address,
-            )
-            .await,
-    )?;
+    let client = state
+        .app
+        .open_for(&signed_in.user, person_id, &address)
+        .await?;
     let mut items = Vec::new();
-    for inst in enough_domain::measures::instruments() {
-        let history = state.app.history(&opened.person, &inst.id).await?;
+    for history in shared_or(&signed_in, client.questionnaires().await)? {
+        let inst = history.instrument;
         for p in history.points.iter().rev() {
             let a = &p.administration;
             let mut lines = vec![(
@@ -887,7 +834,7 @@ pub async fn person_measures(
     }
     Ok(render(&ListPage {
         layout: Layout::signed_in(
-            format!("{} — questionnaires", opened.person.email),
+            format!("{} — questionnaires", client.email()),
             &signed_in,
             "care",
         ),
@@ -903,31 +850,14 @@ pub async fn person_safety(
     ClientAddress(address): ClientAddress,
     Path(person_id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let opened = shared_or(
-        &signed_in,
-        state
-            .app
-            .open_for(
-                &signed_in.user,
-                person_id,
-                Category::Safety,
-                "safety",
-                &address,
-            )
-            .await,
-    )?;
-    let events = state.app.safety_events(&opened.person).await?;
-    let mut already = std::collections::BTreeMap::new();
-    let alerts = state
+    let client = state
         .app
-        .describe_alerts(
-            &signed_in.user,
-            &opened,
-            events,
-            ("safety", &address),
-            &mut already,
-        )
-        .await?
+        .open_for(&signed_in.user, person_id, &address)
+        .await?;
+    let safety = shared_or(&signed_in, client.safety().await)?;
+    let plan = safety.plan;
+    let alerts = safety
+        .alerts
         .into_iter()
         .map(|a| AlertView {
             when: when(a.event.at, &signed_in.user.time_zone),
@@ -936,7 +866,6 @@ pub async fn person_safety(
             quote: a.quote,
         })
         .collect();
-    let plan = state.app.safety_plan(&opened.person).await?;
     let plan_lines: Vec<(String, String)> = Section::all()
         .into_iter()
         .filter(|s| !plan.plan.items(*s).is_empty())
@@ -948,11 +877,7 @@ pub async fn person_safety(
         })
         .collect();
     Ok(render(&SafetyPage {
-        layout: Layout::signed_in(
-            format!("{} — safety", opened.person.email),
-            &signed_in,
-            "care",
-        ),
+        layout: Layout::signed_in(format!("{} — safety", client.email()), &signed_in, "care"),
         alerts,
         plan_lines,
     }))

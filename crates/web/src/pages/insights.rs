@@ -233,11 +233,69 @@ fn experiment_card(views: &[enough_app::ExperimentView]) -> Card {
 }
 
 /// Whose insights are shown, and to whom.
+pub(crate) enum Whose<'a> {
+    /// The person themself.
+    Own(&'a enough_store::User),
+    /// A linked person, opened for their therapist: each read checks consent and is logged.
+    Client(&'a enough_app::ClientView<'a>),
+}
+
+impl Whose<'_> {
+    async fn insights(
+        &self,
+        state: &AppState,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<enough_app::InsightsRange, AppError> {
+        match self {
+            Whose::Own(user) => state.app.light_mood_insights(user, from, to).await,
+            Whose::Client(client) => client.insights(from, to).await,
+        }
+    }
+
+    fn today(&self, state: &AppState) -> NaiveDate {
+        match self {
+            Whose::Own(user) => state.app.today(user),
+            Whose::Client(client) => client.today(),
+        }
+    }
+
+    async fn location(&self, state: &AppState) -> Result<Option<enough_store::Location>, AppError> {
+        match self {
+            Whose::Own(user) => state.app.location(user).await,
+            Whose::Client(client) => client.location().await,
+        }
+    }
+
+    async fn days(
+        &self,
+        state: &AppState,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<enough_domain::day::DayEntry>, AppError> {
+        match self {
+            Whose::Own(user) => state.app.days(user, Some(from), Some(to)).await,
+            Whose::Client(client) => client.days(Some(from), Some(to)).await,
+        }
+    }
+
+    async fn reflections(
+        &self,
+        state: &AppState,
+    ) -> Result<Vec<enough_store::Reflection>, AppError> {
+        match self {
+            Whose::Own(user) => state.app.reflections(user).await,
+            Whose::Client(client) => client.reflections().await,
+        }
+    }
+}
+
+/// Who is looking at whose insights.
 pub(crate) struct InsightsView<'a> {
     /// The page's layout (the viewer's).
     pub layout: Layout,
-    /// Whose data.
-    pub person: &'a enough_store::User,
+    /// Whose data, and through which door.
+    pub whose: Whose<'a>,
     /// The range form's action.
     pub action: String,
     /// The person themself.
@@ -361,7 +419,7 @@ async fn insights_page(
 ) -> Result<Response, PageError> {
     let view = InsightsView {
         layout: Layout::signed_in("Light & Mood", signed_in, "insights"),
-        person: &signed_in.user,
+        whose: Whose::Own(&signed_in.user),
         action: "/insights".to_owned(),
         own: true,
         show_reflections: true,
@@ -377,7 +435,7 @@ pub(crate) async fn insights_for(
     reflection_text: Option<String>,
     reflection_errors: ValidationErrors,
 ) -> Result<Response, PageError> {
-    let user = view.person;
+    let whose = &view.whose;
     let mut errors = ValidationErrors::default();
     let from = optional_date("from", &query.from, &mut errors);
     let to = optional_date("to", &query.to, &mut errors);
@@ -386,15 +444,15 @@ pub(crate) async fn insights_for(
     } else {
         (None, None)
     };
-    let range = match state.app.light_mood_insights(user, from, to).await {
+    let range = match whose.insights(state, from, to).await {
         Ok(range) => range,
         Err(AppError::Validation(e)) => {
             errors.0.extend(e.0);
-            state.app.light_mood_insights(user, None, None).await?
+            whose.insights(state, None, None).await?
         }
         Err(e) => return Err(e.into()),
     };
-    let today = state.app.today(user);
+    let today = whose.today(state);
     let back = |days: u64| {
         today
             .checked_sub_days(Days::new(days - 1))
@@ -487,7 +545,7 @@ pub(crate) async fn insights_for(
         link: None,
     };
     let mut cards = vec![outside_card, daylight_card, habits_card];
-    if view.own {
+    if let Whose::Own(user) = whose {
         cards.push(experiment_card(&state.app.experiments(user).await?));
     } else {
         // A therapist reads headlines about the person, as the sentences beneath them.
@@ -500,7 +558,7 @@ pub(crate) async fn insights_for(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let location = state.app.location(user).await?;
+    let location = whose.location(state).await?;
     let year_chart = match &location {
         Some(l) => {
             let year_start = range
@@ -509,18 +567,14 @@ pub(crate) async fn insights_for(
                 .unwrap_or(range.to);
             let lengths =
                 enough_domain::solar::day_lengths(year_start, range.to, l.latitude, l.longitude);
-            let year_days = state
-                .app
-                .days(user, Some(year_start), Some(range.to))
-                .await?;
+            let year_days = whose.days(state, year_start, range.to).await?;
             Some(charts::day_length_year(&year_days, &lengths))
         }
         None => None,
     };
     let reflections = if view.show_reflections {
-        state
-            .app
-            .reflections(user)
+        whose
+            .reflections(state)
             .await?
             .into_iter()
             .map(|r| (r.date.format("%-d %B %Y").to_string(), r.text))

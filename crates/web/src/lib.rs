@@ -16,6 +16,8 @@ mod metrics;
 mod observe;
 mod pages;
 mod saving_routes;
+#[cfg(test)]
+mod route_table;
 mod security_headers;
 mod support;
 mod time_zones;

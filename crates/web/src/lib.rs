@@ -15,9 +15,9 @@ mod identity;
 mod metrics;
 mod observe;
 mod pages;
-mod saving_routes;
 #[cfg(test)]
 mod route_table;
+mod saving_routes;
 mod security_headers;
 mod support;
 mod time_zones;

@@ -1,11 +1,11 @@
 //! The account's own credentials over the API.
 
+use super::openapi::ErrorResponse;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
 use axum::Json;
 use axum::extract::State;
-use super::openapi::ErrorResponse;
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/account/password`.

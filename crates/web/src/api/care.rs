@@ -10,6 +10,8 @@ use super::days::{DayList, RangeQuery as DaysQuery, date_range, day_list};
 use super::insights::{InsightsJson, RangeQuery as InsightsQuery, insights_json, range};
 use super::light::{ReflectionJson, reflection_json};
 use super::measures::{ResponseJson, response_json};
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{InvitationInput, JoinInput, LinkInput};
 use super::toolkit::{ExerciseJson, SafetyPlanJson, exercise_json};
 use crate::AppState;
 use crate::error::ApiError;
@@ -26,8 +28,6 @@ use enough_domain::care::{Category, Sharing};
 use enough_domain::measures::{ReliableChange, instruments};
 use enough_domain::toolkit::Approach;
 use enough_store::{AccessRecord, CareLinkWith, Invitation, User};
-use super::openapi::ErrorResponse;
-use super::openapi_schemas::{InvitationInput, JoinInput, LinkInput};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 

@@ -1,6 +1,8 @@
 //! `/api/v1/days`: read, write and delete days of the log.
 
 use super::day_json::{DayJson, day_fields, day_patch};
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{DayInput, SavedDay};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -12,8 +14,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use enough_domain::day::parse_date;
-use super::openapi::ErrorResponse;
-use super::openapi_schemas::{DayInput, SavedDay};
 use serde::{Deserialize, Serialize};
 
 fn path_date(raw: &str) -> Result<NaiveDate, ApiError> {

@@ -2,6 +2,10 @@
 //! `/api/v1/calendar-feed`.
 
 use super::light::{object, text};
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{
+    AssignedHomework, CalendarFeed, CalendarFeedInput, HomeworkInput, HomeworkList,
+};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::{ApiCaller, ClientAddress};
@@ -12,8 +16,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use enough_app::{HomeworkView, SessionSummary};
 use enough_domain::homework::{AssignmentText, State as OccurrenceState};
-use super::openapi::ErrorResponse;
-use super::openapi_schemas::{AssignedHomework, CalendarFeed, CalendarFeedInput, HomeworkInput, HomeworkList};
 use serde_json::{Value, json};
 
 fn state_name(s: OccurrenceState) -> &'static str {

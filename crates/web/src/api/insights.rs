@@ -1,5 +1,6 @@
 //! `/api/v1/insights/light-mood`: the statistics and their sentences as JSON.
 
+use super::openapi::ErrorResponse;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -10,7 +11,6 @@ use chrono::NaiveDate;
 use enough_app::InsightsRange;
 use enough_domain::ValidationErrors;
 use enough_domain::light_mood::LightMoodInsights;
-use super::openapi::ErrorResponse;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, Default, utoipa::IntoParams)]

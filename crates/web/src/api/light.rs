@@ -1,5 +1,7 @@
 //! `/api/v1/location`, `/api/v1/reflections` and `/api/v1/experiments`.
 
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{ExperimentInput, LocationInput, ReflectionInput, SwapInput};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -12,8 +14,6 @@ use axum::response::{IntoResponse, Response};
 use enough_app::ExperimentView;
 use enough_domain::ValidationErrors;
 use enough_domain::experiment::Analysis;
-use super::openapi::ErrorResponse;
-use super::openapi_schemas::{ExperimentInput, LocationInput, ReflectionInput, SwapInput};
 use serde::Serialize;
 use serde_json::{Map, Value};
 

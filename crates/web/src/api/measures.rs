@@ -1,6 +1,8 @@
 //! `/api/v1/measures`: questionnaire definitions, responses (idempotent by `client_id`),
 //! schedules and FHIR R4 export.
 
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{DraftInput, FhirBundleDoc, ScheduleInput, SubmissionInput};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -16,8 +18,6 @@ use enough_domain::measures::{
     Instrument, Responses, Score, band_sentence, instrument, instruments,
 };
 use enough_domain::{FieldError, ValidationErrors};
-use super::openapi::ErrorResponse;
-use super::openapi_schemas::{DraftInput, FhirBundleDoc, ScheduleInput, SubmissionInput};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;

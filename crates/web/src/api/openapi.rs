@@ -100,11 +100,37 @@ const DESCRIPTION: &str = "The daily Light & Mood log and the check-in questionn
 )]
 struct ApiDoc;
 
-/// The bearer-token scheme the whole API uses.
+/// The bearer-token scheme the whole API uses, and operation ids and tags named after the
+/// handler's module (`days_put`, tag `days`) instead of the bare function name.
 struct Overview;
 
 impl Modify for Overview {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let module = operation
+                    .tags
+                    .as_ref()
+                    .and_then(|tags| tags.first())
+                    .and_then(|tag| tag.rsplit("::").next())
+                    .filter(|module| *module != "super")
+                    .unwrap_or("api")
+                    .to_owned();
+                if let Some(id) = &operation.operation_id {
+                    operation.operation_id = Some(format!("{module}_{id}"));
+                }
+                operation.tags = Some(vec![module]);
+            }
+        }
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearerAuth",
@@ -205,6 +231,21 @@ mod tests {
     }
 
     #[test]
+    fn operation_ids_are_unique() {
+        let doc = super::spec();
+        let mut seen = BTreeSet::new();
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, operation) in item.as_object().unwrap() {
+                let id = operation["operationId"].as_str().unwrap_or_default();
+                assert!(
+                    seen.insert(id.to_owned()),
+                    "{method} {path}: operationId {id} twice"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn the_document_keeps_its_shared_parts() {
         let doc = super::spec();
         assert_eq!(doc["openapi"], "3.1.0");
@@ -212,7 +253,13 @@ mod tests {
             doc["components"]["securitySchemes"]["bearerAuth"]["scheme"],
             "bearer"
         );
-        for schema in ["Error", "Support", "Day", "DayInput", "QuestionnaireResponse"] {
+        for schema in [
+            "Error",
+            "Support",
+            "Day",
+            "DayInput",
+            "QuestionnaireResponse",
+        ] {
             assert!(
                 doc["components"]["schemas"][schema].is_object(),
                 "schema {schema}"
@@ -220,6 +267,10 @@ mod tests {
         }
         // Every answer to a save that can trigger the safety decision says so.
         let saved_day = &doc["components"]["schemas"]["SavedDay"];
-        assert!(saved_day.to_string().contains("#/components/schemas/Support"));
+        assert!(
+            saved_day
+                .to_string()
+                .contains("#/components/schemas/Support")
+        );
     }
 }

@@ -348,10 +348,6 @@ pub(crate) struct CalendarFeed {
     reminder_time: String,
 }
 
-/// A category a person can share: log, reflections, exercises:<approach> (cbt, exposure,
-/// self-compassion, act, mindfulness, emotional-core), questionnaires or safety.
-pub(crate) type Category = String;
-
 /// `POST /api/v1/care/invitations`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -369,7 +365,7 @@ pub(crate) struct JoinInput {
     code: String,
     /// log, reflections, exercises:<approach> (cbt, exposure, self-compassion, act,
     /// mindfulness, emotional-core), questionnaires or safety; an empty list shares nothing
-    categories: Vec<Category>,
+    categories: Vec<String>,
 }
 
 /// `PUT /api/v1/care/links/{id}`.
@@ -378,7 +374,7 @@ pub(crate) struct JoinInput {
 pub(crate) struct LinkInput {
     /// log, reflections, exercises:<approach> (cbt, exposure, self-compassion, act,
     /// mindfulness, emotional-core), questionnaires or safety
-    categories: Vec<Category>,
+    categories: Vec<String>,
 }
 
 /// A questionnaire response as newly stored, with `support` when the safety decision asks.

@@ -1,6 +1,8 @@
 //! `/api/v1/activities`, `/api/v1/programmes`, `/api/v1/programme-runs` and
 //! `/api/v1/morning-light`.
 
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{ActivityInput, OutcomeInput, ProgrammeAssignment, SavedActivity};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -18,8 +20,6 @@ use enough_domain::activities::{
 use enough_domain::day::parse_date;
 use enough_domain::morning_light::MorningLight;
 use enough_domain::programmes::{Programme, Step, programmes};
-use super::openapi::ErrorResponse;
-use super::openapi_schemas::{ActivityInput, OutcomeInput, ProgrammeAssignment, SavedActivity};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

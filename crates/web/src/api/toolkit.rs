@@ -1,5 +1,7 @@
 //! `/api/v1/toolkit`, `/api/v1/exercises`, `/api/v1/safety-plan` and `/api/v1/crisis`.
 
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{ExerciseInput, SafetyPlanInput};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -18,8 +20,6 @@ use enough_domain::safety::plan::SafetyPlan;
 use enough_domain::toolkit::{
     Answers, Attempt, ChangeSummary, CriticAccuracy, Distortion, ExerciseDef, LifeValue, catalogue,
 };
-use super::openapi::ErrorResponse;
-use super::openapi_schemas::{ExerciseInput, SafetyPlanInput};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 

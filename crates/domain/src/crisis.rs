@@ -149,6 +149,7 @@ impl CrisisLine {
 
 /// The lines of one country.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Country {
     /// ISO 3166-1 alpha-2 code.
     pub code: String,

@@ -579,7 +579,6 @@ pub(crate) struct SafetyEventJson {
 pub(crate) struct SafetyJson {
     events: Vec<SafetyEventJson>,
     /// As GET /api/v1/safety-plan
-    #[schema(value_type = Object)]
     plan: SafetyPlanJson,
 }
 

@@ -167,17 +167,6 @@ pub(crate) struct SafetyPlanInput {
     reasons_for_living: Option<Vec<String>>,
 }
 
-/// What kind of activity.
-#[derive(Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum ActivityKind {
-    Joy,
-    Movement,
-    Outdoors,
-    Social,
-    Rest,
-}
-
 /// `POST /api/v1/activities`: plan an activity.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -189,8 +178,7 @@ pub(crate) struct ActivityInput {
     /// HH:MM
     #[schema(pattern = "^[0-2][0-9]:[0-5][0-9]$")]
     time: Option<String>,
-    #[schema(inline)]
-    kind: ActivityKind,
+    kind: enough_domain::activities::ActivityKind,
     /// A life-value id (GET /api/v1/toolkit)
     value: Option<String>,
 }
@@ -396,9 +384,7 @@ pub(crate) struct SavedDraft {
 /// An activity as planned or recorded, with `support` when the safety decision asks.
 #[derive(ToSchema)]
 pub(crate) struct SavedActivity {
-    /// The activity: id, what, date, time, kind, value and outcome
     #[serde(flatten)]
-    #[schema(value_type = Object)]
-    activity: (),
+    activity: super::steps::ActivityJson,
     support: Option<Support>,
 }

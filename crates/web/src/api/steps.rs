@@ -32,11 +32,14 @@ fn json(body: &[u8]) -> Result<Value, ApiError> {
     })
 }
 
-#[derive(Serialize)]
+/// A planned activity and, once recorded, how it went.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Activity)]
 pub(crate) struct ActivityJson {
     id: i64,
     #[serde(flatten)]
     plan: PlannedActivity,
+    #[schema(required = true)]
     outcome: Option<ActivityOutcome>,
 }
 
@@ -77,7 +80,7 @@ fn range(
 #[utoipa::path(get, path = "/api/v1/activities",
     summary = "Planned activities with their outcome, by date and time",
     params(RangeQuery),
-    responses((status = 200, description = "Activities"), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
+    responses((status = 200, description = "Activities", body = Vec<ActivityJson>), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -122,7 +125,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/api/v1/activities/{id}",
     summary = "One activity",
     params(("id" = i64, Path)),
-    responses((status = 200, description = "The activity"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
+    responses((status = 200, description = "The activity", body = ActivityJson), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -418,9 +418,12 @@ pub async fn progress(
     }))
 }
 
-#[derive(Serialize)]
+/// The safety plan: seven sections, each a list of lines.
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct SafetyPlanJson {
     plan: SafetyPlan,
+    /// Unix seconds of the last save; null when never written
+    #[schema(required = true)]
     updated_at: Option<i64>,
 }
 
@@ -436,7 +439,7 @@ impl From<SafetyPlanView> for SafetyPlanJson {
 /// The caller's safety plan (empty sections when never written).
 #[utoipa::path(get, path = "/api/v1/safety-plan",
     summary = "The safety plan (seven sections, each a list of lines)",
-    responses((status = 200, description = "The plan"), (status = 401, response = ErrorResponse)))]
+    responses((status = 200, description = "The plan", body = SafetyPlanJson), (status = 401, response = ErrorResponse)))]
 pub async fn safety_plan(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -450,7 +453,7 @@ pub async fn safety_plan(
     summary = "Replace the safety plan",
     description = "The plan goes through the same safety decision as every save, whose rule for plans is: no safety event and no `support` (a plan names the crisis it is for, and its page always shows the crisis lines).",
     request_body = SafetyPlanInput,
-    responses((status = 200, description = "Saved"), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
+    responses((status = 200, description = "Saved", body = SafetyPlanJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn put_safety_plan(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -481,7 +484,7 @@ pub(crate) struct CountryQuery {
 #[utoipa::path(get, path = "/api/v1/crisis",
     summary = "Crisis lines and the emergency number: for ?country=XX, else the caller's country (setting, else guessed from the time zone)",
     params(CountryQuery),
-    responses((status = 200, description = "The country's lines"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
+    responses((status = 200, description = "The country's lines", body = Country), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn crisis(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -32,6 +32,7 @@ pub const MAX_MONTHS_AHEAD: u32 = 12;
 
 /// What an activity is mainly for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ActivityKind {
     /// Something enjoyable.
@@ -98,6 +99,7 @@ impl ActivityKind {
 
 /// An activity planned for a day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct PlannedActivity {
     /// What, in the person's words (1–200 characters).
     pub what: String,
@@ -113,6 +115,7 @@ pub struct PlannedActivity {
 
 /// How a planned activity went.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct ActivityOutcome {
     /// Whether it happened (in any form, at any quality).
     pub done: bool,

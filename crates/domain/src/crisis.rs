@@ -6,6 +6,7 @@ use std::sync::OnceLock;
 
 /// One crisis or support line.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct CrisisLine {
     /// The service's name.
     pub name: String,
@@ -28,6 +29,7 @@ pub struct CrisisLine {
 
 /// A text-message line: where to send it and what to write first.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Sms {
     /// The number to text, as the service writes it.
     pub to: String,
@@ -147,6 +149,7 @@ impl CrisisLine {
 
 /// The lines of one country.
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct Country {
     /// ISO 3166-1 alpha-2 code.
     pub code: String,

@@ -74,6 +74,7 @@ impl Habit {
 
 /// Which habits were ticked on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct Habits {
     /// Spent time outside.

@@ -5,6 +5,7 @@ use std::fmt;
 
 /// One problem with one field of the person's input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// The field's name as the person (form) or the client (API) sent it, e.g. `mood`.
     pub field: String,

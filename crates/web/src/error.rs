@@ -245,15 +245,20 @@ pub struct ApiError {
     retry_after_secs: Option<i64>,
 }
 
-#[derive(Serialize)]
-struct ApiErrorBody<'a> {
+/// The body of every API error (the OpenAPI document's `Error` schema).
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Error)]
+pub(crate) struct ApiErrorBody<'a> {
     error: ApiErrorDetail<'a>,
 }
 
-#[derive(Serialize)]
-struct ApiErrorDetail<'a> {
+/// What went wrong.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ApiErrorDetail<'a> {
+    /// The HTTP status again
     status: u16,
     message: &'a str,
+    /// For invalid input: every field with its reason
     #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
     fields: &'a [FieldError],
     /// The request's id (also sent as `X-Request-Id`), to quote when reporting a problem.

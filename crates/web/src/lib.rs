@@ -15,6 +15,8 @@ mod identity;
 mod metrics;
 mod observe;
 mod pages;
+#[cfg(test)]
+mod route_table;
 mod saving_routes;
 mod security_headers;
 mod support;

@@ -109,6 +109,13 @@ pub enum SupportReason {
 /// What a person sees after a save that needs it: the crisis lines of their country and the
 /// support page. Serialised as the JSON API's `support` object.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "utoipa",
+    schema(
+        description = "Present on the answer to a save when the app's safety decision asks for it: crisis lines of the person's country and the support page. The save went through."
+    )
+)]
 pub struct Support {
     /// The country whose lines are listed (ISO 3166-1 alpha-2, e.g. `GB`).
     pub country: String,

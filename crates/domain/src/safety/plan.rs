@@ -151,6 +151,7 @@ impl Section {
 ///
 /// Serialised as a JSON object with one list of strings per [`Section::key`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct SafetyPlan {
     /// See [`Section::WarningSigns`].

@@ -531,3 +531,104 @@ async fn location_reflections_and_experiments_through_the_api() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_morning_of_the_experiment_is_swapped_through_the_api() {
+    on_every_backend("experiment_swap_api", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let token = server.token_for(&ana).await;
+        let client = reqwest::Client::new();
+        let url = |path: &str| format!("{}/api/v1{path}", server.url);
+        let started = client
+            .post(url("/experiments"))
+            .bearer_auth(&token)
+            .json(&json!({"weeks": 2}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(started.status(), 201);
+        let id = started.json::<Value>().await.unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        // The first morning is tomorrow: move there, and find a later morning of this week
+        // with the other plan.
+        server.app.advance_clock(chrono::Duration::days(1));
+        let today = server.app.today(&ana);
+        let view = server.app.experiments(&ana).await.unwrap().remove(0);
+        let planned = view.plan.condition_on(today).unwrap();
+        let with = (1..7)
+            .map(|d| today + chrono::Days::new(d))
+            .find(|d| view.plan.condition_on(*d) == Some(planned.other()))
+            .expect("each week holds both plans");
+        let swap = |body: Value| {
+            let (client, token, url) = (
+                client.clone(),
+                token.clone(),
+                url(&format!("/experiments/{id}/swap")),
+            );
+            async move {
+                let r = client
+                    .post(url)
+                    .bearer_auth(&token)
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                (
+                    r.status().as_u16(),
+                    r.json::<Value>().await.unwrap_or(Value::Null),
+                )
+            }
+        };
+
+        // A morning that has passed cannot be swapped; nothing changes.
+        let yesterday = today.pred_opt().unwrap();
+        let (status, error) = swap(json!({"date": yesterday, "with": with})).await;
+        assert_eq!(status, 422, "{error}");
+        assert_eq!(error["error"]["fields"][0]["field"], "with");
+        let (status, error) = swap(json!({"date": today, "with": with, "why": "x"})).await;
+        assert_eq!(status, 422, "unknown field: {error}");
+        assert!(
+            server.app.experiments(&ana).await.unwrap()[0]
+                .swapped()
+                .is_empty()
+        );
+
+        let (status, swapped) = swap(json!({"date": today, "with": with})).await;
+        assert_eq!(status, 200, "{swapped}");
+        let after = server.app.experiments(&ana).await.unwrap().remove(0);
+        assert_eq!(
+            after.in_force_on(today),
+            Some(planned.other()),
+            "today took the other plan"
+        );
+        assert_eq!(after.in_force_on(with), Some(planned));
+        assert_eq!(
+            after.plan, view.plan,
+            "the seeded plan, used by the analysis, is unchanged"
+        );
+        assert_eq!(
+            swapped["schedule"], after.experiment.schedule,
+            "the answer shows the schedule in force"
+        );
+
+        // Someone else cannot swap Ana's mornings.
+        let bo = server.add_user("bo@example.org", Role::Person).await;
+        let bo_token = server.token_for(&bo).await;
+        let r = client
+            .post(url(&format!("/experiments/{id}/swap")))
+            .bearer_auth(&bo_token)
+            .json(&json!({"date": today, "with": with}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        assert_eq!(
+            server.app.experiments(&ana).await.unwrap()[0]
+                .swapped()
+                .len(),
+            2
+        );
+    })
+    .await;
+}

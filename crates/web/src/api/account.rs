@@ -1,5 +1,6 @@
 //! The account's own credentials over the API.
 
+use super::openapi::ErrorResponse;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -8,14 +9,16 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/account/password`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordChange {
     current_password: String,
+    /// At least 12 characters, not a common password
+    #[schema(min_length = 12, max_length = 256)]
     new_password: String,
 }
 
 /// What changed.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PasswordChanged {
     changed: bool,
     /// How strong the new password is, in a sentence.
@@ -26,6 +29,10 @@ pub struct PasswordChanged {
 
 /// Changes the caller's password; every browser session ends and every token is revoked,
 /// the one used for this request included.
+#[utoipa::path(post, path = "/api/v1/account/password", summary = "Change your password",
+    description = "Needs the current password. The new one needs at least 12 characters and must not be a common password. Every browser session ends and every token, the one used here included, is revoked. Limited to 5 tries in 15 minutes.",
+    request_body = PasswordChange,
+    responses((status = 200, description = "Changed", body = PasswordChanged), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 429, response = ErrorResponse), (status = 503, response = ErrorResponse)))]
 pub async fn change_password(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -11,6 +11,8 @@ use super::days::{DayList, RangeQuery as DaysQuery, date_range, day_list};
 use super::insights::{InsightsJson, RangeQuery as InsightsQuery, insights_json, range};
 use super::light::{ReflectionJson, reflection_json};
 use super::measures::{ResponseJson, response_json};
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{InvitationInput, JoinInput, LinkInput};
 use super::toolkit::{ExerciseJson, SafetyPlanJson, exercise_json};
 use crate::AppState;
 use crate::error::ApiError;
@@ -114,7 +116,8 @@ fn category_keys(sharing: &Sharing) -> Vec<String> {
 // ---- therapist: invitations ----
 
 /// An invitation as its therapist sees it (the code is shown only when it is created).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Invitation)]
 pub(crate) struct InvitationJson {
     id: i64,
     label: String,
@@ -143,15 +146,20 @@ fn invitation_json(i: Invitation, now: i64) -> InvitationJson {
 }
 
 /// A new invitation with its one-time code.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct NewInvitationJson {
     id: i64,
+    /// Like ABCD-EFGH-JKLM
     code: String,
     label: String,
     expires_at: i64,
 }
 
 /// Body `{"label": "…"}` (optional, ≤ 80 characters) → 201 with the code, shown only now.
+#[utoipa::path(post, path = "/api/v1/care/invitations",
+    summary = "Create a one-time invitation, valid 7 days (therapists only). The code is shown only in this answer.",
+    request_body = InvitationInput,
+    responses((status = 201, description = "Created", body = NewInvitationJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn create_invitation(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -173,12 +181,15 @@ pub async fn create_invitation(
 }
 
 /// The therapist's invitations.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct InvitationList {
     invitations: Vec<InvitationJson>,
 }
 
 /// The caller's invitations, newest first.
+#[utoipa::path(get, path = "/api/v1/care/invitations",
+    summary = "The caller's invitations, newest first (therapists only)",
+    responses((status = 200, description = "Invitations", body = InvitationList), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse)))]
 pub async fn invitations(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -191,6 +202,10 @@ pub async fn invitations(
 }
 
 /// Withdraws an unused invitation.
+#[utoipa::path(post, path = "/api/v1/care/invitations/{id}/revoke",
+    summary = "Withdraw an unused invitation",
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Withdrawn"), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn revoke_invitation(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -202,36 +217,46 @@ pub async fn revoke_invitation(
 
 // ---- therapist: caseload ----
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct AdherenceJson {
     last_7: usize,
     last_28: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct ScoreRowJson {
     instrument: String,
     instrument_id: String,
     display: String,
     band: Option<String>,
+    /// improved, no_reliable_change or deteriorated
+    #[schema(value_type = Option<String>)]
     change: Option<ReliableChange>,
+    #[schema(value_type = chrono::NaiveDate)]
     date: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct AlertsJson {
     count: usize,
     latest_at: Option<i64>,
 }
 
 /// One caseload row; `null` means "not shared", never "none".
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct CaseloadRowJson {
     person_id: i64,
     email: String,
+    /// log, reflections, exercises:<approach> (cbt, exposure, self-compassion, act, mindfulness, emotional-core), questionnaires or safety
     categories: Vec<String>,
+    /// Days logged (log shared)
+    #[schema(required = true)]
     adherence: Option<AdherenceJson>,
+    /// Latest score per questionnaire (questionnaires shared)
+    #[schema(required = true)]
     scores: Option<Vec<ScoreRowJson>>,
+    /// Safety events in the last 28 days (safety shared)
+    #[schema(required = true)]
     alerts: Option<AlertsJson>,
 }
 
@@ -263,12 +288,15 @@ fn caseload_json(row: CaseloadRow) -> CaseloadRowJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct CaseloadJson {
     people: Vec<CaseloadRowJson>,
 }
 
 /// Every linked person, safety alerts first.
+#[utoipa::path(get, path = "/api/v1/care/caseload",
+    summary = "Every linked person, safety alerts first; null means the category is not shared. Each shared category read is logged.",
+    responses((status = 200, description = "The caseload", body = CaseloadJson), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse)))]
 pub async fn caseload(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -283,16 +311,21 @@ pub async fn caseload(
 // ---- therapist: one person ----
 
 /// What a linked person shares (no data is read, so nothing is logged).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct PersonJson {
     person_id: i64,
     email: String,
     link_id: i64,
     linked_at: i64,
+    /// log, reflections, exercises:<approach> (cbt, exposure, self-compassion, act, mindfulness, emotional-core), questionnaires or safety
     categories: Vec<String>,
 }
 
 /// What a linked person shares with the caller.
+#[utoipa::path(get, path = "/api/v1/care/people/{id}",
+    summary = "What a linked person shares with the caller (no data is read, nothing is logged)",
+    params(("id" = i64, Path, description = "The person's account id")),
+    responses((status = 200, description = "The link", body = PersonJson), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn person(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -319,6 +352,11 @@ async fn open<'a>(
 }
 
 /// The person's days (`?from&to`), in the same shape as `/api/v1/days`.
+#[utoipa::path(get, path = "/api/v1/care/people/{id}/days",
+    summary = "The person's days, as GET /api/v1/days shows them",
+    description = "Category `log`. A therapist only: 404 unless the person has an active link with the caller (the same body whether the account exists or not), 403 when linked but this category is not shared. Each successful read writes a row to the person's access log.",
+    params(("id" = i64, Path, description = "The person's account id"), DaysQuery),
+    responses((status = 200, description = "Days", body = DayList), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn person_days(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -332,6 +370,11 @@ pub async fn person_days(
 }
 
 /// The person's Light & Mood insights, as `/api/v1/insights/light-mood` shows them.
+#[utoipa::path(get, path = "/api/v1/care/people/{id}/insights/light-mood",
+    summary = "The person's Light & Mood insights, as GET /api/v1/insights/light-mood shows them",
+    description = "Category `log`. A therapist only: 404 unless the person has an active link with the caller (the same body whether the account exists or not), 403 when linked but this category is not shared. Each successful read writes a row to the person's access log.",
+    params(("id" = i64, Path, description = "The person's account id"), InsightsQuery),
+    responses((status = 200, description = "Insights", body = InsightsJson), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn person_insights(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -345,6 +388,11 @@ pub async fn person_insights(
 }
 
 /// The person's written reflections.
+#[utoipa::path(get, path = "/api/v1/care/people/{id}/reflections",
+    summary = "The person's written reflections",
+    description = "Category `reflections`. A therapist only: 404 unless the person has an active link with the caller (the same body whether the account exists or not), 403 when linked but this category is not shared. Each successful read writes a row to the person's access log.",
+    params(("id" = i64, Path, description = "The person's account id")),
+    responses((status = 200, description = "Reflections", body = Vec<ReflectionJson>), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn person_reflections(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -356,19 +404,27 @@ pub async fn person_reflections(
     Ok(Json(all.into_iter().map(reflection_json).collect()))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct ApproachQuery {
+    /// cbt, exposure, self-compassion, act, mindfulness or emotional-core
     approach: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = SharedExerciseList)]
 pub(crate) struct ExerciseList {
     exercises: Vec<ExerciseJson>,
 }
 
 /// The person's exercises of `?approach=` (e.g. `cbt`), or, without it, of every approach
 /// they share (each opened and logged on its own); 403 when they share none.
+#[utoipa::path(get, path = "/api/v1/care/people/{id}/exercises",
+    summary = "The person's exercises of one approach; without ?approach, of every approach they share (403 when none)",
+    description = "Category `exercises:<approach>`. A therapist only: 404 unless the person has an active link with the caller (the same body whether the account exists or not), 403 when linked but this category is not shared. Each successful read writes a row to the person's access log.",
+    params(("id" = i64, Path, description = "The person's account id"), ApproachQuery),
+    responses((status = 200, description = "Exercises, in the shape of GET /api/v1/exercises", body = ExerciseList), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn person_exercises(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -409,12 +465,18 @@ pub async fn person_exercises(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = SharedResponseList)]
 pub(crate) struct ResponseList {
     responses: Vec<ResponseJson>,
 }
 
 /// Every questionnaire response of the person, by questionnaire, oldest first.
+#[utoipa::path(get, path = "/api/v1/care/people/{id}/measures",
+    summary = "The person's questionnaire responses with scores",
+    description = "Category `questionnaires`. A therapist only: 404 unless the person has an active link with the caller (the same body whether the account exists or not), 403 when linked but this category is not shared. Each successful read writes a row to the person's access log.",
+    params(("id" = i64, Path, description = "The person's account id")),
+    responses((status = 200, description = "Responses", body = ResponseList), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn person_measures(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -436,11 +498,13 @@ pub async fn person_measures(
     Ok(Json(ResponseList { responses }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct SafetyEventJson {
     id: i64,
     at: i64,
+    /// phq9-item9 or self-harm-language
     kind: String,
+    /// Where, e.g. questionnaire:12 (never the person's words)
     detail: String,
     /// What happened in plain words, e.g. "Words about self-harm in the day note of 30 Nov".
     description: String,
@@ -448,13 +512,19 @@ pub(crate) struct SafetyEventJson {
     href: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct SafetyJson {
     events: Vec<SafetyEventJson>,
+    /// As GET /api/v1/safety-plan
     plan: SafetyPlanJson,
 }
 
 /// The person's safety events (newest first) and safety plan.
+#[utoipa::path(get, path = "/api/v1/care/people/{id}/safety",
+    summary = "The person's safety events (newest first) and safety plan",
+    description = "Category `safety`. A therapist only: 404 unless the person has an active link with the caller (the same body whether the account exists or not), 403 when linked but this category is not shared. Each successful read writes a row to the person's access log.",
+    params(("id" = i64, Path, description = "The person's account id")),
+    responses((status = 200, description = "Events and plan", body = SafetyJson), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn person_safety(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -483,10 +553,13 @@ pub async fn person_safety(
 // ---- person: links and the access log ----
 
 /// A link as the person sees it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Link)]
 pub(crate) struct LinkJson {
     id: i64,
+    /// The therapist's e-mail address
     therapist: String,
+    /// log, reflections, exercises:<approach> (cbt, exposure, self-compassion, act, mindfulness, emotional-core), questionnaires or safety
     categories: Vec<String>,
     created_at: i64,
     ended_at: Option<i64>,
@@ -515,6 +588,10 @@ async fn my_link(state: &AppState, user: &User, id: i64) -> Result<LinkJson, Api
 }
 
 /// Body `{"code": "ABCD-EFGH-JKLM", "categories": ["log", …]}` → 201 with the new link.
+#[utoipa::path(post, path = "/api/v1/care/join",
+    summary = "Accept a therapist's invitation, sharing exactly the categories listed (an empty list shares nothing)",
+    request_body = JoinInput,
+    responses((status = 201, description = "Linked", body = LinkJson), (status = 422, description = "A bad, unknown, expired or already used code (field code), or an unknown category (field categories); no link is made", body = crate::error::ApiErrorBody), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 403, response = ErrorResponse)))]
 pub async fn join(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -540,12 +617,15 @@ pub async fn join(
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct LinkList {
     links: Vec<LinkJson>,
 }
 
 /// The caller's links (active and ended), newest first.
+#[utoipa::path(get, path = "/api/v1/care/links",
+    summary = "The caller's links to therapists, active and ended, newest first",
+    responses((status = 200, description = "Links", body = LinkList), (status = 401, response = ErrorResponse)))]
 pub async fn links(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -558,6 +638,11 @@ pub async fn links(
 
 /// Body `{"categories": [...]}`: replaces what link `id` shares, from the therapist's next
 /// request on.
+#[utoipa::path(put, path = "/api/v1/care/links/{id}",
+    summary = "Replace what an active link shares; applies from the therapist's next request",
+    params(("id" = i64, Path)),
+    request_body = LinkInput,
+    responses((status = 200, description = "The link", body = LinkJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn put_link(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -574,6 +659,10 @@ pub async fn put_link(
 }
 
 /// Ends link `id` (either side may).
+#[utoipa::path(post, path = "/api/v1/care/links/{id}/end",
+    summary = "End an active link (either side may); access ends with the next request",
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Ended"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn end_link(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -584,7 +673,7 @@ pub async fn end_link(
 }
 
 /// One read of the caller's data by someone else.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct AccessJson {
     at: i64,
     viewer: String,
@@ -603,12 +692,15 @@ fn access_json(a: AccessRecord) -> AccessJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct AccessLog {
     entries: Vec<AccessJson>,
 }
 
 /// Who looked at the caller's data, newest first.
+#[utoipa::path(get, path = "/api/v1/care/access-log",
+    summary = "Who read the caller's data: every read by someone else, newest first",
+    responses((status = 200, description = "The log", body = AccessLog), (status = 401, response = ErrorResponse)))]
 pub async fn access_log(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

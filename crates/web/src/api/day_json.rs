@@ -19,14 +19,22 @@ const FIELDS: [&str; 6] = [
 ];
 
 /// A day as the API returns it; a value the day lacks is `null`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Day)]
 pub struct DayJson {
+    #[schema(value_type = chrono::NaiveDate)]
     date: String,
+    /// Hours of daylight exposure, to the quarter hour
+    #[schema(required = true)]
     daylight_hours: Option<f64>,
+    #[schema(required = true, minimum = 0, maximum = 10)]
     energy: Option<u8>,
+    #[schema(required = true, minimum = 0, maximum = 10)]
     mood: Option<u8>,
+    #[schema(required = true)]
     outside_morning: Option<bool>,
     habits: Habits,
+    #[schema(required = true)]
     note: Option<String>,
 }
 

@@ -1,6 +1,8 @@
 //! `/api/v1/days`: read, write and delete days of the log.
 
 use super::day_json::{DayJson, day_fields, day_patch};
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{DayInput, SavedDay};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -18,6 +20,8 @@ fn path_date(raw: &str) -> Result<NaiveDate, ApiError> {
     parse_date("date", raw).map_err(ApiError::invalid)
 }
 
+#[utoipa::path(get, path = "/api/v1/days/{date}", summary = "Read one day", params(("date" = chrono::NaiveDate, Path, description = "The person's local date, YYYY-MM-DD. At most one day after their today.")),
+    responses((status = 200, description = "The day", body = DayJson), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -27,6 +31,14 @@ pub async fn get(
     Ok(Json(DayJson::from(&entry)))
 }
 
+#[utoipa::path(put, path = "/api/v1/days/{date}", summary = "Create or replace one day",
+    description = "Replaces the whole day: a field left out or null is missing afterwards. A day needs at least one value (422 \"a day needs at least one value\" otherwise, nothing saved).",
+    params(("date" = chrono::NaiveDate, Path, description = "The person's local date, YYYY-MM-DD. At most one day after their today.")), request_body = DayInput,
+    responses(
+        (status = 200, description = "Replaced (with `support` when the safety decision asks)", body = SavedDay),
+        (status = 201, description = "Created (with `support` when the safety decision asks)", body = SavedDay),
+        (status = 413, description = "Body larger than 64 KiB"),
+        (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn put(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -48,6 +60,14 @@ pub async fn put(
 }
 
 /// `PATCH`: changes only the fields sent (`null` clears one); creates the day if needed.
+#[utoipa::path(patch, path = "/api/v1/days/{date}", summary = "Change some values of one day",
+    description = "Merges the fields sent into the day (creating it if there is none): a field left out is kept, a field sent as null is cleared, `habits` replaces the ticked set. The result must still hold at least one value.",
+    params(("date" = chrono::NaiveDate, Path, description = "The person's local date, YYYY-MM-DD. At most one day after their today.")), request_body = DayInput,
+    responses(
+        (status = 200, description = "Changed (with `support` when the safety decision asks)", body = SavedDay),
+        (status = 201, description = "Created (with `support` when the safety decision asks)", body = SavedDay),
+        (status = 413, description = "Body larger than 64 KiB"),
+        (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn patch(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -68,6 +88,8 @@ pub async fn patch(
     Ok((status, Json(Saved::new(DayJson::from(&entry), support))).into_response())
 }
 
+#[utoipa::path(delete, path = "/api/v1/days/{date}", summary = "Delete one day", params(("date" = chrono::NaiveDate, Path, description = "The person's local date, YYYY-MM-DD. At most one day after their today.")),
+    responses((status = 204, description = "Deleted"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -80,14 +102,20 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct RangeQuery {
+    /// First date, inclusive
+    #[param(value_type = Option<chrono::NaiveDate>)]
     from: Option<String>,
+    /// Last date, inclusive
+    #[param(value_type = Option<chrono::NaiveDate>)]
     to: Option<String>,
 }
 
-#[derive(Serialize)]
+/// Days, newest first.
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct DayList {
     days: Vec<DayJson>,
 }
@@ -122,6 +150,8 @@ pub(crate) fn day_list(days: &[enough_domain::day::DayEntry]) -> DayList {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/days", summary = "List days, newest first", params(RangeQuery),
+    responses((status = 200, description = "The days", body = DayList), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

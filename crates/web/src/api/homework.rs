@@ -2,6 +2,10 @@
 //! `/api/v1/calendar-feed`.
 
 use super::light::{object, text};
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{
+    AssignedHomework, CalendarFeed, CalendarFeedInput, HomeworkInput, HomeworkList,
+};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::{ApiCaller, ClientAddress};
@@ -57,6 +61,9 @@ fn list(views: &[HomeworkView]) -> Json<Value> {
 }
 
 /// The caller's own homework with progress.
+#[utoipa::path(get, path = "/api/v1/homework",
+    summary = "The caller's homework (withdrawn work left out), newest first, with progress",
+    responses((status = 200, description = "Homework", body = HomeworkList), (status = 401, response = ErrorResponse)))]
 pub async fn mine(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -65,6 +72,10 @@ pub async fn mine(
 }
 
 /// A linked person's homework from this therapist (progress only where shared).
+#[utoipa::path(get, path = "/api/v1/care/people/{id}/homework",
+    summary = "Homework the calling therapist assigned to a linked person; progress only for shared categories (each read is written to the person's access log)",
+    params(("id" = i64, Path, description = "The person's account id (a person linked to the calling therapist)")),
+    responses((status = 200, description = "Homework", body = HomeworkList), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn for_person(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -80,6 +91,11 @@ pub async fn for_person(
 }
 
 /// Body: `{"kind", "start_date", "end_date", "every_days"?, "note"?}`.
+#[utoipa::path(post, path = "/api/v1/care/people/{id}/homework",
+    summary = "Assign homework to a linked person (404 when not linked; nothing is written on 422)",
+    params(("id" = i64, Path, description = "The person's account id (a person linked to the calling therapist)")),
+    request_body = HomeworkInput,
+    responses((status = 201, description = "Assigned", body = AssignedHomework), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn assign(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -117,6 +133,10 @@ pub async fn assign(
 }
 
 /// Withdraws homework the caller assigned.
+#[utoipa::path(post, path = "/api/v1/care/people/{id}/homework/{homework_id}/cancel",
+    summary = "Withdraw homework (only the therapist who assigned it)",
+    params(("id" = i64, Path, description = "The person's account id (a person linked to the calling therapist)"), ("homework_id" = i64, Path)),
+    responses((status = 204, description = "Withdrawn"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn cancel(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -127,10 +147,15 @@ pub async fn cancel(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(serde::Deserialize, Default)]
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub(crate) struct RangeQuery {
+    /// First date, inclusive (default: 28 days before `to`)
+    #[param(value_type = Option<chrono::NaiveDate>)]
     from: String,
+    /// Last date, inclusive (default: today)
+    #[param(value_type = Option<chrono::NaiveDate>)]
     to: String,
 }
 
@@ -185,6 +210,10 @@ fn summary_json(s: &SessionSummary) -> Value {
 }
 
 /// A linked person's summary for `from`..`to`; `null` sections are not shared.
+#[utoipa::path(get, path = "/api/v1/care/people/{id}/summary",
+    summary = "A session summary of a linked person for a date range (default the last 28 days, at most a year). Sections the person does not share are null; every shared category read is written to their access log.",
+    params(("id" = i64, Path, description = "The person's account id (a person linked to the calling therapist)"), RangeQuery),
+    responses((status = 200, description = "The summary: log (days logged, means, insight sentences), exercises per approach, questionnaires with reliable-change sentences, reflections, safety_events"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn summary(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -201,6 +230,10 @@ pub async fn summary(
 
 /// Body: `{"reminder_time": "08:30"}`. Creates or replaces the caller's feed; the URL is in
 /// this answer only.
+#[utoipa::path(put, path = "/api/v1/calendar-feed",
+    summary = "Create or replace the caller's secret calendar feed (the old URL stops working). The URL is only in this answer.",
+    request_body = CalendarFeedInput,
+    responses((status = 201, description = "The feed", body = CalendarFeed), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn put_calendar_feed(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -220,6 +253,9 @@ pub async fn put_calendar_feed(
 }
 
 /// Revokes the caller's feed.
+#[utoipa::path(delete, path = "/api/v1/calendar-feed",
+    summary = "Revoke the caller's calendar feed",
+    responses((status = 204, description = "Revoked"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn delete_calendar_feed(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

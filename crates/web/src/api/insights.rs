@@ -1,5 +1,6 @@
 //! `/api/v1/insights/light-mood`: the statistics and their sentences as JSON.
 
+use super::openapi::ErrorResponse;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -12,24 +13,36 @@ use enough_domain::ValidationErrors;
 use enough_domain::light_mood::LightMoodInsights;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
 #[serde(default, deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct RangeQuery {
+    /// First date, inclusive (default: 8 weeks before `to`)
+    #[param(value_type = Option<chrono::NaiveDate>)]
     from: String,
+    /// Last date, inclusive (default: today)
+    #[param(value_type = Option<chrono::NaiveDate>)]
     to: String,
 }
 
-#[derive(Serialize)]
+/// The plain-language sentences.
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct Reflection {
     outside_vs_indoor: Vec<String>,
     daylight: Vec<String>,
     habits: Vec<String>,
 }
 
-#[derive(Serialize)]
+/// The statistics of a date range with their sentences.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = LightMoodInsights)]
 pub(crate) struct InsightsJson {
+    #[schema(value_type = chrono::NaiveDate)]
     from: String,
+    #[schema(value_type = chrono::NaiveDate)]
     to: String,
+    /// The numbers, part by part
+    #[schema(value_type = Object)]
     insights: LightMoodInsights,
     reflection: Reflection,
 }
@@ -64,6 +77,10 @@ pub(crate) fn insights_json(range: InsightsRange) -> InsightsJson {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/insights/light-mood", summary = "Light & Mood insights for a date range (default: the last 8 weeks)",
+    description = "Mornings outside vs indoors (n, mean, SD, difference with a 95% Welch interval widened by Bartlett's product rule when both the outcome and the group indicator carry over, the group means' intervals, the effective n, Hedges' g), daylight vs mood and energy on the same and the next day (Pearson r with a Fisher-z interval, Spearman rho), the seasonal habits, and the plain-language sentences. Parts with too few days have status `not_enough_days` and no numbers; parts whose values never varied have status `no_variation`.",
+    params(RangeQuery),
+    responses((status = 200, description = "The insights", body = InsightsJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn light_mood(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

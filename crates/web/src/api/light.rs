@@ -1,5 +1,7 @@
 //! `/api/v1/location`, `/api/v1/reflections` and `/api/v1/experiments`.
 
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{ExperimentInput, LocationInput, ReflectionInput, SwapInput};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -49,13 +51,16 @@ pub(crate) fn text(map: &Map<String, Value>, key: &str) -> String {
     }
 }
 
-#[derive(Serialize)]
+/// Where the person is.
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct LocationJson {
     latitude: f64,
     longitude: f64,
     place: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/location", summary = "The person's location (404 when none)",
+    responses((status = 200, description = "Latitude, longitude, place", body = LocationJson), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn get_location(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -72,6 +77,8 @@ pub async fn get_location(
 }
 
 /// Body: `{"city": "Dublin"}` or `{"latitude": 53.3, "longitude": -6.2}`.
+#[utoipa::path(put, path = "/api/v1/location", summary = "Set the location from a city or coordinates", request_body = LocationInput,
+    responses((status = 200, description = "Saved", body = LocationJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn put_location(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -107,6 +114,8 @@ pub async fn put_location(
     .into_response())
 }
 
+#[utoipa::path(delete, path = "/api/v1/location", summary = "Remove the location",
+    responses((status = 204, description = "Removed"), (status = 401, response = ErrorResponse)))]
 pub async fn delete_location(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -115,8 +124,11 @@ pub async fn delete_location(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize)]
+/// A written reflection.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Reflection)]
 pub(crate) struct ReflectionJson {
+    #[schema(value_type = chrono::NaiveDate)]
     date: String,
     text: String,
     updated_at: i64,
@@ -131,6 +143,8 @@ pub(crate) fn reflection_json(r: enough_store::Reflection) -> ReflectionJson {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/reflections", summary = "The person's reflections, newest date first",
+    responses((status = 200, description = "The reflections", body = Vec<ReflectionJson>), (status = 401, response = ErrorResponse)))]
 pub async fn reflections(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -140,6 +154,8 @@ pub async fn reflections(
 }
 
 /// Body: `{"text": "…"}`.
+#[utoipa::path(put, path = "/api/v1/reflections/{date}", summary = "Save the reflection for a date", params(("date" = chrono::NaiveDate, Path, description = "The person's local date, YYYY-MM-DD. At most one day after their today.")), request_body = ReflectionInput,
+    responses((status = 200, description = "Saved, with `support` when the safety decision asks", body = SavedReflection), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn put_reflection(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -163,15 +179,22 @@ pub async fn put_reflection(
     Ok(Json(Saved::new(reflection_json(r), support)))
 }
 
-#[derive(Serialize)]
+/// A Light & Mood experiment with its analysis.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Experiment)]
 pub(crate) struct ExperimentJson {
     id: i64,
+    #[schema(value_type = chrono::NaiveDate)]
     start: String,
+    #[schema(value_type = chrono::NaiveDate)]
     end: String,
     weeks: i64,
+    /// active, finished or abandoned
     status: &'static str,
     /// One letter a morning, the schedule in force (with any swaps): O = morning light, I = as usual.
     schedule: String,
+    /// The analysis of the days logged in it so far
+    #[schema(value_type = Object)]
     analysis: Analysis,
 }
 
@@ -187,6 +210,8 @@ fn experiment_json(v: ExperimentView) -> ExperimentJson {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/experiments", summary = "The person's Light & Mood experiments with their analyses",
+    responses((status = 200, description = "The experiments", body = Vec<ExperimentJson>), (status = 401, response = ErrorResponse)))]
 pub async fn experiments(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -196,6 +221,8 @@ pub async fn experiments(
 }
 
 /// Body: `{"weeks": 4}`; starts tomorrow.
+#[utoipa::path(post, path = "/api/v1/experiments", summary = "Start an experiment tomorrow (one at a time)", request_body = ExperimentInput,
+    responses((status = 201, description = "Started: schedule and analysis", body = ExperimentJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn start_experiment(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -209,6 +236,8 @@ pub async fn start_experiment(
     Ok((StatusCode::CREATED, Json(experiment_json(view))).into_response())
 }
 
+#[utoipa::path(post, path = "/api/v1/experiments/{id}/abandon", summary = "Stop the running experiment; its data stays", params(("id" = i64, Path)),
+    responses((status = 204, description = "Stopped"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn abandon_experiment(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -216,4 +245,34 @@ pub async fn abandon_experiment(
 ) -> Result<StatusCode, ApiError> {
     state.app.abandon_experiment(&caller.user, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A reflection as saved, with `support` when the safety decision asks for it.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub(crate) struct SavedReflection {
+    #[serde(flatten)]
+    reflection: ReflectionJson,
+    support: Option<enough_app::Support>,
+}
+
+/// Body: `{"date": "2026-03-02", "with": "2026-03-04"}`: swaps today's morning with a later
+/// morning of the same week (as the experiment page does).
+#[utoipa::path(post, path = "/api/v1/experiments/{id}/swap",
+    summary = "Swap this morning's condition with a later morning of the same week",
+    description = "For a morning that does not suit the plan: `date` is today (the person's local date), `with` a later morning of the same week whose condition differs. The analysis keeps comparing by the seeded plan, so a swap never biases it; the schedule shows the swap.",
+    params(("id" = i64, Path)), request_body = SwapInput,
+    responses((status = 200, description = "Swapped: schedule and analysis", body = ExperimentJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
+pub async fn swap_experiment(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Json<ExperimentJson>, ApiError> {
+    let map = object(&body, &["date", "with"])?;
+    let view = state
+        .app
+        .swap_experiment_mornings(&caller.user, id, &text(&map, "date"), &text(&map, "with"))
+        .await?;
+    Ok(Json(experiment_json(view)))
 }

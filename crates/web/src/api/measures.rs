@@ -1,6 +1,8 @@
 //! `/api/v1/measures`: questionnaire definitions, responses (idempotent by `client_id`),
 //! schedules and FHIR R4 export.
 
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{DraftInput, FhirBundleDoc, ScheduleInput, SubmissionInput};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -23,26 +25,39 @@ use std::collections::BTreeMap;
 /// The media type of FHIR JSON.
 const FHIR_JSON: &str = "application/fhir+json";
 
-#[derive(Serialize)]
+/// The questionnaires' definitions.
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct InstrumentList {
+    /// Each with id, name, short_name, items and options
+    #[schema(value_type = Vec<Object>)]
     instruments: &'static [Instrument],
 }
 
 /// Every questionnaire's definition: items, answer options, scoring, bands and sources.
+#[utoipa::path(get, path = "/api/v1/measures",
+    summary = "The questionnaires: items, answer options, scoring, bands, reliable-change constants and sources",
+    responses((status = 200, description = "The definitions", body = InstrumentList), (status = 401, response = ErrorResponse)))]
 pub async fn list(ApiCaller(_caller): ApiCaller) -> Json<InstrumentList> {
     Json(InstrumentList {
         instruments: instruments(),
     })
 }
 
-#[derive(Serialize)]
+/// A questionnaire's score.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Score)]
 pub(crate) struct ScoreJson {
+    /// On the reported scale (WHO-5: 0-100)
     value: f64,
+    /// As shown, e.g. 12 or 64%
     display: String,
+    /// Raw sum (or mean for mean-scored questionnaires)
     total: f64,
 }
 
-#[derive(Serialize)]
+/// The crisis lines to show with a safety answer.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Crisis)]
 pub(crate) struct CrisisJson {
     country: String,
     name: String,
@@ -51,7 +66,9 @@ pub(crate) struct CrisisJson {
     url: &'static str,
 }
 
-#[derive(Serialize)]
+/// One crisis line.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = CrisisLineShort)]
 pub(crate) struct CrisisLineJson {
     name: String,
     phone: Option<String>,
@@ -83,18 +100,27 @@ impl CrisisJson {
 }
 
 /// One completed questionnaire.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = QuestionnaireResponse)]
 pub(crate) struct ResponseJson {
     id: i64,
     client_id: String,
     instrument: String,
+    /// The person's local date
+    #[schema(value_type = chrono::NaiveDate)]
     date: String,
+    /// Unix seconds
     completed_at: i64,
     answers: Vec<u8>,
     score: ScoreJson,
+    /// The range the score is in, e.g. mild; not a diagnosis
+    #[schema(required = true)]
     band: Option<String>,
+    /// One plain sentence about the score
     sentence: String,
+    /// A safety item was answered above its lowest value
     safety: bool,
+    /// Present when safety is true
     #[serde(skip_serializing_if = "Option::is_none")]
     crisis: Option<CrisisJson>,
 }
@@ -133,12 +159,17 @@ fn known(id: &str) -> Result<&'static Instrument, ApiError> {
     })
 }
 
-#[derive(Serialize)]
+/// Questionnaire responses, oldest first.
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct ResponseList {
     responses: Vec<ResponseJson>,
 }
 
 /// The caller's responses to one questionnaire, oldest first.
+#[utoipa::path(get, path = "/api/v1/measures/{id}/responses",
+    summary = "The person's responses to one questionnaire, oldest first",
+    params(("id" = String, Path, description = "Questionnaire id: phq-9, gad-7, who-5, cpq or scs-sf.")),
+    responses((status = 200, description = "The responses", body = ResponseList), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn responses(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -249,6 +280,12 @@ fn read_answers(
 
 /// Stores a completed questionnaire: 201 when new, 200 with the same body when this
 /// `client_id` was already saved with these answers, 409 when it was saved with others.
+#[utoipa::path(post, path = "/api/v1/measures/{id}/responses",
+    summary = "Submit a completed questionnaire (idempotent by client_id)",
+    description = "Every item needs an answer from the questionnaire's options. Sending the same client_id with the same answers again returns 200 and the stored response; with other answers, 409. Field errors name the answer, e.g. `answers[3]` (0-based). When a safety item (PHQ-9 item 9) is above its lowest answer, `safety` is true and `crisis` carries the person's crisis lines; a newly stored sitting also carries `support` (and records a safety event): show them at once.",
+    params(("id" = String, Path, description = "Questionnaire id: phq-9, gad-7, who-5, cpq or scs-sf.")),
+    request_body = SubmissionInput,
+    responses((status = 201, description = "Stored (with `support` when the safety decision asks)", body = super::openapi_schemas::SavedQuestionnaireResponse), (status = 200, description = "Already stored with this client_id and these answers; nothing changed", body = ResponseJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn submit(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -281,7 +318,8 @@ pub async fn submit(
 }
 
 /// Answers saved to finish later.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Draft)]
 pub(crate) struct DraftJson {
     instrument: String,
     /// One entry per question, `null` where not answered yet.
@@ -291,6 +329,12 @@ pub(crate) struct DraftJson {
 /// Saves the answers so far to finish later: `{"answers": [0, null, 2, …]}` (any may be
 /// `null`). A safety item answered above its lowest value carries `support`, as a finished
 /// sitting does.
+#[utoipa::path(put, path = "/api/v1/measures/{id}/draft",
+    summary = "Save the answers so far, to finish later",
+    description = "Any answer may be null. A safety item (PHQ-9 item 9) answered above its lowest value brings `support` at once, as a finished sitting does (once per answer: saving the same draft again does not).",
+    params(("id" = String, Path, description = "Questionnaire id: phq-9, gad-7, who-5, cpq or scs-sf.")),
+    request_body = DraftInput,
+    responses((status = 200, description = "Saved (with `support` when the safety decision asks)", body = super::openapi_schemas::SavedDraft), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn put_draft(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -352,6 +396,10 @@ pub async fn put_draft(
 }
 
 /// Deletes one of the caller's responses.
+#[utoipa::path(delete, path = "/api/v1/measures/{id}/responses/{response_id}",
+    summary = "Delete one response",
+    params(("id" = String, Path, description = "Questionnaire id: phq-9, gad-7, who-5, cpq or scs-sf."), ("response_id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -374,6 +422,10 @@ fn fhir(value: Value) -> Response {
 }
 
 /// One response as a FHIR R4 Bundle (QuestionnaireResponse + score Observation).
+#[utoipa::path(get, path = "/api/v1/measures/{id}/responses/{response_id}/fhir",
+    summary = "One response as a FHIR R4 Bundle (QuestionnaireResponse + score Observation)",
+    params(("id" = String, Path, description = "Questionnaire id: phq-9, gad-7, who-5, cpq or scs-sf."), ("response_id" = i64, Path)),
+    responses((status = 200, description = "A FHIR R4 Bundle of type collection", body = FhirBundleDoc, content_type = "application/fhir+json"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn fhir_response(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -389,6 +441,10 @@ pub async fn fhir_response(
 }
 
 /// Every PHQ-9, GAD-7 and WHO-5 response of the caller as one FHIR R4 Bundle.
+#[utoipa::path(get, path = "/api/v1/measures/fhir",
+    summary = "Every PHQ-9, GAD-7 and WHO-5 response as one FHIR R4 Bundle",
+    description = "For each response a QuestionnaireResponse and a total-score Observation (LOINC 44261-6 for PHQ-9, 70274-6 for GAD-7; SNOMED CT for WHO-5) derived from it.",
+    responses((status = 200, description = "A FHIR R4 Bundle of type collection", body = FhirBundleDoc, content_type = "application/fhir+json"), (status = 401, response = ErrorResponse)))]
 pub async fn fhir_everything(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -396,13 +452,20 @@ pub async fn fhir_everything(
     Ok(fhir(state.app.fhir_everything(&caller.user).await?))
 }
 
-#[derive(Serialize)]
+/// A questionnaire's reminder.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Schedule)]
 pub(crate) struct ScheduleJson {
     instrument: String,
     every_days: Option<i64>,
 }
 
 /// Body `{"every_days": 14}` sets a reminder; `{"every_days": null}` removes it.
+#[utoipa::path(put, path = "/api/v1/measures/{id}/schedule",
+    summary = "Set a reminder every N days, or remove it with null",
+    params(("id" = String, Path, description = "Questionnaire id: phq-9, gad-7, who-5, cpq or scs-sf.")),
+    request_body = ScheduleInput,
+    responses((status = 200, description = "Saved", body = ScheduleJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn put_schedule(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

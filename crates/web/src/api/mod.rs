@@ -10,10 +10,7 @@ mod insights;
 mod light;
 mod measures;
 mod openapi;
-mod openapi_care;
-mod openapi_homework;
-mod openapi_steps;
-mod openapi_toolkit;
+mod openapi_schemas;
 mod steps;
 mod toolkit;
 
@@ -54,6 +51,7 @@ pub fn routes() -> Router<AppState> {
             "/experiments/{id}/abandon",
             axum::routing::post(light::abandon_experiment),
         )
+        .route("/experiments/{id}/swap", post(light::swap_experiment))
         .route("/toolkit", get(toolkit::catalogue_json))
         .route("/toolkit/progress", get(toolkit::progress))
         .route("/exercises", get(toolkit::list).post(toolkit::create))
@@ -169,6 +167,10 @@ async fn not_found() -> ApiError {
 }
 
 /// Everything with an interchange form, as a FHIR R4 Bundle.
+#[utoipa::path(get, path = "/api/v1/export/fhir",
+    summary = "Everything with an interchange form as a FHIR R4 Bundle (application/fhir+json)",
+    responses((status = 200, description = "The Bundle", body = openapi_schemas::FhirBundleDoc, content_type = "application/fhir+json"),
+        (status = 401, response = openapi::ErrorResponse)))]
 async fn export_fhir(
     axum::extract::State(state): axum::extract::State<AppState>,
     crate::identity::ApiCaller(caller): crate::identity::ApiCaller,
@@ -183,6 +185,10 @@ async fn export_fhir(
 }
 
 /// Everything the caller owns, as one versioned JSON document.
+#[utoipa::path(get, path = "/api/v1/export",
+    summary = "Everything the caller owns, as one versioned JSON document (the import format)",
+    responses((status = 200, description = "The export", body = Object),
+        (status = 401, response = openapi::ErrorResponse)))]
 async fn export(
     axum::extract::State(state): axum::extract::State<AppState>,
     crate::identity::ApiCaller(caller): crate::identity::ApiCaller,

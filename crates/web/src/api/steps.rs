@@ -1,6 +1,8 @@
 //! `/api/v1/activities`, `/api/v1/programmes`, `/api/v1/programme-runs` and
 //! `/api/v1/morning-light`.
 
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{ActivityInput, OutcomeInput, ProgrammeAssignment, SavedActivity};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -30,11 +32,14 @@ fn json(body: &[u8]) -> Result<Value, ApiError> {
     })
 }
 
-#[derive(Serialize)]
+/// A planned activity and, once recorded, how it went.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Activity)]
 pub(crate) struct ActivityJson {
     id: i64,
     #[serde(flatten)]
     plan: PlannedActivity,
+    #[schema(required = true)]
     outcome: Option<ActivityOutcome>,
 }
 
@@ -46,10 +51,15 @@ fn activity_json(a: ActivityView) -> ActivityJson {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct RangeQuery {
+    /// First date, inclusive
+    #[param(value_type = Option<chrono::NaiveDate>)]
     from: Option<String>,
+    /// Last date, inclusive
+    #[param(value_type = Option<chrono::NaiveDate>)]
     to: Option<String>,
 }
 
@@ -67,6 +77,10 @@ fn range(
 }
 
 /// The caller's activities between `from` and `to`.
+#[utoipa::path(get, path = "/api/v1/activities",
+    summary = "Planned activities with their outcome, by date and time",
+    params(RangeQuery),
+    responses((status = 200, description = "Activities", body = Vec<ActivityJson>), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -78,6 +92,10 @@ pub async fn list(
 }
 
 /// Plans an activity: `{what, date, time?, kind, value?}`.
+#[utoipa::path(post, path = "/api/v1/activities",
+    summary = "Plan an activity",
+    request_body = ActivityInput,
+    responses((status = 201, description = "Planned (with `support` when the safety decision asks)", body = SavedActivity), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -104,6 +122,10 @@ pub async fn create(
 }
 
 /// One activity.
+#[utoipa::path(get, path = "/api/v1/activities/{id}",
+    summary = "One activity",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The activity", body = ActivityJson), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -115,6 +137,11 @@ pub async fn get(
 }
 
 /// Records how it went: `{done, pleasure?, achievement?, mood_before?, mood_after?, note?}`.
+#[utoipa::path(put, path = "/api/v1/activities/{id}/outcome",
+    summary = "How it went",
+    params(("id" = i64, Path)),
+    request_body = OutcomeInput,
+    responses((status = 200, description = "Recorded (with `support` when the safety decision asks)", body = SavedActivity), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn put_outcome(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -130,6 +157,10 @@ pub async fn put_outcome(
 }
 
 /// Deletes an activity.
+#[utoipa::path(delete, path = "/api/v1/activities/{id}",
+    summary = "Delete it",
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -147,6 +178,9 @@ pub(crate) struct InsightsJson {
 }
 
 /// Pleasure by kind and mood with vs without an activity done, last 8 weeks.
+#[utoipa::path(get, path = "/api/v1/activities/insights",
+    summary = "Average pleasure by kind and mood on days with vs without an activity done (last 8 weeks), with n and 95% intervals; 'too few' below 5",
+    responses((status = 200, description = "Sentences"), (status = 401, response = ErrorResponse)))]
 pub async fn insights(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -164,6 +198,9 @@ pub async fn insights(
 }
 
 /// The shipped programmes.
+#[utoipa::path(get, path = "/api/v1/programmes",
+    summary = "The shipped programmes with their days",
+    responses((status = 200, description = "Programmes"), (status = 401, response = ErrorResponse)))]
 pub async fn catalogue(ApiCaller(_caller): ApiCaller) -> Json<&'static [Programme]> {
     Json(programmes())
 }
@@ -192,6 +229,9 @@ fn run_json(v: RunView) -> RunJson {
 }
 
 /// The programmes the caller follows, with today's step.
+#[utoipa::path(get, path = "/api/v1/programme-runs",
+    summary = "Programmes followed, with today's step (the first day not done: a skipped day resets nothing)",
+    responses((status = 200, description = "Runs"), (status = 401, response = ErrorResponse)))]
 pub async fn runs(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -201,6 +241,10 @@ pub async fn runs(
 }
 
 /// Starts a programme.
+#[utoipa::path(post, path = "/api/v1/programmes/{id}/start",
+    summary = "Start a programme today",
+    params(("id" = String, Path, description = "A programme id from GET /api/v1/programmes")),
+    responses((status = 201, description = "Started"), (status = 401, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn start(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -211,6 +255,10 @@ pub async fn start(
 }
 
 /// Marks a day done.
+#[utoipa::path(post, path = "/api/v1/programme-runs/{run}/days/{day}",
+    summary = "Mark a day done",
+    params(("run" = i64, Path), ("day" = u16, Path)),
+    responses((status = 200, description = "The run"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn complete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -225,6 +273,10 @@ pub async fn complete(
 }
 
 /// Stops a programme.
+#[utoipa::path(post, path = "/api/v1/programme-runs/{run}/stop",
+    summary = "Stop following it",
+    params(("run" = i64, Path)),
+    responses((status = 204, description = "Stopped"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn stop(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -235,6 +287,10 @@ pub async fn stop(
 }
 
 /// The morning-light window for `date` (default today); 404 without a location.
+#[utoipa::path(get, path = "/api/v1/morning-light",
+    summary = "The morning-light window for ?from=DATE (default today) where the person is",
+    params(RangeQuery),
+    responses((status = 200, description = "The window"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn morning_light(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -257,6 +313,11 @@ pub async fn morning_light(
 
 /// A therapist starts a programme for a linked person: `{"programme": "good-enough-21"}` or a
 /// composed one `{"title": "…", "days": [{"day": 1, "title": "…", "text": "…", "exercise": "defusion"}]}`.
+#[utoipa::path(post, path = "/api/v1/care/people/{id}/programmes",
+    summary = "A therapist starts a programme for a linked person: a shipped one or a composed one",
+    params(("id" = i64, Path, description = "The person's account id (a person linked to the calling therapist)")),
+    request_body = ProgrammeAssignment,
+    responses((status = 201, description = "Started"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 409, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn assign(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

@@ -1,5 +1,7 @@
 //! `/api/v1/toolkit`, `/api/v1/exercises`, `/api/v1/safety-plan` and `/api/v1/crisis`.
 
+use super::openapi::ErrorResponse;
+use super::openapi_schemas::{ExerciseInput, SafetyPlanInput};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::identity::ApiCaller;
@@ -63,6 +65,9 @@ pub(crate) struct CatalogueJson {
 }
 
 /// Every exercise with its steps, the distortion list and the life values.
+#[utoipa::path(get, path = "/api/v1/toolkit",
+    summary = "The catalogue: every exercise with its introduction and steps, the cognitive distortions, the life values",
+    responses((status = 200, description = "The catalogue"), (status = 401, response = ErrorResponse)))]
 pub async fn catalogue_json(ApiCaller(_caller): ApiCaller) -> Json<CatalogueJson> {
     let c = catalogue();
     Json(CatalogueJson {
@@ -72,17 +77,25 @@ pub async fn catalogue_json(ApiCaller(_caller): ApiCaller) -> Json<CatalogueJson
     })
 }
 
-#[derive(Serialize)]
+/// A saved exercise.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Exercise)]
 pub(crate) struct ExerciseJson {
     id: i64,
+    /// Exercise id from GET /api/v1/toolkit, e.g. thought-record
     kind: String,
+    #[schema(value_type = chrono::NaiveDate)]
     date: String,
+    #[schema(inline, value_type = super::openapi_schemas::ExerciseStatus)]
     status: &'static str,
+    /// Step id → answer. Text steps take a string (long text ≤ 5000 characters, short ≤ 300); ratings an integer in the step's range; distortions an array of distortion ids; emotions [{name, before 0–100, after 0–100|null}] (≤ 12); a value domain a life-value id; value ratings [{domain, importance 0–10, lived 0–10}]; yes/no a boolean; minutes an integer; a ladder {rungs: [{text, suds 0–100, attempts: [...]}]} (≤ 20 rungs). The whole object ≤ 64 KiB.
+    #[schema(value_type = Object)]
     answers: Value,
     summary: String,
     created_at: i64,
     updated_at: i64,
     /// Present when the app's safety decision asks for it: crisis lines and the support page.
+    /// Only on the answer to a save (create, replace, ladder attempt). Saving is never blocked.
     #[serde(skip_serializing_if = "Option::is_none")]
     support: Option<Support>,
 }
@@ -101,18 +114,25 @@ pub(crate) fn exercise_json(r: &ExerciseRecord, support: Option<Support>) -> Exe
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct KindQuery {
+    /// Only exercises of this kind (an exercise id from GET /api/v1/toolkit)
     kind: Option<String>,
 }
 
-#[derive(Serialize)]
+/// Saved exercises, newest first.
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct ExerciseList {
     exercises: Vec<ExerciseJson>,
 }
 
 /// The caller's exercises, newest first.
+#[utoipa::path(get, path = "/api/v1/exercises",
+    summary = "The journal: saved exercises, newest first",
+    params(KindQuery),
+    responses((status = 200, description = "Exercises", body = ExerciseList), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -184,6 +204,10 @@ fn submission(body: &[u8], fixed_kind: Option<&str>) -> Result<ExerciseSubmissio
 }
 
 /// Saves a new exercise.
+#[utoipa::path(post, path = "/api/v1/exercises",
+    summary = "Save an exercise",
+    request_body = ExerciseInput,
+    responses((status = 201, description = "Saved (with `support` when the safety decision asks)", body = ExerciseJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn create(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -201,6 +225,10 @@ pub async fn create(
 }
 
 /// One exercise.
+#[utoipa::path(get, path = "/api/v1/exercises/{id}",
+    summary = "One exercise",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The exercise", body = ExerciseJson), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -211,6 +239,11 @@ pub async fn get(
 }
 
 /// Replaces an exercise (ladder attempts already logged are kept).
+#[utoipa::path(put, path = "/api/v1/exercises/{id}",
+    summary = "Replace an exercise (ladder attempts already logged are kept)",
+    params(("id" = i64, Path)),
+    request_body = ExerciseInput,
+    responses((status = 200, description = "Saved (with `support` when the safety decision asks)", body = ExerciseJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn put(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -230,6 +263,10 @@ pub async fn put(
 }
 
 /// Deletes an exercise.
+#[utoipa::path(delete, path = "/api/v1/exercises/{id}",
+    summary = "Delete an exercise",
+    params(("id" = i64, Path)),
+    responses((status = 204, description = "Deleted"), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -239,19 +276,32 @@ pub async fn delete(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+/// A try at one rung of an exposure ladder.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = LadderAttempt)]
 pub(crate) struct AttemptJson {
+    /// Index in the order written
     rung: usize,
+    #[schema(value_type = chrono::NaiveDate)]
     date: String,
+    #[schema(maximum = 100)]
     suds_before: u8,
+    #[schema(maximum = 100)]
     suds_peak: u8,
+    #[schema(maximum = 100)]
     suds_after: u8,
     #[serde(default)]
+    #[schema(max_length = 1000)]
     note: String,
 }
 
 /// Logs a try at a rung of an exposure ladder.
+#[utoipa::path(post, path = "/api/v1/exercises/{id}/ladder-attempts",
+    summary = "Log a try at one rung of an exposure ladder",
+    params(("id" = i64, Path)),
+    request_body = AttemptJson,
+    responses((status = 200, description = "The ladder with the attempt (with `support` when the safety decision asks)", body = ExerciseJson), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn add_attempt(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -350,6 +400,9 @@ impl From<&CriticAccuracy> for CriticJson {
 }
 
 /// Progress across the toolkit, with the inner critic's accuracy.
+#[utoipa::path(get, path = "/api/v1/toolkit/progress",
+    summary = "Progress: counts, before/after changes with 95% intervals, and the inner critic's accuracy (mean predicted − actual badness across finished behavioural experiments, null interval below 3)",
+    responses((status = 200, description = "Progress"), (status = 401, response = ErrorResponse)))]
 pub async fn progress(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -365,9 +418,12 @@ pub async fn progress(
     }))
 }
 
-#[derive(Serialize)]
+/// The safety plan: seven sections, each a list of lines.
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct SafetyPlanJson {
     plan: SafetyPlan,
+    /// Unix seconds of the last save; null when never written
+    #[schema(required = true)]
     updated_at: Option<i64>,
 }
 
@@ -381,6 +437,9 @@ impl From<SafetyPlanView> for SafetyPlanJson {
 }
 
 /// The caller's safety plan (empty sections when never written).
+#[utoipa::path(get, path = "/api/v1/safety-plan",
+    summary = "The safety plan (seven sections, each a list of lines)",
+    responses((status = 200, description = "The plan", body = SafetyPlanJson), (status = 401, response = ErrorResponse)))]
 pub async fn safety_plan(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -390,6 +449,11 @@ pub async fn safety_plan(
 }
 
 /// Replaces the caller's safety plan.
+#[utoipa::path(put, path = "/api/v1/safety-plan",
+    summary = "Replace the safety plan",
+    description = "The plan goes through the same safety decision as every save, whose rule for plans is: no safety event and no `support` (a plan names the crisis it is for, and its page always shows the crisis lines).",
+    request_body = SafetyPlanInput,
+    responses((status = 200, description = "Saved", body = SafetyPlanJson), (status = 400, response = ErrorResponse), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse)))]
 pub async fn put_safety_plan(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -407,13 +471,20 @@ pub async fn put_safety_plan(
     Ok(Json(SafetyPlanJson::from(view)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(crate) struct CountryQuery {
+    /// ISO 3166-1 alpha-2 code, e.g. GB
+    #[param(min_length = 2, max_length = 2)]
     country: Option<String>,
 }
 
 /// Crisis lines: for `?country=XX`, else the caller's own country.
+#[utoipa::path(get, path = "/api/v1/crisis",
+    summary = "Crisis lines and the emergency number: for ?country=XX, else the caller's country (setting, else guessed from the time zone)",
+    params(CountryQuery),
+    responses((status = 200, description = "The country's lines", body = Country), (status = 401, response = ErrorResponse), (status = 404, response = ErrorResponse)))]
 pub async fn crisis(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,

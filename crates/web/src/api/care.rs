@@ -373,7 +373,7 @@ pub async fn person_insights(
         .app
         .light_mood_insights(&opened.person, from, to)
         .await?;
-    Ok(Json(insights_json(insights)))
+    Ok(Json(insights_json(&insights)))
 }
 
 /// The person's written reflections.

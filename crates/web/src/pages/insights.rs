@@ -542,7 +542,7 @@ pub(crate) async fn insights_for(
             ("3 months", back(91)),
             ("1 year", back(365)),
         ],
-        days: range.insights.days.clone(),
+        days: range.insights.days,
         cards,
         carryover: voice(vec![
             carryover_sentence("mood", &range.insights.mood_carryover),

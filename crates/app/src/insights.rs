@@ -98,7 +98,7 @@ impl App {
         let (version, days) = match found {
             Found::Hit(Cached::LightMood(range)) => return Ok(range),
             // Keys name what they hold; another kind under this key cannot happen.
-            Found::Hit(Cached::SmallSteps(_)) => {
+            Found::Hit(_) => {
                 return Err(AppError::Internal("insights cache mix-up".to_owned()));
             }
             Found::Miss(version, days) => (version, days),

@@ -30,6 +30,8 @@ pub(crate) enum What {
     LightMood,
     /// The small-steps activity insights.
     SmallSteps,
+    /// Progress across the toolkit (every date: the range is the whole history).
+    Progress,
 }
 
 /// Everything a computed result depends on.
@@ -54,6 +56,8 @@ pub(crate) enum Cached {
     LightMood(Arc<InsightsRange>),
     /// Small-steps insights.
     SmallSteps(Arc<ActivityInsights>),
+    /// Toolkit progress.
+    Progress(Arc<crate::ToolkitProgress>),
 }
 
 impl Cached {
@@ -65,6 +69,8 @@ impl Cached {
                     r.days.len() * std::mem::size_of::<enough_domain::day::DayEntry>() * 2
                 }
                 Cached::SmallSteps(_) => 0,
+                // Ladders and a values check are kept whole; a few KB each at most.
+                Cached::Progress(p) => (p.ladders.len() + 1) * 4096,
             }
     }
 }

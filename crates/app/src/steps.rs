@@ -264,7 +264,7 @@ impl App {
         let (version, (list, log)) = match found {
             Found::Hit(Cached::SmallSteps(insights)) => return Ok((*insights).clone()),
             // Keys name what they hold; another kind under this key cannot happen.
-            Found::Hit(Cached::LightMood(_)) => {
+            Found::Hit(_) => {
                 return Err(AppError::Internal("insights cache mix-up".to_owned()));
             }
             Found::Miss(version, data) => (version, data),

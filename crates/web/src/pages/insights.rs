@@ -509,11 +509,20 @@ pub(crate) async fn insights_for(
                 .unwrap_or(range.to);
             let lengths =
                 enough_domain::solar::day_lengths(year_start, range.to, l.latitude, l.longitude);
-            let year_days = state
-                .app
-                .days(user, Some(year_start), Some(range.to))
-                .await?;
-            Some(charts::day_length_year(&year_days, &lengths))
+            // The insights' own days already hold the year when the range covers it (the
+            // chart reads only dates and daylight, in any order).
+            let read = if range.from <= year_start {
+                None
+            } else {
+                Some(
+                    state
+                        .app
+                        .days(user, Some(year_start), Some(range.to))
+                        .await?,
+                )
+            };
+            let year_days = read.as_deref().unwrap_or(&range.days);
+            Some(charts::day_length_year(year_days, &lengths))
         }
         None => None,
     };

@@ -430,7 +430,7 @@ impl ClientView<'_> {
         &self,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
-    ) -> AppResult<InsightsRange> {
+    ) -> AppResult<std::sync::Arc<InsightsRange>> {
         self.open(
             Category::Log,
             &format!("insights {}", range_words(from, to)),

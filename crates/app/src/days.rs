@@ -136,6 +136,21 @@ pub(crate) async fn record_events_in(
 /// Longest range a listing may span, in days (50 years).
 pub const MAX_RANGE_DAYS: i64 = 50 * 366;
 
+/// Refuses a range that ends before it starts or spans more than [`MAX_RANGE_DAYS`].
+pub(crate) fn check_range(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
+    if from > to {
+        return Err(ValidationErrors::single(
+            "from",
+            "The start date must not be after the end date.",
+        )
+        .into());
+    }
+    if (to - from).num_days() > MAX_RANGE_DAYS {
+        return Err(ValidationErrors::single("from", "A range can span at most 50 years.").into());
+    }
+    Ok(())
+}
+
 impl App {
     /// The user's local date now, in their time zone.
     pub fn today(&self, user: &User) -> NaiveDate {
@@ -296,18 +311,7 @@ impl App {
         to: Option<NaiveDate>,
     ) -> AppResult<Vec<DayEntry>> {
         if let (Some(from), Some(to)) = (from, to) {
-            if from > to {
-                return Err(ValidationErrors::single(
-                    "from",
-                    "The start date must not be after the end date.",
-                )
-                .into());
-            }
-            if (to - from).num_days() > MAX_RANGE_DAYS {
-                return Err(
-                    ValidationErrors::single("from", "A range can span at most 50 years.").into(),
-                );
-            }
+            check_range(from, to)?;
         }
         Ok(self.store.list_days(user.id, from, to).await?)
     }

@@ -1,14 +1,21 @@
-//! The Light & Mood insights for a range of the person's days.
+//! The Light & Mood insights for a range of the person's days, computed once per change of
+//! their data ([`crate::insights_cache`]).
 
-use crate::{App, AppResult};
+use crate::insights_cache::{Cached, Key, What};
+use crate::{App, AppError, AppResult};
 use chrono::{Days, NaiveDate};
 use enough_domain::ValidationErrors;
 use enough_domain::day::DayEntry;
 use enough_domain::light_mood::{LightMoodInsights, light_mood_insights};
-use enough_store::User;
+use enough_store::{DataVersion, User};
+use std::sync::Arc;
 
 /// The range the insights cover when none is chosen: the last 8 weeks.
 pub const DEFAULT_RANGE_DAYS: u64 = 56;
+
+/// Above this many days, statistics run on a blocking thread rather than on the async
+/// worker that serves requests.
+const INLINE_DAYS: usize = 400;
 
 /// A resolved date range with the days in it.
 #[derive(Debug, Clone)]
@@ -17,20 +24,45 @@ pub struct InsightsRange {
     pub from: NaiveDate,
     /// Last date, inclusive.
     pub to: NaiveDate,
-    /// The person's days in the range, oldest first.
+    /// The person's days in the range, oldest first (without their notes).
     pub days: Vec<DayEntry>,
     /// The statistics.
     pub insights: LightMoodInsights,
 }
 
+/// What a read for a cached view found: the result, or the data to compute it from with the
+/// version read before it.
+pub(crate) enum Found<T> {
+    /// The cache held it.
+    Hit(Cached),
+    /// Not cached: compute from this.
+    Miss(DataVersion, T),
+}
+
+/// Runs `work` on a blocking thread when `big`, inline otherwise.
+pub(crate) async fn compute<T, F>(big: bool, work: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    if big {
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| AppError::Internal(format!("computing insights failed: {e}")))
+    } else {
+        Ok(work())
+    }
+}
+
 impl App {
-    /// The insights for `from`..=`to` (default: the last 8 weeks up to today).
+    /// The insights for `from`..=`to` (default: the last 8 weeks up to today), from the cache
+    /// when the person's data has not changed since they were computed.
     pub async fn light_mood_insights(
         &self,
         user: &User,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
-    ) -> AppResult<InsightsRange> {
+    ) -> AppResult<Arc<InsightsRange>> {
         let today = self.today(user);
         let to = to.unwrap_or(today);
         let from = match from {
@@ -39,14 +71,50 @@ impl App {
                 .checked_sub_days(Days::new(DEFAULT_RANGE_DAYS - 1))
                 .ok_or_else(|| ValidationErrors::single("to", "That date is too early."))?,
         };
-        let mut days = self.days(user, Some(from), Some(to)).await?;
-        days.reverse();
-        let insights = light_mood_insights(&days);
-        Ok(InsightsRange {
+        crate::days::check_range(from, to)?;
+        let user_id = user.id;
+        let cache = Arc::clone(&self.insights_cache);
+        let key = move |version| Key {
+            version,
+            user_id,
+            what: What::LightMood,
             from,
             to,
-            days,
-            insights,
+        };
+        let found = self
+            .store
+            .read(move |tx| {
+                Box::pin(async move {
+                    // The version first, then the data: the data is at least that new.
+                    let version = tx.days().data_version(user_id).await?;
+                    if let Some(hit) = cache.get(&key(version.clone())) {
+                        return Ok(Found::Hit(hit));
+                    }
+                    let days = tx.days().list_for_insights(user_id, from, to).await?;
+                    Ok(Found::Miss(version, days))
+                })
+            })
+            .await?;
+        let (version, days) = match found {
+            Found::Hit(Cached::LightMood(range)) => return Ok(range),
+            // Keys name what they hold; another kind under this key cannot happen.
+            Found::Hit(_) => {
+                return Err(AppError::Internal("insights cache mix-up".to_owned()));
+            }
+            Found::Miss(version, days) => (version, days),
+        };
+        let range = compute(days.len() > INLINE_DAYS, move || {
+            let insights = light_mood_insights(&days);
+            Arc::new(InsightsRange {
+                from,
+                to,
+                days,
+                insights,
+            })
         })
+        .await?;
+        self.insights_cache
+            .put(key(version), Cached::LightMood(Arc::clone(&range)));
+        Ok(range)
     }
 }

@@ -14,6 +14,7 @@ mod hashing;
 mod homework;
 mod import;
 mod insights;
+mod insights_cache;
 mod light;
 mod maintenance;
 mod measures;
@@ -41,6 +42,7 @@ pub use import::{
     parse_mood_mapping, unmatched_activities,
 };
 pub use insights::{DEFAULT_RANGE_DAYS, InsightsRange};
+pub use insights_cache::InsightsCacheStats;
 pub use light::{ExperimentView, REFLECTION_MAX};
 pub use maintenance::migrate_store;
 pub use measures::{
@@ -112,6 +114,8 @@ pub struct App {
     hasher: Arc<hashing::HashPool>,
     /// Seconds added to the system clock (0 in production; moved only by tests).
     clock_offset: Arc<std::sync::atomic::AtomicI64>,
+    /// Computed insights by (epoch, person, what, range, data version), shared by every clone.
+    insights_cache: Arc<insights_cache::InsightsCache>,
 }
 
 impl App {
@@ -131,6 +135,7 @@ impl App {
             config,
             hasher,
             clock_offset: Arc::default(),
+            insights_cache: Arc::default(),
         }
     }
 
@@ -152,6 +157,11 @@ impl App {
     /// What password hashing is doing now (queue, running, refusals), for operators.
     pub fn hashing_stats(&self) -> HashingStats {
         self.hasher.stats()
+    }
+
+    /// How the insights cache has been used (hits, misses, size), for operators.
+    pub fn insights_cache_stats(&self) -> InsightsCacheStats {
+        self.insights_cache.stats()
     }
 
     /// Whether the database answers a read of the schema the migrations made: what a

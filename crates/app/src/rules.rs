@@ -93,7 +93,8 @@ pub async fn delete_account(store: &dyn Store, user_id: i64, now: i64) -> StoreR
 
 /// [`delete_account`] inside the caller's transaction. Every table references users with
 /// `ON DELETE CASCADE`; deleting explicitly as well keeps this correct even if a future table
-/// forgets the cascade. The care tables keep the other person's record of what happened
+/// forgets the cascade. The person's data version (`data_versions`) is bumped, not deleted.
+/// The care tables keep the other person's record of what happened
 /// ([`enough_store::CARE_DELETIONS`]).
 pub async fn delete_account_in(tx: &mut dyn Tx, user_id: i64, now: i64) -> StoreResult<bool> {
     for table in enough_store::PERSONAL_TABLES {
@@ -105,6 +106,10 @@ pub async fn delete_account_in(tx: &mut dyn Tx, user_id: i64, now: i64) -> Store
     let deleted = tx.accounts().delete(user_id).await?;
     if deleted {
         tx.accounts().record_deletion(now).await?;
+        // Cached insights of the person are never read again: the version moves on. The row
+        // (a counter, nothing personal) stays, so an id SQLite hands out again starts above
+        // every version the deleted person's results were cached under.
+        tx.days().bump_version(user_id).await?;
     }
     Ok(deleted)
 }

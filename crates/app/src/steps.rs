@@ -227,12 +227,62 @@ impl App {
     /// Pleasure by kind of activity and mood on days with vs without one done, over the last
     /// `days` days, under the same minimum-data rules as the Light & Mood insights.
     pub async fn activity_insights(&self, user: &User, days: u64) -> AppResult<ActivityInsights> {
+        use crate::insights::{Found, compute};
+        use crate::insights_cache::{Cached, Key, What};
         let today = self.today(user);
         let from = today.checked_sub_days(Days::new(days)).unwrap_or(today);
-        let list = self.activities(user, Some(from), Some(today)).await?;
-        let pairs: Vec<_> = list.into_iter().map(|a| (a.plan, a.outcome)).collect();
-        let log = self.days(user, Some(from), Some(today)).await?;
-        Ok(activity_insights(&pairs, &log))
+        crate::days::check_range(from, today)?;
+        let user_id = user.id;
+        let key = move |version| Key {
+            version,
+            user_id,
+            what: What::SmallSteps,
+            from,
+            to: today,
+        };
+        let cache = std::sync::Arc::clone(&self.insights_cache);
+        let found = self
+            .store
+            .read(move |tx| {
+                Box::pin(async move {
+                    // The version first, then the data: the data is at least that new.
+                    let version = tx.days().data_version(user_id).await?;
+                    if let Some(hit) = cache.get(&key(version.clone())) {
+                        return Ok(Found::Hit(hit));
+                    }
+                    let list = tx
+                        .steps()
+                        .activities(user_id, Some(from), Some(today))
+                        .await?;
+                    let mut log = tx.days().list_for_insights(user_id, from, today).await?;
+                    // Newest first, as the statistics have always read them.
+                    log.reverse();
+                    Ok(Found::Miss(version, (list, log)))
+                })
+            })
+            .await?;
+        let (version, (list, log)) = match found {
+            Found::Hit(Cached::SmallSteps(insights)) => return Ok((*insights).clone()),
+            // Keys name what they hold; another kind under this key cannot happen.
+            Found::Hit(_) => {
+                return Err(AppError::Internal("insights cache mix-up".to_owned()));
+            }
+            Found::Miss(version, data) => (version, data),
+        };
+        let mut pairs = Vec::with_capacity(list.len());
+        for record in list {
+            let a = activity_view(record)?;
+            pairs.push((a.plan, a.outcome));
+        }
+        let insights = compute(log.len() > 400, move || {
+            std::sync::Arc::new(activity_insights(&pairs, &log))
+        })
+        .await?;
+        self.insights_cache.put(
+            key(version),
+            Cached::SmallSteps(std::sync::Arc::clone(&insights)),
+        );
+        Ok((*insights).clone())
     }
 
     /// Starts a shipped programme today (or for someone, when a therapist assigns it).

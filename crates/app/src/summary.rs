@@ -38,7 +38,7 @@ pub struct LogSummary {
     /// Days with daylight.
     pub daylight_days: usize,
     /// The Light & Mood statistics for the range.
-    pub insights: InsightsRange,
+    pub insights: std::sync::Arc<InsightsRange>,
 }
 
 /// One exercise in the range.

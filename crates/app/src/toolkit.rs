@@ -269,35 +269,79 @@ impl App {
         Ok((record, support))
     }
 
-    /// Progress across every exercise the person has saved.
+    /// Progress across every exercise the person has saved, computed once per change of the person's data (see [`crate::insights_cache`]).
     pub async fn toolkit_progress(&self, user: &User) -> AppResult<ToolkitProgress> {
-        let all = self.journal(user, None).await?;
-        let facts: Vec<EntryFacts> = all
-            .iter()
-            .map(|r| EntryFacts {
-                kind: r.def.id.clone(),
-                date: r.date,
-                status: r.status,
-                answers: r.answers.clone(),
+        use crate::insights::Found;
+        use crate::insights_cache::{Cached, Key, What};
+        let user_id = user.id;
+        let key = move |version| Key {
+            version,
+            user_id,
+            what: What::Progress,
+            from: chrono::NaiveDate::MIN,
+            to: chrono::NaiveDate::MAX,
+        };
+        let cache = std::sync::Arc::clone(&self.insights_cache);
+        let found = self
+            .store
+            .read(move |tx| {
+                Box::pin(async move {
+                    // The version first, then the data: the data is at least that new.
+                    let version = tx.days().data_version(user_id).await?;
+                    if let Some(hit) = cache.get(&key(version.clone())) {
+                        return Ok(Found::Hit(hit));
+                    }
+                    let entries = tx.practice().exercises(user_id, None).await?;
+                    Ok(Found::Miss(version, entries))
+                })
             })
-            .collect();
-        let critic = CriticAccuracy::from_experiments(&critic_points(&facts));
-        let done = all.iter().filter(|r| r.status == Status::Done).count();
-        let latest_values = all
-            .iter()
-            .find(|r| r.def.id == "values" && r.status == Status::Done)
-            .cloned();
-        let ladders = all
-            .iter()
-            .filter(|r| r.def.id == "exposure-ladder")
-            .cloned()
-            .collect();
-        Ok(ToolkitProgress {
-            progress: progress(&facts),
-            critic,
-            latest_values,
-            ladders,
-            done,
+            .await?;
+        let (version, entries) = match found {
+            Found::Hit(Cached::Progress(p)) => return Ok((*p).clone()),
+            // Keys name what they hold; another kind under this key cannot happen.
+            Found::Hit(_) => return Err(AppError::Internal("insights cache mix-up".to_owned())),
+            Found::Miss(version, entries) => (version, entries),
+        };
+        let all = entries
+            .into_iter()
+            .map(record)
+            .collect::<AppResult<Vec<ExerciseRecord>>>()?;
+        let progress = progress_of(&all);
+        self.insights_cache.put(
+            key(version),
+            Cached::Progress(std::sync::Arc::new(progress.clone())),
+        );
+        Ok(progress)
+    }
+}
+
+/// Progress across `all` the person's exercises, newest first.
+fn progress_of(all: &[ExerciseRecord]) -> ToolkitProgress {
+    let facts: Vec<EntryFacts> = all
+        .iter()
+        .map(|r| EntryFacts {
+            kind: r.def.id.clone(),
+            date: r.date,
+            status: r.status,
+            answers: r.answers.clone(),
         })
+        .collect();
+    let critic = CriticAccuracy::from_experiments(&critic_points(&facts));
+    let done = all.iter().filter(|r| r.status == Status::Done).count();
+    let latest_values = all
+        .iter()
+        .find(|r| r.def.id == "values" && r.status == Status::Done)
+        .cloned();
+    let ladders = all
+        .iter()
+        .filter(|r| r.def.id == "exposure-ladder")
+        .cloned()
+        .collect();
+    ToolkitProgress {
+        progress: progress(&facts),
+        critic,
+        latest_values,
+        ladders,
+        done,
     }
 }

@@ -182,5 +182,28 @@ pub fn restore(backup: &Path, target: &Path) -> StoreResult<()> {
         side.push(suffix);
         remove_if_present(Path::new(&side))?;
     }
-    to_file(&source, target)
+    to_file(&source, target)?;
+    new_epoch(target)
+}
+
+/// Gives a restored database a new random epoch, so a server that cached insights of the
+/// database before the restore never takes them for the restored data. A backup made before
+/// the epoch existed gets one from its migration when it is next opened.
+fn new_epoch(target: &Path) -> StoreResult<()> {
+    let conn = crate::connection::open(target, crate::connection::Purpose::Write)?;
+    let has_epoch: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'data_epoch'",
+            [],
+            |row| row.get(0),
+        )
+        .map_err(db_error)?;
+    if has_epoch > 0 {
+        conn.execute(
+            "UPDATE data_epoch SET epoch = lower(hex(randomblob(16)))",
+            [],
+        )
+        .map_err(db_error)?;
+    }
+    conn.close().map_err(|(_, e)| db_error(e))
 }

@@ -11,6 +11,14 @@ use std::time::Duration;
 /// write while a server runs) before giving up with "database is locked".
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// SQLite's page cache per connection, in KiB (negative: a size, not a page count): ~16 MB
+/// instead of the default 2 MB, so a year of days and the indexes stay in memory.
+const CACHE_SIZE_KIB: i64 = -16_000;
+
+/// How much of the database file readers map into memory (256 MiB): reads of mapped pages
+/// skip a system call and a copy each.
+const MMAP_SIZE: i64 = 256 << 20;
+
 /// Prepared statements kept per connection.
 const STATEMENT_CACHE: usize = 64;
 
@@ -117,8 +125,12 @@ fn configure(conn: &Connection, purpose: Purpose) -> StoreResult<()> {
     // Deleted content is overwritten with zeros, not left in free pages of the file.
     conn.pragma_update(None, "secure_delete", "ON")
         .map_err(db_error)?;
+    conn.pragma_update(None, "cache_size", CACHE_SIZE_KIB)
+        .map_err(db_error)?;
     if purpose == Purpose::Read {
         conn.pragma_update(None, "query_only", "ON")
+            .map_err(db_error)?;
+        conn.pragma_update(None, "mmap_size", MMAP_SIZE)
             .map_err(db_error)?;
     }
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);

@@ -17,6 +17,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0005_care.sql"),
     include_str!("../migrations/0006_activities.sql"),
     include_str!("../migrations/0008_partial_days.sql"),
+    include_str!("../migrations/0009_data_versions.sql"),
 ];
 
 /// The schema version this build expects.

@@ -209,6 +209,42 @@ async fn a_backup_holds_the_same_rows() {
     );
 }
 
+async fn epoch(store: &SqliteStore) -> String {
+    let store: &dyn enough_store::Store = store;
+    store
+        .read(|tx| Box::pin(async move { tx.days().data_version(1).await }))
+        .await
+        .unwrap()
+        .epoch
+}
+
+#[tokio::test]
+async fn a_restored_database_has_a_new_epoch_and_the_same_rows() {
+    let (store, dir) = fresh().await;
+    let user = store
+        .create_user(new_user("epoch@example.org", Role::Person))
+        .await
+        .unwrap();
+    store
+        .upsert_day(user.id, &day("2025-03-01", 2), 1)
+        .await
+        .unwrap();
+    let backup = dir.path().join("backup.db");
+    store.backup(&backup).await.unwrap();
+    let before = epoch(&store).await;
+    let rows = store.export_all().await.unwrap();
+    drop(store);
+
+    restore(&backup, &dir.path().join("test.db")).unwrap();
+    let restored = SqliteStore::open(&url(&dir, "test.db")).await.unwrap();
+    assert_eq!(restored.export_all().await.unwrap(), rows);
+    assert_ne!(
+        epoch(&restored).await,
+        before,
+        "results cached before the restore are never taken for the restored data"
+    );
+}
+
 #[tokio::test]
 async fn data_survives_reopening_and_migrations_run_once() {
     let dir = tempfile::tempdir().unwrap();

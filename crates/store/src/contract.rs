@@ -43,6 +43,7 @@ macro_rules! contract_checks {
         tokens_resolve_until_revoked,
         days_upsert_list_and_delete,
         days_are_private_to_their_owner,
+        data_versions_move_with_each_write_of_their_person,
         days_keep_missing_values_missing,
         locations_and_reflections_round_trip,
         exercises_are_saved_listed_and_private,
@@ -555,6 +556,53 @@ pub async fn days_are_private_to_their_owner(store: &dyn Store) {
         store.get_day(ana.id, entry.date).await.unwrap().is_some(),
         "ben cannot delete ana's day"
     );
+}
+
+pub async fn data_versions_move_with_each_write_of_their_person(store: &dyn Store) {
+    let ana = store
+        .create_user(new_user("versions@example.org", Role::Person))
+        .await
+        .unwrap();
+    let ben = store
+        .create_user(new_user("versions-other@example.org", Role::Person))
+        .await
+        .unwrap();
+    let version = |id: i64| async move {
+        store
+            .read(move |tx| Box::pin(async move { tx.days().data_version(id).await }))
+            .await
+            .unwrap()
+    };
+    let start = version(ana.id).await;
+    assert!(!start.epoch.is_empty(), "every database has an epoch");
+    let ben_start = version(ben.id).await;
+    let entry = day("2026-10-11", 4);
+    store.upsert_day(ana.id, &entry, 1).await.unwrap();
+    let written = version(ana.id).await;
+    assert_eq!(written.epoch, start.epoch);
+    assert!(
+        written.version > start.version,
+        "a day written moves the version"
+    );
+    assert_eq!(version(ben.id).await, ben_start, "another person's stays");
+    store.list_days(ana.id, None, None).await.unwrap();
+    assert_eq!(version(ana.id).await, written, "a read does not move it");
+    assert!(store.delete_day(ana.id, entry.date).await.unwrap());
+    assert!(
+        version(ana.id).await.version > written.version,
+        "a deletion moves it"
+    );
+    let days = store
+        .read(move |tx| {
+            Box::pin(async move {
+                tx.days()
+                    .list_for_insights(ana.id, date("2026-01-01"), date("2026-12-31"))
+                    .await
+            })
+        })
+        .await
+        .unwrap();
+    assert!(days.is_empty());
 }
 
 pub async fn locations_and_reflections_round_trip(store: &dyn Store) {

@@ -23,7 +23,9 @@ pub use care::{
     AccessRecord, CalendarFeed, CareLink, CareLinkWith, Homework, Invitation, InvitationRefused,
     NewHomework, NewInvitation,
 };
-pub use personal::{Experiment, ExperimentStatus, Location, NewExperiment, Reflection};
+pub use personal::{
+    DataVersion, Experiment, ExperimentStatus, Location, NewExperiment, Reflection,
+};
 pub use practice::{
     ExerciseEntry, ExerciseInput, NewResponse, QuestionnaireDraft, QuestionnaireResponse,
     QuestionnaireSchedule, SafetyEvent, SafetyPlanRecord, SavedResponse,

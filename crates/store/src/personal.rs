@@ -98,3 +98,14 @@ pub struct NewExperiment {
     /// Created (Unix seconds).
     pub created_at: i64,
 }
+
+/// What a person's derived views (insights, history, progress) were computed from: the
+/// database's random epoch and the person's data version, read in the same transaction as the
+/// data. Every write that can change those views bumps the version in its own transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DataVersion {
+    /// The database's random id, made at creation and at restore.
+    pub epoch: String,
+    /// The person's counter (0 before their first write).
+    pub version: i64,
+}

@@ -87,6 +87,7 @@ async fn metrics(State(state): State<AppState>, request: Request) -> Response {
     }
     let gauges = Gauges {
         hashing: state.app.hashing_stats(),
+        insights_cache: state.app.insights_cache_stats(),
         pool: state.pool.as_ref().map(|probe| probe()),
         uptime: state.started.elapsed(),
     };

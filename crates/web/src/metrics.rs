@@ -187,6 +187,31 @@ impl Metrics {
             "Password hashes and checks finished.",
             h.done_total,
         );
+        let c = &gauges.insights_cache;
+        counter(
+            &mut out,
+            "enough_insights_cache_hits_total",
+            "Insights answered from the cache (the person's data had not changed).",
+            c.hits,
+        );
+        counter(
+            &mut out,
+            "enough_insights_cache_misses_total",
+            "Insights computed because no cached result matched the data's version.",
+            c.misses,
+        );
+        gauge(
+            &mut out,
+            "enough_insights_cache_entries",
+            "Computed insights held in memory now.",
+            c.entries,
+        );
+        gauge(
+            &mut out,
+            "enough_insights_cache_bytes",
+            "Estimated bytes of computed insights held in memory now.",
+            c.bytes,
+        );
         if let Some(pool) = gauges.pool {
             gauge(
                 &mut out,
@@ -237,6 +262,8 @@ impl Metrics {
 pub struct Gauges {
     /// The password-hashing pool.
     pub hashing: enough_app::HashingStats,
+    /// The cache of computed insights.
+    pub insights_cache: enough_app::InsightsCacheStats,
     /// The database connection pool, where the store has one to report (PostgreSQL).
     pub pool: Option<PoolStats>,
     /// Time since the server started.
@@ -292,6 +319,7 @@ mod tests {
                 busy_total: 0,
                 done_total: 0,
             },
+            insights_cache: enough_app::InsightsCacheStats::default(),
             pool: None,
             uptime: Duration::from_secs(3),
         }

@@ -19,6 +19,7 @@ mod frame;
 mod history;
 mod homework;
 mod insights;
+mod insights_cache;
 mod look;
 mod measures;
 mod offline;

@@ -68,7 +68,10 @@ impl Accounts<'_> {
                 ],
             )
             .await?;
-        Ok(created(row.i64(0)?, user))
+        let id = row.i64(0)?;
+        // A new account starts at a version no earlier account with its id has used.
+        super::days::bump_version(self.0, id).await?;
+        Ok(created(id, user))
     }
 
     /// Creates an account only if there is none yet; `None` if one existed. SQLite's writer
@@ -97,7 +100,14 @@ impl Accounts<'_> {
                 ],
             )
             .await?;
-        row.map(|r| Ok(created(r.i64(0)?, user))).transpose()
+        match row {
+            Some(r) => {
+                let id = r.i64(0)?;
+                super::days::bump_version(self.0, id).await?;
+                Ok(Some(created(id, user)))
+            }
+            None => Ok(None),
+        }
     }
 
     /// The account with this (normalised) e-mail, with its password hash.
@@ -134,8 +144,9 @@ impl Accounts<'_> {
                 "UPDATE users SET time_zone = $1 WHERE id = $2",
                 &params![time_zone, user_id],
             )
-            .await
-            .map(drop)
+            .await?;
+        // "Today", and so the default ranges, moves with the time zone.
+        super::days::bump_version(self.0, user_id).await
     }
 
     /// Sets (or with `None`, clears) the person's country.

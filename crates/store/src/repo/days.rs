@@ -2,8 +2,8 @@
 
 use crate::sql::{Row, Tx};
 use crate::{
-    Experiment, ExperimentStatus, Location, NewExperiment, Reflection, StoreError, StoreResult,
-    params,
+    DataVersion, Experiment, ExperimentStatus, Location, NewExperiment, Reflection, StoreError,
+    StoreResult, params,
 };
 use chrono::NaiveDate;
 use enough_domain::day::{DayEntry, Habits};
@@ -13,6 +13,8 @@ pub struct Days<'t>(pub(crate) &'t mut dyn Tx);
 
 pub(crate) const DAY_COLUMNS: &str =
     "date, daylight_quarter_hours, energy, mood, outside_morning, habits, note";
+/// The columns statistics read: everything but the note.
+const INSIGHT_COLUMNS: &str = "date, daylight_quarter_hours, energy, mood, outside_morning, habits";
 pub(crate) const EXPERIMENT_COLUMNS: &str =
     "id, user_id, start_date, end_date, weeks, seed, schedule, status, created_at, ended_at";
 
@@ -41,6 +43,32 @@ pub(crate) fn day_from_row(r: &Row) -> StoreResult<DayEntry> {
         outside_morning: r.opt_bool(4)?,
         habits: Habits::from_bits(r.i64(5)?),
         note: r.opt_text(6)?,
+    })
+}
+
+/// Bumps the data version of `user_id`, inside the caller's write transaction. Every
+/// repository method that changes what a person's insights, history or progress show calls
+/// it, so a new write path through the repositories cannot forget it.
+pub(crate) async fn bump_version(tx: &mut dyn Tx, user_id: i64) -> StoreResult<()> {
+    tx.execute(
+        "INSERT INTO data_versions (user_id, version) VALUES ($1, 1)
+         ON CONFLICT (user_id) DO UPDATE SET version = data_versions.version + 1",
+        &params![user_id],
+    )
+    .await
+    .map(drop)
+}
+
+/// A day read for statistics: every column but the note (left `None`), by index.
+fn insight_day_from_row(r: &Row) -> StoreResult<DayEntry> {
+    Ok(DayEntry {
+        date: r.date(0)?,
+        daylight_quarter_hours: r.opt_small(1, 96)?,
+        energy: r.opt_small(2, 10)?,
+        mood: r.opt_small(3, 10)?,
+        outside_morning: r.opt_bool(4)?,
+        habits: Habits::from_bits(r.i64(5)?),
+        note: None,
     })
 }
 
@@ -91,6 +119,7 @@ impl Days<'_> {
                 ],
             )
             .await?;
+        bump_version(self.0, user_id).await?;
         Ok(row.i64(0)? == 1)
     }
 
@@ -110,6 +139,9 @@ impl Days<'_> {
                 &params![user_id, date],
             )
             .await?;
+        if n > 0 {
+            bump_version(self.0, user_id).await?;
+        }
         Ok(n > 0)
     }
 
@@ -127,6 +159,47 @@ impl Days<'_> {
         );
         let rows = self.0.query(&sql, &params![user_id, from, to]).await?;
         rows.iter().map(day_from_row).collect()
+    }
+
+    /// Entries between `from` and `to` inclusive, oldest first, without their notes: what
+    /// statistics read.
+    pub async fn list_for_insights(
+        &mut self,
+        user_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> StoreResult<Vec<DayEntry>> {
+        let sql = format!(
+            "SELECT {INSIGHT_COLUMNS} FROM days WHERE user_id = $1 AND date >= $2 AND date <= $3
+             ORDER BY date"
+        );
+        let rows = self.0.query(&sql, &params![user_id, from, to]).await?;
+        rows.iter().map(insight_day_from_row).collect()
+    }
+
+    /// The database's epoch and the person's data version. Read it first, then the data, in
+    /// the same read: the data is then at least as new as the version (on SQLite the very
+    /// same snapshot; on PostgreSQL a later statement sees every commit the first one saw).
+    pub async fn data_version(&mut self, user_id: i64) -> StoreResult<DataVersion> {
+        let row = self
+            .0
+            .query_one(
+                "SELECT epoch,
+                        COALESCE((SELECT version FROM data_versions WHERE user_id = $1), 0)
+                 FROM data_epoch WHERE id = 1",
+                &params![user_id],
+            )
+            .await?;
+        Ok(DataVersion {
+            epoch: row.text(0)?,
+            version: row.i64(1)?,
+        })
+    }
+
+    /// Bumps the person's data version: for a write outside the repositories that changes
+    /// what their insights show (an account deletion).
+    pub async fn bump_version(&mut self, user_id: i64) -> StoreResult<()> {
+        bump_version(self.0, user_id).await
     }
 
     /// The person's location, if set.
@@ -171,7 +244,7 @@ impl Days<'_> {
                     .await?
             }
         };
-        Ok(())
+        bump_version(self.0, user_id).await
     }
 
     /// Saves the reflection for a date (replacing one written earlier for it).
@@ -190,8 +263,8 @@ impl Days<'_> {
                      updated_at = excluded.updated_at",
                 &params![user_id, date, text, now],
             )
-            .await
-            .map(drop)
+            .await?;
+        bump_version(self.0, user_id).await
     }
 
     /// The person's reflections, newest date first.
@@ -224,6 +297,9 @@ impl Days<'_> {
                 &params![user_id, date],
             )
             .await?;
+        if n > 0 {
+            bump_version(self.0, user_id).await?;
+        }
         Ok(n > 0)
     }
 
@@ -234,13 +310,18 @@ impl Days<'_> {
         today: NaiveDate,
         at: i64,
     ) -> StoreResult<u64> {
-        self.0
+        let n = self
+            .0
             .execute(
                 "UPDATE experiments SET status = 'completed', ended_at = $3
                  WHERE user_id = $1 AND status = 'active' AND end_date < $2",
                 &params![user_id, today, at],
             )
-            .await
+            .await?;
+        if n > 0 {
+            bump_version(self.0, user_id).await?;
+        }
+        Ok(n)
     }
 
     /// Inserts an active experiment; `Conflict` if one is still active (a partial unique
@@ -270,6 +351,7 @@ impl Days<'_> {
                 ],
             )
             .await?;
+        bump_version(self.0, user_id).await?;
         experiment_from_row(&row)
     }
 
@@ -297,6 +379,9 @@ impl Days<'_> {
                 &params![id, user_id, schedule],
             )
             .await?;
+        if n > 0 {
+            bump_version(self.0, user_id).await?;
+        }
         Ok(n > 0)
     }
 
@@ -315,6 +400,9 @@ impl Days<'_> {
                 &params![id, user_id, now],
             )
             .await?;
+        if n > 0 {
+            bump_version(self.0, user_id).await?;
+        }
         Ok(n > 0)
     }
 }

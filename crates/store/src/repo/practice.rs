@@ -1,5 +1,6 @@
 //! Toolkit exercises, the safety plan and safety events.
 
+use super::days::bump_version;
 use crate::sql::{Row, Tx};
 use crate::{ExerciseEntry, ExerciseInput, SafetyEvent, SafetyPlanRecord, StoreResult, params};
 
@@ -59,6 +60,7 @@ impl Practice<'_> {
                 ],
             )
             .await?;
+        bump_version(self.0, user_id).await?;
         exercise_from_row(&row)
     }
 
@@ -90,6 +92,9 @@ impl Practice<'_> {
                 ],
             )
             .await?;
+        if row.is_some() {
+            bump_version(self.0, user_id).await?;
+        }
         row.as_ref().map(exercise_from_row).transpose()
     }
 
@@ -125,6 +130,9 @@ impl Practice<'_> {
                 &params![id, user_id],
             )
             .await?;
+        if n > 0 {
+            bump_version(self.0, user_id).await?;
+        }
         Ok(n > 0)
     }
 

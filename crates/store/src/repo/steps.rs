@@ -1,6 +1,6 @@
 //! Small imperfect steps: planned activities and programme runs.
 
-use super::days::range;
+use super::days::{bump_version, range};
 use crate::sql::{Row, Tx};
 use crate::{
     ActivityInput, ActivityRecord, NewProgrammeRun, ProgrammeRunRecord, StoreResult, params,
@@ -72,6 +72,7 @@ impl Steps<'_> {
                 ],
             )
             .await?;
+        bump_version(self.0, user_id).await?;
         activity_from_row(&row)
     }
 
@@ -91,6 +92,9 @@ impl Steps<'_> {
                 &params![id, user_id, outcome, now],
             )
             .await?;
+        if n > 0 {
+            bump_version(self.0, user_id).await?;
+        }
         Ok(n > 0)
     }
 
@@ -128,6 +132,9 @@ impl Steps<'_> {
                 &params![id, user_id],
             )
             .await?;
+        if n > 0 {
+            bump_version(self.0, user_id).await?;
+        }
         Ok(n > 0)
     }
 

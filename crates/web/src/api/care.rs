@@ -384,7 +384,7 @@ pub async fn person_insights(
 ) -> Result<Json<InsightsJson>, ApiError> {
     let (from, to) = range(&query)?;
     let client = open(&state, &caller.user, person_id, &address).await?;
-    Ok(Json(insights_json(client.insights(from, to).await?)))
+    Ok(Json(insights_json(&*client.insights(from, to).await?)))
 }
 
 /// The person's written reflections.

@@ -63,12 +63,12 @@ pub(crate) fn range(
 
 /// The statistics of a range with their sentences, as the API shows them (also used for a
 /// therapist's view of a person who shares the log).
-pub(crate) fn insights_json(range: InsightsRange) -> InsightsJson {
+pub(crate) fn insights_json(range: &InsightsRange) -> InsightsJson {
     let (outside_vs_indoor, daylight, habits) = sentences(&range.insights);
     InsightsJson {
         from: range.from.to_string(),
         to: range.to.to_string(),
-        insights: range.insights,
+        insights: range.insights.clone(),
         reflection: Reflection {
             outside_vs_indoor,
             daylight,
@@ -91,5 +91,5 @@ pub async fn light_mood(
         .app
         .light_mood_insights(&caller.user, from, to)
         .await?;
-    Ok(Json(insights_json(range)))
+    Ok(Json(insights_json(&range)))
 }

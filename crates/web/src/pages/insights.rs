@@ -246,7 +246,7 @@ impl Whose<'_> {
         state: &AppState,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
-    ) -> Result<enough_app::InsightsRange, AppError> {
+    ) -> Result<std::sync::Arc<enough_app::InsightsRange>, AppError> {
         match self {
             Whose::Own(user) => state.app.light_mood_insights(user, from, to).await,
             Whose::Client(client) => client.insights(from, to).await,
@@ -567,8 +567,15 @@ pub(crate) async fn insights_for(
                 .unwrap_or(range.to);
             let lengths =
                 enough_domain::solar::day_lengths(year_start, range.to, l.latitude, l.longitude);
-            let year_days = whose.days(state, year_start, range.to).await?;
-            Some(charts::day_length_year(&year_days, &lengths))
+            // The insights' own days already hold the year when the range covers it (the
+            // chart reads only dates and daylight, in any order).
+            let read = if range.from <= year_start {
+                None
+            } else {
+                Some(whose.days(state, year_start, range.to).await?)
+            };
+            let year_days = read.as_deref().unwrap_or(&range.days);
+            Some(charts::day_length_year(year_days, &lengths))
         }
         None => None,
     };

@@ -1,0 +1,251 @@
+//! Insights are computed once per change of a person's data and kept in memory: every kind of
+//! write shows in them at once, two people never see each other's results, and a result
+//! served from memory is counted in `/metrics`.
+
+use crate::common::{PASSWORD, TestServer, on_every_backend};
+use crate::insights::seed_days;
+use chrono::{Days, NaiveDate};
+use enough_app::InsightsRange;
+use enough_domain::account::Role;
+use enough_store::User;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+/// The last 60 days up to today, as insights of `user` read them.
+fn range(server: &TestServer, user: &User) -> (NaiveDate, NaiveDate) {
+    let today = server.app.today(user);
+    (today.checked_sub_days(Days::new(59)).unwrap(), today)
+}
+
+async fn insights(server: &TestServer, user: &User) -> Arc<InsightsRange> {
+    let (from, to) = range(server, user);
+    server
+        .app
+        .light_mood_insights(user, Some(from), Some(to))
+        .await
+        .unwrap()
+}
+
+fn mood_on(r: &InsightsRange, date: NaiveDate) -> Option<u8> {
+    r.days.iter().find(|d| d.date == date).and_then(|d| d.mood)
+}
+
+async fn send(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    token: &str,
+    body: &str,
+) -> u16 {
+    client
+        .request(method, url)
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn every_kind_of_write_shows_in_the_insights_at_once() {
+    on_every_backend("insights_cache_writes", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let token = server.token_for(&ana).await;
+        let client = reqwest::Client::new();
+        let today = seed_days(&server, &ana, 10, 2).await;
+        let day = |back: u64| today.checked_sub_days(Days::new(back)).unwrap();
+
+        let first = insights(&server, &ana).await;
+        assert_eq!(first.days.len(), 10);
+        assert_eq!(first.insights.days, 10);
+        let before = server.app.insights_cache_stats();
+        let again = insights(&server, &ana).await;
+        let after = server.app.insights_cache_stats();
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "unchanged data: the same result"
+        );
+        assert_eq!(
+            after.hits,
+            before.hits + 1,
+            "the second read is a counted hit"
+        );
+
+        // A day written through the API.
+        let url = |date: NaiveDate| format!("{}/api/v1/days/{date}", server.url);
+        let body = json!({"daylight_hours": 1.5, "energy": 5, "mood": 8, "outside_morning": true});
+        let status = send(
+            &client,
+            reqwest::Method::PUT,
+            &url(day(20)),
+            &token,
+            &body.to_string(),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let now = insights(&server, &ana).await;
+        assert_eq!(now.days.len(), 11, "the new day counts at once");
+        assert_eq!(mood_on(&now, day(20)), Some(8));
+
+        // A PATCH of one field.
+        let status = send(
+            &client,
+            reqwest::Method::PATCH,
+            &url(day(20)),
+            &token,
+            r#"{"mood": 2}"#,
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert_eq!(mood_on(&*insights(&server, &ana).await, day(20)), Some(2));
+
+        // A deletion.
+        let status = send(&client, reqwest::Method::DELETE, &url(day(20)), &token, "").await;
+        assert!(status == 204 || status == 200, "{status}");
+        let now = insights(&server, &ana).await;
+        assert_eq!(now.days.len(), 10);
+        assert_eq!(mood_on(&now, day(20)), None);
+
+        // An import of enough's own export, from someone who logged other days.
+        let bob = server.add_user("bob@example.org", Role::Person).await;
+        for back in [30, 31, 32] {
+            let body =
+                json!({"daylight_hours": 2, "energy": 4, "mood": 9, "outside_morning": false});
+            let bob_token = server.token_for(&bob).await;
+            let status = send(
+                &client,
+                reqwest::Method::PUT,
+                &url(day(back)),
+                &bob_token,
+                &body.to_string(),
+            )
+            .await;
+            assert_eq!(status, 201);
+        }
+        let export = server.app.export(&bob).await.unwrap();
+        server.app.import_own_export(&ana, &export).await.unwrap();
+        let now = insights(&server, &ana).await;
+        assert_eq!(now.days.len(), 13, "imported days count at once");
+        assert_eq!(mood_on(&now, day(31)), Some(9));
+
+        // An experiment started: computed again, not served from before.
+        let before = server.app.insights_cache_stats();
+        server.app.start_experiment(&ana, "4").await.unwrap();
+        let _ = insights(&server, &ana).await;
+        let after = server.app.insights_cache_stats();
+        assert_eq!(
+            after.hits, before.hits,
+            "not a hit after the experiment started"
+        );
+        assert_eq!(after.misses, before.misses + 1);
+
+        // The account deleted: nothing of it is shown any more, to anyone with the same id.
+        let kept = insights(&server, &ana).await;
+        assert_eq!(kept.days.len(), 13);
+        server.app.delete_account(&ana, PASSWORD).await.unwrap();
+        assert!(
+            insights(&server, &ana).await.days.is_empty(),
+            "deleted days are gone"
+        );
+        let next = server.add_user("next@example.org", Role::Person).await;
+        assert!(
+            insights(&server, &next).await.days.is_empty(),
+            "a new account never sees a deleted one's results"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn two_people_never_see_each_others_results() {
+    on_every_backend("insights_cache_people", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let bob = server.add_user("bob@example.org", Role::Person).await;
+        seed_days(&server, &ana, 12, 2).await;
+        seed_days(&server, &bob, 25, 0).await;
+        let client = reqwest::Client::new();
+        let light_mood = |token: String| {
+            let client = client.clone();
+            let url = format!("{}/api/v1/insights/light-mood", server.url);
+            async move {
+                let reply: Value = client
+                    .get(url)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                reply["insights"]["days"].as_u64().unwrap()
+            }
+        };
+        let (ana_token, bob_token) = (server.token_for(&ana).await, server.token_for(&bob).await);
+        for _ in 0..3 {
+            assert_eq!(light_mood(ana_token.clone()).await, 12);
+            assert_eq!(light_mood(bob_token.clone()).await, 25);
+            assert_eq!(insights(&server, &ana).await.days.len(), 12);
+            assert_eq!(insights(&server, &bob).await.days.len(), 25);
+        }
+
+        // The repeats were served from memory, and operators can see that.
+        let text = reqwest::get(format!("{}/metrics", server.url))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let hits: u64 = text
+            .lines()
+            .find_map(|l| l.strip_prefix("enough_insights_cache_hits_total "))
+            .expect("the hit counter is exported")
+            .trim()
+            .parse()
+            .unwrap();
+        assert!(hits >= 4, "{text}");
+        assert!(
+            !text.contains("ana@example.org"),
+            "no personal data in metrics"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn small_steps_insights_follow_a_new_activity() {
+    on_every_backend("insights_cache_steps", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        seed_days(&server, &ana, 20, 0).await;
+        let first = server.app.activity_insights(&ana, 56).await.unwrap();
+        let again = server.app.activity_insights(&ana, 56).await.unwrap();
+        assert_eq!(first, again);
+        let token = server.token_for(&ana).await;
+        let client = reqwest::Client::new();
+        let today = server.app.today(&ana);
+        let status = send(
+            &client,
+            reqwest::Method::POST,
+            &format!("{}/api/v1/activities", server.url),
+            &token,
+            &json!({"what": "A walk", "date": today.to_string(), "kind": "outdoors"}).to_string(),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let id = server.app.activities(&ana, None, None).await.unwrap()[0].id;
+        let status = send(
+            &client,
+            reqwest::Method::PUT,
+            &format!("{}/api/v1/activities/{id}/outcome", server.url),
+            &token,
+            &json!({"done": true, "pleasure": 7}).to_string(),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let now = server.app.activity_insights(&ana, 56).await.unwrap();
+        assert_ne!(now, first, "the rated activity shows at once");
+    })
+    .await;
+}

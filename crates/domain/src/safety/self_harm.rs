@@ -74,6 +74,8 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::risk_model::{self, Concepts};
+
 const PHRASES_TXT: &str = include_str!("../../content/self_harm_phrases.txt");
 
 /// Words allowed between two parts of an ordered rule (`A ... B`).
@@ -88,6 +90,8 @@ pub enum RiskKind {
     SuicidalThoughts,
     /// Self-injury, its urges and relapses ("I cut my arms again last night").
     SelfInjury,
+    /// Noticed by the local model only, which weighs words and does not tell the kind.
+    NoticedByModel,
 }
 
 /// A phrase: its words in order (already normalised).
@@ -208,7 +212,12 @@ struct PhraseList {
     rules: Vec<Rule>,
     /// Idioms removed before matching.
     idioms: Vec<Words>,
+    /// Single words of the word lists the model reads as their list (see [`risk_model`]).
+    concepts: Concepts,
 }
+
+/// The word lists of the phrase file whose words the model also reads as the list's name.
+const CONCEPT_LISTS: &[&str] = &["pills", "body", "high", "vehicle", "means"];
 
 fn phrase_list() -> &'static PhraseList {
     static LIST: OnceLock<PhraseList> = OnceLock::new();
@@ -216,6 +225,7 @@ fn phrase_list() -> &'static PhraseList {
         parse_phrase_list(PHRASES_TXT).unwrap_or(PhraseList {
             rules: Vec::new(),
             idioms: Vec::new(),
+            concepts: Concepts::new(),
         })
     })
 }
@@ -257,7 +267,19 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
             }
         }
     }
-    Ok(PhraseList { rules, idioms })
+    let mut concepts = Concepts::new();
+    for &name in CONCEPT_LISTS {
+        for alternative in macros.get(name).into_iter().flatten() {
+            if let [word] = &words_of(&normalise(alternative))[..] {
+                concepts.entry(word.clone()).or_insert(name);
+            }
+        }
+    }
+    Ok(PhraseList {
+        rules,
+        idioms,
+        concepts,
+    })
 }
 
 /// `@name = a | b` as (`name`, `a | b`).
@@ -685,12 +707,117 @@ pub fn risk_language(text: &str) -> Option<RiskKind> {
     ]
     .into_iter()
     .find(|k| kinds.contains(k))
+    .or_else(|| model_notices(text).then_some(RiskKind::NoticedByModel))
 }
 
-/// True when `text` names suicide or self-harm in words from the phrase list. Read the module
-/// documentation for what this can and cannot tell: it is a keyword match, not an assessment.
-pub fn mentions_self_harm(text: &str) -> bool {
+/// Out-of-fold results of `k`-fold cross-validation of the combined detector on labelled
+/// notes: the notes of each label are dealt to the folds in turn (stratified, fixed), a model
+/// is trained on the other folds, and each note gets (its label, whether a rule matches, the
+/// probability the model trained without it gives). Deterministic.
+pub fn cross_validate(
+    risk: &[&str],
+    not_risk: &[&str],
+    k: usize,
+    options: risk_model::TrainOptions,
+) -> Vec<CvResult> {
+    let notes: Vec<(&str, bool, usize)> = risk
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (*t, true, i))
+        .chain(not_risk.iter().enumerate().map(|(i, t)| (*t, false, i)))
+        .collect();
+    let fold_of = |i: usize| i % k.max(1);
+    let features: Vec<Vec<String>> = notes.iter().map(|(t, _, _)| model_features(t)).collect();
+    let mut results = Vec::new();
+    for fold in 0..k.max(1) {
+        let train: Vec<(Vec<String>, bool)> = notes
+            .iter()
+            .zip(&features)
+            .filter(|((_, _, i), _)| fold_of(*i) != fold)
+            .map(|((_, risk, _), features)| (features.clone(), *risk))
+            .collect();
+        let model = risk_model::Model::train(&train, options);
+        for (text, risk, i) in notes.iter().filter(|(_, _, i)| fold_of(*i) == fold) {
+            results.push(CvResult {
+                index: *i,
+                risk: *risk,
+                rules: rules_match(text),
+                probability: model_probability_with(text, &model),
+            });
+        }
+    }
+    results
+}
+
+/// One note's out-of-fold result in [`cross_validate`].
+#[derive(Debug, Clone, Copy)]
+pub struct CvResult {
+    /// Where the note is in its list (risk or not).
+    pub index: usize,
+    /// The note is a risk note.
+    pub risk: bool,
+    /// A rule of the phrase list matches it.
+    pub rules: bool,
+    /// The probability from the model trained without its fold.
+    pub probability: f64,
+}
+
+impl CvResult {
+    /// Whether the combined detector flags the note at `threshold`.
+    pub fn flagged(&self, threshold: f64) -> bool {
+        self.rules || self.probability > threshold
+    }
+}
+
+/// (recall, false-alarm rate) of the combined detector at `threshold` over CV results.
+pub fn cv_rates(results: &[CvResult], threshold: f64) -> (f64, f64) {
+    let share = |risk: bool| {
+        let of: Vec<&CvResult> = results.iter().filter(|r| r.risk == risk).collect();
+        let flagged = of.iter().filter(|r| r.flagged(threshold)).count();
+        flagged as f64 / of.len().max(1) as f64
+    };
+    (share(true), share(false))
+}
+
+/// True when a rule of the phrase list matches `text` (the rules alone, without the model).
+pub fn rules_match(text: &str) -> bool {
     scan(text, |rule, matches| matches(rule).then_some(())).is_some()
+}
+
+/// The features the model reads from a note taken as one example (every sentence; pairs of
+/// words never cross a sentence end). For the training tool and tests.
+pub fn model_features(text: &str) -> Vec<String> {
+    let list = phrase_list();
+    risk_model::features(&sentences(text, &list.idioms), &list.concepts)
+}
+
+/// The highest probability `model` gives to a sentence of `text`, or to two neighbouring
+/// sentences read together (so a thought split over two sentences still counts). 0 for a
+/// text with no words. Linear in the length of the text.
+pub fn model_probability_with(text: &str, model: &risk_model::Model) -> f64 {
+    let list = phrase_list();
+    let sentences = sentences(text, &list.idioms);
+    let mut highest = 0.0f64;
+    for i in 0..sentences.len() {
+        let end = (i + 2).min(sentences.len());
+        for window in [&sentences[i..=i], &sentences[i..end]] {
+            highest = highest.max(model.probability(&risk_model::features(window, &list.concepts)));
+        }
+    }
+    highest
+}
+
+/// Whether the shipped model (alone, without the rules) counts `text` as risk language.
+pub fn model_notices(text: &str) -> bool {
+    let model = risk_model::shipped();
+    model_probability_with(text, model) > model.threshold
+}
+
+/// True when `text` names suicide or self-harm: a rule of the phrase list matches, or the
+/// local model gives a sentence a probability above its threshold. Read the module
+/// documentation for what this can and cannot tell: it weighs words, it is not an assessment.
+pub fn mentions_self_harm(text: &str) -> bool {
+    rules_match(text) || model_notices(text)
 }
 
 #[cfg(test)]
@@ -1061,24 +1188,6 @@ mod tests {
             .collect()
     }
 
-    /// Share of `sentences` the matcher notices, printing the ones that go the wrong way.
-    fn noticed_share(name: &str, sentences: &[&str], expect_noticed: bool) -> f64 {
-        let noticed = sentences.iter().filter(|s| mentions_self_harm(s)).count();
-        for s in sentences {
-            if mentions_self_harm(s) != expect_noticed {
-                println!(
-                    "  {name}: {} {s:?}",
-                    if expect_noticed {
-                        "missed"
-                    } else {
-                        "false alarm"
-                    }
-                );
-            }
-        }
-        noticed as f64 / sentences.len() as f64
-    }
-
     const RISK_TUNING: &str = include_str!("../../tests-data/risk_language/risk_tuning.txt");
     const NOT_RISK_TUNING: &str =
         include_str!("../../tests-data/risk_language/not_risk_tuning.txt");
@@ -1087,82 +1196,129 @@ mod tests {
         include_str!("../../tests-data/risk_language/not_risk_heldout.txt");
 
     /// The goal of issue 13 on sentences not tuned to: at least 90% noticed, at most 10% false
-    /// alarms. Rounds 1-4 (see the held-out file headers) did not meet it.
+    /// alarms. Rounds 1-6 (see the held-out file headers) did not meet it with the rules alone.
     const GOAL_RECALL: f64 = 0.90;
     const GOAL_FALSE_ALARMS: f64 = 0.10;
     /// What the current held-out round measured on its one evaluation, as (noticed, of) and
     /// (false alarms, of): the test fails if a change makes the held-out figures worse. `None`
     /// while the held-out files hold no sentences, and for a new round until it has been
     /// evaluated once (the test then prints its figures and asserts nothing); then set both from
-    /// the printed figures. Earlier rounds: 48/65, 36/63, 35/60, 49/61 and (round 5, the first
-    /// written blind) 75/100 noticed; 0/60, 3/60, 2/55, 0/55 and 1/100 false alarms. Round 5
-    /// was moved to the tuning files on 2026-11-30; round 6 is being written blind.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((72, 110));
-    /// What the rules must keep on the sentences they were tuned to (a floor against a change
-    /// that breaks what already worked; the tuning figures flatter the matcher).
-    const TUNING_RECALL_FLOOR: f64 = 0.97;
-    const TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((2, 110));
+    /// the printed figures. Earlier rounds, rules alone: 48/65, 36/63, 35/60, 49/61, (round 5,
+    /// the first written blind) 75/100 and (round 6, blind) 72/110 noticed; 0/60, 3/60, 2/55,
+    /// 0/55, 1/100 and 2/110 false alarms. Round 6 was folded into the tuning files on
+    /// 2026-12-01, before the model was trained; round 7 is being written blind.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
+    /// What the rules alone must keep on the sentences they were tuned to (a floor against a
+    /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
+    /// folded in untuned, lowers the rules' figure.
+    const RULES_TUNING_RECALL_FLOOR: f64 = 0.94;
+    const RULES_TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
+    /// Folds of the cross-validation of the combined detector.
+    const FOLDS: usize = 5;
 
-    #[test]
-    fn corpus_recall_and_false_alarms_are_printed_and_do_not_regress() {
-        let sets = [
-            ("tuning", RISK_TUNING, NOT_RISK_TUNING),
-            ("held-out", RISK_HELDOUT, NOT_RISK_HELDOUT),
-        ];
-        let mut held_out = None;
-        for (name, risk, not_risk) in sets {
-            let (risk, not_risk) = (corpus(risk), corpus(not_risk));
-            if risk.is_empty() || not_risk.is_empty() {
-                println!("{name}: no {name} sentences");
-                continue;
-            }
-            let recall = noticed_share(name, &risk, true);
-            let false_alarms = noticed_share(name, &not_risk, false);
-            println!(
-                "{name}: noticed {:.1}% of {} risk sentences ({} noticed), false alarms on {:.1}% \
-                 of {} others ({} false alarms)",
-                recall * 100.0,
-                risk.len(),
-                (recall * risk.len() as f64).round(),
-                false_alarms * 100.0,
-                not_risk.len(),
-                (false_alarms * not_risk.len() as f64).round(),
-            );
-            if name == "held-out" {
-                held_out = Some((recall, false_alarms, risk.len(), not_risk.len()));
-            } else {
-                assert!(
-                    recall >= TUNING_RECALL_FLOOR,
-                    "tuning recall fell to {recall:.3}"
-                );
-                assert!(
-                    false_alarms <= TUNING_FALSE_ALARMS_CEILING,
-                    "tuning false alarms rose to {false_alarms:.3}"
+    /// Prints (noticed, share) for `sentences` under `detect`, and the ones that go the wrong
+    /// way when `show` is set.
+    fn share_with(
+        name: &str,
+        sentences: &[&str],
+        expect: bool,
+        detect: impl Fn(&str) -> bool,
+        show: bool,
+    ) -> f64 {
+        let mut noticed = 0;
+        for s in sentences {
+            let hit = detect(s);
+            noticed += usize::from(hit);
+            if show && hit != expect {
+                println!(
+                    "  {name}: {} {s:?}",
+                    if expect { "missed" } else { "false alarm" }
                 );
             }
         }
-        let total = corpus(RISK_TUNING).len() + corpus(RISK_HELDOUT).len();
-        let total_not = corpus(NOT_RISK_TUNING).len() + corpus(NOT_RISK_HELDOUT).len();
-        assert!(total >= 150 && total_not >= 150, "{total} {total_not}");
-        let Some((recall, false_alarms, risk_count, not_risk_count)) = held_out else {
-            // A new round is being written blind; it is checked after its one evaluation.
+        noticed as f64 / sentences.len().max(1) as f64
+    }
+
+    #[test]
+    fn corpus_recall_and_false_alarms_are_printed_and_do_not_regress() {
+        let (risk, not_risk) = (corpus(RISK_TUNING), corpus(NOT_RISK_TUNING));
+        assert!(risk.len() >= 150 && not_risk.len() >= 150);
+        // On the tuning sentences (flattering: the rules were tuned to them and the model was
+        // trained on them).
+        let rules_recall = share_with("tuning", &risk, true, rules_match, false);
+        let rules_false = share_with("tuning", &not_risk, false, rules_match, false);
+        let recall = share_with("tuning", &risk, true, mentions_self_harm, true);
+        let false_alarms = share_with("tuning", &not_risk, false, mentions_self_harm, true);
+        println!(
+            "tuning ({} risk, {} others): rules alone noticed {:.1}%, false alarms {:.1}%; \
+             rules + model noticed {:.1}%, false alarms {:.1}% (both flatter the detector)",
+            risk.len(),
+            not_risk.len(),
+            rules_recall * 100.0,
+            rules_false * 100.0,
+            recall * 100.0,
+            false_alarms * 100.0,
+        );
+        assert!(
+            rules_recall >= RULES_TUNING_RECALL_FLOOR,
+            "tuning recall of the rules fell to {rules_recall:.3}"
+        );
+        assert!(
+            rules_false <= RULES_TUNING_FALSE_ALARMS_CEILING,
+            "tuning false alarms of the rules rose to {rules_false:.3}"
+        );
+        // Cross-validated: a model trained without each fold, the shipped threshold.
+        let threshold = risk_model::shipped().threshold;
+        let results = cross_validate(&risk, &not_risk, FOLDS, risk_model::TrainOptions::default());
+        let (cv_recall, cv_false) = cv_rates(&results, threshold);
+        let model_only: Vec<CvResult> = results
+            .iter()
+            .map(|r| CvResult { rules: false, ..*r })
+            .collect();
+        let (model_recall, model_false) = cv_rates(&model_only, threshold);
+        println!(
+            "{FOLDS}-fold cross-validation, threshold {threshold:.2}: rules + model noticed \
+             {:.1}%, false alarms {:.1}% (model alone {:.1}%, {:.1}%); optimistic, the rules \
+             were tuned to every fold",
+            cv_recall * 100.0,
+            cv_false * 100.0,
+            model_recall * 100.0,
+            model_false * 100.0,
+        );
+        assert!(cv_recall >= GOAL_RECALL, "CV recall {cv_recall:.3}");
+        assert!(
+            cv_false <= GOAL_FALSE_ALARMS,
+            "CV false alarms {cv_false:.3}"
+        );
+
+        // The held-out round, when there is one.
+        let (risk, not_risk) = (corpus(RISK_HELDOUT), corpus(NOT_RISK_HELDOUT));
+        if risk.is_empty() || not_risk.is_empty() {
+            println!("held-out: no held-out sentences (round 7 is being written blind)");
             assert!(
                 HELD_OUT_NOTICED.is_none() && HELD_OUT_FALSE_ALARMS.is_none(),
                 "the held-out figures are set but the held-out files hold no sentences"
             );
             return;
-        };
+        }
+        let recall = share_with("held-out", &risk, true, mentions_self_harm, true);
+        let false_alarms = share_with("held-out", &not_risk, false, mentions_self_harm, true);
         let met = |ok: bool| if ok { "met" } else { "NOT met" };
         println!(
-            "goal on held-out: >= {:.0}% noticed ({}), <= {:.0}% false alarms ({})",
+            "held-out: noticed {:.1}% of {} risk sentences, false alarms on {:.1}% of {} others; \
+             goal >= {:.0}% noticed ({}), <= {:.0}% false alarms ({})",
+            recall * 100.0,
+            risk.len(),
+            false_alarms * 100.0,
+            not_risk.len(),
             GOAL_RECALL * 100.0,
             met(recall >= GOAL_RECALL),
             GOAL_FALSE_ALARMS * 100.0,
             met(false_alarms <= GOAL_FALSE_ALARMS),
         );
         if let Some((noticed, of)) = HELD_OUT_NOTICED {
-            assert_eq!(of, risk_count, "HELD_OUT_NOTICED is for another round");
+            assert_eq!(of, risk.len(), "HELD_OUT_NOTICED is for another round");
             assert!(
                 recall >= noticed as f64 / of as f64 - 1e-9,
                 "held-out recall fell to {recall:.3}"
@@ -1170,7 +1326,8 @@ mod tests {
         }
         if let Some((alarms, of)) = HELD_OUT_FALSE_ALARMS {
             assert_eq!(
-                of, not_risk_count,
+                of,
+                not_risk.len(),
                 "HELD_OUT_FALSE_ALARMS is for another round"
             );
             assert!(
@@ -1178,6 +1335,28 @@ mod tests {
                 "held-out false alarms rose to {false_alarms:.3}"
             );
         }
+    }
+
+    #[test]
+    fn the_committed_model_is_what_training_on_the_tuning_files_gives() {
+        // `cargo run -p enough-domain --example train_risk_model` rewrites it after a change
+        // to the tuning files, the features or the phrase file's word lists.
+        let examples: Vec<(Vec<String>, bool)> = corpus(RISK_TUNING)
+            .iter()
+            .map(|t| (model_features(t), true))
+            .chain(
+                corpus(NOT_RISK_TUNING)
+                    .iter()
+                    .map(|t| (model_features(t), false)),
+            )
+            .collect();
+        let mut trained = risk_model::Model::train(&examples, risk_model::TrainOptions::default());
+        let shipped = risk_model::shipped();
+        trained.threshold = shipped.threshold;
+        assert!(
+            risk_model::Model::parse(&trained.to_text()).as_ref() == Some(shipped),
+            "content/risk_model.txt is stale: run the train_risk_model example"
+        );
     }
 
     /// For reviewers: `RISK_EXPLAIN="some sentence" cargo test -p enough-domain --lib explain --

@@ -19,11 +19,21 @@ fn corpus(text: &str) -> Vec<&str> {
         .collect()
 }
 
+/// How many sentences come before the round-6 comment of a tuning file.
+fn round_six_start(text: &str) -> usize {
+    text.lines()
+        .map(str::trim)
+        .take_while(|l| !l.starts_with("# round 6 (blind"))
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .count()
+}
+
 fn main() -> std::io::Result<()> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests-data/risk_language");
     let risk_text = std::fs::read_to_string(format!("{dir}/risk_tuning.txt"))?;
     let not_text = std::fs::read_to_string(format!("{dir}/not_risk_tuning.txt"))?;
     let (risk, not_risk) = (corpus(&risk_text), corpus(&not_text));
+    let round6 = (round_six_start(&risk_text), round_six_start(&not_text));
     let mut options = TrainOptions::default();
     let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f64>().ok());
     if let Some(v) = env("RISK_EPOCHS") {
@@ -36,6 +46,15 @@ fn main() -> std::io::Result<()> {
         options.l2 = v;
     }
     let results = cross_validate(&risk, &not_risk, 5, options);
+    if std::env::var("RISK_SHOW").is_ok() {
+        // The combined detector's out-of-fold mistakes at 0.8, for whoever writes sentences.
+        for r in &results {
+            if r.flagged(0.8) != r.risk {
+                let text = if r.risk { risk[r.index] } else { not_risk[r.index] };
+                println!("{} {:.2} {text}", if r.risk { "MISS" } else { "FA" }, r.probability);
+            }
+        }
+    }
     let mut best = (0.5, 0.0, 1.0);
     for step in 1..100 {
         let threshold = f64::from(step) / 100.0;
@@ -45,10 +64,13 @@ fn main() -> std::io::Result<()> {
             .map(|r| enough_domain::safety::self_harm::CvResult { rules: false, ..*r })
             .collect();
         let (m_recall, m_false) = cv_rates(&model_only, threshold);
-        // Round 6 (the last 110 lines of each file): the rules were never tuned to it.
+        // Round 6 (110 lines of each file): the rules were never tuned to it.
         let r6: Vec<_> = results
             .iter()
-            .filter(|r| r.index >= if r.risk { risk.len() } else { not_risk.len() } - 110)
+            .filter(|r| {
+                let start = if r.risk { round6.0 } else { round6.1 };
+                (start..start + 110).contains(&r.index)
+            })
             .copied()
             .collect();
         let (r6_recall, r6_false) = cv_rates(&r6, threshold);

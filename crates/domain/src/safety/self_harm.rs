@@ -217,7 +217,21 @@ struct PhraseList {
 }
 
 /// The word lists of the phrase file whose words the model also reads as the list's name.
-const CONCEPT_LISTS: &[&str] = &["pills", "body", "high", "vehicle", "means"];
+const CONCEPT_LISTS: &[&str] = &[
+    "pills",
+    "kept_means",
+    "means",
+    "body",
+    "high",
+    "vehicle",
+    "suicidal_typos",
+    "accident",
+    "kept_ok",
+    "marks_ok",
+    "elsewhere",
+    "chore_word",
+    "chore_day",
+];
 
 fn phrase_list() -> &'static PhraseList {
     static LIST: OnceLock<PhraseList> = OnceLock::new();

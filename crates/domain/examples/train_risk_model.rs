@@ -50,8 +50,16 @@ fn main() -> std::io::Result<()> {
         // The combined detector's out-of-fold mistakes at 0.8, for whoever writes sentences.
         for r in &results {
             if r.flagged(0.8) != r.risk {
-                let text = if r.risk { risk[r.index] } else { not_risk[r.index] };
-                println!("{} {:.2} {text}", if r.risk { "MISS" } else { "FA" }, r.probability);
+                let text = if r.risk {
+                    risk[r.index]
+                } else {
+                    not_risk[r.index]
+                };
+                println!(
+                    "{} {:.2} {text}",
+                    if r.risk { "MISS" } else { "FA" },
+                    r.probability
+                );
             }
         }
     }

@@ -98,20 +98,17 @@ pub fn stem(word: &str) -> &str {
 
 /// The features of one sentence (or of a few neighbouring sentences: pairs never join words
 /// of different sentences), each once, sorted.
-pub fn features<S: AsRef<str>>(sentences: &[Vec<S>], concepts: &Concepts) -> Vec<String> {
+pub fn features(sentences: &[&[String]], concepts: &Concepts) -> Vec<String> {
     let mut out = Vec::new();
     for words in sentences {
         let stems: Vec<Option<&str>> = words
             .iter()
-            .map(|w| {
-                let w = w.as_ref();
-                (w.chars().all(char::is_alphanumeric) && !w.is_empty()).then(|| stem(w))
-            })
+            .map(|w| (w.chars().all(char::is_alphanumeric) && !w.is_empty()).then(|| stem(w)))
             .collect();
         for (i, word) in words.iter().enumerate() {
             let Some(s) = stems[i] else { continue };
             out.push(format!("w {s}"));
-            if let Some(concept) = concepts.get(word.as_ref()) {
+            if let Some(concept) = concepts.get(word.as_str()) {
                 out.push(format!("k {concept}"));
             }
             if let Some(Some(next)) = stems.get(i + 1) {

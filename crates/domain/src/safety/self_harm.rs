@@ -1,40 +1,57 @@
-//! Notices when a saved note names suicide or self-harm in so many words, so that the app can
-//! follow the save with a gentle message and the crisis lines. Saving is never blocked and
-//! nothing is reported to anyone: the person who wrote the note is the only one who sees the
-//! message.
+//! Notices when a saved note names suicide or self-harm, so that the app can follow the save
+//! with a gentle message and the crisis lines. Saving is never blocked and nothing is reported
+//! to anyone: the person who wrote the note is the only one who sees the message.
 //!
 //! # What this is, and what it is not
 //!
-//! This is a **phrase and rule matcher** over a reviewed list (`content/self_harm_phrases.txt`,
-//! compiled in so a clinician can change it without touching Rust). The list holds plain
-//! phrases ("want to die"), named word lists (`@pills`, `@body`) and a few kinds of rule that a
-//! reviewer can read: words in order within five words ("saving ... @pills"), words together in
-//! one sentence ("bridge & jumping"), both ("wrote ... note & drawer"), and exceptions ("unless
-//! chopping", "not followed by down"). Each line belongs to a section naming what it notices (see [`RiskKind`]): suicidal
-//! thoughts and wishes, plans, means, preparation and attempts, or self-injury. It is **not a
-//! risk assessment**: it cannot tell how someone is, whether they are safe, or how urgent
-//! anything is, and its silence means nothing.
+//! Two parts, and a note counts when **either** notices it ([`mentions_self_harm`]):
+//!
+//! - a **phrase and rule matcher** over a reviewed list (`content/self_harm_phrases.txt`,
+//!   compiled in so a clinician can change it without touching Rust). The list holds plain
+//!   phrases ("want to die"), named word lists (`@pills`, `@body`) and a few kinds of rule that a
+//!   reviewer can read: words in order within five words ("saving ... @pills"), words together
+//!   in one sentence ("bridge & jumping"), both ("wrote ... note & drawer"), and exceptions
+//!   ("unless chopping", "not followed by down"). Each line belongs to a section naming what it
+//!   notices (see [`RiskKind`]): suicidal thoughts and wishes, plans, means, preparation and
+//!   attempts, or self-injury.
+//! - a **small local statistical model** ([`super::risk_model`]): logistic regression over the
+//!   word stems, pairs of neighbouring stems and word lists of each sentence (and of each two
+//!   neighbouring sentences), trained on the sentences written for this project
+//!   (`tests-data/risk_language/*_tuning.txt`). Its weights are compiled in
+//!   (`content/risk_model.txt`); it runs inside the program, with no network and no service.
+//!   It catches phrasings no rule names from the words they share with the ones it was trained
+//!   on; it does not tell the kind ([`RiskKind::NoticedByModel`]).
+//!
+//! It is **not a risk assessment**: it cannot tell how someone is, whether they are safe, or how
+//! urgent anything is, and its silence means nothing.
 //!
 //! # How well it notices (measured, see `tests-data/risk_language/`)
 //!
-//! On the tuning sentences it was built against (about 890 risk sentences and 830 others) it
-//! notices 98% with no false alarms; that figure flatters it. On fresh sentences written
-//! before each evaluation (four rounds, each evaluated once, then folded into the tuning set) it
-//! noticed **74%, 57%, 58% and 80%** of risk sentences, with 0–5% false alarms. Round 5, 100 risk
-//! and 100 everyday sentences written blind by someone who had seen neither the list nor any
-//! earlier sentence, evaluated once: **75% noticed, 1% false alarms**. Round 5 then joined the
-//! tuning set and the rules were generalised again (round 6): means named without a verb
-//! ("bought rope and hid it"), intent or timing without a named act ("I don't think I'll be here
-//! by Christmas", "ending things after my birthday"), preparation ("for when I'm not here",
-//! notes written, passwords left), self-injury by its effect or its hiding ("long sleeves so
-//! nobody sees the cuts", "on purpose" against a hob), every form of a method word, past attempts
-//! spoken of now, and passive wishes. About 320 new risk sentences and 290 others were written
-//! for this, in three batches, each measured once before the rules were changed for it: the
-//! first batch was noticed **27%** (2 false alarms in 139), the second, written after the first
-//! was tuned to, **49%** (6 in 103), the third, plain phrasing with a close everyday twin for
-//! each sentence, **40%** (4 in 50). Those later figures are the honest warning: a list only
-//! knows the ways it was shown, and the goal of noticing 90% of unseen phrasings may still not
-//! be met. Round 6, written blind, is the measure (`tests-data/risk_language/risk_heldout.txt`).
+//! History of the rules alone: on fresh sentences written before each evaluation (four rounds,
+//! each evaluated once, then folded into the tuning set) they noticed **74%, 57%, 58% and 80%**
+//! of risk sentences, with 0–5% false alarms. Round 5, 100 risk and 100 everyday sentences
+//! written blind by someone who had seen neither the list nor any earlier sentence: **75%
+//! noticed, 1% false alarms**. The rules were then generalised again (means named without a
+//! verb, intent or timing without a named act, preparation, self-injury by its effect or its
+//! hiding, past attempts, passive wishes; about 320 new risk sentences and 290 others, each batch
+//! measured once before the rules changed for it: 27%, 49% and 40% noticed). Round 6, 110 and
+//! 110 sentences written blind by another writer: **65.5% noticed, 1.8% false alarms**. A list
+//! only knows the ways it was shown; word rules had reached their limit.
+//!
+//! Round 6 was then folded into the tuning files (2026-12-01), about 130 risk and 130 everyday
+//! sentences were written for the model (breadth: plans with no risk word, means and places,
+//! preparation, effects of self-injury, past attempts; idioms, accidents, grief, endings of
+//! jobs and relationships, decluttering), and the model was trained. Five-fold cross-validation
+//! of rules and model together on the 1,118 risk and 1,042 everyday tuning sentences (a model
+//! trained without each fold, stratified, fixed folds): about **95% noticed, 8% false alarms**
+//! (the corpus test prints the exact figures). That is optimistic: the rules were tuned to every
+//! fold, and the everyday sentences were written as close twins of risk sentences, which is why
+//! false alarms are higher there than on blind rounds. On the round-6 sentences alone, which the
+//! rules were never tuned to, the same cross-validation gives about 87% noticed and 4% false
+//! alarms. The honest figure will be blind round 7, being written by someone else
+//! (`tests-data/risk_language/risk_heldout.txt`); until then, whether the goal of noticing 90%
+//! of unseen phrasings with at most 10% false alarms is met is **not known**.
+//!
 //! Its limits, on purpose and by nature:
 //!
 //! - **It misses indirect and new language** and anything that needs context across sentences
@@ -69,9 +86,14 @@
 //! list and the text alike. Phrases match only as runs of whole words. Each part of a rule is
 //! kept as a tree of words, and matching walks it from the words of the sentence (no regular
 //! expressions), so the time grows in step with the length of the note, not with the number of
-//! ways a rule can be written.
+//! ways a rule can be written. Every word of the list is numbered once (a `u32`), the trees hold
+//! numbers, and a pattern's groups are added to its tree directly, never written out one
+//! alternative at a time, so the list is read quickly on first use and takes little memory.
+//! The model reads the same words, weighing each sentence alone and with the next one, so it
+//! too is linear in the length of the note.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use super::risk_model::{self, Concepts};
@@ -94,15 +116,56 @@ pub enum RiskKind {
     NoticedByModel,
 }
 
-/// A phrase: its words in order (already normalised).
+/// The words of a phrase or sentence in order (already normalised).
 type Words = Vec<String>;
 
-/// One line of the phrase file, expanded and normalised.
+/// A word of the phrase file, numbered once (see [`Vocabulary`]).
+type WordId = u32;
+
+/// Stands for a word of the text the phrase file never uses: no phrase contains it.
+const UNKNOWN: WordId = WordId::MAX;
+
+/// Stands where an idiom was removed ([`GAP_WORD`]): no phrase contains it either.
+const GAP: WordId = WordId::MAX - 1;
+
+/// Every word of the phrase file, numbered once, so that phrases and sentences are compared as
+/// small numbers and each word is stored once however many phrases use it.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<String, WordId>,
+    words: Vec<String>,
+}
+
+impl Vocabulary {
+    fn intern(&mut self, word: &str) -> WordId {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = WordId::try_from(self.words.len()).unwrap_or(UNKNOWN);
+        self.words.push(word.to_owned());
+        self.ids.insert(word.to_owned(), id);
+        id
+    }
+
+    fn id(&self, word: &str) -> WordId {
+        if word == GAP_WORD {
+            return GAP;
+        }
+        self.ids.get(word).copied().unwrap_or(UNKNOWN)
+    }
+
+    fn word(&self, id: WordId) -> &str {
+        self.words.get(id as usize).map_or("", String::as_str)
+    }
+}
+
+/// One line of the phrase file, read into trees of words.
 struct Rule {
-    /// The parts; each part is a list of alternative phrases. A plain phrase has one part.
+    /// For each part, its alternatives as a tree of words, so that a sentence is compared
+    /// word by word however many alternatives a part has. A plain phrase has one part.
     /// The first `ordered` parts must appear in order, each at most [`MAX_GAP`] words after the
     /// one before (`A ... B`); the rest anywhere in the sentence (`& C & D`).
-    parts: Vec<Vec<Words>>,
+    tries: Vec<Trie>,
     ordered: usize,
     /// Phrases that cancel the rule when they appear anywhere in the sentence.
     unless: Trie,
@@ -111,16 +174,11 @@ struct Rule {
     kind: RiskKind,
     /// The line as written (shown by [`matched_phrase`] for a rule).
     display: String,
-    /// For a plain phrase, each alternative written out (shown by [`matched_phrase`]).
-    alternatives: Vec<String>,
-    /// For each part, its alternatives as a tree of words, so that a sentence is compared
-    /// word by word however many alternatives a part has.
-    tries: Vec<Trie>,
 }
 
 impl Rule {
     fn is_plain_phrase(&self) -> bool {
-        self.parts.len() == 1 && self.unless.is_empty() && self.not_followed_by.is_empty()
+        self.tries.len() == 1 && self.unless.is_empty() && self.not_followed_by.is_empty()
     }
 }
 
@@ -132,32 +190,96 @@ struct Trie {
 
 #[derive(Default)]
 struct TrieNode {
-    children: HashMap<String, usize>,
+    /// (word, node) sorted by word.
+    children: Vec<(WordId, u32)>,
     /// A phrase ends here.
     end: bool,
 }
 
+impl TrieNode {
+    fn child(&self, word: WordId) -> Option<usize> {
+        self.children
+            .binary_search_by_key(&word, |&(w, _)| w)
+            .ok()
+            .and_then(|i| self.children.get(i))
+            .map(|&(_, next)| next as usize)
+    }
+}
+
+/// A pattern of the phrase file read into words and groups of alternatives (`(a|b) c`), so
+/// that a tree of words can be built from it without writing every alternative out.
+#[derive(Clone)]
+enum Piece {
+    Words(Vec<WordId>),
+    Choice(Rc<[Vec<Piece>]>),
+}
+
 impl Trie {
-    fn new(phrases: &[Words]) -> Self {
-        let mut trie = Trie {
-            nodes: vec![TrieNode::default()],
-        };
-        for phrase in phrases {
-            let mut at = 0;
-            for word in phrase {
-                at = match trie.nodes[at].children.get(word) {
-                    Some(&next) => next,
-                    None => {
-                        let next = trie.nodes.len();
-                        trie.nodes.push(TrieNode::default());
-                        trie.nodes[at].children.insert(word.clone(), next);
-                        next
-                    }
-                };
+    /// The tree of the phrases a pattern stands for (phrases of no words left out); `None`
+    /// when it stands for none.
+    fn build(pattern: &[Piece]) -> Option<Self> {
+        let mut edges: HashMap<(u32, WordId), u32> = HashMap::new();
+        let mut ends = vec![false];
+        let last = Self::insert(&mut edges, &mut ends, vec![0], pattern);
+        for at in last {
+            if at != 0 {
+                ends[at as usize] = true;
             }
-            trie.nodes[at].end = true;
         }
-        trie
+        if ends.iter().all(|e| !e) {
+            return None;
+        }
+        let mut nodes: Vec<TrieNode> = ends
+            .into_iter()
+            .map(|end| TrieNode {
+                children: Vec::new(),
+                end,
+            })
+            .collect();
+        for ((from, word), to) in edges {
+            nodes[from as usize].children.push((word, to));
+        }
+        for node in &mut nodes {
+            node.children.sort_unstable();
+            node.children.shrink_to_fit();
+        }
+        Some(Trie { nodes })
+    }
+
+    /// Adds the paths of `pattern` from each node of `starts`; returns where they end.
+    fn insert(
+        edges: &mut HashMap<(u32, WordId), u32>,
+        ends: &mut Vec<bool>,
+        mut starts: Vec<u32>,
+        pattern: &[Piece],
+    ) -> Vec<u32> {
+        for piece in pattern {
+            starts = match piece {
+                Piece::Words(words) => starts
+                    .into_iter()
+                    .map(|mut at| {
+                        for &word in words {
+                            let fresh = u32::try_from(ends.len()).unwrap_or(u32::MAX);
+                            at = *edges.entry((at, word)).or_insert_with(|| {
+                                ends.push(false);
+                                fresh
+                            });
+                        }
+                        at
+                    })
+                    .collect(),
+                Piece::Choice(alternatives) => {
+                    let mut next = Vec::new();
+                    for alternative in alternatives.iter() {
+                        next.extend(Self::insert(edges, ends, starts.clone(), alternative));
+                    }
+                    next.sort_unstable();
+                    next.dedup();
+                    next
+                }
+            };
+        }
+        starts
     }
 
     fn is_empty(&self) -> bool {
@@ -167,17 +289,17 @@ impl Trie {
     }
 
     /// The first words of the phrases.
-    fn first_words(&self) -> impl Iterator<Item = &str> {
+    fn first_words(&self) -> impl Iterator<Item = WordId> + '_ {
         self.nodes
             .first()
             .into_iter()
-            .flat_map(|root| root.children.keys().map(String::as_str))
+            .flat_map(|root| root.children.iter().map(|&(w, _)| w))
     }
 
-    fn has_first(&self, word: &str) -> bool {
+    fn has_first(&self, word: WordId) -> bool {
         self.nodes
             .first()
-            .is_some_and(|root| root.children.contains_key(word))
+            .is_some_and(|root| root.child(word).is_some())
     }
 
     fn first_word_count(&self) -> usize {
@@ -187,14 +309,14 @@ impl Trie {
     /// Where phrases starting at `start` in `words` end (one past their last word).
     fn ends_from(
         &self,
-        words: &[&str],
+        words: &[WordId],
         start: usize,
         mut found: impl FnMut(usize) -> bool,
     ) -> bool {
         let mut at = 0;
         let mut i = start;
-        while let Some(word) = words.get(i) {
-            let Some(&next) = self.nodes.get(at).and_then(|n| n.children.get(*word)) else {
+        while let Some(&word) = words.get(i) {
+            let Some(next) = self.nodes.get(at).and_then(|n| n.child(word)) else {
                 return false;
             };
             at = next;
@@ -205,13 +327,40 @@ impl Trie {
         }
         false
     }
+
+    /// Every phrase of the tree, written out (for tests).
+    #[cfg(test)]
+    fn phrases(&self, vocabulary: &Vocabulary) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack: Vec<(usize, Vec<WordId>)> = vec![(0, Vec::new())];
+        while let Some((at, path)) = stack.pop() {
+            let Some(node) = self.nodes.get(at) else {
+                continue;
+            };
+            if node.end {
+                let words: Vec<&str> = path.iter().map(|&w| vocabulary.word(w)).collect();
+                out.push(words.join(" "));
+            }
+            // In the order the phrases were written (nodes are numbered as they are made).
+            let mut children = node.children.clone();
+            children.sort_unstable_by_key(|&(_, next)| next);
+            for &(word, next) in children.iter().rev() {
+                let mut longer = path.clone();
+                longer.push(word);
+                stack.push((next as usize, longer));
+            }
+        }
+        out
+    }
 }
 
 /// The phrase file, parsed once.
 struct PhraseList {
     rules: Vec<Rule>,
     /// Idioms removed before matching.
-    idioms: Vec<Words>,
+    idioms: Trie,
+    /// Every word of the file, numbered.
+    vocabulary: Vocabulary,
     /// Single words of the word lists the model reads as their list (see [`risk_model`]).
     concepts: Concepts,
 }
@@ -238,7 +387,8 @@ fn phrase_list() -> &'static PhraseList {
     LIST.get_or_init(|| {
         parse_phrase_list(PHRASES_TXT).unwrap_or(PhraseList {
             rules: Vec::new(),
-            idioms: Vec::new(),
+            idioms: Trie::default(),
+            vocabulary: Vocabulary::default(),
             concepts: Concepts::new(),
         })
     })
@@ -248,11 +398,16 @@ fn phrase_list() -> &'static PhraseList {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct BadLine(String);
 
+/// The lists defined so far (`@name = a | b`), each as its alternatives.
+type Lists = HashMap<String, Rc<[Vec<Piece>]>>;
+
 /// Reads the phrase file (syntax in its header).
 fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
-    let mut macros: HashMap<String, Vec<String>> = HashMap::new();
+    let mut lists: Lists = HashMap::new();
+    let mut vocabulary = Vocabulary::default();
     let mut rules = Vec::new();
-    let mut idioms = Vec::new();
+    let mut idioms: Vec<Vec<Piece>> = Vec::new();
+    let mut concepts = Concepts::new();
     let mut section: Option<RiskKind> = None;
     let mut in_idioms = false;
     let bad = |line: &str| BadLine(line.to_owned());
@@ -269,29 +424,39 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
                 let (name, list) = macro_definition(line).ok_or_else(|| bad(line))?;
                 let mut alternatives = Vec::new();
                 for alternative in list.split('|') {
-                    alternatives
-                        .extend(expand_with(alternative.trim(), &macros).ok_or_else(|| bad(line))?);
+                    let alternative = alternative.trim();
+                    let pattern =
+                        pattern(alternative, &lists, &mut vocabulary).ok_or_else(|| bad(line))?;
+                    if let Some(&concept) = CONCEPT_LISTS.iter().find(|&&c| c == name.trim()) {
+                        if let [word] = &words_of(&normalise(alternative))[..] {
+                            concepts.entry(word.clone()).or_insert(concept);
+                        }
+                    }
+                    alternatives.push(pattern);
                 }
-                macros.insert(name.trim().to_owned(), alternatives);
+                lists.insert(name.trim().to_owned(), alternatives.into());
             }
-            _ if in_idioms => idioms.extend(phrases(line, &macros).ok_or_else(|| bad(line))?),
+            _ if in_idioms => {
+                let idiom = pattern(line, &lists, &mut vocabulary).ok_or_else(|| bad(line))?;
+                idioms.push(idiom);
+            }
             _ => {
                 let kind = section.ok_or_else(|| bad(line))?;
-                rules.push(parse_rule(line, kind, &macros).ok_or_else(|| bad(line))?);
+                rules.push(
+                    parse_rule(line, kind, &lists, &mut vocabulary).ok_or_else(|| bad(line))?,
+                );
             }
         }
     }
-    let mut concepts = Concepts::new();
-    for &name in CONCEPT_LISTS {
-        for alternative in macros.get(name).into_iter().flatten() {
-            if let [word] = &words_of(&normalise(alternative))[..] {
-                concepts.entry(word.clone()).or_insert(name);
-            }
-        }
-    }
+    let idioms = if idioms.is_empty() {
+        Trie::default()
+    } else {
+        Trie::build(&[Piece::Choice(idioms.into())]).unwrap_or_default()
+    };
     Ok(PhraseList {
         rules,
         idioms,
+        vocabulary,
         concepts,
     })
 }
@@ -304,18 +469,17 @@ fn macro_definition(line: &str) -> Option<(&str, &str)> {
     valid.then_some((name, list))
 }
 
-/// Expands a pattern and normalises every expansion into words (empty expansions dropped).
-fn phrases(pattern: &str, macros: &HashMap<String, Vec<String>>) -> Option<Vec<Words>> {
-    let expanded = expand_with(pattern, macros)?;
-    let words: Vec<Words> = expanded
-        .iter()
-        .map(|e| words_of(&normalise(e)))
-        .filter(|w: &Words| !w.is_empty())
-        .collect();
-    (!words.is_empty()).then_some(words)
+/// The tree of the phrases of a pattern; `None` when it cannot be read or stands for no phrase.
+fn phrases(text: &str, lists: &Lists, vocabulary: &mut Vocabulary) -> Option<Trie> {
+    Trie::build(&pattern(text, lists, vocabulary)?)
 }
 
-fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>) -> Option<Rule> {
+fn parse_rule(
+    line: &str,
+    kind: RiskKind,
+    lists: &Lists,
+    vocabulary: &mut Vocabulary,
+) -> Option<Rule> {
     // `BODY unless C not followed by D`, the two clauses in either order, each at most once.
     const UNLESS: &str = " unless ";
     const NOT_FOLLOWED_BY: &str = " not followed by ";
@@ -326,9 +490,9 @@ fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>)
         .flatten()
         .min()
         .unwrap_or(line.len());
-    let clause = |at: Option<usize>, keyword: &str| -> Option<Vec<Words>> {
+    let mut clause = |at: Option<usize>, keyword: &str| -> Option<Trie> {
         let Some(at) = at else {
-            return Some(Vec::new());
+            return Some(Trie::default());
         };
         let start = at + keyword.len();
         let end = [unless_at, not_followed_at]
@@ -341,7 +505,7 @@ fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>)
         if text.contains(UNLESS) || text.contains(NOT_FOLLOWED_BY) {
             return None;
         }
-        phrases(text, macros)
+        phrases(text, lists, vocabulary)
     };
     let unless = clause(unless_at, UNLESS)?;
     let not_followed_by = clause(not_followed_at, NOT_FOLLOWED_BY)?;
@@ -354,61 +518,49 @@ fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>)
         return None;
     }
     let ordered = ordered_parts.len();
-    let parts = ordered_parts
+    let tries = ordered_parts
         .into_iter()
         .chain(anywhere_parts)
-        .map(|p| phrases(p.trim(), macros))
+        .map(|p| phrases(p.trim(), lists, vocabulary))
         .collect::<Option<Vec<_>>>()?;
-    let alternatives = parts
-        .first()
-        .map(|p| p.iter().map(|w| w.join(" ")).collect())
-        .unwrap_or_default();
-    let tries = parts.iter().map(|p| Trie::new(p)).collect();
     Some(Rule {
         tries,
-        parts,
         ordered,
-        unless: Trie::new(&unless),
-        not_followed_by: Trie::new(&not_followed_by),
+        unless,
+        not_followed_by,
         kind,
         display: line.to_owned(),
-        alternatives,
     })
 }
 
-/// Expands `(a|b) c` into `a c` and `b c`, groups may nest. `None` when a parenthesis is
-/// unbalanced.
-#[cfg(test)]
-fn expand(pattern: &str) -> Option<Vec<String>> {
-    expand_with(pattern, &HashMap::new())
-}
-
-/// Like [`expand`], with `@name` standing for the alternatives of a list defined earlier.
+/// Reads a pattern: `(a|b) c` with groups that may nest and `@name` standing for the
+/// alternatives of a list defined earlier; every run of plain text is normalised into words.
 /// `None` when a parenthesis is unbalanced or a list is unknown.
-fn expand_with(pattern: &str, macros: &HashMap<String, Vec<String>>) -> Option<Vec<String>> {
-    let chars: Vec<char> = pattern.chars().collect();
+fn pattern(text: &str, lists: &Lists, vocabulary: &mut Vocabulary) -> Option<Vec<Piece>> {
+    let chars: Vec<char> = text.chars().collect();
     let mut at = 0;
-    let alternatives = expand_sequence(&chars, &mut at, macros, 0)?;
-    (at == chars.len()).then_some(alternatives)
+    let pieces = pattern_sequence(&chars, &mut at, lists, vocabulary, 0)?;
+    (at == chars.len()).then_some(pieces)
 }
 
-/// Expands from `at` up to an unmatched `|` or `)` (left for the caller) or the end.
-fn expand_sequence(
+/// Reads from `at` up to an unmatched `|` or `)` (left for the caller) or the end.
+fn pattern_sequence(
     chars: &[char],
     at: &mut usize,
-    macros: &HashMap<String, Vec<String>>,
+    lists: &Lists,
+    vocabulary: &mut Vocabulary,
     depth: usize,
-) -> Option<Vec<String>> {
-    let mut results = vec![String::new()];
+) -> Option<Vec<Piece>> {
+    let mut pieces = Vec::new();
     while let Some(&c) = chars.get(*at) {
-        let options: Vec<String> = match c {
+        match c {
             '|' | ')' if depth > 0 => break,
             '|' | ')' => return None,
             '(' => {
                 *at += 1;
-                let mut options = Vec::new();
+                let mut alternatives = Vec::new();
                 loop {
-                    options.extend(expand_sequence(chars, at, macros, depth + 1)?);
+                    alternatives.push(pattern_sequence(chars, at, lists, vocabulary, depth + 1)?);
                     match chars.get(*at) {
                         Some('|') => *at += 1,
                         Some(')') => {
@@ -418,7 +570,7 @@ fn expand_sequence(
                         _ => return None,
                     }
                 }
-                options
+                pieces.push(Piece::Choice(alternatives.into()));
             }
             '@' => {
                 let start = *at + 1;
@@ -431,10 +583,11 @@ fn expand_sequence(
                 }
                 let name: String = chars[start..end].iter().collect();
                 *at = end;
-                macros.get(&name)?.clone()
+                pieces.push(Piece::Choice(lists.get(&name)?.clone()));
             }
             _ => {
-                // A run of plain characters is added to every result at once.
+                // A run of plain characters: its words. (No line of the file glues a group to
+                // a word, as in `(un|)alive`; a run always ends at a word's end.)
                 let start = *at;
                 while chars
                     .get(*at)
@@ -443,18 +596,17 @@ fn expand_sequence(
                     *at += 1;
                 }
                 let run: String = chars[start..*at].iter().collect();
-                for result in &mut results {
-                    result.push_str(&run);
+                let words: Vec<WordId> = words_of(&normalise(&run))
+                    .iter()
+                    .map(|w| vocabulary.intern(w))
+                    .collect();
+                if !words.is_empty() {
+                    pieces.push(Piece::Words(words));
                 }
-                continue;
             }
-        };
-        results = results
-            .iter()
-            .flat_map(|prefix| options.iter().map(move |o| format!("{prefix}{o}")))
-            .collect();
+        }
     }
-    Some(results)
+    Some(pieces)
 }
 
 /// Lower-cases, drops apostrophes, turns every other non-alphanumeric character into a space
@@ -549,16 +701,18 @@ fn words_of(normal: &str) -> Words {
 const GAP_WORD: &str = "\u{0}";
 
 /// One sentence, normalised into words, with an index from each word to where it occurs.
-struct Sentence<'a> {
-    words: Vec<&'a str>,
-    index: HashMap<&'a str, Vec<usize>>,
+struct Sentence {
+    words: Vec<WordId>,
+    index: HashMap<WordId, Vec<usize>>,
 }
 
-impl<'a> Sentence<'a> {
-    fn new(words: Vec<&'a str>) -> Self {
-        let mut index: HashMap<&'a str, Vec<usize>> = HashMap::new();
-        for (i, w) in words.iter().enumerate() {
-            index.entry(*w).or_default().push(i);
+impl Sentence {
+    fn new(words: Vec<WordId>) -> Self {
+        let mut index: HashMap<WordId, Vec<usize>> = HashMap::new();
+        for (i, &w) in words.iter().enumerate() {
+            if w != UNKNOWN && w != GAP {
+                index.entry(w).or_default().push(i);
+            }
         }
         Sentence { words, index }
     }
@@ -577,19 +731,20 @@ impl<'a> Sentence<'a> {
     /// not followed by a phrase of `cancel`.
     fn occurrences(&self, trie: &Trie, cancel: &Trie) -> Vec<(usize, usize)> {
         // Start from whichever side is smaller: the phrases' first words or the sentence's.
-        let starts: Vec<usize> = if trie.first_word_count() <= self.index.len() {
+        let mut starts: Vec<usize> = if trie.first_word_count() <= self.index.len() {
             trie.first_words()
-                .filter_map(|word| self.index.get(word))
+                .filter_map(|word| self.index.get(&word))
                 .flatten()
                 .copied()
                 .collect()
         } else {
             self.index
                 .iter()
-                .filter(|(word, _)| trie.has_first(word))
+                .filter(|(word, _)| trie.has_first(**word))
                 .flat_map(|(_, at)| at.iter().copied())
                 .collect()
         };
+        starts.sort_unstable();
         let mut found = Vec::new();
         for start in starts {
             trie.ends_from(&self.words, start, |end| {
@@ -603,7 +758,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn matches(&self, rule: &Rule) -> bool {
-        let last = rule.parts.len().saturating_sub(1);
+        let last = rule.tries.len().saturating_sub(1);
         let none = Trie::default();
         let cancel = |i: usize| -> &Trie {
             if i == last {
@@ -640,24 +795,44 @@ impl<'a> Sentence<'a> {
     }
 }
 
+/// One sentence of a text: its words (for the model) and their numbers in the phrase file's
+/// vocabulary (for the rules), idioms replaced by [`GAP_WORD`] in both.
+struct Tokens {
+    words: Words,
+    ids: Vec<WordId>,
+}
+
 /// Splits at sentence ends (`.` `!` `?` `;` and line breaks), normalises, and replaces idioms
 /// with [`GAP_WORD`].
-fn sentences(text: &str, idioms: &[Words]) -> Vec<Vec<String>> {
+fn sentences(text: &str, list: &PhraseList) -> Vec<Tokens> {
     text.split(['.', '!', '?', ';', '\n', '\r', '…'])
         .map(|raw| {
             let mut words = words_of(&normalise(raw));
-            for idiom in idioms {
-                let mut i = 0;
-                while i + idiom.len() <= words.len() {
-                    if words[i..i + idiom.len()] == idiom[..] {
-                        words.splice(i..i + idiom.len(), [GAP_WORD.to_owned()]);
-                    }
-                    i += 1;
+            let mut ids: Vec<WordId> = words.iter().map(|w| list.vocabulary.id(w)).collect();
+            let mut i = 0;
+            while i < ids.len() {
+                let mut longest = None;
+                list.idioms.ends_from(&ids, i, |end| {
+                    longest = Some(end);
+                    false
+                });
+                if let Some(end) = longest {
+                    ids.splice(i..end, [GAP]);
+                    words.splice(i..end, [GAP_WORD.to_owned()]);
                 }
+                i += 1;
             }
-            words
+            Tokens { words, ids }
         })
-        .filter(|w| !w.is_empty())
+        .filter(|t| !t.words.is_empty())
+        .collect()
+}
+
+/// The sentences of `text`, read for the rules.
+fn indexed_sentences(text: &str, list: &PhraseList) -> Vec<Sentence> {
+    sentences(text, list)
+        .into_iter()
+        .map(|t| Sentence::new(t.ids))
         .collect()
 }
 
@@ -668,39 +843,34 @@ fn scan<T>(
     mut visit: impl FnMut(&'static Rule, &dyn Fn(&Rule) -> bool) -> Option<T>,
 ) -> Option<T> {
     let list = phrase_list();
-    let sentences: Vec<Vec<String>> = sentences(text, &list.idioms);
-    let indexed: Vec<Sentence<'_>> = sentences
-        .iter()
-        .map(|s| Sentence::new(s.iter().map(String::as_str).collect()))
-        .collect();
+    let indexed = indexed_sentences(text, list);
     let matches = |rule: &Rule| indexed.iter().any(|s| s.matches(rule));
     list.rules.iter().find_map(|rule| visit(rule, &matches))
 }
 
-/// The first line of the phrase file that `text` matches: for a plain phrase the alternative
-/// that matched, normalised (e.g. `"want to hurt myself"`), for a rule the line as written.
+/// The first line of the phrase file that `text` matches: for a plain phrase the words that
+/// matched, normalised (e.g. `"want to hurt myself"`), for a rule the line as written.
 /// `None` when nothing matches. Useful for tests and for reviewing the list; the app should not
 /// show or store it.
-pub fn matched_phrase(text: &str) -> Option<&'static str> {
-    scan(text, |rule, matches| {
-        if !matches(rule) {
-            return None;
-        }
+pub fn matched_phrase(text: &str) -> Option<String> {
+    let list = phrase_list();
+    let indexed = indexed_sentences(text, list);
+    list.rules.iter().find_map(|rule| {
         if !rule.is_plain_phrase() {
-            return Some(rule.display.as_str());
+            let hit = indexed.iter().any(|s| s.matches(rule));
+            return hit.then(|| rule.display.clone());
         }
-        let single = |i: usize| Rule {
-            tries: vec![Trie::new(&rule.parts[0][i..=i])],
-            parts: vec![vec![rule.parts[0][i].clone()]],
-            ordered: 1,
-            unless: Trie::default(),
-            not_followed_by: Trie::default(),
-            kind: rule.kind,
-            display: String::new(),
-            alternatives: Vec::new(),
-        };
-        let which = (0..rule.alternatives.len()).find(|&i| matches(&single(i)))?;
-        Some(rule.alternatives[which].as_str())
+        let trie = rule.tries.first()?;
+        indexed.iter().find_map(|s| {
+            let &(start, end) = s.occurrences(trie, &Trie::default()).first()?;
+            let words: Vec<&str> = s
+                .words
+                .get(start..end)?
+                .iter()
+                .map(|&w| list.vocabulary.word(w))
+                .collect();
+            Some(words.join(" "))
+        })
     })
 }
 
@@ -802,7 +972,9 @@ pub fn rules_match(text: &str) -> bool {
 /// words never cross a sentence end). For the training tool and tests.
 pub fn model_features(text: &str) -> Vec<String> {
     let list = phrase_list();
-    risk_model::features(&sentences(text, &list.idioms), &list.concepts)
+    let sentences = sentences(text, list);
+    let words: Vec<&[String]> = sentences.iter().map(|t| t.words.as_slice()).collect();
+    risk_model::features(&words, &list.concepts)
 }
 
 /// The highest probability `model` gives to a sentence of `text`, or to two neighbouring
@@ -810,7 +982,8 @@ pub fn model_features(text: &str) -> Vec<String> {
 /// text with no words. Linear in the length of the text.
 pub fn model_probability_with(text: &str, model: &risk_model::Model) -> f64 {
     let list = phrase_list();
-    let sentences = sentences(text, &list.idioms);
+    let sentences = sentences(text, list);
+    let sentences: Vec<&[String]> = sentences.iter().map(|t| t.words.as_slice()).collect();
     let mut highest = 0.0f64;
     for i in 0..sentences.len() {
         let end = (i + 2).min(sentences.len());
@@ -853,17 +1026,22 @@ mod tests {
         for rule in &list.rules {
             // Every alternative of a plain phrase, and for a rule the first and the last
             // alternatives of its parts written one after the other, must be found.
-            let samples: Vec<String> = if rule.parts.len() == 1 {
-                rule.parts[0].iter().map(|w| w.join(" ")).collect()
+            let parts: Vec<Vec<String>> = rule
+                .tries
+                .iter()
+                .map(|t| t.phrases(&list.vocabulary))
+                .collect();
+            let samples: Vec<String> = if parts.len() == 1 {
+                parts[0].clone()
             } else {
                 let pick = |last: bool| {
-                    rule.parts
+                    parts
                         .iter()
                         .map(|p| {
                             if last {
-                                p[p.len() - 1].join(" ")
+                                p[p.len() - 1].clone()
                             } else {
-                                p[0].join(" ")
+                                p[0].clone()
                             }
                         })
                         .collect::<Vec<_>>()
@@ -898,9 +1076,9 @@ mod tests {
         )
         .expect("parses");
         let hit = |text: &str, rule: usize| {
-            sentences(text, &list.idioms).iter().any(|s| {
-                Sentence::new(s.iter().map(String::as_str).collect()).matches(&list.rules[rule])
-            })
+            indexed_sentences(text, &list)
+                .iter()
+                .any(|s| s.matches(&list.rules[rule]))
         };
         assert!(hit("saving up all my tablets", 0));
         assert!(hit("saved pills", 0));
@@ -919,17 +1097,28 @@ mod tests {
     }
 
     #[test]
-    fn alternatives_expand_in_order() {
+    fn alternatives_expand() {
+        let written = |text: &str| {
+            let mut vocabulary = Vocabulary::default();
+            let mut phrases = phrases(text, &Lists::new(), &mut vocabulary)?.phrases(&vocabulary);
+            phrases.sort();
+            Some(phrases)
+        };
         assert_eq!(
-            expand("(a|b) c (d e|f)").unwrap(),
+            written("(a|b) c (d e|f)").unwrap(),
             ["a c d e", "a c f", "b c d e", "b c f"]
         );
-        assert_eq!(expand("plain words").unwrap(), ["plain words"]);
-        assert_eq!(expand("(open"), None);
-        assert_eq!(expand("close)"), None);
+        assert_eq!(written("plain words").unwrap(), ["plain words"]);
+        assert_eq!(written("(open"), None);
+        assert_eq!(written("close)"), None);
         // Groups may nest (a deliberate change: lists used inside groups need it).
-        assert_eq!(expand("((nested))").unwrap(), ["nested"]);
-        assert_eq!(expand("a (b (c|d)|e)").unwrap(), ["a b c", "a b d", "a e"]);
+        assert_eq!(written("((nested))").unwrap(), ["nested"]);
+        assert_eq!(written("a (b (c|d)|e)").unwrap(), ["a b c", "a b d", "a e"]);
+        assert_eq!(
+            written("(a little|) tired").unwrap(),
+            ["a little tired", "tired"]
+        );
+        assert_eq!(written("(|)"), None, "no phrase of no words");
     }
 
     #[test]
@@ -990,7 +1179,7 @@ mod tests {
             ("  I   WANT   TO   DIE  ", "want to die"),
         ];
         for (text, phrase) in cases {
-            assert_eq!(matched_phrase(text), Some(phrase), "{text:?}");
+            assert_eq!(matched_phrase(text).as_deref(), Some(phrase), "{text:?}");
             assert!(mentions_self_harm(text), "{text:?}");
         }
     }
@@ -1147,9 +1336,9 @@ mod tests {
         )
         .expect("parses");
         let hit = |text: &str, rule: usize| {
-            sentences(text, &list.idioms).iter().any(|s| {
-                Sentence::new(s.iter().map(String::as_str).collect()).matches(&list.rules[rule])
-            })
+            indexed_sentences(text, &list)
+                .iter()
+                .any(|s| s.matches(&list.rules[rule]))
         };
         assert!(hit("wrote the note and put it in the drawer", 0));
         assert!(
@@ -1225,8 +1414,9 @@ mod tests {
     const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
-    /// folded in untuned, lowers the rules' figure.
-    const RULES_TUNING_RECALL_FLOOR: f64 = 0.94;
+    /// folded in untuned, and the sentences written for the model, which the rules were never
+    /// tuned to, lower the rules' figure.
+    const RULES_TUNING_RECALL_FLOOR: f64 = 0.89;
     const RULES_TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
     /// Folds of the cross-validation of the combined detector.
     const FOLDS: usize = 5;

@@ -427,10 +427,10 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
                     let alternative = alternative.trim();
                     let pattern =
                         pattern(alternative, &lists, &mut vocabulary).ok_or_else(|| bad(line))?;
-                    if let Some(&concept) = CONCEPT_LISTS.iter().find(|&&c| c == name.trim()) {
-                        if let [word] = &words_of(&normalise(alternative))[..] {
-                            concepts.entry(word.clone()).or_insert(concept);
-                        }
+                    if let Some(&concept) = CONCEPT_LISTS.iter().find(|&&c| c == name.trim())
+                        && let [word] = &words_of(&normalise(alternative))[..]
+                    {
+                        concepts.entry(word.clone()).or_insert(concept);
                     }
                     alternatives.push(pattern);
                 }

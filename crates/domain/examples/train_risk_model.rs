@@ -10,7 +10,7 @@ use enough_domain::safety::self_harm::{cross_validate, cv_rates, model_features}
 
 /// The highest false-alarm rate accepted when choosing the threshold (below the goal of 10%,
 /// leaving room for the blind round to be harder than cross-validation).
-const MAX_CV_FALSE_ALARMS: f64 = 0.08;
+const MAX_CV_FALSE_ALARMS: f64 = 0.09;
 
 fn corpus(text: &str) -> Vec<&str> {
     text.lines()
@@ -32,7 +32,9 @@ fn main() -> std::io::Result<()> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests-data/risk_language");
     let risk_text = std::fs::read_to_string(format!("{dir}/risk_tuning.txt"))?;
     let not_text = std::fs::read_to_string(format!("{dir}/not_risk_tuning.txt"))?;
+    let background_text = std::fs::read_to_string(format!("{dir}/not_risk_background.txt"))?;
     let (risk, not_risk) = (corpus(&risk_text), corpus(&not_text));
+    let background = corpus(&background_text);
     let round6 = (round_six_start(&risk_text), round_six_start(&not_text));
     let mut options = TrainOptions::default();
     let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f64>().ok());
@@ -45,7 +47,7 @@ fn main() -> std::io::Result<()> {
     if let Some(v) = env("RISK_L2") {
         options.l2 = v;
     }
-    let results = cross_validate(&risk, &not_risk, 5, options);
+    let results = cross_validate(&risk, &not_risk, &background, 5, options);
     if std::env::var("RISK_SHOW").is_ok() {
         // The combined detector's out-of-fold mistakes at 0.8, for whoever writes sentences.
         for r in &results {
@@ -104,7 +106,12 @@ fn main() -> std::io::Result<()> {
     let examples: Vec<(Vec<String>, bool)> = risk
         .iter()
         .map(|t| (model_features(t), true))
-        .chain(not_risk.iter().map(|t| (model_features(t), false)))
+        .chain(
+            not_risk
+                .iter()
+                .chain(&background)
+                .map(|t| (model_features(t), false)),
+        )
         .collect();
     let mut model = Model::train(&examples, options);
     model.threshold = best.0;

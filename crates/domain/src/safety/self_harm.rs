@@ -896,14 +896,20 @@ pub fn risk_language(text: &str) -> Option<RiskKind> {
 
 /// Out-of-fold results of `k`-fold cross-validation of the combined detector on labelled
 /// notes: the notes of each label are dealt to the folds in turn (stratified, fixed), a model
-/// is trained on the other folds, and each note gets (its label, whether a rule matches, the
+/// is trained on the other folds and on every `background` note (everyday text that is only
+/// ever trained on, never measured), and each note gets (its label, whether a rule matches, the
 /// probability the model trained without it gives). Deterministic.
 pub fn cross_validate(
     risk: &[&str],
     not_risk: &[&str],
+    background: &[&str],
     k: usize,
     options: risk_model::TrainOptions,
 ) -> Vec<CvResult> {
+    let background: Vec<(Vec<String>, bool)> = background
+        .iter()
+        .map(|t| (model_features(t), false))
+        .collect();
     let notes: Vec<(&str, bool, usize)> = risk
         .iter()
         .enumerate()
@@ -919,6 +925,7 @@ pub fn cross_validate(
             .zip(&features)
             .filter(|((_, _, i), _)| fold_of(*i) != fold)
             .map(|((_, risk, _), features)| (features.clone(), *risk))
+            .chain(background.iter().cloned())
             .collect();
         let model = risk_model::Model::train(&train, options);
         for (text, risk, i) in notes.iter().filter(|(_, _, i)| fold_of(*i) == fold) {
@@ -1394,6 +1401,8 @@ mod tests {
     const RISK_TUNING: &str = include_str!("../../tests-data/risk_language/risk_tuning.txt");
     const NOT_RISK_TUNING: &str =
         include_str!("../../tests-data/risk_language/not_risk_tuning.txt");
+    const NOT_RISK_BACKGROUND: &str =
+        include_str!("../../tests-data/risk_language/not_risk_background.txt");
     const RISK_HELDOUT: &str = include_str!("../../tests-data/risk_language/risk_heldout.txt");
     const NOT_RISK_HELDOUT: &str =
         include_str!("../../tests-data/risk_language/not_risk_heldout.txt");
@@ -1474,7 +1483,13 @@ mod tests {
         );
         // Cross-validated: a model trained without each fold, the shipped threshold.
         let threshold = risk_model::shipped().threshold;
-        let results = cross_validate(&risk, &not_risk, FOLDS, risk_model::TrainOptions::default());
+        let results = cross_validate(
+            &risk,
+            &not_risk,
+            &corpus(NOT_RISK_BACKGROUND),
+            FOLDS,
+            risk_model::TrainOptions::default(),
+        );
         let (cv_recall, cv_false) = cv_rates(&results, threshold);
         let model_only: Vec<CvResult> = results
             .iter()
@@ -1551,6 +1566,7 @@ mod tests {
             .chain(
                 corpus(NOT_RISK_TUNING)
                     .iter()
+                    .chain(&corpus(NOT_RISK_BACKGROUND))
                     .map(|t| (model_features(t), false)),
             )
             .collect();

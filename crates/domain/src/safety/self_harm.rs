@@ -192,25 +192,41 @@ impl Rule {
 }
 
 /// Phrases stored as a tree of words: the phrases that share their first words share a path.
+/// Nodes and edges sit in two flat arrays (a node's edges side by side, sorted by word), so a
+/// tree costs a few bytes a node and no allocation per node.
 #[derive(Default)]
 struct Trie {
     nodes: Vec<TrieNode>,
+    /// (word, node) for every edge, grouped by the node they leave.
+    edges: Vec<(WordId, u32)>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone, Copy)]
 struct TrieNode {
-    /// (word, node) sorted by word.
-    children: Vec<(WordId, u32)>,
+    /// Where this node's edges start in `edges`, and how many there are.
+    first: u32,
+    count: u32,
     /// A phrase ends here.
     end: bool,
 }
 
-impl TrieNode {
-    fn child(&self, word: WordId) -> Option<usize> {
-        self.children
+impl Trie {
+    fn children(&self, at: usize) -> &[(WordId, u32)] {
+        self.nodes
+            .get(at)
+            .and_then(|n| {
+                self.edges
+                    .get(n.first as usize..n.first as usize + n.count as usize)
+            })
+            .unwrap_or(&[])
+    }
+
+    fn child(&self, at: usize, word: WordId) -> Option<usize> {
+        let children = self.children(at);
+        children
             .binary_search_by_key(&word, |&(w, _)| w)
             .ok()
-            .and_then(|i| self.children.get(i))
+            .and_then(|i| children.get(i))
             .map(|&(_, next)| next as usize)
     }
 }
@@ -241,18 +257,27 @@ impl Trie {
         let mut nodes: Vec<TrieNode> = ends
             .into_iter()
             .map(|end| TrieNode {
-                children: Vec::new(),
                 end,
+                ..TrieNode::default()
             })
             .collect();
-        for ((from, word), to) in edges {
-            nodes[from as usize].children.push((word, to));
+        let mut all: Vec<(u32, WordId, u32)> = edges
+            .into_iter()
+            .map(|((from, word), to)| (from, word, to))
+            .collect();
+        all.sort_unstable();
+        let mut edges = Vec::with_capacity(all.len());
+        for (from, word, to) in all {
+            let at = u32::try_from(edges.len()).unwrap_or(u32::MAX);
+            if let Some(node) = nodes.get_mut(from as usize) {
+                if node.count == 0 {
+                    node.first = at;
+                }
+                node.count += 1;
+            }
+            edges.push((word, to));
         }
-        for node in &mut nodes {
-            node.children.sort_unstable();
-            node.children.shrink_to_fit();
-        }
-        Some(Trie { nodes })
+        Some(Trie { nodes, edges })
     }
 
     /// Adds the paths of `pattern` from each node of `starts`; returns where they end.
@@ -292,27 +317,20 @@ impl Trie {
     }
 
     fn is_empty(&self) -> bool {
-        self.nodes
-            .first()
-            .is_none_or(|root| root.children.is_empty())
+        self.children(0).is_empty()
     }
 
     /// The first words of the phrases.
     fn first_words(&self) -> impl Iterator<Item = WordId> + '_ {
-        self.nodes
-            .first()
-            .into_iter()
-            .flat_map(|root| root.children.iter().map(|&(w, _)| w))
+        self.children(0).iter().map(|&(w, _)| w)
     }
 
     fn has_first(&self, word: WordId) -> bool {
-        self.nodes
-            .first()
-            .is_some_and(|root| root.child(word).is_some())
+        self.child(0, word).is_some()
     }
 
     fn first_word_count(&self) -> usize {
-        self.nodes.first().map_or(0, |root| root.children.len())
+        self.children(0).len()
     }
 
     /// Where phrases starting at `start` in `words` end (one past their last word).
@@ -325,7 +343,7 @@ impl Trie {
         let mut at = 0;
         let mut i = start;
         while let Some(&word) = words.get(i) {
-            let Some(next) = self.nodes.get(at).and_then(|n| n.child(word)) else {
+            let Some(next) = self.child(at, word) else {
                 return false;
             };
             at = next;
@@ -351,7 +369,7 @@ impl Trie {
                 out.push(words.join(" "));
             }
             // In the order the phrases were written (nodes are numbered as they are made).
-            let mut children = node.children.clone();
+            let mut children = self.children(at).to_vec();
             children.sort_unstable_by_key(|&(_, next)| next);
             for &(word, next) in children.iter().rev() {
                 let mut longer = path.clone();

@@ -13,11 +13,22 @@
 //! The words of a sentence, normalised exactly as for the rules (lower case, apostrophes and
 //! punctuation dropped, filler words dropped, texting spellings read as meant, idioms removed),
 //! then cut to a rough stem ("cutting", "cuts" and "cut" read `cut`): each stem, each pair of
-//! neighbouring stems, and, for a word of a reviewed word list
-//! of the phrase file (medicines `@pills`, body parts `@body`, high places `@high`, vehicles
-//! `@vehicle`, means `@means`), the name of the list, so that a medicine the sentences never
+//! neighbouring stems, and, for a word of a reviewed word list of the phrase file, the name of
+//! the list (medicines `@pills`, means `@means`, body parts `@body`, high places `@high`,
+//! vehicles `@vehicle`, and the everyday lists the rules use as exceptions: accidents and chores
+//! `@accident`, `@chore_word`, things kept for ordinary reasons `@kept_ok`, marks with an
+//! everyday cause `@marks_ok`, being away `@elsewhere`), so that a medicine the sentences never
 //! named counts like one they did. Features seen in fewer than [`MIN_COUNT`] training
-//! sentences are not used (they would only memorise).
+//! sentences are not used (they would only memorise). A note is read sentence by sentence, and
+//! each sentence together with the next, and counts at the highest probability found.
+//!
+//! # Training
+//!
+//! Logistic regression by stochastic gradient descent on the log loss ([`Model::train`]), with
+//! a fixed seed, so training twice gives the same weights. It learns from the tuning sentences
+//! (`tests-data/risk_language/*_tuning.txt`) and from plain everyday text that is only ever
+//! trained on (`not_risk_background.txt`): without it, ordinary short words leaned towards
+//! risk, since every everyday tuning sentence is a close twin of a risk sentence.
 //!
 //! # Weights
 //!

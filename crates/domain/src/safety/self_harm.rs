@@ -38,7 +38,7 @@
 //! 110 sentences written blind by another writer: **65.5% noticed, 1.8% false alarms**. A list
 //! only knows the ways it was shown; word rules had reached their limit.
 //!
-//! Round 6 was then folded into the tuning files (2026-12-01), about 130 risk and 130 everyday
+//! Round 6 was then folded into the tuning files (2026-12-01), 117 risk and 105 everyday
 //! sentences were written for the model (breadth: plans with no risk word, means and places,
 //! preparation, effects of self-injury, past attempts; idioms, accidents, grief, endings of
 //! jobs and relationships, decluttering), and the model was trained on them and on about 1,200

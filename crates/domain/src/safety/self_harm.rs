@@ -901,8 +901,9 @@ pub fn matched_phrase(text: &str) -> Option<String> {
     })
 }
 
-/// The most serious kind of risk language in `text` (plans before thoughts before
-/// self-injury), or `None`. A keyword match, not an assessment: see the module documentation.
+/// The most serious kind of risk language in `text` that a rule names (plans before thoughts
+/// before self-injury); [`RiskKind::NoticedByModel`] when only the model notices it; `None`
+/// when neither does. It weighs words, it is not an assessment: see the module documentation.
 pub fn risk_language(text: &str) -> Option<RiskKind> {
     let mut kinds = Vec::new();
     scan::<()>(text, |rule, matches| {

@@ -4,4 +4,5 @@
 
 pub mod alert;
 pub mod plan;
+pub mod risk_model;
 pub mod self_harm;

@@ -1,44 +1,70 @@
-//! Notices when a saved note names suicide or self-harm in so many words, so that the app can
-//! follow the save with a gentle message and the crisis lines. Saving is never blocked and
-//! nothing is reported to anyone: the person who wrote the note is the only one who sees the
-//! message.
+//! Notices when a saved note names suicide or self-harm, so that the app can follow the save
+//! with a gentle message and the crisis lines. Saving is never blocked and nothing is reported
+//! to anyone: the person who wrote the note is the only one who sees the message.
 //!
 //! # What this is, and what it is not
 //!
-//! This is a **phrase and rule matcher** over a reviewed list (`content/self_harm_phrases.txt`,
-//! compiled in so a clinician can change it without touching Rust). The list holds plain
-//! phrases ("want to die"), named word lists (`@pills`, `@body`) and a few kinds of rule that a
-//! reviewer can read: words in order within five words ("saving ... @pills"), words together in
-//! one sentence ("bridge & jumping"), both ("wrote ... note & drawer"), and exceptions ("unless
-//! chopping", "not followed by down"). Each line belongs to a section naming what it notices (see [`RiskKind`]): suicidal
-//! thoughts and wishes, plans, means, preparation and attempts, or self-injury. It is **not a
-//! risk assessment**: it cannot tell how someone is, whether they are safe, or how urgent
-//! anything is, and its silence means nothing.
+//! Two parts, and a note counts when **either** notices it ([`mentions_self_harm`]):
+//!
+//! - a **phrase and rule matcher** over a reviewed list (`content/self_harm_phrases.txt`,
+//!   compiled in so a clinician can change it without touching Rust). The list holds plain
+//!   phrases ("want to die"), named word lists (`@pills`, `@body`) and a few kinds of rule that a
+//!   reviewer can read: words in order within five words ("saving ... @pills"), words together
+//!   in one sentence ("bridge & jumping"), both ("wrote ... note & drawer"), and exceptions
+//!   ("unless chopping", "not followed by down"). Each line belongs to a section naming what it
+//!   notices (see [`RiskKind`]): suicidal thoughts and wishes, plans, means, preparation and
+//!   attempts, or self-injury.
+//! - a **small local statistical model** ([`super::risk_model`]): logistic regression over the
+//!   word stems, pairs of neighbouring stems and word lists of each sentence (and of each two
+//!   neighbouring sentences), trained on the sentences written for this project
+//!   (`tests-data/risk_language/*_tuning.txt`). Its weights are compiled in
+//!   (`content/risk_model.txt`); it runs inside the program, with no network and no service.
+//!   It catches phrasings no rule names from the words they share with the ones it was trained
+//!   on; it does not tell the kind ([`RiskKind::NoticedByModel`]).
+//!
+//! It is **not a risk assessment**: it cannot tell how someone is, whether they are safe, or how
+//! urgent anything is, and its silence means nothing.
 //!
 //! # How well it notices (measured, see `tests-data/risk_language/`)
 //!
-//! On the tuning sentences it was built against (about 890 risk sentences and 830 others) it
-//! notices 98% with no false alarms; that figure flatters it. On fresh sentences written
-//! before each evaluation (four rounds, each evaluated once, then folded into the tuning set) it
-//! noticed **74%, 57%, 58% and 80%** of risk sentences, with 0–5% false alarms. Round 5, 100 risk
-//! and 100 everyday sentences written blind by someone who had seen neither the list nor any
-//! earlier sentence, evaluated once: **75% noticed, 1% false alarms**. Round 5 then joined the
-//! tuning set and the rules were generalised again (round 6): means named without a verb
-//! ("bought rope and hid it"), intent or timing without a named act ("I don't think I'll be here
-//! by Christmas", "ending things after my birthday"), preparation ("for when I'm not here",
-//! notes written, passwords left), self-injury by its effect or its hiding ("long sleeves so
-//! nobody sees the cuts", "on purpose" against a hob), every form of a method word, past attempts
-//! spoken of now, and passive wishes. About 320 new risk sentences and 290 others were written
-//! for this, in three batches, each measured once before the rules were changed for it: the
-//! first batch was noticed **27%** (2 false alarms in 139), the second, written after the first
-//! was tuned to, **49%** (6 in 103), the third, plain phrasing with a close everyday twin for
-//! each sentence, **40%** (4 in 50). Those later figures are the honest warning: a list only
-//! knows the ways it was shown, and the goal of noticing 90% of unseen phrasings may still not
-//! be met. Round 6, written blind, is the measure (`tests-data/risk_language/risk_heldout.txt`).
+//! History of the rules alone: on fresh sentences written before each evaluation (four rounds,
+//! each evaluated once, then folded into the tuning set) they noticed **74%, 57%, 58% and 80%**
+//! of risk sentences, with 0–5% false alarms. Round 5, 100 risk and 100 everyday sentences
+//! written blind by someone who had seen neither the list nor any earlier sentence: **75%
+//! noticed, 1% false alarms**. The rules were then generalised again (means named without a
+//! verb, intent or timing without a named act, preparation, self-injury by its effect or its
+//! hiding, past attempts, passive wishes; about 320 new risk sentences and 290 others, each batch
+//! measured once before the rules changed for it: 27%, 49% and 40% noticed). Round 6, 110 and
+//! 110 sentences written blind by another writer: **65.5% noticed, 1.8% false alarms**. A list
+//! only knows the ways it was shown; word rules had reached their limit.
+//!
+//! Round 6 was then folded into the tuning files (2026-12-01), 117 risk and 105 everyday
+//! sentences were written for the model (breadth: plans with no risk word, means and places,
+//! preparation, effects of self-injury, past attempts; idioms, accidents, grief, endings of
+//! jobs and relationships, decluttering), and the model was trained on them and on about 1,200
+//! lines of plain everyday text that is only ever trained on
+//! (`tests-data/risk_language/not_risk_background.txt`). Five-fold cross-validation of rules and
+//! model together on the 1,118 risk and 1,042 everyday tuning sentences (a model trained without
+//! each fold, stratified, fixed folds, threshold 0.73): **94.8% noticed, 8.9% false alarms**
+//! (the model alone: 72%, 8%; the corpus test prints these). That is optimistic: the rules were
+//! tuned to every fold. The false alarms are high because the everyday sentences were written
+//! as close twins of risk sentences ("bought rope for the washing line"); blind rounds had far
+//! fewer. On the round-6 sentences alone, which the rules were never tuned to, the same
+//! cross-validation gives 89% noticed and 2.7% false alarms. The honest figure will be blind
+//! round 7, being written by someone else (`tests-data/risk_language/risk_heldout.txt`); until
+//! then, whether the goal of noticing 90%
+//! of unseen phrasings with at most 10% false alarms is met is **not known**.
+//!
 //! Its limits, on purpose and by nature:
 //!
-//! - **It misses indirect and new language** and anything that needs context across sentences
-//!   ("I went to the bridge. Then I walked home", "I've decided. Sunday."), and tone.
+//! - **It still misses indirect and new language**: the model only generalises from words it
+//!   was shown, it reads at most two neighbouring sentences together, and it does not read tone
+//!   or a story across a note ("I went to the bridge. Then I walked home").
+//! - **The model can be wrong both ways on everyday words.** It weighs words, not meaning: an
+//!   everyday sentence made of words that often came with risk in its training sentences can
+//!   tip it over its threshold, and a risk sentence in words it never saw leaves it silent. Its
+//!   weights are reviewable (`content/risk_model.txt`) but not a list a clinician can edit
+//!   line by line; change the training sentences and rerun the training tool instead.
 //! - **English only.** Notes in other languages, most slang, misspellings beyond the few listed
 //!   ("sucide", "sewerslide", "unalive") and deliberate obfuscation ("s*icide") go unnoticed.
 //!   "kys" is left out: it is an insult aimed at someone else.
@@ -69,10 +95,17 @@
 //! list and the text alike. Phrases match only as runs of whole words. Each part of a rule is
 //! kept as a tree of words, and matching walks it from the words of the sentence (no regular
 //! expressions), so the time grows in step with the length of the note, not with the number of
-//! ways a rule can be written.
+//! ways a rule can be written. Every word of the list is numbered once (a `u32`), the trees hold
+//! numbers, and a pattern's groups are added to its tree directly, never written out one
+//! alternative at a time, so the list is read quickly on first use and takes little memory.
+//! The model reads the same words, weighing each sentence alone and with the next one, so it
+//! too is linear in the length of the note.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::OnceLock;
+
+use super::risk_model::{self, Concepts};
 
 const PHRASES_TXT: &str = include_str!("../../content/self_harm_phrases.txt");
 
@@ -88,17 +121,60 @@ pub enum RiskKind {
     SuicidalThoughts,
     /// Self-injury, its urges and relapses ("I cut my arms again last night").
     SelfInjury,
+    /// Noticed by the local model only, which weighs words and does not tell the kind.
+    NoticedByModel,
 }
 
-/// A phrase: its words in order (already normalised).
+/// The words of a phrase or sentence in order (already normalised).
 type Words = Vec<String>;
 
-/// One line of the phrase file, expanded and normalised.
+/// A word of the phrase file, numbered once (see [`Vocabulary`]).
+type WordId = u32;
+
+/// Stands for a word of the text the phrase file never uses: no phrase contains it.
+const UNKNOWN: WordId = WordId::MAX;
+
+/// Stands where an idiom was removed ([`GAP_WORD`]): no phrase contains it either.
+const GAP: WordId = WordId::MAX - 1;
+
+/// Every word of the phrase file, numbered once, so that phrases and sentences are compared as
+/// small numbers and each word is stored once however many phrases use it.
+#[derive(Default)]
+struct Vocabulary {
+    ids: HashMap<String, WordId>,
+    words: Vec<String>,
+}
+
+impl Vocabulary {
+    fn intern(&mut self, word: &str) -> WordId {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = WordId::try_from(self.words.len()).unwrap_or(UNKNOWN);
+        self.words.push(word.to_owned());
+        self.ids.insert(word.to_owned(), id);
+        id
+    }
+
+    fn id(&self, word: &str) -> WordId {
+        if word == GAP_WORD {
+            return GAP;
+        }
+        self.ids.get(word).copied().unwrap_or(UNKNOWN)
+    }
+
+    fn word(&self, id: WordId) -> &str {
+        self.words.get(id as usize).map_or("", String::as_str)
+    }
+}
+
+/// One line of the phrase file, read into trees of words.
 struct Rule {
-    /// The parts; each part is a list of alternative phrases. A plain phrase has one part.
+    /// For each part, its alternatives as a tree of words, so that a sentence is compared
+    /// word by word however many alternatives a part has. A plain phrase has one part.
     /// The first `ordered` parts must appear in order, each at most [`MAX_GAP`] words after the
     /// one before (`A ... B`); the rest anywhere in the sentence (`& C & D`).
-    parts: Vec<Vec<Words>>,
+    tries: Vec<Trie>,
     ordered: usize,
     /// Phrases that cancel the rule when they appear anywhere in the sentence.
     unless: Trie,
@@ -107,90 +183,167 @@ struct Rule {
     kind: RiskKind,
     /// The line as written (shown by [`matched_phrase`] for a rule).
     display: String,
-    /// For a plain phrase, each alternative written out (shown by [`matched_phrase`]).
-    alternatives: Vec<String>,
-    /// For each part, its alternatives as a tree of words, so that a sentence is compared
-    /// word by word however many alternatives a part has.
-    tries: Vec<Trie>,
 }
 
 impl Rule {
     fn is_plain_phrase(&self) -> bool {
-        self.parts.len() == 1 && self.unless.is_empty() && self.not_followed_by.is_empty()
+        self.tries.len() == 1 && self.unless.is_empty() && self.not_followed_by.is_empty()
     }
 }
 
 /// Phrases stored as a tree of words: the phrases that share their first words share a path.
+/// Nodes and edges sit in two flat arrays (a node's edges side by side, sorted by word), so a
+/// tree costs a few bytes a node and no allocation per node.
 #[derive(Default)]
 struct Trie {
     nodes: Vec<TrieNode>,
+    /// (word, node) for every edge, grouped by the node they leave.
+    edges: Vec<(WordId, u32)>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone, Copy)]
 struct TrieNode {
-    children: HashMap<String, usize>,
+    /// Where this node's edges start in `edges`, and how many there are.
+    first: u32,
+    count: u32,
     /// A phrase ends here.
     end: bool,
 }
 
 impl Trie {
-    fn new(phrases: &[Words]) -> Self {
-        let mut trie = Trie {
-            nodes: vec![TrieNode::default()],
-        };
-        for phrase in phrases {
-            let mut at = 0;
-            for word in phrase {
-                at = match trie.nodes[at].children.get(word) {
-                    Some(&next) => next,
-                    None => {
-                        let next = trie.nodes.len();
-                        trie.nodes.push(TrieNode::default());
-                        trie.nodes[at].children.insert(word.clone(), next);
-                        next
-                    }
-                };
+    fn children(&self, at: usize) -> &[(WordId, u32)] {
+        self.nodes
+            .get(at)
+            .and_then(|n| {
+                self.edges
+                    .get(n.first as usize..n.first as usize + n.count as usize)
+            })
+            .unwrap_or(&[])
+    }
+
+    fn child(&self, at: usize, word: WordId) -> Option<usize> {
+        let children = self.children(at);
+        children
+            .binary_search_by_key(&word, |&(w, _)| w)
+            .ok()
+            .and_then(|i| children.get(i))
+            .map(|&(_, next)| next as usize)
+    }
+}
+
+/// A pattern of the phrase file read into words and groups of alternatives (`(a|b) c`), so
+/// that a tree of words can be built from it without writing every alternative out.
+#[derive(Clone)]
+enum Piece {
+    Words(Vec<WordId>),
+    Choice(Rc<[Vec<Piece>]>),
+}
+
+impl Trie {
+    /// The tree of the phrases a pattern stands for (phrases of no words left out); `None`
+    /// when it stands for none.
+    fn build(pattern: &[Piece]) -> Option<Self> {
+        let mut edges: HashMap<(u32, WordId), u32> = HashMap::new();
+        let mut ends = vec![false];
+        let last = Self::insert(&mut edges, &mut ends, vec![0], pattern);
+        for at in last {
+            if at != 0 {
+                ends[at as usize] = true;
             }
-            trie.nodes[at].end = true;
         }
-        trie
+        if ends.iter().all(|e| !e) {
+            return None;
+        }
+        let mut nodes: Vec<TrieNode> = ends
+            .into_iter()
+            .map(|end| TrieNode {
+                end,
+                ..TrieNode::default()
+            })
+            .collect();
+        let mut all: Vec<(u32, WordId, u32)> = edges
+            .into_iter()
+            .map(|((from, word), to)| (from, word, to))
+            .collect();
+        all.sort_unstable();
+        let mut edges = Vec::with_capacity(all.len());
+        for (from, word, to) in all {
+            let at = u32::try_from(edges.len()).unwrap_or(u32::MAX);
+            if let Some(node) = nodes.get_mut(from as usize) {
+                if node.count == 0 {
+                    node.first = at;
+                }
+                node.count += 1;
+            }
+            edges.push((word, to));
+        }
+        Some(Trie { nodes, edges })
+    }
+
+    /// Adds the paths of `pattern` from each node of `starts`; returns where they end.
+    fn insert(
+        edges: &mut HashMap<(u32, WordId), u32>,
+        ends: &mut Vec<bool>,
+        mut starts: Vec<u32>,
+        pattern: &[Piece],
+    ) -> Vec<u32> {
+        for piece in pattern {
+            starts = match piece {
+                Piece::Words(words) => starts
+                    .into_iter()
+                    .map(|mut at| {
+                        for &word in words {
+                            let fresh = u32::try_from(ends.len()).unwrap_or(u32::MAX);
+                            at = *edges.entry((at, word)).or_insert_with(|| {
+                                ends.push(false);
+                                fresh
+                            });
+                        }
+                        at
+                    })
+                    .collect(),
+                Piece::Choice(alternatives) => {
+                    let mut next = Vec::new();
+                    for alternative in alternatives.iter() {
+                        next.extend(Self::insert(edges, ends, starts.clone(), alternative));
+                    }
+                    next.sort_unstable();
+                    next.dedup();
+                    next
+                }
+            };
+        }
+        starts
     }
 
     fn is_empty(&self) -> bool {
-        self.nodes
-            .first()
-            .is_none_or(|root| root.children.is_empty())
+        self.children(0).is_empty()
     }
 
     /// The first words of the phrases.
-    fn first_words(&self) -> impl Iterator<Item = &str> {
-        self.nodes
-            .first()
-            .into_iter()
-            .flat_map(|root| root.children.keys().map(String::as_str))
+    fn first_words(&self) -> impl Iterator<Item = WordId> + '_ {
+        self.children(0).iter().map(|&(w, _)| w)
     }
 
-    fn has_first(&self, word: &str) -> bool {
-        self.nodes
-            .first()
-            .is_some_and(|root| root.children.contains_key(word))
+    fn has_first(&self, word: WordId) -> bool {
+        self.child(0, word).is_some()
     }
 
     fn first_word_count(&self) -> usize {
-        self.nodes.first().map_or(0, |root| root.children.len())
+        self.children(0).len()
     }
 
     /// Where phrases starting at `start` in `words` end (one past their last word).
     fn ends_from(
         &self,
-        words: &[&str],
+        words: &[WordId],
         start: usize,
         mut found: impl FnMut(usize) -> bool,
     ) -> bool {
         let mut at = 0;
         let mut i = start;
-        while let Some(word) = words.get(i) {
-            let Some(&next) = self.nodes.get(at).and_then(|n| n.children.get(*word)) else {
+        while let Some(&word) = words.get(i) {
+            let Some(next) = self.child(at, word) else {
                 return false;
             };
             at = next;
@@ -201,21 +354,69 @@ impl Trie {
         }
         false
     }
+
+    /// Every phrase of the tree, written out (for tests).
+    #[cfg(test)]
+    fn phrases(&self, vocabulary: &Vocabulary) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack: Vec<(usize, Vec<WordId>)> = vec![(0, Vec::new())];
+        while let Some((at, path)) = stack.pop() {
+            let Some(node) = self.nodes.get(at) else {
+                continue;
+            };
+            if node.end {
+                let words: Vec<&str> = path.iter().map(|&w| vocabulary.word(w)).collect();
+                out.push(words.join(" "));
+            }
+            // In the order the phrases were written (nodes are numbered as they are made).
+            let mut children = self.children(at).to_vec();
+            children.sort_unstable_by_key(|&(_, next)| next);
+            for &(word, next) in children.iter().rev() {
+                let mut longer = path.clone();
+                longer.push(word);
+                stack.push((next as usize, longer));
+            }
+        }
+        out
+    }
 }
 
 /// The phrase file, parsed once.
 struct PhraseList {
     rules: Vec<Rule>,
     /// Idioms removed before matching.
-    idioms: Vec<Words>,
+    idioms: Trie,
+    /// Every word of the file, numbered.
+    vocabulary: Vocabulary,
+    /// Single words of the word lists the model reads as their list (see [`risk_model`]).
+    concepts: Concepts,
 }
+
+/// The word lists of the phrase file whose words the model also reads as the list's name.
+const CONCEPT_LISTS: &[&str] = &[
+    "pills",
+    "kept_means",
+    "means",
+    "body",
+    "high",
+    "vehicle",
+    "suicidal_typos",
+    "accident",
+    "kept_ok",
+    "marks_ok",
+    "elsewhere",
+    "chore_word",
+    "chore_day",
+];
 
 fn phrase_list() -> &'static PhraseList {
     static LIST: OnceLock<PhraseList> = OnceLock::new();
     LIST.get_or_init(|| {
         parse_phrase_list(PHRASES_TXT).unwrap_or(PhraseList {
             rules: Vec::new(),
-            idioms: Vec::new(),
+            idioms: Trie::default(),
+            vocabulary: Vocabulary::default(),
+            concepts: Concepts::new(),
         })
     })
 }
@@ -224,11 +425,16 @@ fn phrase_list() -> &'static PhraseList {
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct BadLine(String);
 
+/// The lists defined so far (`@name = a | b`), each as its alternatives.
+type Lists = HashMap<String, Rc<[Vec<Piece>]>>;
+
 /// Reads the phrase file (syntax in its header).
 fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
-    let mut macros: HashMap<String, Vec<String>> = HashMap::new();
+    let mut lists: Lists = HashMap::new();
+    let mut vocabulary = Vocabulary::default();
     let mut rules = Vec::new();
-    let mut idioms = Vec::new();
+    let mut idioms: Vec<Vec<Piece>> = Vec::new();
+    let mut concepts = Concepts::new();
     let mut section: Option<RiskKind> = None;
     let mut in_idioms = false;
     let bad = |line: &str| BadLine(line.to_owned());
@@ -245,19 +451,41 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
                 let (name, list) = macro_definition(line).ok_or_else(|| bad(line))?;
                 let mut alternatives = Vec::new();
                 for alternative in list.split('|') {
-                    alternatives
-                        .extend(expand_with(alternative.trim(), &macros).ok_or_else(|| bad(line))?);
+                    let alternative = alternative.trim();
+                    let pattern =
+                        pattern(alternative, &lists, &mut vocabulary).ok_or_else(|| bad(line))?;
+                    if let Some(&concept) = CONCEPT_LISTS.iter().find(|&&c| c == name.trim())
+                        && let [word] = &words_of(&normalise(alternative))[..]
+                    {
+                        concepts.entry(word.clone()).or_insert(concept);
+                    }
+                    alternatives.push(pattern);
                 }
-                macros.insert(name.trim().to_owned(), alternatives);
+                lists.insert(name.trim().to_owned(), alternatives.into());
             }
-            _ if in_idioms => idioms.extend(phrases(line, &macros).ok_or_else(|| bad(line))?),
+            _ if in_idioms => {
+                let idiom = pattern(line, &lists, &mut vocabulary).ok_or_else(|| bad(line))?;
+                idioms.push(idiom);
+            }
             _ => {
                 let kind = section.ok_or_else(|| bad(line))?;
-                rules.push(parse_rule(line, kind, &macros).ok_or_else(|| bad(line))?);
+                rules.push(
+                    parse_rule(line, kind, &lists, &mut vocabulary).ok_or_else(|| bad(line))?,
+                );
             }
         }
     }
-    Ok(PhraseList { rules, idioms })
+    let idioms = if idioms.is_empty() {
+        Trie::default()
+    } else {
+        Trie::build(&[Piece::Choice(idioms.into())]).unwrap_or_default()
+    };
+    Ok(PhraseList {
+        rules,
+        idioms,
+        vocabulary,
+        concepts,
+    })
 }
 
 /// `@name = a | b` as (`name`, `a | b`).
@@ -268,18 +496,17 @@ fn macro_definition(line: &str) -> Option<(&str, &str)> {
     valid.then_some((name, list))
 }
 
-/// Expands a pattern and normalises every expansion into words (empty expansions dropped).
-fn phrases(pattern: &str, macros: &HashMap<String, Vec<String>>) -> Option<Vec<Words>> {
-    let expanded = expand_with(pattern, macros)?;
-    let words: Vec<Words> = expanded
-        .iter()
-        .map(|e| words_of(&normalise(e)))
-        .filter(|w: &Words| !w.is_empty())
-        .collect();
-    (!words.is_empty()).then_some(words)
+/// The tree of the phrases of a pattern; `None` when it cannot be read or stands for no phrase.
+fn phrases(text: &str, lists: &Lists, vocabulary: &mut Vocabulary) -> Option<Trie> {
+    Trie::build(&pattern(text, lists, vocabulary)?)
 }
 
-fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>) -> Option<Rule> {
+fn parse_rule(
+    line: &str,
+    kind: RiskKind,
+    lists: &Lists,
+    vocabulary: &mut Vocabulary,
+) -> Option<Rule> {
     // `BODY unless C not followed by D`, the two clauses in either order, each at most once.
     const UNLESS: &str = " unless ";
     const NOT_FOLLOWED_BY: &str = " not followed by ";
@@ -290,9 +517,9 @@ fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>)
         .flatten()
         .min()
         .unwrap_or(line.len());
-    let clause = |at: Option<usize>, keyword: &str| -> Option<Vec<Words>> {
+    let mut clause = |at: Option<usize>, keyword: &str| -> Option<Trie> {
         let Some(at) = at else {
-            return Some(Vec::new());
+            return Some(Trie::default());
         };
         let start = at + keyword.len();
         let end = [unless_at, not_followed_at]
@@ -305,7 +532,7 @@ fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>)
         if text.contains(UNLESS) || text.contains(NOT_FOLLOWED_BY) {
             return None;
         }
-        phrases(text, macros)
+        phrases(text, lists, vocabulary)
     };
     let unless = clause(unless_at, UNLESS)?;
     let not_followed_by = clause(not_followed_at, NOT_FOLLOWED_BY)?;
@@ -318,61 +545,49 @@ fn parse_rule(line: &str, kind: RiskKind, macros: &HashMap<String, Vec<String>>)
         return None;
     }
     let ordered = ordered_parts.len();
-    let parts = ordered_parts
+    let tries = ordered_parts
         .into_iter()
         .chain(anywhere_parts)
-        .map(|p| phrases(p.trim(), macros))
+        .map(|p| phrases(p.trim(), lists, vocabulary))
         .collect::<Option<Vec<_>>>()?;
-    let alternatives = parts
-        .first()
-        .map(|p| p.iter().map(|w| w.join(" ")).collect())
-        .unwrap_or_default();
-    let tries = parts.iter().map(|p| Trie::new(p)).collect();
     Some(Rule {
         tries,
-        parts,
         ordered,
-        unless: Trie::new(&unless),
-        not_followed_by: Trie::new(&not_followed_by),
+        unless,
+        not_followed_by,
         kind,
         display: line.to_owned(),
-        alternatives,
     })
 }
 
-/// Expands `(a|b) c` into `a c` and `b c`, groups may nest. `None` when a parenthesis is
-/// unbalanced.
-#[cfg(test)]
-fn expand(pattern: &str) -> Option<Vec<String>> {
-    expand_with(pattern, &HashMap::new())
-}
-
-/// Like [`expand`], with `@name` standing for the alternatives of a list defined earlier.
+/// Reads a pattern: `(a|b) c` with groups that may nest and `@name` standing for the
+/// alternatives of a list defined earlier; every run of plain text is normalised into words.
 /// `None` when a parenthesis is unbalanced or a list is unknown.
-fn expand_with(pattern: &str, macros: &HashMap<String, Vec<String>>) -> Option<Vec<String>> {
-    let chars: Vec<char> = pattern.chars().collect();
+fn pattern(text: &str, lists: &Lists, vocabulary: &mut Vocabulary) -> Option<Vec<Piece>> {
+    let chars: Vec<char> = text.chars().collect();
     let mut at = 0;
-    let alternatives = expand_sequence(&chars, &mut at, macros, 0)?;
-    (at == chars.len()).then_some(alternatives)
+    let pieces = pattern_sequence(&chars, &mut at, lists, vocabulary, 0)?;
+    (at == chars.len()).then_some(pieces)
 }
 
-/// Expands from `at` up to an unmatched `|` or `)` (left for the caller) or the end.
-fn expand_sequence(
+/// Reads from `at` up to an unmatched `|` or `)` (left for the caller) or the end.
+fn pattern_sequence(
     chars: &[char],
     at: &mut usize,
-    macros: &HashMap<String, Vec<String>>,
+    lists: &Lists,
+    vocabulary: &mut Vocabulary,
     depth: usize,
-) -> Option<Vec<String>> {
-    let mut results = vec![String::new()];
+) -> Option<Vec<Piece>> {
+    let mut pieces = Vec::new();
     while let Some(&c) = chars.get(*at) {
-        let options: Vec<String> = match c {
+        match c {
             '|' | ')' if depth > 0 => break,
             '|' | ')' => return None,
             '(' => {
                 *at += 1;
-                let mut options = Vec::new();
+                let mut alternatives = Vec::new();
                 loop {
-                    options.extend(expand_sequence(chars, at, macros, depth + 1)?);
+                    alternatives.push(pattern_sequence(chars, at, lists, vocabulary, depth + 1)?);
                     match chars.get(*at) {
                         Some('|') => *at += 1,
                         Some(')') => {
@@ -382,7 +597,7 @@ fn expand_sequence(
                         _ => return None,
                     }
                 }
-                options
+                pieces.push(Piece::Choice(alternatives.into()));
             }
             '@' => {
                 let start = *at + 1;
@@ -395,10 +610,11 @@ fn expand_sequence(
                 }
                 let name: String = chars[start..end].iter().collect();
                 *at = end;
-                macros.get(&name)?.clone()
+                pieces.push(Piece::Choice(lists.get(&name)?.clone()));
             }
             _ => {
-                // A run of plain characters is added to every result at once.
+                // A run of plain characters: its words. (No line of the file glues a group to
+                // a word, as in `(un|)alive`; a run always ends at a word's end.)
                 let start = *at;
                 while chars
                     .get(*at)
@@ -407,18 +623,17 @@ fn expand_sequence(
                     *at += 1;
                 }
                 let run: String = chars[start..*at].iter().collect();
-                for result in &mut results {
-                    result.push_str(&run);
+                let words: Vec<WordId> = words_of(&normalise(&run))
+                    .iter()
+                    .map(|w| vocabulary.intern(w))
+                    .collect();
+                if !words.is_empty() {
+                    pieces.push(Piece::Words(words));
                 }
-                continue;
             }
-        };
-        results = results
-            .iter()
-            .flat_map(|prefix| options.iter().map(move |o| format!("{prefix}{o}")))
-            .collect();
+        }
     }
-    Some(results)
+    Some(pieces)
 }
 
 /// Lower-cases, drops apostrophes, turns every other non-alphanumeric character into a space
@@ -513,16 +728,18 @@ fn words_of(normal: &str) -> Words {
 const GAP_WORD: &str = "\u{0}";
 
 /// One sentence, normalised into words, with an index from each word to where it occurs.
-struct Sentence<'a> {
-    words: Vec<&'a str>,
-    index: HashMap<&'a str, Vec<usize>>,
+struct Sentence {
+    words: Vec<WordId>,
+    index: HashMap<WordId, Vec<usize>>,
 }
 
-impl<'a> Sentence<'a> {
-    fn new(words: Vec<&'a str>) -> Self {
-        let mut index: HashMap<&'a str, Vec<usize>> = HashMap::new();
-        for (i, w) in words.iter().enumerate() {
-            index.entry(*w).or_default().push(i);
+impl Sentence {
+    fn new(words: Vec<WordId>) -> Self {
+        let mut index: HashMap<WordId, Vec<usize>> = HashMap::new();
+        for (i, &w) in words.iter().enumerate() {
+            if w != UNKNOWN && w != GAP {
+                index.entry(w).or_default().push(i);
+            }
         }
         Sentence { words, index }
     }
@@ -541,19 +758,20 @@ impl<'a> Sentence<'a> {
     /// not followed by a phrase of `cancel`.
     fn occurrences(&self, trie: &Trie, cancel: &Trie) -> Vec<(usize, usize)> {
         // Start from whichever side is smaller: the phrases' first words or the sentence's.
-        let starts: Vec<usize> = if trie.first_word_count() <= self.index.len() {
+        let mut starts: Vec<usize> = if trie.first_word_count() <= self.index.len() {
             trie.first_words()
-                .filter_map(|word| self.index.get(word))
+                .filter_map(|word| self.index.get(&word))
                 .flatten()
                 .copied()
                 .collect()
         } else {
             self.index
                 .iter()
-                .filter(|(word, _)| trie.has_first(word))
+                .filter(|(word, _)| trie.has_first(**word))
                 .flat_map(|(_, at)| at.iter().copied())
                 .collect()
         };
+        starts.sort_unstable();
         let mut found = Vec::new();
         for start in starts {
             trie.ends_from(&self.words, start, |end| {
@@ -567,7 +785,7 @@ impl<'a> Sentence<'a> {
     }
 
     fn matches(&self, rule: &Rule) -> bool {
-        let last = rule.parts.len().saturating_sub(1);
+        let last = rule.tries.len().saturating_sub(1);
         let none = Trie::default();
         let cancel = |i: usize| -> &Trie {
             if i == last {
@@ -604,24 +822,44 @@ impl<'a> Sentence<'a> {
     }
 }
 
+/// One sentence of a text: its words (for the model) and their numbers in the phrase file's
+/// vocabulary (for the rules), idioms replaced by [`GAP_WORD`] in both.
+struct Tokens {
+    words: Words,
+    ids: Vec<WordId>,
+}
+
 /// Splits at sentence ends (`.` `!` `?` `;` and line breaks), normalises, and replaces idioms
 /// with [`GAP_WORD`].
-fn sentences(text: &str, idioms: &[Words]) -> Vec<Vec<String>> {
+fn sentences(text: &str, list: &PhraseList) -> Vec<Tokens> {
     text.split(['.', '!', '?', ';', '\n', '\r', '…'])
         .map(|raw| {
             let mut words = words_of(&normalise(raw));
-            for idiom in idioms {
-                let mut i = 0;
-                while i + idiom.len() <= words.len() {
-                    if words[i..i + idiom.len()] == idiom[..] {
-                        words.splice(i..i + idiom.len(), [GAP_WORD.to_owned()]);
-                    }
-                    i += 1;
+            let mut ids: Vec<WordId> = words.iter().map(|w| list.vocabulary.id(w)).collect();
+            let mut i = 0;
+            while i < ids.len() {
+                let mut longest = None;
+                list.idioms.ends_from(&ids, i, |end| {
+                    longest = Some(end);
+                    false
+                });
+                if let Some(end) = longest {
+                    ids.splice(i..end, [GAP]);
+                    words.splice(i..end, [GAP_WORD.to_owned()]);
                 }
+                i += 1;
             }
-            words
+            Tokens { words, ids }
         })
-        .filter(|w| !w.is_empty())
+        .filter(|t| !t.words.is_empty())
+        .collect()
+}
+
+/// The sentences of `text`, read for the rules.
+fn indexed_sentences(text: &str, list: &PhraseList) -> Vec<Sentence> {
+    sentences(text, list)
+        .into_iter()
+        .map(|t| Sentence::new(t.ids))
         .collect()
 }
 
@@ -632,44 +870,40 @@ fn scan<T>(
     mut visit: impl FnMut(&'static Rule, &dyn Fn(&Rule) -> bool) -> Option<T>,
 ) -> Option<T> {
     let list = phrase_list();
-    let sentences: Vec<Vec<String>> = sentences(text, &list.idioms);
-    let indexed: Vec<Sentence<'_>> = sentences
-        .iter()
-        .map(|s| Sentence::new(s.iter().map(String::as_str).collect()))
-        .collect();
+    let indexed = indexed_sentences(text, list);
     let matches = |rule: &Rule| indexed.iter().any(|s| s.matches(rule));
     list.rules.iter().find_map(|rule| visit(rule, &matches))
 }
 
-/// The first line of the phrase file that `text` matches: for a plain phrase the alternative
-/// that matched, normalised (e.g. `"want to hurt myself"`), for a rule the line as written.
+/// The first line of the phrase file that `text` matches: for a plain phrase the words that
+/// matched, normalised (e.g. `"want to hurt myself"`), for a rule the line as written.
 /// `None` when nothing matches. Useful for tests and for reviewing the list; the app should not
 /// show or store it.
-pub fn matched_phrase(text: &str) -> Option<&'static str> {
-    scan(text, |rule, matches| {
-        if !matches(rule) {
-            return None;
-        }
+pub fn matched_phrase(text: &str) -> Option<String> {
+    let list = phrase_list();
+    let indexed = indexed_sentences(text, list);
+    list.rules.iter().find_map(|rule| {
         if !rule.is_plain_phrase() {
-            return Some(rule.display.as_str());
+            let hit = indexed.iter().any(|s| s.matches(rule));
+            return hit.then(|| rule.display.clone());
         }
-        let single = |i: usize| Rule {
-            tries: vec![Trie::new(&rule.parts[0][i..=i])],
-            parts: vec![vec![rule.parts[0][i].clone()]],
-            ordered: 1,
-            unless: Trie::default(),
-            not_followed_by: Trie::default(),
-            kind: rule.kind,
-            display: String::new(),
-            alternatives: Vec::new(),
-        };
-        let which = (0..rule.alternatives.len()).find(|&i| matches(&single(i)))?;
-        Some(rule.alternatives[which].as_str())
+        let trie = rule.tries.first()?;
+        indexed.iter().find_map(|s| {
+            let &(start, end) = s.occurrences(trie, &Trie::default()).first()?;
+            let words: Vec<&str> = s
+                .words
+                .get(start..end)?
+                .iter()
+                .map(|&w| list.vocabulary.word(w))
+                .collect();
+            Some(words.join(" "))
+        })
     })
 }
 
-/// The most serious kind of risk language in `text` (plans before thoughts before
-/// self-injury), or `None`. A keyword match, not an assessment: see the module documentation.
+/// The most serious kind of risk language in `text` that a rule names (plans before thoughts
+/// before self-injury); [`RiskKind::NoticedByModel`] when only the model notices it; `None`
+/// when neither does. It weighs words, it is not an assessment: see the module documentation.
 pub fn risk_language(text: &str) -> Option<RiskKind> {
     let mut kinds = Vec::new();
     scan::<()>(text, |rule, matches| {
@@ -685,12 +919,127 @@ pub fn risk_language(text: &str) -> Option<RiskKind> {
     ]
     .into_iter()
     .find(|k| kinds.contains(k))
+    .or_else(|| model_notices(text).then_some(RiskKind::NoticedByModel))
 }
 
-/// True when `text` names suicide or self-harm in words from the phrase list. Read the module
-/// documentation for what this can and cannot tell: it is a keyword match, not an assessment.
-pub fn mentions_self_harm(text: &str) -> bool {
+/// Out-of-fold results of `k`-fold cross-validation of the combined detector on labelled
+/// notes: the notes of each label are dealt to the folds in turn (stratified, fixed), a model
+/// is trained on the other folds and on every `background` note (everyday text that is only
+/// ever trained on, never measured), and each note gets (its label, whether a rule matches, the
+/// probability the model trained without it gives). Deterministic.
+pub fn cross_validate(
+    risk: &[&str],
+    not_risk: &[&str],
+    background: &[&str],
+    k: usize,
+    options: risk_model::TrainOptions,
+) -> Vec<CvResult> {
+    let background: Vec<(Vec<String>, bool)> = background
+        .iter()
+        .map(|t| (model_features(t), false))
+        .collect();
+    let notes: Vec<(&str, bool, usize)> = risk
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (*t, true, i))
+        .chain(not_risk.iter().enumerate().map(|(i, t)| (*t, false, i)))
+        .collect();
+    let fold_of = |i: usize| i % k.max(1);
+    let features: Vec<Vec<String>> = notes.iter().map(|(t, _, _)| model_features(t)).collect();
+    let mut results = Vec::new();
+    for fold in 0..k.max(1) {
+        let train: Vec<(Vec<String>, bool)> = notes
+            .iter()
+            .zip(&features)
+            .filter(|((_, _, i), _)| fold_of(*i) != fold)
+            .map(|((_, risk, _), features)| (features.clone(), *risk))
+            .chain(background.iter().cloned())
+            .collect();
+        let model = risk_model::Model::train(&train, options);
+        for (text, risk, i) in notes.iter().filter(|(_, _, i)| fold_of(*i) == fold) {
+            results.push(CvResult {
+                index: *i,
+                risk: *risk,
+                rules: rules_match(text),
+                probability: model_probability_with(text, &model),
+            });
+        }
+    }
+    results
+}
+
+/// One note's out-of-fold result in [`cross_validate`].
+#[derive(Debug, Clone, Copy)]
+pub struct CvResult {
+    /// Where the note is in its list (risk or not).
+    pub index: usize,
+    /// The note is a risk note.
+    pub risk: bool,
+    /// A rule of the phrase list matches it.
+    pub rules: bool,
+    /// The probability from the model trained without its fold.
+    pub probability: f64,
+}
+
+impl CvResult {
+    /// Whether the combined detector flags the note at `threshold`.
+    pub fn flagged(&self, threshold: f64) -> bool {
+        self.rules || self.probability > threshold
+    }
+}
+
+/// (recall, false-alarm rate) of the combined detector at `threshold` over CV results.
+pub fn cv_rates(results: &[CvResult], threshold: f64) -> (f64, f64) {
+    let share = |risk: bool| {
+        let of: Vec<&CvResult> = results.iter().filter(|r| r.risk == risk).collect();
+        let flagged = of.iter().filter(|r| r.flagged(threshold)).count();
+        flagged as f64 / of.len().max(1) as f64
+    };
+    (share(true), share(false))
+}
+
+/// True when a rule of the phrase list matches `text` (the rules alone, without the model).
+pub fn rules_match(text: &str) -> bool {
     scan(text, |rule, matches| matches(rule).then_some(())).is_some()
+}
+
+/// The features the model reads from a note taken as one example (every sentence; pairs of
+/// words never cross a sentence end). For the training tool and tests.
+pub fn model_features(text: &str) -> Vec<String> {
+    let list = phrase_list();
+    let sentences = sentences(text, list);
+    let words: Vec<&[String]> = sentences.iter().map(|t| t.words.as_slice()).collect();
+    risk_model::features(&words, &list.concepts)
+}
+
+/// The highest probability `model` gives to a sentence of `text`, or to two neighbouring
+/// sentences read together (so a thought split over two sentences still counts). 0 for a
+/// text with no words. Linear in the length of the text.
+pub fn model_probability_with(text: &str, model: &risk_model::Model) -> f64 {
+    let list = phrase_list();
+    let sentences = sentences(text, list);
+    let sentences: Vec<&[String]> = sentences.iter().map(|t| t.words.as_slice()).collect();
+    let mut highest = 0.0f64;
+    for i in 0..sentences.len() {
+        let end = (i + 2).min(sentences.len());
+        for window in [&sentences[i..=i], &sentences[i..end]] {
+            highest = highest.max(model.probability(&risk_model::features(window, &list.concepts)));
+        }
+    }
+    highest
+}
+
+/// Whether the shipped model (alone, without the rules) counts `text` as risk language.
+pub fn model_notices(text: &str) -> bool {
+    let model = risk_model::shipped();
+    model_probability_with(text, model) > model.threshold
+}
+
+/// True when `text` names suicide or self-harm: a rule of the phrase list matches, or the
+/// local model gives a sentence a probability above its threshold. Read the module
+/// documentation for what this can and cannot tell: it weighs words, it is not an assessment.
+pub fn mentions_self_harm(text: &str) -> bool {
+    rules_match(text) || model_notices(text)
 }
 
 #[cfg(test)]
@@ -712,17 +1061,22 @@ mod tests {
         for rule in &list.rules {
             // Every alternative of a plain phrase, and for a rule the first and the last
             // alternatives of its parts written one after the other, must be found.
-            let samples: Vec<String> = if rule.parts.len() == 1 {
-                rule.parts[0].iter().map(|w| w.join(" ")).collect()
+            let parts: Vec<Vec<String>> = rule
+                .tries
+                .iter()
+                .map(|t| t.phrases(&list.vocabulary))
+                .collect();
+            let samples: Vec<String> = if parts.len() == 1 {
+                parts[0].clone()
             } else {
                 let pick = |last: bool| {
-                    rule.parts
+                    parts
                         .iter()
                         .map(|p| {
                             if last {
-                                p[p.len() - 1].join(" ")
+                                p[p.len() - 1].clone()
                             } else {
-                                p[0].join(" ")
+                                p[0].clone()
                             }
                         })
                         .collect::<Vec<_>>()
@@ -757,9 +1111,9 @@ mod tests {
         )
         .expect("parses");
         let hit = |text: &str, rule: usize| {
-            sentences(text, &list.idioms).iter().any(|s| {
-                Sentence::new(s.iter().map(String::as_str).collect()).matches(&list.rules[rule])
-            })
+            indexed_sentences(text, &list)
+                .iter()
+                .any(|s| s.matches(&list.rules[rule]))
         };
         assert!(hit("saving up all my tablets", 0));
         assert!(hit("saved pills", 0));
@@ -778,17 +1132,28 @@ mod tests {
     }
 
     #[test]
-    fn alternatives_expand_in_order() {
+    fn alternatives_expand() {
+        let written = |text: &str| {
+            let mut vocabulary = Vocabulary::default();
+            let mut phrases = phrases(text, &Lists::new(), &mut vocabulary)?.phrases(&vocabulary);
+            phrases.sort();
+            Some(phrases)
+        };
         assert_eq!(
-            expand("(a|b) c (d e|f)").unwrap(),
+            written("(a|b) c (d e|f)").unwrap(),
             ["a c d e", "a c f", "b c d e", "b c f"]
         );
-        assert_eq!(expand("plain words").unwrap(), ["plain words"]);
-        assert_eq!(expand("(open"), None);
-        assert_eq!(expand("close)"), None);
+        assert_eq!(written("plain words").unwrap(), ["plain words"]);
+        assert_eq!(written("(open"), None);
+        assert_eq!(written("close)"), None);
         // Groups may nest (a deliberate change: lists used inside groups need it).
-        assert_eq!(expand("((nested))").unwrap(), ["nested"]);
-        assert_eq!(expand("a (b (c|d)|e)").unwrap(), ["a b c", "a b d", "a e"]);
+        assert_eq!(written("((nested))").unwrap(), ["nested"]);
+        assert_eq!(written("a (b (c|d)|e)").unwrap(), ["a b c", "a b d", "a e"]);
+        assert_eq!(
+            written("(a little|) tired").unwrap(),
+            ["a little tired", "tired"]
+        );
+        assert_eq!(written("(|)"), None, "no phrase of no words");
     }
 
     #[test]
@@ -849,7 +1214,7 @@ mod tests {
             ("  I   WANT   TO   DIE  ", "want to die"),
         ];
         for (text, phrase) in cases {
-            assert_eq!(matched_phrase(text), Some(phrase), "{text:?}");
+            assert_eq!(matched_phrase(text).as_deref(), Some(phrase), "{text:?}");
             assert!(mentions_self_harm(text), "{text:?}");
         }
     }
@@ -1006,9 +1371,9 @@ mod tests {
         )
         .expect("parses");
         let hit = |text: &str, rule: usize| {
-            sentences(text, &list.idioms).iter().any(|s| {
-                Sentence::new(s.iter().map(String::as_str).collect()).matches(&list.rules[rule])
-            })
+            indexed_sentences(text, &list)
+                .iter()
+                .any(|s| s.matches(&list.rules[rule]))
         };
         assert!(hit("wrote the note and put it in the drawer", 0));
         assert!(
@@ -1061,108 +1426,146 @@ mod tests {
             .collect()
     }
 
-    /// Share of `sentences` the matcher notices, printing the ones that go the wrong way.
-    fn noticed_share(name: &str, sentences: &[&str], expect_noticed: bool) -> f64 {
-        let noticed = sentences.iter().filter(|s| mentions_self_harm(s)).count();
-        for s in sentences {
-            if mentions_self_harm(s) != expect_noticed {
-                println!(
-                    "  {name}: {} {s:?}",
-                    if expect_noticed {
-                        "missed"
-                    } else {
-                        "false alarm"
-                    }
-                );
-            }
-        }
-        noticed as f64 / sentences.len() as f64
-    }
-
     const RISK_TUNING: &str = include_str!("../../tests-data/risk_language/risk_tuning.txt");
     const NOT_RISK_TUNING: &str =
         include_str!("../../tests-data/risk_language/not_risk_tuning.txt");
+    const NOT_RISK_BACKGROUND: &str =
+        include_str!("../../tests-data/risk_language/not_risk_background.txt");
     const RISK_HELDOUT: &str = include_str!("../../tests-data/risk_language/risk_heldout.txt");
     const NOT_RISK_HELDOUT: &str =
         include_str!("../../tests-data/risk_language/not_risk_heldout.txt");
 
     /// The goal of issue 13 on sentences not tuned to: at least 90% noticed, at most 10% false
-    /// alarms. Rounds 1-4 (see the held-out file headers) did not meet it.
+    /// alarms. Rounds 1-6 (see the held-out file headers) did not meet it with the rules alone.
     const GOAL_RECALL: f64 = 0.90;
     const GOAL_FALSE_ALARMS: f64 = 0.10;
     /// What the current held-out round measured on its one evaluation, as (noticed, of) and
     /// (false alarms, of): the test fails if a change makes the held-out figures worse. `None`
     /// while the held-out files hold no sentences, and for a new round until it has been
     /// evaluated once (the test then prints its figures and asserts nothing); then set both from
-    /// the printed figures. Earlier rounds: 48/65, 36/63, 35/60, 49/61 and (round 5, the first
-    /// written blind) 75/100 noticed; 0/60, 3/60, 2/55, 0/55 and 1/100 false alarms. Round 5
-    /// was moved to the tuning files on 2026-11-30; round 6 is being written blind.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((72, 110));
-    /// What the rules must keep on the sentences they were tuned to (a floor against a change
-    /// that breaks what already worked; the tuning figures flatter the matcher).
-    const TUNING_RECALL_FLOOR: f64 = 0.97;
-    const TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((2, 110));
+    /// the printed figures. Earlier rounds, rules alone: 48/65, 36/63, 35/60, 49/61, (round 5,
+    /// the first written blind) 75/100 and (round 6, blind) 72/110 noticed; 0/60, 3/60, 2/55,
+    /// 0/55, 1/100 and 2/110 false alarms. Round 6 was folded into the tuning files on
+    /// 2026-12-01, before the model was trained; round 7 is being written blind.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
+    /// What the rules alone must keep on the sentences they were tuned to (a floor against a
+    /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
+    /// folded in untuned, and the sentences written for the model, which the rules were never
+    /// tuned to, lower the rules' figure.
+    const RULES_TUNING_RECALL_FLOOR: f64 = 0.89;
+    const RULES_TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
+    /// Folds of the cross-validation of the combined detector.
+    const FOLDS: usize = 5;
 
-    #[test]
-    fn corpus_recall_and_false_alarms_are_printed_and_do_not_regress() {
-        let sets = [
-            ("tuning", RISK_TUNING, NOT_RISK_TUNING),
-            ("held-out", RISK_HELDOUT, NOT_RISK_HELDOUT),
-        ];
-        let mut held_out = None;
-        for (name, risk, not_risk) in sets {
-            let (risk, not_risk) = (corpus(risk), corpus(not_risk));
-            if risk.is_empty() || not_risk.is_empty() {
-                println!("{name}: no {name} sentences");
-                continue;
-            }
-            let recall = noticed_share(name, &risk, true);
-            let false_alarms = noticed_share(name, &not_risk, false);
-            println!(
-                "{name}: noticed {:.1}% of {} risk sentences ({} noticed), false alarms on {:.1}% \
-                 of {} others ({} false alarms)",
-                recall * 100.0,
-                risk.len(),
-                (recall * risk.len() as f64).round(),
-                false_alarms * 100.0,
-                not_risk.len(),
-                (false_alarms * not_risk.len() as f64).round(),
-            );
-            if name == "held-out" {
-                held_out = Some((recall, false_alarms, risk.len(), not_risk.len()));
-            } else {
-                assert!(
-                    recall >= TUNING_RECALL_FLOOR,
-                    "tuning recall fell to {recall:.3}"
-                );
-                assert!(
-                    false_alarms <= TUNING_FALSE_ALARMS_CEILING,
-                    "tuning false alarms rose to {false_alarms:.3}"
+    /// Prints (noticed, share) for `sentences` under `detect`, and the ones that go the wrong
+    /// way when `show` is set.
+    fn share_with(
+        name: &str,
+        sentences: &[&str],
+        expect: bool,
+        detect: impl Fn(&str) -> bool,
+        show: bool,
+    ) -> f64 {
+        let mut noticed = 0;
+        for s in sentences {
+            let hit = detect(s);
+            noticed += usize::from(hit);
+            if show && hit != expect {
+                println!(
+                    "  {name}: {} {s:?}",
+                    if expect { "missed" } else { "false alarm" }
                 );
             }
         }
-        let total = corpus(RISK_TUNING).len() + corpus(RISK_HELDOUT).len();
-        let total_not = corpus(NOT_RISK_TUNING).len() + corpus(NOT_RISK_HELDOUT).len();
-        assert!(total >= 150 && total_not >= 150, "{total} {total_not}");
-        let Some((recall, false_alarms, risk_count, not_risk_count)) = held_out else {
-            // A new round is being written blind; it is checked after its one evaluation.
+        noticed as f64 / sentences.len().max(1) as f64
+    }
+
+    #[test]
+    fn corpus_recall_and_false_alarms_are_printed_and_do_not_regress() {
+        let (risk, not_risk) = (corpus(RISK_TUNING), corpus(NOT_RISK_TUNING));
+        assert!(risk.len() >= 150 && not_risk.len() >= 150);
+        // On the tuning sentences (flattering: the rules were tuned to them and the model was
+        // trained on them).
+        let rules_recall = share_with("tuning", &risk, true, rules_match, false);
+        let rules_false = share_with("tuning", &not_risk, false, rules_match, false);
+        let recall = share_with("tuning", &risk, true, mentions_self_harm, true);
+        let false_alarms = share_with("tuning", &not_risk, false, mentions_self_harm, true);
+        println!(
+            "tuning ({} risk, {} others): rules alone noticed {:.1}%, false alarms {:.1}%; \
+             rules + model noticed {:.1}%, false alarms {:.1}% (both flatter the detector)",
+            risk.len(),
+            not_risk.len(),
+            rules_recall * 100.0,
+            rules_false * 100.0,
+            recall * 100.0,
+            false_alarms * 100.0,
+        );
+        assert!(
+            rules_recall >= RULES_TUNING_RECALL_FLOOR,
+            "tuning recall of the rules fell to {rules_recall:.3}"
+        );
+        assert!(
+            rules_false <= RULES_TUNING_FALSE_ALARMS_CEILING,
+            "tuning false alarms of the rules rose to {rules_false:.3}"
+        );
+        // Cross-validated: a model trained without each fold, the shipped threshold.
+        let threshold = risk_model::shipped().threshold;
+        let results = cross_validate(
+            &risk,
+            &not_risk,
+            &corpus(NOT_RISK_BACKGROUND),
+            FOLDS,
+            risk_model::TrainOptions::default(),
+        );
+        let (cv_recall, cv_false) = cv_rates(&results, threshold);
+        let model_only: Vec<CvResult> = results
+            .iter()
+            .map(|r| CvResult { rules: false, ..*r })
+            .collect();
+        let (model_recall, model_false) = cv_rates(&model_only, threshold);
+        println!(
+            "{FOLDS}-fold cross-validation, threshold {threshold:.2}: rules + model noticed \
+             {:.1}%, false alarms {:.1}% (model alone {:.1}%, {:.1}%); optimistic, the rules \
+             were tuned to every fold",
+            cv_recall * 100.0,
+            cv_false * 100.0,
+            model_recall * 100.0,
+            model_false * 100.0,
+        );
+        assert!(cv_recall >= GOAL_RECALL, "CV recall {cv_recall:.3}");
+        assert!(
+            cv_false <= GOAL_FALSE_ALARMS,
+            "CV false alarms {cv_false:.3}"
+        );
+
+        // The held-out round, when there is one.
+        let (risk, not_risk) = (corpus(RISK_HELDOUT), corpus(NOT_RISK_HELDOUT));
+        if risk.is_empty() || not_risk.is_empty() {
+            println!("held-out: no held-out sentences (round 7 is being written blind)");
             assert!(
                 HELD_OUT_NOTICED.is_none() && HELD_OUT_FALSE_ALARMS.is_none(),
                 "the held-out figures are set but the held-out files hold no sentences"
             );
             return;
-        };
+        }
+        let recall = share_with("held-out", &risk, true, mentions_self_harm, true);
+        let false_alarms = share_with("held-out", &not_risk, false, mentions_self_harm, true);
         let met = |ok: bool| if ok { "met" } else { "NOT met" };
         println!(
-            "goal on held-out: >= {:.0}% noticed ({}), <= {:.0}% false alarms ({})",
+            "held-out: noticed {:.1}% of {} risk sentences, false alarms on {:.1}% of {} others; \
+             goal >= {:.0}% noticed ({}), <= {:.0}% false alarms ({})",
+            recall * 100.0,
+            risk.len(),
+            false_alarms * 100.0,
+            not_risk.len(),
             GOAL_RECALL * 100.0,
             met(recall >= GOAL_RECALL),
             GOAL_FALSE_ALARMS * 100.0,
             met(false_alarms <= GOAL_FALSE_ALARMS),
         );
         if let Some((noticed, of)) = HELD_OUT_NOTICED {
-            assert_eq!(of, risk_count, "HELD_OUT_NOTICED is for another round");
+            assert_eq!(of, risk.len(), "HELD_OUT_NOTICED is for another round");
             assert!(
                 recall >= noticed as f64 / of as f64 - 1e-9,
                 "held-out recall fell to {recall:.3}"
@@ -1170,7 +1573,8 @@ mod tests {
         }
         if let Some((alarms, of)) = HELD_OUT_FALSE_ALARMS {
             assert_eq!(
-                of, not_risk_count,
+                of,
+                not_risk.len(),
                 "HELD_OUT_FALSE_ALARMS is for another round"
             );
             assert!(
@@ -1178,6 +1582,29 @@ mod tests {
                 "held-out false alarms rose to {false_alarms:.3}"
             );
         }
+    }
+
+    #[test]
+    fn the_committed_model_is_what_training_on_the_tuning_files_gives() {
+        // `cargo run -p enough-domain --example train_risk_model` rewrites it after a change
+        // to the tuning files, the features or the phrase file's word lists.
+        let examples: Vec<(Vec<String>, bool)> = corpus(RISK_TUNING)
+            .iter()
+            .map(|t| (model_features(t), true))
+            .chain(
+                corpus(NOT_RISK_TUNING)
+                    .iter()
+                    .chain(&corpus(NOT_RISK_BACKGROUND))
+                    .map(|t| (model_features(t), false)),
+            )
+            .collect();
+        let mut trained = risk_model::Model::train(&examples, risk_model::TrainOptions::default());
+        let shipped = risk_model::shipped();
+        trained.threshold = shipped.threshold;
+        assert!(
+            risk_model::Model::parse(&trained.to_text()).as_ref() == Some(shipped),
+            "content/risk_model.txt is stale: run the train_risk_model example"
+        );
     }
 
     /// For reviewers: `RISK_EXPLAIN="some sentence" cargo test -p enough-domain --lib explain --

@@ -50,10 +50,15 @@
 //! tuned to every fold. The false alarms are high because the everyday sentences were written
 //! as close twins of risk sentences ("bought rope for the washing line"); blind rounds had far
 //! fewer. On the round-6 sentences alone, which the rules were never tuned to, the same
-//! cross-validation gives 89% noticed and 2.7% false alarms. The honest figure will be blind
-//! round 7, being written by someone else (`tests-data/risk_language/risk_heldout.txt`); until
-//! then, whether the goal of noticing 90%
-//! of unseen phrasings with at most 10% false alarms is met is **not known**.
+//! cross-validation gives 89% noticed and 2.7% false alarms. The honest figure is blind round 7,
+//! written on 2026-12-01 by someone who never saw this code, the model or any earlier round,
+//! and evaluated once with everything frozen (`tests-data/risk_language/risk_heldout.txt`):
+//! **136 of 160 noticed (85.0%), 11 of 160 false alarms (6.9%)**. Rules alone had noticed
+//! 65.5% of round 6. The goal (90% of unseen phrasings noticed, at most 10% false alarms) is
+//! **not met**: misses are mostly self-injury named by its act without a listed verb (a hot tap,
+//! a cigarette, pulling hair, running until sick) and quiet farewells ("all the goodbyes are
+//! done", "everything is in place"); false alarms are mostly everyday burns and books, charities
+//! or friends that name suicide or self-harm.
 //!
 //! Its limits, on purpose and by nature:
 //!
@@ -1446,9 +1451,9 @@ mod tests {
     /// the printed figures. Earlier rounds, rules alone: 48/65, 36/63, 35/60, 49/61, (round 5,
     /// the first written blind) 75/100 and (round 6, blind) 72/110 noticed; 0/60, 3/60, 2/55,
     /// 0/55, 1/100 and 2/110 false alarms. Round 6 was folded into the tuning files on
-    /// 2026-12-01, before the model was trained; round 7 is being written blind.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
+    /// 2026-12-01, before the model was trained; round 7 (blind) was then evaluated once.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((136, 160));
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((11, 160));
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
     /// folded in untuned, and the sentences written for the model, which the rules were never
@@ -1542,7 +1547,7 @@ mod tests {
         // The held-out round, when there is one.
         let (risk, not_risk) = (corpus(RISK_HELDOUT), corpus(NOT_RISK_HELDOUT));
         if risk.is_empty() || not_risk.is_empty() {
-            println!("held-out: no held-out sentences (round 7 is being written blind)");
+            println!("held-out: no held-out sentences (a new blind round is being written)");
             assert!(
                 HELD_OUT_NOTICED.is_none() && HELD_OUT_FALSE_ALARMS.is_none(),
                 "the held-out figures are set but the held-out files hold no sentences"

@@ -24,8 +24,8 @@ pub struct PasswordChanged {
     note: &'static str,
 }
 
-/// Changes the caller's password; every browser session ends and every token is revoked,
-/// the one used for this request included.
+/// Changes the caller's password; every browser session ends and every other token is
+/// revoked. The token used for this request keeps working, so a script is not cut off.
 pub async fn change_password(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
@@ -38,6 +38,6 @@ pub async fn change_password(
     Ok(Json(PasswordChanged {
         changed: true,
         hint: enough_domain::account::password_hint(&body.new_password),
-        note: "Every browser session has ended and every token, this one included, is revoked.",
+        note: "Every browser session has ended and every other token is revoked; this one still works.",
     }))
 }

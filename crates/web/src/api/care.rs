@@ -146,6 +146,8 @@ fn invitation_json(i: Invitation, now: i64) -> InvitationJson {
 pub(crate) struct NewInvitationJson {
     id: i64,
     code: String,
+    /// The link that accepts it, from the configured public address.
+    url: String,
     label: String,
     expires_at: i64,
 }
@@ -164,6 +166,7 @@ pub async fn create_invitation(
     let (invitation, code) = state.app.create_invitation(&caller.user, &label).await?;
     let created = NewInvitationJson {
         id: invitation.id,
+        url: crate::pages::care::join_url(&state.config, &code),
         code,
         label: invitation.label,
         expires_at: invitation.expires_at,

@@ -32,7 +32,7 @@ fn account_paths() -> Value {
         "/api/v1/account/password": {
             "post": {
                 "summary": "Change your password",
-                "description": "Needs the current password. The new one needs at least 12 characters and must not be a common password. Every browser session ends and every token, the one used here included, is revoked. Limited to 5 tries in 15 minutes.",
+                "description": "Needs the current password. The new one needs at least 12 characters and must not be a common password. Every browser session ends and every other token is revoked; the token used here keeps working, so a script can go on. Limited to 5 tries in 15 minutes; 503 with Retry-After while password hashing is saturated.",
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["current_password", "new_password"],
                     "properties": {

@@ -59,8 +59,8 @@ pub fn paths() -> Value {
                     "properties": {"label": {"type": "string", "maxLength": 80, "description": "Your own note, never shown to the person"}}
                 }}}},
                 "responses": {"201": {"description": "Created", "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["id", "code", "label", "expires_at"],
-                    "properties": {"id": {"type": "integer"}, "code": {"type": "string", "description": "Like ABCD-EFGH-JKLM"}, "label": {"type": "string"}, "expires_at": {"type": "integer"}}
+                    "type": "object", "required": ["id", "code", "url", "label", "expires_at"],
+                    "properties": {"id": {"type": "integer"}, "code": {"type": "string", "description": "Like ABCD-EFGH-JKLM"}, "url": {"type": "string", "description": "The link that accepts it (/join?code=…), from the server's --public-url, never the request's Host"}, "label": {"type": "string"}, "expires_at": {"type": "integer"}}
                 }}}}, "400": error, "401": error, "403": error, "422": error}
             }
         }),

@@ -20,6 +20,8 @@ use enough_store::{NewSession, NewUser, Session, StoreError, User};
 pub const SIGN_IN_WINDOW_SECS: i64 = 15 * 60;
 const SIGNUP_SETTING: &str = "signup_enabled";
 const DEVICE_KEY_SETTING: &str = "device_cookie_key";
+/// How long a request refused for a full hashing queue waits before it is answered.
+pub const BUSY_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 /// How long a device cookie is remembered, in seconds (one year).
 pub const DEVICE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
 
@@ -83,7 +85,7 @@ impl App {
         password: &str,
         time_zone: &str,
     ) -> AppResult<User> {
-        let place = self.hasher.place()?;
+        let place = self.hash_place().await?;
         let new = self
             .new_user(&place, email, password, time_zone, Role::Admin)
             .await?;
@@ -128,7 +130,7 @@ impl App {
         if !self.sign_up_open().await? {
             return Err(AppError::SignUpClosed);
         }
-        let place = self.hasher.place()?;
+        let place = self.hash_place().await?;
         self.reserve(&[(
             format!("signup-ip:{address}"),
             self.config.max_failures_per_address,
@@ -148,7 +150,7 @@ impl App {
         password: &str,
         time_zone: &str,
     ) -> AppResult<User> {
-        let place = self.hasher.place()?;
+        let place = self.hash_place().await?;
         let new = self
             .new_user(&place, email, password, time_zone, role)
             .await?;
@@ -208,6 +210,20 @@ impl App {
             time_zone: tz.name().to_owned(),
             created_at: self.now().timestamp(),
         })
+    }
+
+    /// A place in the password-hashing queue, taken before anything is written. When every
+    /// place is taken the refusal (503 with `Retry-After`) comes after [`BUSY_DELAY`]: a flood
+    /// over keep-alive connections then gets a few answers a second per connection instead of
+    /// thousands, and the cores stay with the people reading their days.
+    pub(crate) async fn hash_place(&self) -> AppResult<Place<'_>> {
+        match self.hasher.place() {
+            Err(busy @ AppError::Busy { .. }) => {
+                tokio::time::sleep(BUSY_DELAY).await;
+                Err(busy)
+            }
+            other => other,
+        }
     }
 
     /// Reserves one attempt under every `(key, limit)` within the window, or refuses.
@@ -290,7 +306,7 @@ impl App {
     ) -> AppResult<SignedInAs> {
         let email = Email::parse(email).map_err(|_| AppError::WrongCredentials)?;
         // The place first: a flood beyond the queue is refused before anything is written.
-        let place = self.hasher.place()?;
+        let place = self.hash_place().await?;
         let now = self.now().timestamp();
         let since = now - SIGN_IN_WINDOW_SECS;
         let account_key = match self.device_for(device_cookie, &email).await? {
@@ -403,7 +419,7 @@ impl App {
         new: &str,
     ) -> AppResult<()> {
         let user = &signed_in.user;
-        let place = self.hasher.place()?;
+        let place = self.hash_place().await?;
         self.reserve(&[(
             format!("password:{}", user.id),
             self.config.max_failures_per_account,
@@ -453,7 +469,7 @@ impl App {
     pub async fn set_password_from_shell(&self, email: &str, new: &str) -> AppResult<User> {
         let user = self.user_by_email(email).await?;
         check_new_password(new)?;
-        let hash = self.hasher.place()?.hash(new.to_owned()).await?;
+        let hash = self.hash_place().await?.hash(new.to_owned()).await?;
         self.store
             .set_password_hash(user.id, &hash, None, None, self.now().timestamp())
             .await?;

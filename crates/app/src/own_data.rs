@@ -328,7 +328,7 @@ impl App {
             .user_by_email(&user.email)
             .await?
             .ok_or(AppError::NotFound("account"))?;
-        let place = self.hasher.place()?;
+        let place = self.hash_place().await?;
         self.reserve(&[(
             format!("delete:{}", user.id),
             self.config.max_failures_per_account,

@@ -1,12 +1,15 @@
 //! Accounts: first-run setup, sign-up, sign-in with throttling, sessions, passwords,
 //! disabling, time zones.
 //!
-//! Every password check first *reserves* an attempt in the store (atomically, per account and
-//! per address), so concurrent guesses cannot run more checks than the limit. A browser that
+//! Every request that hashes first takes its place in the hashing queue (so a flood beyond the
+//! queue is answered 503 without a database write), then *reserves* an attempt in the store
+//! (atomically, per account and per address), so concurrent guesses cannot run more checks than
+//! the limit. A browser that
 //! signed in successfully before carries a signed device cookie (OWASP "device cookies"); its
 //! attempts are counted under that device instead of the account, so someone guessing from
 //! elsewhere cannot lock the owner out of their own device.
 
+use crate::hashing::Place;
 use crate::secrets::{SessionToken, random_token, token_hash};
 use crate::{App, AppError, AppResult};
 use enough_domain::ValidationErrors;
@@ -17,6 +20,8 @@ use enough_store::{NewSession, NewUser, Session, StoreError, User};
 pub const SIGN_IN_WINDOW_SECS: i64 = 15 * 60;
 const SIGNUP_SETTING: &str = "signup_enabled";
 const DEVICE_KEY_SETTING: &str = "device_cookie_key";
+/// How long a request refused for a full hashing queue waits before it is answered.
+pub const BUSY_DELAY: std::time::Duration = std::time::Duration::from_millis(250);
 /// How long a device cookie is remembered, in seconds (one year).
 pub const DEVICE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
 
@@ -63,6 +68,8 @@ pub struct SignedIn {
     pub user: User,
     /// The browser session, absent for API tokens.
     pub session: Option<Session>,
+    /// The id of the API token used, absent for browser sessions.
+    pub token_id: Option<i64>,
 }
 
 impl App {
@@ -78,8 +85,9 @@ impl App {
         password: &str,
         time_zone: &str,
     ) -> AppResult<User> {
+        let place = self.hash_place().await?;
         let new = self
-            .new_user(email, password, time_zone, Role::Admin)
+            .new_user(&place, email, password, time_zone, Role::Admin)
             .await?;
         self.store
             .create_first_user(new)
@@ -122,13 +130,14 @@ impl App {
         if !self.sign_up_open().await? {
             return Err(AppError::SignUpClosed);
         }
+        let place = self.hash_place().await?;
         self.reserve(&[(
             format!("signup-ip:{address}"),
             self.config.max_failures_per_address,
         )])
         .await?;
         let new = self
-            .new_user(email, password, time_zone, Role::Person)
+            .new_user(&place, email, password, time_zone, Role::Person)
             .await?;
         self.insert_user(new).await
     }
@@ -141,7 +150,10 @@ impl App {
         password: &str,
         time_zone: &str,
     ) -> AppResult<User> {
-        let new = self.new_user(email, password, time_zone, role).await?;
+        let place = self.hash_place().await?;
+        let new = self
+            .new_user(&place, email, password, time_zone, role)
+            .await?;
         self.insert_user(new).await
     }
 
@@ -173,6 +185,7 @@ impl App {
 
     async fn new_user(
         &self,
+        place: &Place<'_>,
         email: &str,
         password: &str,
         time_zone: &str,
@@ -192,11 +205,25 @@ impl App {
         }
         Ok(NewUser {
             email: email.as_str().to_owned(),
-            password_hash: self.hasher.hash(password.to_owned()).await?,
+            password_hash: place.hash(password.to_owned()).await?,
             role,
             time_zone: tz.name().to_owned(),
             created_at: self.now().timestamp(),
         })
+    }
+
+    /// A place in the password-hashing queue, taken before anything is written. When every
+    /// place is taken the refusal (503 with `Retry-After`) comes after [`BUSY_DELAY`]: a flood
+    /// over keep-alive connections then gets a few answers a second per connection instead of
+    /// thousands, and the cores stay with the people reading their days.
+    pub(crate) async fn hash_place(&self) -> AppResult<Place<'_>> {
+        match self.hasher.place() {
+            Err(busy @ AppError::Busy { .. }) => {
+                tokio::time::sleep(BUSY_DELAY).await;
+                Err(busy)
+            }
+            other => other,
+        }
     }
 
     /// Reserves one attempt under every `(key, limit)` within the window, or refuses.
@@ -278,6 +305,8 @@ impl App {
         device_cookie: Option<&str>,
     ) -> AppResult<SignedInAs> {
         let email = Email::parse(email).map_err(|_| AppError::WrongCredentials)?;
+        // The place first: a flood beyond the queue is refused before anything is written.
+        let place = self.hash_place().await?;
         let now = self.now().timestamp();
         let since = now - SIGN_IN_WINDOW_SECS;
         let account_key = match self.device_for(device_cookie, &email).await? {
@@ -292,7 +321,8 @@ impl App {
         .await?;
         let found = self.store.user_by_email(email.as_str()).await?;
         let hash = found.as_ref().map(|c| c.password_hash.clone());
-        let valid = self.hasher.verify(password.to_owned(), hash).await?;
+        let valid = place.verify(password.to_owned(), hash).await?;
+        drop(place);
         let Some(credentials) = found.filter(|_| valid) else {
             return Err(AppError::WrongCredentials);
         };
@@ -380,7 +410,8 @@ impl App {
     }
 
     /// Changes the signed-in person's password after checking the current one; ends every
-    /// other session and revokes every token (the current browser session stays).
+    /// other session and revokes every other token (the browser session or API token used for
+    /// the change stays, so a script changing its own password is not cut off).
     pub async fn change_password(
         &self,
         signed_in: &SignedIn,
@@ -388,6 +419,7 @@ impl App {
         new: &str,
     ) -> AppResult<()> {
         let user = &signed_in.user;
+        let place = self.hash_place().await?;
         self.reserve(&[(
             format!("password:{}", user.id),
             self.config.max_failures_per_account,
@@ -402,8 +434,7 @@ impl App {
             .user_by_email(&user.email)
             .await?
             .ok_or(AppError::NotFound("account"))?;
-        if !self
-            .hasher
+        if !place
             .verify(current.to_owned(), Some(credentials.password_hash))
             .await?
         {
@@ -418,10 +449,17 @@ impl App {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        let hash = self.hasher.hash(new.to_owned()).await?;
-        let keep = signed_in.session.as_ref().map(|s| s.id);
+        let hash = place.hash(new.to_owned()).await?;
+        drop(place);
+        let keep_session = signed_in.session.as_ref().map(|s| s.id);
         self.store
-            .set_password_hash(user.id, &hash, keep, self.now().timestamp())
+            .set_password_hash(
+                user.id,
+                &hash,
+                keep_session,
+                signed_in.token_id,
+                self.now().timestamp(),
+            )
             .await?;
         Ok(())
     }
@@ -431,9 +469,9 @@ impl App {
     pub async fn set_password_from_shell(&self, email: &str, new: &str) -> AppResult<User> {
         let user = self.user_by_email(email).await?;
         check_new_password(new)?;
-        let hash = self.hasher.hash(new.to_owned()).await?;
+        let hash = self.hash_place().await?.hash(new.to_owned()).await?;
         self.store
-            .set_password_hash(user.id, &hash, None, self.now().timestamp())
+            .set_password_hash(user.id, &hash, None, None, self.now().timestamp())
             .await?;
         Ok(user)
     }
@@ -483,6 +521,7 @@ impl App {
         Ok(Some(SignedIn {
             user,
             session: Some(session),
+            token_id: None,
         }))
     }
 

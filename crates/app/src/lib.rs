@@ -89,7 +89,8 @@ pub struct AppConfig {
     pub max_failures_per_address: i64,
     /// How long a browser session lasts unused before it ends, in seconds.
     pub session_idle_secs: i64,
-    /// Password hashes run at once (0: one fewer than the cores, at least one).
+    /// Password hashes run at once, on threads of lower OS priority (0: the default, one, so
+    /// hashing takes at most one core's worth and never starves reads).
     pub hash_threads: usize,
 }
 

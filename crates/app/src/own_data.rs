@@ -328,13 +328,13 @@ impl App {
             .user_by_email(&user.email)
             .await?
             .ok_or(AppError::NotFound("account"))?;
+        let place = self.hash_place().await?;
         self.reserve(&[(
             format!("delete:{}", user.id),
             self.config.max_failures_per_account,
         )])
         .await?;
-        if !self
-            .hasher
+        if !place
             .verify(password.to_owned(), Some(credentials.password_hash))
             .await?
         {

@@ -150,12 +150,12 @@ pub async fn session_by_token_hash(
     Ok(found)
 }
 
-/// The owner of a live (unrevoked) token; records its use at most once a minute.
+/// The id and owner of a live (unrevoked) token; records its use at most once a minute.
 pub async fn user_by_token_hash(
     store: &dyn Store,
     token_hash: &str,
     now: i64,
-) -> StoreResult<Option<User>> {
+) -> StoreResult<Option<(i64, User)>> {
     let Some(owner) = store.find_token_owner(token_hash).await? else {
         return Ok(None);
     };
@@ -165,5 +165,5 @@ pub async fn user_by_token_hash(
     {
         store.touch_token(owner.token_id, now).await?;
     }
-    Ok(Some(owner.user))
+    Ok(Some((owner.token_id, owner.user)))
 }

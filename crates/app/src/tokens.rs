@@ -61,7 +61,7 @@ impl App {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Err(AppError::Unauthenticated);
         }
-        let user = crate::rules::user_by_token_hash(
+        let (token_id, user) = crate::rules::user_by_token_hash(
             &*self.store,
             &token_hash(secret),
             self.now().timestamp(),
@@ -74,6 +74,7 @@ impl App {
         Ok(SignedIn {
             user,
             session: None,
+            token_id: Some(token_id),
         })
     }
 }

@@ -117,8 +117,9 @@ pub struct ServeArgs {
     #[arg(long, env = "ENOUGH_SESSION_IDLE_DAYS", default_value_t = 7,
           value_parser = clap::value_parser!(u16).range(1..=30))]
     pub session_idle_days: u16,
-    /// Password hashes run at once, each needing 19 MiB (0: one fewer than the cores, at least
-    /// one); more sign-ins wait briefly, then get 503 with Retry-After.
+    /// Password hashes run at once, each needing 19 MiB while it runs (0: one, so hashing takes
+    /// at most one core's worth; its threads run at a lower priority than reads). Two more wait
+    /// per thread at most; further sign-ins get 503 with Retry-After.
     #[arg(long, env = "ENOUGH_HASH_THREADS", default_value_t = 0)]
     pub hash_threads: usize,
     /// A reverse proxy (address or CIDR range) whose X-Forwarded-For is believed; repeat for

@@ -213,18 +213,21 @@ impl dyn Store {
             .await)
     }
     /// Replaces an account's password hash and, in the same transaction, ends every session
-    /// but `keep_session` and revokes every live token.
+    /// but `keep_session` and revokes every live token but `keep_token`.
     pub async fn set_password_hash(
         &self,
         user_id: i64,
         password_hash: &str,
         keep_session: Option<i64>,
+        keep_token: Option<i64>,
         now: i64,
     ) -> StoreResult<()> {
         let hash = password_hash.to_owned();
         one!(self, write, |tx| {
             tx.accounts().set_password_hash(user_id, &hash).await?;
-            tx.sessions().end_all(user_id, keep_session, now).await
+            tx.sessions()
+                .end_all(user_id, keep_session, keep_token, now)
+                .await
         })
     }
     /// Ends every session of an account but `keep_session` and revokes its live tokens.
@@ -236,7 +239,7 @@ impl dyn Store {
     ) -> StoreResult<()> {
         one!(self, write, |tx| tx
             .sessions()
-            .end_all(user_id, keep_session, now)
+            .end_all(user_id, keep_session, None, now)
             .await)
     }
     /// Stores a new token (only its hash).

@@ -57,20 +57,36 @@ async fn start_with(
     (url, app)
 }
 
+/// A server whose hashing queue has a place for each of `concurrent` requests, so that every
+/// one of them reaches the attempt reservation: what the concurrency tests check is the
+/// reservation, not the queue in front of it (which the default pool would fill at once).
+async fn start_wide(db: &FreshDb, concurrent: usize) -> (String, App) {
+    let config = AppConfig {
+        hash_threads: concurrent.div_ceil(3),
+        ..AppConfig::default()
+    };
+    let (url, app) = start_with(db.store().await, config, WebConfig::default()).await;
+    app.add_user("ana@example.org", Role::Person, PASSWORD, "UTC")
+        .await
+        .unwrap();
+    (url, app)
+}
+
 // ---- 1. Sign-in limits that hold under concurrency ----
 
 #[tokio::test]
 async fn sixty_concurrent_sign_ins_check_at_most_the_limit() {
-    on_every_backend("security_concurrent_sign_in", |server, _| async move {
-        server.add_user("ana@example.org", Role::Person).await;
+    for backend in backends("security_concurrent_sign_in") {
+        let db = FreshDb::new(backend).await;
+        let (base, _app) = start_wide(&db, 60).await;
         let client = browser();
-        let (_, page) = get(&client, &format!("{}/sign-in", server.url)).await;
+        let (_, page) = get(&client, &format!("{base}/sign-in")).await;
         let csrf = csrf_in(&page);
         let mut running = Vec::new();
         for i in 0..60 {
             let client = client.clone();
             let csrf = csrf.clone();
-            let url = format!("{}/sign-in", server.url);
+            let url = format!("{base}/sign-in");
             let password = if i == 59 {
                 PASSWORD
             } else {
@@ -98,29 +114,34 @@ async fn sixty_concurrent_sign_ins_check_at_most_the_limit() {
         let checked = statuses.iter().filter(|s| **s == 422 || **s == 303).count();
         assert!(
             checked <= 5,
-            "at most the 5 allowed password checks ran, not {checked}: {statuses:?}"
+            "{backend:?}: at most the 5 allowed password checks ran, not {checked}: {statuses:?}"
         );
         assert!(statuses.iter().all(|s| [303, 422, 429, 503].contains(s)));
-        assert!(statuses.iter().filter(|s| **s == 429).count() >= 50);
-        let after = sign_in_form(&browser(), &server.url, "ana@example.org", PASSWORD, "/").await;
+        assert!(
+            statuses.iter().filter(|s| **s == 429).count() >= 50,
+            "{backend:?}: {statuses:?}"
+        );
+        let after = sign_in_form(&browser(), &base, "ana@example.org", PASSWORD, "/").await;
         assert_eq!(after.status(), 429, "the right password waits while paused");
         assert!(after.headers().get(RETRY_AFTER).is_some());
-    })
-    .await;
+        db.finish().await;
+    }
 }
 
 #[tokio::test]
 async fn concurrent_sign_ins_from_one_address_are_limited_too() {
-    on_every_backend("security_address_limit", |server, _| async move {
+    for backend in backends("security_address_limit") {
+        let db = FreshDb::new(backend).await;
+        let (base, _app) = start_wide(&db, 45).await;
         let client = browser();
-        let (_, page) = get(&client, &format!("{}/sign-in", server.url)).await;
+        let (_, page) = get(&client, &format!("{base}/sign-in")).await;
         let csrf = csrf_in(&page);
         let mut running = Vec::new();
         // A different account each time: only the per-address limit (30) can stop this.
         for i in 0..45 {
             let client = client.clone();
             let csrf = csrf.clone();
-            let url = format!("{}/sign-in", server.url);
+            let url = format!("{base}/sign-in");
             running.push(tokio::spawn(async move {
                 let email = format!("guess{i}@example.org");
                 client
@@ -142,9 +163,9 @@ async fn concurrent_sign_ins_from_one_address_are_limited_too() {
             statuses.push(task.await.unwrap());
         }
         let limited = statuses.iter().filter(|s| **s == 429).count();
-        assert!(limited >= 15, "{statuses:?}");
-    })
-    .await;
+        assert!(limited >= 15, "{backend:?}: {statuses:?}");
+        db.finish().await;
+    }
 }
 
 #[tokio::test]
@@ -267,19 +288,87 @@ async fn a_flood_of_sign_ins_gets_503_with_retry_after_instead_of_memory() {
                 (r.status().as_u16(), r.headers().get(RETRY_AFTER).is_some())
             }));
         }
-        let mut busy = 0;
+        let (mut busy, mut checked) = (0, 0);
         for task in running {
             let (status, retry_after) = task.await.unwrap();
             assert!(status == 422 || status == 503, "{backend:?} {status}");
             if status == 503 {
                 assert!(retry_after, "503 names when to come back");
                 busy += 1;
+            } else {
+                checked += 1;
             }
         }
         assert!(
             busy > 0,
             "{backend:?}: one hashing thread cannot take 40 at once"
         );
+        // The refused ones wrote nothing: they did not even count against the address.
+        let recorded = app
+            .store()
+            .count_login_failures("ip:127.0.0.1", 0)
+            .await
+            .unwrap();
+        assert_eq!(
+            recorded, checked,
+            "{backend:?}: only the {checked} checked sign-ins were recorded, not the {busy} refused"
+        );
+        db.finish().await;
+    }
+}
+
+// ---- 7. Absolute links from --public-url ----
+
+#[tokio::test]
+async fn invitation_links_use_the_public_url_never_the_host_header() {
+    for backend in backends("security_invitation_link") {
+        let db = FreshDb::new(backend).await;
+        let server = crate::common::TestServer::start_with(
+            db.store().await,
+            WebConfig {
+                public_url: Some("https://enough.example.org".to_owned()),
+                ..WebConfig::default()
+            },
+        )
+        .await;
+        let therapist = server.add_user("t@example.org", Role::Therapist).await;
+        let token = server.token_for(&therapist).await;
+        let reply = reqwest::Client::new()
+            .post(format!("{}/api/v1/care/invitations", server.url))
+            .bearer_auth(&token)
+            .header("host", "evil.example")
+            .header("x-forwarded-host", "evil.example")
+            .json(&serde_json::json!({"label": "first session"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 201);
+        let body: serde_json::Value = reply.json().await.unwrap();
+        let code = body["code"].as_str().unwrap();
+        assert_eq!(
+            body["url"].as_str().unwrap(),
+            format!("https://enough.example.org/join?code={code}")
+        );
+
+        // The caseload page shows the same full link, whatever Host the browser sent.
+        let client = signed_in_browser(&server, "t@example.org").await;
+        let csrf = form_token(&client, &format!("{}/care", server.url)).await;
+        let page = client
+            .post(format!("{}/care/invitations", server.url))
+            .header("host", "evil.example")
+            .form(&[("csrf", csrf.as_str()), ("label", "second session")])
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("https://enough.example.org/join?code="),
+            "{backend:?}: the page links to the public address"
+        );
+        assert!(!page.contains("evil.example"), "{backend:?}");
+        drop(server);
         db.finish().await;
     }
 }
@@ -413,8 +502,20 @@ async fn changing_the_password_ends_other_sessions_and_tokens() {
         .await;
         assert_eq!(r.status(), 303);
 
-        // The API, with a token.
+        // The API, with a token: the token used keeps working, every other one and every
+        // browser session ends.
         let token = server.token_for(&ana).await;
+        let other = server.token_for(&ana).await;
+        let browser_session = browser();
+        let r = sign_in_form(
+            &browser_session,
+            base,
+            "ana@example.org",
+            "lantern pebble ochre whistle",
+            "/",
+        )
+        .await;
+        assert_eq!(r.status(), 303);
         let r = api
             .post(format!("{base}/api/v1/account/password"))
             .bearer_auth(&token)
@@ -426,6 +527,17 @@ async fn changing_the_password_ends_other_sessions_and_tokens() {
             .await
             .unwrap();
         assert_eq!(r.status(), 200);
+        let answer: serde_json::Value = r.json().await.unwrap();
+        assert!(
+            answer["note"]
+                .as_str()
+                .unwrap()
+                .contains("this one still works")
+        );
+        assert_eq!(days(token).await, 200, "the script's own token goes on");
+        assert_eq!(days(other).await, 401, "other tokens are revoked");
+        let (status, _) = get(&browser_session, &format!("{base}/settings/profile")).await;
+        assert_eq!(status, 303, "browser sessions end");
         let r = sign_in_form(
             &browser(),
             base,

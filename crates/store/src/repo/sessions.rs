@@ -134,18 +134,26 @@ impl Sessions<'_> {
             .await
     }
 
-    /// Ends every session of `user_id` but `keep` and revokes its live tokens.
-    pub async fn end_all(&mut self, user_id: i64, keep: Option<i64>, now: i64) -> StoreResult<()> {
+    /// Ends every session of `user_id` but `keep_session` and revokes its live tokens but
+    /// `keep_token`.
+    pub async fn end_all(
+        &mut self,
+        user_id: i64,
+        keep_session: Option<i64>,
+        keep_token: Option<i64>,
+        now: i64,
+    ) -> StoreResult<()> {
         self.0
             .execute(
                 "DELETE FROM sessions WHERE user_id = $1 AND id IS DISTINCT FROM $2",
-                &params![user_id, keep],
+                &params![user_id, keep_session],
             )
             .await?;
         self.0
             .execute(
-                "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-                &params![now, user_id],
+                "UPDATE api_tokens SET revoked_at = $1
+                 WHERE user_id = $2 AND revoked_at IS NULL AND id IS DISTINCT FROM $3",
+                &params![now, user_id, keep_token],
             )
             .await
             .map(drop)

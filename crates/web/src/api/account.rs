@@ -27,10 +27,10 @@ pub struct PasswordChanged {
     note: &'static str,
 }
 
-/// Changes the caller's password; every browser session ends and every token is revoked,
-/// the one used for this request included.
+/// Changes the caller's password; every browser session ends and every other token is
+/// revoked. The token used for this request keeps working, so a script is not cut off.
 #[utoipa::path(post, path = "/api/v1/account/password", summary = "Change your password",
-    description = "Needs the current password. The new one needs at least 12 characters and must not be a common password. Every browser session ends and every token, the one used here included, is revoked. Limited to 5 tries in 15 minutes.",
+    description = "Needs the current password. The new one needs at least 12 characters and must not be a common password. Every browser session ends and every other token is revoked; the token used here keeps working, so a script can go on. Limited to 5 tries in 15 minutes; 503 with Retry-After while password hashing is saturated.",
     request_body = PasswordChange,
     responses((status = 200, description = "Changed", body = PasswordChanged), (status = 401, response = ErrorResponse), (status = 422, response = ErrorResponse), (status = 429, response = ErrorResponse), (status = 503, response = ErrorResponse)))]
 pub async fn change_password(
@@ -45,6 +45,6 @@ pub async fn change_password(
     Ok(Json(PasswordChanged {
         changed: true,
         hint: enough_domain::account::password_hint(&body.new_password),
-        note: "Every browser session has ended and every token, this one included, is revoked.",
+        note: "Every browser session has ended and every other token is revoked; this one still works.",
     }))
 }

@@ -151,6 +151,8 @@ pub(crate) struct NewInvitationJson {
     id: i64,
     /// Like ABCD-EFGH-JKLM
     code: String,
+    /// The link that accepts it, from the configured public address.
+    url: String,
     label: String,
     expires_at: i64,
 }
@@ -173,6 +175,7 @@ pub async fn create_invitation(
     let (invitation, code) = state.app.create_invitation(&caller.user, &label).await?;
     let created = NewInvitationJson {
         id: invitation.id,
+        url: crate::pages::care::join_url(&state.config, &code),
         code,
         label: invitation.label,
         expires_at: invitation.expires_at,

@@ -178,7 +178,15 @@ struct CaseloadPage {
     rows: Vec<CaseloadView>,
     invitations: Vec<InvitationRow>,
     new_code: Option<String>,
+    /// The new invitation's full link, from the configured public address.
+    new_link: Option<String>,
     errors: ValidationErrors,
+}
+
+/// An invitation's full link for a code, from the configured public address (never from the
+/// request's `Host`, which the client chooses).
+pub(crate) fn join_url(config: &crate::WebConfig, code: &str) -> String {
+    format!("{}/join?code={code}", config.public_base())
 }
 
 #[derive(Deserialize, Default)]
@@ -231,6 +239,7 @@ async fn caseload_page(
                 .map(|r| caseload_view(r, &signed_in.user.time_zone))
                 .collect(),
             invitations,
+            new_link: new_code.as_deref().map(|c| join_url(&state.config, c)),
             new_code,
             errors,
         },

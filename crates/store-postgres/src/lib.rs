@@ -16,8 +16,8 @@ use async_trait::async_trait;
 use enough_store::sql::TxJob;
 use enough_store::{Store, StoreError, StoreResult};
 use rows::db_error;
-use sqlx::PgPool;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{Connection, PgPool};
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +35,11 @@ const STATEMENT_CACHE: usize = 256;
 
 /// How long a request waits for a free connection before it fails with an error.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A connection idle at least this long is checked (one round trip) before it is used, so that
+/// one the server has closed meanwhile (a restart) is replaced rather than failing a request.
+/// Connections in steady use skip the check: it would add a round trip to every request.
+const CHECK_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 /// How the store uses its PostgreSQL server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +81,13 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .max_connections(settings.pool_size.max(1))
             .acquire_timeout(ACQUIRE_TIMEOUT)
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                // A connection that fails the check is closed and another one is used.
+                Box::pin(async move {
+                    Ok(meta.idle_for < CHECK_AFTER_IDLE || conn.ping().await.is_ok())
+                })
+            })
             .connect_with(options)
             .await
             .map_err(db_error)?;

@@ -26,6 +26,12 @@ pub struct Cli {
     #[arg(long, env = "ENOUGH_LOG_FORMAT", default_value = "text", global = true)]
     pub log_format: LogFormat,
 
+    /// Most connections this process opens to PostgreSQL (not used with SQLite). With N app
+    /// servers over one database, keep N × this + 5 at or below the server's max_connections.
+    #[arg(long, env = "ENOUGH_DB_POOL_SIZE", default_value_t = 16, global = true,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub db_pool_size: u32,
+
     #[command(subcommand)]
     pub command: Command,
 }

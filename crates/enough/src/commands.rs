@@ -24,7 +24,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         _ => {}
     }
     let started = Instant::now();
-    let (store, pool_probe) = database::open_with_probe(&url).await?;
+    let (store, pool_probe) = database::open_with_probe(&url, cli.db_pool_size).await?;
     let mut config = enough_app::AppConfig::default();
     if let Command::Serve(args) = &cli.command {
         config.session_idle_secs = i64::from(args.session_idle_days) * 24 * 3600;

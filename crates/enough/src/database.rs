@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 use enough_store::Store;
-use enough_store_postgres::PostgresStore;
+use enough_store_postgres::{PgSettings, PostgresStore};
 use enough_store_sqlite::SqliteStore;
 use enough_web::{PoolProbe, PoolStats};
 use std::path::Path;
@@ -30,15 +30,19 @@ pub fn redacted(url: &str) -> String {
     }
 }
 
-/// Opens the store behind `url`, running migrations.
+/// Opens the store behind `url`, running migrations (PostgreSQL with its default pool size).
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
-    Ok(open_with_probe(url).await?.0)
+    let pool_size = PgSettings::default().pool_size;
+    Ok(open_with_probe(url, pool_size).await?.0)
 }
 
 /// Opens the store behind `url`, with a probe of its connection pool where it has one to
 /// report at `/metrics` (PostgreSQL; the SQLite store keeps its reader and writer threads to
-/// itself).
-pub async fn open_with_probe(url: &str) -> Result<(Arc<dyn Store>, Option<PoolProbe>)> {
+/// itself). `pool_size` is the most connections to PostgreSQL.
+pub async fn open_with_probe(
+    url: &str,
+    pool_size: u32,
+) -> Result<(Arc<dyn Store>, Option<PoolProbe>)> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         if let Some(parent) = Path::new(path)
             .parent()
@@ -62,7 +66,7 @@ pub async fn open_with_probe(url: &str) -> Result<(Arc<dyn Store>, Option<PoolPr
             None,
         ))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        let store = PostgresStore::connect(url)
+        let store = PostgresStore::connect_with(url, PgSettings { pool_size })
             .await
             .with_context(|| format!("could not connect to PostgreSQL at {}", redacted(url)))?;
         let pool = store.pool().clone();

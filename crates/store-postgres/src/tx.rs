@@ -29,40 +29,73 @@ fn bound<'q>(sql: &str, params: &[Value]) -> Query<'q, Postgres, PgArguments> {
     query
 }
 
-fn read(row: &PgRow) -> StoreResult<Row> {
-    let mut values = Vec::with_capacity(row.columns().len());
-    for (i, column) in row.columns().iter().enumerate() {
-        let get_err = db_error;
-        let value = match column.type_info().name() {
-            "INT8" => Value::Int(row.try_get::<Option<i64>, _>(i).map_err(get_err)?),
-            "INT4" => Value::Int(
+/// How a column is read, decided once per statement from its declared type.
+#[derive(Clone, Copy)]
+enum Kind {
+    Int8,
+    Int4,
+    Int2,
+    Float8,
+    Float4,
+    Bool,
+    Date,
+    Text,
+    Void,
+}
+
+/// The kind of each column of a result, or an error naming a column of a type the store does
+/// not read.
+fn kinds(row: &PgRow) -> StoreResult<Vec<Kind>> {
+    row.columns()
+        .iter()
+        .map(|column| {
+            Ok(match column.type_info().name() {
+                "INT8" => Kind::Int8,
+                "INT4" => Kind::Int4,
+                "INT2" => Kind::Int2,
+                "FLOAT8" => Kind::Float8,
+                "FLOAT4" => Kind::Float4,
+                "BOOL" => Kind::Bool,
+                "DATE" => Kind::Date,
+                "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => Kind::Text,
+                "VOID" => Kind::Void,
+                other => {
+                    return Err(StoreError::Corrupt(format!(
+                        "column {} has a type the store does not read: {other}",
+                        column.name()
+                    )));
+                }
+            })
+        })
+        .collect()
+}
+
+/// One row's values, read by column index.
+fn read(row: &PgRow, kinds: &[Kind]) -> StoreResult<Row> {
+    let mut values = Vec::with_capacity(kinds.len());
+    for (i, kind) in kinds.iter().enumerate() {
+        let value = match kind {
+            Kind::Int8 => Value::Int(row.try_get::<Option<i64>, _>(i).map_err(db_error)?),
+            Kind::Int4 => Value::Int(
                 row.try_get::<Option<i32>, _>(i)
-                    .map_err(get_err)?
+                    .map_err(db_error)?
                     .map(i64::from),
             ),
-            "INT2" => Value::Int(
+            Kind::Int2 => Value::Int(
                 row.try_get::<Option<i16>, _>(i)
-                    .map_err(get_err)?
+                    .map_err(db_error)?
                     .map(i64::from),
             ),
-            "FLOAT8" => Value::Real(row.try_get::<Option<f64>, _>(i).map_err(get_err)?),
-            "FLOAT4" => Value::Real(
+            Kind::Float8 => Value::Real(row.try_get::<Option<f64>, _>(i).map_err(db_error)?),
+            Kind::Float4 => Value::Real(
                 row.try_get::<Option<f32>, _>(i)
-                    .map_err(get_err)?
+                    .map_err(db_error)?
                     .map(f64::from),
             ),
-            "BOOL" => Value::Bool(row.try_get::<Option<bool>, _>(i).map_err(get_err)?),
-            "DATE" => Value::Date(row.try_get::<Option<NaiveDate>, _>(i).map_err(get_err)?),
-            "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => {
-                Value::Text(row.try_get::<Option<String>, _>(i).map_err(get_err)?)
-            }
-            "VOID" => Value::Int(None),
-            other => {
-                return Err(StoreError::Corrupt(format!(
-                    "column {} has a type the store does not read: {other}",
-                    column.name()
-                )));
-            }
+            Kind::Bool => Value::Bool(row.try_get::<Option<bool>, _>(i).map_err(db_error)?),
+            Kind::Date => Value::Date(row.try_get::<Option<NaiveDate>, _>(i).map_err(db_error)?),
+            Kind::Text => Value::Text(row.try_get::<Option<String>, _>(i).map_err(db_error)?),
+            Kind::Void => Value::Int(None),
         };
         values.push(value);
     }
@@ -88,6 +121,10 @@ impl Tx for PgTx<'_> {
             .fetch_all(&mut *self.conn)
             .await
             .map_err(db_error)?;
-        rows.iter().map(read).collect()
+        let Some(first) = rows.first() else {
+            return Ok(Vec::new());
+        };
+        let kinds = kinds(first)?;
+        rows.iter().map(|row| read(row, &kinds)).collect()
     }
 }

@@ -1452,8 +1452,8 @@ mod tests {
     /// the first written blind) 75/100 and (round 6, blind) 72/110 noticed; 0/60, 3/60, 2/55,
     /// 0/55, 1/100 and 2/110 false alarms. Round 6 was folded into the tuning files on
     /// 2026-12-01, before the model was trained; round 7 (blind) was then evaluated once.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((136, 160));
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((11, 160));
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
     /// folded in untuned, and the sentences written for the model, which the rules were never

@@ -412,6 +412,18 @@ const CONCEPT_LISTS: &[&str] = &[
     "elsewhere",
     "chore_word",
     "chore_day",
+    "me",
+    "injury_tool",
+    "injury_effect",
+    "skin",
+    "punish",
+    "finality",
+    "farewell",
+    "others",
+    "media",
+    "asked",
+    "denial",
+    "kms",
 ];
 
 fn phrase_list() -> &'static PhraseList {
@@ -462,7 +474,10 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
                     if let Some(&concept) = CONCEPT_LISTS.iter().find(|&&c| c == name.trim())
                         && let [word] = &words_of(&normalise(alternative))[..]
                     {
-                        concepts.entry(word.clone()).or_insert(concept);
+                        let names = concepts.entry(word.clone()).or_default();
+                        if !names.contains(&concept) {
+                            names.push(concept);
+                        }
                     }
                     alternatives.push(pattern);
                 }
@@ -1457,8 +1472,10 @@ mod tests {
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
     /// folded in untuned, and the sentences written for the model, which the rules were never
-    /// tuned to, lower the rules' figure.
-    const RULES_TUNING_RECALL_FLOOR: f64 = 0.89;
+    /// tuned to, lower the rules' figure; so do blind round 7 and the generalisation batch
+    /// written after it (2026-12-01), folded in with the rules only partly tuned to them (0.89
+    /// before; 0.83 after).
+    const RULES_TUNING_RECALL_FLOOR: f64 = 0.82;
     const RULES_TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
     /// Folds of the cross-validation of the combined detector.
     const FOLDS: usize = 5;

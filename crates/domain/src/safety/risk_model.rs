@@ -17,8 +17,14 @@
 //! the list (medicines `@pills`, means `@means`, body parts `@body`, high places `@high`,
 //! vehicles `@vehicle`, and the everyday lists the rules use as exceptions: accidents and chores
 //! `@accident`, `@chore_word`, things kept for ordinary reasons `@kept_ok`, marks with an
-//! everyday cause `@marks_ok`, being away `@elsewhere`), so that a medicine the sentences never
-//! named counts like one they did. Features seen in fewer than [`MIN_COUNT`] training
+//! everyday cause `@marks_ok`, being away `@elsewhere`, and lists only the model reads: first
+//! person `@me`, tools of injury `@injury_tool`, more body parts `@skin`, effects such as
+//! bleeding or blisters `@injury_effect`, `@punish`, `@finality`, `@farewell`, other people
+//! `@others`, books and charities `@media`, being asked `@asked`, `@denial`, texting
+//! abbreviations `@kms`), so that a medicine the sentences never named counts like one they
+//! did; and each two different lists met in one sentence (first person, a body part and a tool
+//! of injury together read alike however the act is worded; a book or a friend with the word
+//! suicide reads unlike the writer's own words). Features seen in fewer than [`MIN_COUNT`] training
 //! sentences are not used (they would only memorise). A note is read sentence by sentence, and
 //! each sentence together with the next, and counts at the highest probability found.
 //!

@@ -4,9 +4,9 @@
 //!
 //! `cargo run -p enough-domain --example train_risk_model` (add `--release` for speed; the
 //! result is the same). Prints the cross-validated figures at each threshold tried: rules and
-//! model together, the model alone, and the round-6 sentences alone (the rules were never tuned
-//! to them). For experiments only: `RISK_EPOCHS`, `RISK_RATE`, `RISK_L2` change the training
-//! (the committed model must use the defaults, a test checks it), `RISK_SHOW=1` prints the
+//! model together, the model alone, and the blind round-6 and round-7 sentences alone. For
+//! experiments only: `RISK_EPOCHS`, `RISK_RATE`, `RISK_L2` change the training (the committed
+//! model must use the defaults, a test checks it), `RISK_SHOW=1` prints the
 //! out-of-fold mistakes.
 
 use enough_domain::safety::risk_model::{Model, TrainOptions};
@@ -23,11 +23,12 @@ fn corpus(text: &str) -> Vec<&str> {
         .collect()
 }
 
-/// How many sentences come before the round-6 comment of a tuning file.
-fn round_six_start(text: &str) -> usize {
+/// How many sentences come before the comment of a blind round (`# round N (blind`) of a
+/// tuning file.
+fn round_start(text: &str, marker: &str) -> usize {
     text.lines()
         .map(str::trim)
-        .take_while(|l| !l.starts_with("# round 6 (blind"))
+        .take_while(|l| !l.starts_with(marker))
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .count()
 }
@@ -39,7 +40,14 @@ fn main() -> std::io::Result<()> {
     let background_text = std::fs::read_to_string(format!("{dir}/not_risk_background.txt"))?;
     let (risk, not_risk) = (corpus(&risk_text), corpus(&not_text));
     let background = corpus(&background_text);
-    let round6 = (round_six_start(&risk_text), round_six_start(&not_text));
+    let round6 = (
+        round_start(&risk_text, "# round 6 (blind"),
+        round_start(&not_text, "# round 6 (blind"),
+    );
+    let round7 = (
+        round_start(&risk_text, "# round 7 (blind"),
+        round_start(&not_text, "# round 7 (blind"),
+    );
     let mut options = TrainOptions::default();
     let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f64>().ok());
     if let Some(v) = env("RISK_EPOCHS") {
@@ -88,14 +96,26 @@ fn main() -> std::io::Result<()> {
             .copied()
             .collect();
         let (r6_recall, r6_false) = cv_rates(&r6, threshold);
+        // Round 7 (160 lines of each file), folded in on 2026-12-01.
+        let r7: Vec<_> = results
+            .iter()
+            .filter(|r| {
+                let start = if r.risk { round7.0 } else { round7.1 };
+                (start..start + 160).contains(&r.index)
+            })
+            .copied()
+            .collect();
+        let (r7_recall, r7_false) = cv_rates(&r7, threshold);
         println!(
-            "threshold {threshold:.2}: CV recall {:.1}%, false alarms {:.1}% | model alone {:.1}% / {:.1}% | round 6 {:.1}% / {:.1}%",
+            "threshold {threshold:.2}: CV recall {:.1}%, false alarms {:.1}% | model alone {:.1}% / {:.1}% | round 6 {:.1}% / {:.1}% | round 7 {:.1}% / {:.1}%",
             recall * 100.0,
             false_alarms * 100.0,
             m_recall * 100.0,
             m_false * 100.0,
             r6_recall * 100.0,
             r6_false * 100.0,
+            r7_recall * 100.0,
+            r7_false * 100.0,
         );
         if false_alarms <= MAX_CV_FALSE_ALARMS && recall > best.1 {
             best = (threshold, recall, false_alarms);

@@ -50,15 +50,29 @@
 //! tuned to every fold. The false alarms are high because the everyday sentences were written
 //! as close twins of risk sentences ("bought rope for the washing line"); blind rounds had far
 //! fewer. On the round-6 sentences alone, which the rules were never tuned to, the same
-//! cross-validation gives 89% noticed and 2.7% false alarms. The honest figure is blind round 7,
-//! written on 2026-12-01 by someone who never saw this code, the model or any earlier round,
-//! and evaluated once with everything frozen (`tests-data/risk_language/risk_heldout.txt`):
-//! **136 of 160 noticed (85.0%), 11 of 160 false alarms (6.9%)**. Rules alone had noticed
-//! 65.5% of round 6. The goal (90% of unseen phrasings noticed, at most 10% false alarms) is
-//! **not met**: misses are mostly self-injury named by its act without a listed verb (a hot tap,
-//! a cigarette, pulling hair, running until sick) and quiet farewells ("all the goodbyes are
-//! done", "everything is in place"); false alarms are mostly everyday burns and books, charities
-//! or friends that name suicide or self-harm.
+//! cross-validation gives 89% noticed and 2.7% false alarms. The honest figure was blind round
+//! 7, written on 2026-12-01 by someone who never saw this code, the model or any earlier round,
+//! and evaluated once with everything frozen: **136 of 160 noticed (85.0%), 11 of 160 false
+//! alarms (6.9%)**, short of the goal (90% of unseen phrasings noticed, at most 10% false
+//! alarms). Misses were mostly self-injury named by its act without a listed verb (a hot tap, a
+//! cigarette, pulling hair, running until sick) and quiet farewells ("all the goodbyes are
+//! done", "everything is in place"); false alarms mostly everyday burns and books, charities or
+//! friends naming suicide or self-harm.
+//!
+//! Round 7 was then folded into the tuning files (2026-12-01) and the detector generalised
+//! against the tuning files only: rules for self-injury by its act or object (a cigarette put
+//! out on the skin, water until it scalds, hair pulled out in clumps, wounds made on the body),
+//! exercise or hunger as punishment, marks explained away, quiet farewells and plans with no
+//! risk word, "kms" with what makes it unmistakable, means kept "not for cooking", insurance
+//! that pays if it was deliberate; model-only word classes of the phrase file (first person,
+//! tools of injury, body parts, effects, punishment, finality, farewells, other people, books
+//! and charities, being asked, denial, texting abbreviations), each two of them met in one
+//! sentence also counting as a feature; and about 60 risk and 50 everyday sentences written in
+//! new phrasings of those classes. Cross-validation as above on 1,336 risk and 1,250 everyday
+//! sentences, threshold 0.75: **94.0% noticed, 9.0% false alarms** (it was 93.5% and 9.0% with
+//! round 7 folded in, before the generalisation; the round-7 sentences alone: 90.6% and 6.9%,
+//! flattering since the rules were tuned to them). Blind round 8 is pending: until then no
+//! figure here has been measured on unseen sentences since round 7.
 //!
 //! Its limits, on purpose and by nature:
 //!
@@ -412,6 +426,18 @@ const CONCEPT_LISTS: &[&str] = &[
     "elsewhere",
     "chore_word",
     "chore_day",
+    "me",
+    "injury_tool",
+    "injury_effect",
+    "skin",
+    "punish",
+    "finality",
+    "farewell",
+    "others",
+    "media",
+    "asked",
+    "denial",
+    "kms",
 ];
 
 fn phrase_list() -> &'static PhraseList {
@@ -462,7 +488,10 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
                     if let Some(&concept) = CONCEPT_LISTS.iter().find(|&&c| c == name.trim())
                         && let [word] = &words_of(&normalise(alternative))[..]
                     {
-                        concepts.entry(word.clone()).or_insert(concept);
+                        let names = concepts.entry(word.clone()).or_default();
+                        if !names.contains(&concept) {
+                            names.push(concept);
+                        }
                     }
                     alternatives.push(pattern);
                 }
@@ -1451,14 +1480,17 @@ mod tests {
     /// the printed figures. Earlier rounds, rules alone: 48/65, 36/63, 35/60, 49/61, (round 5,
     /// the first written blind) 75/100 and (round 6, blind) 72/110 noticed; 0/60, 3/60, 2/55,
     /// 0/55, 1/100 and 2/110 false alarms. Round 6 was folded into the tuning files on
-    /// 2026-12-01, before the model was trained; round 7 (blind) was then evaluated once.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((136, 160));
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((11, 160));
+    /// 2026-12-01, before the model was trained; round 7 (blind) was then evaluated once, at
+    /// 136/160 noticed and 11/160 false alarms, and folded in on 2026-12-01. Round 8 pending.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
     /// folded in untuned, and the sentences written for the model, which the rules were never
-    /// tuned to, lower the rules' figure.
-    const RULES_TUNING_RECALL_FLOOR: f64 = 0.89;
+    /// tuned to, lower the rules' figure; so do blind round 7 and the generalisation batch
+    /// written after it (2026-12-01), folded in with the rules only partly tuned to them (0.89
+    /// before; 0.83 after).
+    const RULES_TUNING_RECALL_FLOOR: f64 = 0.82;
     const RULES_TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
     /// Folds of the cross-validation of the combined detector.
     const FOLDS: usize = 5;

@@ -71,8 +71,14 @@
 //! new phrasings of those classes. Cross-validation as above on 1,336 risk and 1,250 everyday
 //! sentences, threshold 0.75: **94.0% noticed, 9.0% false alarms** (it was 93.5% and 9.0% with
 //! round 7 folded in, before the generalisation; the round-7 sentences alone: 90.6% and 6.9%,
-//! flattering since the rules were tuned to them). Blind round 8 is pending: until then no
-//! figure here has been measured on unseen sentences since round 7.
+//! flattering since the rules were tuned to them). Blind round 8 (160 + 160 by another writer
+//! who never saw this code; 144 of its risk sentences use none of the words suicide, kill, die,
+//! dead, death, cut, harm or end), evaluated once with everything frozen: **150 of 160 noticed
+//! (93.8%), 23 of 160 false alarms (14.4%)**. Noticing meets the 90% goal; false alarms miss the
+//! 10% goal. Most false alarms name suicide or self-harm outright without being about the
+//! writer (a documentary, a charity run, a friend's crisis, a clinician's safety questions
+//! answered "no"), which the rules flag by design (see the limits below); the rest are work and
+//! holiday farewells, an ankle "at netball" and "going to die lol".
 //!
 //! Its limits, on purpose and by nature:
 //!
@@ -1481,9 +1487,10 @@ mod tests {
     /// the first written blind) 75/100 and (round 6, blind) 72/110 noticed; 0/60, 3/60, 2/55,
     /// 0/55, 1/100 and 2/110 false alarms. Round 6 was folded into the tuning files on
     /// 2026-12-01, before the model was trained; round 7 (blind) was then evaluated once, at
-    /// 136/160 noticed and 11/160 false alarms, and folded in on 2026-12-01. Round 8 pending.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
+    /// 136/160 noticed and 11/160 false alarms, and folded in on 2026-12-01. Round 8 (blind) was
+    /// then evaluated once.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((150, 160));
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((23, 160));
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
     /// folded in untuned, and the sentences written for the model, which the rules were never

@@ -144,6 +144,42 @@ mod tests {
     use std::sync::Arc;
     use tokio::sync::{Barrier, oneshot};
 
+    /// Ten rounds on an emptied table, each releasing `callers` first-account calls at once,
+    /// spread over `stores` (like app servers sharing one database), so a missing lock shows up
+    /// reliably rather than now and then: each round creates exactly one account.
+    async fn first_account_races(stores: &[PostgresStore], callers: usize) {
+        for round in 0..10 {
+            sqlx::query("DELETE FROM users")
+                .execute(stores[0].pool())
+                .await
+                .unwrap();
+            let start = Arc::new(Barrier::new(callers));
+            let tasks: Vec<_> = (0..callers)
+                .map(|i| {
+                    let store = stores[i % stores.len()].clone();
+                    let start = start.clone();
+                    let email = format!("first{round}-{i}@example.org");
+                    tokio::spawn(async move {
+                        start.wait().await;
+                        store.create_first_user(new_user(&email, Role::Admin)).await
+                    })
+                })
+                .collect();
+            let mut created = 0;
+            for task in tasks {
+                if task.await.unwrap().unwrap().is_some() {
+                    created += 1;
+                }
+            }
+            assert_eq!(
+                created, 1,
+                "round {round}: exactly one caller created an account"
+            );
+            let last = &stores[stores.len() - 1];
+            assert_eq!(last.count_users().await.unwrap(), 1, "round {round}");
+        }
+    }
+
     /// Runs `body` on a store in a fresh database and drops the database afterwards, also
     /// when `body` panics. Skips (passes) when no PostgreSQL server is configured.
     async fn on_fresh_store<F, Fut>(test: &str, body: F)
@@ -270,36 +306,7 @@ mod tests {
         on_fresh_store(
             "concurrent_first_users_create_one_account",
             |store| async move {
-                // Several rounds on an emptied table, each with all callers released at once,
-                // so a missing lock shows up reliably rather than now and then.
-                for round in 0..10 {
-                    sqlx::query("DELETE FROM users")
-                        .execute(store.pool())
-                        .await
-                        .unwrap();
-                    let start = Arc::new(Barrier::new(8));
-                    let tasks: Vec<_> = (0..8)
-                        .map(|i| {
-                            let (store, start) = (store.clone(), start.clone());
-                            let email = format!("first{round}-{i}@example.org");
-                            tokio::spawn(async move {
-                                start.wait().await;
-                                store.create_first_user(new_user(&email, Role::Admin)).await
-                            })
-                        })
-                        .collect();
-                    let mut created = 0;
-                    for task in tasks {
-                        if task.await.unwrap().unwrap().is_some() {
-                            created += 1;
-                        }
-                    }
-                    assert_eq!(
-                        created, 1,
-                        "round {round}: exactly one caller created an account"
-                    );
-                    assert_eq!(store.count_users().await.unwrap(), 1, "round {round}");
-                }
+                first_account_races(&[store], 8).await;
             },
         )
         .await;
@@ -524,38 +531,7 @@ mod tests {
             PostgresStore::connect(&db.url).await.unwrap(),
         );
         let (sa, sb) = (a.clone(), b.clone());
-        let outcome = tokio::spawn(async move {
-            for round in 0..10 {
-                sqlx::query("DELETE FROM users")
-                    .execute(sa.pool())
-                    .await
-                    .unwrap();
-                let start = Arc::new(Barrier::new(16));
-                let tasks: Vec<_> = (0..16)
-                    .map(|i| {
-                        let store = if i % 2 == 0 { sa.clone() } else { sb.clone() };
-                        let start = start.clone();
-                        let email = format!("first{round}-{i}@example.org");
-                        tokio::spawn(async move {
-                            start.wait().await;
-                            store.create_first_user(new_user(&email, Role::Admin)).await
-                        })
-                    })
-                    .collect();
-                let mut created = 0;
-                for task in tasks {
-                    if task.await.unwrap().unwrap().is_some() {
-                        created += 1;
-                    }
-                }
-                assert_eq!(
-                    created, 1,
-                    "round {round}: exactly one caller created an account"
-                );
-                assert_eq!(sb.count_users().await.unwrap(), 1, "round {round}");
-            }
-        })
-        .await;
+        let outcome = tokio::spawn(async move { first_account_races(&[sa, sb], 16).await }).await;
         a.pool().close().await;
         b.pool().close().await;
         db.drop_database().await.unwrap();

@@ -5,6 +5,7 @@
 use crate::common::on_every_backend;
 use chrono::NaiveDate;
 use enough_app::rules;
+use enough_domain::PersonId;
 use enough_domain::account::Role;
 use enough_store::contract::{
     access, date, day, exercise_input, homework, invitation, new_experiment, new_user, response,
@@ -189,7 +190,7 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
     assert!(
         all.users
             .iter()
-            .all(|u| u.id != gone.id && u.email != gone.email)
+            .all(|u| u.id != gone.id.get() && u.email != gone.email)
     );
     assert!(all.days.iter().all(|d| d.user_id != gone.id));
     assert!(all.sessions.iter().all(|s| s.user_id != gone.id));
@@ -305,7 +306,7 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
 /// One row in every practice table for `user_id`, and in every care table: a link to
 /// `therapist_id` (through an accepted invitation), an access-log row, homework and a calendar
 /// feed, plus an invitation of their own.
-async fn practice_rows(store: &dyn Store, user_id: i64, therapist_id: i64) {
+async fn practice_rows(store: &dyn Store, user_id: PersonId, therapist_id: PersonId) {
     store
         .create_invitation(&invitation(
             therapist_id,

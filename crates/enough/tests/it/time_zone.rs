@@ -75,7 +75,7 @@ async fn setup_and_sign_up_offer_a_list_of_places_and_ask_when_none_is_chosen() 
             .unwrap();
         assert_eq!(r.status(), 303);
         let users = server.app.list_users().await.unwrap();
-        assert_eq!(users[0].time_zone, "Europe/London");
+        assert_eq!(users[0].time_zone.name(), "Europe/London");
         drop(server);
         db.finish().await;
     }

@@ -878,7 +878,7 @@ pub async fn timer_page(
     SignedInPage(signed_in): SignedInPage,
     Query(query): Query<TimerQuery>,
 ) -> Result<Response, PageError> {
-    let tz: Tz = signed_in.user.time_zone.parse().unwrap_or(Tz::UTC);
+    let tz: Tz = signed_in.user.time_zone;
     let now = state.app.now();
     let refuse = |message: &'static str| {
         render_with(

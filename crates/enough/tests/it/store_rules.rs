@@ -677,3 +677,43 @@ async fn both_backends_have_the_same_tables_and_columns() {
         assert_eq!(sqlite, postgres, "SQLite and PostgreSQL schemas differ");
     }
 }
+
+/// A time zone is parsed once, when the account is read; a name the zone database does not
+/// know (written behind the app's back) is reported as a corrupt row, never read as UTC.
+async fn an_unknown_time_zone_is_reported_not_read_as_utc(store: &dyn Store) {
+    let user = store
+        .create_user(new_user("zone@example.org", Role::Person))
+        .await
+        .unwrap();
+    let read = store.user_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(read.time_zone, user.time_zone, "a known zone reads back");
+    let id = user.id;
+    store
+        .write(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "UPDATE users SET time_zone = 'Mars/Olympus_Mons' WHERE id = $1",
+                    &enough_store::params![id],
+                )
+                .await
+            })
+        })
+        .await
+        .unwrap();
+    let err = store.user_by_id(user.id).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Corrupt(m) if m.contains("Mars/Olympus_Mons")),
+        "got {err:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_time_zone_is_reported_not_read_as_utc_on_every_backend() {
+    on_every_backend(
+        "an_unknown_time_zone_is_reported_not_read_as_utc",
+        |server, _| async move {
+            an_unknown_time_zone_is_reported_not_read_as_utc(&*server.store).await;
+        },
+    )
+    .await;
+}

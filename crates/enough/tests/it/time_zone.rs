@@ -91,7 +91,7 @@ async fn settings_show_the_zone_as_a_place_and_refuse_one_that_is_not_real() {
             "<option value=\"Europe/London\" selected>",
             "<option value=\"Europe/London\">",
         ));
-        let before = ana.time_zone.clone();
+        let before = ana.time_zone;
         let r = client
             .post(format!("{}/settings/time-zone", server.url))
             .form(&[("csrf", csrf_in(&page).as_str()), ("time_zone", "Mars/Olympus_Mons")])

@@ -401,7 +401,7 @@ impl dyn Store {
     pub async fn update_exercise(
         &self,
         user_id: PersonId,
-        id: i64,
+        id: ExerciseId,
         input: &ExerciseInput,
         now: i64,
     ) -> StoreResult<Option<ExerciseEntry>> {
@@ -412,7 +412,11 @@ impl dyn Store {
             .await)
     }
     /// Exercise `id` of the person.
-    pub async fn exercise(&self, user_id: PersonId, id: i64) -> StoreResult<Option<ExerciseEntry>> {
+    pub async fn exercise(
+        &self,
+        user_id: PersonId,
+        id: ExerciseId,
+    ) -> StoreResult<Option<ExerciseEntry>> {
         one!(self, read, |tx| tx.practice().exercise(user_id, id).await)
     }
     /// The person's exercises (of one kind, if given), newest date first.
@@ -428,7 +432,7 @@ impl dyn Store {
             .await)
     }
     /// Deletes exercise `id` of the person; false if it was not theirs.
-    pub async fn delete_exercise(&self, user_id: PersonId, id: i64) -> StoreResult<bool> {
+    pub async fn delete_exercise(&self, user_id: PersonId, id: ExerciseId) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .practice()
             .delete_exercise(user_id, id)

@@ -6,13 +6,13 @@
 //! keeps it safe.
 
 use chrono::NaiveDate;
-use enough_domain::PersonId;
+use enough_domain::{ExerciseId, PersonId};
 
 /// One saved toolkit exercise.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExerciseEntry {
     /// Id.
-    pub id: i64,
+    pub id: ExerciseId,
     /// Owner.
     pub user_id: PersonId,
     /// Exercise id from the catalogue, e.g. `thought-record`.

@@ -3,7 +3,7 @@
 use super::days::bump_version;
 use crate::sql::{Row, Tx};
 use crate::{ExerciseEntry, ExerciseInput, SafetyEvent, SafetyPlanRecord, StoreResult, params};
-use enough_domain::PersonId;
+use enough_domain::{ExerciseId, PersonId};
 
 /// Exercises, the safety plan and safety events, inside one transaction.
 pub struct Practice<'t>(pub(crate) &'t mut dyn Tx);
@@ -13,7 +13,7 @@ pub(crate) const EXERCISE_COLUMNS: &str =
 
 pub(crate) fn exercise_from_row(r: &Row) -> StoreResult<ExerciseEntry> {
     Ok(ExerciseEntry {
-        id: r.i64(0)?,
+        id: r.id(0)?,
         user_id: r.id(1)?,
         kind: r.text(2)?,
         date: r.date(3)?,
@@ -69,7 +69,7 @@ impl Practice<'_> {
     pub async fn update_exercise(
         &mut self,
         user_id: PersonId,
-        id: i64,
+        id: ExerciseId,
         input: &ExerciseInput,
         now: i64,
     ) -> StoreResult<Option<ExerciseEntry>> {
@@ -103,7 +103,7 @@ impl Practice<'_> {
     pub async fn exercise(
         &mut self,
         user_id: PersonId,
-        id: i64,
+        id: ExerciseId,
     ) -> StoreResult<Option<ExerciseEntry>> {
         let sql = format!(
             "SELECT {EXERCISE_COLUMNS} FROM exercise_entries WHERE id = $1 AND user_id = $2"
@@ -127,7 +127,11 @@ impl Practice<'_> {
     }
 
     /// Deletes exercise `id` of the person; false if it was not theirs.
-    pub async fn delete_exercise(&mut self, user_id: PersonId, id: i64) -> StoreResult<bool> {
+    pub async fn delete_exercise(
+        &mut self,
+        user_id: PersonId,
+        id: ExerciseId,
+    ) -> StoreResult<bool> {
         let n = self
             .0
             .execute(

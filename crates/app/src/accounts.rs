@@ -12,6 +12,7 @@
 use crate::hashing::Place;
 use crate::secrets::{SessionToken, random_token, token_hash};
 use crate::{App, AppError, AppResult};
+use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::account::{Email, Role, check_new_password, parse_time_zone};
 use enough_store::{NewSession, NewUser, Session, StoreError, User};
@@ -25,7 +26,7 @@ pub const BUSY_DELAY: std::time::Duration = std::time::Duration::from_millis(250
 /// How long a device cookie is remembered, in seconds (one year).
 pub const DEVICE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
 
-fn disabled_setting(user_id: i64) -> String {
+fn disabled_setting(user_id: PersonId) -> String {
     format!("account_disabled:{user_id}")
 }
 
@@ -340,7 +341,7 @@ impl App {
     }
 
     /// Whether an admin has disabled this account.
-    pub async fn is_disabled(&self, user_id: i64) -> AppResult<bool> {
+    pub async fn is_disabled(&self, user_id: PersonId) -> AppResult<bool> {
         Ok(self
             .store
             .setting(&disabled_setting(user_id))
@@ -354,7 +355,7 @@ impl App {
     pub async fn set_disabled(
         &self,
         actor: &User,
-        target_id: i64,
+        target_id: PersonId,
         disabled: bool,
     ) -> AppResult<()> {
         if actor.role != Role::Admin {
@@ -381,7 +382,7 @@ impl App {
         Ok(user)
     }
 
-    async fn apply_disabled(&self, user_id: i64, disabled: bool) -> AppResult<()> {
+    async fn apply_disabled(&self, user_id: PersonId, disabled: bool) -> AppResult<()> {
         self.store
             .set_setting(
                 &disabled_setting(user_id),
@@ -560,7 +561,7 @@ impl App {
         let tz = parse_time_zone(time_zone)?;
         self.store.set_time_zone(user.id, tz.name()).await?;
         Ok(User {
-            time_zone: tz.name().to_owned(),
+            time_zone: tz,
             ..user.clone()
         })
     }

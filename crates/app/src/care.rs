@@ -12,11 +12,13 @@ use crate::secrets::token_hash;
 use crate::toolkit::ExerciseRecord;
 use crate::{App, AppError, AppResult, InsightsRange, MeasureHistory, SafetyPlanView};
 use chrono::{Duration, NaiveDate};
+use chrono_tz::Tz;
 use enough_domain::ValidationErrors;
 use enough_domain::account::Role;
 use enough_domain::care::{Category, Sharing};
 use enough_domain::day::DayEntry;
 use enough_domain::toolkit::Approach;
+use enough_domain::{LinkId, PersonId};
 use enough_store::{
     AccessRecord, CareLink, CareLinkWith, Invitation, InvitationRefused, Location, NewInvitation,
     Reflection, User,
@@ -188,7 +190,7 @@ impl App {
     pub async fn set_sharing(
         &self,
         person: &User,
-        link_id: i64,
+        link_id: LinkId,
         sharing: &Sharing,
     ) -> AppResult<()> {
         if self
@@ -203,7 +205,7 @@ impl App {
     }
 
     /// Ends a link (either side may).
-    pub async fn end_link(&self, user: &User, link_id: i64) -> AppResult<()> {
+    pub async fn end_link(&self, user: &User, link_id: LinkId) -> AppResult<()> {
         if self
             .store
             .end_link(user.id, link_id, self.now().timestamp())
@@ -238,7 +240,7 @@ impl App {
     pub async fn open_for<'a>(
         &'a self,
         viewer: &'a User,
-        person_id: i64,
+        person_id: PersonId,
         address: &str,
     ) -> AppResult<ClientView<'a>> {
         Self::require_therapist(viewer).map_err(|_| AppError::NotFound("person"))?;
@@ -268,7 +270,7 @@ impl App {
     pub(crate) async fn open_category(
         &self,
         viewer: &User,
-        person_id: i64,
+        person_id: PersonId,
         category: Category,
         what: &str,
         address: &str,
@@ -283,7 +285,7 @@ impl App {
 
     /// The link between a therapist and a person, for pages that list what is shared (no
     /// data is read, so nothing is logged). `NotFound` when not linked.
-    pub async fn link_to(&self, viewer: &User, person_id: i64) -> AppResult<LinkedPerson> {
+    pub async fn link_to(&self, viewer: &User, person_id: PersonId) -> AppResult<LinkedPerson> {
         Self::require_therapist(viewer).map_err(|_| AppError::NotFound("person"))?;
         let link = self
             .store
@@ -306,7 +308,7 @@ impl App {
     pub(crate) async fn record_access(
         &self,
         viewer: &User,
-        person_id: i64,
+        person_id: PersonId,
         category: Category,
         what: &str,
         address: &str,
@@ -365,7 +367,7 @@ pub struct ClientSafety {
 
 impl ClientView<'_> {
     /// The person's account id.
-    pub fn person_id(&self) -> i64 {
+    pub fn person_id(&self) -> PersonId {
         self.person.id
     }
 
@@ -375,8 +377,8 @@ impl ClientView<'_> {
     }
 
     /// The person's time zone, as they chose it.
-    pub fn time_zone(&self) -> &str {
-        &self.person.time_zone
+    pub fn time_zone(&self) -> Tz {
+        self.person.time_zone
     }
 
     /// Today on the person's calendar.

@@ -5,6 +5,7 @@ use crate::care::OpenedFor;
 use crate::{App, AppError, AppResult, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE};
 use chrono::{DateTime, Days, NaiveDate};
 use chrono_tz::Tz;
+use enough_domain::PersonId;
 use enough_domain::care::{Category, Sharing};
 use enough_domain::measures::{ReliableChange, instrument, instruments};
 use enough_domain::safety::alert::{
@@ -39,7 +40,7 @@ pub struct LatestScore {
 #[derive(Debug, Clone)]
 pub struct CaseloadRow {
     /// The person's account id.
-    pub person_id: i64,
+    pub person_id: PersonId,
     /// Their e-mail address.
     pub email: String,
     /// What they share.
@@ -194,7 +195,7 @@ impl App {
         already: &mut BTreeMap<Category, User>,
     ) -> AppResult<Vec<SafetyAlert>> {
         let person = &opened.person;
-        let tz: Tz = person.time_zone.parse().unwrap_or(Tz::UTC);
+        let tz: Tz = person.time_zone;
         let mut out = Vec::with_capacity(events.len());
         for event in events {
             let origin = Origin::parse(&event.detail);

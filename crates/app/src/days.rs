@@ -4,6 +4,7 @@ use crate::safety::may_carry_risk;
 use crate::{App, AppError, AppResult, Assessment, Change, Saving, Support, assess};
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
+use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::day::{DayEntry, DayFields, DayPatch, local_today};
 use enough_store::sql::Tx;
@@ -53,7 +54,7 @@ enum MoveOutcome {
 /// never triggers again.
 pub(crate) async fn save_day_in(
     tx: &mut dyn Tx,
-    user_id: i64,
+    user_id: PersonId,
     entry: &DayEntry,
     now: i64,
 ) -> StoreResult<(bool, Assessment)> {
@@ -82,7 +83,7 @@ pub(crate) async fn save_day_in(
 /// only when a new one may need the comparison.
 pub(crate) async fn save_days_in(
     tx: &mut dyn Tx,
-    user_id: i64,
+    user_id: PersonId,
     entries: &[DayEntry],
     now: i64,
 ) -> StoreResult<Assessment> {
@@ -121,7 +122,7 @@ pub(crate) async fn save_days_in(
 /// committed together with the save that called for them.
 pub(crate) async fn record_events_in(
     tx: &mut dyn Tx,
-    user_id: i64,
+    user_id: PersonId,
     assessment: &Assessment,
     now: i64,
 ) -> StoreResult<()> {
@@ -154,7 +155,7 @@ pub(crate) fn check_range(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
 impl App {
     /// The user's local date now, in their time zone.
     pub fn today(&self, user: &User) -> NaiveDate {
-        let tz: Tz = user.time_zone.parse().unwrap_or(Tz::UTC);
+        let tz: Tz = user.time_zone;
         local_today(tz, self.now())
     }
 

@@ -5,6 +5,7 @@
 
 use crate::{App, AppError, AppResult};
 use chrono::NaiveDate;
+use enough_domain::PersonId;
 use enough_domain::care::{Category, Sharing};
 use enough_domain::homework::{AssignmentText, Kind, Progress, Schedule, progress};
 use enough_domain::toolkit::Status;
@@ -40,7 +41,7 @@ impl App {
     pub async fn assign_homework(
         &self,
         therapist: &User,
-        person_id: i64,
+        person_id: PersonId,
         text: &AssignmentText,
     ) -> AppResult<Homework> {
         self.link_to(therapist, person_id).await?;
@@ -81,7 +82,7 @@ impl App {
     /// The person's own homework (withdrawn work left out), newest first, with progress.
     pub async fn my_homework(&self, person: &User) -> AppResult<Vec<HomeworkView>> {
         let today = self.today(person);
-        let mut emails: BTreeMap<i64, Option<String>> = BTreeMap::new();
+        let mut emails: BTreeMap<PersonId, Option<String>> = BTreeMap::new();
         let mut out = Vec::new();
         for h in self.store.homework_of_person(person.id).await? {
             if h.cancelled_at.is_some() {
@@ -121,7 +122,7 @@ impl App {
     pub async fn homework_for_therapist(
         &self,
         therapist: &User,
-        person_id: i64,
+        person_id: PersonId,
         address: &str,
     ) -> AppResult<Vec<HomeworkView>> {
         let link = self.link_to(therapist, person_id).await?;
@@ -163,7 +164,7 @@ impl App {
     pub(crate) async fn homework_counts(
         &self,
         therapist: &User,
-        person_id: i64,
+        person_id: PersonId,
         sharing: &Sharing,
         address: &str,
         opened: &mut BTreeMap<Category, User>,
@@ -203,7 +204,7 @@ impl App {
     async fn progress_if_shared(
         &self,
         therapist: &User,
-        person_id: i64,
+        person_id: PersonId,
         sharing: &Sharing,
         kind: &Kind,
         schedule: &Schedule,

@@ -10,6 +10,7 @@
 
 use crate::InsightsRange;
 use chrono::NaiveDate;
+use enough_domain::PersonId;
 use enough_domain::activities::ActivityInsights;
 use enough_store::DataVersion;
 use std::collections::{HashMap, VecDeque};
@@ -40,7 +41,7 @@ pub(crate) struct Key {
     /// The database's epoch and the person's data version, read with the data.
     pub(crate) version: DataVersion,
     /// Whose data.
-    pub(crate) user_id: i64,
+    pub(crate) user_id: PersonId,
     /// Which view.
     pub(crate) what: What,
     /// First date, inclusive.
@@ -163,7 +164,7 @@ mod tests {
     use super::*;
     use enough_domain::activities::activity_insights;
 
-    fn key(user_id: i64, version: i64) -> Key {
+    fn key(user_id: PersonId, version: i64) -> Key {
         Key {
             version: DataVersion {
                 epoch: "e".to_owned(),
@@ -183,10 +184,10 @@ mod tests {
     #[test]
     fn entries_are_found_only_under_their_own_key_and_counted() {
         let cache = InsightsCache::default();
-        cache.put(key(1, 3), value());
-        assert!(cache.get(&key(1, 3)).is_some());
-        assert!(cache.get(&key(2, 3)).is_none(), "another person");
-        assert!(cache.get(&key(1, 4)).is_none(), "a newer version");
+        cache.put(key(PersonId(1), 3), value());
+        assert!(cache.get(&key(PersonId(1), 3)).is_some());
+        assert!(cache.get(&key(PersonId(2), 3)).is_none(), "another person");
+        assert!(cache.get(&key(PersonId(1), 4)).is_none(), "a newer version");
         let stats = cache.stats();
         assert_eq!((stats.hits, stats.misses, stats.entries), (1, 2, 1));
     }
@@ -197,10 +198,10 @@ mod tests {
         let extra = 10_i64;
         let max = i64::try_from(MAX_ENTRIES).unwrap();
         for v in 0..max + extra {
-            cache.put(key(1, v), value());
+            cache.put(key(PersonId(1), v), value());
         }
         assert_eq!(cache.stats().entries, MAX_ENTRIES);
-        assert!(cache.get(&key(1, 0)).is_none());
-        assert!(cache.get(&key(1, max + extra - 1)).is_some());
+        assert!(cache.get(&key(PersonId(1), 0)).is_none());
+        assert!(cache.get(&key(PersonId(1), max + extra - 1)).is_some());
     }
 }

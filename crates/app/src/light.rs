@@ -230,7 +230,7 @@ impl App {
         // An abandoned experiment is analysed up to the day it was stopped.
         let until = match (experiment.status, experiment.ended_at) {
             (ExperimentStatus::Abandoned, Some(ended)) => {
-                let tz: chrono_tz::Tz = user.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+                let tz: chrono_tz::Tz = user.time_zone;
                 chrono::DateTime::from_timestamp(ended, 0)
                     .map(|t| t.with_timezone(&tz).date_naive())
                     .unwrap_or(today)
@@ -239,7 +239,7 @@ impl App {
             _ => today,
         };
         let analysis = analysis_cache::get_or_compute(
-            (user.id, experiment.id),
+            (user.id.get(), experiment.id),
             analysis_cache::fingerprint(&(seed, &plan.start, experiment.weeks, until, &days)),
             || analyse(&plan, &days, until, PERMUTATIONS),
         );

@@ -255,7 +255,7 @@ impl App {
             account: ExportAccount {
                 email: user.email.clone(),
                 role: user.role.to_string(),
-                time_zone: user.time_zone.clone(),
+                time_zone: user.time_zone.name().to_owned(),
                 country: user.country.clone(),
                 created_at: rfc3339(user.created_at),
             },

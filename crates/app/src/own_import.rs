@@ -10,6 +10,7 @@
 use crate::safety::may_carry_risk;
 use crate::{App, AppError, AppResult, Assessment, Change, Export, Saving, Support, assess};
 use chrono::{DateTime, NaiveDate};
+use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::day::DayEntry;
 use enough_domain::day::DayFields;
@@ -260,7 +261,7 @@ struct Parts {
 /// records the safety events the import calls for (one decision for the whole import).
 async fn write_parts(
     tx: &mut dyn Tx,
-    user_id: i64,
+    user_id: PersonId,
     now: i64,
     parts: Parts,
 ) -> StoreResult<(OwnImportSummary, Assessment)> {

@@ -3,6 +3,7 @@
 //! forms run inside a transaction the caller already holds, so a use case can combine them.
 
 use chrono::NaiveDate;
+use enough_domain::PersonId;
 use enough_store::sql::Tx;
 use enough_store::{
     CareLink, Experiment, InvitationRefused, NewExperiment, Session, Store, StoreError,
@@ -21,7 +22,7 @@ pub const TOUCH_EVERY_SECS: i64 = 60;
 pub async fn accept_invitation(
     store: &dyn Store,
     code_hash: &str,
-    person_id: i64,
+    person_id: PersonId,
     categories: &str,
     now: i64,
 ) -> StoreResult<Result<CareLink, InvitationRefused>> {
@@ -39,7 +40,7 @@ pub async fn accept_invitation(
 pub async fn accept_invitation_in(
     tx: &mut dyn Tx,
     code_hash: &str,
-    person_id: i64,
+    person_id: PersonId,
     categories: &str,
     now: i64,
 ) -> StoreResult<Result<CareLink, InvitationRefused>> {
@@ -85,7 +86,7 @@ pub async fn accept_invitation_in(
 
 /// Deletes the account and every row that belongs to it, in one transaction, and records
 /// only the time of the deletion. False if there was no such account.
-pub async fn delete_account(store: &dyn Store, user_id: i64, now: i64) -> StoreResult<bool> {
+pub async fn delete_account(store: &dyn Store, user_id: PersonId, now: i64) -> StoreResult<bool> {
     store
         .write(move |tx| Box::pin(async move { delete_account_in(tx, user_id, now).await }))
         .await
@@ -96,7 +97,7 @@ pub async fn delete_account(store: &dyn Store, user_id: i64, now: i64) -> StoreR
 /// forgets the cascade. The person's data version (`data_versions`) is bumped, not deleted.
 /// The care tables keep the other person's record of what happened
 /// ([`enough_store::CARE_DELETIONS`]).
-pub async fn delete_account_in(tx: &mut dyn Tx, user_id: i64, now: i64) -> StoreResult<bool> {
+pub async fn delete_account_in(tx: &mut dyn Tx, user_id: PersonId, now: i64) -> StoreResult<bool> {
     for table in enough_store::PERSONAL_TABLES {
         tx.accounts().delete_personal_rows(table, user_id).await?;
     }
@@ -118,7 +119,7 @@ pub async fn delete_account_in(tx: &mut dyn Tx, user_id: i64, now: i64) -> Store
 /// before `today` are marked completed first; `Conflict` if one is still running.
 pub async fn start_experiment(
     store: &dyn Store,
-    user_id: i64,
+    user_id: PersonId,
     new: NewExperiment,
     today: NaiveDate,
 ) -> StoreResult<Experiment> {

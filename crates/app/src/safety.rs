@@ -78,7 +78,7 @@ impl App {
             ),
             (hints.chosen, CountrySource::Chosen),
             (
-                user.and_then(|u| guess_country(&u.time_zone)),
+                user.and_then(|u| guess_country(u.time_zone.name())),
                 CountrySource::TimeZone,
             ),
             (

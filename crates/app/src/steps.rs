@@ -4,6 +4,7 @@
 use crate::{App, AppError, AppResult, Change, Saving, Support};
 use chrono::{Datelike, Days, NaiveDate};
 use chrono_tz::Tz;
+use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::activities::{
     ActivityInsights, ActivityKind, ActivityOutcome, OutcomeText, PlanText, PlannedActivity,
@@ -290,7 +291,7 @@ impl App {
         &self,
         user: &User,
         programme_id: &str,
-        assigned_by: Option<i64>,
+        assigned_by: Option<PersonId>,
     ) -> AppResult<RunView> {
         let programme = programme(programme_id).ok_or_else(|| {
             ValidationErrors::single("programme", "There is no programme with that name.")
@@ -369,7 +370,7 @@ impl App {
     pub async fn assign_programme(
         &self,
         therapist: &User,
-        person_id: i64,
+        person_id: PersonId,
         choice: ProgrammeChoice,
     ) -> AppResult<RunView> {
         let linked = self.link_to(therapist, person_id).await?;
@@ -463,7 +464,7 @@ impl App {
         let Some(location) = self.location(user).await? else {
             return Ok(None);
         };
-        let tz: Tz = user.time_zone.parse().unwrap_or(Tz::UTC);
+        let tz: Tz = user.time_zone;
         Ok(Some(morning_light(
             date,
             location.latitude,

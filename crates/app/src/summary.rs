@@ -6,6 +6,7 @@ use crate::insights::InsightsRange;
 use crate::{App, AppError, AppResult};
 use chrono::{DateTime, Days, NaiveDate};
 use chrono_tz::Tz;
+use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::care::{Category, Sharing};
 use enough_domain::day::parse_date;
@@ -185,7 +186,7 @@ impl App {
     pub async fn summary_for(
         &self,
         therapist: &User,
-        person_id: i64,
+        person_id: PersonId,
         from: &str,
         to: &str,
         address: &str,
@@ -370,7 +371,7 @@ impl App {
             .may_read(&reader, person, Category::Safety, &what)
             .await?
         {
-            let tz: Tz = person.time_zone.parse().unwrap_or(Tz::UTC);
+            let tz: Tz = person.time_zone;
             let mut list: Vec<SafetyEvent> = self
                 .safety_events(person)
                 .await?

@@ -3,6 +3,7 @@
 
 use crate::{App, AppError, AppResult, Change, Saving, Support};
 use chrono::NaiveDate;
+use enough_domain::ExerciseId;
 use enough_domain::ValidationErrors;
 use enough_domain::day::{check_date_allowed, parse_date};
 use enough_domain::toolkit::{
@@ -15,7 +16,7 @@ use enough_store::{ExerciseEntry, ExerciseInput, User};
 #[derive(Debug, Clone)]
 pub struct ExerciseRecord {
     /// Id.
-    pub id: i64,
+    pub id: ExerciseId,
     /// The exercise's definition from the catalogue.
     pub def: &'static ExerciseDef,
     /// The date it is about.
@@ -110,7 +111,7 @@ impl App {
     pub async fn save_exercise(
         &self,
         user: &User,
-        id: Option<i64>,
+        id: Option<ExerciseId>,
         submission: ExerciseSubmission,
     ) -> AppResult<SavedExercise> {
         let def = exercise_def(&submission.kind)?;
@@ -180,7 +181,7 @@ impl App {
     }
 
     /// The person's exercise `id`.
-    pub async fn exercise(&self, user: &User, id: i64) -> AppResult<ExerciseRecord> {
+    pub async fn exercise(&self, user: &User, id: ExerciseId) -> AppResult<ExerciseRecord> {
         let entry = self
             .store
             .exercise(user.id, id)
@@ -203,7 +204,7 @@ impl App {
     }
 
     /// Deletes the person's exercise `id`.
-    pub async fn delete_exercise(&self, user: &User, id: i64) -> AppResult<()> {
+    pub async fn delete_exercise(&self, user: &User, id: ExerciseId) -> AppResult<()> {
         if self.store.delete_exercise(user.id, id).await? {
             Ok(())
         } else {
@@ -216,7 +217,7 @@ impl App {
     pub async fn add_ladder_attempt(
         &self,
         user: &User,
-        id: i64,
+        id: ExerciseId,
         rung: usize,
         attempt: Attempt,
     ) -> AppResult<(ExerciseRecord, Option<Support>)> {

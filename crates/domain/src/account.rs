@@ -1,7 +1,7 @@
 //! Account rules: roles, e-mail addresses, passwords and time zones.
 
 use crate::validation::ValidationErrors;
-use chrono_tz::Tz;
+pub use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -185,6 +185,25 @@ pub fn check_new_password(password: &str) -> Result<(), ValidationErrors> {
         ));
     }
     Ok(())
+}
+
+/// An account as the rest of the app sees it (no password hash). The store reads it; its
+/// time zone is parsed once, when the row is read (an unknown zone in the database is an
+/// error, never a silent UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    /// Stable id.
+    pub id: crate::ids::PersonId,
+    /// Normalised e-mail address.
+    pub email: String,
+    /// What the account may do.
+    pub role: Role,
+    /// The person's time zone, e.g. `Europe/Dublin` (`time_zone.name()` is the IANA name).
+    pub time_zone: Tz,
+    /// ISO 3166 country code chosen for crisis lines, if any.
+    pub country: Option<String>,
+    /// When it was created (Unix seconds).
+    pub created_at: i64,
 }
 
 /// Parses an IANA time zone name such as `Europe/Dublin`.

@@ -14,6 +14,7 @@ pub mod day;
 pub mod experiment;
 pub mod homework;
 pub mod ical;
+pub mod ids;
 pub mod import;
 pub mod light_mood;
 pub mod measures;
@@ -31,4 +32,8 @@ pub mod validation;
 #[cfg(test)]
 mod sentence_checks;
 
+pub use ids::{
+    AccessRecordId, ActivityId, ExerciseId, ExperimentId, HomeworkId, InvitationId, LinkId,
+    PersonId, ProgrammeRunId, ResponseId, SafetyEventId, SessionId, TokenId,
+};
 pub use validation::{FieldError, ValidationErrors};

@@ -53,13 +53,19 @@ pub async fn run(cli: Cli) -> Result<()> {
             if json {
                 let rows: Vec<_> = users
                     .iter()
-                    .map(|u| serde_json::json!({"id": u.id, "email": u.email, "role": u.role, "time_zone": u.time_zone}))
+                    .map(|u| serde_json::json!({"id": u.id, "email": u.email, "role": u.role, "time_zone": u.time_zone.name()}))
                     .collect();
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
                 println!("{:<6} {:<10} {:<24} email", "id", "role", "time zone");
                 for u in users {
-                    println!("{:<6} {:<10} {:<24} {}", u.id, u.role, u.time_zone, u.email);
+                    println!(
+                        "{:<6} {:<10} {:<24} {}",
+                        u.id,
+                        u.role,
+                        u.time_zone.name(),
+                        u.email
+                    );
                 }
             }
             Ok(())

@@ -1,5 +1,6 @@
 use super::*;
 use chrono::NaiveDate;
+use enough_domain::PersonId;
 use enough_domain::account::Role;
 use enough_domain::day::DayEntry;
 use enough_store::contract::{day, new_user};
@@ -124,12 +125,12 @@ async fn a_failing_write_fails_alone_and_its_batch_commits() {
         .await
         .unwrap();
 
-    let upsert = |user_id: i64, date: &'static str| {
+    let upsert = |user_id: PersonId, date: &'static str| {
         let store = store.clone();
         tokio::spawn(async move { store.upsert_day(user_id, &day(date, 5), 1).await })
     };
     let good = upsert(user.id, "2025-02-01");
-    let bad = upsert(user.id + 1000, "2025-02-02"); // no such user: foreign key violation
+    let bad = upsert(PersonId(user.id.get() + 1000), "2025-02-02"); // no such user: foreign key violation
     let also_good = upsert(user.id, "2025-02-03");
     for _ in 0..500 {
         if store.inner.writer.queued() == 3 {
@@ -158,7 +159,7 @@ async fn a_failing_write_fails_alone_and_its_batch_commits() {
     assert_eq!(dates, ["2025-02-03", "2025-02-01"], "the others committed");
     assert!(
         store
-            .list_days(user.id + 1000, None, None)
+            .list_days(PersonId(user.id.get() + 1000), None, None)
             .await
             .unwrap()
             .is_empty()
@@ -212,7 +213,7 @@ async fn a_backup_holds_the_same_rows() {
 async fn epoch(store: &SqliteStore) -> String {
     let store: &dyn enough_store::Store = store;
     store
-        .read(|tx| Box::pin(async move { tx.days().data_version(1).await }))
+        .read(|tx| Box::pin(async move { tx.days().data_version(PersonId(1)).await }))
         .await
         .unwrap()
         .epoch
@@ -288,7 +289,7 @@ async fn an_sqlx_era_database_is_adopted_without_migrating_again() {
     );
     assert_eq!(store.count_users().await.unwrap(), 1);
     let date = NaiveDate::from_ymd_opt(2024, 12, 1).unwrap();
-    let kept = store.get_day(1, date).await.unwrap().unwrap();
+    let kept = store.get_day(PersonId(1), date).await.unwrap().unwrap();
     assert_eq!(
         (
             kept.daylight_quarter_hours,
@@ -300,9 +301,13 @@ async fn an_sqlx_era_database_is_adopted_without_migrating_again() {
         "the partial-days rebuild keeps every existing row"
     );
     let partial = enough_store::contract::partial_day("2024-12-02", Some(3), None);
-    store.upsert_day(1, &partial, 2).await.unwrap();
+    store.upsert_day(PersonId(1), &partial, 2).await.unwrap();
     assert_eq!(
-        store.get_day(1, partial.date).await.unwrap().unwrap(),
+        store
+            .get_day(PersonId(1), partial.date)
+            .await
+            .unwrap()
+            .unwrap(),
         partial
     );
 }

@@ -2,6 +2,7 @@
 //! therapist, the access log the person can read, homework, and calendar feeds.
 
 use chrono::NaiveDate;
+use enough_domain::{LinkId, PersonId};
 
 /// A one-time invitation a therapist gives a person (only the code's hash is kept).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,7 +10,7 @@ pub struct Invitation {
     /// Id.
     pub id: i64,
     /// Who invites.
-    pub therapist_id: i64,
+    pub therapist_id: PersonId,
     /// SHA-256 of the code, hex.
     pub code_hash: String,
     /// The therapist's own label for it, e.g. "Tuesday 10:00 client" (never shown to others).
@@ -21,7 +22,7 @@ pub struct Invitation {
     /// When it was accepted, if it was.
     pub used_at: Option<i64>,
     /// Who accepted it (None after that account was deleted).
-    pub used_by: Option<i64>,
+    pub used_by: Option<PersonId>,
     /// When the therapist withdrew it, if they did.
     pub revoked_at: Option<i64>,
 }
@@ -30,7 +31,7 @@ pub struct Invitation {
 #[derive(Debug, Clone)]
 pub struct NewInvitation {
     /// Who invites.
-    pub therapist_id: i64,
+    pub therapist_id: PersonId,
     /// SHA-256 of the code, hex.
     pub code_hash: String,
     /// The therapist's label.
@@ -61,11 +62,11 @@ pub enum InvitationRefused {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CareLink {
     /// Id.
-    pub id: i64,
+    pub id: LinkId,
     /// Whose data.
-    pub person_id: i64,
+    pub person_id: PersonId,
     /// Who may see it.
-    pub therapist_id: i64,
+    pub therapist_id: PersonId,
     /// The shared categories, space-separated (see the app's `Category`).
     pub categories: String,
     /// Unix seconds.
@@ -89,9 +90,9 @@ pub struct AccessRecord {
     /// Id (0 before it is stored).
     pub id: i64,
     /// Whose data was read.
-    pub person_id: i64,
+    pub person_id: PersonId,
     /// Who read it (None once their account is deleted; the address stays).
-    pub viewer_id: Option<i64>,
+    pub viewer_id: Option<PersonId>,
     /// The reader's e-mail address at the time.
     pub viewer_email: String,
     /// Which category, e.g. `log`.
@@ -110,9 +111,9 @@ pub struct Homework {
     /// Id.
     pub id: i64,
     /// Who does it.
-    pub person_id: i64,
+    pub person_id: PersonId,
     /// Who assigned it (None once their account is deleted).
-    pub therapist_id: Option<i64>,
+    pub therapist_id: Option<PersonId>,
     /// What: `log`, `exercise:<id>`, `questionnaire:<id>` or `programme:<id>`.
     pub kind: String,
     /// The therapist's note to the person.
@@ -133,9 +134,9 @@ pub struct Homework {
 #[derive(Debug, Clone)]
 pub struct NewHomework {
     /// Who does it.
-    pub person_id: i64,
+    pub person_id: PersonId,
     /// Who assigns it.
-    pub therapist_id: i64,
+    pub therapist_id: PersonId,
     /// What.
     pub kind: String,
     /// Note.
@@ -154,7 +155,7 @@ pub struct NewHomework {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalendarFeed {
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// SHA-256 of the token in the feed's URL, hex.
     pub token_hash: String,
     /// The daily log reminder, local time `HH:MM`.

@@ -11,6 +11,7 @@ use crate::{
     StoreError,
 };
 use chrono::NaiveDate;
+use enough_domain::PersonId;
 use enough_domain::account::Role;
 use enough_domain::day::{DayEntry, Habits};
 
@@ -91,7 +92,7 @@ pub async fn snapshot_round_trip(from: &dyn Store, to: &dyn Store) {
         .await
         .unwrap();
     assert!(
-        before.users.iter().all(|u| u.id < next.id),
+        before.users.iter().all(|u| u.id < next.id.get()),
         "new ids do not collide"
     );
     let token = to
@@ -233,7 +234,8 @@ pub async fn users_round_trip(store: &dyn Store) {
             .await
             .unwrap()
             .unwrap()
-            .time_zone,
+            .time_zone
+            .name(),
         "Pacific/Auckland"
     );
     let all = store.list_users().await.unwrap();
@@ -567,7 +569,7 @@ pub async fn data_versions_move_with_each_write_of_their_person(store: &dyn Stor
         .create_user(new_user("versions-other@example.org", Role::Person))
         .await
         .unwrap();
-    let version = |id: i64| async move {
+    let version = |id: PersonId| async move {
         store
             .read(move |tx| Box::pin(async move { tx.days().data_version(id).await }))
             .await
@@ -889,7 +891,7 @@ pub async fn drafts_schedules_and_safety_round_trip(store: &dyn Store) {
 }
 
 /// An invitation by `therapist_id` with code hash `code`, valid until 1000.
-pub fn invitation(therapist_id: i64, code: &str, created_at: i64) -> NewInvitation {
+pub fn invitation(therapist_id: PersonId, code: &str, created_at: i64) -> NewInvitation {
     NewInvitation {
         therapist_id,
         code_hash: code.to_owned(),
@@ -900,7 +902,12 @@ pub fn invitation(therapist_id: i64, code: &str, created_at: i64) -> NewInvitati
 }
 
 /// An access-log row for `person_id` read by `viewer_id` at `at`.
-pub fn access(person_id: i64, viewer_id: i64, viewer_email: &str, at: i64) -> AccessRecord {
+pub fn access(
+    person_id: PersonId,
+    viewer_id: PersonId,
+    viewer_email: &str,
+    at: i64,
+) -> AccessRecord {
     AccessRecord {
         id: 0,
         person_id,
@@ -914,7 +921,12 @@ pub fn access(person_id: i64, viewer_id: i64, viewer_email: &str, at: i64) -> Ac
 }
 
 /// Daily homework for April 2026.
-pub fn homework(person_id: i64, therapist_id: i64, kind: &str, created_at: i64) -> NewHomework {
+pub fn homework(
+    person_id: PersonId,
+    therapist_id: PersonId,
+    kind: &str,
+    created_at: i64,
+) -> NewHomework {
     NewHomework {
         person_id,
         therapist_id,
@@ -944,7 +956,7 @@ pub async fn links_are_seen_from_both_sides_and_ended_by_either(store: &dyn Stor
         .create_user(new_user("links-a@example.org", Role::Person))
         .await
         .unwrap();
-    let accept = async |code: &str, person: i64, at: i64| {
+    let accept = async |code: &str, person: PersonId, at: i64| {
         store
             .create_invitation(&invitation(therapist.id, code, at))
             .await
@@ -1376,7 +1388,7 @@ pub async fn activities_and_programme_runs_round_trip(store: &dyn Store) {
 pub async fn link_up(
     store: &dyn Store,
     code_hash: &str,
-    person_id: i64,
+    person_id: PersonId,
     categories: &str,
     now: i64,
 ) -> crate::StoreResult<Result<crate::CareLink, InvitationRefused>> {

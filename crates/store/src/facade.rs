@@ -108,7 +108,7 @@ impl dyn Store {
         one!(self, read, |tx| tx.accounts().by_email(&email).await)
     }
     /// The account with this id.
-    pub async fn user_by_id(&self, id: i64) -> StoreResult<Option<User>> {
+    pub async fn user_by_id(&self, id: PersonId) -> StoreResult<Option<User>> {
         one!(self, read, |tx| tx.accounts().by_id(id).await)
     }
     /// Every account, oldest first.
@@ -116,7 +116,7 @@ impl dyn Store {
         one!(self, read, |tx| tx.accounts().list().await)
     }
     /// Changes a person's time zone.
-    pub async fn set_time_zone(&self, user_id: i64, time_zone: &str) -> StoreResult<()> {
+    pub async fn set_time_zone(&self, user_id: PersonId, time_zone: &str) -> StoreResult<()> {
         let tz = time_zone.to_owned();
         one!(self, write, |tx| tx
             .accounts()
@@ -124,7 +124,7 @@ impl dyn Store {
             .await)
     }
     /// Sets (or with `None`, clears) the person's country (ISO 3166 code) for crisis lines.
-    pub async fn set_country(&self, user_id: i64, country: Option<&str>) -> StoreResult<()> {
+    pub async fn set_country(&self, user_id: PersonId, country: Option<&str>) -> StoreResult<()> {
         let c = country.map(str::to_owned);
         one!(self, write, |tx| tx
             .accounts()
@@ -158,11 +158,15 @@ impl dyn Store {
         one!(self, write, |tx| tx.sessions().delete(&h).await)
     }
     /// A user's live sessions, newest first.
-    pub async fn list_sessions(&self, user_id: i64, now: i64) -> StoreResult<Vec<Session>> {
+    pub async fn list_sessions(&self, user_id: PersonId, now: i64) -> StoreResult<Vec<Session>> {
         one!(self, read, |tx| tx.sessions().list(user_id, now).await)
     }
     /// Ends one of a user's sessions by id; false if it was not theirs or did not exist.
-    pub async fn delete_session_by_id(&self, user_id: i64, session_id: i64) -> StoreResult<bool> {
+    pub async fn delete_session_by_id(
+        &self,
+        user_id: PersonId,
+        session_id: i64,
+    ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .sessions()
             .delete_by_id(user_id, session_id)
@@ -216,7 +220,7 @@ impl dyn Store {
     /// but `keep_session` and revokes every live token but `keep_token`.
     pub async fn set_password_hash(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         password_hash: &str,
         keep_session: Option<i64>,
         keep_token: Option<i64>,
@@ -233,7 +237,7 @@ impl dyn Store {
     /// Ends every session of an account but `keep_session` and revokes its live tokens.
     pub async fn end_sessions(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         keep_session: Option<i64>,
         now: i64,
     ) -> StoreResult<()> {
@@ -247,11 +251,16 @@ impl dyn Store {
         one!(self, write, |tx| tx.sessions().create_token(token).await)
     }
     /// A user's tokens, newest first, revoked ones included.
-    pub async fn list_tokens(&self, user_id: i64) -> StoreResult<Vec<ApiToken>> {
+    pub async fn list_tokens(&self, user_id: PersonId) -> StoreResult<Vec<ApiToken>> {
         one!(self, read, |tx| tx.sessions().tokens(user_id).await)
     }
     /// Revokes one of a user's tokens; false if it was not theirs or already revoked.
-    pub async fn revoke_token(&self, user_id: i64, token_id: i64, now: i64) -> StoreResult<bool> {
+    pub async fn revoke_token(
+        &self,
+        user_id: PersonId,
+        token_id: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .sessions()
             .revoke_token(user_id, token_id, now)
@@ -261,14 +270,19 @@ impl dyn Store {
     // ---- the daily log and insights ----
 
     /// Inserts or replaces the entry for `entry.date`; true if it was new.
-    pub async fn upsert_day(&self, user_id: i64, entry: &DayEntry, now: i64) -> StoreResult<bool> {
+    pub async fn upsert_day(
+        &self,
+        user_id: PersonId,
+        entry: &DayEntry,
+        now: i64,
+    ) -> StoreResult<bool> {
         let e = entry.clone();
         one!(self, write, |tx| tx.days().upsert(user_id, &e, now).await)
     }
     /// Writes many days in one transaction (an import): all of them or, on any failure, none.
     pub async fn upsert_days(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         entries: &[DayEntry],
         now: i64,
     ) -> StoreResult<()> {
@@ -281,28 +295,36 @@ impl dyn Store {
         })
     }
     /// The entry for one date.
-    pub async fn get_day(&self, user_id: i64, date: NaiveDate) -> StoreResult<Option<DayEntry>> {
+    pub async fn get_day(
+        &self,
+        user_id: PersonId,
+        date: NaiveDate,
+    ) -> StoreResult<Option<DayEntry>> {
         one!(self, read, |tx| tx.days().get(user_id, date).await)
     }
     /// Deletes the entry for one date; false if there was none.
-    pub async fn delete_day(&self, user_id: i64, date: NaiveDate) -> StoreResult<bool> {
+    pub async fn delete_day(&self, user_id: PersonId, date: NaiveDate) -> StoreResult<bool> {
         one!(self, write, |tx| tx.days().delete(user_id, date).await)
     }
     /// Entries between `from` and `to` inclusive (either open), newest first.
     pub async fn list_days(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> StoreResult<Vec<DayEntry>> {
         one!(self, read, |tx| tx.days().list(user_id, from, to).await)
     }
     /// The person's location, if set.
-    pub async fn location(&self, user_id: i64) -> StoreResult<Option<Location>> {
+    pub async fn location(&self, user_id: PersonId) -> StoreResult<Option<Location>> {
         one!(self, read, |tx| tx.days().location(user_id).await)
     }
     /// Sets (or with `None`, clears) the person's location.
-    pub async fn set_location(&self, user_id: i64, location: Option<&Location>) -> StoreResult<()> {
+    pub async fn set_location(
+        &self,
+        user_id: PersonId,
+        location: Option<&Location>,
+    ) -> StoreResult<()> {
         let l = location.cloned();
         one!(self, write, |tx| tx
             .days()
@@ -312,7 +334,7 @@ impl dyn Store {
     /// Saves the reflection for a date (replacing one written earlier for it).
     pub async fn upsert_reflection(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         date: NaiveDate,
         text: &str,
         now: i64,
@@ -324,22 +346,27 @@ impl dyn Store {
             .await)
     }
     /// The person's reflections, newest date first.
-    pub async fn reflections(&self, user_id: i64) -> StoreResult<Vec<Reflection>> {
+    pub async fn reflections(&self, user_id: PersonId) -> StoreResult<Vec<Reflection>> {
         one!(self, read, |tx| tx.days().reflections(user_id).await)
     }
     /// Deletes the reflection for a date; false if there was none.
-    pub async fn delete_reflection(&self, user_id: i64, date: NaiveDate) -> StoreResult<bool> {
+    pub async fn delete_reflection(&self, user_id: PersonId, date: NaiveDate) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .days()
             .delete_reflection(user_id, date)
             .await)
     }
     /// The person's experiments, newest first.
-    pub async fn experiments(&self, user_id: i64) -> StoreResult<Vec<Experiment>> {
+    pub async fn experiments(&self, user_id: PersonId) -> StoreResult<Vec<Experiment>> {
         one!(self, read, |tx| tx.days().experiments(user_id).await)
     }
     /// Abandons the person's active experiment `id`; false if it was not theirs or not active.
-    pub async fn abandon_experiment(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+    pub async fn abandon_experiment(
+        &self,
+        user_id: PersonId,
+        id: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .days()
             .abandon_experiment(user_id, id, now)
@@ -348,7 +375,7 @@ impl dyn Store {
     /// Replaces the schedule in force of the person's active experiment `id`.
     pub async fn set_experiment_schedule(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         id: i64,
         schedule: String,
     ) -> StoreResult<bool> {
@@ -363,7 +390,7 @@ impl dyn Store {
     /// Saves a new exercise.
     pub async fn create_exercise(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         input: &ExerciseInput,
         now: i64,
     ) -> StoreResult<ExerciseEntry> {
@@ -376,8 +403,8 @@ impl dyn Store {
     /// Replaces exercise `id` of the person; `None` if it is not theirs.
     pub async fn update_exercise(
         &self,
-        user_id: i64,
-        id: i64,
+        user_id: PersonId,
+        id: ExerciseId,
         input: &ExerciseInput,
         now: i64,
     ) -> StoreResult<Option<ExerciseEntry>> {
@@ -388,13 +415,17 @@ impl dyn Store {
             .await)
     }
     /// Exercise `id` of the person.
-    pub async fn exercise(&self, user_id: i64, id: i64) -> StoreResult<Option<ExerciseEntry>> {
+    pub async fn exercise(
+        &self,
+        user_id: PersonId,
+        id: ExerciseId,
+    ) -> StoreResult<Option<ExerciseEntry>> {
         one!(self, read, |tx| tx.practice().exercise(user_id, id).await)
     }
     /// The person's exercises (of one kind, if given), newest date first.
     pub async fn exercises(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         kind: Option<&str>,
     ) -> StoreResult<Vec<ExerciseEntry>> {
         let kind = kind.map(str::to_owned);
@@ -404,18 +435,23 @@ impl dyn Store {
             .await)
     }
     /// Deletes exercise `id` of the person; false if it was not theirs.
-    pub async fn delete_exercise(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+    pub async fn delete_exercise(&self, user_id: PersonId, id: ExerciseId) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .practice()
             .delete_exercise(user_id, id)
             .await)
     }
     /// The person's safety plan, if they wrote one.
-    pub async fn safety_plan(&self, user_id: i64) -> StoreResult<Option<SafetyPlanRecord>> {
+    pub async fn safety_plan(&self, user_id: PersonId) -> StoreResult<Option<SafetyPlanRecord>> {
         one!(self, read, |tx| tx.practice().safety_plan(user_id).await)
     }
     /// Saves the person's safety plan.
-    pub async fn set_safety_plan(&self, user_id: i64, plan: &str, now: i64) -> StoreResult<()> {
+    pub async fn set_safety_plan(
+        &self,
+        user_id: PersonId,
+        plan: &str,
+        now: i64,
+    ) -> StoreResult<()> {
         let plan = plan.to_owned();
         one!(self, write, |tx| tx
             .practice()
@@ -425,7 +461,7 @@ impl dyn Store {
     /// Records a safety event.
     pub async fn record_safety_event(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         kind: &str,
         detail: &str,
         at: i64,
@@ -437,7 +473,7 @@ impl dyn Store {
             .await)
     }
     /// The person's safety events, newest first.
-    pub async fn safety_events(&self, user_id: i64) -> StoreResult<Vec<SafetyEvent>> {
+    pub async fn safety_events(&self, user_id: PersonId) -> StoreResult<Vec<SafetyEvent>> {
         one!(self, read, |tx| tx.practice().safety_events(user_id).await)
     }
 
@@ -446,7 +482,7 @@ impl dyn Store {
     /// Stores a completed questionnaire and removes its draft, in one transaction.
     pub async fn save_response(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         new: &NewResponse,
     ) -> StoreResult<SavedResponse> {
         let new = new.clone();
@@ -458,7 +494,7 @@ impl dyn Store {
     /// The person's completed questionnaires (of one instrument, if given), oldest first.
     pub async fn responses(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         instrument: Option<&str>,
     ) -> StoreResult<Vec<QuestionnaireResponse>> {
         let i = instrument.map(str::to_owned);
@@ -468,7 +504,7 @@ impl dyn Store {
             .await)
     }
     /// Deletes response `id` of the person; false if it was not theirs.
-    pub async fn delete_response(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+    pub async fn delete_response(&self, user_id: PersonId, id: i64) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .measures()
             .delete_response(user_id, id)
@@ -477,7 +513,7 @@ impl dyn Store {
     /// Saves the answers so far of an unfinished questionnaire.
     pub async fn save_questionnaire_draft(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         instrument: &str,
         answers: &str,
         now: i64,
@@ -491,7 +527,7 @@ impl dyn Store {
     /// The unfinished questionnaire of this instrument, if any.
     pub async fn questionnaire_draft(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         instrument: &str,
     ) -> StoreResult<Option<QuestionnaireDraft>> {
         let i = instrument.to_owned();
@@ -500,7 +536,7 @@ impl dyn Store {
     /// Sets (or with `None`, removes) "every N days" for an instrument.
     pub async fn set_schedule(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         instrument: &str,
         every_days: Option<i64>,
         since: NaiveDate,
@@ -512,7 +548,7 @@ impl dyn Store {
             .await)
     }
     /// The person's questionnaire schedules.
-    pub async fn schedules(&self, user_id: i64) -> StoreResult<Vec<QuestionnaireSchedule>> {
+    pub async fn schedules(&self, user_id: PersonId) -> StoreResult<Vec<QuestionnaireSchedule>> {
         one!(self, read, |tx| tx.measures().schedules(user_id).await)
     }
 
@@ -524,13 +560,13 @@ impl dyn Store {
         one!(self, write, |tx| tx.care().create_invitation(&new).await)
     }
     /// The therapist's invitations, newest first.
-    pub async fn invitations(&self, therapist_id: i64) -> StoreResult<Vec<Invitation>> {
+    pub async fn invitations(&self, therapist_id: PersonId) -> StoreResult<Vec<Invitation>> {
         one!(self, read, |tx| tx.care().invitations(therapist_id).await)
     }
     /// Withdraws an unused invitation of the therapist; false if there was none.
     pub async fn revoke_invitation(
         &self,
-        therapist_id: i64,
+        therapist_id: PersonId,
         id: i64,
         now: i64,
     ) -> StoreResult<bool> {
@@ -540,11 +576,14 @@ impl dyn Store {
             .await)
     }
     /// The person's links (active and ended), newest first, with the therapist's address.
-    pub async fn links_of_person(&self, person_id: i64) -> StoreResult<Vec<CareLinkWith>> {
+    pub async fn links_of_person(&self, person_id: PersonId) -> StoreResult<Vec<CareLinkWith>> {
         one!(self, read, |tx| tx.care().links_of_person(person_id).await)
     }
     /// The therapist's active links, with each person's address, by address.
-    pub async fn links_of_therapist(&self, therapist_id: i64) -> StoreResult<Vec<CareLinkWith>> {
+    pub async fn links_of_therapist(
+        &self,
+        therapist_id: PersonId,
+    ) -> StoreResult<Vec<CareLinkWith>> {
         one!(self, read, |tx| tx
             .care()
             .links_of_therapist(therapist_id)
@@ -553,8 +592,8 @@ impl dyn Store {
     /// The active link between a therapist and a person, if any.
     pub async fn active_link(
         &self,
-        therapist_id: i64,
-        person_id: i64,
+        therapist_id: PersonId,
+        person_id: PersonId,
     ) -> StoreResult<Option<CareLink>> {
         one!(self, read, |tx| tx
             .care()
@@ -564,8 +603,8 @@ impl dyn Store {
     /// Changes what the person shares on their active link `link_id`; false if not theirs.
     pub async fn set_link_categories(
         &self,
-        person_id: i64,
-        link_id: i64,
+        person_id: PersonId,
+        link_id: LinkId,
         categories: &str,
     ) -> StoreResult<bool> {
         let c = categories.to_owned();
@@ -575,7 +614,12 @@ impl dyn Store {
             .await)
     }
     /// Ends active link `link_id` where `user_id` is either side; false if there was none.
-    pub async fn end_link(&self, user_id: i64, link_id: i64, now: i64) -> StoreResult<bool> {
+    pub async fn end_link(
+        &self,
+        user_id: PersonId,
+        link_id: LinkId,
+        now: i64,
+    ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .care()
             .end_link(user_id, link_id, now)
@@ -587,7 +631,7 @@ impl dyn Store {
         one!(self, write, |tx| tx.care().record_access(&r).await)
     }
     /// Who read the person's data, newest first.
-    pub async fn access_log(&self, person_id: i64) -> StoreResult<Vec<AccessRecord>> {
+    pub async fn access_log(&self, person_id: PersonId) -> StoreResult<Vec<AccessRecord>> {
         one!(self, read, |tx| tx.care().access_log(person_id).await)
     }
     /// Assigns homework.
@@ -596,14 +640,19 @@ impl dyn Store {
         one!(self, write, |tx| tx.care().create_homework(&new).await)
     }
     /// The person's homework (cancelled too), newest first.
-    pub async fn homework_of_person(&self, person_id: i64) -> StoreResult<Vec<Homework>> {
+    pub async fn homework_of_person(&self, person_id: PersonId) -> StoreResult<Vec<Homework>> {
         one!(self, read, |tx| tx
             .care()
             .homework_of_person(person_id)
             .await)
     }
     /// Withdraws homework `id` the therapist assigned; false if there was none.
-    pub async fn cancel_homework(&self, therapist_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+    pub async fn cancel_homework(
+        &self,
+        therapist_id: PersonId,
+        id: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .care()
             .cancel_homework(therapist_id, id, now)
@@ -615,7 +664,7 @@ impl dyn Store {
         one!(self, write, |tx| tx.care().set_calendar_feed(&f).await)
     }
     /// The person's calendar feed, if any.
-    pub async fn calendar_feed(&self, user_id: i64) -> StoreResult<Option<CalendarFeed>> {
+    pub async fn calendar_feed(&self, user_id: PersonId) -> StoreResult<Option<CalendarFeed>> {
         one!(self, read, |tx| tx.care().calendar_feed(user_id).await)
     }
     /// The feed (and its owner) with this token hash.
@@ -627,7 +676,7 @@ impl dyn Store {
         one!(self, read, |tx| tx.care().calendar_feed_by_token(&h).await)
     }
     /// Revokes the person's calendar feed; false if there was none.
-    pub async fn delete_calendar_feed(&self, user_id: i64) -> StoreResult<bool> {
+    pub async fn delete_calendar_feed(&self, user_id: PersonId) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .care()
             .delete_calendar_feed(user_id)
@@ -639,7 +688,7 @@ impl dyn Store {
     /// Plans an activity.
     pub async fn create_activity(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         input: &ActivityInput,
         now: i64,
     ) -> StoreResult<ActivityRecord> {
@@ -652,7 +701,7 @@ impl dyn Store {
     /// Records (or with `None`, clears) what happened with the person's activity `id`.
     pub async fn set_activity_outcome(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         id: i64,
         outcome: Option<&str>,
         now: i64,
@@ -664,13 +713,17 @@ impl dyn Store {
             .await)
     }
     /// The person's activity `id`.
-    pub async fn activity(&self, user_id: i64, id: i64) -> StoreResult<Option<ActivityRecord>> {
+    pub async fn activity(
+        &self,
+        user_id: PersonId,
+        id: i64,
+    ) -> StoreResult<Option<ActivityRecord>> {
         one!(self, read, |tx| tx.steps().activity(user_id, id).await)
     }
     /// The person's activities from `from` to `to` inclusive (either open), by date and time.
     pub async fn activities(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> StoreResult<Vec<ActivityRecord>> {
@@ -680,7 +733,7 @@ impl dyn Store {
             .await)
     }
     /// Deletes the person's activity `id`; false if it was not theirs.
-    pub async fn delete_activity(&self, user_id: i64, id: i64) -> StoreResult<bool> {
+    pub async fn delete_activity(&self, user_id: PersonId, id: i64) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .steps()
             .delete_activity(user_id, id)
@@ -689,7 +742,7 @@ impl dyn Store {
     /// Starts a programme run; `Conflict` if the same programme is already running.
     pub async fn start_programme(
         &self,
-        user_id: i64,
+        user_id: PersonId,
         new: &NewProgrammeRun,
     ) -> StoreResult<ProgrammeRunRecord> {
         let new = new.clone();
@@ -699,11 +752,11 @@ impl dyn Store {
             .await)
     }
     /// The person's runs, newest first.
-    pub async fn programme_runs(&self, user_id: i64) -> StoreResult<Vec<ProgrammeRunRecord>> {
+    pub async fn programme_runs(&self, user_id: PersonId) -> StoreResult<Vec<ProgrammeRunRecord>> {
         one!(self, read, |tx| tx.steps().programme_runs(user_id).await)
     }
     /// Stores the completed days of the person's active run `id`; false if there is none.
-    pub async fn set_run_days(&self, user_id: i64, id: i64, days: &str) -> StoreResult<bool> {
+    pub async fn set_run_days(&self, user_id: PersonId, id: i64, days: &str) -> StoreResult<bool> {
         let d = days.to_owned();
         one!(self, write, |tx| tx
             .steps()
@@ -711,7 +764,7 @@ impl dyn Store {
             .await)
     }
     /// Stops the person's active run `id`; false if there is none.
-    pub async fn end_programme(&self, user_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+    pub async fn end_programme(&self, user_id: PersonId, id: i64, now: i64) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .steps()
             .end_programme(user_id, id, now)

@@ -72,6 +72,7 @@ pub const CARE_DELETIONS: &[&str] = &[
 ];
 
 use async_trait::async_trait;
+pub use enough_domain::ids::*;
 pub use repo::TokenOwner;
 
 /// What can go wrong in storage.

@@ -2,6 +2,7 @@
 //! their Light & Mood experiments.
 
 use chrono::NaiveDate;
+use enough_domain::PersonId;
 
 /// Where a person is, for computing the daylight available to them.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,7 +64,7 @@ pub struct Experiment {
     /// Id.
     pub id: i64,
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// First morning.
     pub start_date: NaiveDate,
     /// Last morning.

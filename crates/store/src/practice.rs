@@ -6,14 +6,15 @@
 //! keeps it safe.
 
 use chrono::NaiveDate;
+use enough_domain::{ExerciseId, PersonId};
 
 /// One saved toolkit exercise.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExerciseEntry {
     /// Id.
-    pub id: i64,
+    pub id: ExerciseId,
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// Exercise id from the catalogue, e.g. `thought-record`.
     pub kind: String,
     /// The date it is about.
@@ -47,7 +48,7 @@ pub struct QuestionnaireResponse {
     /// Id.
     pub id: i64,
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// The client's own id for this response, which makes submitting it idempotent.
     pub client_id: String,
     /// Instrument id, e.g. `phq-9`.
@@ -88,7 +89,7 @@ pub enum SavedResponse {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuestionnaireDraft {
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// Instrument id.
     pub instrument: String,
     /// Answers so far, as a JSON array with `null` for unanswered items.
@@ -101,7 +102,7 @@ pub struct QuestionnaireDraft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuestionnaireSchedule {
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// Instrument id.
     pub instrument: String,
     /// Interval in days (1–365).
@@ -114,7 +115,7 @@ pub struct QuestionnaireSchedule {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SafetyPlanRecord {
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// The plan as JSON.
     pub plan: String,
     /// Unix seconds.
@@ -127,7 +128,7 @@ pub struct SafetyEvent {
     /// Id.
     pub id: i64,
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// Unix seconds.
     pub at: i64,
     /// What happened, e.g. `phq9-item9` or `self-harm-language`.

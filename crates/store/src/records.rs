@@ -1,23 +1,9 @@
 //! Plain records passed across the store interface.
 
+use enough_domain::PersonId;
 use enough_domain::account::Role;
 
-/// An account as the rest of the app sees it (no password hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct User {
-    /// Stable id.
-    pub id: i64,
-    /// Normalised e-mail address.
-    pub email: String,
-    /// What the account may do.
-    pub role: Role,
-    /// IANA time zone name, e.g. `Europe/Dublin`.
-    pub time_zone: String,
-    /// ISO 3166 country code chosen for crisis lines, if any.
-    pub country: Option<String>,
-    /// When it was created (Unix seconds).
-    pub created_at: i64,
-}
+pub use enough_domain::account::User;
 
 /// An account with its password hash, for signing in.
 #[derive(Clone)]
@@ -58,7 +44,7 @@ pub struct Session {
     /// Id, for listing and revoking.
     pub id: i64,
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// Token for forms of this session (CSRF protection).
     pub csrf_token: String,
     /// Created (Unix seconds).
@@ -77,7 +63,7 @@ pub struct NewSession {
     /// SHA-256 of the cookie token, hex.
     pub token_hash: String,
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// CSRF token for this session's forms.
     pub csrf_token: String,
     /// Created (Unix seconds).
@@ -94,7 +80,7 @@ pub struct ApiToken {
     /// Id, for listing and revoking.
     pub id: i64,
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// The person's name for it, e.g. "Shortcuts on my phone".
     pub name: String,
     /// Created (Unix seconds).
@@ -109,7 +95,7 @@ pub struct ApiToken {
 #[derive(Debug, Clone)]
 pub struct NewToken {
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// Name.
     pub name: String,
     /// SHA-256 of the token, hex.

@@ -6,6 +6,7 @@ use crate::{
     Invitation, Location, ProgrammeRunRecord, QuestionnaireDraft, QuestionnaireResponse,
     QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord,
 };
+use enough_domain::PersonId;
 use enough_domain::day::DayEntry;
 use sha2::{Digest, Sha256};
 
@@ -36,7 +37,7 @@ pub struct SessionRow {
     /// SHA-256 of the cookie token.
     pub token_hash: String,
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// CSRF token.
     pub csrf_token: String,
     /// Unix seconds.
@@ -55,7 +56,7 @@ pub struct TokenRow {
     /// Id.
     pub id: i64,
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// Name.
     pub name: String,
     /// SHA-256 of the token.
@@ -72,7 +73,7 @@ pub struct TokenRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DayRow {
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// The entry.
     pub entry: DayEntry,
     /// How many times it was written.
@@ -87,7 +88,7 @@ pub struct DayRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LocationRow {
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// The location.
     pub location: Location,
 }
@@ -96,7 +97,7 @@ pub struct LocationRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReflectionRow {
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// The reflection.
     pub reflection: Reflection,
     /// Unix seconds.

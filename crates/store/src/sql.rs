@@ -76,6 +76,14 @@ value_from!(Text, &String, String::clone);
 value_from!(Bool, bool, |v| v);
 value_from!(Date, NaiveDate, |v| v);
 
+/// Typed ids bind as their number: `params![user.id]` needs no `.0`.
+macro_rules! value_from_id {
+    ($t:ident) => {
+        value_from!(Int, enough_domain::ids::$t, enough_domain::ids::$t::get);
+    };
+}
+enough_domain::for_each_id!(value_from_id);
+
 /// Statement parameters: `&params![a, b, c]` is a `&[Value]`.
 #[macro_export]
 macro_rules! params {
@@ -111,6 +119,16 @@ impl Row {
     pub fn i64(&self, i: usize) -> StoreResult<i64> {
         self.opt_i64(i)?
             .ok_or_else(|| StoreError::Corrupt(format!("column {i} is NULL")))
+    }
+
+    /// A typed id column (`PersonId`, `LinkId`, …).
+    pub fn id<T: From<i64>>(&self, i: usize) -> StoreResult<T> {
+        self.i64(i).map(T::from)
+    }
+
+    /// A typed id column that may be NULL.
+    pub fn opt_id<T: From<i64>>(&self, i: usize) -> StoreResult<Option<T>> {
+        Ok(self.opt_i64(i)?.map(T::from))
     }
 
     /// A small integer column (0 to `max`) that may be NULL, e.g. a rating.

@@ -2,6 +2,7 @@
 //! programmes. Structured parts (an outcome, a composed programme) are JSON defined by the domain.
 
 use chrono::NaiveDate;
+use enough_domain::PersonId;
 
 /// A planned activity, with what happened once recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,7 +10,7 @@ pub struct ActivityRecord {
     /// Id.
     pub id: i64,
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// What, e.g. "Walk to the bakery".
     pub what: String,
     /// Planned date.
@@ -49,7 +50,7 @@ pub struct ProgrammeRunRecord {
     /// Id.
     pub id: i64,
     /// Owner.
-    pub user_id: i64,
+    pub user_id: PersonId,
     /// A shipped programme's id, or `composed-<n>` for one a therapist composed.
     pub programme_id: String,
     /// A composed programme as JSON (None for shipped ones).
@@ -59,7 +60,7 @@ pub struct ProgrammeRunRecord {
     /// Completed day numbers, space-separated.
     pub completed_days: String,
     /// The therapist who assigned it, if one did.
-    pub assigned_by: Option<i64>,
+    pub assigned_by: Option<PersonId>,
     /// Unix seconds.
     pub created_at: i64,
     /// When it was stopped, if it was.
@@ -76,7 +77,7 @@ pub struct NewProgrammeRun {
     /// First day.
     pub started: NaiveDate,
     /// Assigning therapist.
-    pub assigned_by: Option<i64>,
+    pub assigned_by: Option<PersonId>,
     /// Unix seconds.
     pub created_at: i64,
 }

@@ -3,6 +3,7 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use chrono_tz::Tz;
 use enough_app::SignedIn;
 use enough_domain::account::Role;
 
@@ -97,53 +98,44 @@ pub struct ErrorPage {
 }
 
 /// A moment (seconds since 1970) as the person's own clock shows it: "3 Mar 2026, 14:05".
-/// An unknown zone falls back to UTC and says so.
-pub fn local_time(secs: i64, time_zone: &str) -> String {
+pub fn local_time(secs: i64, time_zone: Tz) -> String {
     let Some(utc) = chrono::DateTime::from_timestamp(secs, 0) else {
         return String::new();
     };
-    match time_zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => utc
-            .with_timezone(&tz)
-            .format("%-d %b %Y, %H:%M")
-            .to_string(),
-        Err(_) => utc.format("%-d %b %Y, %H:%M UTC").to_string(),
-    }
+    utc.with_timezone(&time_zone)
+        .format("%-d %b %Y, %H:%M")
+        .to_string()
 }
 
 /// The day of a moment on the person's own calendar, for grouping ("Tuesday 3 March 2026").
-pub fn local_day(secs: i64, time_zone: &str) -> (chrono::NaiveDate, String) {
+pub fn local_day(secs: i64, time_zone: Tz) -> (chrono::NaiveDate, String) {
     let utc = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
-    let date = match time_zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => utc.with_timezone(&tz).date_naive(),
-        Err(_) => utc.date_naive(),
-    };
+    let date = utc.with_timezone(&time_zone).date_naive();
     (date, date.format("%A %-d %B %Y").to_string())
 }
 
 /// The clock time alone of a moment in the person's zone ("14:05").
-pub fn local_clock(secs: i64, time_zone: &str) -> String {
+pub fn local_clock(secs: i64, time_zone: Tz) -> String {
     let utc = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
-    match time_zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => utc.with_timezone(&tz).format("%H:%M").to_string(),
-        Err(_) => utc.format("%H:%M UTC").to_string(),
-    }
+    utc.with_timezone(&time_zone).format("%H:%M").to_string()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{local_day, local_time};
+    use super::{Tz, local_day, local_time};
 
     #[test]
     fn times_are_shown_on_the_persons_own_clock() {
         // 2026-07-01 12:00 UTC is 13:00 in Dublin (summer time) and 22:00 in Brisbane.
         let noon = 1_782_907_200;
-        assert_eq!(local_time(noon, "Europe/Dublin"), "1 Jul 2026, 13:00");
-        assert_eq!(local_time(noon, "Australia/Brisbane"), "1 Jul 2026, 22:00");
-        assert_eq!(local_time(noon, "Nowhere/Else"), "1 Jul 2026, 12:00 UTC");
+        assert_eq!(local_time(noon, Tz::Europe__Dublin), "1 Jul 2026, 13:00");
+        assert_eq!(
+            local_time(noon, Tz::Australia__Brisbane),
+            "1 Jul 2026, 22:00"
+        );
         // 23:30 UTC on 1 July is already 2 July in Brisbane.
         assert_eq!(
-            local_day(noon + 41_400, "Australia/Brisbane").1,
+            local_day(noon + 41_400, Tz::Australia__Brisbane).1,
             "Thursday 2 July 2026"
         );
     }

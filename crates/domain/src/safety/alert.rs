@@ -14,7 +14,7 @@ pub enum Origin {
     /// The reflection of a date.
     Reflection(NaiveDate),
     /// A toolkit exercise (the exercise's id).
-    Exercise(i64),
+    Exercise(crate::ids::ExerciseId),
     /// A small-steps activity: its plan or what happened (the activity's id).
     Activity(i64),
     /// Anything else (a reference this version does not know).
@@ -113,7 +113,10 @@ mod tests {
             Origin::parse("reflection:2026-11-29"),
             Origin::Reflection(d("2026-11-29"))
         );
-        assert_eq!(Origin::parse("exercise:12"), Origin::Exercise(12));
+        assert_eq!(
+            Origin::parse("exercise:12"),
+            Origin::Exercise(crate::ids::ExerciseId(12))
+        );
         assert_eq!(Origin::parse("activity:3"), Origin::Activity(3));
         assert_eq!(
             words_sentence(Origin::Activity(3), None, d("2026-11-30")),
@@ -150,11 +153,15 @@ mod tests {
             "Words about self-harm in the day note of 30 Nov"
         );
         assert_eq!(
-            words_sentence(Origin::Exercise(3), Some("Thought record"), date),
+            words_sentence(
+                Origin::Exercise(crate::ids::ExerciseId(3)),
+                Some("Thought record"),
+                date
+            ),
             "Words about self-harm in the exercise 'Thought record' saved on 30 Nov"
         );
         for s in [
-            words_sentence(Origin::Exercise(3), None, date),
+            words_sentence(Origin::Exercise(crate::ids::ExerciseId(3)), None, date),
             words_sentence(Origin::Other, None, date),
             unshared,
         ] {

@@ -332,7 +332,7 @@ impl World {
         ]
     }
 
-    fn p_id(&self) -> i64 {
+    fn p_id(&self) -> enough_domain::PersonId {
         self.p.user.as_ref().unwrap().id
     }
 
@@ -567,7 +567,7 @@ async fn every_care_endpoint_answers_every_caller_as_consent_says() {
         // The caseload shows only what is shared: null is "not shared".
         let caseload = fetch(&server, &w.t1, "/api/v1/care/caseload").await.json();
         let row = &caseload["people"][0];
-        assert_eq!(row["person_id"], p_id);
+        assert_eq!(row["person_id"], p_id.get());
         assert_eq!(row["categories"], json!(T1_SHARES));
         assert_eq!(row["adherence"]["last_7"], 1);
         assert_eq!(

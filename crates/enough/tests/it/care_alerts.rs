@@ -23,7 +23,10 @@ async fn send(server: &TestServer, token: &str, method: &str, path: &str, body: 
 /// A person with a PHQ-9 whose item 9 is "More than half the days" and a day note with
 /// self-harm words, linked to a therapist who is shared `shares`. Returns the therapist's
 /// signed-in browser, the person's id and the note's date.
-async fn world(server: &TestServer, shares: &str) -> (reqwest::Client, i64, String) {
+async fn world(
+    server: &TestServer,
+    shares: &str,
+) -> (reqwest::Client, enough_domain::PersonId, String) {
     let person = server.add_user("pat@example.org", Role::Person).await;
     let therapist = server
         .add_user("therapist@example.org", Role::Therapist)

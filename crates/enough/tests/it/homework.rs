@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 struct Care {
     therapist: User,
     person: User,
-    link_id: i64,
+    link_id: enough_domain::LinkId,
 }
 
 async fn link(server: &TestServer, therapist: &str, person: &str, shares: &[&str]) -> Care {

@@ -98,7 +98,7 @@ async fn sign_up_refuses_duplicates_and_bad_input_keeping_what_was_typed() {
         assert_eq!(status, 303);
         let new = server.app.user_by_email("new@example.org").await.unwrap();
         assert_eq!(
-            (new.role, new.time_zone.as_str()),
+            (new.role, new.time_zone.name()),
             (Role::Person, "America/Toronto")
         );
     })

@@ -174,7 +174,7 @@ async fn a_therapist_assigns_a_shipped_or_composed_programme_only_to_a_linked_pe
             .unwrap();
         let token = server.token_for(&therapist).await;
         let client = reqwest::Client::new();
-        let url = |id: i64| format!("{}/api/v1/care/people/{id}/programmes", server.url);
+        let url = |id: enough_domain::PersonId| format!("{}/api/v1/care/people/{id}/programmes", server.url);
 
         let (status, body) = send(&client, reqwest::Method::POST, url(ana.id), &token,
             Some(json!({"programme": "winter-light"}))).await;

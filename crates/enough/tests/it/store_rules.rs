@@ -5,6 +5,7 @@
 use crate::common::on_every_backend;
 use chrono::NaiveDate;
 use enough_app::rules;
+use enough_domain::PersonId;
 use enough_domain::account::Role;
 use enough_store::contract::{
     access, date, day, exercise_input, homework, invitation, new_experiment, new_user, response,
@@ -189,7 +190,7 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
     assert!(
         all.users
             .iter()
-            .all(|u| u.id != gone.id && u.email != gone.email)
+            .all(|u| u.id != gone.id.get() && u.email != gone.email)
     );
     assert!(all.days.iter().all(|d| d.user_id != gone.id));
     assert!(all.sessions.iter().all(|s| s.user_id != gone.id));
@@ -305,7 +306,7 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
 /// One row in every practice table for `user_id`, and in every care table: a link to
 /// `therapist_id` (through an accepted invitation), an access-log row, homework and a calendar
 /// feed, plus an invitation of their own.
-async fn practice_rows(store: &dyn Store, user_id: i64, therapist_id: i64) {
+async fn practice_rows(store: &dyn Store, user_id: PersonId, therapist_id: PersonId) {
     store
         .create_invitation(&invitation(
             therapist_id,
@@ -675,4 +676,44 @@ async fn both_backends_have_the_same_tables_and_columns() {
         assert!(sqlite.len() > 50, "{sqlite:?}");
         assert_eq!(sqlite, postgres, "SQLite and PostgreSQL schemas differ");
     }
+}
+
+/// A time zone is parsed once, when the account is read; a name the zone database does not
+/// know (written behind the app's back) is reported as a corrupt row, never read as UTC.
+async fn an_unknown_time_zone_is_reported_not_read_as_utc(store: &dyn Store) {
+    let user = store
+        .create_user(new_user("zone@example.org", Role::Person))
+        .await
+        .unwrap();
+    let read = store.user_by_id(user.id).await.unwrap().unwrap();
+    assert_eq!(read.time_zone, user.time_zone, "a known zone reads back");
+    let id = user.id;
+    store
+        .write(move |tx| {
+            Box::pin(async move {
+                tx.execute(
+                    "UPDATE users SET time_zone = 'Mars/Olympus_Mons' WHERE id = $1",
+                    &enough_store::params![id],
+                )
+                .await
+            })
+        })
+        .await
+        .unwrap();
+    let err = store.user_by_id(user.id).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Corrupt(m) if m.contains("Mars/Olympus_Mons")),
+        "got {err:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_time_zone_is_reported_not_read_as_utc_on_every_backend() {
+    on_every_backend(
+        "an_unknown_time_zone_is_reported_not_read_as_utc",
+        |server, _| async move {
+            an_unknown_time_zone_is_reported_not_read_as_utc(&*server.store).await;
+        },
+    )
+    .await;
 }

@@ -2,7 +2,8 @@
 
 use crate::sql::{Dialect, Row, Tx};
 use crate::{NewUser, StoreError, StoreResult, User, UserCredentials, params};
-use enough_domain::account::Role;
+use enough_domain::PersonId;
+use enough_domain::account::{Role, Tz};
 
 /// Accounts, settings and deletions, inside one transaction.
 pub struct Accounts<'t>(pub(crate) &'t mut dyn Tx);
@@ -21,26 +22,35 @@ const FIRST_USER_LOCK: i64 = 0x656E_6F75_6768;
 pub(crate) fn user_from_row(r: &Row, at: usize) -> StoreResult<User> {
     let role = r.text(at + 2)?;
     Ok(User {
-        id: r.i64(at)?,
+        id: r.id(at)?,
         email: r.text(at + 1)?,
         role: role
             .parse::<Role>()
             .map_err(|_| StoreError::Corrupt(format!("users.role: {role:?}")))?,
-        time_zone: r.text(at + 3)?,
+        time_zone: time_zone(&r.text(at + 3)?)?,
         created_at: r.i64(at + 4)?,
         country: r.opt_text(at + 5)?,
     })
 }
 
-fn created(id: i64, user: NewUser) -> User {
-    User {
+/// Parses a stored time zone name. Every name was validated when it was written, so an unknown
+/// one means the data was changed outside the app (or the zone database lost a name): that is
+/// reported as corrupt rather than quietly read as UTC, which would shift every day of the
+/// person's record.
+pub(crate) fn time_zone(name: &str) -> StoreResult<Tz> {
+    name.parse::<Tz>()
+        .map_err(|_| StoreError::Corrupt(format!("users.time_zone: unknown zone {name:?}")))
+}
+
+fn created(id: PersonId, user: NewUser) -> StoreResult<User> {
+    Ok(User {
         id,
         email: user.email,
         role: user.role,
-        time_zone: user.time_zone,
+        time_zone: time_zone(&user.time_zone)?,
         country: None,
         created_at: user.created_at,
-    }
+    })
 }
 
 impl Accounts<'_> {
@@ -68,10 +78,10 @@ impl Accounts<'_> {
                 ],
             )
             .await?;
-        let id = row.i64(0)?;
+        let id = row.id(0)?;
         // A new account starts at a version no earlier account with its id has used.
         super::days::bump_version(self.0, id).await?;
-        Ok(created(id, user))
+        created(id, user)
     }
 
     /// Creates an account only if there is none yet; `None` if one existed. SQLite's writer
@@ -102,9 +112,9 @@ impl Accounts<'_> {
             .await?;
         match row {
             Some(r) => {
-                let id = r.i64(0)?;
+                let id = r.id(0)?;
                 super::days::bump_version(self.0, id).await?;
-                Ok(Some(created(id, user)))
+                created(id, user).map(Some)
             }
             None => Ok(None),
         }
@@ -124,7 +134,7 @@ impl Accounts<'_> {
     }
 
     /// The account with this id.
-    pub async fn by_id(&mut self, id: i64) -> StoreResult<Option<User>> {
+    pub async fn by_id(&mut self, id: PersonId) -> StoreResult<Option<User>> {
         let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
         let row = self.0.query_opt(&sql, &params![id]).await?;
         row.map(|r| user_from_row(&r, 0)).transpose()
@@ -138,7 +148,7 @@ impl Accounts<'_> {
     }
 
     /// Changes a person's time zone.
-    pub async fn set_time_zone(&mut self, user_id: i64, time_zone: &str) -> StoreResult<()> {
+    pub async fn set_time_zone(&mut self, user_id: PersonId, time_zone: &str) -> StoreResult<()> {
         self.0
             .execute(
                 "UPDATE users SET time_zone = $1 WHERE id = $2",
@@ -150,7 +160,11 @@ impl Accounts<'_> {
     }
 
     /// Sets (or with `None`, clears) the person's country.
-    pub async fn set_country(&mut self, user_id: i64, country: Option<&str>) -> StoreResult<()> {
+    pub async fn set_country(
+        &mut self,
+        user_id: PersonId,
+        country: Option<&str>,
+    ) -> StoreResult<()> {
         self.0
             .execute(
                 "UPDATE users SET country = $1 WHERE id = $2",
@@ -161,7 +175,7 @@ impl Accounts<'_> {
     }
 
     /// Replaces an account's password hash.
-    pub async fn set_password_hash(&mut self, user_id: i64, hash: &str) -> StoreResult<()> {
+    pub async fn set_password_hash(&mut self, user_id: PersonId, hash: &str) -> StoreResult<()> {
         self.0
             .execute(
                 "UPDATE users SET password_hash = $1 WHERE id = $2",
@@ -193,7 +207,11 @@ impl Accounts<'_> {
     }
 
     /// Deletes the rows of `user_id` in a table listed in [`crate::PERSONAL_TABLES`].
-    pub async fn delete_personal_rows(&mut self, table: &str, user_id: i64) -> StoreResult<u64> {
+    pub async fn delete_personal_rows(
+        &mut self,
+        table: &str,
+        user_id: PersonId,
+    ) -> StoreResult<u64> {
         if !crate::PERSONAL_TABLES.contains(&table) {
             return Err(StoreError::Database(format!(
                 "{table} is not a table of personal rows"
@@ -204,7 +222,7 @@ impl Accounts<'_> {
     }
 
     /// Runs one of [`crate::CARE_DELETIONS`] for `user_id`.
-    pub async fn run_care_deletion(&mut self, index: usize, user_id: i64) -> StoreResult<u64> {
+    pub async fn run_care_deletion(&mut self, index: usize, user_id: PersonId) -> StoreResult<u64> {
         let sql = crate::CARE_DELETIONS
             .get(index)
             .ok_or_else(|| StoreError::Database(format!("no care deletion {index}")))?;
@@ -213,7 +231,7 @@ impl Accounts<'_> {
 
     /// Deletes the account row itself; false if there was none. Asks the backend to erase
     /// the freed pages' old content once the transaction commits.
-    pub async fn delete(&mut self, user_id: i64) -> StoreResult<bool> {
+    pub async fn delete(&mut self, user_id: PersonId) -> StoreResult<bool> {
         let deleted = self
             .0
             .execute("DELETE FROM users WHERE id = $1", &params![user_id])

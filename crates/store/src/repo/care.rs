@@ -6,6 +6,7 @@ use crate::{
     AccessRecord, CalendarFeed, CareLink, CareLinkWith, Homework, Invitation, NewHomework,
     NewInvitation, StoreResult, User, params,
 };
+use enough_domain::{LinkId, PersonId};
 
 /// Invitations, links, the access log, homework and feeds, inside one transaction.
 pub struct Care<'t>(pub(crate) &'t mut dyn Tx);
@@ -24,22 +25,22 @@ pub(crate) const FEED_COLUMNS: &str = "calendar_feeds.user_id, calendar_feeds.to
 pub(crate) fn invitation_from_row(r: &Row) -> StoreResult<Invitation> {
     Ok(Invitation {
         id: r.i64(0)?,
-        therapist_id: r.i64(1)?,
+        therapist_id: r.id(1)?,
         code_hash: r.text(2)?,
         label: r.text(3)?,
         created_at: r.i64(4)?,
         expires_at: r.i64(5)?,
         used_at: r.opt_i64(6)?,
-        used_by: r.opt_i64(7)?,
+        used_by: r.opt_id(7)?,
         revoked_at: r.opt_i64(8)?,
     })
 }
 
 pub(crate) fn link_from_row(r: &Row) -> StoreResult<CareLink> {
     Ok(CareLink {
-        id: r.i64(0)?,
-        person_id: r.i64(1)?,
-        therapist_id: r.i64(2)?,
+        id: r.id(0)?,
+        person_id: r.id(1)?,
+        therapist_id: r.id(2)?,
         categories: r.text(3)?,
         created_at: r.i64(4)?,
         ended_at: r.opt_i64(5)?,
@@ -49,8 +50,8 @@ pub(crate) fn link_from_row(r: &Row) -> StoreResult<CareLink> {
 pub(crate) fn access_from_row(r: &Row) -> StoreResult<AccessRecord> {
     Ok(AccessRecord {
         id: r.i64(0)?,
-        person_id: r.i64(1)?,
-        viewer_id: r.opt_i64(2)?,
+        person_id: r.id(1)?,
+        viewer_id: r.opt_id(2)?,
         viewer_email: r.text(3)?,
         category: r.text(4)?,
         what: r.text(5)?,
@@ -62,8 +63,8 @@ pub(crate) fn access_from_row(r: &Row) -> StoreResult<AccessRecord> {
 pub(crate) fn homework_from_row(r: &Row) -> StoreResult<Homework> {
     Ok(Homework {
         id: r.i64(0)?,
-        person_id: r.i64(1)?,
-        therapist_id: r.opt_i64(2)?,
+        person_id: r.id(1)?,
+        therapist_id: r.opt_id(2)?,
         kind: r.text(3)?,
         note: r.text(4)?,
         start_date: r.date(5)?,
@@ -76,7 +77,7 @@ pub(crate) fn homework_from_row(r: &Row) -> StoreResult<Homework> {
 
 pub(crate) fn feed_from_row(r: &Row) -> StoreResult<CalendarFeed> {
     Ok(CalendarFeed {
-        user_id: r.i64(0)?,
+        user_id: r.id(0)?,
         token_hash: r.text(1)?,
         reminder_time: r.text(2)?,
         created_at: r.i64(3)?,
@@ -107,7 +108,7 @@ impl Care<'_> {
     }
 
     /// The therapist's invitations, newest first.
-    pub async fn invitations(&mut self, therapist_id: i64) -> StoreResult<Vec<Invitation>> {
+    pub async fn invitations(&mut self, therapist_id: PersonId) -> StoreResult<Vec<Invitation>> {
         let sql = format!(
             "SELECT {INVITATION_COLUMNS} FROM invitations WHERE therapist_id = $1
              ORDER BY created_at DESC, id DESC"
@@ -137,7 +138,7 @@ impl Care<'_> {
     pub async fn mark_invitation_used(
         &mut self,
         id: i64,
-        person_id: i64,
+        person_id: PersonId,
         now: i64,
     ) -> StoreResult<()> {
         self.0
@@ -152,7 +153,7 @@ impl Care<'_> {
     /// Withdraws an unused invitation of the therapist; false if there was none.
     pub async fn revoke_invitation(
         &mut self,
-        therapist_id: i64,
+        therapist_id: PersonId,
         id: i64,
         now: i64,
     ) -> StoreResult<bool> {
@@ -170,8 +171,8 @@ impl Care<'_> {
     /// Creates an active link; `Conflict` if the pair already has one (partial unique index).
     pub async fn create_link(
         &mut self,
-        person_id: i64,
-        therapist_id: i64,
+        person_id: PersonId,
+        therapist_id: PersonId,
         categories: &str,
         now: i64,
     ) -> StoreResult<CareLink> {
@@ -187,7 +188,7 @@ impl Care<'_> {
     }
 
     /// The person's links (active and ended), newest first, with the therapist's address.
-    pub async fn links_of_person(&mut self, person_id: i64) -> StoreResult<Vec<CareLinkWith>> {
+    pub async fn links_of_person(&mut self, person_id: PersonId) -> StoreResult<Vec<CareLinkWith>> {
         let sql = format!(
             "SELECT {LINK_COLUMNS}, users.email FROM care_links
              JOIN users ON users.id = care_links.therapist_id
@@ -201,7 +202,7 @@ impl Care<'_> {
     /// The therapist's active links, with each person's address, by address.
     pub async fn links_of_therapist(
         &mut self,
-        therapist_id: i64,
+        therapist_id: PersonId,
     ) -> StoreResult<Vec<CareLinkWith>> {
         let sql = format!(
             "SELECT {LINK_COLUMNS}, users.email FROM care_links
@@ -216,8 +217,8 @@ impl Care<'_> {
     /// The active link between a therapist and a person, if any.
     pub async fn active_link(
         &mut self,
-        therapist_id: i64,
-        person_id: i64,
+        therapist_id: PersonId,
+        person_id: PersonId,
     ) -> StoreResult<Option<CareLink>> {
         let sql = format!(
             "SELECT {LINK_COLUMNS} FROM care_links
@@ -233,8 +234,8 @@ impl Care<'_> {
     /// Changes what the person shares on their active link `link_id`; false if not theirs.
     pub async fn set_link_categories(
         &mut self,
-        person_id: i64,
-        link_id: i64,
+        person_id: PersonId,
+        link_id: LinkId,
         categories: &str,
     ) -> StoreResult<bool> {
         let n = self
@@ -249,7 +250,12 @@ impl Care<'_> {
     }
 
     /// Ends active link `link_id` where `user_id` is either side; false if there was none.
-    pub async fn end_link(&mut self, user_id: i64, link_id: i64, now: i64) -> StoreResult<bool> {
+    pub async fn end_link(
+        &mut self,
+        user_id: PersonId,
+        link_id: LinkId,
+        now: i64,
+    ) -> StoreResult<bool> {
         let n = self
             .0
             .execute(
@@ -283,7 +289,7 @@ impl Care<'_> {
     }
 
     /// Who read the person's data, newest first.
-    pub async fn access_log(&mut self, person_id: i64) -> StoreResult<Vec<AccessRecord>> {
+    pub async fn access_log(&mut self, person_id: PersonId) -> StoreResult<Vec<AccessRecord>> {
         let sql = format!(
             "SELECT {ACCESS_COLUMNS} FROM access_log WHERE person_id = $1
              ORDER BY at DESC, id DESC"
@@ -319,7 +325,7 @@ impl Care<'_> {
     }
 
     /// The person's homework (cancelled too), newest first.
-    pub async fn homework_of_person(&mut self, person_id: i64) -> StoreResult<Vec<Homework>> {
+    pub async fn homework_of_person(&mut self, person_id: PersonId) -> StoreResult<Vec<Homework>> {
         let sql = format!(
             "SELECT {HOMEWORK_COLUMNS} FROM homework WHERE person_id = $1
              ORDER BY created_at DESC, id DESC"
@@ -331,7 +337,7 @@ impl Care<'_> {
     /// Withdraws homework `id` the therapist assigned; false if there was none.
     pub async fn cancel_homework(
         &mut self,
-        therapist_id: i64,
+        therapist_id: PersonId,
         id: i64,
         now: i64,
     ) -> StoreResult<bool> {
@@ -361,7 +367,7 @@ impl Care<'_> {
     }
 
     /// The person's calendar feed, if any.
-    pub async fn calendar_feed(&mut self, user_id: i64) -> StoreResult<Option<CalendarFeed>> {
+    pub async fn calendar_feed(&mut self, user_id: PersonId) -> StoreResult<Option<CalendarFeed>> {
         let sql = format!("SELECT {FEED_COLUMNS} FROM calendar_feeds WHERE user_id = $1");
         let row = self.0.query_opt(&sql, &params![user_id]).await?;
         row.as_ref().map(feed_from_row).transpose()
@@ -383,7 +389,7 @@ impl Care<'_> {
     }
 
     /// Revokes the person's calendar feed; false if there was none.
-    pub async fn delete_calendar_feed(&mut self, user_id: i64) -> StoreResult<bool> {
+    pub async fn delete_calendar_feed(&mut self, user_id: PersonId) -> StoreResult<bool> {
         let n = self
             .0
             .execute(

@@ -6,6 +6,7 @@ use crate::{
     StoreResult, params,
 };
 use chrono::NaiveDate;
+use enough_domain::PersonId;
 use enough_domain::day::{DayEntry, Habits};
 
 /// Days, locations, reflections and experiments, inside one transaction.
@@ -49,7 +50,7 @@ pub(crate) fn day_from_row(r: &Row) -> StoreResult<DayEntry> {
 /// Bumps the data version of `user_id`, inside the caller's write transaction. Every
 /// repository method that changes what a person's insights, history or progress show calls
 /// it, so a new write path through the repositories cannot forget it.
-pub(crate) async fn bump_version(tx: &mut dyn Tx, user_id: i64) -> StoreResult<()> {
+pub(crate) async fn bump_version(tx: &mut dyn Tx, user_id: PersonId) -> StoreResult<()> {
     tx.execute(
         "INSERT INTO data_versions (user_id, version) VALUES ($1, 1)
          ON CONFLICT (user_id) DO UPDATE SET version = data_versions.version + 1",
@@ -76,7 +77,7 @@ pub(crate) fn experiment_from_row(r: &Row) -> StoreResult<Experiment> {
     let status = r.text(7)?;
     Ok(Experiment {
         id: r.i64(0)?,
-        user_id: r.i64(1)?,
+        user_id: r.id(1)?,
         start_date: r.date(2)?,
         end_date: r.date(3)?,
         weeks: r.i64(4)?,
@@ -92,7 +93,7 @@ pub(crate) fn experiment_from_row(r: &Row) -> StoreResult<Experiment> {
 impl Days<'_> {
     /// Inserts or replaces the entry for `e.date`; true if it was new. `ON CONFLICT DO UPDATE`
     /// is atomic even when two requests write the same day at once.
-    pub async fn upsert(&mut self, user_id: i64, e: &DayEntry, now: i64) -> StoreResult<bool> {
+    pub async fn upsert(&mut self, user_id: PersonId, e: &DayEntry, now: i64) -> StoreResult<bool> {
         let row = self
             .0
             .query_one(
@@ -124,14 +125,18 @@ impl Days<'_> {
     }
 
     /// The entry for one date.
-    pub async fn get(&mut self, user_id: i64, date: NaiveDate) -> StoreResult<Option<DayEntry>> {
+    pub async fn get(
+        &mut self,
+        user_id: PersonId,
+        date: NaiveDate,
+    ) -> StoreResult<Option<DayEntry>> {
         let sql = format!("SELECT {DAY_COLUMNS} FROM days WHERE user_id = $1 AND date = $2");
         let row = self.0.query_opt(&sql, &params![user_id, date]).await?;
         row.as_ref().map(day_from_row).transpose()
     }
 
     /// Deletes the entry for one date; false if there was none.
-    pub async fn delete(&mut self, user_id: i64, date: NaiveDate) -> StoreResult<bool> {
+    pub async fn delete(&mut self, user_id: PersonId, date: NaiveDate) -> StoreResult<bool> {
         let n = self
             .0
             .execute(
@@ -148,7 +153,7 @@ impl Days<'_> {
     /// Entries between `from` and `to` inclusive (either open), newest first.
     pub async fn list(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> StoreResult<Vec<DayEntry>> {
@@ -165,7 +170,7 @@ impl Days<'_> {
     /// statistics read.
     pub async fn list_for_insights(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<DayEntry>> {
@@ -180,7 +185,7 @@ impl Days<'_> {
     /// The database's epoch and the person's data version. Read it first, then the data, in
     /// the same read: the data is then at least as new as the version (on SQLite the very
     /// same snapshot; on PostgreSQL a later statement sees every commit the first one saw).
-    pub async fn data_version(&mut self, user_id: i64) -> StoreResult<DataVersion> {
+    pub async fn data_version(&mut self, user_id: PersonId) -> StoreResult<DataVersion> {
         let row = self
             .0
             .query_one(
@@ -198,12 +203,12 @@ impl Days<'_> {
 
     /// Bumps the person's data version: for a write outside the repositories that changes
     /// what their insights show (an account deletion).
-    pub async fn bump_version(&mut self, user_id: i64) -> StoreResult<()> {
+    pub async fn bump_version(&mut self, user_id: PersonId) -> StoreResult<()> {
         bump_version(self.0, user_id).await
     }
 
     /// The person's location, if set.
-    pub async fn location(&mut self, user_id: i64) -> StoreResult<Option<Location>> {
+    pub async fn location(&mut self, user_id: PersonId) -> StoreResult<Option<Location>> {
         let row = self
             .0
             .query_opt(
@@ -222,7 +227,11 @@ impl Days<'_> {
     }
 
     /// Sets (or with `None`, clears) the person's location.
-    pub async fn set_location(&mut self, user_id: i64, l: Option<&Location>) -> StoreResult<()> {
+    pub async fn set_location(
+        &mut self,
+        user_id: PersonId,
+        l: Option<&Location>,
+    ) -> StoreResult<()> {
         match l {
             Some(l) => {
                 self.0
@@ -250,7 +259,7 @@ impl Days<'_> {
     /// Saves the reflection for a date (replacing one written earlier for it).
     pub async fn upsert_reflection(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         date: NaiveDate,
         text: &str,
         now: i64,
@@ -268,7 +277,7 @@ impl Days<'_> {
     }
 
     /// The person's reflections, newest date first.
-    pub async fn reflections(&mut self, user_id: i64) -> StoreResult<Vec<Reflection>> {
+    pub async fn reflections(&mut self, user_id: PersonId) -> StoreResult<Vec<Reflection>> {
         let rows = self
             .0
             .query(
@@ -289,7 +298,11 @@ impl Days<'_> {
     }
 
     /// Deletes the reflection for a date; false if there was none.
-    pub async fn delete_reflection(&mut self, user_id: i64, date: NaiveDate) -> StoreResult<bool> {
+    pub async fn delete_reflection(
+        &mut self,
+        user_id: PersonId,
+        date: NaiveDate,
+    ) -> StoreResult<bool> {
         let n = self
             .0
             .execute(
@@ -306,7 +319,7 @@ impl Days<'_> {
     /// Marks the person's active experiments that ended before `today` completed, at `at`.
     pub async fn complete_ended_experiments(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         today: NaiveDate,
         at: i64,
     ) -> StoreResult<u64> {
@@ -328,7 +341,7 @@ impl Days<'_> {
     /// index allows one).
     pub async fn insert_experiment(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         new: &NewExperiment,
     ) -> StoreResult<Experiment> {
         let sql = format!(
@@ -356,7 +369,7 @@ impl Days<'_> {
     }
 
     /// The person's experiments, newest first.
-    pub async fn experiments(&mut self, user_id: i64) -> StoreResult<Vec<Experiment>> {
+    pub async fn experiments(&mut self, user_id: PersonId) -> StoreResult<Vec<Experiment>> {
         let sql = format!(
             "SELECT {EXPERIMENT_COLUMNS} FROM experiments WHERE user_id = $1 ORDER BY id DESC"
         );
@@ -367,7 +380,7 @@ impl Days<'_> {
     /// Replaces the schedule in force of the person's active experiment `id`.
     pub async fn set_experiment_schedule(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         id: i64,
         schedule: &str,
     ) -> StoreResult<bool> {
@@ -388,7 +401,7 @@ impl Days<'_> {
     /// Abandons the person's active experiment `id`.
     pub async fn abandon_experiment(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         id: i64,
         now: i64,
     ) -> StoreResult<bool> {

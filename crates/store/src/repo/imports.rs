@@ -79,7 +79,7 @@ impl Imports<'_> {
                         Ok(SessionRow {
                             id: r.i64(0)?,
                             token_hash: r.text(1)?,
-                            user_id: r.i64(2)?,
+                            user_id: r.id(2)?,
                             csrf_token: r.text(3)?,
                             created_at: r.i64(4)?,
                             last_seen_at: r.i64(5)?,
@@ -101,7 +101,7 @@ impl Imports<'_> {
                     |r| {
                         Ok(TokenRow {
                             id: r.i64(0)?,
-                            user_id: r.i64(1)?,
+                            user_id: r.id(1)?,
                             name: r.text(2)?,
                             token_hash: r.text(3)?,
                             created_at: r.i64(4)?,
@@ -120,7 +120,7 @@ impl Imports<'_> {
                     |r| {
                         Ok(DayRow {
                             entry: day_from_row(r)?,
-                            user_id: r.i64(7)?,
+                            user_id: r.id(7)?,
                             revision: r.i64(8)?,
                             created_at: r.i64(9)?,
                             updated_at: r.i64(10)?,
@@ -133,7 +133,7 @@ impl Imports<'_> {
                     "SELECT user_id, latitude, longitude, place FROM locations ORDER BY user_id",
                     |r| {
                         Ok(LocationRow {
-                            user_id: r.i64(0)?,
+                            user_id: r.id(0)?,
                             location: Location {
                                 latitude: r.f64(1)?,
                                 longitude: r.f64(2)?,
@@ -149,7 +149,7 @@ impl Imports<'_> {
                      ORDER BY user_id, date",
                     |r| {
                         Ok(ReflectionRow {
-                            user_id: r.i64(0)?,
+                            user_id: r.id(0)?,
                             reflection: Reflection {
                                 date: r.date(1)?,
                                 text: r.text(2)?,
@@ -184,7 +184,7 @@ impl Imports<'_> {
                      ORDER BY user_id, instrument",
                     |r| {
                         Ok(QuestionnaireDraft {
-                            user_id: r.i64(0)?,
+                            user_id: r.id(0)?,
                             instrument: r.text(1)?,
                             answers: r.text(2)?,
                             updated_at: r.i64(3)?,
@@ -198,7 +198,7 @@ impl Imports<'_> {
                      ORDER BY user_id, instrument",
                     |r| {
                         Ok(QuestionnaireSchedule {
-                            user_id: r.i64(0)?,
+                            user_id: r.id(0)?,
                             instrument: r.text(1)?,
                             every_days: r.i64(2)?,
                             since: r.date(3)?,
@@ -211,7 +211,7 @@ impl Imports<'_> {
                     "SELECT user_id, plan, updated_at FROM safety_plans ORDER BY user_id",
                     |r| {
                         Ok(SafetyPlanRecord {
-                            user_id: r.i64(0)?,
+                            user_id: r.id(0)?,
                             plan: r.text(1)?,
                             updated_at: r.i64(2)?,
                         })

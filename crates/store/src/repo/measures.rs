@@ -6,6 +6,7 @@ use crate::{
     StoreError, StoreResult, params,
 };
 use chrono::NaiveDate;
+use enough_domain::PersonId;
 
 /// Questionnaire responses, drafts and schedules, inside one transaction.
 pub struct Measures<'t>(pub(crate) &'t mut dyn Tx);
@@ -16,7 +17,7 @@ pub(crate) const RESPONSE_COLUMNS: &str =
 pub(crate) fn response_from_row(r: &Row) -> StoreResult<QuestionnaireResponse> {
     Ok(QuestionnaireResponse {
         id: r.i64(0)?,
-        user_id: r.i64(1)?,
+        user_id: r.id(1)?,
         client_id: r.text(2)?,
         instrument: r.text(3)?,
         answers: r.text(4)?,
@@ -31,7 +32,7 @@ impl Measures<'_> {
     /// `ON CONFLICT DO NOTHING`: two concurrent submissions of one response both succeed, once.
     pub async fn save_response(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         new: &NewResponse,
     ) -> StoreResult<SavedResponse> {
         let sql = format!(
@@ -83,7 +84,7 @@ impl Measures<'_> {
     /// The person's completed questionnaires (of one instrument, if given), oldest first.
     pub async fn responses(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         instrument: Option<&str>,
     ) -> StoreResult<Vec<QuestionnaireResponse>> {
         let sql = format!(
@@ -96,7 +97,7 @@ impl Measures<'_> {
     }
 
     /// Deletes response `id` of the person; false if it was not theirs.
-    pub async fn delete_response(&mut self, user_id: i64, id: i64) -> StoreResult<bool> {
+    pub async fn delete_response(&mut self, user_id: PersonId, id: i64) -> StoreResult<bool> {
         let n = self
             .0
             .execute(
@@ -110,7 +111,7 @@ impl Measures<'_> {
     /// Saves the answers so far of an unfinished questionnaire.
     pub async fn save_draft(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         instrument: &str,
         answers: &str,
         now: i64,
@@ -130,7 +131,7 @@ impl Measures<'_> {
     /// The unfinished questionnaire of this instrument, if any.
     pub async fn draft(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         instrument: &str,
     ) -> StoreResult<Option<QuestionnaireDraft>> {
         let row = self
@@ -143,7 +144,7 @@ impl Measures<'_> {
             .await?;
         row.map(|r| {
             Ok(QuestionnaireDraft {
-                user_id: r.i64(0)?,
+                user_id: r.id(0)?,
                 instrument: r.text(1)?,
                 answers: r.text(2)?,
                 updated_at: r.i64(3)?,
@@ -155,7 +156,7 @@ impl Measures<'_> {
     /// Sets (or with `None`, removes) "every N days" for an instrument.
     pub async fn set_schedule(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         instrument: &str,
         every_days: Option<i64>,
         since: NaiveDate,
@@ -185,7 +186,10 @@ impl Measures<'_> {
     }
 
     /// The person's questionnaire schedules.
-    pub async fn schedules(&mut self, user_id: i64) -> StoreResult<Vec<QuestionnaireSchedule>> {
+    pub async fn schedules(
+        &mut self,
+        user_id: PersonId,
+    ) -> StoreResult<Vec<QuestionnaireSchedule>> {
         let rows = self
             .0
             .query(
@@ -197,7 +201,7 @@ impl Measures<'_> {
         rows.iter()
             .map(|r| {
                 Ok(QuestionnaireSchedule {
-                    user_id: r.i64(0)?,
+                    user_id: r.id(0)?,
                     instrument: r.text(1)?,
                     every_days: r.i64(2)?,
                     since: r.date(3)?,

@@ -3,6 +3,7 @@
 use super::days::bump_version;
 use crate::sql::{Row, Tx};
 use crate::{ExerciseEntry, ExerciseInput, SafetyEvent, SafetyPlanRecord, StoreResult, params};
+use enough_domain::{ExerciseId, PersonId};
 
 /// Exercises, the safety plan and safety events, inside one transaction.
 pub struct Practice<'t>(pub(crate) &'t mut dyn Tx);
@@ -12,8 +13,8 @@ pub(crate) const EXERCISE_COLUMNS: &str =
 
 pub(crate) fn exercise_from_row(r: &Row) -> StoreResult<ExerciseEntry> {
     Ok(ExerciseEntry {
-        id: r.i64(0)?,
-        user_id: r.i64(1)?,
+        id: r.id(0)?,
+        user_id: r.id(1)?,
         kind: r.text(2)?,
         date: r.date(3)?,
         status: r.text(4)?,
@@ -26,7 +27,7 @@ pub(crate) fn exercise_from_row(r: &Row) -> StoreResult<ExerciseEntry> {
 pub(crate) fn event_from_row(r: &Row) -> StoreResult<SafetyEvent> {
     Ok(SafetyEvent {
         id: r.i64(0)?,
-        user_id: r.i64(1)?,
+        user_id: r.id(1)?,
         at: r.i64(2)?,
         kind: r.text(3)?,
         detail: r.text(4)?,
@@ -37,7 +38,7 @@ impl Practice<'_> {
     /// Saves a new exercise.
     pub async fn create_exercise(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         input: &ExerciseInput,
         now: i64,
     ) -> StoreResult<ExerciseEntry> {
@@ -67,8 +68,8 @@ impl Practice<'_> {
     /// Replaces exercise `id` of the person; `None` if it is not theirs.
     pub async fn update_exercise(
         &mut self,
-        user_id: i64,
-        id: i64,
+        user_id: PersonId,
+        id: ExerciseId,
         input: &ExerciseInput,
         now: i64,
     ) -> StoreResult<Option<ExerciseEntry>> {
@@ -99,7 +100,11 @@ impl Practice<'_> {
     }
 
     /// Exercise `id` of the person.
-    pub async fn exercise(&mut self, user_id: i64, id: i64) -> StoreResult<Option<ExerciseEntry>> {
+    pub async fn exercise(
+        &mut self,
+        user_id: PersonId,
+        id: ExerciseId,
+    ) -> StoreResult<Option<ExerciseEntry>> {
         let sql = format!(
             "SELECT {EXERCISE_COLUMNS} FROM exercise_entries WHERE id = $1 AND user_id = $2"
         );
@@ -110,7 +115,7 @@ impl Practice<'_> {
     /// The person's exercises (of one kind, if given), newest date first.
     pub async fn exercises(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         kind: Option<&str>,
     ) -> StoreResult<Vec<ExerciseEntry>> {
         let sql = format!(
@@ -122,7 +127,11 @@ impl Practice<'_> {
     }
 
     /// Deletes exercise `id` of the person; false if it was not theirs.
-    pub async fn delete_exercise(&mut self, user_id: i64, id: i64) -> StoreResult<bool> {
+    pub async fn delete_exercise(
+        &mut self,
+        user_id: PersonId,
+        id: ExerciseId,
+    ) -> StoreResult<bool> {
         let n = self
             .0
             .execute(
@@ -137,7 +146,10 @@ impl Practice<'_> {
     }
 
     /// The person's safety plan, if they wrote one.
-    pub async fn safety_plan(&mut self, user_id: i64) -> StoreResult<Option<SafetyPlanRecord>> {
+    pub async fn safety_plan(
+        &mut self,
+        user_id: PersonId,
+    ) -> StoreResult<Option<SafetyPlanRecord>> {
         let row = self
             .0
             .query_opt(
@@ -147,7 +159,7 @@ impl Practice<'_> {
             .await?;
         row.map(|r| {
             Ok(SafetyPlanRecord {
-                user_id: r.i64(0)?,
+                user_id: r.id(0)?,
                 plan: r.text(1)?,
                 updated_at: r.i64(2)?,
             })
@@ -156,7 +168,12 @@ impl Practice<'_> {
     }
 
     /// Saves the person's safety plan.
-    pub async fn set_safety_plan(&mut self, user_id: i64, plan: &str, now: i64) -> StoreResult<()> {
+    pub async fn set_safety_plan(
+        &mut self,
+        user_id: PersonId,
+        plan: &str,
+        now: i64,
+    ) -> StoreResult<()> {
         self.0
             .execute(
                 "INSERT INTO safety_plans (user_id, plan, updated_at) VALUES ($1, $2, $3)
@@ -171,7 +188,7 @@ impl Practice<'_> {
     /// Records a safety event.
     pub async fn record_safety_event(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         kind: &str,
         detail: &str,
         at: i64,
@@ -188,7 +205,7 @@ impl Practice<'_> {
     }
 
     /// The person's safety events, newest first.
-    pub async fn safety_events(&mut self, user_id: i64) -> StoreResult<Vec<SafetyEvent>> {
+    pub async fn safety_events(&mut self, user_id: PersonId) -> StoreResult<Vec<SafetyEvent>> {
         let rows = self
             .0
             .query(

@@ -3,6 +3,7 @@
 use super::accounts::{USER_COLUMNS, USER_WIDTH, user_from_row};
 use crate::sql::{Dialect, Row, Tx};
 use crate::{ApiToken, NewSession, NewToken, Session, StoreResult, User, params};
+use enough_domain::PersonId;
 
 /// Sessions, tokens and sign-in throttling, inside one transaction.
 pub struct Sessions<'t>(pub(crate) &'t mut dyn Tx);
@@ -15,7 +16,7 @@ pub(crate) const TOKEN_COLUMNS: &str = "api_tokens.id, api_tokens.user_id, api_t
 fn session_from_row(r: &Row, at: usize) -> StoreResult<Session> {
     Ok(Session {
         id: r.i64(at)?,
-        user_id: r.i64(at + 1)?,
+        user_id: r.id(at + 1)?,
         csrf_token: r.text(at + 2)?,
         created_at: r.i64(at + 3)?,
         last_seen_at: r.i64(at + 4)?,
@@ -27,7 +28,7 @@ fn session_from_row(r: &Row, at: usize) -> StoreResult<Session> {
 fn token_from_row(r: &Row) -> StoreResult<ApiToken> {
     Ok(ApiToken {
         id: r.i64(0)?,
-        user_id: r.i64(1)?,
+        user_id: r.id(1)?,
         name: r.text(2)?,
         created_at: r.i64(3)?,
         last_used_at: r.opt_i64(4)?,
@@ -106,7 +107,7 @@ impl Sessions<'_> {
     }
 
     /// A user's live sessions, newest first.
-    pub async fn list(&mut self, user_id: i64, now: i64) -> StoreResult<Vec<Session>> {
+    pub async fn list(&mut self, user_id: PersonId, now: i64) -> StoreResult<Vec<Session>> {
         let sql = format!(
             "SELECT {SESSION_COLUMNS} FROM sessions WHERE user_id = $1 AND expires_at > $2
              ORDER BY created_at DESC, id DESC"
@@ -116,7 +117,7 @@ impl Sessions<'_> {
     }
 
     /// Ends one of a user's sessions by id; false if it was not theirs or did not exist.
-    pub async fn delete_by_id(&mut self, user_id: i64, session_id: i64) -> StoreResult<bool> {
+    pub async fn delete_by_id(&mut self, user_id: PersonId, session_id: i64) -> StoreResult<bool> {
         let n = self
             .0
             .execute(
@@ -138,7 +139,7 @@ impl Sessions<'_> {
     /// `keep_token`.
     pub async fn end_all(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         keep_session: Option<i64>,
         keep_token: Option<i64>,
         now: i64,
@@ -275,7 +276,7 @@ impl Sessions<'_> {
     }
 
     /// A user's tokens, newest first, revoked ones included.
-    pub async fn tokens(&mut self, user_id: i64) -> StoreResult<Vec<ApiToken>> {
+    pub async fn tokens(&mut self, user_id: PersonId) -> StoreResult<Vec<ApiToken>> {
         let sql = format!(
             "SELECT {TOKEN_COLUMNS} FROM api_tokens WHERE user_id = $1
              ORDER BY created_at DESC, id DESC"
@@ -287,7 +288,7 @@ impl Sessions<'_> {
     /// Revokes one of a user's tokens; false if it was not theirs or already revoked.
     pub async fn revoke_token(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         token_id: i64,
         now: i64,
     ) -> StoreResult<bool> {

@@ -6,6 +6,7 @@ use crate::{
     ActivityInput, ActivityRecord, NewProgrammeRun, ProgrammeRunRecord, StoreResult, params,
 };
 use chrono::NaiveDate;
+use enough_domain::PersonId;
 
 /// Activities and programme runs, inside one transaction.
 pub struct Steps<'t>(pub(crate) &'t mut dyn Tx);
@@ -18,7 +19,7 @@ pub(crate) const RUN_COLUMNS: &str = "id, user_id, programme_id, programme, star
 pub(crate) fn activity_from_row(r: &Row) -> StoreResult<ActivityRecord> {
     Ok(ActivityRecord {
         id: r.i64(0)?,
-        user_id: r.i64(1)?,
+        user_id: r.id(1)?,
         what: r.text(2)?,
         date: r.date(3)?,
         time: r.opt_text(4)?,
@@ -33,12 +34,12 @@ pub(crate) fn activity_from_row(r: &Row) -> StoreResult<ActivityRecord> {
 pub(crate) fn run_from_row(r: &Row) -> StoreResult<ProgrammeRunRecord> {
     Ok(ProgrammeRunRecord {
         id: r.i64(0)?,
-        user_id: r.i64(1)?,
+        user_id: r.id(1)?,
         programme_id: r.text(2)?,
         programme: r.opt_text(3)?,
         started: r.date(4)?,
         completed_days: r.text(5)?,
-        assigned_by: r.opt_i64(6)?,
+        assigned_by: r.opt_id(6)?,
         created_at: r.i64(7)?,
         ended_at: r.opt_i64(8)?,
     })
@@ -48,7 +49,7 @@ impl Steps<'_> {
     /// Plans an activity.
     pub async fn create_activity(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         a: &ActivityInput,
         now: i64,
     ) -> StoreResult<ActivityRecord> {
@@ -79,7 +80,7 @@ impl Steps<'_> {
     /// Records (or with `None`, clears) what happened with the person's activity `id`.
     pub async fn set_activity_outcome(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         id: i64,
         outcome: Option<&str>,
         now: i64,
@@ -99,7 +100,11 @@ impl Steps<'_> {
     }
 
     /// The person's activity `id`.
-    pub async fn activity(&mut self, user_id: i64, id: i64) -> StoreResult<Option<ActivityRecord>> {
+    pub async fn activity(
+        &mut self,
+        user_id: PersonId,
+        id: i64,
+    ) -> StoreResult<Option<ActivityRecord>> {
         let sql =
             format!("SELECT {ACTIVITY_COLUMNS} FROM activities WHERE id = $1 AND user_id = $2");
         let row = self.0.query_opt(&sql, &params![id, user_id]).await?;
@@ -109,7 +114,7 @@ impl Steps<'_> {
     /// The person's activities from `from` to `to` inclusive (either open), by date and time.
     pub async fn activities(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> StoreResult<Vec<ActivityRecord>> {
@@ -124,7 +129,7 @@ impl Steps<'_> {
     }
 
     /// Deletes the person's activity `id`; false if it was not theirs.
-    pub async fn delete_activity(&mut self, user_id: i64, id: i64) -> StoreResult<bool> {
+    pub async fn delete_activity(&mut self, user_id: PersonId, id: i64) -> StoreResult<bool> {
         let n = self
             .0
             .execute(
@@ -141,7 +146,7 @@ impl Steps<'_> {
     /// Starts a programme run; `Conflict` if the same programme is already running.
     pub async fn start_programme(
         &mut self,
-        user_id: i64,
+        user_id: PersonId,
         new: &NewProgrammeRun,
     ) -> StoreResult<ProgrammeRunRecord> {
         let sql = format!(
@@ -167,7 +172,10 @@ impl Steps<'_> {
     }
 
     /// The person's runs, newest first.
-    pub async fn programme_runs(&mut self, user_id: i64) -> StoreResult<Vec<ProgrammeRunRecord>> {
+    pub async fn programme_runs(
+        &mut self,
+        user_id: PersonId,
+    ) -> StoreResult<Vec<ProgrammeRunRecord>> {
         let sql = format!(
             "SELECT {RUN_COLUMNS} FROM programme_runs WHERE user_id = $1
              ORDER BY created_at DESC, id DESC"
@@ -177,7 +185,12 @@ impl Steps<'_> {
     }
 
     /// Stores the completed days of the person's active run `id`; false if there is none.
-    pub async fn set_run_days(&mut self, user_id: i64, id: i64, days: &str) -> StoreResult<bool> {
+    pub async fn set_run_days(
+        &mut self,
+        user_id: PersonId,
+        id: i64,
+        days: &str,
+    ) -> StoreResult<bool> {
         let n = self
             .0
             .execute(
@@ -190,7 +203,12 @@ impl Steps<'_> {
     }
 
     /// Stops the person's active run `id`; false if there is none.
-    pub async fn end_programme(&mut self, user_id: i64, id: i64, now: i64) -> StoreResult<bool> {
+    pub async fn end_programme(
+        &mut self,
+        user_id: PersonId,
+        id: i64,
+        now: i64,
+    ) -> StoreResult<bool> {
         let n = self
             .0
             .execute(

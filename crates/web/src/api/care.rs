@@ -28,6 +28,7 @@ use enough_domain::ValidationErrors;
 use enough_domain::care::{Category, Sharing};
 use enough_domain::measures::ReliableChange;
 use enough_domain::toolkit::Approach;
+use enough_domain::{LinkId, PersonId};
 use enough_store::{AccessRecord, CareLinkWith, Invitation, User};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -276,7 +277,7 @@ fn score_json(s: LatestScore) -> ScoreRowJson {
 
 fn caseload_json(row: CaseloadRow) -> CaseloadRowJson {
     CaseloadRowJson {
-        person_id: row.person_id,
+        person_id: row.person_id.get(),
         categories: category_keys(&row.sharing),
         email: row.email,
         adherence: row
@@ -332,14 +333,14 @@ pub(crate) struct PersonJson {
 pub async fn person(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
 ) -> Result<Json<PersonJson>, ApiError> {
     let linked = state.app.link_to(&caller.user, person_id).await?;
     Ok(Json(PersonJson {
-        person_id,
+        person_id: person_id.get(),
         categories: category_keys(&linked.sharing),
         email: linked.email,
-        link_id: linked.link.id,
+        link_id: linked.link.id.get(),
         linked_at: linked.link.created_at,
     }))
 }
@@ -348,7 +349,7 @@ pub async fn person(
 async fn open<'a>(
     state: &'a AppState,
     viewer: &'a User,
-    person_id: i64,
+    person_id: PersonId,
     address: &str,
 ) -> Result<ClientView<'a>, ApiError> {
     Ok(state.app.open_for(viewer, person_id, address).await?)
@@ -364,7 +365,7 @@ pub async fn person_days(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
     query: Result<Query<DaysQuery>, QueryRejection>,
 ) -> Result<Json<DayList>, ApiError> {
     let (from, to) = date_range(query)?;
@@ -382,7 +383,7 @@ pub async fn person_insights(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
     Query(query): Query<InsightsQuery>,
 ) -> Result<Json<InsightsJson>, ApiError> {
     let (from, to) = range(&query)?;
@@ -400,7 +401,7 @@ pub async fn person_reflections(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
 ) -> Result<Json<Vec<ReflectionJson>>, ApiError> {
     let client = open(&state, &caller.user, person_id, &address).await?;
     let all = client.reflections().await?;
@@ -432,7 +433,7 @@ pub async fn person_exercises(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
     query: Result<Query<ApproachQuery>, QueryRejection>,
 ) -> Result<Json<ExerciseList>, ApiError> {
     let Query(query) = query.map_err(|e| {
@@ -484,7 +485,7 @@ pub async fn person_measures(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
 ) -> Result<Json<ResponseList>, ApiError> {
     let client = open(&state, &caller.user, person_id, &address).await?;
     let responses = client
@@ -532,7 +533,7 @@ pub async fn person_safety(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
 ) -> Result<Json<SafetyJson>, ApiError> {
     let client = open(&state, &caller.user, person_id, &address).await?;
     let safety = client.safety().await?;
@@ -570,7 +571,7 @@ pub(crate) struct LinkJson {
 
 fn link_json(l: CareLinkWith) -> LinkJson {
     LinkJson {
-        id: l.link.id,
+        id: l.link.id.get(),
         therapist: l.other_email,
         categories: category_keys(&Sharing::from_stored(&l.link.categories)),
         created_at: l.link.created_at,
@@ -579,7 +580,7 @@ fn link_json(l: CareLinkWith) -> LinkJson {
 }
 
 /// The caller's link `id`, as they see it now.
-async fn my_link(state: &AppState, user: &User, id: i64) -> Result<LinkJson, ApiError> {
+async fn my_link(state: &AppState, user: &User, id: LinkId) -> Result<LinkJson, ApiError> {
     state
         .app
         .my_therapists(user)
@@ -649,7 +650,7 @@ pub async fn links(
 pub async fn put_link(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<LinkId>,
     body: Bytes,
 ) -> Result<Json<LinkJson>, ApiError> {
     let (map, mut errors) = body_object(&body, &["categories"])?;
@@ -669,7 +670,7 @@ pub async fn put_link(
 pub async fn end_link(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<LinkId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.end_link(&caller.user, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -15,6 +15,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use enough_app::{HomeworkView, SessionSummary};
+use enough_domain::PersonId;
 use enough_domain::homework::{AssignmentText, State as OccurrenceState};
 use serde_json::{Value, json};
 
@@ -80,7 +81,7 @@ pub async fn for_person(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
 ) -> Result<Json<Value>, ApiError> {
     Ok(list(
         &state
@@ -99,7 +100,7 @@ pub async fn for_person(
 pub async fn assign(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let map = object(
@@ -140,7 +141,7 @@ pub async fn assign(
 pub async fn cancel(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((person_id, id)): Path<(i64, i64)>,
+    Path((person_id, id)): Path<(PersonId, i64)>,
 ) -> Result<StatusCode, ApiError> {
     state.app.link_to(&caller.user, person_id).await?;
     state.app.cancel_homework(&caller.user, id).await?;
@@ -218,7 +219,7 @@ pub async fn summary(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
     Query(query): Query<RangeQuery>,
 ) -> Result<Json<Value>, ApiError> {
     let s = state

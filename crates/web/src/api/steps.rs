@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use enough_app::{ActivityView, RunView};
+use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::activities::{
     ActivityOutcome, PlanText, PlannedActivity, mood_sentences, pleasure_sentence,
@@ -321,7 +322,7 @@ pub async fn morning_light(
 pub async fn assign(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
     #[derive(Deserialize)]

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use enough_app::{
     AppError, ExerciseRecord, ExerciseSubmission, SafetyPlanView, Support, exercise_def,
 };
+use enough_domain::ExerciseId;
 use enough_domain::ValidationErrors;
 use enough_domain::crisis::{Country, directory};
 use enough_domain::day::parse_date;
@@ -102,7 +103,7 @@ pub(crate) struct ExerciseJson {
 
 pub(crate) fn exercise_json(r: &ExerciseRecord, support: Option<Support>) -> ExerciseJson {
     ExerciseJson {
-        id: r.id,
+        id: r.id.get(),
         kind: r.def.id.clone(),
         date: r.date.to_string(),
         status: r.status.as_str(),
@@ -232,7 +233,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ExerciseId>,
 ) -> Result<Json<ExerciseJson>, ApiError> {
     let record = state.app.exercise(&caller.user, id).await?;
     Ok(Json(exercise_json(&record, None)))
@@ -247,7 +248,7 @@ pub async fn get(
 pub async fn put(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ExerciseId>,
     body: Bytes,
 ) -> Result<Json<ExerciseJson>, ApiError> {
     let current = state.app.exercise(&caller.user, id).await?;
@@ -270,7 +271,7 @@ pub async fn put(
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ExerciseId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.delete_exercise(&caller.user, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -305,7 +306,7 @@ pub(crate) struct AttemptJson {
 pub async fn add_attempt(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ExerciseId>,
     body: Bytes,
 ) -> Result<Json<ExerciseJson>, ApiError> {
     let a: AttemptJson = serde_json::from_slice(&body).map_err(|e| {

@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
+use chrono_tz::Tz;
 use enough_app::{AppError, CaseloadRow, SignedIn};
 use enough_domain::ValidationErrors;
 use enough_domain::account::Role;
@@ -19,13 +20,14 @@ use enough_domain::care::{Category, Sharing};
 use enough_domain::measures::ReliableChange;
 use enough_domain::safety::plan::Section;
 use enough_domain::toolkit::{Answer, Status, catalogue};
+use enough_domain::{LinkId, PersonId};
 use serde::Deserialize;
 
 use super::day::long_date;
 use super::insights::{InsightsView, RangeQuery, Whose, insights_for};
 
 /// A moment on the reader's own clock.
-fn when(secs: i64, time_zone: &str) -> String {
+fn when(secs: i64, time_zone: Tz) -> String {
     crate::views::local_time(secs, time_zone)
 }
 
@@ -116,9 +118,9 @@ fn change_words(change: Option<ReliableChange>) -> &'static str {
     }
 }
 
-fn caseload_view(row: &CaseloadRow, time_zone: &str) -> CaseloadView {
+fn caseload_view(row: &CaseloadRow, time_zone: Tz) -> CaseloadView {
     CaseloadView {
-        person_id: row.person_id,
+        person_id: row.person_id.get(),
         email: row.email.clone(),
         shared: if row.sharing.0.len() == Category::all().len() {
             "everything".to_owned()
@@ -213,7 +215,7 @@ async fn caseload_page(
         .map(|i| InvitationRow {
             id: i.id,
             label: i.label,
-            expires: when(i.expires_at, &signed_in.user.time_zone),
+            expires: when(i.expires_at, signed_in.user.time_zone),
             state: if i.used_at.is_some() {
                 "accepted"
             } else if i.revoked_at.is_some() {
@@ -236,7 +238,7 @@ async fn caseload_page(
             layout: Layout::signed_in("Caseload", signed_in, "care"),
             rows: rows
                 .iter()
-                .map(|r| caseload_view(r, &signed_in.user.time_zone))
+                .map(|r| caseload_view(r, signed_in.user.time_zone))
                 .collect(),
             invitations,
             new_link: new_code.as_deref().map(|c| join_url(&state.config, c)),
@@ -411,7 +413,7 @@ struct AccessLook {
 
 /// Groups the access log (newest first) by the person's day, then by who looked; the same
 /// page opened again from the same address that day is one row with a count.
-fn group_access_log(log: Vec<enough_store::AccessRecord>, time_zone: &str) -> Vec<AccessDay> {
+fn group_access_log(log: Vec<enough_store::AccessRecord>, time_zone: Tz) -> Vec<AccessDay> {
     let mut days: Vec<(chrono::NaiveDate, AccessDay)> = Vec::new();
     for a in log {
         let (date, label) = crate::views::local_day(a.at, time_zone);
@@ -510,15 +512,15 @@ pub async fn sharing_page(
         links: links
             .into_iter()
             .map(|l| LinkView {
-                id: l.link.id,
+                id: l.link.id.get(),
                 therapist: l.other_email,
-                since: when(l.link.created_at, &signed_in.user.time_zone),
-                ended: l.link.ended_at.map(|t| when(t, &signed_in.user.time_zone)),
+                since: when(l.link.created_at, signed_in.user.time_zone),
+                ended: l.link.ended_at.map(|t| when(t, signed_in.user.time_zone)),
                 shared_count: Sharing::from_stored(&l.link.categories).0.len(),
                 choices: choices(&Sharing::from_stored(&l.link.categories)),
             })
             .collect(),
-        log: group_access_log(log, &signed_in.user.time_zone),
+        log: group_access_log(log, signed_in.user.time_zone),
         flash,
     }))
 }
@@ -528,7 +530,7 @@ pub async fn set_sharing(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<LinkId>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, field(&fields, "csrf"))?;
@@ -542,7 +544,7 @@ pub async fn end_link(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<LinkId>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -578,7 +580,7 @@ struct PersonPage {
 pub async fn person_page(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
 ) -> Result<Response, PageError> {
     let linked = state.app.link_to(&signed_in.user, person_id).await?;
     let mut sections = Vec::new();
@@ -603,8 +605,8 @@ pub async fn person_page(
     }
     Ok(render(&PersonPage {
         layout: Layout::signed_in(linked.email.clone(), &signed_in, "care"),
-        person_id,
-        link_id: linked.link.id,
+        person_id: person_id.get(),
+        link_id: linked.link.id.get(),
         email: linked.email,
         sections,
         not_shared,
@@ -627,7 +629,7 @@ pub async fn assign_programme(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
     Form(form): Form<AssignProgrammeForm>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -652,7 +654,7 @@ pub async fn person_insights(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, PageError> {
     let client = state
@@ -760,7 +762,7 @@ pub async fn person_exercises(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     ClientAddress(address): ClientAddress,
-    Path((person_id, approach)): Path<(i64, String)>,
+    Path((person_id, approach)): Path<(PersonId, String)>,
 ) -> Result<Response, PageError> {
     let approach =
         enough_domain::toolkit::Approach::from_slug(&approach).ok_or(PageError::NotFound)?;
@@ -809,7 +811,7 @@ pub async fn person_measures(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
 ) -> Result<Response, PageError> {
     let client = state
         .app
@@ -857,7 +859,7 @@ pub async fn person_safety(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
 ) -> Result<Response, PageError> {
     let client = state
         .app
@@ -869,7 +871,7 @@ pub async fn person_safety(
         .alerts
         .into_iter()
         .map(|a| AlertView {
-            when: when(a.event.at, &signed_in.user.time_zone),
+            when: when(a.event.at, signed_in.user.time_zone),
             sentence: a.sentence,
             href: a.href.map(|h| (h, a.link_text)),
             quote: a.quote,

@@ -442,8 +442,7 @@ fn day_page(input: DayPageInput<'_>) -> DayPage {
 }
 
 /// "Where you are, the sun is up for 7.4 h today (08:05 to 16:28)."
-fn sky_sentence(date: NaiveDate, l: &Location, time_zone: &str) -> String {
-    let tz: chrono_tz::Tz = time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+fn sky_sentence(date: NaiveDate, l: &Location, tz: chrono_tz::Tz) -> String {
     let sun = sun_times(date, l.latitude, l.longitude);
     match (sun.kind, sun.sunrise, sun.sunset) {
         (DayKind::PolarDay, _, _) => "Where you are, the sun does not set today.".to_owned(),
@@ -536,7 +535,7 @@ pub async fn home(
     let location = state.app.location(user).await?;
     let sky = location
         .as_ref()
-        .map(|l| sky_sentence(today, l, &user.time_zone));
+        .map(|l| sky_sentence(today, l, user.time_zone));
     let assignment = experiment_today(&state, user, today).await?;
     let due = state
         .app

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use enough_app::{AppError, HomeworkView, SignedIn};
+use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::homework::{AssignmentText, NOTE_MAX, Today, assignable};
 use enough_store::User;
@@ -121,7 +122,7 @@ pub async fn mine(
 #[template(path = "homework_assign.html")]
 struct TherapistPage {
     layout: Layout,
-    person_id: i64,
+    person_id: PersonId,
     email: String,
     rows: Vec<HomeworkRow>,
     kinds: Vec<(String, String)>,
@@ -145,7 +146,7 @@ pub(crate) struct AssignForm {
 async fn therapist_page(
     state: &AppState,
     signed_in: &SignedIn,
-    person_id: i64,
+    person_id: PersonId,
     address: &str,
     form: AssignForm,
     errors: ValidationErrors,
@@ -180,7 +181,7 @@ pub async fn for_person(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
 ) -> Result<Response, PageError> {
     let today = state.app.today(&signed_in.user).to_string();
     let form = AssignForm {
@@ -205,7 +206,7 @@ pub async fn assign(
     SignedInPage(signed_in): SignedInPage,
     ClientAddress(address): ClientAddress,
     headers: HeaderMap,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
     Form(form): Form<AssignForm>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -237,7 +238,7 @@ pub async fn cancel(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path((person_id, id)): Path<(i64, i64)>,
+    Path((person_id, id)): Path<(PersonId, i64)>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;

@@ -11,6 +11,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
+use chrono_tz::Tz;
 use enough_app::AppError;
 use enough_domain::ValidationErrors;
 use enough_domain::crisis::{Country, TextPart, phone_parts};
@@ -53,7 +54,7 @@ fn sections(plan: &SafetyPlan) -> Vec<SectionView> {
 }
 
 /// The day of the last change, on the person's own calendar.
-fn updated(secs: Option<i64>, time_zone: &str) -> String {
+fn updated(secs: Option<i64>, time_zone: Tz) -> String {
     secs.map(|s| {
         crate::views::local_day(s, time_zone)
             .0
@@ -92,7 +93,7 @@ pub async fn plan_page(
         layout: Layout::signed_in("My safety plan", &signed_in, ""),
         sections: sections(&view.plan),
         empty: view.plan.is_empty(),
-        updated: updated(view.updated_at, &signed_in.user.time_zone),
+        updated: updated(view.updated_at, signed_in.user.time_zone),
         country: state
             .app
             .crisis_country_from(Some(&signed_in.user), &hints.as_hints())

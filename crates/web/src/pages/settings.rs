@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use enough_app::{AppError, SignedIn};
+use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use serde::Deserialize;
 
@@ -129,7 +130,7 @@ async fn settings_page(
     if section == Section::Server && user.role != enough_domain::account::Role::Admin {
         return Err(PageError::Forbidden);
     }
-    let tz = user.time_zone.as_str();
+    let tz = user.time_zone;
     let when = |secs: i64| local_time(secs, tz);
     let current = signed_in.session.as_ref().map(|s| s.id);
     let tokens = state.app.tokens(user).await?;
@@ -160,7 +161,9 @@ async fn settings_page(
         flash: extras.flash,
         email: user.email.clone(),
         today: super::day::long_date(state.app.today(user)),
-        time_zone: extras.time_zone.unwrap_or_else(|| user.time_zone.clone()),
+        time_zone: extras
+            .time_zone
+            .unwrap_or_else(|| user.time_zone.name().to_owned()),
         tz_detect: "offer",
         errors: extras.errors,
         new_secret: extras.new_secret,
@@ -496,7 +499,7 @@ pub async fn admin_accounts(
         accounts: accounts
             .into_iter()
             .map(|(u, disabled)| AccountRow {
-                id: u.id,
+                id: u.id.get(),
                 is_you: u.id == signed_in.user.id,
                 email: u.email,
                 role: u.role.to_string(),
@@ -512,7 +515,7 @@ pub async fn admin_set_disabled(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path((id, action)): Path<(i64, String)>,
+    Path((id, action)): Path<(PersonId, String)>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;

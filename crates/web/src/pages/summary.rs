@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::NaiveDate;
 use enough_app::{AppError, SessionSummary, SignedIn};
+use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::safety::alert;
 use serde::Deserialize;
@@ -182,7 +183,7 @@ fn page(
             list.iter()
                 .map(|e| {
                     // The same words as a therapist's safety alert (domain::safety::alert).
-                    let when = crate::views::local_time(e.at, &signed_in.user.time_zone);
+                    let when = crate::views::local_time(e.at, signed_in.user.time_zone);
                     let date = chrono::DateTime::from_timestamp(e.at, 0)
                         .map(|t| t.date_naive())
                         .unwrap_or_default();
@@ -239,7 +240,7 @@ pub async fn for_person(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     ClientAddress(address): ClientAddress,
-    Path(person_id): Path<i64>,
+    Path(person_id): Path<PersonId>,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, PageError> {
     let user = &signed_in.user;

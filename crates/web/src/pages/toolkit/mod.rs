@@ -19,6 +19,7 @@ use chrono_tz::Tz;
 use enough_app::{
     AppError, ExerciseRecord, ExerciseSubmission, SavedExercise, SignedIn, exercise_def,
 };
+use enough_domain::ExerciseId;
 use enough_domain::ValidationErrors;
 use enough_domain::day::parse_date;
 use enough_domain::toolkit::{
@@ -158,7 +159,7 @@ fn exercise_page(state: &AppState, input: PageInput<'_>) -> ExercisePage {
             Some(e) => format!("/toolkit/entries/{}", e.id),
             None => format!("/toolkit/{}", def.id),
         },
-        entry_id: entry.map(|e| e.id),
+        entry_id: entry.map(|e| e.id.get()),
         status,
         date,
         today: state.app.today(&signed_in.user).to_string(),
@@ -222,7 +223,7 @@ struct RecordPage {
 pub async fn edit_page(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
-    Path(id): Path<i64>,
+    Path(id): Path<ExerciseId>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, PageError> {
     let entry = state.app.exercise(&signed_in.user, id).await?;
@@ -258,7 +259,7 @@ pub async fn edit_page(
         return Ok(render(&RecordPage {
             layout: Layout::signed_in(entry.def.title.clone(), &signed_in, "toolkit"),
             def: entry.def,
-            id: entry.id,
+            id: entry.id.get(),
             date: long_date(entry.date),
             flash,
             lines,
@@ -315,7 +316,7 @@ pub async fn update(
     MaybeSignedIn(signed_in): MaybeSignedIn,
     headers: HeaderMap,
     jar: CookieJar,
-    Path(id): Path<i64>,
+    Path(id): Path<ExerciseId>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
     let Some(signed_in) = signed_in else {
@@ -493,7 +494,7 @@ pub async fn resume(
     );
     let (def, entry) = if let Some(id) = action
         .strip_prefix("/toolkit/entries/")
-        .and_then(|id| id.parse::<i64>().ok())
+        .and_then(|id| id.parse::<ExerciseId>().ok())
     {
         let entry = state.app.exercise(&signed_in.user, id).await?;
         (entry.def, Some(entry))
@@ -533,12 +534,12 @@ struct DeletePage {
 pub async fn delete_page(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
-    Path(id): Path<i64>,
+    Path(id): Path<ExerciseId>,
 ) -> Result<Response, PageError> {
     let entry = state.app.exercise(&signed_in.user, id).await?;
     Ok(render(&DeletePage {
         layout: Layout::signed_in("Delete this exercise?", &signed_in, "toolkit"),
-        id,
+        id: id.get(),
         title: entry.def.title.clone(),
         date: long_date(entry.date),
     }))
@@ -549,7 +550,7 @@ pub async fn delete(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ExerciseId>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -584,7 +585,7 @@ pub async fn add_attempt(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ExerciseId>,
     Form(form): Form<AttemptForm>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -679,7 +680,7 @@ struct JournalItem {
 
 fn journal_item(r: &ExerciseRecord) -> JournalItem {
     JournalItem {
-        id: r.id,
+        id: r.id.get(),
         title: r.def.title.clone(),
         date: long_date(r.date),
         status: match r.status {
@@ -841,7 +842,7 @@ pub async fn progress_page(
             .filter_map(|r| {
                 r.answers.0.values().find_map(|a| match a {
                     Answer::Ladder(l) => {
-                        Some((r.id, r.summary.clone(), ladder_progress(l).sentence()))
+                        Some((r.id.get(), r.summary.clone(), ladder_progress(l).sentence()))
                     }
                     _ => None,
                 })
@@ -878,7 +879,7 @@ pub async fn timer_page(
     SignedInPage(signed_in): SignedInPage,
     Query(query): Query<TimerQuery>,
 ) -> Result<Response, PageError> {
-    let tz: Tz = signed_in.user.time_zone.parse().unwrap_or(Tz::UTC);
+    let tz: Tz = signed_in.user.time_zone;
     let now = state.app.now();
     let refuse = |message: &'static str| {
         render_with(

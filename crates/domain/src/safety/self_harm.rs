@@ -409,6 +409,12 @@ impl Trie {
 /// The phrase file, parsed once.
 struct PhraseList {
     rules: Vec<Rule>,
+    /// Rules of `[about someone else]`: a sentence they match (alone or with the next one) is
+    /// not read, neither by the rules nor by the model, unless the note matches a rule of
+    /// `[about the writer]`.
+    someone_else: Vec<Rule>,
+    /// Rules of `[about the writer]`: the writer is in the note too, so nothing is set aside.
+    writer_too: Vec<Rule>,
     /// Idioms removed before matching.
     idioms: Trie,
     /// Every word of the file, numbered.
@@ -451,6 +457,8 @@ fn phrase_list() -> &'static PhraseList {
     LIST.get_or_init(|| {
         parse_phrase_list(PHRASES_TXT).unwrap_or(PhraseList {
             rules: Vec::new(),
+            someone_else: Vec::new(),
+            writer_too: Vec::new(),
             idioms: Trie::default(),
             vocabulary: Vocabulary::default(),
             concepts: Concepts::new(),
@@ -472,18 +480,30 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
     let mut rules = Vec::new();
     let mut idioms: Vec<Vec<Piece>> = Vec::new();
     let mut concepts = Concepts::new();
+    let mut someone_else = Vec::new();
+    let mut writer_too = Vec::new();
     let mut section: Option<RiskKind> = None;
     let mut in_idioms = false;
+    // 0: a risk section; 1: about someone else; 2: about the writer.
+    let mut context = 0u8;
     let bad = |line: &str| BadLine(line.to_owned());
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         match line {
-            "[thoughts]" => (section, in_idioms) = (Some(RiskKind::SuicidalThoughts), false),
-            "[plans]" => (section, in_idioms) = (Some(RiskKind::PlanOrPreparation), false),
-            "[self-injury]" => (section, in_idioms) = (Some(RiskKind::SelfInjury), false),
-            "[not]" => in_idioms = true,
+            "[thoughts]" => {
+                (section, in_idioms, context) = (Some(RiskKind::SuicidalThoughts), false, 0)
+            }
+            "[plans]" => {
+                (section, in_idioms, context) = (Some(RiskKind::PlanOrPreparation), false, 0)
+            }
+            "[self-injury]" => {
+                (section, in_idioms, context) = (Some(RiskKind::SelfInjury), false, 0)
+            }
+            "[not]" => (in_idioms, context) = (true, 0),
+            "[about someone else]" => (section, in_idioms, context) = (None, false, 1),
+            "[about the writer]" => (section, in_idioms, context) = (None, false, 2),
             _ if macro_definition(line).is_some() => {
                 let (name, list) = macro_definition(line).ok_or_else(|| bad(line))?;
                 let mut alternatives = Vec::new();
@@ -507,6 +527,15 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
                 let idiom = pattern(line, &lists, &mut vocabulary).ok_or_else(|| bad(line))?;
                 idioms.push(idiom);
             }
+            _ if context > 0 => {
+                let rule = parse_rule(line, RiskKind::SuicidalThoughts, &lists, &mut vocabulary)
+                    .ok_or_else(|| bad(line))?;
+                if context == 1 {
+                    someone_else.push(rule);
+                } else {
+                    writer_too.push(rule);
+                }
+            }
             _ => {
                 let kind = section.ok_or_else(|| bad(line))?;
                 rules.push(
@@ -522,6 +551,8 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
     };
     Ok(PhraseList {
         rules,
+        someone_else,
+        writer_too,
         idioms,
         vocabulary,
         concepts,
@@ -872,7 +903,8 @@ struct Tokens {
 /// Splits at sentence ends (`.` `!` `?` `;` and line breaks), normalises, and replaces idioms
 /// with [`GAP_WORD`].
 fn sentences(text: &str, list: &PhraseList) -> Vec<Tokens> {
-    text.split(['.', '!', '?', ';', '\n', '\r', '…'])
+    let all: Vec<Tokens> = text
+        .split(['.', '!', '?', ';', '\n', '\r', '…'])
         .map(|raw| {
             let mut words = words_of(&normalise(raw));
             let mut ids: Vec<WordId> = words.iter().map(|w| list.vocabulary.id(w)).collect();
@@ -892,6 +924,45 @@ fn sentences(text: &str, list: &PhraseList) -> Vec<Tokens> {
             Tokens { words, ids }
         })
         .filter(|t| !t.words.is_empty())
+        .collect();
+    set_aside_what_is_about_someone_else(all, list)
+}
+
+/// Drops the sentences that name suicide or self-harm only as someone else's, or as a topic
+/// (a documentary, a course, a charity run, a friend's crisis, a clinician's question answered
+/// "no"): a rule of `[about someone else]` matches the sentence alone, or it and a neighbour
+/// read together (then both are set aside).
+/// Nothing is dropped when the note matches a rule of `[about the writer]` ("I've started
+/// again too", "it made me want to", "I said no but I lied").
+fn set_aside_what_is_about_someone_else(all: Vec<Tokens>, list: &PhraseList) -> Vec<Tokens> {
+    if list.someone_else.is_empty() {
+        return all;
+    }
+    let whole: Vec<WordId> = all.iter().flat_map(|t| t.ids.iter().copied()).collect();
+    let whole = Sentence::new(whole);
+    if list.writer_too.iter().any(|rule| whole.matches(rule)) {
+        return all;
+    }
+    let mut drop = vec![false; all.len()];
+    for i in 0..all.len() {
+        let alone = Sentence::new(all[i].ids.clone());
+        if list.someone_else.iter().any(|rule| alone.matches(rule)) {
+            drop[i] = true;
+        }
+        if let Some(next) = all.get(i + 1) {
+            let mut ids = all[i].ids.clone();
+            ids.push(GAP);
+            ids.extend(next.ids.iter().copied());
+            let pair = Sentence::new(ids);
+            if list.someone_else.iter().any(|rule| pair.matches(rule)) {
+                drop[i] = true;
+                drop[i + 1] = true;
+            }
+        }
+    }
+    all.into_iter()
+        .zip(drop)
+        .filter_map(|(t, d)| (!d).then_some(t))
         .collect()
 }
 
@@ -1488,9 +1559,10 @@ mod tests {
     /// 0/55, 1/100 and 2/110 false alarms. Round 6 was folded into the tuning files on
     /// 2026-12-01, before the model was trained; round 7 (blind) was then evaluated once, at
     /// 136/160 noticed and 11/160 false alarms, and folded in on 2026-12-01. Round 8 (blind) was
-    /// then evaluated once.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((150, 160));
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((23, 160));
+    /// then evaluated once, at 150/160 noticed and 23/160 false alarms, and folded in on
+    /// 2026-12-01. Round 9 pending.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
     /// folded in untuned, and the sentences written for the model, which the rules were never

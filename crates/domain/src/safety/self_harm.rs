@@ -80,6 +80,21 @@
 //! answered "no"), which the rules flag by design (see the limits below); the rest are work and
 //! holiday farewells, an ankle "at netball" and "going to die lol".
 //!
+//! Round 8 was then folded into the tuning files (2026-12-01) and the design changed on purpose:
+//! an explicit mention of suicide or self-harm now counts only when it can be about the writer
+//! (see the limits below). Rules were added, in general forms, for the classes round 8 missed
+//! (objects such as staples or pins put into the skin, craving a blade, wanting to slip away to
+//! hurt oneself, hiding new marks, a sleeve pulled down when marks are seen, hair pulled out
+//! unable to stop, looking up how much it takes and clearing the history, a goodbye post that is
+//! meant, a loved one's death day taken as a date, wanting to join someone who died, stepping
+//! into water or traffic), farewells at the end of a shift, a term or a holiday, sport injuries
+//! and "going to die lol" were narrowed, and 33 risk and 35 everyday sentences were written in
+//! new phrasings of these classes (measured once before the rules changed for them: rules 20 of
+//! 33 and rules with model 27 of 33 noticed; 5 of 35 false alarms). Cross-validation as above
+//! on 1,529 risk and 1,445 everyday sentences, threshold 0.72: **94.4% noticed, 9.0% false
+//! alarms** (model alone 78.2% / 8.4%); it was 94.0% and 9.0% before round 8. Blind round 9 is
+//! pending: no figure here has been measured on unseen sentences since round 8.
+//!
 //! Its limits, on purpose and by nature:
 //!
 //! - **It still misses indirect and new language**: the model only generalises from words it
@@ -93,12 +108,24 @@
 //! - **English only.** Notes in other languages, most slang, misspellings beyond the few listed
 //!   ("sucide", "sewerslide", "unalive") and deliberate obfuscation ("s*icide") go unnoticed.
 //!   "kys" is left out: it is an insult aimed at someone else.
-//! - **It fires on quoted, hypothetical and negated text.** "I'm not suicidal", "my friend
-//!   talked about suicide", "suicide prevention day", and hyperbole such as "that film was so
-//!   boring I wanted to die" all match. That is the safer side: telling negation from
-//!   disclosure needs understanding a word list does not have, people in distress often write
-//!   "I'm not suicidal, but…", and the cost of a false alarm is one kind, dismissible message
-//!   after a save that went through anyway. A missed match costs a missed chance to offer help.
+//! - **It fires on negated and hypothetical text by the writer.** "I'm not suicidal" and "what
+//!   if I just took them all" match. That is the safer side: telling negation from disclosure
+//!   needs understanding a word list does not have, people in distress often write "I'm not
+//!   suicidal, but…", and the cost of a false alarm is one kind, dismissible message after a
+//!   save that went through anyway. A missed match costs a missed chance to offer help.
+//! - **An explicit mention counts only when it can be about the writer** (a change of design
+//!   made on purpose on 2026-12-01, after blind round 8, where most false alarms named suicide
+//!   or self-harm without being about the writer). The phrase file's `[about someone else]`
+//!   lines set a sentence aside (and its neighbour, when the two are read together) before the
+//!   rules and the model read the note, when it names suicide or self-harm as the topic of a
+//!   film, book, podcast, course, charity or the news ("a talk on suicide prevention", "essay on
+//!   Durkheim's theory of suicide"), as another person's crisis in the third person ("my
+//!   colleague told me about her self-harm"), or as a clinician's safety question answered with
+//!   a clear no ("the GP asked if I'd had thoughts of hurting myself. I said no"). Nothing is set
+//!   aside when an `[about the writer]` line puts the writer in it too ("and I've started again
+//!   too", "it made me want to do it", "I said no but I lied", "I want to be with her"). The
+//!   cost: a writer who tells their own crisis only through someone else's, or who answers a
+//!   clinician "no" without meaning it and says nothing more, is not noticed.
 //! - **Everyday idioms are left alone by narrowing**: a self-injury verb with "myself" or a body
 //!   part does not count when the sentence speaks of an accident or chore ("I cut myself
 //!   chopping onions", "burned my hand on the oven tray"); "cutting myself some slack" is
@@ -1507,11 +1534,38 @@ mod tests {
     }
 
     #[test]
-    fn negated_and_quoted_mentions_are_noticed_on_purpose() {
+    fn negated_mentions_by_the_writer_are_noticed_on_purpose() {
         // See the module documentation: the matcher cannot tell negation from disclosure, and
-        // erring towards a gentle message is the safer side.
+        // erring towards a gentle message is the safer side when the writer speaks of themself.
         assert!(mentions_self_harm("I'm not suicidal, just tired"));
-        assert!(mentions_self_harm("Went to a talk on suicide prevention"));
+    }
+
+    #[test]
+    fn mentions_that_are_not_about_the_writer_are_set_aside() {
+        // Changed on purpose on 2026-12-01 (blind round 8: most false alarms named suicide or
+        // self-harm as a topic or as someone else's): a talk, a course, a charity, the news or
+        // another person's crisis, and a clinician's question answered "no", do not count.
+        // "Went to a talk on suicide prevention" was asserted noticed before this change.
+        assert!(!mentions_self_harm("Went to a talk on suicide prevention"));
+        assert!(!mentions_self_harm(
+            "Signed up for a sponsored walk for a suicide prevention charity."
+        ));
+        assert!(!mentions_self_harm(
+            "My cousin told me about her self-harm. I listened and made tea."
+        ));
+        assert!(!mentions_self_harm(
+            "The GP asked if I had thoughts of ending my life. I said no, and it was true."
+        ));
+        // The writer in it too: still noticed.
+        assert!(mentions_self_harm(
+            "My friend self-harms and I've started again too."
+        ));
+        assert!(mentions_self_harm(
+            "The documentary about suicide made me want to do it."
+        ));
+        assert!(mentions_self_harm(
+            "The nurse asked if I'd thought about suicide. I said no but I lied."
+        ));
     }
 
     #[test]
@@ -1568,8 +1622,10 @@ mod tests {
     /// folded in untuned, and the sentences written for the model, which the rules were never
     /// tuned to, lower the rules' figure; so do blind round 7 and the generalisation batch
     /// written after it (2026-12-01), folded in with the rules only partly tuned to them (0.89
-    /// before; 0.83 after).
-    const RULES_TUNING_RECALL_FLOOR: f64 = 0.82;
+    /// before; 0.83 after). Blind round 8, folded in on 2026-12-01 (nine in ten of its risk
+    /// sentences use no obvious risk word, most were noticed by the model), and the batch
+    /// written after it lower it again (0.805 after the round-8 rules).
+    const RULES_TUNING_RECALL_FLOOR: f64 = 0.80;
     const RULES_TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
     /// Folds of the cross-validation of the combined detector.
     const FOLDS: usize = 5;

@@ -75,10 +75,10 @@
 //! who never saw this code; 144 of its risk sentences use none of the words suicide, kill, die,
 //! dead, death, cut, harm or end), evaluated once with everything frozen: **150 of 160 noticed
 //! (93.8%), 23 of 160 false alarms (14.4%)**. Noticing meets the 90% goal; false alarms miss the
-//! 10% goal. Most false alarms name suicide or self-harm outright without being about the
+//! 10% goal. Most false alarms named suicide or self-harm outright without being about the
 //! writer (a documentary, a charity run, a friend's crisis, a clinician's safety questions
-//! answered "no"), which the rules flag by design (see the limits below); the rest are work and
-//! holiday farewells, an ankle "at netball" and "going to die lol".
+//! answered "no"), which the rules then flagged by design (changed since, see below); the rest
+//! were work and holiday farewells, an ankle "at netball" and "going to die lol".
 //!
 //! Round 8 was then folded into the tuning files (2026-12-01) and the design changed on purpose:
 //! an explicit mention of suicide or self-harm now counts only when it can be about the writer

@@ -75,10 +75,25 @@
 //! who never saw this code; 144 of its risk sentences use none of the words suicide, kill, die,
 //! dead, death, cut, harm or end), evaluated once with everything frozen: **150 of 160 noticed
 //! (93.8%), 23 of 160 false alarms (14.4%)**. Noticing meets the 90% goal; false alarms miss the
-//! 10% goal. Most false alarms name suicide or self-harm outright without being about the
+//! 10% goal. Most false alarms named suicide or self-harm outright without being about the
 //! writer (a documentary, a charity run, a friend's crisis, a clinician's safety questions
-//! answered "no"), which the rules flag by design (see the limits below); the rest are work and
-//! holiday farewells, an ankle "at netball" and "going to die lol".
+//! answered "no"), which the rules then flagged by design (changed since, see below); the rest
+//! were work and holiday farewells, an ankle "at netball" and "going to die lol".
+//!
+//! Round 8 was then folded into the tuning files (2026-12-01) and the design changed on purpose:
+//! an explicit mention of suicide or self-harm now counts only when it can be about the writer
+//! (see the limits below). Rules were added, in general forms, for the classes round 8 missed
+//! (objects such as staples or pins put into the skin, craving a blade, wanting to slip away to
+//! hurt oneself, hiding new marks, a sleeve pulled down when marks are seen, hair pulled out
+//! unable to stop, looking up how much it takes and clearing the history, a goodbye post that is
+//! meant, a loved one's death day taken as a date, wanting to join someone who died, stepping
+//! into water or traffic), farewells at the end of a shift, a term or a holiday, sport injuries
+//! and "going to die lol" were narrowed, and 33 risk and 35 everyday sentences were written in
+//! new phrasings of these classes (measured once before the rules changed for them: rules 20 of
+//! 33 and rules with model 27 of 33 noticed; 5 of 35 false alarms). Cross-validation as above
+//! on 1,529 risk and 1,445 everyday sentences, threshold 0.72: **94.4% noticed, 9.0% false
+//! alarms** (model alone 78.2% / 8.4%); it was 94.0% and 9.0% before round 8. Blind round 9 is
+//! pending: no figure here has been measured on unseen sentences since round 8.
 //!
 //! Its limits, on purpose and by nature:
 //!
@@ -93,12 +108,24 @@
 //! - **English only.** Notes in other languages, most slang, misspellings beyond the few listed
 //!   ("sucide", "sewerslide", "unalive") and deliberate obfuscation ("s*icide") go unnoticed.
 //!   "kys" is left out: it is an insult aimed at someone else.
-//! - **It fires on quoted, hypothetical and negated text.** "I'm not suicidal", "my friend
-//!   talked about suicide", "suicide prevention day", and hyperbole such as "that film was so
-//!   boring I wanted to die" all match. That is the safer side: telling negation from
-//!   disclosure needs understanding a word list does not have, people in distress often write
-//!   "I'm not suicidal, but…", and the cost of a false alarm is one kind, dismissible message
-//!   after a save that went through anyway. A missed match costs a missed chance to offer help.
+//! - **It fires on negated and hypothetical text by the writer.** "I'm not suicidal" and "what
+//!   if I just took them all" match. That is the safer side: telling negation from disclosure
+//!   needs understanding a word list does not have, people in distress often write "I'm not
+//!   suicidal, but…", and the cost of a false alarm is one kind, dismissible message after a
+//!   save that went through anyway. A missed match costs a missed chance to offer help.
+//! - **An explicit mention counts only when it can be about the writer** (a change of design
+//!   made on purpose on 2026-12-01, after blind round 8, where most false alarms named suicide
+//!   or self-harm without being about the writer). The phrase file's `[about someone else]`
+//!   lines set a sentence aside (and its neighbour, when the two are read together) before the
+//!   rules and the model read the note, when it names suicide or self-harm as the topic of a
+//!   film, book, podcast, course, charity or the news ("a talk on suicide prevention", "essay on
+//!   Durkheim's theory of suicide"), as another person's crisis in the third person ("my
+//!   colleague told me about her self-harm"), or as a clinician's safety question answered with
+//!   a clear no ("the GP asked if I'd had thoughts of hurting myself. I said no"). Nothing is set
+//!   aside when an `[about the writer]` line puts the writer in it too ("and I've started again
+//!   too", "it made me want to do it", "I said no but I lied", "I want to be with her"). The
+//!   cost: a writer who tells their own crisis only through someone else's, or who answers a
+//!   clinician "no" without meaning it and says nothing more, is not noticed.
 //! - **Everyday idioms are left alone by narrowing**: a self-injury verb with "myself" or a body
 //!   part does not count when the sentence speaks of an accident or chore ("I cut myself
 //!   chopping onions", "burned my hand on the oven tray"); "cutting myself some slack" is
@@ -409,6 +436,12 @@ impl Trie {
 /// The phrase file, parsed once.
 struct PhraseList {
     rules: Vec<Rule>,
+    /// Rules of `[about someone else]`: a sentence they match (alone or with the next one) is
+    /// not read, neither by the rules nor by the model, unless the note matches a rule of
+    /// `[about the writer]`.
+    someone_else: Vec<Rule>,
+    /// Rules of `[about the writer]`: the writer is in the note too, so nothing is set aside.
+    writer_too: Vec<Rule>,
     /// Idioms removed before matching.
     idioms: Trie,
     /// Every word of the file, numbered.
@@ -451,6 +484,8 @@ fn phrase_list() -> &'static PhraseList {
     LIST.get_or_init(|| {
         parse_phrase_list(PHRASES_TXT).unwrap_or(PhraseList {
             rules: Vec::new(),
+            someone_else: Vec::new(),
+            writer_too: Vec::new(),
             idioms: Trie::default(),
             vocabulary: Vocabulary::default(),
             concepts: Concepts::new(),
@@ -472,18 +507,30 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
     let mut rules = Vec::new();
     let mut idioms: Vec<Vec<Piece>> = Vec::new();
     let mut concepts = Concepts::new();
+    let mut someone_else = Vec::new();
+    let mut writer_too = Vec::new();
     let mut section: Option<RiskKind> = None;
     let mut in_idioms = false;
+    // 0: a risk section; 1: about someone else; 2: about the writer.
+    let mut context = 0u8;
     let bad = |line: &str| BadLine(line.to_owned());
     for line in text.lines().map(str::trim) {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         match line {
-            "[thoughts]" => (section, in_idioms) = (Some(RiskKind::SuicidalThoughts), false),
-            "[plans]" => (section, in_idioms) = (Some(RiskKind::PlanOrPreparation), false),
-            "[self-injury]" => (section, in_idioms) = (Some(RiskKind::SelfInjury), false),
-            "[not]" => in_idioms = true,
+            "[thoughts]" => {
+                (section, in_idioms, context) = (Some(RiskKind::SuicidalThoughts), false, 0)
+            }
+            "[plans]" => {
+                (section, in_idioms, context) = (Some(RiskKind::PlanOrPreparation), false, 0)
+            }
+            "[self-injury]" => {
+                (section, in_idioms, context) = (Some(RiskKind::SelfInjury), false, 0)
+            }
+            "[not]" => (in_idioms, context) = (true, 0),
+            "[about someone else]" => (section, in_idioms, context) = (None, false, 1),
+            "[about the writer]" => (section, in_idioms, context) = (None, false, 2),
             _ if macro_definition(line).is_some() => {
                 let (name, list) = macro_definition(line).ok_or_else(|| bad(line))?;
                 let mut alternatives = Vec::new();
@@ -507,6 +554,15 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
                 let idiom = pattern(line, &lists, &mut vocabulary).ok_or_else(|| bad(line))?;
                 idioms.push(idiom);
             }
+            _ if context > 0 => {
+                let rule = parse_rule(line, RiskKind::SuicidalThoughts, &lists, &mut vocabulary)
+                    .ok_or_else(|| bad(line))?;
+                if context == 1 {
+                    someone_else.push(rule);
+                } else {
+                    writer_too.push(rule);
+                }
+            }
             _ => {
                 let kind = section.ok_or_else(|| bad(line))?;
                 rules.push(
@@ -522,6 +578,8 @@ fn parse_phrase_list(text: &str) -> Result<PhraseList, BadLine> {
     };
     Ok(PhraseList {
         rules,
+        someone_else,
+        writer_too,
         idioms,
         vocabulary,
         concepts,
@@ -872,7 +930,8 @@ struct Tokens {
 /// Splits at sentence ends (`.` `!` `?` `;` and line breaks), normalises, and replaces idioms
 /// with [`GAP_WORD`].
 fn sentences(text: &str, list: &PhraseList) -> Vec<Tokens> {
-    text.split(['.', '!', '?', ';', '\n', '\r', '…'])
+    let all: Vec<Tokens> = text
+        .split(['.', '!', '?', ';', '\n', '\r', '…'])
         .map(|raw| {
             let mut words = words_of(&normalise(raw));
             let mut ids: Vec<WordId> = words.iter().map(|w| list.vocabulary.id(w)).collect();
@@ -892,6 +951,45 @@ fn sentences(text: &str, list: &PhraseList) -> Vec<Tokens> {
             Tokens { words, ids }
         })
         .filter(|t| !t.words.is_empty())
+        .collect();
+    set_aside_what_is_about_someone_else(all, list)
+}
+
+/// Drops the sentences that name suicide or self-harm only as someone else's, or as a topic
+/// (a documentary, a course, a charity run, a friend's crisis, a clinician's question answered
+/// "no"): a rule of `[about someone else]` matches the sentence alone, or it and a neighbour
+/// read together (then both are set aside).
+/// Nothing is dropped when the note matches a rule of `[about the writer]` ("I've started
+/// again too", "it made me want to", "I said no but I lied").
+fn set_aside_what_is_about_someone_else(all: Vec<Tokens>, list: &PhraseList) -> Vec<Tokens> {
+    if list.someone_else.is_empty() {
+        return all;
+    }
+    let whole: Vec<WordId> = all.iter().flat_map(|t| t.ids.iter().copied()).collect();
+    let whole = Sentence::new(whole);
+    if list.writer_too.iter().any(|rule| whole.matches(rule)) {
+        return all;
+    }
+    let mut drop = vec![false; all.len()];
+    for i in 0..all.len() {
+        let alone = Sentence::new(all[i].ids.clone());
+        if list.someone_else.iter().any(|rule| alone.matches(rule)) {
+            drop[i] = true;
+        }
+        if let Some(next) = all.get(i + 1) {
+            let mut ids = all[i].ids.clone();
+            ids.push(GAP);
+            ids.extend(next.ids.iter().copied());
+            let pair = Sentence::new(ids);
+            if list.someone_else.iter().any(|rule| pair.matches(rule)) {
+                drop[i] = true;
+                drop[i + 1] = true;
+            }
+        }
+    }
+    all.into_iter()
+        .zip(drop)
+        .filter_map(|(t, d)| (!d).then_some(t))
         .collect()
 }
 
@@ -1436,11 +1534,38 @@ mod tests {
     }
 
     #[test]
-    fn negated_and_quoted_mentions_are_noticed_on_purpose() {
+    fn negated_mentions_by_the_writer_are_noticed_on_purpose() {
         // See the module documentation: the matcher cannot tell negation from disclosure, and
-        // erring towards a gentle message is the safer side.
+        // erring towards a gentle message is the safer side when the writer speaks of themself.
         assert!(mentions_self_harm("I'm not suicidal, just tired"));
-        assert!(mentions_self_harm("Went to a talk on suicide prevention"));
+    }
+
+    #[test]
+    fn mentions_that_are_not_about_the_writer_are_set_aside() {
+        // Changed on purpose on 2026-12-01 (blind round 8: most false alarms named suicide or
+        // self-harm as a topic or as someone else's): a talk, a course, a charity, the news or
+        // another person's crisis, and a clinician's question answered "no", do not count.
+        // "Went to a talk on suicide prevention" was asserted noticed before this change.
+        assert!(!mentions_self_harm("Went to a talk on suicide prevention"));
+        assert!(!mentions_self_harm(
+            "Signed up for a sponsored walk for a suicide prevention charity."
+        ));
+        assert!(!mentions_self_harm(
+            "My cousin told me about her self-harm. I listened and made tea."
+        ));
+        assert!(!mentions_self_harm(
+            "The GP asked if I had thoughts of ending my life. I said no, and it was true."
+        ));
+        // The writer in it too: still noticed.
+        assert!(mentions_self_harm(
+            "My friend self-harms and I've started again too."
+        ));
+        assert!(mentions_self_harm(
+            "The documentary about suicide made me want to do it."
+        ));
+        assert!(mentions_self_harm(
+            "The nurse asked if I'd thought about suicide. I said no but I lied."
+        ));
     }
 
     #[test]
@@ -1488,16 +1613,19 @@ mod tests {
     /// 0/55, 1/100 and 2/110 false alarms. Round 6 was folded into the tuning files on
     /// 2026-12-01, before the model was trained; round 7 (blind) was then evaluated once, at
     /// 136/160 noticed and 11/160 false alarms, and folded in on 2026-12-01. Round 8 (blind) was
-    /// then evaluated once.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((150, 160));
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((23, 160));
+    /// then evaluated once, at 150/160 noticed and 23/160 false alarms, and folded in on
+    /// 2026-12-01. Round 9 pending.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
     /// folded in untuned, and the sentences written for the model, which the rules were never
     /// tuned to, lower the rules' figure; so do blind round 7 and the generalisation batch
     /// written after it (2026-12-01), folded in with the rules only partly tuned to them (0.89
-    /// before; 0.83 after).
-    const RULES_TUNING_RECALL_FLOOR: f64 = 0.82;
+    /// before; 0.83 after). Blind round 8, folded in on 2026-12-01 (nine in ten of its risk
+    /// sentences use no obvious risk word, most were noticed by the model), and the batch
+    /// written after it lower it again (0.805 after the round-8 rules).
+    const RULES_TUNING_RECALL_FLOOR: f64 = 0.80;
     const RULES_TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
     /// Folds of the cross-validation of the combined detector.
     const FOLDS: usize = 5;

@@ -92,8 +92,15 @@
 //! new phrasings of these classes (measured once before the rules changed for them: rules 20 of
 //! 33 and rules with model 27 of 33 noticed; 5 of 35 false alarms). Cross-validation as above
 //! on 1,529 risk and 1,445 everyday sentences, threshold 0.72: **94.4% noticed, 9.0% false
-//! alarms** (model alone 78.2% / 8.4%); it was 94.0% and 9.0% before round 8. Blind round 9 is
-//! pending: no figure here has been measured on unseen sentences since round 8.
+//! alarms** (model alone 78.2% / 8.4%); it was 94.0% and 9.0% before round 8. Blind round 9 (160 +
+//! 160 by another writer who never saw this code, about half of its risk sentences worded
+//! plainly), evaluated once with everything frozen: **150 of 160 noticed (93.8%), 19 of 160 false
+//! alarms (11.9%)** — noticing meets the 90% goal, false alarms still miss the 10% goal. Missed:
+//! texting shorthand ("sh again", "sui thoughts"), plans stated as a plan ("time, place, how"),
+//! heights and trains named as means, and a recent attempt. False alarms: work and school
+//! farewells and giving things away when leaving, a friend's or relative's crisis told at
+//! length, a clinician's questions answered no in other words, bungee and abseiling, blades for
+//! lino cutting, "suicide sprints", "end it with Tom", "over my dead body".
 //!
 //! Its limits, on purpose and by nature:
 //!
@@ -1614,9 +1621,9 @@ mod tests {
     /// 2026-12-01, before the model was trained; round 7 (blind) was then evaluated once, at
     /// 136/160 noticed and 11/160 false alarms, and folded in on 2026-12-01. Round 8 (blind) was
     /// then evaluated once, at 150/160 noticed and 23/160 false alarms, and folded in on
-    /// 2026-12-01. Round 9 pending.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
+    /// 2026-12-01. Round 9 (blind) was then evaluated once.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((150, 160));
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((19, 160));
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
     /// folded in untuned, and the sentences written for the model, which the rules were never

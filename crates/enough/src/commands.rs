@@ -257,6 +257,23 @@ fn read_password() -> Result<String> {
     Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }
 
+/// How many finished handshakes the kernel keeps for the server to accept. The standard
+/// library's 128 overflowed under a burst of a few hundred connections: the kernel then drops
+/// new ones and their clients retry only after a second.
+const LISTEN_BACKLOG: u32 = 1024;
+
+/// A listening socket on `addr` with room for [`LISTEN_BACKLOG`] waiting connections.
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<tokio::net::TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
+
 async fn serve(
     app: App,
     args: ServeArgs,
@@ -264,9 +281,8 @@ async fn serve(
     started: Instant,
     pool_probe: Option<enough_web::PoolProbe>,
 ) -> Result<()> {
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .with_context(|| format!("could not listen on {}", args.addr))?;
+    let listener =
+        listen(args.addr).with_context(|| format!("could not listen on {}", args.addr))?;
     let local = listener.local_addr()?;
     let state = AppState::new(
         app.clone(),

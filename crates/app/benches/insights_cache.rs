@@ -7,10 +7,9 @@
 //! and a request for unchanged data (the version read and the cache answers). Goal of the
 //! issue: a 10-year insights request at or under 0.4 ms.
 
-use chrono::{Days, NaiveDate};
 use enough_app::App;
 use enough_domain::account::Role;
-use enough_domain::day::{DayEntry, Habits};
+use enough_domain::day::DayEntry;
 use enough_domain::light_mood::light_mood_insights;
 use enough_store::Store;
 use enough_store_sqlite::SqliteStore;
@@ -18,35 +17,14 @@ use std::hint::black_box;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// The generator of the domain's insights benchmark (and `tools/insights_python.py`).
+/// The days of the domain's insights benchmark (and `tools/insights_python.py`), each with a
+/// short note, as people write: read before, skipped now.
 fn ten_years() -> Vec<DayEntry> {
-    let start = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap_or_default();
-    let mut state: u64 = 20_261_125;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 33) % 1000
-    };
-    (0..3653u64)
-        .map(|i| {
-            let outside = next() < 450;
-            let daylight = (next() % 33) as u8;
-            let mood = ((next() % 7) + if outside { 2 } else { 0 }).min(10) as u8;
-            let energy = ((next() % 9) + u64::from(daylight) / 12).min(10) as u8;
-            let habits = Habits::from_bits((next() % 32) as i64);
-            DayEntry {
-                date: start + Days::new(i),
-                daylight_quarter_hours: Some(daylight),
-                energy: Some(energy),
-                mood: Some(mood),
-                outside_morning: Some(outside),
-                habits,
-                // A short note, as people write: read before, skipped now.
-                note: Some("Walked to work; tired after lunch.".to_owned()),
-            }
-        })
-        .collect()
+    let mut days = enough_domain::sample_days::sample_days(3653);
+    for day in &mut days {
+        day.note = Some("Walked to work; tired after lunch.".to_owned());
+    }
+    days
 }
 
 /// Median, p90 and min of `times` (ms).

@@ -2,40 +2,13 @@
 //! Run with `cargo bench -p enough-domain --bench insights`. Target: under 2 ms.
 //! `tools/insights_python.py` times the same statistics with pandas + SciPy on the same data.
 
-use chrono::{Days, NaiveDate};
-use enough_domain::day::{DayEntry, Habits};
 use enough_domain::light_mood::light_mood_insights;
 use std::hint::black_box;
 use std::time::Instant;
 
-/// The same generator and formula as `tools/insights_python.py`, so both time the same days.
-fn ten_years() -> Vec<DayEntry> {
-    let start = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap_or_default();
-    let mut state: u64 = 20_261_125;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 33) % 1000
-    };
-    (0..3653u64)
-        .map(|i| {
-            let outside = next() < 450;
-            let daylight = (next() % 33) as u8;
-            let mood = ((next() % 7) + if outside { 2 } else { 0 }).min(10) as u8;
-            let energy = ((next() % 9) + u64::from(daylight) / 12).min(10) as u8;
-            let habits = Habits::from_bits((next() % 32) as i64);
-            DayEntry {
-                date: start + Days::new(i),
-                daylight_quarter_hours: Some(daylight),
-                energy: Some(energy),
-                mood: Some(mood),
-                outside_morning: Some(outside),
-                habits,
-                note: None,
-            }
-        })
-        .collect()
+/// The same days as `tools/insights_python.py`, so both time the same work.
+fn ten_years() -> Vec<enough_domain::day::DayEntry> {
+    enough_domain::sample_days::sample_days(3653)
 }
 
 fn main() {

@@ -24,6 +24,7 @@ mod partial_day_stats_tests;
 pub mod programmes;
 pub mod reflection;
 pub mod safety;
+pub mod sample_days;
 pub mod solar;
 pub mod stats;
 pub mod toolkit;

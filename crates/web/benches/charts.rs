@@ -2,38 +2,13 @@
 //! most of the work). Run with `cargo bench -p enough-web --bench charts`.
 
 use chrono::{Days, NaiveDate};
-use enough_domain::day::{DayEntry, Habits};
 use enough_web::charts;
 use std::hint::black_box;
 use std::time::Instant;
 
-/// The same generator as the domain's insights benchmark, so the days look alike.
-fn days(n: u64) -> Vec<DayEntry> {
-    let start = NaiveDate::from_ymd_opt(2016, 1, 1).unwrap_or_default();
-    let mut state: u64 = 20_261_125;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 33) % 1000
-    };
-    (0..n)
-        .map(|i| {
-            let outside = next() < 450;
-            let daylight = (next() % 33) as u8;
-            let mood = ((next() % 7) + if outside { 2 } else { 0 }).min(10) as u8;
-            let energy = ((next() % 9) + u64::from(daylight) / 12).min(10) as u8;
-            DayEntry {
-                date: start + Days::new(i),
-                daylight_quarter_hours: Some(daylight),
-                energy: Some(energy),
-                mood: Some(mood),
-                outside_morning: Some(outside),
-                habits: Habits::from_bits((next() % 32) as i64),
-                note: None,
-            }
-        })
-        .collect()
+/// The same days as the domain's insights benchmark.
+fn days(n: u64) -> Vec<enough_domain::day::DayEntry> {
+    enough_domain::sample_days::sample_days(n)
 }
 
 /// Median and p90 of 200 runs of `f`, in milliseconds, after 20 to warm up.

@@ -24,23 +24,13 @@ use enough_store::{
     Reflection, User,
 };
 use rand::Rng;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 /// How long an invitation stays usable.
 pub const INVITATION_DAYS: i64 = 7;
 /// Longest label a therapist can give an invitation.
 pub const LABEL_MAX: usize = 80;
-
-/// A person's data opened for one category, after the consent check and the audit row (the
-/// app's own multi-category reads: caseload, summary, homework).
-#[derive(Debug, Clone)]
-pub(crate) struct OpenedFor {
-    /// Whose data.
-    pub person: User,
-    /// What they share with this viewer.
-    pub sharing: Sharing,
-}
 
 /// A linked person as their therapist sees them in lists.
 #[derive(Debug, Clone)]
@@ -264,25 +254,6 @@ impl App {
         })
     }
 
-    /// One category of a linked person for the app's own multi-category reads (caseload,
-    /// summary, homework): checks the link and the category and writes the access-log row;
-    /// "not found" when not linked, "forbidden" when the category is not shared.
-    pub(crate) async fn open_category(
-        &self,
-        viewer: &User,
-        person_id: PersonId,
-        category: Category,
-        what: &str,
-        address: &str,
-    ) -> AppResult<OpenedFor> {
-        let view = self.open_for(viewer, person_id, address).await?;
-        view.open(category, what).await?;
-        Ok(OpenedFor {
-            person: view.person,
-            sharing: view.sharing,
-        })
-    }
-
     /// The link between a therapist and a person, for pages that list what is shared (no
     /// data is read, so nothing is logged). `NotFound` when not linked.
     pub async fn link_to(&self, viewer: &User, person_id: PersonId) -> AppResult<LinkedPerson> {
@@ -304,8 +275,8 @@ impl App {
         })
     }
 
-    /// Writes one access-log row.
-    pub(crate) async fn record_access(
+    /// Writes one access-log row (only [`ClientView`] calls it, after the consent check).
+    async fn record_access(
         &self,
         viewer: &User,
         person_id: PersonId,
@@ -416,6 +387,22 @@ impl ClientView<'_> {
         Ok(())
     }
 
+    /// The person, once `category` is opened: `None` when it is not shared, otherwise the
+    /// read is logged (once per category per view) and the person's record handed back for
+    /// the app's own multi-category reads (caseload, summary, homework, safety alerts). The
+    /// only way inside the crate to reach a linked person's record.
+    pub(crate) async fn open_shared(
+        &self,
+        category: Category,
+        what: &str,
+    ) -> AppResult<Option<&User>> {
+        if !self.sharing.allows(category) {
+            return Ok(None);
+        }
+        self.open(category, what).await?;
+        Ok(Some(&self.person))
+    }
+
     /// The person's days in `from`..=`to` (either open), oldest first as stored (the log).
     pub async fn days(
         &self,
@@ -487,28 +474,7 @@ impl ClientView<'_> {
     pub async fn safety(&self) -> AppResult<ClientSafety> {
         self.open(Category::Safety, "safety").await?;
         let events = self.app.safety_events(&self.person).await?;
-        let opened = OpenedFor {
-            person: self.person.clone(),
-            sharing: self.sharing.clone(),
-        };
-        let mut already: BTreeMap<Category, User> = self
-            .logged
-            .lock()
-            .map(|logged| logged.iter().map(|c| (*c, self.person.clone())).collect())
-            .unwrap_or_default();
-        let alerts = self
-            .app
-            .describe_alerts(
-                self.viewer,
-                &opened,
-                events,
-                ("safety", &self.address),
-                &mut already,
-            )
-            .await?;
-        if let Ok(mut logged) = self.logged.lock() {
-            logged.extend(already.into_keys());
-        }
+        let alerts = self.app.describe_alerts(self, events, "safety").await?;
         let plan = self.app.safety_plan(&self.person).await?;
         Ok(ClientSafety { alerts, plan })
     }

@@ -1,8 +1,7 @@
 //! The therapist's caseload: one row per linked person, built only from what each person
 //! shares, with safety alerts first. Every category read is written to the access log.
 
-use crate::care::OpenedFor;
-use crate::{App, AppError, AppResult, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE};
+use crate::{App, AppError, AppResult, ClientView, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE};
 use chrono::{DateTime, Days, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::PersonId;
@@ -12,7 +11,6 @@ use enough_domain::safety::alert::{
     Origin, PHQ9_ITEM9_ABOUT, questionnaire_sentence, words_sentence,
 };
 use enough_store::{SafetyEvent, User};
-use std::collections::BTreeMap;
 
 /// Days over which recent safety events count as alerts on the caseload.
 pub const ALERT_DAYS: i64 = 28;
@@ -82,61 +80,29 @@ impl App {
                 latest_alert: None,
                 homework: None,
             };
-            let mut opened_categories = std::collections::BTreeMap::new();
-            if p.sharing.allows(Category::Log) {
-                let opened = self
-                    .open_category(therapist, person_id, Category::Log, "caseload", address)
-                    .await?;
-                row.adherence = Some(self.adherence(&opened.person).await?);
-                opened_categories.insert(Category::Log, opened.person);
+            let view = self.open_for(therapist, person_id, address).await?;
+            if let Some(person) = view.open_shared(Category::Log, "caseload").await? {
+                row.adherence = Some(self.adherence(person).await?);
             }
-            if p.sharing.allows(Category::Questionnaires) {
-                let opened = self
-                    .open_category(
-                        therapist,
-                        person_id,
-                        Category::Questionnaires,
-                        "caseload",
-                        address,
-                    )
-                    .await?;
-                row.scores = Some(self.latest_scores(&opened.person).await?);
-                opened_categories.insert(Category::Questionnaires, opened.person);
+            if let Some(person) = view
+                .open_shared(Category::Questionnaires, "caseload")
+                .await?
+            {
+                row.scores = Some(self.latest_scores(person).await?);
             }
-            if p.sharing.allows(Category::Safety) {
-                let opened = self
-                    .open_category(therapist, person_id, Category::Safety, "caseload", address)
-                    .await?;
+            if let Some(person) = view.open_shared(Category::Safety, "caseload").await? {
                 let since = self.now().timestamp() - ALERT_DAYS * 86_400;
-                let events = self.safety_events(&opened.person).await?;
+                let events = self.safety_events(person).await?;
                 let recent: Vec<_> = events.iter().filter(|e| e.at >= since).collect();
                 row.alerts = Some((recent.len(), recent.first().map(|e| e.at)));
-                let safety_opened = OpenedFor {
-                    person: opened.person,
-                    sharing: p.sharing.clone(),
-                };
                 if let Some(latest) = recent.first() {
                     row.latest_alert = self
-                        .describe_alerts(
-                            therapist,
-                            &safety_opened,
-                            vec![(*latest).clone()],
-                            ("caseload", address),
-                            &mut opened_categories,
-                        )
+                        .describe_alerts(&view, vec![(*latest).clone()], "caseload")
                         .await?
                         .pop();
                 }
             }
-            row.homework = self
-                .homework_counts(
-                    therapist,
-                    person_id,
-                    &p.sharing,
-                    address,
-                    &mut opened_categories,
-                )
-                .await?;
+            row.homework = self.homework_counts(therapist, &view, "caseload").await?;
             rows.push(row);
         }
         rows.sort_by(|a, b| {
@@ -181,20 +147,20 @@ impl App {
         Ok(out)
     }
 
-    /// Safety events in a therapist's words, newest first as given. `opened` is the person
-    /// opened for the safety category. The answer, the exercise's name or the person's words
-    /// are read only from categories the person shares with this therapist, each opened (and
-    /// its read logged) at most once per request through `already`; from anything unshared
-    /// the alert says only what the event itself records, with no link.
+    /// Safety events in a therapist's words, newest first as given, read through `view` (no
+    /// alerts unless the person shares their safety events). The answer, the exercise's name
+    /// or the person's words are read only from categories the person shares with this
+    /// therapist, each opened (and its read logged) at most once per view; from anything
+    /// unshared the alert says only what the event itself records, with no link.
     pub(crate) async fn describe_alerts(
         &self,
-        therapist: &User,
-        opened: &OpenedFor,
+        view: &ClientView<'_>,
         events: Vec<SafetyEvent>,
-        (what, address): (&str, &str),
-        already: &mut BTreeMap<Category, User>,
+        what: &str,
     ) -> AppResult<Vec<SafetyAlert>> {
-        let person = &opened.person;
+        let Some(person) = view.open_shared(Category::Safety, what).await? else {
+            return Ok(Vec::new());
+        };
         let tz: Tz = person.time_zone;
         let mut out = Vec::with_capacity(events.len());
         for event in events {
@@ -219,16 +185,8 @@ impl App {
                     let mut answer = None;
                     let mut date = event_date;
                     if let Origin::Questionnaire(id) = origin
-                        && self
-                            .open_shared(
-                                therapist,
-                                opened,
-                                Category::Questionnaires,
-                                what,
-                                address,
-                                already,
-                            )
-                            .await?
+                        && let Some(person) =
+                            view.open_shared(Category::Questionnaires, what).await?
                     {
                         match self.administration(person, "phq-9", id).await {
                             Ok(a) => {
@@ -258,10 +216,7 @@ impl App {
                 }
                 (EVENT_SELF_HARM_LANGUAGE, Origin::Day(date)) => {
                     alert.sentence = words_sentence(origin, None, date);
-                    if self
-                        .open_shared(therapist, opened, Category::Log, what, address, already)
-                        .await?
-                    {
+                    if let Some(person) = view.open_shared(Category::Log, what).await? {
                         match self.day(person, date).await {
                             Ok(day) => alert.quote = day.note.filter(|n| !n.trim().is_empty()),
                             Err(AppError::NotFound(_)) => {}
@@ -271,16 +226,10 @@ impl App {
                 }
                 (EVENT_SELF_HARM_LANGUAGE, Origin::Reflection(date)) => {
                     alert.sentence = words_sentence(origin, None, date);
-                    if self
-                        .open_shared(
-                            therapist,
-                            opened,
-                            Category::Reflections,
-                            what,
-                            address,
-                            already,
-                        )
+                    if view
+                        .open_shared(Category::Reflections, what)
                         .await?
+                        .is_some()
                     {
                         alert.href = Some(format!("{base}/insights"));
                         alert.link_text = "See their reflections";
@@ -290,8 +239,8 @@ impl App {
                     let mut title = None;
                     let mut date = event_date;
                     // Which approach it belongs to decides whether it is shared at all.
-                    if opened
-                        .sharing
+                    if view
+                        .sharing()
                         .0
                         .iter()
                         .any(|c| matches!(c, Category::Exercises(_)))
@@ -299,12 +248,7 @@ impl App {
                         match self.exercise(person, id).await {
                             Ok(record) => {
                                 let category = Category::Exercises(record.def.approach);
-                                if self
-                                    .open_shared(
-                                        therapist, opened, category, what, address, already,
-                                    )
-                                    .await?
-                                {
+                                if view.open_shared(category, what).await?.is_some() {
                                     title = Some(record.def.title.clone());
                                     date = record.date;
                                     alert.href = Some(format!(
@@ -336,29 +280,6 @@ impl App {
             out.push(alert);
         }
         Ok(out)
-    }
-
-    /// Opens `category` for the therapist when the person shares it (logging the read once
-    /// per request); false when it is not shared.
-    async fn open_shared(
-        &self,
-        therapist: &User,
-        opened: &OpenedFor,
-        category: Category,
-        what: &str,
-        address: &str,
-        already: &mut BTreeMap<Category, User>,
-    ) -> AppResult<bool> {
-        if !opened.sharing.allows(category) {
-            return Ok(false);
-        }
-        if let std::collections::btree_map::Entry::Vacant(slot) = already.entry(category) {
-            let fresh = self
-                .open_category(therapist, opened.person.id, category, what, address)
-                .await?;
-            slot.insert(fresh.person);
-        }
-        Ok(true)
     }
 }
 

@@ -1,12 +1,11 @@
 //! Homework: a therapist assigns it to a linked person; completion is read from what the person
 //! actually did. The person always sees their own progress; the therapist sees it only for
-//! categories the person shares, each read through `App::open_category` (which writes the access
-//! log). Assigning and cancelling need an active link but no shared category.
+//! categories the person shares, each read through the [`ClientView`] of `App::open_for` (which
+//! writes the access log). Assigning and cancelling need an active link but no shared category.
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, ClientView};
 use chrono::NaiveDate;
 use enough_domain::PersonId;
-use enough_domain::care::{Category, Sharing};
 use enough_domain::homework::{AssignmentText, Kind, Progress, Schedule, progress};
 use enough_domain::toolkit::Status;
 use enough_store::{Homework, NewHomework, User};
@@ -125,8 +124,7 @@ impl App {
         person_id: PersonId,
         address: &str,
     ) -> AppResult<Vec<HomeworkView>> {
-        let link = self.link_to(therapist, person_id).await?;
-        let mut opened = BTreeMap::new();
+        let view = self.open_for(therapist, person_id, address).await?;
         let mut out = Vec::new();
         for h in self.store.homework_of_person(person_id).await? {
             if h.cancelled_at.is_some() || h.therapist_id != Some(therapist.id) {
@@ -137,15 +135,7 @@ impl App {
             };
             let schedule = schedule_of(&h);
             let progress = self
-                .progress_if_shared(
-                    therapist,
-                    person_id,
-                    &link.sharing,
-                    &kind,
-                    &schedule,
-                    ("homework", address),
-                    &mut opened,
-                )
+                .progress_if_shared(&view, &kind, &schedule, "homework")
                 .await?;
             out.push(HomeworkView {
                 homework: h,
@@ -159,19 +149,17 @@ impl App {
     }
 
     /// Done / due so far across this therapist's homework for the person, counting only shared
-    /// categories (for the caseload); `None` when there is no homework. `opened` holds the
-    /// categories already read (and logged) for this request.
+    /// categories (for the caseload), each read through `view` (logged once per view); `None`
+    /// when there is no homework.
     pub(crate) async fn homework_counts(
         &self,
         therapist: &User,
-        person_id: PersonId,
-        sharing: &Sharing,
-        address: &str,
-        opened: &mut BTreeMap<Category, User>,
+        view: &ClientView<'_>,
+        what: &str,
     ) -> AppResult<Option<(usize, usize)>> {
         let mut any = false;
         let (mut done, mut due) = (0, 0);
-        for h in self.store.homework_of_person(person_id).await? {
+        for h in self.store.homework_of_person(view.person_id()).await? {
             if h.cancelled_at.is_some() || h.therapist_id != Some(therapist.id) {
                 continue;
             }
@@ -180,15 +168,7 @@ impl App {
             };
             any = true;
             if let Some(p) = self
-                .progress_if_shared(
-                    therapist,
-                    person_id,
-                    sharing,
-                    &kind,
-                    &schedule_of(&h),
-                    ("caseload", address),
-                    opened,
-                )
+                .progress_if_shared(view, &kind, &schedule_of(&h), what)
                 .await?
             {
                 done += p.done;
@@ -198,35 +178,24 @@ impl App {
         Ok(any.then_some((done, due)))
     }
 
-    /// Progress for a therapist when the category is shared, opening it (and logging the read)
-    /// at most once per request.
-    #[allow(clippy::too_many_arguments)]
+    /// Progress for a therapist when the category is shared, opening it through `view`
+    /// (which logs the read at most once per view).
     async fn progress_if_shared(
         &self,
-        therapist: &User,
-        person_id: PersonId,
-        sharing: &Sharing,
+        view: &ClientView<'_>,
         kind: &Kind,
         schedule: &Schedule,
-        (what, address): (&str, &str),
-        opened: &mut BTreeMap<Category, User>,
+        what: &str,
     ) -> AppResult<Option<Progress>> {
-        let Some(category) = kind.category().filter(|c| sharing.allows(*c)) else {
+        let Some(category) = kind.category() else {
             return Ok(None);
         };
-        let person = match opened.get(&category) {
-            Some(p) => p.clone(),
-            None => {
-                let o = self
-                    .open_category(therapist, person_id, category, what, address)
-                    .await?;
-                opened.insert(category, o.person.clone());
-                o.person
-            }
+        let Some(person) = view.open_shared(category, what).await? else {
+            return Ok(None);
         };
-        let today = self.today(&person);
+        let today = self.today(person);
         Ok(Some(
-            self.homework_progress(&person, kind, schedule, today)
+            self.homework_progress(person, kind, schedule, today)
                 .await?,
         ))
     }

@@ -1,14 +1,14 @@
 //! A session summary: one printable page for a date range, for the person themselves or, per
-//! shared category only, for their therapist (each category read goes through
-//! `App::open_category`, which writes the access log).
+//! shared category only, for their therapist (each category read goes through the
+//! [`ClientView`] of `App::open_for`, which writes the access log).
 
 use crate::insights::InsightsRange;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppResult, ClientView};
 use chrono::{DateTime, Days, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
-use enough_domain::care::{Category, Sharing};
+use enough_domain::care::Category;
 use enough_domain::day::parse_date;
 use enough_domain::measures::{instruments, judge_change};
 use enough_domain::toolkit::{Approach, Status, change_values};
@@ -109,14 +109,10 @@ pub struct SessionSummary {
     pub safety: Option<Vec<SafetyEvent>>,
 }
 
-/// Who is reading: the person, or a therapist with what the person shares.
+/// Who is reading: the person, or a therapist through the person's [`ClientView`].
 enum Reader<'a> {
-    Own,
-    Therapist {
-        therapist: &'a User,
-        sharing: Sharing,
-        address: &'a str,
-    },
+    Own(&'a User),
+    Therapist(&'a ClientView<'a>),
 }
 
 /// Reads the typed range (empty: the last 4 weeks up to `today`); errors name `from` or `to`.
@@ -178,7 +174,7 @@ impl App {
         to: &str,
     ) -> AppResult<SessionSummary> {
         let (from, to) = summary_range(from, to, self.today(person))?;
-        self.summary(person, Reader::Own, from, to).await
+        self.summary(Reader::Own(person), from, to).await
     }
 
     /// A therapist's summary of a linked person: only shared categories, each read logged.
@@ -191,49 +187,26 @@ impl App {
         to: &str,
         address: &str,
     ) -> AppResult<SessionSummary> {
-        let link = self.link_to(therapist, person_id).await?;
-        let person = self
-            .store
-            .user_by_id(person_id)
-            .await?
-            .ok_or(AppError::NotFound("person"))?;
-        let (from, to) = summary_range(from, to, self.today(&person))?;
-        let reader = Reader::Therapist {
-            therapist,
-            sharing: link.sharing,
-            address,
-        };
-        self.summary(&person, reader, from, to).await
+        let view = self.open_for(therapist, person_id, address).await?;
+        let (from, to) = summary_range(from, to, view.today())?;
+        self.summary(Reader::Therapist(&view), from, to).await
     }
 
-    /// True when the reader may see `category`; a therapist's read is logged here.
-    async fn may_read(
-        &self,
-        reader: &Reader<'_>,
-        person: &User,
+    /// The person when the reader may see `category`, `None` otherwise; a therapist's read
+    /// is logged by their view.
+    async fn may_read<'r>(
+        reader: &'r Reader<'_>,
         category: Category,
         what: &str,
-    ) -> AppResult<bool> {
+    ) -> AppResult<Option<&'r User>> {
         match reader {
-            Reader::Own => Ok(true),
-            Reader::Therapist {
-                therapist,
-                sharing,
-                address,
-            } => {
-                if !sharing.allows(category) {
-                    return Ok(false);
-                }
-                self.open_category(therapist, person.id, category, what, address)
-                    .await?;
-                Ok(true)
-            }
+            Reader::Own(person) => Ok(Some(person)),
+            Reader::Therapist(view) => view.open_shared(category, what).await,
         }
     }
 
     async fn summary(
         &self,
-        person: &User,
         reader: Reader<'_>,
         from: NaiveDate,
         to: NaiveDate,
@@ -241,7 +214,7 @@ impl App {
         let what = format!("summary {from}..{to}");
         let in_range = |d: NaiveDate| d >= from && d <= to;
 
-        let log = if self.may_read(&reader, person, Category::Log, &what).await? {
+        let log = if let Some(person) = Self::may_read(&reader, Category::Log, &what).await? {
             let insights = self
                 .light_mood_insights(person, Some(from), Some(to))
                 .await?;
@@ -267,9 +240,8 @@ impl App {
         let mut exercises = Vec::new();
         let mut journal = None;
         for approach in Approach::ALL {
-            let entries = if self
-                .may_read(&reader, person, Category::Exercises(approach), &what)
-                .await?
+            let entries = if let Some(person) =
+                Self::may_read(&reader, Category::Exercises(approach), &what).await?
             {
                 if journal.is_none() {
                     journal = Some(self.journal(person, None).await?);
@@ -301,76 +273,69 @@ impl App {
             exercises.push(ExerciseGroup { approach, entries });
         }
 
-        let questionnaires = if self
-            .may_read(&reader, person, Category::Questionnaires, &what)
-            .await?
-        {
-            let mut out = Vec::new();
-            for inst in instruments() {
-                let history = self.history(person, &inst.id).await?;
-                let points: Vec<_> = history
-                    .points
-                    .iter()
-                    .filter(|p| in_range(p.administration.response.date))
-                    .collect();
-                if points.is_empty() {
-                    continue;
-                }
-                let change_in_range = match (points.first(), points.last()) {
-                    (Some(a), Some(b)) if points.len() > 1 => Some(
-                        judge_change(
-                            inst,
-                            a.administration.score.value,
-                            b.administration.score.value,
-                        )
-                        .sentence,
-                    ),
-                    _ => None,
-                };
-                out.push(QuestionnaireSummary {
-                    instrument: inst.short_name.clone(),
-                    scores: points
+        let questionnaires =
+            if let Some(person) = Self::may_read(&reader, Category::Questionnaires, &what).await? {
+                let mut out = Vec::new();
+                for inst in instruments() {
+                    let history = self.history(person, &inst.id).await?;
+                    let points: Vec<_> = history
+                        .points
                         .iter()
-                        .map(|p| ScoreLine {
-                            date: p.administration.response.date,
-                            display: p.administration.score.display.clone(),
-                            band: p
-                                .administration
-                                .score
-                                .band
-                                .as_ref()
-                                .map(|b| b.label.clone()),
-                            change: p.vs_previous.as_ref().map(|c| c.sentence.clone()),
-                        })
-                        .collect(),
-                    change_in_range,
-                });
-            }
-            Some(out)
-        } else {
-            None
-        };
+                        .filter(|p| in_range(p.administration.response.date))
+                        .collect();
+                    if points.is_empty() {
+                        continue;
+                    }
+                    let change_in_range = match (points.first(), points.last()) {
+                        (Some(a), Some(b)) if points.len() > 1 => Some(
+                            judge_change(
+                                inst,
+                                a.administration.score.value,
+                                b.administration.score.value,
+                            )
+                            .sentence,
+                        ),
+                        _ => None,
+                    };
+                    out.push(QuestionnaireSummary {
+                        instrument: inst.short_name.clone(),
+                        scores: points
+                            .iter()
+                            .map(|p| ScoreLine {
+                                date: p.administration.response.date,
+                                display: p.administration.score.display.clone(),
+                                band: p
+                                    .administration
+                                    .score
+                                    .band
+                                    .as_ref()
+                                    .map(|b| b.label.clone()),
+                                change: p.vs_previous.as_ref().map(|c| c.sentence.clone()),
+                            })
+                            .collect(),
+                        change_in_range,
+                    });
+                }
+                Some(out)
+            } else {
+                None
+            };
 
-        let reflections = if self
-            .may_read(&reader, person, Category::Reflections, &what)
-            .await?
-        {
-            let mut list: Vec<Reflection> = self
-                .reflections(person)
-                .await?
-                .into_iter()
-                .filter(|r| in_range(r.date))
-                .collect();
-            list.reverse();
-            Some(list)
-        } else {
-            None
-        };
+        let reflections =
+            if let Some(person) = Self::may_read(&reader, Category::Reflections, &what).await? {
+                let mut list: Vec<Reflection> = self
+                    .reflections(person)
+                    .await?
+                    .into_iter()
+                    .filter(|r| in_range(r.date))
+                    .collect();
+                list.reverse();
+                Some(list)
+            } else {
+                None
+            };
 
-        let safety = if self
-            .may_read(&reader, person, Category::Safety, &what)
-            .await?
-        {
+        let safety = if let Some(person) = Self::may_read(&reader, Category::Safety, &what).await? {
             let tz: Tz = person.time_zone;
             let mut list: Vec<SafetyEvent> = self
                 .safety_events(person)
@@ -388,7 +353,10 @@ impl App {
         };
 
         Ok(SessionSummary {
-            person_email: person.email.clone(),
+            person_email: match reader {
+                Reader::Own(person) => person.email.clone(),
+                Reader::Therapist(view) => view.email().to_owned(),
+            },
             from,
             to,
             log,

@@ -11,7 +11,7 @@
 
 use crate::hashing::Place;
 use crate::secrets::{SessionToken, random_token, token_hash};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Me};
 use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::account::{Email, Role, check_new_password, parse_time_zone};
@@ -65,8 +65,9 @@ pub struct SignedInAs {
 /// A request's verified identity: the user and, for browsers, their session.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
-    /// Who is signed in.
-    pub user: User,
+    /// Who is signed in (see [`Me`]: only authentication makes one, so only authentication
+    /// makes a `SignedIn`).
+    pub user: Me,
     /// The browser session, absent for API tokens.
     pub session: Option<Session>,
     /// The id of the API token used, absent for browser sessions.
@@ -102,7 +103,7 @@ impl App {
     }
 
     /// Opens or closes sign-up; admins only.
-    pub async fn set_sign_up_open(&self, actor: &User, open: bool) -> AppResult<()> {
+    pub async fn set_sign_up_open(&self, actor: &Me, open: bool) -> AppResult<()> {
         if actor.role != Role::Admin {
             return Err(AppError::Forbidden);
         }
@@ -354,7 +355,7 @@ impl App {
     /// sessions and revokes its tokens at once.
     pub async fn set_disabled(
         &self,
-        actor: &User,
+        actor: &Me,
         target_id: PersonId,
         disabled: bool,
     ) -> AppResult<()> {
@@ -398,7 +399,7 @@ impl App {
     }
 
     /// Every account with whether it is disabled (admins only).
-    pub async fn accounts_for_admin(&self, actor: &User) -> AppResult<Vec<(User, bool)>> {
+    pub async fn accounts_for_admin(&self, actor: &Me) -> AppResult<Vec<(User, bool)>> {
         if actor.role != Role::Admin {
             return Err(AppError::Forbidden);
         }
@@ -478,7 +479,7 @@ impl App {
     }
 
     /// Ends every session of the signed-in person, this one included, and revokes their tokens.
-    pub async fn sign_out_everywhere(&self, user: &User) -> AppResult<()> {
+    pub async fn sign_out_everywhere(&self, user: &Me) -> AppResult<()> {
         Ok(self
             .store
             .end_sessions(user.id, None, self.now().timestamp())
@@ -502,37 +503,13 @@ impl App {
         Ok(SessionToken(token))
     }
 
-    /// The signed-in user behind a session cookie, if the session is live: not past its
-    /// absolute end, used within the idle timeout, and its account not disabled.
-    pub async fn session(&self, token: &str) -> AppResult<Option<SignedIn>> {
-        let now = self.now().timestamp();
-        let hash = token_hash(token);
-        let Some((session, user)) =
-            crate::rules::session_by_token_hash(&*self.store, &hash, now).await?
-        else {
-            return Ok(None);
-        };
-        if now - session.last_seen_at > self.config.session_idle_secs {
-            self.store.delete_session(&hash).await?;
-            return Ok(None);
-        }
-        if self.is_disabled(user.id).await? {
-            return Ok(None);
-        }
-        Ok(Some(SignedIn {
-            user,
-            session: Some(session),
-            token_id: None,
-        }))
-    }
-
     /// Ends the session behind a cookie.
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {
         Ok(self.store.delete_session(&token_hash(token)).await?)
     }
 
     /// A user's live sessions, newest first.
-    pub async fn sessions(&self, user: &User) -> AppResult<Vec<Session>> {
+    pub async fn sessions(&self, user: &Me) -> AppResult<Vec<Session>> {
         Ok(self
             .store
             .list_sessions(user.id, self.now().timestamp())
@@ -540,7 +517,7 @@ impl App {
     }
 
     /// Ends one of the user's own sessions.
-    pub async fn end_session(&self, user: &User, session_id: i64) -> AppResult<()> {
+    pub async fn end_session(&self, user: &Me, session_id: i64) -> AppResult<()> {
         if self.store.delete_session_by_id(user.id, session_id).await? {
             Ok(())
         } else {
@@ -557,12 +534,12 @@ impl App {
     }
 
     /// Changes the user's time zone (which decides their "today").
-    pub async fn set_time_zone(&self, user: &User, time_zone: &str) -> AppResult<User> {
+    pub async fn set_time_zone(&self, user: &Me, time_zone: &str) -> AppResult<User> {
         let tz = parse_time_zone(time_zone)?;
         self.store.set_time_zone(user.id, tz.name()).await?;
         Ok(User {
             time_zone: tz,
-            ..user.clone()
+            ..user.user().clone()
         })
     }
 }

@@ -6,11 +6,11 @@
 //! third-party service, and a note can say more about a person than its title.
 
 use crate::secrets::{random_token, token_hash};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Me};
 use chrono::{DateTime, Days};
 use enough_domain::homework::{Kind, Schedule, windows};
 use enough_domain::ical::{Calendar, Event, Start, parse_reminder_time, write};
-use enough_store::{CalendarFeed, User};
+use enough_store::CalendarFeed;
 
 /// How far ahead homework appears in the feed, in days.
 pub const FEED_DAYS_AHEAD: u64 = 60;
@@ -20,7 +20,7 @@ impl App {
     /// `reminder_time` (`HH:MM`). Returns the secret token for the URL, shown once.
     pub async fn create_calendar_feed(
         &self,
-        person: &User,
+        person: &Me,
         reminder_time: &str,
     ) -> AppResult<String> {
         let time = parse_reminder_time(reminder_time)?;
@@ -37,12 +37,12 @@ impl App {
     }
 
     /// The person's feed, if they made one (the token itself is not kept).
-    pub async fn calendar_feed(&self, person: &User) -> AppResult<Option<CalendarFeed>> {
+    pub async fn calendar_feed(&self, person: &Me) -> AppResult<Option<CalendarFeed>> {
         Ok(self.store.calendar_feed(person.id).await?)
     }
 
     /// Revokes the feed: its URL stops working at once.
-    pub async fn revoke_calendar_feed(&self, person: &User) -> AppResult<()> {
+    pub async fn revoke_calendar_feed(&self, person: &Me) -> AppResult<()> {
         if self.store.delete_calendar_feed(person.id).await? {
             Ok(())
         } else {

@@ -10,7 +10,7 @@
 use crate::caseload::SafetyAlert;
 use crate::secrets::token_hash;
 use crate::toolkit::ExerciseRecord;
-use crate::{App, AppError, AppResult, InsightsRange, MeasureHistory, SafetyPlanView};
+use crate::{App, AppError, AppResult, InsightsRange, Me, MeasureHistory, SafetyPlanView};
 use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::ValidationErrors;
@@ -74,7 +74,7 @@ impl App {
     /// shown once and stored only as a hash.
     pub async fn create_invitation(
         &self,
-        therapist: &User,
+        therapist: &Me,
         label: &str,
     ) -> AppResult<(Invitation, String)> {
         Self::require_therapist(therapist)?;
@@ -102,13 +102,13 @@ impl App {
     }
 
     /// The therapist's invitations, newest first.
-    pub async fn invitations(&self, therapist: &User) -> AppResult<Vec<Invitation>> {
+    pub async fn invitations(&self, therapist: &Me) -> AppResult<Vec<Invitation>> {
         Self::require_therapist(therapist)?;
         Ok(self.store.invitations(therapist.id).await?)
     }
 
     /// Withdraws an unused invitation.
-    pub async fn revoke_invitation(&self, therapist: &User, id: i64) -> AppResult<()> {
+    pub async fn revoke_invitation(&self, therapist: &Me, id: i64) -> AppResult<()> {
         Self::require_therapist(therapist)?;
         if self
             .store
@@ -124,7 +124,7 @@ impl App {
     /// Accepts an invitation: links the person to the therapist, sharing exactly `sharing`.
     pub async fn accept_invitation(
         &self,
-        person: &User,
+        person: &Me,
         code: &str,
         sharing: &Sharing,
     ) -> AppResult<CareLink> {
@@ -171,7 +171,7 @@ impl App {
     }
 
     /// The person's links (active and ended), newest first.
-    pub async fn my_therapists(&self, person: &User) -> AppResult<Vec<CareLinkWith>> {
+    pub async fn my_therapists(&self, person: &Me) -> AppResult<Vec<CareLinkWith>> {
         Ok(self.store.links_of_person(person.id).await?)
     }
 
@@ -179,7 +179,7 @@ impl App {
     /// therapist's next request.
     pub async fn set_sharing(
         &self,
-        person: &User,
+        person: &Me,
         link_id: LinkId,
         sharing: &Sharing,
     ) -> AppResult<()> {
@@ -195,7 +195,7 @@ impl App {
     }
 
     /// Ends a link (either side may).
-    pub async fn end_link(&self, user: &User, link_id: LinkId) -> AppResult<()> {
+    pub async fn end_link(&self, user: &Me, link_id: LinkId) -> AppResult<()> {
         if self
             .store
             .end_link(user.id, link_id, self.now().timestamp())
@@ -208,7 +208,7 @@ impl App {
     }
 
     /// The therapist's linked people, by address.
-    pub async fn linked_people(&self, therapist: &User) -> AppResult<Vec<LinkedPerson>> {
+    pub async fn linked_people(&self, therapist: &Me) -> AppResult<Vec<LinkedPerson>> {
         Self::require_therapist(therapist)?;
         Ok(self
             .store
@@ -229,7 +229,7 @@ impl App {
     /// unlinked person is "not found" (nothing leaks whether they exist).
     pub async fn open_for<'a>(
         &'a self,
-        viewer: &'a User,
+        viewer: &'a Me,
         person_id: PersonId,
         address: &str,
     ) -> AppResult<ClientView<'a>> {
@@ -256,7 +256,7 @@ impl App {
 
     /// The link between a therapist and a person, for pages that list what is shared (no
     /// data is read, so nothing is logged). `NotFound` when not linked.
-    pub async fn link_to(&self, viewer: &User, person_id: PersonId) -> AppResult<LinkedPerson> {
+    pub async fn link_to(&self, viewer: &Me, person_id: PersonId) -> AppResult<LinkedPerson> {
         Self::require_therapist(viewer).map_err(|_| AppError::NotFound("person"))?;
         let link = self
             .store
@@ -300,7 +300,7 @@ impl App {
     }
 
     /// "Who looked at my data": every read by someone else, newest first.
-    pub async fn access_log(&self, person: &User) -> AppResult<Vec<AccessRecord>> {
+    pub async fn access_log(&self, person: &Me) -> AppResult<Vec<AccessRecord>> {
         Ok(self.store.access_log(person.id).await?)
     }
 }
@@ -411,7 +411,7 @@ impl ClientView<'_> {
     ) -> AppResult<Vec<DayEntry>> {
         self.open(Category::Log, &format!("days {}", range_words(from, to)))
             .await?;
-        self.app.days(&self.person, from, to).await
+        self.app.days_of(&self.person, from, to).await
     }
 
     /// The person's Light & Mood insights for `from`..=`to` (the log).
@@ -425,19 +425,21 @@ impl ClientView<'_> {
             &format!("insights {}", range_words(from, to)),
         )
         .await?;
-        self.app.light_mood_insights(&self.person, from, to).await
+        self.app
+            .light_mood_insights_of(&self.person, from, to)
+            .await
     }
 
     /// Where the person logs from, for day lengths (the log).
     pub async fn location(&self) -> AppResult<Option<Location>> {
         self.open(Category::Log, "insights").await?;
-        self.app.location(&self.person).await
+        self.app.location_of(&self.person).await
     }
 
     /// The person's written reflections.
     pub async fn reflections(&self) -> AppResult<Vec<Reflection>> {
         self.open(Category::Reflections, "reflections").await?;
-        self.app.reflections(&self.person).await
+        self.app.reflections_of(&self.person).await
     }
 
     /// The person's exercises of `approaches`, newest first; each approach must be shared.
@@ -451,7 +453,7 @@ impl ClientView<'_> {
         }
         Ok(self
             .app
-            .journal(&self.person, None)
+            .journal_of(&self.person, None)
             .await?
             .into_iter()
             .filter(|r| approaches.contains(&r.def.approach))
@@ -464,7 +466,7 @@ impl ClientView<'_> {
             .await?;
         let mut out = Vec::new();
         for inst in enough_domain::measures::instruments() {
-            out.push(self.app.history(&self.person, &inst.id).await?);
+            out.push(self.app.history_of(&self.person, &inst.id).await?);
         }
         Ok(out)
     }
@@ -473,9 +475,9 @@ impl ClientView<'_> {
     /// from other categories they share, each logged) and their safety plan.
     pub async fn safety(&self) -> AppResult<ClientSafety> {
         self.open(Category::Safety, "safety").await?;
-        let events = self.app.safety_events(&self.person).await?;
+        let events = self.app.safety_events_of(&self.person).await?;
         let alerts = self.app.describe_alerts(self, events, "safety").await?;
-        let plan = self.app.safety_plan(&self.person).await?;
+        let plan = self.app.safety_plan_of(&self.person).await?;
         Ok(ClientSafety { alerts, plan })
     }
 }

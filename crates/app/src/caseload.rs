@@ -1,7 +1,7 @@
 //! The therapist's caseload: one row per linked person, built only from what each person
 //! shares, with safety alerts first. Every category read is written to the access log.
 
-use crate::{App, AppError, AppResult, ClientView, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE};
+use crate::{App, AppError, AppResult, ClientView, EVENT_PHQ9_ITEM9, EVENT_SELF_HARM_LANGUAGE, Me};
 use chrono::{DateTime, Days, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::PersonId;
@@ -65,7 +65,7 @@ impl CaseloadRow {
 
 impl App {
     /// The therapist's caseload, safety alerts first, then by address.
-    pub async fn caseload(&self, therapist: &User, address: &str) -> AppResult<Vec<CaseloadRow>> {
+    pub async fn caseload(&self, therapist: &Me, address: &str) -> AppResult<Vec<CaseloadRow>> {
         let people = self.linked_people(therapist).await?;
         let mut rows = Vec::with_capacity(people.len());
         for p in people {
@@ -92,7 +92,7 @@ impl App {
             }
             if let Some(person) = view.open_shared(Category::Safety, "caseload").await? {
                 let since = self.now().timestamp() - ALERT_DAYS * 86_400;
-                let events = self.safety_events(person).await?;
+                let events = self.safety_events_of(person).await?;
                 let recent: Vec<_> = events.iter().filter(|e| e.at >= since).collect();
                 row.alerts = Some((recent.len(), recent.first().map(|e| e.at)));
                 if let Some(latest) = recent.first() {
@@ -118,7 +118,7 @@ impl App {
         let today = self.today(person);
         let from = today.checked_sub_days(Days::new(27)).unwrap_or(today);
         let week = today.checked_sub_days(Days::new(6)).unwrap_or(today);
-        let days = self.days(person, Some(from), Some(today)).await?;
+        let days = self.days_of(person, Some(from), Some(today)).await?;
         Ok((days.iter().filter(|d| d.date >= week).count(), days.len()))
     }
 
@@ -126,7 +126,7 @@ impl App {
     pub async fn latest_scores(&self, person: &User) -> AppResult<Vec<LatestScore>> {
         let mut out = Vec::new();
         for inst in instruments() {
-            let history = self.history(person, &inst.id).await?;
+            let history = self.history_of(person, &inst.id).await?;
             let Some(latest) = history.latest() else {
                 continue;
             };
@@ -188,7 +188,7 @@ impl App {
                         && let Some(person) =
                             view.open_shared(Category::Questionnaires, what).await?
                     {
-                        match self.administration(person, "phq-9", id).await {
+                        match self.administration_of(person, "phq-9", id).await {
                             Ok(a) => {
                                 date = a.response.date;
                                 answer = a.answers.get(8).and_then(|v| {
@@ -217,7 +217,7 @@ impl App {
                 (EVENT_SELF_HARM_LANGUAGE, Origin::Day(date)) => {
                     alert.sentence = words_sentence(origin, None, date);
                     if let Some(person) = view.open_shared(Category::Log, what).await? {
-                        match self.day(person, date).await {
+                        match self.day_of(person, date).await {
                             Ok(day) => alert.quote = day.note.filter(|n| !n.trim().is_empty()),
                             Err(AppError::NotFound(_)) => {}
                             Err(e) => return Err(e),
@@ -245,7 +245,7 @@ impl App {
                         .iter()
                         .any(|c| matches!(c, Category::Exercises(_)))
                     {
-                        match self.exercise(person, id).await {
+                        match self.exercise_of(person, id).await {
                             Ok(record) => {
                                 let category = Category::Exercises(record.def.approach);
                                 if view.open_shared(category, what).await?.is_some() {

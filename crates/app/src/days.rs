@@ -1,7 +1,7 @@
 //! The daily Light & Mood log.
 
 use crate::safety::may_carry_risk;
-use crate::{App, AppError, AppResult, Assessment, Change, Saving, Support, assess};
+use crate::{App, AppError, AppResult, Assessment, Change, Me, Saving, Support, assess};
 use chrono::{Days, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::PersonId;
@@ -166,7 +166,7 @@ impl App {
     /// asks for it.
     pub async fn log_day(
         &self,
-        user: &User,
+        user: &Me,
         date: NaiveDate,
         fields: DayFields,
         type_errors: ValidationErrors,
@@ -191,7 +191,7 @@ impl App {
     /// day slips in between. Returns the whole day, whether it was new, and support to show.
     pub async fn patch_day(
         &self,
-        user: &User,
+        user: &Me,
         date: NaiveDate,
         patch: DayPatch,
         type_errors: ValidationErrors,
@@ -226,7 +226,7 @@ impl App {
     /// returns [`Moved::Conflict`] with both days so the person can choose.
     pub async fn move_day(
         &self,
-        user: &User,
+        user: &Me,
         from: NaiveDate,
         to: NaiveDate,
         fields: DayFields,
@@ -288,7 +288,13 @@ impl App {
     }
 
     /// The user's entry for `date`.
-    pub async fn day(&self, user: &User, date: NaiveDate) -> AppResult<DayEntry> {
+    pub async fn day(&self, user: &Me, date: NaiveDate) -> AppResult<DayEntry> {
+        self.day_of(user, date).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn day_of(&self, user: &User, date: NaiveDate) -> AppResult<DayEntry> {
         self.store
             .get_day(user.id, date)
             .await?
@@ -296,7 +302,7 @@ impl App {
     }
 
     /// Deletes the user's entry for `date`.
-    pub async fn delete_day(&self, user: &User, date: NaiveDate) -> AppResult<()> {
+    pub async fn delete_day(&self, user: &Me, date: NaiveDate) -> AppResult<()> {
         if self.store.delete_day(user.id, date).await? {
             Ok(())
         } else {
@@ -306,6 +312,17 @@ impl App {
 
     /// The user's entries from `from` to `to` inclusive (either open), newest first.
     pub async fn days(
+        &self,
+        user: &Me,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> AppResult<Vec<DayEntry>> {
+        self.days_of(user, from, to).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn days_of(
         &self,
         user: &User,
         from: Option<NaiveDate>,
@@ -318,7 +335,7 @@ impl App {
     }
 
     /// The user's most recent entries: the last `count` days up to tomorrow.
-    pub async fn recent_days(&self, user: &User, count: u64) -> AppResult<Vec<DayEntry>> {
+    pub async fn recent_days(&self, user: &Me, count: u64) -> AppResult<Vec<DayEntry>> {
         let today = self.today(user);
         let from = today.checked_sub_days(Days::new(count.saturating_sub(1)));
         Ok(self.store.list_days(user.id, from, None).await?)
@@ -340,18 +357,19 @@ mod tests {
         (SqliteStore::open(&url).await.unwrap(), dir)
     }
 
-    async fn app_with_user() -> (App, User, tempfile::TempDir) {
+    /// An app with one person, signed in through the real sign-in and session use cases.
+    async fn app_with_user() -> (App, Me, tempfile::TempDir) {
         let (store, dir) = temp_store().await;
         let app = App::new(Arc::new(store));
-        let user = app
-            .add_user(
-                "ana@example.org",
-                Role::Person,
-                "a long enough password",
-                "Europe/Dublin",
-            )
+        let password = "a long enough password";
+        app.add_user("ana@example.org", Role::Person, password, "Europe/Dublin")
             .await
             .unwrap();
+        let (session, _) = app
+            .sign_in("ana@example.org", password, "127.0.0.1", "test")
+            .await
+            .unwrap();
+        let user = app.session(&session.0).await.unwrap().unwrap().user;
         (app, user, dir)
     }
 

@@ -2,9 +2,8 @@
 //! Bundle (daily values as Observations with our documented code system; PHQ-9, GAD-7 and WHO-5
 //! as QuestionnaireResponse + score Observation with LOINC codes where they exist).
 
-use crate::{App, AppError, AppResult, Export};
+use crate::{App, AppError, AppResult, Export, Me};
 use enough_domain::measures::fhir;
-use enough_store::User;
 use std::io::Write;
 
 /// What the zip's README says about each file.
@@ -225,7 +224,7 @@ fn files(export: &Export) -> AppResult<Vec<(&'static str, Vec<u8>)>> {
 
 impl App {
     /// Everything the person owns as CSV files in a zip (built in memory).
-    pub async fn export_csv_zip(&self, user: &User) -> AppResult<Vec<u8>> {
+    pub async fn export_csv_zip(&self, user: &Me) -> AppResult<Vec<u8>> {
         let export = self.export(user).await?;
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
@@ -240,7 +239,7 @@ impl App {
     }
 
     /// Everything with an interchange form as one FHIR R4 `collection` Bundle.
-    pub async fn export_fhir(&self, user: &User) -> AppResult<serde_json::Value> {
+    pub async fn export_fhir(&self, user: &Me) -> AppResult<serde_json::Value> {
         let subject = format!("Patient/{}", user.id);
         let mut resources: Vec<serde_json::Value> = Vec::new();
         let mut days = self.store.list_days(user.id, None, None).await?;

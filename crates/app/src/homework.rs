@@ -3,7 +3,7 @@
 //! categories the person shares, each read through the [`ClientView`] of `App::open_for` (which
 //! writes the access log). Assigning and cancelling need an active link but no shared category.
 
-use crate::{App, AppError, AppResult, ClientView};
+use crate::{App, AppError, AppResult, ClientView, Me};
 use chrono::NaiveDate;
 use enough_domain::PersonId;
 use enough_domain::homework::{AssignmentText, Kind, Progress, Schedule, progress};
@@ -39,7 +39,7 @@ impl App {
     /// to `person_id`; nothing is written when any field is wrong.
     pub async fn assign_homework(
         &self,
-        therapist: &User,
+        therapist: &Me,
         person_id: PersonId,
         text: &AssignmentText,
     ) -> AppResult<Homework> {
@@ -66,7 +66,7 @@ impl App {
     }
 
     /// Withdraws homework; only the therapist who assigned it may.
-    pub async fn cancel_homework(&self, therapist: &User, id: i64) -> AppResult<()> {
+    pub async fn cancel_homework(&self, therapist: &Me, id: i64) -> AppResult<()> {
         if self
             .store
             .cancel_homework(therapist.id, id, self.now().timestamp())
@@ -79,7 +79,7 @@ impl App {
     }
 
     /// The person's own homework (withdrawn work left out), newest first, with progress.
-    pub async fn my_homework(&self, person: &User) -> AppResult<Vec<HomeworkView>> {
+    pub async fn my_homework(&self, person: &Me) -> AppResult<Vec<HomeworkView>> {
         let today = self.today(person);
         let mut emails: BTreeMap<PersonId, Option<String>> = BTreeMap::new();
         let mut out = Vec::new();
@@ -120,7 +120,7 @@ impl App {
     /// progress only where the person shares the category; each category read is logged.
     pub async fn homework_for_therapist(
         &self,
-        therapist: &User,
+        therapist: &Me,
         person_id: PersonId,
         address: &str,
     ) -> AppResult<Vec<HomeworkView>> {
@@ -153,7 +153,7 @@ impl App {
     /// when there is no homework.
     pub(crate) async fn homework_counts(
         &self,
-        therapist: &User,
+        therapist: &Me,
         view: &ClientView<'_>,
         what: &str,
     ) -> AppResult<Option<(usize, usize)>> {

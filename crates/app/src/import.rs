@@ -1,7 +1,7 @@
 //! Importing other apps' exports: a preview first (what would change, what is wrong and where),
 //! then an all-or-nothing, idempotent apply. Parsing streams and runs off the async runtime.
 
-use crate::{App, AppError, AppResult, Saving, Support};
+use crate::{App, AppError, AppResult, Me, Saving, Support};
 use chrono::NaiveDate;
 use enough_domain::ValidationErrors;
 use enough_domain::day::{DayEntry, DayFields, Habits};
@@ -9,7 +9,6 @@ use enough_domain::import::{
     ChangeSet, ConflictRule, FillIn, ImportError, ImportPlan, Outcome, RowProblem, apple_health,
     bearable, daylio, generic,
 };
-use enough_store::User;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::{BufReader, Read, Seek};
@@ -211,7 +210,7 @@ impl App {
     /// Nothing is written.
     pub async fn preview_import<R: Read + Seek + Send + 'static>(
         &self,
-        user: &User,
+        user: &Me,
         format: ImportFormat,
         input: R,
         rule: ConflictRule,
@@ -264,7 +263,7 @@ impl App {
     /// the safety decision asks, one support outcome for the whole import.
     pub async fn apply_import(
         &self,
-        user: &User,
+        user: &Me,
         days: &[StagedDay],
     ) -> AppResult<(usize, Option<Support>)> {
         let today = self.today(user);

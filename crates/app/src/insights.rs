@@ -2,7 +2,7 @@
 //! their data ([`crate::insights_cache`]).
 
 use crate::insights_cache::{Cached, Key, What};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Me};
 use chrono::{Days, NaiveDate};
 use enough_domain::ValidationErrors;
 use enough_domain::day::DayEntry;
@@ -58,6 +58,17 @@ impl App {
     /// The insights for `from`..=`to` (default: the last 8 weeks up to today), from the cache
     /// when the person's data has not changed since they were computed.
     pub async fn light_mood_insights(
+        &self,
+        user: &Me,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> AppResult<Arc<InsightsRange>> {
+        self.light_mood_insights_of(user, from, to).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn light_mood_insights_of(
         &self,
         user: &User,
         from: Option<NaiveDate>,

@@ -12,6 +12,7 @@ mod error;
 mod export_formats;
 mod hashing;
 mod homework;
+mod identity;
 mod import;
 mod insights;
 mod insights_cache;
@@ -36,6 +37,7 @@ pub use days::{MoveChoice, Moved};
 pub use error::AppError;
 pub use hashing::{BUSY_RETRY_AFTER_SECS, HashingStats};
 pub use homework::HomeworkView;
+pub use identity::Me;
 pub use import::{
     ImportFormat, ImportPreview, StagedDay, bearable_rule, default_activity_mapping,
     default_mood_mapping, first_problems, parse_activity_mapping, parse_import, parse_import_with,

@@ -1,6 +1,6 @@
 //! Daylight where the person is, their written reflections, and the Light & Mood experiment.
 
-use crate::{App, AppError, AppResult, Change, Saving, Support, assess};
+use crate::{App, AppError, AppResult, Change, Me, Saving, Support, assess};
 use chrono::{Days, NaiveDate};
 use enough_domain::ValidationErrors;
 use enough_domain::cities;
@@ -60,14 +60,20 @@ fn coordinate(field: &str, raw: &str, range: f64, errors: &mut ValidationErrors)
 
 impl App {
     /// The person's location, if set.
-    pub async fn location(&self, user: &User) -> AppResult<Option<Location>> {
+    pub async fn location(&self, user: &Me) -> AppResult<Option<Location>> {
+        self.location_of(user).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn location_of(&self, user: &User) -> AppResult<Option<Location>> {
         Ok(self.store.location(user.id).await?)
     }
 
     /// Sets the location from a city name, or from coordinates; all empty clears it.
     pub async fn set_location(
         &self,
-        user: &User,
+        user: &Me,
         city: &str,
         latitude: &str,
         longitude: &str,
@@ -107,7 +113,7 @@ impl App {
     }
 
     /// Sunrise, sunset and day length where the person is on `date`, if a location is set.
-    pub async fn daylight_on(&self, user: &User, date: NaiveDate) -> AppResult<Option<SunTimes>> {
+    pub async fn daylight_on(&self, user: &Me, date: NaiveDate) -> AppResult<Option<SunTimes>> {
         Ok(self
             .location(user)
             .await?
@@ -117,7 +123,7 @@ impl App {
     /// Saves the person's reflection for a date; with support when the safety decision asks.
     pub async fn save_reflection(
         &self,
-        user: &User,
+        user: &Me,
         date: &str,
         text: &str,
     ) -> AppResult<(Reflection, Option<Support>)> {
@@ -179,12 +185,18 @@ impl App {
     }
 
     /// The person's reflections, newest first.
-    pub async fn reflections(&self, user: &User) -> AppResult<Vec<Reflection>> {
+    pub async fn reflections(&self, user: &Me) -> AppResult<Vec<Reflection>> {
+        self.reflections_of(user).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn reflections_of(&self, user: &User) -> AppResult<Vec<Reflection>> {
         Ok(self.store.reflections(user.id).await?)
     }
 
     /// Starts a Light & Mood experiment of `weeks` weeks from tomorrow, with a fresh random seed.
-    pub async fn start_experiment(&self, user: &User, weeks: &str) -> AppResult<ExperimentView> {
+    pub async fn start_experiment(&self, user: &Me, weeks: &str) -> AppResult<ExperimentView> {
         let weeks: i64 = weeks.trim().parse().map_err(|_| {
             ValidationErrors::single(
                 "weeks",
@@ -220,7 +232,7 @@ impl App {
 
     async fn experiment_view(
         &self,
-        user: &User,
+        user: &Me,
         experiment: Experiment,
     ) -> AppResult<ExperimentView> {
         let seed = u64::from_ne_bytes(experiment.seed.to_ne_bytes());
@@ -251,7 +263,7 @@ impl App {
     }
 
     /// The person's experiments, newest first, each analysed.
-    pub async fn experiments(&self, user: &User) -> AppResult<Vec<ExperimentView>> {
+    pub async fn experiments(&self, user: &Me) -> AppResult<Vec<ExperimentView>> {
         let mut views = Vec::new();
         for e in self.store.experiments(user.id).await? {
             views.push(self.experiment_view(user, e).await?);
@@ -264,7 +276,7 @@ impl App {
     /// force; the analysis keeps using the seeded plan (intention to treat).
     pub async fn swap_experiment_mornings(
         &self,
-        user: &User,
+        user: &Me,
         id: i64,
         date: &str,
         with: &str,
@@ -299,7 +311,7 @@ impl App {
     }
 
     /// Stops the person's running experiment; its days and analysis stay.
-    pub async fn abandon_experiment(&self, user: &User, id: i64) -> AppResult<()> {
+    pub async fn abandon_experiment(&self, user: &Me, id: i64) -> AppResult<()> {
         if self
             .store
             .abandon_experiment(user.id, id, self.now().timestamp())

@@ -2,7 +2,7 @@
 //! schedules, and the FHIR export. Scoring and wording live in the domain crate; this module
 //! only decides who may see what and what is stored.
 
-use crate::{App, AppError, AppResult, Change, Saving, Support};
+use crate::{App, AppError, AppResult, Change, Me, Saving, Support};
 use chrono::{DateTime, NaiveDate, Utc};
 use enough_domain::ValidationErrors;
 use enough_domain::measures::{
@@ -167,7 +167,7 @@ pub fn parse_every_days(raw: &str) -> Result<Option<i64>, ValidationErrors> {
 
 impl App {
     /// Every instrument with the person's latest result, schedule and whether it is due.
-    pub async fn instruments_overview(&self, user: &User) -> AppResult<Vec<InstrumentOverview>> {
+    pub async fn instruments_overview(&self, user: &Me) -> AppResult<Vec<InstrumentOverview>> {
         let responses = self.store.responses(user.id, None).await?;
         let schedules = self.store.schedules(user.id).await?;
         let today = self.today(user);
@@ -203,7 +203,7 @@ impl App {
 
     /// The scheduled questionnaires due today or since an earlier day, with the day each
     /// became due.
-    pub async fn due(&self, user: &User) -> AppResult<Vec<(&'static Instrument, NaiveDate)>> {
+    pub async fn due(&self, user: &Me) -> AppResult<Vec<(&'static Instrument, NaiveDate)>> {
         Ok(self
             .instruments_overview(user)
             .await?
@@ -214,7 +214,7 @@ impl App {
     }
 
     /// The answers so far of an unfinished sitting (all unanswered when there is none).
-    pub async fn questionnaire_draft(&self, user: &User, id: &str) -> AppResult<Responses> {
+    pub async fn questionnaire_draft(&self, user: &Me, id: &str) -> AppResult<Responses> {
         let inst = known(id)?;
         Ok(match self.store.questionnaire_draft(user.id, id).await? {
             Some(draft) => draft_answers(inst, &draft.answers),
@@ -227,7 +227,7 @@ impl App {
     /// its lowest value leads to support at once, as for a finished sitting.
     pub async fn save_draft(
         &self,
-        user: &User,
+        user: &Me,
         id: &str,
         form: &BTreeMap<String, String>,
     ) -> AppResult<(Responses, Option<Support>)> {
@@ -240,7 +240,7 @@ impl App {
     /// Saves parsed answers of an unfinished sitting (see [`App::save_draft`]).
     async fn save_draft_answers(
         &self,
-        user: &User,
+        user: &Me,
         inst: &'static Instrument,
         answers: Responses,
     ) -> AppResult<(Responses, Option<Support>)> {
@@ -275,7 +275,7 @@ impl App {
     /// same id are a conflict. A PHQ-9 item 9 answer above 0 records a safety event once.
     pub async fn submit(
         &self,
-        user: &User,
+        user: &Me,
         id: &str,
         client_id: &str,
         answers: &Responses,
@@ -351,7 +351,17 @@ impl App {
     }
 
     /// The person's completed sittings of one instrument, oldest first.
-    pub async fn administrations(&self, user: &User, id: &str) -> AppResult<Vec<Administration>> {
+    pub async fn administrations(&self, user: &Me, id: &str) -> AppResult<Vec<Administration>> {
+        self.administrations_of(user, id).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn administrations_of(
+        &self,
+        user: &User,
+        id: &str,
+    ) -> AppResult<Vec<Administration>> {
         known(id)?;
         self.store
             .responses(user.id, Some(id))
@@ -364,11 +374,22 @@ impl App {
     /// One completed sitting of the person (`NotFound` when it is not theirs or not of `id`).
     pub async fn administration(
         &self,
+        user: &Me,
+        id: &str,
+        response_id: i64,
+    ) -> AppResult<Administration> {
+        self.administration_of(user, id, response_id).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn administration_of(
+        &self,
         user: &User,
         id: &str,
         response_id: i64,
     ) -> AppResult<Administration> {
-        self.administrations(user, id)
+        self.administrations_of(user, id)
             .await?
             .into_iter()
             .find(|a| a.response.id == response_id)
@@ -377,9 +398,15 @@ impl App {
 
     /// Every sitting of one instrument with its change against the first and the previous,
     /// and for PHQ-9/GAD-7 the NHS Talking Therapies view.
-    pub async fn history(&self, user: &User, id: &str) -> AppResult<MeasureHistory> {
+    pub async fn history(&self, user: &Me, id: &str) -> AppResult<MeasureHistory> {
+        self.history_of(user, id).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn history_of(&self, user: &User, id: &str) -> AppResult<MeasureHistory> {
         let inst = known(id)?;
-        let all = self.administrations(user, id).await?;
+        let all = self.administrations_of(user, id).await?;
         let first = all.first().map(|a| a.score.clone());
         let mut points = Vec::with_capacity(all.len());
         let mut previous: Option<Score> = None;
@@ -421,8 +448,8 @@ impl App {
     /// The paired PHQ-9 + GAD-7 Talking Therapies outcome, first against latest, when each was
     /// filled in at least twice.
     async fn paired_outcome(&self, user: &User) -> AppResult<Option<TalkingTherapiesResult>> {
-        let phq9 = self.administrations(user, "phq-9").await?;
-        let gad7 = self.administrations(user, "gad-7").await?;
+        let phq9 = self.administrations_of(user, "phq-9").await?;
+        let gad7 = self.administrations_of(user, "gad-7").await?;
         if phq9.len() < 2 || gad7.len() < 2 {
             return Ok(None);
         }
@@ -442,7 +469,7 @@ impl App {
     /// Sets "every N days" (1–365) for an instrument, or with `None` removes the reminder.
     pub async fn set_schedule(
         &self,
-        user: &User,
+        user: &Me,
         id: &str,
         every_days: Option<i64>,
     ) -> AppResult<()> {
@@ -463,7 +490,7 @@ impl App {
     }
 
     /// Deletes one of the person's completed sittings.
-    pub async fn delete_response(&self, user: &User, id: &str, response_id: i64) -> AppResult<()> {
+    pub async fn delete_response(&self, user: &Me, id: &str, response_id: i64) -> AppResult<()> {
         // Checks it is theirs and of this instrument before deleting.
         self.administration(user, id, response_id).await?;
         if self.store.delete_response(user.id, response_id).await? {
@@ -477,7 +504,7 @@ impl App {
     /// Observation.
     pub async fn fhir_response(
         &self,
-        user: &User,
+        user: &Me,
         id: &str,
         response_id: i64,
     ) -> AppResult<serde_json::Value> {
@@ -486,7 +513,7 @@ impl App {
     }
 
     /// Every PHQ-9, GAD-7 and WHO-5 sitting of the person as one FHIR R4 Bundle.
-    pub async fn fhir_everything(&self, user: &User) -> AppResult<serde_json::Value> {
+    pub async fn fhir_everything(&self, user: &Me) -> AppResult<serde_json::Value> {
         let mut resources = Vec::new();
         for response in self.store.responses(user.id, None).await? {
             if FHIR_INSTRUMENTS.contains(&response.instrument.as_str()) {

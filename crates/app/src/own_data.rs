@@ -1,10 +1,9 @@
 //! The person's data is theirs: everything they own as one JSON document, and deleting the
 //! account with every row of it.
 
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Me};
 use enough_domain::ValidationErrors;
 use enough_domain::day::Habits;
-use enough_store::User;
 use serde::Serialize;
 
 /// The export format's version; bump it when a field changes meaning.
@@ -192,7 +191,7 @@ fn rfc3339(secs: i64) -> String {
 
 impl App {
     /// Everything the person owns, in one versioned document.
-    pub async fn export(&self, user: &User) -> AppResult<Export> {
+    pub async fn export(&self, user: &Me) -> AppResult<Export> {
         let mut days = self.store.list_days(user.id, None, None).await?;
         days.reverse();
         let mut reflections = self.store.reflections(user.id).await?;
@@ -322,7 +321,7 @@ impl App {
 
     /// Deletes the person's account and everything in it, after checking their password.
     /// Only a content-free record of the time remains.
-    pub async fn delete_account(&self, user: &User, password: &str) -> AppResult<()> {
+    pub async fn delete_account(&self, user: &Me, password: &str) -> AppResult<()> {
         let credentials = self
             .store
             .user_by_email(&user.email)

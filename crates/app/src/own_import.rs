@@ -8,7 +8,7 @@
 //! schedule or a therapist's link); the summary says how many were left out.
 
 use crate::safety::may_carry_risk;
-use crate::{App, AppError, AppResult, Assessment, Change, Export, Saving, Support, assess};
+use crate::{App, AppError, AppResult, Assessment, Change, Export, Me, Saving, Support, assess};
 use chrono::{DateTime, NaiveDate};
 use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
@@ -17,7 +17,7 @@ use enough_domain::day::DayFields;
 use enough_domain::toolkit::{Answers, Status, free_text, validate};
 use enough_store::sql::Tx;
 use enough_store::{
-    ActivityInput, ExerciseInput, Location, NewProgrammeRun, NewResponse, StoreResult, User,
+    ActivityInput, ExerciseInput, Location, NewProgrammeRun, NewResponse, StoreResult,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -72,7 +72,7 @@ impl App {
     /// import of the same file, so no support and no event then).
     pub async fn import_own_export(
         &self,
-        user: &User,
+        user: &Me,
         export: &Export,
     ) -> AppResult<(OwnImportSummary, Option<Support>)> {
         if export.format != FORMAT || export.version != crate::EXPORT_VERSION {

@@ -6,7 +6,7 @@ mod decision;
 pub(crate) use decision::may_carry_risk;
 pub use decision::{Assessment, Change, Saving, Support, SupportReason, assess};
 
-use crate::{App, AppResult};
+use crate::{App, AppResult, Me};
 use enough_domain::ValidationErrors;
 use enough_domain::crisis::{Country, directory, guess_country};
 use enough_domain::safety::plan::{SafetyPlan, Section};
@@ -103,7 +103,7 @@ impl App {
     }
 
     /// Sets the person's country for crisis lines; empty clears it (back to the time-zone guess).
-    pub async fn set_country(&self, user: &User, code: &str) -> AppResult<()> {
+    pub async fn set_country(&self, user: &Me, code: &str) -> AppResult<()> {
         let code = code.trim().to_ascii_uppercase();
         if code.is_empty() {
             self.store.set_country(user.id, None).await?;
@@ -121,7 +121,13 @@ impl App {
     }
 
     /// The person's safety plan (empty if they have not written one).
-    pub async fn safety_plan(&self, user: &User) -> AppResult<SafetyPlanView> {
+    pub async fn safety_plan(&self, user: &Me) -> AppResult<SafetyPlanView> {
+        self.safety_plan_of(user).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn safety_plan_of(&self, user: &User) -> AppResult<SafetyPlanView> {
         let Some(record) = self.store.safety_plan(user.id).await? else {
             return Ok(SafetyPlanView::default());
         };
@@ -137,7 +143,7 @@ impl App {
 
     /// Saves the person's safety plan (validated: at most 20 lines of 300 characters a section).
     /// Naming suicide in a plan records no safety event (see [`decision`]).
-    pub async fn save_safety_plan(&self, user: &User, plan: &SafetyPlan) -> AppResult<()> {
+    pub async fn save_safety_plan(&self, user: &Me, plan: &SafetyPlan) -> AppResult<()> {
         plan.validate()?;
         let json = serde_json::to_string(plan)
             .map_err(|e| crate::AppError::Internal(format!("safety plan: {e}")))?;
@@ -166,7 +172,7 @@ impl App {
     /// the person's words).
     pub async fn record_safety_event(
         &self,
-        user: &User,
+        user: &Me,
         kind: &str,
         detail: &str,
     ) -> AppResult<SafetyEvent> {
@@ -177,7 +183,13 @@ impl App {
     }
 
     /// The person's safety events, newest first.
-    pub async fn safety_events(&self, user: &User) -> AppResult<Vec<SafetyEvent>> {
+    pub async fn safety_events(&self, user: &Me) -> AppResult<Vec<SafetyEvent>> {
+        self.safety_events_of(user).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn safety_events_of(&self, user: &User) -> AppResult<Vec<SafetyEvent>> {
         Ok(self.store.safety_events(user.id).await?)
     }
 }

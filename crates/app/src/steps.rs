@@ -1,7 +1,7 @@
 //! Small imperfect steps: planned activities with how they went, guided programmes that never
 //! reset, and the morning-light window.
 
-use crate::{App, AppError, AppResult, Change, Saving, Support};
+use crate::{App, AppError, AppResult, Change, Me, Saving, Support};
 use chrono::{Datelike, Days, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::PersonId;
@@ -104,7 +104,7 @@ impl App {
     /// Plans an activity (today or later); with support when the safety decision asks.
     pub async fn plan_activity(
         &self,
-        user: &User,
+        user: &Me,
         text: &PlanText,
     ) -> AppResult<(ActivityView, Option<Support>)> {
         let plan = text.parse(self.today(user))?;
@@ -135,7 +135,7 @@ impl App {
     }
 
     /// The person's activity `id`.
-    pub async fn activity(&self, user: &User, id: i64) -> AppResult<ActivityView> {
+    pub async fn activity(&self, user: &Me, id: i64) -> AppResult<ActivityView> {
         let record = self
             .store
             .activity(user.id, id)
@@ -147,7 +147,7 @@ impl App {
     /// Records how a planned activity went (done or not; pleasure and achievement need done).
     pub async fn record_outcome(
         &self,
-        user: &User,
+        user: &Me,
         id: i64,
         text: &OutcomeText,
     ) -> AppResult<(ActivityView, Option<Support>)> {
@@ -159,7 +159,7 @@ impl App {
     /// Records a parsed outcome; with support when the safety decision asks.
     pub async fn save_outcome(
         &self,
-        user: &User,
+        user: &Me,
         id: i64,
         outcome: &ActivityOutcome,
     ) -> AppResult<(ActivityView, Option<Support>)> {
@@ -184,7 +184,7 @@ impl App {
     }
 
     /// Deletes a planned activity.
-    pub async fn delete_activity(&self, user: &User, id: i64) -> AppResult<()> {
+    pub async fn delete_activity(&self, user: &Me, id: i64) -> AppResult<()> {
         if self.store.delete_activity(user.id, id).await? {
             Ok(())
         } else {
@@ -195,7 +195,7 @@ impl App {
     /// The person's activities from `from` to `to`, by date and time.
     pub async fn activities(
         &self,
-        user: &User,
+        user: &Me,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> AppResult<Vec<ActivityView>> {
@@ -210,7 +210,7 @@ impl App {
     /// The week (Monday to Sunday) holding `day`: planned and done, nothing marked as failed.
     pub async fn activity_week(
         &self,
-        user: &User,
+        user: &Me,
         day: NaiveDate,
     ) -> AppResult<(WeekView, Vec<ActivityView>)> {
         let monday = day
@@ -227,7 +227,7 @@ impl App {
 
     /// Pleasure by kind of activity and mood on days with vs without one done, over the last
     /// `days` days, under the same minimum-data rules as the Light & Mood insights.
-    pub async fn activity_insights(&self, user: &User, days: u64) -> AppResult<ActivityInsights> {
+    pub async fn activity_insights(&self, user: &Me, days: u64) -> AppResult<ActivityInsights> {
         use crate::insights::{Found, compute};
         use crate::insights_cache::{Cached, Key, What};
         let today = self.today(user);
@@ -286,8 +286,14 @@ impl App {
         Ok((*insights).clone())
     }
 
-    /// Starts a shipped programme today (or for someone, when a therapist assigns it).
-    pub async fn start_programme(
+    /// Starts a shipped programme today.
+    pub async fn start_programme(&self, user: &Me, programme_id: &str) -> AppResult<RunView> {
+        self.start_programme_of(user, programme_id, None).await
+    }
+
+    /// Starts a shipped programme today for `me`, or for a linked person when their therapist
+    /// (`assigned_by`) assigns it.
+    pub(crate) async fn start_programme_of(
         &self,
         user: &User,
         programme_id: &str,
@@ -345,7 +351,7 @@ impl App {
     }
 
     /// The programmes the person is following (active runs), each with today's step.
-    pub async fn my_programmes(&self, user: &User) -> AppResult<Vec<RunView>> {
+    pub async fn my_programmes(&self, user: &Me) -> AppResult<Vec<RunView>> {
         self.store
             .programme_runs(user.id)
             .await?
@@ -356,7 +362,7 @@ impl App {
     }
 
     /// Every run, ended ones too, newest first.
-    pub async fn programme_history(&self, user: &User) -> AppResult<Vec<RunView>> {
+    pub async fn programme_history(&self, user: &Me) -> AppResult<Vec<RunView>> {
         self.store
             .programme_runs(user.id)
             .await?
@@ -369,7 +375,7 @@ impl App {
     /// composed from the catalogue. Needs an active link (nothing is read, so no category).
     pub async fn assign_programme(
         &self,
-        therapist: &User,
+        therapist: &Me,
         person_id: PersonId,
         choice: ProgrammeChoice,
     ) -> AppResult<RunView> {
@@ -381,7 +387,8 @@ impl App {
             .ok_or(AppError::NotFound("person"))?;
         match choice {
             ProgrammeChoice::Shipped(id) => {
-                self.start_programme(&person, &id, Some(therapist.id)).await
+                self.start_programme_of(&person, &id, Some(therapist.id))
+                    .await
             }
             ProgrammeChoice::Composed { title, days } => {
                 let mut programme = compose(&title, days)?;
@@ -409,7 +416,7 @@ impl App {
     /// Marks day `day` of run `run_id` done; the programme then shows the next step not done.
     pub async fn complete_programme_day(
         &self,
-        user: &User,
+        user: &Me,
         run_id: i64,
         day: u16,
     ) -> AppResult<RunView> {
@@ -443,7 +450,7 @@ impl App {
     }
 
     /// Stops following a programme (its record stays).
-    pub async fn stop_programme(&self, user: &User, run_id: i64) -> AppResult<()> {
+    pub async fn stop_programme(&self, user: &Me, run_id: i64) -> AppResult<()> {
         if self
             .store
             .end_programme(user.id, run_id, self.now().timestamp())
@@ -458,7 +465,7 @@ impl App {
     /// The morning-light window for `date` where the person is; `None` without a location.
     pub async fn morning_light(
         &self,
-        user: &User,
+        user: &Me,
         date: NaiveDate,
     ) -> AppResult<Option<MorningLight>> {
         let Some(location) = self.location(user).await? else {

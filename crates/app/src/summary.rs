@@ -3,7 +3,7 @@
 //! [`ClientView`] of `App::open_for`, which writes the access log).
 
 use crate::insights::InsightsRange;
-use crate::{App, AppResult, ClientView};
+use crate::{App, AppResult, ClientView, Me};
 use chrono::{DateTime, Days, NaiveDate};
 use chrono_tz::Tz;
 use enough_domain::PersonId;
@@ -169,7 +169,7 @@ impl App {
     /// The person's own summary for the typed range (nothing is logged: it is their data).
     pub async fn own_summary(
         &self,
-        person: &User,
+        person: &Me,
         from: &str,
         to: &str,
     ) -> AppResult<SessionSummary> {
@@ -181,7 +181,7 @@ impl App {
     /// `NotFound` when not linked.
     pub async fn summary_for(
         &self,
-        therapist: &User,
+        therapist: &Me,
         person_id: PersonId,
         from: &str,
         to: &str,
@@ -216,7 +216,7 @@ impl App {
 
         let log = if let Some(person) = Self::may_read(&reader, Category::Log, &what).await? {
             let insights = self
-                .light_mood_insights(person, Some(from), Some(to))
+                .light_mood_insights_of(person, Some(from), Some(to))
                 .await?;
             let days = &insights.days;
             let (mean_mood, mood_days) = mean(days.iter().map(|d| d.mood.map(f64::from)));
@@ -244,7 +244,7 @@ impl App {
                 Self::may_read(&reader, Category::Exercises(approach), &what).await?
             {
                 if journal.is_none() {
-                    journal = Some(self.journal(person, None).await?);
+                    journal = Some(self.journal_of(person, None).await?);
                 }
                 let mut lines: Vec<ExerciseLine> = journal
                     .iter()
@@ -277,7 +277,7 @@ impl App {
             if let Some(person) = Self::may_read(&reader, Category::Questionnaires, &what).await? {
                 let mut out = Vec::new();
                 for inst in instruments() {
-                    let history = self.history(person, &inst.id).await?;
+                    let history = self.history_of(person, &inst.id).await?;
                     let points: Vec<_> = history
                         .points
                         .iter()
@@ -324,7 +324,7 @@ impl App {
         let reflections =
             if let Some(person) = Self::may_read(&reader, Category::Reflections, &what).await? {
                 let mut list: Vec<Reflection> = self
-                    .reflections(person)
+                    .reflections_of(person)
                     .await?
                     .into_iter()
                     .filter(|r| in_range(r.date))
@@ -338,7 +338,7 @@ impl App {
         let safety = if let Some(person) = Self::may_read(&reader, Category::Safety, &what).await? {
             let tz: Tz = person.time_zone;
             let mut list: Vec<SafetyEvent> = self
-                .safety_events(person)
+                .safety_events_of(person)
                 .await?
                 .into_iter()
                 .filter(|e| {

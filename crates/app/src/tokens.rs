@@ -1,9 +1,9 @@
 //! Personal access tokens for the JSON API.
 
 use crate::secrets::{random_token, token_hash};
-use crate::{App, AppError, AppResult, SignedIn};
+use crate::{App, AppError, AppResult, Me};
 use enough_domain::ValidationErrors;
-use enough_store::{ApiToken, NewToken, User};
+use enough_store::{ApiToken, NewToken};
 
 /// The prefix of every token, so that leaked tokens are easy to recognise in logs and scanners.
 pub const TOKEN_PREFIX: &str = "enough_pat_";
@@ -13,7 +13,7 @@ const TOKENS_PER_WINDOW: i64 = 20;
 
 impl App {
     /// Creates a token for `user`; the secret is returned once and never stored.
-    pub async fn create_token(&self, user: &User, name: &str) -> AppResult<(ApiToken, String)> {
+    pub async fn create_token(&self, user: &Me, name: &str) -> AppResult<(ApiToken, String)> {
         let name = name.trim();
         let name = if name.is_empty() { "API token" } else { name };
         if name.chars().count() > NAME_MAX {
@@ -39,12 +39,12 @@ impl App {
     }
 
     /// The user's tokens, newest first.
-    pub async fn tokens(&self, user: &User) -> AppResult<Vec<ApiToken>> {
+    pub async fn tokens(&self, user: &Me) -> AppResult<Vec<ApiToken>> {
         Ok(self.store.list_tokens(user.id).await?)
     }
 
     /// Revokes one of the user's own tokens; it stops working at once.
-    pub async fn revoke_token(&self, user: &User, token_id: i64) -> AppResult<()> {
+    pub async fn revoke_token(&self, user: &Me, token_id: i64) -> AppResult<()> {
         if self
             .store
             .revoke_token(user.id, token_id, self.now().timestamp())
@@ -54,27 +54,5 @@ impl App {
         } else {
             Err(AppError::NotFound("token"))
         }
-    }
-
-    /// The user behind a bearer token, if it is live.
-    pub async fn authenticate_token(&self, secret: &str) -> AppResult<SignedIn> {
-        if !secret.starts_with(TOKEN_PREFIX) {
-            return Err(AppError::Unauthenticated);
-        }
-        let (token_id, user) = crate::rules::user_by_token_hash(
-            &*self.store,
-            &token_hash(secret),
-            self.now().timestamp(),
-        )
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-        if self.is_disabled(user.id).await? {
-            return Err(AppError::Unauthenticated);
-        }
-        Ok(SignedIn {
-            user,
-            session: None,
-            token_id: Some(token_id),
-        })
     }
 }

@@ -1,7 +1,7 @@
 //! The perfectionism toolkit: saving exercises (drafts, plans, finished entries), the journal,
 //! exposure-ladder attempts, and progress (including the inner critic's accuracy).
 
-use crate::{App, AppError, AppResult, Change, Saving, Support};
+use crate::{App, AppError, AppResult, Change, Me, Saving, Support};
 use chrono::NaiveDate;
 use enough_domain::ExerciseId;
 use enough_domain::ValidationErrors;
@@ -110,7 +110,7 @@ impl App {
     /// when anything is wrong.
     pub async fn save_exercise(
         &self,
-        user: &User,
+        user: &Me,
         id: Option<ExerciseId>,
         submission: ExerciseSubmission,
     ) -> AppResult<SavedExercise> {
@@ -181,7 +181,17 @@ impl App {
     }
 
     /// The person's exercise `id`.
-    pub async fn exercise(&self, user: &User, id: ExerciseId) -> AppResult<ExerciseRecord> {
+    pub async fn exercise(&self, user: &Me, id: ExerciseId) -> AppResult<ExerciseRecord> {
+        self.exercise_of(user, id).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn exercise_of(
+        &self,
+        user: &User,
+        id: ExerciseId,
+    ) -> AppResult<ExerciseRecord> {
         let entry = self
             .store
             .exercise(user.id, id)
@@ -191,7 +201,17 @@ impl App {
     }
 
     /// The journal: the person's exercises (of one kind, if given), newest first.
-    pub async fn journal(&self, user: &User, kind: Option<&str>) -> AppResult<Vec<ExerciseRecord>> {
+    pub async fn journal(&self, user: &Me, kind: Option<&str>) -> AppResult<Vec<ExerciseRecord>> {
+        self.journal_of(user, kind).await
+    }
+
+    /// For a person already authorised: `me`, or someone opened through a
+    /// [`crate::ClientView`].
+    pub(crate) async fn journal_of(
+        &self,
+        user: &User,
+        kind: Option<&str>,
+    ) -> AppResult<Vec<ExerciseRecord>> {
         if let Some(kind) = kind {
             exercise_def(kind)?;
         }
@@ -204,7 +224,7 @@ impl App {
     }
 
     /// Deletes the person's exercise `id`.
-    pub async fn delete_exercise(&self, user: &User, id: ExerciseId) -> AppResult<()> {
+    pub async fn delete_exercise(&self, user: &Me, id: ExerciseId) -> AppResult<()> {
         if self.store.delete_exercise(user.id, id).await? {
             Ok(())
         } else {
@@ -216,7 +236,7 @@ impl App {
     /// ladder `id`. Attempts may not be dated in the future.
     pub async fn add_ladder_attempt(
         &self,
-        user: &User,
+        user: &Me,
         id: ExerciseId,
         rung: usize,
         attempt: Attempt,
@@ -271,7 +291,7 @@ impl App {
     }
 
     /// Progress across every exercise the person has saved, computed once per change of the person's data (see [`crate::insights_cache`]).
-    pub async fn toolkit_progress(&self, user: &User) -> AppResult<ToolkitProgress> {
+    pub async fn toolkit_progress(&self, user: &Me) -> AppResult<ToolkitProgress> {
         use crate::insights::Found;
         use crate::insights_cache::{Cached, Key, What};
         let user_id = user.id;

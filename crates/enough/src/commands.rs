@@ -106,7 +106,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Token(TokenCommand::Create { email, name }) => {
-            let user = app.user_by_email(&email).await.map_err(readable)?;
+            let user = app.me_at_shell(&email).await.map_err(readable)?;
             let (_, secret) = app.create_token(&user, &name).await.map_err(readable)?;
             println!("{secret}");
             Ok(())
@@ -127,7 +127,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             format,
             output,
         } => {
-            let user = app.user_by_email(&email).await.map_err(readable)?;
+            let user = app.me_at_shell(&email).await.map_err(readable)?;
             let bytes = match format.as_str() {
                 "csv" => app.export_csv_zip(&user).await.map_err(readable)?,
                 "fhir" => {
@@ -344,7 +344,7 @@ async fn shutdown_signal() {
 }
 
 async fn log(app: App, args: LogArgs) -> Result<()> {
-    let user = app.user_by_email(&args.email).await.map_err(readable)?;
+    let user = app.me_at_shell(&args.email).await.map_err(readable)?;
     let date = match &args.date {
         Some(raw) => parse_date("date", raw).map_err(readable)?,
         None => app.today(&user),
@@ -416,7 +416,7 @@ pub(crate) fn print_support(support: Option<&Support>) {
 }
 
 async fn days(app: App, args: DaysArgs) -> Result<()> {
-    let user = app.user_by_email(&args.email).await.map_err(readable)?;
+    let user = app.me_at_shell(&args.email).await.map_err(readable)?;
     let from = args
         .from
         .as_deref()

@@ -74,7 +74,7 @@ pub async fn run(app: App, args: ImportArgs) -> Result<()> {
     }
     let format = ImportFormat::parse(&args.format)
         .ok_or_else(|| anyhow!("FORMAT must be daylio, bearable, csv or apple-health"))?;
-    let user = app.user_by_email(&args.email).await.map_err(readable)?;
+    let user = app.me_at_shell(&args.email).await.map_err(readable)?;
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("FILE {}: cannot open", args.file.display()))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -235,7 +235,7 @@ fn check_scale(flag: &str, value: Option<u8>) -> Result<Option<u8>> {
 
 /// `enough import json FILE`: an export made by enough, back into an account.
 async fn own_export(app: App, args: ImportArgs) -> Result<()> {
-    let user = app.user_by_email(&args.email).await.map_err(readable)?;
+    let user = app.me_at_shell(&args.email).await.map_err(readable)?;
     let file = std::fs::File::open(&args.file)
         .with_context(|| format!("FILE {}: cannot read", args.file.display()))?;
     let size = file

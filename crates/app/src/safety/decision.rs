@@ -26,6 +26,7 @@
 //!   transaction, the database failing there fails the save as a whole (nothing half-saved).
 
 use crate::App;
+use crate::Me;
 use enough_domain::crisis::CrisisLine;
 use enough_domain::measures::Instrument;
 use enough_domain::safety::self_harm::mentions_self_harm;
@@ -255,7 +256,7 @@ impl App {
     /// [`App::support_for`] instead.
     pub async fn safety_decision(
         &self,
-        user: &User,
+        user: &Me,
         saving: Saving,
         changes: &[Change<'_>],
     ) -> Option<Support> {

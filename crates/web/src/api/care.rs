@@ -23,13 +23,13 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use enough_app::{AppError, CaseloadRow, ClientView, LatestScore};
+use enough_app::{AppError, CaseloadRow, ClientView, LatestScore, Me};
 use enough_domain::ValidationErrors;
 use enough_domain::care::{Category, Sharing};
 use enough_domain::measures::ReliableChange;
 use enough_domain::toolkit::Approach;
 use enough_domain::{LinkId, PersonId};
-use enough_store::{AccessRecord, CareLinkWith, Invitation, User};
+use enough_store::{AccessRecord, CareLinkWith, Invitation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -348,7 +348,7 @@ pub async fn person(
 /// Opens `person_id` for the caller (the link check; each read checks its own category).
 async fn open<'a>(
     state: &'a AppState,
-    viewer: &'a User,
+    viewer: &'a Me,
     person_id: PersonId,
     address: &str,
 ) -> Result<ClientView<'a>, ApiError> {
@@ -580,7 +580,7 @@ fn link_json(l: CareLinkWith) -> LinkJson {
 }
 
 /// The caller's link `id`, as they see it now.
-async fn my_link(state: &AppState, user: &User, id: LinkId) -> Result<LinkJson, ApiError> {
+async fn my_link(state: &AppState, user: &Me, id: LinkId) -> Result<LinkJson, ApiError> {
     state
         .app
         .my_therapists(user)

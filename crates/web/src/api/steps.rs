@@ -251,7 +251,7 @@ pub async fn start(
     ApiCaller(caller): ApiCaller,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let run = state.app.start_programme(&caller.user, &id, None).await?;
+    let run = state.app.start_programme(&caller.user, &id).await?;
     Ok((StatusCode::CREATED, Json(run_json(run))).into_response())
 }
 

@@ -102,7 +102,7 @@ pub async fn page(
     let dir = directory();
     let (own, source) = state
         .app
-        .crisis_country_from(signed_in.as_ref().map(|s| &s.user), &hints.as_hints());
+        .crisis_country_from(signed_in.as_ref().map(|s| s.user.user()), &hints.as_hints());
     let asked = dir.country(query.country.trim());
     let selected = match asked {
         Some(c) => c.code.clone(),

@@ -464,7 +464,7 @@ fn sky_sentence(date: NaiveDate, l: &Location, tz: chrono_tz::Tz) -> String {
 /// Today's experiment assignment, if an experiment is running.
 async fn experiment_today(
     state: &AppState,
-    user: &enough_store::User,
+    user: &enough_app::Me,
     today: NaiveDate,
 ) -> Result<Option<String>, PageError> {
     let experiments = state.app.experiments(user).await?;
@@ -492,7 +492,7 @@ pub(crate) struct SavedQuery {
 /// Today's programme steps and the morning-light window, for the home page.
 async fn small_steps(
     state: &AppState,
-    user: &enough_store::User,
+    user: &enough_app::Me,
     today: chrono::NaiveDate,
 ) -> Result<Vec<(String, String)>, PageError> {
     let mut out = Vec::new();

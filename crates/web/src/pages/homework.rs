@@ -10,11 +10,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
-use enough_app::{AppError, HomeworkView, SignedIn};
+use enough_app::{AppError, HomeworkView, Me, SignedIn};
 use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::homework::{AssignmentText, NOTE_MAX, Today, assignable};
-use enough_store::User;
 use serde::Deserialize;
 
 /// One item of the home page's "Today's homework" card.
@@ -29,7 +28,7 @@ pub(crate) struct TodayItem {
 /// What is open, begun, done today or still open, for the home page.
 pub(crate) async fn today_items(
     state: &AppState,
-    user: &User,
+    user: &Me,
 ) -> Result<Vec<TodayItem>, PageError> {
     let today = state.app.today(user);
     Ok(state

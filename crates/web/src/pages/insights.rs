@@ -235,7 +235,7 @@ fn experiment_card(views: &[enough_app::ExperimentView]) -> Card {
 /// Whose insights are shown, and to whom.
 pub(crate) enum Whose<'a> {
     /// The person themself.
-    Own(&'a enough_store::User),
+    Own(&'a enough_app::Me),
     /// A linked person, opened for their therapist: each read checks consent and is logged.
     Client(&'a enough_app::ClientView<'a>),
 }

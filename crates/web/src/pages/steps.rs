@@ -447,7 +447,7 @@ pub async fn start_programme(
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
-    match state.app.start_programme(&signed_in.user, &id, None).await {
+    match state.app.start_programme(&signed_in.user, &id).await {
         Ok(_) => Ok(Redirect::to("/programmes?saved=started").into_response()),
         Err(AppError::Conflict { message, .. }) => {
             programmes_view(&state, &signed_in, "", Some(message)).await

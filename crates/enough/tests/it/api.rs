@@ -4,7 +4,7 @@ use crate::common::{TestServer, on_every_backend};
 use enough_domain::account::Role;
 use serde_json::{Value, json};
 
-fn yesterday(server: &TestServer, user: &enough_store::User) -> String {
+fn yesterday(server: &TestServer, user: &enough_app::Me) -> String {
     server.app.today(user).pred_opt().unwrap().to_string()
 }
 

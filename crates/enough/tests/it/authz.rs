@@ -3,8 +3,9 @@
 //! codes that must not link; and a therapist who cannot write a person's entries.
 
 use crate::common::{TestServer, browser, csrf_in, on_every_backend, signed_in_browser};
+use enough_app::Me;
 use enough_domain::account::Role;
-use enough_store::{AccessRecord, NewInvitation, User};
+use enough_store::{AccessRecord, NewInvitation};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -30,7 +31,7 @@ const UNKNOWN_PERSON: i64 = 987_654_321;
 /// One caller: anonymous, or an account with a token and a signed-in browser.
 struct Actor {
     name: &'static str,
-    user: Option<User>,
+    user: Option<Me>,
     token: Option<String>,
     browser: reqwest::Client,
 }

@@ -325,7 +325,7 @@ async fn a_person_signs_up_signs_in_logs_a_day_and_finds_it_in_history() {
             assert!(body_text(&browser).await.contains("116 123"));
             screenshot(&browser, "6-crisis").await;
 
-            let ana = server.app.user_by_email("ana@example.org").await.unwrap();
+            let ana = server.app.me_at_shell("ana@example.org").await.unwrap();
             assert_eq!(ana.role, Role::Person);
             let days = server.app.days(&ana, None, None).await.unwrap();
             assert_eq!(days.len(), 1, "{backend:?}");
@@ -1017,7 +1017,7 @@ async fn a_mood_is_logged_in_two_taps_without_scrolling_and_energy_added_later()
                 .unwrap();
             server
                 .app
-                .start_programme(&ana, "winter-light", None)
+                .start_programme(&ana, "winter-light")
                 .await
                 .unwrap();
             let browser = chromium(driver).await;

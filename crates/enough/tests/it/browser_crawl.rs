@@ -234,7 +234,7 @@ async fn crawl(
 async fn a_full_server(server: &TestServer) {
     let ana = server.add_user("ana@example.org", Role::Person).await;
     let lee = server.add_user("dr.lee@example.org", Role::Therapist).await;
-    let admin = server.app.user_by_email("admin@example.org").await.unwrap();
+    let admin = server.app.me_at_shell("admin@example.org").await.unwrap();
     crate::insights::seed_days(server, &ana, 30, 2).await;
     crate::insights::seed_days(server, &admin, 5, 0).await;
     let today = server.app.today(&ana);
@@ -275,7 +275,7 @@ async fn a_full_server(server: &TestServer) {
     server.app.save_safety_plan(&ana, &plan).await.unwrap();
     server
         .app
-        .start_programme(&ana, "winter-light", None)
+        .start_programme(&ana, "winter-light")
         .await
         .unwrap();
     server.app.start_experiment(&ana, "4").await.unwrap();

@@ -181,7 +181,7 @@ async fn people_and_admins_have_no_caseload_and_forged_codes_link_nothing() {
             assert_eq!(refused.status(), 422);
             assert!(refused.text().await.unwrap().contains(message), "{code}");
         }
-        let me = server.app.user_by_email("ana@example.org").await.unwrap();
+        let me = server.app.me_at_shell("ana@example.org").await.unwrap();
         assert!(server.app.my_therapists(&me).await.unwrap().is_empty());
     })
     .await;

@@ -109,7 +109,7 @@ async fn alerts_say_what_happened_and_link_to_it_when_shared() {
         // The API keeps its machine fields and adds the words.
         let therapist = server
             .app
-            .user_by_email("therapist@example.org")
+            .me_at_shell("therapist@example.org")
             .await
             .unwrap();
         let token = server.token_for(&therapist).await;
@@ -144,7 +144,7 @@ async fn alerts_give_no_link_and_no_content_from_unshared_categories() {
         let day = short(&date);
         let log_before = server
             .app
-            .access_log(&server.app.user_by_email("pat@example.org").await.unwrap())
+            .access_log(&server.app.me_at_shell("pat@example.org").await.unwrap())
             .await
             .unwrap()
             .len();
@@ -170,7 +170,7 @@ async fn alerts_give_no_link_and_no_content_from_unshared_categories() {
         assert!(!page.contains("See their answers"));
         let log = server
             .app
-            .access_log(&server.app.user_by_email("pat@example.org").await.unwrap())
+            .access_log(&server.app.me_at_shell("pat@example.org").await.unwrap())
             .await
             .unwrap();
         let new: Vec<&str> = log[..log.len() - log_before]

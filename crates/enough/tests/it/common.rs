@@ -114,16 +114,18 @@ impl TestServer {
         }
     }
 
-    /// Adds an account directly through the app.
-    pub async fn add_user(&self, email: &str, role: Role) -> enough_store::User {
+    /// Adds an account directly through the app, and acts as it the way the command line does
+    /// (`App::me_at_shell`: no session is started, so nothing else changes).
+    pub async fn add_user(&self, email: &str, role: Role) -> enough_app::Me {
         self.app
             .add_user(email, role, PASSWORD, "Europe/Dublin")
             .await
-            .unwrap()
+            .unwrap();
+        self.app.me_at_shell(email).await.unwrap()
     }
 
     /// A personal access token for `email`'s account.
-    pub async fn token_for(&self, user: &enough_store::User) -> String {
+    pub async fn token_for(&self, user: &enough_app::Me) -> String {
         self.app.create_token(user, "test").await.unwrap().1
     }
 }

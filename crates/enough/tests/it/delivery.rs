@@ -8,7 +8,7 @@ use enough_domain::account::Role;
 use enough_domain::day::DayText;
 
 /// A year of full days, each with a note, the way a faithful logger's account looks.
-pub async fn seed_year(server: &TestServer, user: &enough_store::User) {
+pub async fn seed_year(server: &TestServer, user: &enough_app::Me) {
     let today = server.app.today(user);
     for i in 0..365u64 {
         let date = today.checked_sub_days(Days::new(i)).unwrap();

@@ -183,7 +183,7 @@ async fn an_upload_is_previewed_then_written_once() {
         assert!(refused.contains("line 5"), "problems named by line");
         assert!(refused.contains("Nothing will be imported"));
         assert!(!refused.contains("name=\"staged\""));
-        let ana = server.app.user_by_email("ana@example.org").await.unwrap();
+        let ana = server.app.me_at_shell("ana@example.org").await.unwrap();
         assert!(
             server.app.days(&ana, None, None).await.unwrap().is_empty(),
             "a preview writes nothing"
@@ -292,7 +292,7 @@ async fn export_delete_new_account_import_gives_identical_data() {
         }
         let plan = enough_domain::safety::plan::SafetyPlan::from_form([("people_to_ask", "My sister")]).unwrap();
         server.app.save_safety_plan(&ana, &plan).await.unwrap();
-        server.app.start_programme(&ana, "winter-light", None).await.unwrap();
+        server.app.start_programme(&ana, "winter-light").await.unwrap();
         let before = server.app.export(&ana).await.unwrap();
         let before_json = serde_json::to_value(&before).unwrap();
         assert_eq!(before.days.len(), 7);
@@ -358,7 +358,7 @@ async fn a_daylio_upload_ticks_habits_through_the_persons_own_activity_mapping()
                         .file_name("daylio_export.csv"),
                 )
         };
-        let ana = server.app.user_by_email("ana@example.org").await.unwrap();
+        let ana = server.app.me_at_shell("ana@example.org").await.unwrap();
 
         // A mapping that names no habit is refused by field, and nothing is read or written.
         let refused = client

@@ -9,11 +9,7 @@ use enough_domain::account::Role;
 use enough_domain::care::{Category, Sharing};
 
 /// Links `person` with `therapist`, sharing everything.
-async fn link_everything(
-    server: &TestServer,
-    therapist: &enough_store::User,
-    person: &enough_store::User,
-) {
+async fn link_everything(server: &TestServer, therapist: &enough_app::Me, person: &enough_app::Me) {
     let (_, code) = server.app.create_invitation(therapist, "").await.unwrap();
     let all: Vec<String> = Category::all().into_iter().map(|c| c.key()).collect();
     server

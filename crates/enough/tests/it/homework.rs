@@ -3,15 +3,15 @@
 
 use crate::common::{TestServer, csrf_in, get, on_every_backend, signed_in_browser};
 use chrono::{Days, NaiveDate};
+use enough_app::Me;
 use enough_domain::account::Role;
 use enough_domain::care::Sharing;
 use enough_domain::day::DayText;
-use enough_store::User;
 use serde_json::{Value, json};
 
 struct Care {
-    therapist: User,
-    person: User,
+    therapist: Me,
+    person: Me,
     link_id: enough_domain::LinkId,
 }
 
@@ -21,7 +21,7 @@ async fn link(server: &TestServer, therapist: &str, person: &str, shares: &[&str
         None => server.add_user(therapist, Role::Therapist).await,
     };
     let person = match server.app.store().user_by_email(person).await.unwrap() {
-        Some(c) => c.user,
+        Some(_) => server.app.me_at_shell(person).await.unwrap(),
         None => server.add_user(person, Role::Person).await,
     };
     let (_, code) = server
@@ -45,7 +45,7 @@ async fn link(server: &TestServer, therapist: &str, person: &str, shares: &[&str
     }
 }
 
-async fn log_day(server: &TestServer, person: &User, date: NaiveDate) {
+async fn log_day(server: &TestServer, person: &Me, date: NaiveDate) {
     let text = DayText {
         daylight_hours: "1.5".into(),
         energy: "5".into(),

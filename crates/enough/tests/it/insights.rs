@@ -7,12 +7,7 @@ use enough_domain::day::DayText;
 use serde_json::Value;
 
 /// Logs `n` days up to today: outside every other morning, with mood `bonus` points higher then.
-pub async fn seed_days(
-    server: &TestServer,
-    user: &enough_store::User,
-    n: u64,
-    bonus: u8,
-) -> NaiveDate {
+pub async fn seed_days(server: &TestServer, user: &enough_app::Me, n: u64, bonus: u8) -> NaiveDate {
     let today = server.app.today(user);
     for i in 0..n {
         let date = today.checked_sub_days(Days::new(i)).unwrap();

@@ -6,18 +6,18 @@ use crate::common::{PASSWORD, TestServer, on_every_backend};
 use crate::insights::seed_days;
 use chrono::{Days, NaiveDate};
 use enough_app::InsightsRange;
+use enough_app::Me;
 use enough_domain::account::Role;
-use enough_store::User;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
 /// The last 60 days up to today, as insights of `user` read them.
-fn range(server: &TestServer, user: &User) -> (NaiveDate, NaiveDate) {
+fn range(server: &TestServer, user: &Me) -> (NaiveDate, NaiveDate) {
     let today = server.app.today(user);
     (today.checked_sub_days(Days::new(59)).unwrap(), today)
 }
 
-async fn insights(server: &TestServer, user: &User) -> Arc<InsightsRange> {
+async fn insights(server: &TestServer, user: &Me) -> Arc<InsightsRange> {
     let (from, to) = range(server, user);
     server
         .app

@@ -153,7 +153,7 @@ async fn item_9_above_zero_flags_safety_and_records_one_event_even_at_a_moderate
     on_every_backend("measures_safety", |server, _| async move {
         let ana = server.add_user("ana@example.org", Role::Person).await;
         server.app.set_country(&ana, "IE").await.unwrap();
-        let ana = server.app.user_by_email("ana@example.org").await.unwrap();
+        let ana = server.app.me_at_shell("ana@example.org").await.unwrap();
         let token = server.token_for(&ana).await;
         let path = "/api/v1/measures/phq-9/responses";
         let body = json!({"client_id": "hard-week", "answers": [1, 1, 1, 1, 2, 2, 2, 1, 1]});
@@ -375,7 +375,7 @@ async fn a_saved_draft_comes_back_checked_when_the_page_is_opened_again() {
             "{body}"
         );
         assert!(body.contains(r#"name="item1" value="2" checked"#));
-        let ana = server.app.user_by_email("ana@example.org").await.unwrap();
+        let ana = server.app.me_at_shell("ana@example.org").await.unwrap();
         assert!(
             server
                 .app

@@ -105,7 +105,7 @@ async fn save(client: &Client) {
 /// Waits until the server has the day with this mood.
 async fn server_mood(
     server: &crate::common::TestServer,
-    user: &enough_store::User,
+    user: &enough_app::Me,
     date: chrono::NaiveDate,
     mood: u8,
 ) {

@@ -29,7 +29,7 @@ async fn an_export(server: &crate::common::TestServer) -> Value {
         .unwrap();
     server
         .app
-        .start_programme(&bob, "winter-light", None)
+        .start_programme(&bob, "winter-light")
         .await
         .unwrap();
     serde_json::to_value(server.app.export(&bob).await.unwrap()).unwrap()
@@ -50,7 +50,7 @@ async fn a_json_import_whose_last_row_is_bad_changes_nothing() {
             // a day of her own.
             server
                 .app
-                .start_programme(&ana, "winter-light", None)
+                .start_programme(&ana, "winter-light")
                 .await
                 .unwrap();
             let (fields, errors) = enough_domain::day::DayText {

@@ -96,7 +96,7 @@ async fn sign_up_refuses_duplicates_and_bad_input_keeping_what_was_typed() {
         );
         let (status, _) = attempt("new@example.org", PASSWORD, "America/Toronto").await;
         assert_eq!(status, 303);
-        let new = server.app.user_by_email("new@example.org").await.unwrap();
+        let new = server.app.me_at_shell("new@example.org").await.unwrap();
         assert_eq!(
             (new.role, new.time_zone.name()),
             (Role::Person, "America/Toronto")

@@ -8,8 +8,8 @@ use crate::common::{
     FreshDb, PASSWORD, TestServer, backends, csrf_in, get, on_every_backend, signed_in_browser,
 };
 use enough_app::App;
+use enough_app::Me;
 use enough_domain::account::Role;
-use enough_store::User;
 use serde_json::{Value, json};
 use std::process::Output;
 
@@ -18,7 +18,7 @@ const CALM: &str = "A slow walk, then tea";
 
 /// A person with a browser session and an API token.
 struct Person {
-    user: User,
+    user: Me,
     browser: reqwest::Client,
     token: String,
 }
@@ -82,7 +82,7 @@ impl Person {
 }
 
 /// The person's safety events as (kind, place), oldest first.
-async fn events(app: &App, user: &User) -> Vec<(String, String)> {
+async fn events(app: &App, user: &Me) -> Vec<(String, String)> {
     let mut all: Vec<_> = app
         .safety_events(user)
         .await
@@ -95,7 +95,7 @@ async fn events(app: &App, user: &User) -> Vec<(String, String)> {
 }
 
 /// A `support` object holds the person's country, its lines and the support page.
-fn assert_support(body: &Value, after: &str, app: &App, user: &User) {
+fn assert_support(body: &Value, after: &str, app: &App, user: &Me) {
     let support = &body["support"];
     let country = app.crisis_country(Some(user));
     assert_eq!(support["country"], country.code.as_str(), "{body}");
@@ -584,7 +584,7 @@ fn args(list: &[&str]) -> Vec<String> {
 }
 
 /// The crisis lines as the CLI prints them: the first line's name and the emergency number.
-fn assert_cli_support(stderr: &str, app: &App, user: &User) {
+fn assert_cli_support(stderr: &str, app: &App, user: &Me) {
     let country = app.crisis_country(Some(user));
     assert!(stderr.contains(&country.lines[0].name), "{stderr}");
     assert!(
@@ -599,10 +599,10 @@ async fn cli_log() {
     for backend in backends("safety_cli_log") {
         let db = FreshDb::new(backend).await;
         let app = App::new(db.store().await);
-        let user = app
-            .add_user("ana@example.org", Role::Person, PASSWORD, "Europe/London")
+        app.add_user("ana@example.org", Role::Person, PASSWORD, "Europe/London")
             .await
             .unwrap();
+        let user = app.me_at_shell("ana@example.org").await.unwrap();
         let log = |note: &str| {
             args(&[
                 "log",

@@ -322,7 +322,7 @@ async fn ladder_attempts_are_logged_and_kept_when_the_ladder_is_edited() {
 async fn self_harm_language_in_an_exercise_is_saved_and_answered_gently() {
     on_every_backend("toolkit_safety", |server, _| async move {
         let api = Api::for_person(&server, "ana@example.org").await;
-        let ana = server.app.user_by_email("ana@example.org").await.unwrap();
+        let ana = server.app.me_at_shell("ana@example.org").await.unwrap();
         let mut answers = complete_answers("letter-to-myself");
         let text_step = catalogue()
             .exercise("letter-to-myself")
@@ -535,7 +535,7 @@ async fn the_safety_plan_is_written_shown_with_local_lines_and_refuses_overlong_
         assert_eq!(
             server
                 .app
-                .user_by_email("ana@example.org")
+                .me_at_shell("ana@example.org")
                 .await
                 .unwrap()
                 .country

@@ -26,10 +26,7 @@ pub(crate) struct TodayItem {
 }
 
 /// What is open, begun, done today or still open, for the home page.
-pub(crate) async fn today_items(
-    state: &AppState,
-    user: &Me,
-) -> Result<Vec<TodayItem>, PageError> {
+pub(crate) async fn today_items(state: &AppState, user: &Me) -> Result<Vec<TodayItem>, PageError> {
     let today = state.app.today(user);
     Ok(state
         .app

@@ -57,13 +57,16 @@ async fn run() {
             .unwrap_or_else(|e| panic!("no store: {e}")),
     );
     let app = App::new(Arc::clone(&store));
+    app.add_user(
+        "bench@example.org",
+        Role::Person,
+        "a long bench password",
+        "UTC",
+    )
+    .await
+    .unwrap_or_else(|e| panic!("no user: {e}"));
     let user = app
-        .add_user(
-            "bench@example.org",
-            Role::Person,
-            "a long bench password",
-            "UTC",
-        )
+        .me_at_shell("bench@example.org")
         .await
         .unwrap_or_else(|e| panic!("no user: {e}"));
     let days = ten_years();

@@ -311,7 +311,7 @@ impl App {
 /// before returning anything, once per category for the life of the view (one request).
 pub struct ClientView<'a> {
     app: &'a App,
-    viewer: &'a User,
+    viewer: &'a Me,
     person: User,
     sharing: Sharing,
     address: String,

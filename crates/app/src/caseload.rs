@@ -114,7 +114,7 @@ impl App {
     }
 
     /// Days logged of the last 7 and of the last 28 (today included).
-    pub async fn adherence(&self, person: &User) -> AppResult<(usize, usize)> {
+    pub(crate) async fn adherence(&self, person: &User) -> AppResult<(usize, usize)> {
         let today = self.today(person);
         let from = today.checked_sub_days(Days::new(27)).unwrap_or(today);
         let week = today.checked_sub_days(Days::new(6)).unwrap_or(today);
@@ -123,7 +123,7 @@ impl App {
     }
 
     /// The latest score of every questionnaire the person has filled in.
-    pub async fn latest_scores(&self, person: &User) -> AppResult<Vec<LatestScore>> {
+    pub(crate) async fn latest_scores(&self, person: &User) -> AppResult<Vec<LatestScore>> {
         let mut out = Vec::new();
         for inst in instruments() {
             let history = self.history_of(person, &inst.id).await?;

@@ -56,13 +56,15 @@ pub fn flagged_cookie(
         .build()
 }
 
-/// The signed-in person of a page request; otherwise the request is sent to sign in.
+/// The signed-in person of a page request; otherwise the request is sent to sign in. Its
+/// `user` is the [`enough_app::Me`] that own-data use cases take, made by `App::session`.
 pub struct SignedInPage(pub SignedIn);
 
 /// The signed-in person, if any (pages that work either way).
 pub struct MaybeSignedIn(pub Option<SignedIn>);
 
-/// The caller of an API request, from `Authorization: Bearer …` or a browser session.
+/// The caller of an API request, from `Authorization: Bearer …`: its `user` is the
+/// [`enough_app::Me`] made by `App::authenticate_token`.
 pub struct ApiCaller(pub SignedIn);
 
 /// The client's network address, as text.

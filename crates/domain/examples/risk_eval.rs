@@ -8,7 +8,7 @@
 //! `not_risk_heldout.txt`. One sentence a line; blank lines and lines starting with `#` are
 //! skipped. Run it once per blind round, with everything frozen, and record what it prints.
 
-use enough_domain::safety::self_harm::{mentions_self_harm, rules_match};
+use enough_domain::safety::self_harm::{matched_phrase, mentions_self_harm};
 
 fn corpus(text: &str) -> Vec<&str> {
     text.lines()
@@ -46,8 +46,9 @@ fn main() -> std::io::Result<()> {
         println!("MISSED       {s}");
     }
     for s in &alarms {
-        let by = if rules_match(s) { "rules" } else { "model" };
-        println!("FALSE ALARM  ({by}) {s}");
+        // Which line of the phrase file fired, or the model.
+        let by = matched_phrase(s).unwrap_or_else(|| "model".to_owned());
+        println!("FALSE ALARM  {s}\n             by: {by}");
     }
     println!(
         "noticed {noticed}/{} ({:.1}%), false alarms {}/{} ({:.1}%); goal >= 90% noticed, <= 10% \

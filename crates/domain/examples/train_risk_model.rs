@@ -4,7 +4,8 @@
 //!
 //! `cargo run -p enough-domain --example train_risk_model` (add `--release` for speed; the
 //! result is the same). Prints the cross-validated figures at each threshold tried: rules and
-//! model together, the model alone, and the blind round-6 and round-7 sentences alone. For
+//! model together, the model alone, and the blind round-6, round-7 and round-9 sentences alone
+//! (and the rules alone on the tuning sentences, once). For
 //! experiments only: `RISK_EPOCHS`, `RISK_RATE`, `RISK_L2` change the training (the committed
 //! model must use the defaults, a test checks it), `RISK_SHOW=1` prints the
 //! out-of-fold mistakes.
@@ -12,9 +13,12 @@
 use enough_domain::safety::risk_model::{Model, TrainOptions};
 use enough_domain::safety::self_harm::{cross_validate, cv_rates, model_features};
 
-/// The highest false-alarm rate accepted when choosing the threshold (below the goal of 10%,
-/// leaving room for the blind round to be harder than cross-validation).
-const MAX_CV_FALSE_ALARMS: f64 = 0.09;
+/// The highest false-alarm rate accepted when choosing the threshold, well below the goal of
+/// 10%: blind rounds have had more false alarms than cross-validation of the same detector
+/// (round 8: 14.4% blind after 9.0% in CV; round 9: 11.9% after 9.0%), while their noticing
+/// stayed close to it (93.8% blind after 94.0% and 94.4%). So the threshold gives up a little
+/// noticing in CV for false alarms low enough to leave that margin (until 2026-12-01: 9%).
+const MAX_CV_FALSE_ALARMS: f64 = 0.06;
 
 fn corpus(text: &str) -> Vec<&str> {
     text.lines()
@@ -48,6 +52,10 @@ fn main() -> std::io::Result<()> {
         round_start(&risk_text, "# round 7 (blind"),
         round_start(&not_text, "# round 7 (blind"),
     );
+    let round9 = (
+        round_start(&risk_text, "# round 9 (blind"),
+        round_start(&not_text, "# round 9 (blind"),
+    );
     let mut options = TrainOptions::default();
     let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f64>().ok());
     if let Some(v) = env("RISK_EPOCHS") {
@@ -60,6 +68,19 @@ fn main() -> std::io::Result<()> {
         options.l2 = v;
     }
     let results = cross_validate(&risk, &not_risk, &background, 5, options);
+    let rules_only: Vec<_> = results
+        .iter()
+        .map(|r| enough_domain::safety::self_harm::CvResult {
+            probability: 0.0,
+            ..*r
+        })
+        .collect();
+    let (rules_recall, rules_false) = cv_rates(&rules_only, 1.0);
+    println!(
+        "rules alone on the tuning sentences (tuned to them): noticed {:.1}%, false alarms {:.1}%",
+        rules_recall * 100.0,
+        rules_false * 100.0
+    );
     if std::env::var("RISK_SHOW").is_ok() {
         // The combined detector's out-of-fold mistakes at 0.8, for whoever writes sentences.
         for r in &results {
@@ -106,8 +127,18 @@ fn main() -> std::io::Result<()> {
             .copied()
             .collect();
         let (r7_recall, r7_false) = cv_rates(&r7, threshold);
+        // Round 9 (160 lines of each file), folded in on 2026-12-01.
+        let r9: Vec<_> = results
+            .iter()
+            .filter(|r| {
+                let start = if r.risk { round9.0 } else { round9.1 };
+                (start..start + 160).contains(&r.index)
+            })
+            .copied()
+            .collect();
+        let (r9_recall, r9_false) = cv_rates(&r9, threshold);
         println!(
-            "threshold {threshold:.2}: CV recall {:.1}%, false alarms {:.1}% | model alone {:.1}% / {:.1}% | round 6 {:.1}% / {:.1}% | round 7 {:.1}% / {:.1}%",
+            "threshold {threshold:.2}: CV recall {:.1}%, false alarms {:.1}% | model alone {:.1}% / {:.1}% | round 6 {:.1}% / {:.1}% | round 7 {:.1}% / {:.1}% | round 9 {:.1}% / {:.1}%",
             recall * 100.0,
             false_alarms * 100.0,
             m_recall * 100.0,
@@ -116,6 +147,8 @@ fn main() -> std::io::Result<()> {
             r6_false * 100.0,
             r7_recall * 100.0,
             r7_false * 100.0,
+            r9_recall * 100.0,
+            r9_false * 100.0,
         );
         if false_alarms <= MAX_CV_FALSE_ALARMS && recall > best.1 {
             best = (threshold, recall, false_alarms);

@@ -102,6 +102,33 @@
 //! length, a clinician's questions answered no in other words, bungee and abseiling, blades for
 //! lino cutting, "suicide sprints", "end it with Tom", "over my dead body".
 //!
+//! Round 9 was then folded into the tuning files (2026-12-01) and the detector generalised
+//! against the tuning files only, class by class: 107 risk and 112 everyday sentences were written
+//! as twins sharing their words (farewells and things given away, meant as final or on leaving a
+//! job or a school; a relative's crisis told at length, with and without the writer in it; a
+//! clinician's question answered "no" in other words, or not really; sport and hobby words;
+//! ending it, with someone or not; "over my dead body"; texting shorthand; plans stated as a
+//! plan; heights and trains named as means; a recent attempt), measured once before anything
+//! changed for them (74.8% noticed, 26.8% false alarms). Then: `unless` phrases are read in the
+//! two sentences either side as well ("Handed in my notice. Writing goodbye emails to clients");
+//! the farewell rules know leaving a job, a school or a home (`@leaving`); another person's
+//! crisis is recognised with family words, possessives ("my uncle's suicide") and what they said,
+//! a "no" in other words ("none", "not once", "never have") and a safety question with no
+//! clinician named, while the writer taking it back ("I said no. The plasters on my thigh say
+//! otherwise", "I'd do it better") keeps everything; a neighbour of a sentence set aside is kept
+//! when a rule matches it alone; rules for "sh", "sui", "ctb" and "kms" made unmistakable, for
+//! when, where and how named together, high enough, the drop measured, a roof door left open, a
+//! fast train "not to travel", how high a fall must be, and an attempt days ago; "over my dead
+//! body" and "suicide sprints" are idioms; the model reads sport and leaving words as lists and,
+//! as a feature, whether a rule's words were there but an everyday reason cancelled it. The
+//! threshold is now chosen for at most 6% cross-validated false alarms (it was 9%), since blind
+//! rounds had 3-5 points more false alarms than cross-validation while noticing about the same.
+//! Cross-validation as above on 1,796 risk and 1,717 everyday sentences, threshold 0.77: **93.9%
+//! noticed, 5.8% false alarms** (model alone 78.4% / 5.8%; rules alone on the tuning sentences
+//! 78.0% / 0.3%). Before these changes, with round 9 folded in (1,689 and 1,605 sentences),
+//! the same cross-validation gave 94.6% and 8.4% at threshold 0.72 (94.8% / 8.9% at the 9% cap,
+//! threshold 0.67).
+//!
 //! Its limits, on purpose and by nature:
 //!
 //! - **It still misses indirect and new language**: the model only generalises from words it
@@ -114,7 +141,14 @@
 //!   line by line; change the training sentences and rerun the training tool instead.
 //! - **English only.** Notes in other languages, most slang, misspellings beyond the few listed
 //!   ("sucide", "sewerslide", "unalive") and deliberate obfuscation ("s*icide") go unnoticed.
-//!   "kys" is left out: it is an insult aimed at someone else.
+//!   "kys" is left out: it is an insult aimed at someone else. Texting shorthand counts only
+//!   with what makes it unmistakable ("sh again", "gonna sh", "sui thoughts", "feeling v sui",
+//!   "ctb tonight", "kms, nothing matters"): "sh" alone, "sui" alone and "kms" alone do not.
+//!   "unalive" always counts, even in "unalive is such a weird word".
+//! - **A plan in few words is missed** unless it names when, where and how together ("Time,
+//!   place, how") or a method chosen: "My plan has a date now", "I wrote the plan down so I
+//!   don't lose my nerve" and "Everything's in place for Friday" are left to the model, which
+//!   weighs them much like their everyday twins and usually stays silent.
 //! - **It fires on negated and hypothetical text by the writer.** "I'm not suicidal" and "what
 //!   if I just took them all" match. That is the safer side: telling negation from disclosure
 //!   needs understanding a word list does not have, people in distress often write "I'm not
@@ -132,7 +166,15 @@
 //!   aside when an `[about the writer]` line puts the writer in it too ("and I've started again
 //!   too", "it made me want to do it", "I said no but I lied", "I want to be with her"). The
 //!   cost: a writer who tells their own crisis only through someone else's, or who answers a
-//!   clinician "no" without meaning it and says nothing more, is not noticed.
+//!   clinician "no" without meaning it and says nothing more, is not noticed. Since round 9 the
+//!   person may be named by a family word or a possessive ("Dad talked for hours about wanting
+//!   to die", "my uncle's suicide"), the "no" may come in other words ("none", "not once",
+//!   "never have"), and the question may name no clinician ("Asked if I'd self harmed since we
+//!   last met. Not once"). The sentences next to one set aside are set aside with it (the story
+//!   goes on), unless a rule matches such a sentence alone ("My sister cuts herself. I've been
+//!   cutting my thighs every night"): the writer's own risk told next to someone else's only in
+//!   words the model weighs is not noticed. A "no" given in a sentence of its own two sentences
+//!   after the question ("Thought about it properly. No.") is not recognised.
 //! - **Everyday idioms are left alone by narrowing**: a self-injury verb with "myself" or a body
 //!   part does not count when the sentence speaks of an accident or chore ("I cut myself
 //!   chopping onions", "burned my hand on the oven tray"); "cutting myself some slack" is
@@ -140,7 +182,13 @@
 //!   (it is also kilometres); bare "overdose" ("a caffeine overdose") and bare "hurt myself"
 //!   ("at the gym") do not count. Figures of speech such as "this deadline is killing me",
 //!   "dead tired", "to die for", "jump at the chance" and "I'd die of embarrassment" use no
-//!   line of the list.
+//!   line of the list; "over my dead body" and "suicide sprints" are removed before matching.
+//!   A rule's everyday exceptions (`unless`) are looked for in its sentence and in the two
+//!   sentences either side ("Last day at the firm. Cake, card, hugs. Said goodbye to
+//!   everyone"), so a risk sentence told next to an everyday reason ("Handed in my notice. Gave
+//!   my things away, I won't need them") can be missed by the rules and left to the model.
+//!   "End it with <name>" is told from ending one's life by the model alone (a name is not a
+//!   word it can list), so it is still sometimes a false alarm.
 //!
 //! # How text is compared
 //!
@@ -170,6 +218,9 @@ const PHRASES_TXT: &str = include_str!("../../content/self_harm_phrases.txt");
 
 /// Words allowed between two parts of an ordered rule (`A ... B`).
 const MAX_GAP: usize = 5;
+
+/// How many sentences before and after a sentence a rule's `unless` phrases are looked for.
+const UNLESS_REACH: usize = 2;
 
 /// What kind of risk a note's words name (the section of the phrase file that matched).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -484,6 +535,8 @@ const CONCEPT_LISTS: &[&str] = &[
     "asked",
     "denial",
     "kms",
+    "sport",
+    "leaving",
 ];
 
 fn phrase_list() -> &'static PhraseList {
@@ -806,6 +859,7 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("razer", "razor"),
     ("dieing", "dying"),
     ("thru", "through"),
+    ("abt", "about"),
     ("b4", "before"),
     ("wanna", "want to"),
     ("gonna", "going to"),
@@ -890,6 +944,11 @@ impl Sentence {
     }
 
     fn matches(&self, rule: &Rule) -> bool {
+        self.matches_body(rule) && !self.contains_any(&rule.unless)
+    }
+
+    /// Whether the rule's parts match, its `unless` phrases not considered.
+    fn matches_body(&self, rule: &Rule) -> bool {
         let last = rule.tries.len().saturating_sub(1);
         let none = Trie::default();
         let cancel = |i: usize| -> &Trie {
@@ -923,8 +982,26 @@ impl Sentence {
             }
             ends = Some(next);
         }
-        !self.contains_any(&rule.unless)
+        true
     }
+}
+
+/// Whether `rule` matches sentence `i` of `sentences`: its parts in that sentence, and none of
+/// its `unless` phrases in it or in the sentence just before or after (an everyday reason is
+/// often given next door: "Handed in my notice. Writing goodbye emails to clients").
+fn rule_matches_at(sentences: &[Sentence], i: usize, rule: &Rule) -> bool {
+    let Some(sentence) = sentences.get(i) else {
+        return false;
+    };
+    sentence.matches_body(rule)
+        && !(i.saturating_sub(UNLESS_REACH)..=i + UNLESS_REACH)
+            .filter_map(|j| sentences.get(j))
+            .any(|s| s.contains_any(&rule.unless))
+}
+
+/// Whether `rule` matches any sentence of `sentences` (see [`rule_matches_at`]).
+fn rule_matches(sentences: &[Sentence], rule: &Rule) -> bool {
+    (0..sentences.len()).any(|i| rule_matches_at(sentences, i, rule))
 }
 
 /// One sentence of a text: its words (for the model) and their numbers in the phrase file's
@@ -977,23 +1054,40 @@ fn set_aside_what_is_about_someone_else(all: Vec<Tokens>, list: &PhraseList) -> 
     if list.writer_too.iter().any(|rule| whole.matches(rule)) {
         return all;
     }
-    let mut drop = vec![false; all.len()];
-    for i in 0..all.len() {
-        let alone = Sentence::new(all[i].ids.clone());
-        if list.someone_else.iter().any(|rule| alone.matches(rule)) {
-            drop[i] = true;
+    let alone: Vec<Sentence> = all.iter().map(|t| Sentence::new(t.ids.clone())).collect();
+    let about_someone_else: Vec<bool> = alone
+        .iter()
+        .map(|s| list.someone_else.iter().any(|rule| s.matches(rule)))
+        .collect();
+    // The sentences a rule matches alone, and pairs a rule matches only read together.
+    let mut core = about_someone_else.clone();
+    for i in 0..all.len().saturating_sub(1) {
+        if about_someone_else[i] || about_someone_else[i + 1] {
+            continue;
         }
-        if let Some(next) = all.get(i + 1) {
-            let mut ids = all[i].ids.clone();
-            ids.push(GAP);
-            ids.extend(next.ids.iter().copied());
-            let pair = Sentence::new(ids);
-            if list.someone_else.iter().any(|rule| pair.matches(rule)) {
-                drop[i] = true;
-                drop[i + 1] = true;
-            }
+        let mut ids = all[i].ids.clone();
+        ids.push(GAP);
+        ids.extend(all[i + 1].ids.iter().copied());
+        let pair = Sentence::new(ids);
+        if list.someone_else.iter().any(|rule| pair.matches(rule)) {
+            core[i] = true;
+            core[i + 1] = true;
         }
     }
+    // The story usually goes on next door ("I drove over and sat with him"): a neighbour is set
+    // aside too, unless a risk rule matches it on its own ("My sister cuts herself. I've been
+    // cutting my thighs every night").
+    let drop: Vec<bool> = (0..all.len())
+        .map(|i| {
+            let next_to_core = (i > 0 && core[i - 1]) || core.get(i + 1).copied().unwrap_or(false);
+            core[i]
+                || (next_to_core
+                    && !list
+                        .rules
+                        .iter()
+                        .any(|rule| rule_matches_at(&alone, i, rule)))
+        })
+        .collect();
     all.into_iter()
         .zip(drop)
         .filter_map(|(t, d)| (!d).then_some(t))
@@ -1016,7 +1110,7 @@ fn scan<T>(
 ) -> Option<T> {
     let list = phrase_list();
     let indexed = indexed_sentences(text, list);
-    let matches = |rule: &Rule| indexed.iter().any(|s| s.matches(rule));
+    let matches = |rule: &Rule| rule_matches(&indexed, rule);
     list.rules.iter().find_map(|rule| visit(rule, &matches))
 }
 
@@ -1029,7 +1123,7 @@ pub fn matched_phrase(text: &str) -> Option<String> {
     let indexed = indexed_sentences(text, list);
     list.rules.iter().find_map(|rule| {
         if !rule.is_plain_phrase() {
-            let hit = indexed.iter().any(|s| s.matches(rule));
+            let hit = rule_matches(&indexed, rule);
             return hit.then(|| rule.display.clone());
         }
         let trie = rule.tries.first()?;
@@ -1154,7 +1248,42 @@ pub fn model_features(text: &str) -> Vec<String> {
     let list = phrase_list();
     let sentences = sentences(text, list);
     let words: Vec<&[String]> = sentences.iter().map(|t| t.words.as_slice()).collect();
-    risk_model::features(&words, &list.concepts)
+    let cancelled = cancelled_by_unless(&sentences, list);
+    risk_model::features(&words, tags(&cancelled), &list.concepts)
+}
+
+/// For each sentence, whether a rule's words are in it but its `unless` phrases (in it or next
+/// door) cancel it, and no rule matches it: what the rules know of everyday reasons, which the
+/// model reads as a feature (see [`risk_model::features`]).
+fn cancelled_by_unless(sentences: &[Tokens], list: &PhraseList) -> Vec<bool> {
+    let indexed: Vec<Sentence> = sentences
+        .iter()
+        .map(|t| Sentence::new(t.ids.clone()))
+        .collect();
+    (0..indexed.len())
+        .map(|i| {
+            let mut cancelled = false;
+            for rule in &list.rules {
+                if rule.unless.is_empty() || !indexed[i].matches_body(rule) {
+                    continue;
+                }
+                if rule_matches_at(&indexed, i, rule) {
+                    return false;
+                }
+                cancelled = true;
+            }
+            cancelled
+        })
+        .collect()
+}
+
+/// The model's tags for sentences of which any was cancelled by an `unless`.
+fn tags(cancelled: &[bool]) -> &'static [&'static str] {
+    if cancelled.iter().any(|&c| c) {
+        &["unless"]
+    } else {
+        &[]
+    }
 }
 
 /// The highest probability `model` gives to a sentence of `text`, or to two neighbouring
@@ -1162,13 +1291,18 @@ pub fn model_features(text: &str) -> Vec<String> {
 /// text with no words. Linear in the length of the text.
 pub fn model_probability_with(text: &str, model: &risk_model::Model) -> f64 {
     let list = phrase_list();
-    let sentences = sentences(text, list);
-    let sentences: Vec<&[String]> = sentences.iter().map(|t| t.words.as_slice()).collect();
+    let tokens = sentences(text, list);
+    let cancelled = cancelled_by_unless(&tokens, list);
+    let sentences: Vec<&[String]> = tokens.iter().map(|t| t.words.as_slice()).collect();
     let mut highest = 0.0f64;
     for i in 0..sentences.len() {
         let end = (i + 2).min(sentences.len());
-        for window in [&sentences[i..=i], &sentences[i..end]] {
-            highest = highest.max(model.probability(&risk_model::features(window, &list.concepts)));
+        for (window, flags) in [
+            (&sentences[i..=i], &cancelled[i..=i]),
+            (&sentences[i..end], &cancelled[i..end]),
+        ] {
+            let features = risk_model::features(window, tags(flags), &list.concepts);
+            highest = highest.max(model.probability(&features));
         }
     }
     highest
@@ -1621,9 +1755,12 @@ mod tests {
     /// 2026-12-01, before the model was trained; round 7 (blind) was then evaluated once, at
     /// 136/160 noticed and 11/160 false alarms, and folded in on 2026-12-01. Round 8 (blind) was
     /// then evaluated once, at 150/160 noticed and 23/160 false alarms, and folded in on
-    /// 2026-12-01. Round 9 (blind) was then evaluated once.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((150, 160));
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((19, 160));
+    /// 2026-12-01. Round 9 (blind) was then evaluated once, at 150/160 noticed and 19/160 false
+    /// alarms, and folded in on 2026-12-01. Round 10 (blind) was then evaluated once with
+    /// `cargo run -p enough-domain --example risk_eval -- <risk.txt> <not_risk.txt>`, at 140/160
+    /// noticed and 15/160 false alarms (the figures below).
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((140, 160));
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((15, 160));
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
     /// folded in untuned, and the sentences written for the model, which the rules were never
@@ -1631,8 +1768,11 @@ mod tests {
     /// written after it (2026-12-01), folded in with the rules only partly tuned to them (0.89
     /// before; 0.83 after). Blind round 8, folded in on 2026-12-01 (nine in ten of its risk
     /// sentences use no obvious risk word, most were noticed by the model), and the batch
-    /// written after it lower it again (0.805 after the round-8 rules).
-    const RULES_TUNING_RECALL_FLOOR: f64 = 0.80;
+    /// written after it lower it again (0.805 after the round-8 rules). Blind round 9 and the
+    /// batch written after it (2026-12-01; texting shorthand, plans, heights and trains that the
+    /// model mostly notices), and `unless` phrases read in the two sentences either side, lower
+    /// it again (0.780 after the round-9 rules, with 0.3% false alarms).
+    const RULES_TUNING_RECALL_FLOOR: f64 = 0.77;
     const RULES_TUNING_FALSE_ALARMS_CEILING: f64 = 0.02;
     /// Folds of the cross-validation of the combined detector.
     const FOLDS: usize = 5;

@@ -4,7 +4,7 @@
 //!
 //! `cargo run -p enough-domain --example train_risk_model` (add `--release` for speed; the
 //! result is the same). Prints the cross-validated figures at each threshold tried: rules and
-//! model together, the model alone, and the blind round-6, round-7 and round-9 sentences alone
+//! model together, the model alone, and the blind round-6, round-7, round-9 and round-10 sentences alone
 //! (and the rules alone on the tuning sentences, once). For
 //! experiments only: `RISK_EPOCHS`, `RISK_RATE`, `RISK_L2` change the training (the committed
 //! model must use the defaults, a test checks it), `RISK_SHOW=1` prints the
@@ -55,6 +55,10 @@ fn main() -> std::io::Result<()> {
     let round9 = (
         round_start(&risk_text, "# round 9 (blind"),
         round_start(&not_text, "# round 9 (blind"),
+    );
+    let round10 = (
+        round_start(&risk_text, "# round 10 (blind"),
+        round_start(&not_text, "# round 10 (blind"),
     );
     let mut options = TrainOptions::default();
     let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<f64>().ok());
@@ -137,8 +141,18 @@ fn main() -> std::io::Result<()> {
             .copied()
             .collect();
         let (r9_recall, r9_false) = cv_rates(&r9, threshold);
+        // Round 10 (160 lines of each file), folded in on 2026-12-01.
+        let r10: Vec<_> = results
+            .iter()
+            .filter(|r| {
+                let start = if r.risk { round10.0 } else { round10.1 };
+                (start..start + 160).contains(&r.index)
+            })
+            .copied()
+            .collect();
+        let (r10_recall, r10_false) = cv_rates(&r10, threshold);
         println!(
-            "threshold {threshold:.2}: CV recall {:.1}%, false alarms {:.1}% | model alone {:.1}% / {:.1}% | round 6 {:.1}% / {:.1}% | round 7 {:.1}% / {:.1}% | round 9 {:.1}% / {:.1}%",
+            "threshold {threshold:.2}: CV recall {:.1}%, false alarms {:.1}% | model alone {:.1}% / {:.1}% | round 6 {:.1}% / {:.1}% | round 7 {:.1}% / {:.1}% | round 9 {:.1}% / {:.1}% | round 10 {:.1}% / {:.1}%",
             recall * 100.0,
             false_alarms * 100.0,
             m_recall * 100.0,
@@ -149,6 +163,8 @@ fn main() -> std::io::Result<()> {
             r7_false * 100.0,
             r9_recall * 100.0,
             r9_false * 100.0,
+            r10_recall * 100.0,
+            r10_false * 100.0,
         );
         if false_alarms <= MAX_CV_FALSE_ALARMS && recall > best.1 {
             best = (threshold, recall, false_alarms);

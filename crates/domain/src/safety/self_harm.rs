@@ -537,6 +537,7 @@ const CONCEPT_LISTS: &[&str] = &[
     "kms",
     "sport",
     "leaving",
+    "risk_cue",
 ];
 
 fn phrase_list() -> &'static PhraseList {
@@ -865,6 +866,23 @@ const SPELLINGS: &[(&str, &str)] = &[
     ("gonna", "going to"),
     ("tryna", "trying to"),
     ("gotta", "got to"),
+    // Dropped g's and shortenings of texting (round 10: "thinkin bout endin it all").
+    ("thinkin", "thinking"),
+    ("endin", "ending"),
+    ("feelin", "feeling"),
+    ("tryin", "trying"),
+    ("killin", "killing"),
+    ("cuttin", "cutting"),
+    ("hurtin", "hurting"),
+    ("dyin", "dying"),
+    ("livin", "living"),
+    ("wakin", "waking"),
+    ("goin", "going"),
+    ("doin", "doing"),
+    ("wantin", "wanting"),
+    ("nothin", "nothing"),
+    ("bout", "about"),
+    ("urself", "yourself"),
 ];
 
 /// The words of normalised text, with [`FILLERS`] dropped and [`SPELLINGS`] read as words.

@@ -16,7 +16,8 @@ use enough_domain::safety::self_harm::{cross_validate, cv_rates, model_features}
 /// The highest false-alarm rate accepted when choosing the threshold, well below the goal of
 /// 10%: blind rounds have had more false alarms than cross-validation of the same detector
 /// (round 8: 14.4% blind after 9.0% in CV; round 9: 11.9% after 9.0%), while their noticing
-/// stayed close to it (93.8% blind after 94.0% and 94.4%). So the threshold gives up a little
+/// stayed close to it (93.8% blind after 94.0% and 94.4%). Round 10 had 9.4% false alarms blind
+/// after 5.8% in CV, and noticed 87.5% after 93.9%. So the threshold gives up a little
 /// noticing in CV for false alarms low enough to leave that margin (until 2026-12-01: 9%).
 const MAX_CV_FALSE_ALARMS: f64 = 0.06;
 

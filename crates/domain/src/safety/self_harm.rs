@@ -127,7 +127,42 @@
 //! noticed, 5.8% false alarms** (model alone 78.4% / 5.8%; rules alone on the tuning sentences
 //! 78.0% / 0.3%). Before these changes, with round 9 folded in (1,689 and 1,605 sentences),
 //! the same cross-validation gave 94.6% and 8.4% at threshold 0.72 (94.8% / 8.9% at the 9% cap,
-//! threshold 0.67).
+//! threshold 0.67). Blind round 10 (160 + 160 by another writer who never saw this code),
+//! evaluated once with everything frozen: **140 of 160 noticed (87.5%), 15 of 160 false alarms
+//! (9.4%)** — false alarms met the 10% goal, noticing fell short of 90%. Eight false alarms were
+//! the model firing on plain low mood or perfectionism with no risk word ("feeling flat today",
+//! "Got a B+ and I'm treating it like a fail"); the rest a film title, a podcast, a daughter's
+//! cuts, "I don't want to be here. At this party, I mean", an obituary written as an exercise and
+//! "Thought I was going to die" after a cold plunge. Missed: overdoses and handfuls taken told
+//! plainly, self-harm named or done with a pin, a sharpener's blade or a razor "anyway", a
+//! clinician lied to, a spot, a room or a date picked, a note for whoever finds me, a thought
+//! saying "kill yourself", texting shorthand ("want 2 die", "thinkin bout endin it"), "dead would
+//! be easier", hoping for a terminal diagnosis, "done done, not quitting-the-job done". Plain
+//! ones were missed for three reasons: bare "overdosed" does not count, "essay" set "I self harm
+//! when the essay isn't perfect" aside as a topic, and no rule named the rest.
+//!
+//! Round 10 was then folded into the tuning files (2026-12-01) and the detector generalised
+//! against the tuning files only: 73 risk and 189 everyday sentences were written (each class
+//! above both ways, and about 150 ordinary notes of low mood, self-criticism, tiredness, guilt,
+//! loneliness and winter), measured once before anything changed for them (64.4% noticed, 7.9%
+//! false alarms). Then: rules for an overdose or a handful taken with what followed (hospital,
+//! 111, made myself sick, nobody knows), a spot picked by a high place, a room booked "for the
+//! end", a date when nobody will come in, a note for whoever finds me, death "easier", a thought
+//! saying "kill yourself" ("my head says", "harder to argue with"), a terminal illness hoped for
+//! as a way out, "done, not quitting done", words scratched into the skin, marks healing and more
+//! made, a razor reached for "anyway", a sharpener's blade, a clinician asked and lied to, "kms
+//! thoughts" and "want 2 die"; dropped g's read as meant ("thinkin", "endin"); the writer's own
+//! "I self harm" keeps a sentence that names an essay or a podcast; "made me want to" keeps a
+//! topic sentence only with a risk act after it; "Suicide Squad" and "thought I was going to
+//! die" are idioms; marks seen on someone else's body are set aside; the model reads a word list
+//! of dying, ending, injury, means, plans and farewells (`@risk_cue`). Requiring a word of that
+//! list (or of the means, tools and effects lists) for the model to fire at all was tried and
+//! rejected: at 6% cross-validated false alarms it noticed 90.1% instead of 92.9%, since many
+//! risk sentences name no such word; the low-mood notes in the training data did the work
+//! instead. Cross-validation as above on 2,029 risk and 2,066 everyday sentences, threshold 0.75:
+//! **94.2% noticed, 5.9% false alarms** (model alone 79.3% / 5.8%; rules alone on the tuning
+//! sentences 77.9% / 0.3%). With round 10 folded in and before these changes (1,956 and 1,877
+//! sentences) it gave 93.7% and 6.0% at threshold 0.74.
 //!
 //! Its limits, on purpose and by nature:
 //!
@@ -141,6 +176,8 @@
 //!   line by line; change the training sentences and rerun the training tool instead.
 //! - **English only.** Notes in other languages, most slang, misspellings beyond the few listed
 //!   ("sucide", "sewerslide", "unalive") and deliberate obfuscation ("s*icide") go unnoticed.
+//!   A few dropped g's and shortenings are read as meant ("thinkin", "endin", "bout", "urself")
+//!   and "want 2 die" counts; other number-for-word spellings do not.
 //!   "kys" is left out: it is an insult aimed at someone else. Texting shorthand counts only
 //!   with what makes it unmistakable ("sh again", "gonna sh", "sui thoughts", "feeling v sui",
 //!   "ctb tonight", "kms, nothing matters"): "sh" alone, "sui" alone and "kms" alone do not.
@@ -187,6 +224,10 @@
 //!   sentences either side ("Last day at the firm. Cake, card, hugs. Said goodbye to
 //!   everyone"), so a risk sentence told next to an everyday reason ("Handed in my notice. Gave
 //!   my things away, I won't need them") can be missed by the rules and left to the model.
+//!   "Thought I was going to die" (after a cold plunge, a hill, a panic) is removed as fear of
+//!   dying, so "I thought I was going to die and part of me was glad" is left to the model.
+//!   A self-correction in the next sentence ("I don't want to be here. At this party, I
+//!   mean.") cancels the rules but the model may still fire on it.
 //!   "End it with <name>" is told from ending one's life by the model alone (a name is not a
 //!   word it can list), so it is still sometimes a false alarm.
 //!

@@ -149,19 +149,22 @@
 //! 111, made myself sick, nobody knows), a spot picked by a high place, a room booked "for the
 //! end", a date when nobody will come in, a note for whoever finds me, death "easier", a thought
 //! saying "kill yourself" ("my head says", "harder to argue with"), a terminal illness hoped for
-//! as a way out, "done, not quitting done", words scratched into the skin, marks healing and more
-//! made, a razor reached for "anyway", a sharpener's blade, a clinician asked and lied to, "kms
-//! thoughts" and "want 2 die"; dropped g's read as meant ("thinkin", "endin"); the writer's own
+//! as a way out, "done, not quitting done" and "I don't mean leaving the job", nobody to blame
+//! "if anything happens to me", a plan not to be here by a date, a weapon held to the head, a
+//! knot tested, who gets the writer's things, words scratched into the skin, marks healing and
+//! more made, a razor reached for "anyway", a sharpener's blade, a clinician asked and lied to,
+//! "kms thoughts" and "want 2 die"; dropped g's read as meant ("thinkin", "endin"); the writer's own
 //! "I self harm" keeps a sentence that names an essay or a podcast; "made me want to" keeps a
 //! topic sentence only with a risk act after it; "Suicide Squad" and "thought I was going to
-//! die" are idioms; marks seen on someone else's body are set aside; the model reads a word list
+//! die" are idioms; marks seen on someone else's body, and a place named as what "here" meant
+//! ("I don't want to be here. At this party, I mean."), are set aside; the model reads a word list
 //! of dying, ending, injury, means, plans and farewells (`@risk_cue`). Requiring a word of that
 //! list (or of the means, tools and effects lists) for the model to fire at all was tried and
 //! rejected: at 6% cross-validated false alarms it noticed 90.1% instead of 92.9%, since many
 //! risk sentences name no such word; the low-mood notes in the training data did the work
-//! instead. Cross-validation as above on 2,029 risk and 2,066 everyday sentences, threshold 0.75:
-//! **94.2% noticed, 5.9% false alarms** (model alone 79.3% / 5.8%; rules alone on the tuning
-//! sentences 77.9% / 0.3%). With round 10 folded in and before these changes (1,956 and 1,877
+//! instead. Cross-validation as above on 2,029 risk and 2,073 everyday sentences, threshold 0.73:
+//! **94.4% noticed, 6.0% false alarms** (model alone 79.5% / 5.9%; rules alone on the tuning
+//! sentences 78.2% / 0.3%; at threshold 0.80, 93.8% / 4.9%; at 0.65, 95.2% / 7.0%). With round 10 folded in and before these changes (1,956 and 1,877
 //! sentences) it gave 93.7% and 6.0% at threshold 0.74.
 //!
 //! Its limits, on purpose and by nature:
@@ -226,8 +229,9 @@
 //!   my things away, I won't need them") can be missed by the rules and left to the model.
 //!   "Thought I was going to die" (after a cold plunge, a hill, a panic) is removed as fear of
 //!   dying, so "I thought I was going to die and part of me was glad" is left to the model.
-//!   A self-correction in the next sentence ("I don't want to be here. At this party, I
-//!   mean.") cancels the rules but the model may still fire on it.
+//!   A self-correction in the next sentence that names a place ("I don't want to be here. At
+//!   this party, I mean.") sets both sentences aside like a note about someone else, unless a
+//!   rule matches the first alone ("I don't want to be here anymore" still counts).
 //!   "End it with <name>" is told from ending one's life by the model alone (a name is not a
 //!   word it can list), so it is still sometimes a false alarm.
 //!

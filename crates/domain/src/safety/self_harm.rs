@@ -151,7 +151,8 @@
 //! saying "kill yourself" ("my head says", "harder to argue with"), a terminal illness hoped for
 //! as a way out, "done, not quitting done" and "I don't mean leaving the job", nobody to blame
 //! "if anything happens to me", a plan not to be here by a date, a weapon held to the head, a
-//! knot tested, who gets the writer's things, words scratched into the skin, marks healing and
+//! knot tested, who gets the writer's things, hitting oneself with an object, a band snapped
+//! until it welts, a point stuck into the back of the hand, words scratched into the skin, marks healing and
 //! more made, a razor reached for "anyway", a sharpener's blade, a clinician asked and lied to,
 //! "kms thoughts" and "want 2 die"; dropped g's read as meant ("thinkin", "endin"); the writer's own
 //! "I self harm" keeps a sentence that names an essay or a podcast; "made me want to" keeps a
@@ -162,10 +163,11 @@
 //! list (or of the means, tools and effects lists) for the model to fire at all was tried and
 //! rejected: at 6% cross-validated false alarms it noticed 90.1% instead of 92.9%, since many
 //! risk sentences name no such word; the low-mood notes in the training data did the work
-//! instead. Cross-validation as above on 2,029 risk and 2,073 everyday sentences, threshold 0.73:
-//! **94.4% noticed, 6.0% false alarms** (model alone 79.5% / 5.9%; rules alone on the tuning
-//! sentences 78.2% / 0.3%; at threshold 0.80, 93.8% / 4.9%; at 0.65, 95.2% / 7.0%). With round 10 folded in and before these changes (1,956 and 1,877
-//! sentences) it gave 93.7% and 6.0% at threshold 0.74.
+//! instead. Cross-validation as above on 2,030 risk and 2,078 everyday sentences, threshold 0.74:
+//! **94.6% noticed, 5.9% false alarms** (model alone 79.9% / 5.8%; rules alone on the tuning
+//! sentences 78.4% / 0.3%; at threshold 0.80, 93.9% / 4.8%; at 0.65, 95.4% / 7.6%). With round
+//! 10 folded in and before these changes (1,956 and 1,877 sentences) it gave 93.7% and 6.0% at
+//! threshold 0.74.
 //!
 //! Its limits, on purpose and by nature:
 //!

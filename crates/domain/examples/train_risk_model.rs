@@ -4,11 +4,10 @@
 //!
 //! `cargo run -p enough-domain --example train_risk_model` (add `--release` for speed; the
 //! result is the same). Prints the cross-validated figures at each threshold tried: rules and
-//! model together, the model alone, and the blind round-6, round-7, round-9 and round-10 sentences alone
-//! (and the rules alone on the tuning sentences, once). For
-//! experiments only: `RISK_EPOCHS`, `RISK_RATE`, `RISK_L2` change the training (the committed
-//! model must use the defaults, a test checks it), `RISK_SHOW=1` prints the
-//! out-of-fold mistakes.
+//! model together, the model alone, and the blind round-6, round-7, round-9 and round-10
+//! sentences alone (and the rules alone on the tuning sentences, once). For experiments only:
+//! `RISK_EPOCHS`, `RISK_RATE`, `RISK_L2` change the training (the committed model must use the
+//! defaults, a test checks it), `RISK_SHOW=1` prints the out-of-fold mistakes.
 
 use enough_domain::safety::risk_model::{Model, TrainOptions};
 use enough_domain::safety::self_harm::{cross_validate, cv_rates, model_features};

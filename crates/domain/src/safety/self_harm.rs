@@ -152,16 +152,16 @@
 //! as a way out, "done, not quitting done" and "I don't mean leaving the job", nobody to blame
 //! "if anything happens to me", a plan not to be here by a date, a weapon held to the head, a
 //! knot tested, who gets the writer's things, hitting oneself with an object, a band snapped
-//! until it welts, a point stuck into the back of the hand, words scratched into the skin, marks healing and
-//! more made, a razor reached for "anyway", a sharpener's blade, a clinician asked and lied to,
-//! "kms thoughts" and "want 2 die"; dropped g's read as meant ("thinkin", "endin"); the writer's own
-//! "I self harm" keeps a sentence that names an essay or a podcast; "made me want to" keeps a
-//! topic sentence only with a risk act after it; "Suicide Squad" and "thought I was going to
-//! die" are idioms; marks seen on someone else's body, and a place named as what "here" meant
-//! ("I don't want to be here. At this party, I mean."), are set aside; the model reads a word list
-//! of dying, ending, injury, means, plans and farewells (`@risk_cue`). Requiring a word of that
-//! list (or of the means, tools and effects lists) for the model to fire at all was tried and
-//! rejected: at 6% cross-validated false alarms it noticed 90.1% instead of 92.9%, since many
+//! until it welts, a point stuck into the back of the hand, words scratched into the skin,
+//! marks healing and more made, a razor reached for "anyway", a sharpener's blade, a clinician
+//! asked and lied to, "kms thoughts" and "want 2 die"; dropped g's read as meant ("thinkin",
+//! "endin"); the writer's own "I self harm" keeps a sentence that names an essay or a podcast;
+//! "made me want to" keeps a topic sentence only with a risk act after it; "Suicide Squad" and
+//! "thought I was going to die" are idioms; marks seen on someone else's body, and a place
+//! named as what "here" meant ("I don't want to be here. At this party, I mean."), are set
+//! aside; the model reads a word list of dying, ending, injury, means, plans and farewells
+//! (`@risk_cue`). Requiring a word of that list (or of the means, tools and effects lists) for
+//! the model to fire at all was tried and rejected: at 6% cross-validated false alarms it noticed 90.1% instead of 92.9%, since many
 //! risk sentences name no such word; the low-mood notes in the training data did the work
 //! instead. Cross-validation as above on 2,030 risk and 2,078 everyday sentences, threshold 0.74:
 //! **94.6% noticed, 5.9% false alarms** (model alone 79.9% / 5.8%; rules alone on the tuning

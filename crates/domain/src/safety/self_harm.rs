@@ -169,6 +169,23 @@
 //! 10 folded in and before these changes (1,956 and 1,877 sentences) it gave 93.7% and 6.0% at
 //! threshold 0.74.
 //!
+//! Blind round 11 (another writer who never saw this code), evaluated once with everything
+//! frozen: **145 of 160 noticed (90.6%), 11 of 160 false alarms (6.9%)**, both within the goal
+//! (its files were lost with a session's machine before they were committed). Blind round 12
+//! (yet another writer), evaluated once on the same frozen detector: **142 of 160 noticed
+//! (88.8%), 3 of 160 false alarms (1.9%)**. Missed: deciding to "go through with it", a note
+//! or timed messages for afterwards, a rope bought with a cover story, an attempt stopped by
+//! the children on the stairs, "they'd get over me", "might as well not exist", "the only exit
+//! is a permanent one", being with a dead grandparent "wherever he is", "should die for not
+//! getting 100", "topping myself", giving one's things away, and a cut told as one more thing
+//! in the day after "skipped the gym" (the gym read as an accident). Round 12 was folded into
+//! the tuning files and rules written for each of those classes, with everyday twins (moves
+//! and divorces gone through with, out-of-office emails, rope for a tent, the only way out of
+//! an overdraft, a mother in Australia, "topping myself up with coffee"). Cross-validation as
+//! above on 2,221 risk and 2,271 everyday sentences, threshold 0.73: **95.2% noticed, 5.9% false
+//! alarms** (rules alone on the tuning sentences 78.2% / 0.3%; with round 12 folded in and
+//! before the new rules, 94.5% / 6.0% at 0.74).
+//!
 //! Its limits, on purpose and by nature:
 //!
 //! - **It still misses indirect and new language**: the model only generalises from words it
@@ -1825,9 +1842,11 @@ mod tests {
     /// `cargo run -p enough-domain --example risk_eval -- <risk.txt> <not_risk.txt>`, at 140/160
     /// noticed and 15/160 false alarms, and folded in on 2026-12-01. Round 11 (blind) was then
     /// evaluated once, at 145/160 noticed and 11/160 false alarms (its files were lost with a
-    /// session's machine). Round 12 (blind) was evaluated once on 2026-12-01, unchanged since.
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((142, 160));
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((3, 160));
+    /// session's machine). Round 12 (blind) was then evaluated once, at 142/160 noticed and 3/160
+    /// false alarms, and folded in on 2026-12-01; round 13 will be written blind (until it is
+    /// evaluated, both are `None`).
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
     /// folded in untuned, and the sentences written for the model, which the rules were never

@@ -184,7 +184,11 @@
 //! an overdraft, a mother in Australia, "topping myself up with coffee"). Cross-validation as
 //! above on 2,221 risk and 2,271 everyday sentences, threshold 0.73: **95.2% noticed, 5.9% false
 //! alarms** (rules alone on the tuning sentences 78.2% / 0.3%; with round 12 folded in and
-//! before the new rules, 94.5% / 6.0% at 0.74).
+//! before the new rules, 94.5% / 6.0% at 0.74). Blind round 13 (another writer, who never saw
+//! this code), evaluated once with everything frozen: **145 of 160 noticed (90.6%), 7 of 160
+//! false alarms (4.4%)**, both within the goal. The false alarms were all the model on plain
+//! everyday self-criticism and mishaps ("punished myself by skipping the cinema", a cat's
+//! scratch, "no way out of the family dinner"); the misses are listed by the corpus test.
 //!
 //! Its limits, on purpose and by nature:
 //!
@@ -1843,10 +1847,10 @@ mod tests {
     /// noticed and 15/160 false alarms, and folded in on 2026-12-01. Round 11 (blind) was then
     /// evaluated once, at 145/160 noticed and 11/160 false alarms (its files were lost with a
     /// session's machine). Round 12 (blind) was then evaluated once, at 142/160 noticed and 3/160
-    /// false alarms, and folded in on 2026-12-01; round 13 will be written blind (until it is
-    /// evaluated, both are `None`).
-    const HELD_OUT_NOTICED: Option<(usize, usize)> = None;
-    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = None;
+    /// false alarms, and folded in on 2026-12-01. Round 13 (blind) was evaluated once on
+    /// 2026-12-01, at 145/160 noticed and 7/160 false alarms, and is unchanged since.
+    const HELD_OUT_NOTICED: Option<(usize, usize)> = Some((145, 160));
+    const HELD_OUT_FALSE_ALARMS: Option<(usize, usize)> = Some((7, 160));
     /// What the rules alone must keep on the sentences they were tuned to (a floor against a
     /// change that breaks what already worked; the tuning figures flatter the matcher). Round 6,
     /// folded in untuned, and the sentences written for the model, which the rules were never

@@ -455,7 +455,56 @@ impl Trie {
             }
             edges.push((word, to));
         }
-        Some(Trie { nodes, edges })
+        Some(Trie { nodes, edges }.minimised())
+    }
+
+    /// The same phrases with every repeated tail stored once: nodes that end the same way
+    /// (same end mark, same words to the same nodes) are merged. A pattern such as
+    /// `(a|b|c) (d|e|f) g` builds a tree whose `g` is copied under every path; merged, each
+    /// tail exists once, which took the shipped list from about 17 MB to well under one.
+    /// Matching is unchanged: a graph of words is read exactly like the tree.
+    fn minimised(self) -> Self {
+        // Nodes are numbered as they are made, after their parent, so walking from the last
+        // node to the first meets every child before its parent.
+        let count = self.nodes.len();
+        let mut merged_as: Vec<u32> = vec![0; count];
+        let mut known: HashMap<(bool, Vec<(WordId, u32)>), u32> = HashMap::new();
+        let mut nodes: Vec<TrieNode> = Vec::new();
+        let mut edges: Vec<(WordId, u32)> = Vec::new();
+        for at in (0..count).rev() {
+            let end = self.nodes.get(at).is_some_and(|n| n.end);
+            let children: Vec<(WordId, u32)> = self
+                .children(at)
+                .iter()
+                .map(|&(word, next)| (word, merged_as.get(next as usize).copied().unwrap_or(0)))
+                .collect();
+            let id = *known
+                .entry((end, children))
+                .or_insert_with_key(|(end, children)| {
+                    let id = u32::try_from(nodes.len()).unwrap_or(u32::MAX);
+                    nodes.push(TrieNode {
+                        first: u32::try_from(edges.len()).unwrap_or(u32::MAX),
+                        count: u32::try_from(children.len()).unwrap_or(u32::MAX),
+                        end: *end,
+                    });
+                    edges.extend_from_slice(children);
+                    id
+                });
+            if let Some(slot) = merged_as.get_mut(at) {
+                *slot = id;
+            }
+        }
+        // The root was made last; number the nodes backwards so that it is node 0 again.
+        let last = u32::try_from(nodes.len())
+            .unwrap_or(u32::MAX)
+            .saturating_sub(1);
+        nodes.reverse();
+        for (_, next) in &mut edges {
+            *next = last - *next;
+        }
+        nodes.shrink_to_fit();
+        edges.shrink_to_fit();
+        Trie { nodes, edges }
     }
 
     /// Adds the paths of `pattern` from each node of `starts`; returns where they end.
@@ -1434,20 +1483,27 @@ mod tests {
             let samples: Vec<String> = if parts.len() == 1 {
                 parts[0].clone()
             } else {
-                let pick = |last: bool| {
+                // The first, middle and last alternatives of each part (in the order of the
+                // graph of words), less those that name one of the rule's own exceptions.
+                let unless = rule.unless.phrases(&list.vocabulary);
+                let cancelled = |s: &str| {
+                    unless
+                        .iter()
+                        .any(|u| format!(" {s} ").contains(&format!(" {u} ")))
+                };
+                let pick = |at: fn(usize) -> usize| {
                     parts
                         .iter()
-                        .map(|p| {
-                            if last {
-                                p[p.len() - 1].clone()
-                            } else {
-                                p[0].clone()
-                            }
-                        })
+                        .map(|p| p[at(p.len())].clone())
                         .collect::<Vec<_>>()
                         .join(" ")
                 };
-                vec![pick(false), pick(true)]
+                let samples: Vec<String> = [pick(|_| 0), pick(|n| n / 2), pick(|n| n - 1)]
+                    .into_iter()
+                    .filter(|s| !cancelled(s))
+                    .collect();
+                assert!(!samples.is_empty(), "{:?}: no sample left", rule.display);
+                samples
             };
             for sample in samples {
                 assert!(

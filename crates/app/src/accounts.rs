@@ -12,9 +12,9 @@
 use crate::hashing::Place;
 use crate::secrets::{SessionToken, random_token, token_hash};
 use crate::{App, AppError, AppResult, Me};
-use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::account::{Email, Role, check_new_password, parse_time_zone};
+use enough_domain::{PersonId, SessionId, TokenId};
 use enough_store::{NewSession, NewUser, Session, StoreError, User};
 
 /// The window in which failed sign-ins are counted, in seconds.
@@ -71,7 +71,7 @@ pub struct SignedIn {
     /// The browser session, absent for API tokens.
     pub session: Option<Session>,
     /// The id of the API token used, absent for browser sessions.
-    pub token_id: Option<i64>,
+    pub token_id: Option<TokenId>,
 }
 
 impl App {
@@ -517,7 +517,7 @@ impl App {
     }
 
     /// Ends one of the user's own sessions.
-    pub async fn end_session(&self, user: &Me, session_id: i64) -> AppResult<()> {
+    pub async fn end_session(&self, user: &Me, session_id: SessionId) -> AppResult<()> {
         if self.store.delete_session_by_id(user.id, session_id).await? {
             Ok(())
         } else {

@@ -18,7 +18,7 @@ use enough_domain::account::Role;
 use enough_domain::care::{Category, Sharing};
 use enough_domain::day::DayEntry;
 use enough_domain::toolkit::Approach;
-use enough_domain::{LinkId, PersonId};
+use enough_domain::{AccessRecordId, InvitationId, LinkId, PersonId};
 use enough_store::{
     AccessRecord, CareLink, CareLinkWith, Invitation, InvitationRefused, Location, NewInvitation,
     Reflection, User,
@@ -108,7 +108,7 @@ impl App {
     }
 
     /// Withdraws an unused invitation.
-    pub async fn revoke_invitation(&self, therapist: &Me, id: i64) -> AppResult<()> {
+    pub async fn revoke_invitation(&self, therapist: &Me, id: InvitationId) -> AppResult<()> {
         Self::require_therapist(therapist)?;
         if self
             .store
@@ -286,7 +286,7 @@ impl App {
     ) -> AppResult<()> {
         self.store
             .record_access(&AccessRecord {
-                id: 0,
+                id: AccessRecordId(0),
                 person_id,
                 viewer_id: Some(viewer.id),
                 viewer_email: viewer.email.clone(),

@@ -5,9 +5,9 @@
 
 use crate::{App, AppError, AppResult, ClientView, Me};
 use chrono::NaiveDate;
-use enough_domain::PersonId;
 use enough_domain::homework::{AssignmentText, Kind, Progress, Schedule, progress};
 use enough_domain::toolkit::Status;
+use enough_domain::{HomeworkId, PersonId};
 use enough_store::{Homework, NewHomework, User};
 use std::collections::BTreeMap;
 
@@ -66,7 +66,7 @@ impl App {
     }
 
     /// Withdraws homework; only the therapist who assigned it may.
-    pub async fn cancel_homework(&self, therapist: &Me, id: i64) -> AppResult<()> {
+    pub async fn cancel_homework(&self, therapist: &Me, id: HomeworkId) -> AppResult<()> {
         if self
             .store
             .cancel_homework(therapist.id, id, self.now().timestamp())

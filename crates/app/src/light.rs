@@ -2,13 +2,13 @@
 
 use crate::{App, AppError, AppResult, Change, Me, Saving, Support, assess};
 use chrono::{Days, NaiveDate};
-use enough_domain::ValidationErrors;
 use enough_domain::cities;
 use enough_domain::day::{check_date_allowed, parse_date};
 use enough_domain::experiment::{
     Analysis, Condition, PERMUTATIONS, Plan, analyse, in_force, swap, swapped,
 };
 use enough_domain::solar::{SunTimes, sun_times};
+use enough_domain::{ExperimentId, ValidationErrors};
 use enough_store::{
     Experiment, ExperimentStatus, Location, NewExperiment, Reflection, StoreError, User,
 };
@@ -251,7 +251,7 @@ impl App {
             _ => today,
         };
         let analysis = analysis_cache::get_or_compute(
-            (user.id.get(), experiment.id),
+            (user.id, experiment.id),
             analysis_cache::fingerprint(&(seed, &plan.start, experiment.weeks, until, &days)),
             || analyse(&plan, &days, until, PERMUTATIONS),
         );
@@ -277,7 +277,7 @@ impl App {
     pub async fn swap_experiment_mornings(
         &self,
         user: &Me,
-        id: i64,
+        id: ExperimentId,
         date: &str,
         with: &str,
     ) -> AppResult<ExperimentView> {
@@ -311,7 +311,7 @@ impl App {
     }
 
     /// Stops the person's running experiment; its days and analysis stay.
-    pub async fn abandon_experiment(&self, user: &Me, id: i64) -> AppResult<()> {
+    pub async fn abandon_experiment(&self, user: &Me, id: ExperimentId) -> AppResult<()> {
         if self
             .store
             .abandon_experiment(user.id, id, self.now().timestamp())
@@ -331,6 +331,7 @@ impl App {
 /// most [`MAX_ENTRIES`](analysis_cache::MAX_ENTRIES) experiments (then it starts over).
 mod analysis_cache {
     use enough_domain::experiment::Analysis;
+    use enough_domain::{ExperimentId, PersonId};
     use std::collections::HashMap;
     use std::hash::{DefaultHasher, Hash, Hasher};
     use std::sync::{Mutex, OnceLock};
@@ -338,7 +339,7 @@ mod analysis_cache {
     /// Experiments whose analysis is kept.
     pub const MAX_ENTRIES: usize = 4096;
 
-    type Key = (i64, i64);
+    type Key = (PersonId, ExperimentId);
 
     fn cache() -> &'static Mutex<HashMap<Key, (u64, Analysis)>> {
         static CACHE: OnceLock<Mutex<HashMap<Key, (u64, Analysis)>>> = OnceLock::new();
@@ -382,7 +383,7 @@ mod analysis_cache {
             let plan = Plan::new(start, 2, 7).unwrap();
             let until = start + chrono::Days::new(13);
             let mut runs = 0;
-            let key = (-1, -1);
+            let key = (PersonId(-1), ExperimentId(-1));
             for _ in 0..3 {
                 let print = fingerprint(&(7u64, until, "no days"));
                 get_or_compute(key, print, || {

@@ -4,12 +4,12 @@
 
 use crate::{App, AppError, AppResult, Change, Me, Saving, Support};
 use chrono::{DateTime, NaiveDate, Utc};
-use enough_domain::ValidationErrors;
 use enough_domain::measures::{
     ChangeAssessment, Instrument, MeasureChange, Responses, Score, TalkingTherapiesResult,
     complete, fhir, instrument, instruments, judge_change, measure_change, next_due, parse_answers,
     score, talking_therapies,
 };
+use enough_domain::{ResponseId, ValidationErrors};
 use enough_store::{NewResponse, QuestionnaireResponse, SavedResponse, StoreError, User};
 use std::collections::BTreeMap;
 
@@ -376,7 +376,7 @@ impl App {
         &self,
         user: &Me,
         id: &str,
-        response_id: i64,
+        response_id: ResponseId,
     ) -> AppResult<Administration> {
         self.administration_of(user, id, response_id).await
     }
@@ -387,7 +387,7 @@ impl App {
         &self,
         user: &User,
         id: &str,
-        response_id: i64,
+        response_id: ResponseId,
     ) -> AppResult<Administration> {
         self.administrations_of(user, id)
             .await?
@@ -490,7 +490,12 @@ impl App {
     }
 
     /// Deletes one of the person's completed sittings.
-    pub async fn delete_response(&self, user: &Me, id: &str, response_id: i64) -> AppResult<()> {
+    pub async fn delete_response(
+        &self,
+        user: &Me,
+        id: &str,
+        response_id: ResponseId,
+    ) -> AppResult<()> {
         // Checks it is theirs and of this instrument before deleting.
         self.administration(user, id, response_id).await?;
         if self.store.delete_response(user.id, response_id).await? {
@@ -506,7 +511,7 @@ impl App {
         &self,
         user: &Me,
         id: &str,
-        response_id: i64,
+        response_id: ResponseId,
     ) -> AppResult<serde_json::Value> {
         let a = self.administration(user, id, response_id).await?;
         Ok(fhir::bundle(fhir_resources(user, &a)?))

@@ -3,7 +3,7 @@
 //! forms run inside a transaction the caller already holds, so a use case can combine them.
 
 use chrono::NaiveDate;
-use enough_domain::PersonId;
+use enough_domain::{PersonId, TokenId};
 use enough_store::sql::Tx;
 use enough_store::{
     CareLink, Experiment, InvitationRefused, NewExperiment, Session, Store, StoreError,
@@ -156,7 +156,7 @@ pub async fn user_by_token_hash(
     store: &dyn Store,
     token_hash: &str,
     now: i64,
-) -> StoreResult<Option<(i64, User)>> {
+) -> StoreResult<Option<(TokenId, User)>> {
     let Some(owner) = store.find_token_owner(token_hash).await? else {
         return Ok(None);
     };

@@ -4,7 +4,6 @@
 use crate::{App, AppError, AppResult, Change, Me, Saving, Support};
 use chrono::{Datelike, Days, NaiveDate};
 use chrono_tz::Tz;
-use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::activities::{
     ActivityInsights, ActivityKind, ActivityOutcome, OutcomeText, PlanText, PlannedActivity,
@@ -14,6 +13,7 @@ use enough_domain::morning_light::{MorningLight, morning_light};
 use enough_domain::programmes::{
     Programme, ProgrammeRun, Step, complete_day, compose, programme, progress_sentence, today_step,
 };
+use enough_domain::{ActivityId, PersonId, ProgrammeRunId};
 use enough_store::{
     ActivityInput, ActivityRecord, NewProgrammeRun, ProgrammeRunRecord, StoreError, User,
 };
@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone)]
 pub struct ActivityView {
     /// Id.
-    pub id: i64,
+    pub id: ActivityId,
     /// The plan.
     pub plan: PlannedActivity,
     /// How it went, once recorded.
@@ -135,7 +135,7 @@ impl App {
     }
 
     /// The person's activity `id`.
-    pub async fn activity(&self, user: &Me, id: i64) -> AppResult<ActivityView> {
+    pub async fn activity(&self, user: &Me, id: ActivityId) -> AppResult<ActivityView> {
         let record = self
             .store
             .activity(user.id, id)
@@ -148,7 +148,7 @@ impl App {
     pub async fn record_outcome(
         &self,
         user: &Me,
-        id: i64,
+        id: ActivityId,
         text: &OutcomeText,
     ) -> AppResult<(ActivityView, Option<Support>)> {
         let current = self.activity(user, id).await?;
@@ -160,7 +160,7 @@ impl App {
     pub async fn save_outcome(
         &self,
         user: &Me,
-        id: i64,
+        id: ActivityId,
         outcome: &ActivityOutcome,
     ) -> AppResult<(ActivityView, Option<Support>)> {
         let current = self.activity(user, id).await?;
@@ -184,7 +184,7 @@ impl App {
     }
 
     /// Deletes a planned activity.
-    pub async fn delete_activity(&self, user: &Me, id: i64) -> AppResult<()> {
+    pub async fn delete_activity(&self, user: &Me, id: ActivityId) -> AppResult<()> {
         if self.store.delete_activity(user.id, id).await? {
             Ok(())
         } else {
@@ -417,7 +417,7 @@ impl App {
     pub async fn complete_programme_day(
         &self,
         user: &Me,
-        run_id: i64,
+        run_id: ProgrammeRunId,
         day: u16,
     ) -> AppResult<RunView> {
         let view = self
@@ -450,7 +450,7 @@ impl App {
     }
 
     /// Stops following a programme (its record stays).
-    pub async fn stop_programme(&self, user: &Me, run_id: i64) -> AppResult<()> {
+    pub async fn stop_programme(&self, user: &Me, run_id: ProgrammeRunId) -> AppResult<()> {
         if self
             .store
             .end_programme(user.id, run_id, self.now().timestamp())

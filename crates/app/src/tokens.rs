@@ -2,7 +2,7 @@
 
 use crate::secrets::{random_token, token_hash};
 use crate::{App, AppError, AppResult, Me};
-use enough_domain::ValidationErrors;
+use enough_domain::{TokenId, ValidationErrors};
 use enough_store::{ApiToken, NewToken};
 
 /// The prefix of every token, so that leaked tokens are easy to recognise in logs and scanners.
@@ -44,7 +44,7 @@ impl App {
     }
 
     /// Revokes one of the user's own tokens; it stops working at once.
-    pub async fn revoke_token(&self, user: &Me, token_id: i64) -> AppResult<()> {
+    pub async fn revoke_token(&self, user: &Me, token_id: TokenId) -> AppResult<()> {
         if self
             .store
             .revoke_token(user.id, token_id, self.now().timestamp())

@@ -2,6 +2,53 @@
 //! id is expected. Each is a plain `i64` underneath: it displays and parses as the number, and
 //! serialises as a bare JSON number (serde `transparent`), so the JSON API and path
 //! extractors (`Path<PersonId>`) see exactly what they saw when ids were `i64`.
+//!
+//! The point is what does not compile. A function that ends a care link takes a [`LinkId`]:
+//!
+//! ```
+//! use enough_domain::{LinkId, PersonId};
+//! fn end_link(link: LinkId) -> i64 {
+//!     link.get()
+//! }
+//! assert_eq!(end_link(LinkId(7)), 7);
+//! # let _ = PersonId(7);
+//! ```
+//!
+//! and a person's id, the same number underneath, is refused:
+//!
+//! ```compile_fail,E0308
+//! use enough_domain::{LinkId, PersonId};
+//! fn end_link(link: LinkId) -> i64 {
+//!     link.get()
+//! }
+//! end_link(PersonId(7));
+//! ```
+//!
+//! Likewise a browser session's id cannot revoke an API token:
+//!
+//! ```
+//! use enough_domain::{SessionId, TokenId};
+//! fn revoke_token(token: TokenId) -> i64 {
+//!     token.get()
+//! }
+//! assert_eq!(revoke_token(TokenId(3)), 3);
+//! # let _ = SessionId(3);
+//! ```
+//!
+//! ```compile_fail,E0308
+//! use enough_domain::{SessionId, TokenId};
+//! fn revoke_token(token: TokenId) -> i64 {
+//!     token.get()
+//! }
+//! revoke_token(SessionId(3));
+//! ```
+//!
+//! and ids of two kinds cannot even be compared:
+//!
+//! ```compile_fail,E0308
+//! use enough_domain::{ExerciseId, ResponseId};
+//! assert!(ExerciseId(1) != ResponseId(1));
+//! ```
 
 use serde::{Deserialize, Serialize};
 

@@ -2,13 +2,13 @@
 //! therapist, the access log the person can read, homework, and calendar feeds.
 
 use chrono::NaiveDate;
-use enough_domain::{LinkId, PersonId};
+use enough_domain::{AccessRecordId, HomeworkId, InvitationId, LinkId, PersonId};
 
 /// A one-time invitation a therapist gives a person (only the code's hash is kept).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invitation {
     /// Id.
-    pub id: i64,
+    pub id: InvitationId,
     /// Who invites.
     pub therapist_id: PersonId,
     /// SHA-256 of the code, hex.
@@ -88,7 +88,7 @@ pub struct CareLinkWith {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccessRecord {
     /// Id (0 before it is stored).
-    pub id: i64,
+    pub id: AccessRecordId,
     /// Whose data was read.
     pub person_id: PersonId,
     /// Who read it (None once their account is deleted; the address stays).
@@ -109,7 +109,7 @@ pub struct AccessRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Homework {
     /// Id.
-    pub id: i64,
+    pub id: HomeworkId,
     /// Who does it.
     pub person_id: PersonId,
     /// Who assigned it (None once their account is deleted).

@@ -11,9 +11,9 @@ use crate::{
     StoreError,
 };
 use chrono::NaiveDate;
-use enough_domain::PersonId;
 use enough_domain::account::Role;
 use enough_domain::day::{DayEntry, Habits};
+use enough_domain::{AccessRecordId, PersonId};
 
 /// Calls the macro `$callback` with the name of every check, so that a backend can make one
 /// test per check (each on a fresh store, each failing on its own):
@@ -92,7 +92,7 @@ pub async fn snapshot_round_trip(from: &dyn Store, to: &dyn Store) {
         .await
         .unwrap();
     assert!(
-        before.users.iter().all(|u| u.id < next.id.get()),
+        before.users.iter().all(|u| u.id < next.id),
         "new ids do not collide"
     );
     let token = to
@@ -909,7 +909,7 @@ pub fn access(
     at: i64,
 ) -> AccessRecord {
     AccessRecord {
-        id: 0,
+        id: AccessRecordId(0),
         person_id,
         viewer_id: Some(viewer_id),
         viewer_email: viewer_email.to_owned(),
@@ -1076,7 +1076,7 @@ pub async fn the_access_log_is_newest_first_and_private(store: &dyn Store) {
     for at in [10, 30, 20] {
         store
             .record_access(&AccessRecord {
-                id: 987_654,
+                id: AccessRecordId(987_654),
                 ..access(person.id, viewer.id, &viewer.email, at)
             })
             .await

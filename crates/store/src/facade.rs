@@ -165,7 +165,7 @@ impl dyn Store {
     pub async fn delete_session_by_id(
         &self,
         user_id: PersonId,
-        session_id: i64,
+        session_id: SessionId,
     ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .sessions()
@@ -222,8 +222,8 @@ impl dyn Store {
         &self,
         user_id: PersonId,
         password_hash: &str,
-        keep_session: Option<i64>,
-        keep_token: Option<i64>,
+        keep_session: Option<SessionId>,
+        keep_token: Option<TokenId>,
         now: i64,
     ) -> StoreResult<()> {
         let hash = password_hash.to_owned();
@@ -238,7 +238,7 @@ impl dyn Store {
     pub async fn end_sessions(
         &self,
         user_id: PersonId,
-        keep_session: Option<i64>,
+        keep_session: Option<SessionId>,
         now: i64,
     ) -> StoreResult<()> {
         one!(self, write, |tx| tx
@@ -258,7 +258,7 @@ impl dyn Store {
     pub async fn revoke_token(
         &self,
         user_id: PersonId,
-        token_id: i64,
+        token_id: TokenId,
         now: i64,
     ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
@@ -364,7 +364,7 @@ impl dyn Store {
     pub async fn abandon_experiment(
         &self,
         user_id: PersonId,
-        id: i64,
+        id: ExperimentId,
         now: i64,
     ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
@@ -376,7 +376,7 @@ impl dyn Store {
     pub async fn set_experiment_schedule(
         &self,
         user_id: PersonId,
-        id: i64,
+        id: ExperimentId,
         schedule: String,
     ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
@@ -504,7 +504,7 @@ impl dyn Store {
             .await)
     }
     /// Deletes response `id` of the person; false if it was not theirs.
-    pub async fn delete_response(&self, user_id: PersonId, id: i64) -> StoreResult<bool> {
+    pub async fn delete_response(&self, user_id: PersonId, id: ResponseId) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .measures()
             .delete_response(user_id, id)
@@ -567,7 +567,7 @@ impl dyn Store {
     pub async fn revoke_invitation(
         &self,
         therapist_id: PersonId,
-        id: i64,
+        id: InvitationId,
         now: i64,
     ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
@@ -650,7 +650,7 @@ impl dyn Store {
     pub async fn cancel_homework(
         &self,
         therapist_id: PersonId,
-        id: i64,
+        id: HomeworkId,
         now: i64,
     ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
@@ -702,7 +702,7 @@ impl dyn Store {
     pub async fn set_activity_outcome(
         &self,
         user_id: PersonId,
-        id: i64,
+        id: ActivityId,
         outcome: Option<&str>,
         now: i64,
     ) -> StoreResult<bool> {
@@ -716,7 +716,7 @@ impl dyn Store {
     pub async fn activity(
         &self,
         user_id: PersonId,
-        id: i64,
+        id: ActivityId,
     ) -> StoreResult<Option<ActivityRecord>> {
         one!(self, read, |tx| tx.steps().activity(user_id, id).await)
     }
@@ -733,7 +733,7 @@ impl dyn Store {
             .await)
     }
     /// Deletes the person's activity `id`; false if it was not theirs.
-    pub async fn delete_activity(&self, user_id: PersonId, id: i64) -> StoreResult<bool> {
+    pub async fn delete_activity(&self, user_id: PersonId, id: ActivityId) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .steps()
             .delete_activity(user_id, id)
@@ -756,7 +756,12 @@ impl dyn Store {
         one!(self, read, |tx| tx.steps().programme_runs(user_id).await)
     }
     /// Stores the completed days of the person's active run `id`; false if there is none.
-    pub async fn set_run_days(&self, user_id: PersonId, id: i64, days: &str) -> StoreResult<bool> {
+    pub async fn set_run_days(
+        &self,
+        user_id: PersonId,
+        id: ProgrammeRunId,
+        days: &str,
+    ) -> StoreResult<bool> {
         let d = days.to_owned();
         one!(self, write, |tx| tx
             .steps()
@@ -764,7 +769,12 @@ impl dyn Store {
             .await)
     }
     /// Stops the person's active run `id`; false if there is none.
-    pub async fn end_programme(&self, user_id: PersonId, id: i64, now: i64) -> StoreResult<bool> {
+    pub async fn end_programme(
+        &self,
+        user_id: PersonId,
+        id: ProgrammeRunId,
+        now: i64,
+    ) -> StoreResult<bool> {
         one!(self, write, |tx| tx
             .steps()
             .end_programme(user_id, id, now)
@@ -784,7 +794,7 @@ impl dyn Store {
         one!(self, read, |tx| tx.sessions().by_token_hash(&h, now).await)
     }
     /// Records activity on session `id`.
-    pub async fn touch_session(&self, id: i64, now: i64) -> StoreResult<()> {
+    pub async fn touch_session(&self, id: SessionId, now: i64) -> StoreResult<()> {
         one!(self, write, |tx| tx.sessions().touch(id, now).await)
     }
     /// The owner of a live token, with what the once-a-minute rule needs. Only reads.
@@ -793,7 +803,7 @@ impl dyn Store {
         one!(self, read, |tx| tx.sessions().token_owner(&h).await)
     }
     /// Records that token `id` was used.
-    pub async fn touch_token(&self, id: i64, now: i64) -> StoreResult<()> {
+    pub async fn touch_token(&self, id: TokenId, now: i64) -> StoreResult<()> {
         one!(self, write, |tx| tx.sessions().touch_token(id, now).await)
     }
 }

@@ -2,7 +2,7 @@
 //! their Light & Mood experiments.
 
 use chrono::NaiveDate;
-use enough_domain::PersonId;
+use enough_domain::{ExperimentId, PersonId};
 
 /// Where a person is, for computing the daylight available to them.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,7 +62,7 @@ impl ExperimentStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Experiment {
     /// Id.
-    pub id: i64,
+    pub id: ExperimentId,
     /// Owner.
     pub user_id: PersonId,
     /// First morning.

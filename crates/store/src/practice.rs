@@ -6,7 +6,7 @@
 //! keeps it safe.
 
 use chrono::NaiveDate;
-use enough_domain::{ExerciseId, PersonId};
+use enough_domain::{ExerciseId, PersonId, ResponseId, SafetyEventId};
 
 /// One saved toolkit exercise.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub struct ExerciseInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QuestionnaireResponse {
     /// Id.
-    pub id: i64,
+    pub id: ResponseId,
     /// Owner.
     pub user_id: PersonId,
     /// The client's own id for this response, which makes submitting it idempotent.
@@ -126,7 +126,7 @@ pub struct SafetyPlanRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SafetyEvent {
     /// Id.
-    pub id: i64,
+    pub id: SafetyEventId,
     /// Owner.
     pub user_id: PersonId,
     /// Unix seconds.

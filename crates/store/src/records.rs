@@ -1,7 +1,7 @@
 //! Plain records passed across the store interface.
 
-use enough_domain::PersonId;
 use enough_domain::account::Role;
+use enough_domain::{PersonId, SessionId, TokenId};
 
 pub use enough_domain::account::User;
 
@@ -42,7 +42,7 @@ pub struct NewUser {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     /// Id, for listing and revoking.
-    pub id: i64,
+    pub id: SessionId,
     /// Owner.
     pub user_id: PersonId,
     /// Token for forms of this session (CSRF protection).
@@ -78,7 +78,7 @@ pub struct NewSession {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiToken {
     /// Id, for listing and revoking.
-    pub id: i64,
+    pub id: TokenId,
     /// Owner.
     pub user_id: PersonId,
     /// The person's name for it, e.g. "Shortcuts on my phone".

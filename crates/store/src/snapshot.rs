@@ -6,15 +6,15 @@ use crate::{
     Invitation, Location, ProgrammeRunRecord, QuestionnaireDraft, QuestionnaireResponse,
     QuestionnaireSchedule, Reflection, SafetyEvent, SafetyPlanRecord,
 };
-use enough_domain::PersonId;
 use enough_domain::day::DayEntry;
+use enough_domain::{PersonId, SessionId, TokenId};
 use sha2::{Digest, Sha256};
 
 /// An account with everything stored about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserRow {
     /// Id, kept across stores so references stay valid.
-    pub id: i64,
+    pub id: PersonId,
     /// E-mail address.
     pub email: String,
     /// argon2id hash.
@@ -33,7 +33,7 @@ pub struct UserRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRow {
     /// Id.
-    pub id: i64,
+    pub id: SessionId,
     /// SHA-256 of the cookie token.
     pub token_hash: String,
     /// Owner.
@@ -54,7 +54,7 @@ pub struct SessionRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRow {
     /// Id.
-    pub id: i64,
+    pub id: TokenId,
     /// Owner.
     pub user_id: PersonId,
     /// Name.

@@ -2,13 +2,13 @@
 //! programmes. Structured parts (an outcome, a composed programme) are JSON defined by the domain.
 
 use chrono::NaiveDate;
-use enough_domain::PersonId;
+use enough_domain::{ActivityId, PersonId, ProgrammeRunId};
 
 /// A planned activity, with what happened once recorded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityRecord {
     /// Id.
-    pub id: i64,
+    pub id: ActivityId,
     /// Owner.
     pub user_id: PersonId,
     /// What, e.g. "Walk to the bakery".
@@ -48,7 +48,7 @@ pub struct ActivityInput {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProgrammeRunRecord {
     /// Id.
-    pub id: i64,
+    pub id: ProgrammeRunId,
     /// Owner.
     pub user_id: PersonId,
     /// A shipped programme's id, or `composed-<n>` for one a therapist composed.

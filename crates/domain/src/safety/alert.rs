@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
     /// A completed questionnaire (the response's id).
-    Questionnaire(i64),
+    Questionnaire(crate::ids::ResponseId),
     /// The day note of a date.
     Day(NaiveDate),
     /// The reflection of a date.
@@ -16,7 +16,7 @@ pub enum Origin {
     /// A toolkit exercise (the exercise's id).
     Exercise(crate::ids::ExerciseId),
     /// A small-steps activity: its plan or what happened (the activity's id).
-    Activity(i64),
+    Activity(crate::ids::ActivityId),
     /// Anything else (a reference this version does not know).
     Other,
 }
@@ -104,7 +104,10 @@ mod tests {
 
     #[test]
     fn references_are_read_and_nonsense_is_other() {
-        assert_eq!(Origin::parse("questionnaire:4"), Origin::Questionnaire(4));
+        assert_eq!(
+            Origin::parse("questionnaire:4"),
+            Origin::Questionnaire(crate::ids::ResponseId(4))
+        );
         assert_eq!(
             Origin::parse("day:2026-11-30"),
             Origin::Day(d("2026-11-30"))
@@ -117,9 +120,16 @@ mod tests {
             Origin::parse("exercise:12"),
             Origin::Exercise(crate::ids::ExerciseId(12))
         );
-        assert_eq!(Origin::parse("activity:3"), Origin::Activity(3));
         assert_eq!(
-            words_sentence(Origin::Activity(3), None, d("2026-11-30")),
+            Origin::parse("activity:3"),
+            Origin::Activity(crate::ids::ActivityId(3))
+        );
+        assert_eq!(
+            words_sentence(
+                Origin::Activity(crate::ids::ActivityId(3)),
+                None,
+                d("2026-11-30")
+            ),
             "Words about self-harm in a small-steps activity saved on 30 Nov"
         );
         for other in ["", "day:30 Nov", "questionnaire:x", "import", "activity:x"] {

@@ -5,7 +5,7 @@
 use crate::common::{TestServer, browser, csrf_in, on_every_backend, signed_in_browser};
 use enough_app::Me;
 use enough_domain::account::Role;
-use enough_store::{AccessRecord, NewInvitation};
+use enough_store::{AccessRecord, AccessRecordId, NewInvitation};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -421,7 +421,7 @@ async fn log_of(server: &TestServer, p: &Actor) -> Vec<AccessRecord> {
 }
 
 fn new_rows(before: &[AccessRecord], after: &[AccessRecord]) -> Vec<AccessRecord> {
-    let old: BTreeSet<i64> = before.iter().map(|r| r.id).collect();
+    let old: BTreeSet<AccessRecordId> = before.iter().map(|r| r.id).collect();
     after
         .iter()
         .filter(|r| !old.contains(&r.id))

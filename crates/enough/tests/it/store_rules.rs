@@ -190,7 +190,7 @@ async fn deleting_an_account_leaves_no_row_of_it(store: &dyn Store) {
     assert!(
         all.users
             .iter()
-            .all(|u| u.id != gone.id.get() && u.email != gone.email)
+            .all(|u| u.id != gone.id && u.email != gone.email)
     );
     assert!(all.days.iter().all(|d| d.user_id != gone.id));
     assert!(all.sessions.iter().all(|s| s.user_id != gone.id));

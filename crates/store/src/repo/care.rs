@@ -6,7 +6,7 @@ use crate::{
     AccessRecord, CalendarFeed, CareLink, CareLinkWith, Homework, Invitation, NewHomework,
     NewInvitation, StoreResult, User, params,
 };
-use enough_domain::{LinkId, PersonId};
+use enough_domain::{HomeworkId, InvitationId, LinkId, PersonId};
 
 /// Invitations, links, the access log, homework and feeds, inside one transaction.
 pub struct Care<'t>(pub(crate) &'t mut dyn Tx);
@@ -24,7 +24,7 @@ pub(crate) const FEED_COLUMNS: &str = "calendar_feeds.user_id, calendar_feeds.to
 
 pub(crate) fn invitation_from_row(r: &Row) -> StoreResult<Invitation> {
     Ok(Invitation {
-        id: r.i64(0)?,
+        id: r.id(0)?,
         therapist_id: r.id(1)?,
         code_hash: r.text(2)?,
         label: r.text(3)?,
@@ -49,7 +49,7 @@ pub(crate) fn link_from_row(r: &Row) -> StoreResult<CareLink> {
 
 pub(crate) fn access_from_row(r: &Row) -> StoreResult<AccessRecord> {
     Ok(AccessRecord {
-        id: r.i64(0)?,
+        id: r.id(0)?,
         person_id: r.id(1)?,
         viewer_id: r.opt_id(2)?,
         viewer_email: r.text(3)?,
@@ -62,7 +62,7 @@ pub(crate) fn access_from_row(r: &Row) -> StoreResult<AccessRecord> {
 
 pub(crate) fn homework_from_row(r: &Row) -> StoreResult<Homework> {
     Ok(Homework {
-        id: r.i64(0)?,
+        id: r.id(0)?,
         person_id: r.id(1)?,
         therapist_id: r.opt_id(2)?,
         kind: r.text(3)?,
@@ -137,7 +137,7 @@ impl Care<'_> {
     /// Marks invitation `id` used by `person_id`.
     pub async fn mark_invitation_used(
         &mut self,
-        id: i64,
+        id: InvitationId,
         person_id: PersonId,
         now: i64,
     ) -> StoreResult<()> {
@@ -154,7 +154,7 @@ impl Care<'_> {
     pub async fn revoke_invitation(
         &mut self,
         therapist_id: PersonId,
-        id: i64,
+        id: InvitationId,
         now: i64,
     ) -> StoreResult<bool> {
         let n = self
@@ -338,7 +338,7 @@ impl Care<'_> {
     pub async fn cancel_homework(
         &mut self,
         therapist_id: PersonId,
-        id: i64,
+        id: HomeworkId,
         now: i64,
     ) -> StoreResult<bool> {
         let n = self

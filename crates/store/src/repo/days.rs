@@ -6,8 +6,8 @@ use crate::{
     StoreResult, params,
 };
 use chrono::NaiveDate;
-use enough_domain::PersonId;
 use enough_domain::day::{DayEntry, Habits};
+use enough_domain::{ExperimentId, PersonId};
 
 /// Days, locations, reflections and experiments, inside one transaction.
 pub struct Days<'t>(pub(crate) &'t mut dyn Tx);
@@ -76,7 +76,7 @@ fn insight_day_from_row(r: &Row) -> StoreResult<DayEntry> {
 pub(crate) fn experiment_from_row(r: &Row) -> StoreResult<Experiment> {
     let status = r.text(7)?;
     Ok(Experiment {
-        id: r.i64(0)?,
+        id: r.id(0)?,
         user_id: r.id(1)?,
         start_date: r.date(2)?,
         end_date: r.date(3)?,
@@ -381,7 +381,7 @@ impl Days<'_> {
     pub async fn set_experiment_schedule(
         &mut self,
         user_id: PersonId,
-        id: i64,
+        id: ExperimentId,
         schedule: &str,
     ) -> StoreResult<bool> {
         let n = self
@@ -402,7 +402,7 @@ impl Days<'_> {
     pub async fn abandon_experiment(
         &mut self,
         user_id: PersonId,
-        id: i64,
+        id: ExperimentId,
         now: i64,
     ) -> StoreResult<bool> {
         let n = self

@@ -54,7 +54,7 @@ impl Imports<'_> {
                      FROM users ORDER BY id",
                     |r| {
                         Ok(UserRow {
-                            id: r.i64(0)?,
+                            id: r.id(0)?,
                             email: r.text(1)?,
                             password_hash: r.text(2)?,
                             role: r.text(3)?,
@@ -77,7 +77,7 @@ impl Imports<'_> {
                      FROM sessions ORDER BY id",
                     |r| {
                         Ok(SessionRow {
-                            id: r.i64(0)?,
+                            id: r.id(0)?,
                             token_hash: r.text(1)?,
                             user_id: r.id(2)?,
                             csrf_token: r.text(3)?,
@@ -100,7 +100,7 @@ impl Imports<'_> {
                      FROM api_tokens ORDER BY id",
                     |r| {
                         Ok(TokenRow {
-                            id: r.i64(0)?,
+                            id: r.id(0)?,
                             user_id: r.id(1)?,
                             name: r.text(2)?,
                             token_hash: r.text(3)?,

@@ -6,7 +6,7 @@ use crate::{
     StoreError, StoreResult, params,
 };
 use chrono::NaiveDate;
-use enough_domain::PersonId;
+use enough_domain::{PersonId, ResponseId};
 
 /// Questionnaire responses, drafts and schedules, inside one transaction.
 pub struct Measures<'t>(pub(crate) &'t mut dyn Tx);
@@ -16,7 +16,7 @@ pub(crate) const RESPONSE_COLUMNS: &str =
 
 pub(crate) fn response_from_row(r: &Row) -> StoreResult<QuestionnaireResponse> {
     Ok(QuestionnaireResponse {
-        id: r.i64(0)?,
+        id: r.id(0)?,
         user_id: r.id(1)?,
         client_id: r.text(2)?,
         instrument: r.text(3)?,
@@ -97,7 +97,11 @@ impl Measures<'_> {
     }
 
     /// Deletes response `id` of the person; false if it was not theirs.
-    pub async fn delete_response(&mut self, user_id: PersonId, id: i64) -> StoreResult<bool> {
+    pub async fn delete_response(
+        &mut self,
+        user_id: PersonId,
+        id: ResponseId,
+    ) -> StoreResult<bool> {
         let n = self
             .0
             .execute(

@@ -26,7 +26,7 @@ pub(crate) fn exercise_from_row(r: &Row) -> StoreResult<ExerciseEntry> {
 
 pub(crate) fn event_from_row(r: &Row) -> StoreResult<SafetyEvent> {
     Ok(SafetyEvent {
-        id: r.i64(0)?,
+        id: r.id(0)?,
         user_id: r.id(1)?,
         at: r.i64(2)?,
         kind: r.text(3)?,

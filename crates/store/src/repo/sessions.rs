@@ -3,7 +3,7 @@
 use super::accounts::{USER_COLUMNS, USER_WIDTH, user_from_row};
 use crate::sql::{Dialect, Row, Tx};
 use crate::{ApiToken, NewSession, NewToken, Session, StoreResult, User, params};
-use enough_domain::PersonId;
+use enough_domain::{PersonId, SessionId, TokenId};
 
 /// Sessions, tokens and sign-in throttling, inside one transaction.
 pub struct Sessions<'t>(pub(crate) &'t mut dyn Tx);
@@ -15,7 +15,7 @@ pub(crate) const TOKEN_COLUMNS: &str = "api_tokens.id, api_tokens.user_id, api_t
 
 fn session_from_row(r: &Row, at: usize) -> StoreResult<Session> {
     Ok(Session {
-        id: r.i64(at)?,
+        id: r.id(at)?,
         user_id: r.id(at + 1)?,
         csrf_token: r.text(at + 2)?,
         created_at: r.i64(at + 3)?,
@@ -27,7 +27,7 @@ fn session_from_row(r: &Row, at: usize) -> StoreResult<Session> {
 
 fn token_from_row(r: &Row) -> StoreResult<ApiToken> {
     Ok(ApiToken {
-        id: r.i64(0)?,
+        id: r.id(0)?,
         user_id: r.id(1)?,
         name: r.text(2)?,
         created_at: r.i64(3)?,
@@ -42,7 +42,7 @@ pub struct TokenOwner {
     /// The owner.
     pub user: User,
     /// The token's id.
-    pub token_id: i64,
+    pub token_id: TokenId,
     /// When it was last used, if ever.
     pub last_used_at: Option<i64>,
 }
@@ -85,7 +85,7 @@ impl Sessions<'_> {
     }
 
     /// Records activity on session `id`.
-    pub async fn touch(&mut self, id: i64, now: i64) -> StoreResult<()> {
+    pub async fn touch(&mut self, id: SessionId, now: i64) -> StoreResult<()> {
         self.0
             .execute(
                 "UPDATE sessions SET last_seen_at = $1 WHERE id = $2",
@@ -117,7 +117,11 @@ impl Sessions<'_> {
     }
 
     /// Ends one of a user's sessions by id; false if it was not theirs or did not exist.
-    pub async fn delete_by_id(&mut self, user_id: PersonId, session_id: i64) -> StoreResult<bool> {
+    pub async fn delete_by_id(
+        &mut self,
+        user_id: PersonId,
+        session_id: SessionId,
+    ) -> StoreResult<bool> {
         let n = self
             .0
             .execute(
@@ -140,8 +144,8 @@ impl Sessions<'_> {
     pub async fn end_all(
         &mut self,
         user_id: PersonId,
-        keep_session: Option<i64>,
-        keep_token: Option<i64>,
+        keep_session: Option<SessionId>,
+        keep_token: Option<TokenId>,
         now: i64,
     ) -> StoreResult<()> {
         self.0
@@ -237,7 +241,7 @@ impl Sessions<'_> {
             )
             .await?;
         Ok(ApiToken {
-            id: row.i64(0)?,
+            id: row.id(0)?,
             user_id: t.user_id,
             name: t.name,
             created_at: t.created_at,
@@ -257,7 +261,7 @@ impl Sessions<'_> {
         row.map(|r| {
             Ok(TokenOwner {
                 user: user_from_row(&r, 0)?,
-                token_id: r.i64(USER_WIDTH)?,
+                token_id: r.id(USER_WIDTH)?,
                 last_used_at: r.opt_i64(USER_WIDTH + 1)?,
             })
         })
@@ -265,7 +269,7 @@ impl Sessions<'_> {
     }
 
     /// Records that token `id` was used.
-    pub async fn touch_token(&mut self, id: i64, now: i64) -> StoreResult<()> {
+    pub async fn touch_token(&mut self, id: TokenId, now: i64) -> StoreResult<()> {
         self.0
             .execute(
                 "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2",
@@ -289,7 +293,7 @@ impl Sessions<'_> {
     pub async fn revoke_token(
         &mut self,
         user_id: PersonId,
-        token_id: i64,
+        token_id: TokenId,
         now: i64,
     ) -> StoreResult<bool> {
         let n = self

@@ -6,7 +6,7 @@ use crate::{
     ActivityInput, ActivityRecord, NewProgrammeRun, ProgrammeRunRecord, StoreResult, params,
 };
 use chrono::NaiveDate;
-use enough_domain::PersonId;
+use enough_domain::{ActivityId, PersonId, ProgrammeRunId};
 
 /// Activities and programme runs, inside one transaction.
 pub struct Steps<'t>(pub(crate) &'t mut dyn Tx);
@@ -18,7 +18,7 @@ pub(crate) const RUN_COLUMNS: &str = "id, user_id, programme_id, programme, star
 
 pub(crate) fn activity_from_row(r: &Row) -> StoreResult<ActivityRecord> {
     Ok(ActivityRecord {
-        id: r.i64(0)?,
+        id: r.id(0)?,
         user_id: r.id(1)?,
         what: r.text(2)?,
         date: r.date(3)?,
@@ -33,7 +33,7 @@ pub(crate) fn activity_from_row(r: &Row) -> StoreResult<ActivityRecord> {
 
 pub(crate) fn run_from_row(r: &Row) -> StoreResult<ProgrammeRunRecord> {
     Ok(ProgrammeRunRecord {
-        id: r.i64(0)?,
+        id: r.id(0)?,
         user_id: r.id(1)?,
         programme_id: r.text(2)?,
         programme: r.opt_text(3)?,
@@ -81,7 +81,7 @@ impl Steps<'_> {
     pub async fn set_activity_outcome(
         &mut self,
         user_id: PersonId,
-        id: i64,
+        id: ActivityId,
         outcome: Option<&str>,
         now: i64,
     ) -> StoreResult<bool> {
@@ -103,7 +103,7 @@ impl Steps<'_> {
     pub async fn activity(
         &mut self,
         user_id: PersonId,
-        id: i64,
+        id: ActivityId,
     ) -> StoreResult<Option<ActivityRecord>> {
         let sql =
             format!("SELECT {ACTIVITY_COLUMNS} FROM activities WHERE id = $1 AND user_id = $2");
@@ -129,7 +129,11 @@ impl Steps<'_> {
     }
 
     /// Deletes the person's activity `id`; false if it was not theirs.
-    pub async fn delete_activity(&mut self, user_id: PersonId, id: i64) -> StoreResult<bool> {
+    pub async fn delete_activity(
+        &mut self,
+        user_id: PersonId,
+        id: ActivityId,
+    ) -> StoreResult<bool> {
         let n = self
             .0
             .execute(
@@ -188,7 +192,7 @@ impl Steps<'_> {
     pub async fn set_run_days(
         &mut self,
         user_id: PersonId,
-        id: i64,
+        id: ProgrammeRunId,
         days: &str,
     ) -> StoreResult<bool> {
         let n = self
@@ -206,7 +210,7 @@ impl Steps<'_> {
     pub async fn end_programme(
         &mut self,
         user_id: PersonId,
-        id: i64,
+        id: ProgrammeRunId,
         now: i64,
     ) -> StoreResult<bool> {
         let n = self

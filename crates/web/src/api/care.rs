@@ -24,11 +24,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use enough_app::{AppError, CaseloadRow, ClientView, LatestScore, Me};
-use enough_domain::ValidationErrors;
 use enough_domain::care::{Category, Sharing};
 use enough_domain::measures::ReliableChange;
 use enough_domain::toolkit::Approach;
-use enough_domain::{LinkId, PersonId};
+use enough_domain::{InvitationId, LinkId, PersonId, SafetyEventId, ValidationErrors};
 use enough_store::{AccessRecord, CareLinkWith, Invitation};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -120,7 +119,8 @@ fn category_keys(sharing: &Sharing) -> Vec<String> {
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = Invitation)]
 pub(crate) struct InvitationJson {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: InvitationId,
     label: String,
     created_at: i64,
     expires_at: i64,
@@ -149,7 +149,8 @@ fn invitation_json(i: Invitation, now: i64) -> InvitationJson {
 /// A new invitation with its one-time code.
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct NewInvitationJson {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: InvitationId,
     /// Like ABCD-EFGH-JKLM
     code: String,
     /// The link that accepts it, from the configured public address.
@@ -213,7 +214,7 @@ pub async fn invitations(
 pub async fn revoke_invitation(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<InvitationId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.revoke_invitation(&caller.user, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -249,7 +250,8 @@ pub(crate) struct AlertsJson {
 /// One caseload row; `null` means "not shared", never "none".
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct CaseloadRowJson {
-    person_id: i64,
+    #[schema(value_type = i64)]
+    person_id: PersonId,
     email: String,
     /// log, reflections, exercises:<approach> (cbt, exposure, self-compassion, act, mindfulness, emotional-core), questionnaires or safety
     categories: Vec<String>,
@@ -277,7 +279,7 @@ fn score_json(s: LatestScore) -> ScoreRowJson {
 
 fn caseload_json(row: CaseloadRow) -> CaseloadRowJson {
     CaseloadRowJson {
-        person_id: row.person_id.get(),
+        person_id: row.person_id,
         categories: category_keys(&row.sharing),
         email: row.email,
         adherence: row
@@ -317,9 +319,11 @@ pub async fn caseload(
 /// What a linked person shares (no data is read, so nothing is logged).
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct PersonJson {
-    person_id: i64,
+    #[schema(value_type = i64)]
+    person_id: PersonId,
     email: String,
-    link_id: i64,
+    #[schema(value_type = i64)]
+    link_id: LinkId,
     linked_at: i64,
     /// log, reflections, exercises:<approach> (cbt, exposure, self-compassion, act, mindfulness, emotional-core), questionnaires or safety
     categories: Vec<String>,
@@ -337,10 +341,10 @@ pub async fn person(
 ) -> Result<Json<PersonJson>, ApiError> {
     let linked = state.app.link_to(&caller.user, person_id).await?;
     Ok(Json(PersonJson {
-        person_id: person_id.get(),
+        person_id,
         categories: category_keys(&linked.sharing),
         email: linked.email,
-        link_id: linked.link.id.get(),
+        link_id: linked.link.id,
         linked_at: linked.link.created_at,
     }))
 }
@@ -504,7 +508,8 @@ pub async fn person_measures(
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct SafetyEventJson {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: SafetyEventId,
     at: i64,
     /// phq9-item9 or self-harm-language
     kind: String,
@@ -560,7 +565,8 @@ pub async fn person_safety(
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = Link)]
 pub(crate) struct LinkJson {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: LinkId,
     /// The therapist's e-mail address
     therapist: String,
     /// log, reflections, exercises:<approach> (cbt, exposure, self-compassion, act, mindfulness, emotional-core), questionnaires or safety
@@ -571,7 +577,7 @@ pub(crate) struct LinkJson {
 
 fn link_json(l: CareLinkWith) -> LinkJson {
     LinkJson {
-        id: l.link.id.get(),
+        id: l.link.id,
         therapist: l.other_email,
         categories: category_keys(&Sharing::from_stored(&l.link.categories)),
         created_at: l.link.created_at,

@@ -15,8 +15,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use enough_app::{HomeworkView, SessionSummary};
-use enough_domain::PersonId;
 use enough_domain::homework::{AssignmentText, State as OccurrenceState};
+use enough_domain::{HomeworkId, PersonId};
 use serde_json::{Value, json};
 
 fn state_name(s: OccurrenceState) -> &'static str {
@@ -141,7 +141,7 @@ pub async fn assign(
 pub async fn cancel(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((person_id, id)): Path<(PersonId, i64)>,
+    Path((person_id, id)): Path<(PersonId, HomeworkId)>,
 ) -> Result<StatusCode, ApiError> {
     state.app.link_to(&caller.user, person_id).await?;
     state.app.cancel_homework(&caller.user, id).await?;

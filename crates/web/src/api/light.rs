@@ -12,8 +12,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use enough_app::ExperimentView;
-use enough_domain::ValidationErrors;
 use enough_domain::experiment::Analysis;
+use enough_domain::{ExperimentId, ValidationErrors};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -183,7 +183,8 @@ pub async fn put_reflection(
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = Experiment)]
 pub(crate) struct ExperimentJson {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: ExperimentId,
     #[schema(value_type = chrono::NaiveDate)]
     start: String,
     #[schema(value_type = chrono::NaiveDate)]
@@ -241,7 +242,7 @@ pub async fn start_experiment(
 pub async fn abandon_experiment(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ExperimentId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.abandon_experiment(&caller.user, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -266,7 +267,7 @@ pub(crate) struct SavedReflection {
 pub async fn swap_experiment(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ExperimentId>,
     body: Bytes,
 ) -> Result<Json<ExperimentJson>, ApiError> {
     let map = object(&body, &["date", "with"])?;

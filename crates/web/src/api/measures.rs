@@ -17,7 +17,7 @@ use enough_domain::crisis::Country;
 use enough_domain::measures::{
     Instrument, Responses, Score, band_sentence, instrument, instruments,
 };
-use enough_domain::{FieldError, ValidationErrors};
+use enough_domain::{FieldError, ResponseId, ValidationErrors};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -103,7 +103,8 @@ impl CrisisJson {
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = QuestionnaireResponse)]
 pub(crate) struct ResponseJson {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: ResponseId,
     client_id: String,
     instrument: String,
     /// The person's local date
@@ -403,7 +404,7 @@ pub async fn put_draft(
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((id, response_id)): Path<(String, i64)>,
+    Path((id, response_id)): Path<(String, ResponseId)>,
 ) -> Result<StatusCode, ApiError> {
     known(&id)?;
     state
@@ -429,7 +430,7 @@ fn fhir(value: Value) -> Response {
 pub async fn fhir_response(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((id, response_id)): Path<(String, i64)>,
+    Path((id, response_id)): Path<(String, ResponseId)>,
 ) -> Result<Response, ApiError> {
     known(&id)?;
     Ok(fhir(

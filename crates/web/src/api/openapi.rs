@@ -273,4 +273,88 @@ mod tests {
                 .contains("#/components/schemas/Support")
         );
     }
+
+    /// Ids that are text by design, not row ids: the client's own key for a response, a
+    /// questionnaire's catalogue name and the request id of an error.
+    const TEXT_IDS: [&str; 3] = ["client_id", "instrument_id", "request_id"];
+
+    /// True when `schema` is an `int64` integer, possibly nullable.
+    fn is_int64(schema: &serde_json::Value) -> bool {
+        let integer = match &schema["type"] {
+            serde_json::Value::String(t) => t == "integer",
+            serde_json::Value::Array(ts) => {
+                ts.iter().any(|t| t == "integer")
+                    && ts.iter().all(|t| t == "integer" || t == "null")
+            }
+            _ => false,
+        };
+        integer && schema["format"] == "int64"
+    }
+
+    /// Every property named `id` or `…_id` under `value`, with where it is.
+    fn id_properties(
+        value: &serde_json::Value,
+        at: &str,
+        found: &mut Vec<(String, serde_json::Value)>,
+    ) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::Object(properties)) = map.get("properties") {
+                    for (name, schema) in properties {
+                        if name == "id" || name.ends_with("_id") {
+                            found.push((format!("{at}.{name}"), schema.clone()));
+                        }
+                    }
+                }
+                for (key, inner) in map {
+                    id_properties(inner, &format!("{at}/{key}"), found);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, inner) in items.iter().enumerate() {
+                    id_properties(inner, &format!("{at}[{i}]"), found);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_id_is_an_int64_integer() {
+        let doc = super::spec();
+        let mut found = Vec::new();
+        id_properties(doc, "", &mut found);
+        let row_ids: Vec<&(String, serde_json::Value)> = found
+            .iter()
+            .filter(|(at, _)| !TEXT_IDS.iter().any(|t| at.ends_with(&format!(".{t}"))))
+            .collect();
+        for name in [".id", ".person_id", ".link_id"] {
+            assert!(
+                row_ids.iter().any(|(at, _)| at.ends_with(name)),
+                "the document has a property {name}"
+            );
+        }
+        let wrong: Vec<String> = row_ids
+            .iter()
+            .filter(|(_, schema)| !is_int64(schema))
+            .map(|(at, schema)| format!("{at}: {schema}"))
+            .collect();
+        assert!(
+            wrong.is_empty(),
+            "ids must be described as integers of format int64 (put \
+             #[schema(value_type = i64)] on a typed id field): {wrong:?}"
+        );
+        // Path parameters naming a row (`{id}` of a number, `{…_id}`) are int64 too.
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for operation in item.as_object().unwrap().values() {
+                for parameter in operation["parameters"].as_array().into_iter().flatten() {
+                    let name = parameter["name"].as_str().unwrap_or_default();
+                    if parameter["in"] == "path" && name.ends_with("_id") {
+                        assert!(is_int64(&parameter["schema"]), "{path}: {name}");
+                    }
+                }
+            }
+        }
+        println!("{} id properties, every one an int64", row_ids.len());
+    }
 }

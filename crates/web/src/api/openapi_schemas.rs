@@ -7,6 +7,7 @@
 
 use super::day_json::DayJson;
 use enough_app::Support;
+use enough_domain::HomeworkId;
 use enough_domain::day::Habits;
 use serde::Deserialize;
 use utoipa::{OpenApi, ToSchema};
@@ -264,7 +265,8 @@ pub(crate) struct HomeworkProgress {
 /// Homework a therapist assigned.
 #[derive(ToSchema)]
 pub(crate) struct Homework {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: HomeworkId,
     /// log, exercise:<exercise id> or questionnaire:<instrument id>
     kind: String,
     title: String,
@@ -310,7 +312,8 @@ pub(crate) struct HomeworkInput {
 /// Homework as assigned.
 #[derive(ToSchema)]
 pub(crate) struct AssignedHomework {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: HomeworkId,
     kind: String,
     note: String,
     start_date: chrono::NaiveDate,

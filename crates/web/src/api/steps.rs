@@ -13,7 +13,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use enough_app::{ActivityView, RunView};
-use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::activities::{
     ActivityOutcome, PlanText, PlannedActivity, mood_sentences, pleasure_sentence,
@@ -21,6 +20,7 @@ use enough_domain::activities::{
 use enough_domain::day::parse_date;
 use enough_domain::morning_light::MorningLight;
 use enough_domain::programmes::{Programme, Step, programmes};
+use enough_domain::{ActivityId, PersonId, ProgrammeRunId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -37,7 +37,8 @@ fn json(body: &[u8]) -> Result<Value, ApiError> {
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = Activity)]
 pub(crate) struct ActivityJson {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: ActivityId,
     #[serde(flatten)]
     plan: PlannedActivity,
     #[schema(required = true)]
@@ -130,7 +131,7 @@ pub async fn create(
 pub async fn get(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ActivityId>,
 ) -> Result<Json<ActivityJson>, ApiError> {
     Ok(Json(activity_json(
         state.app.activity(&caller.user, id).await?,
@@ -146,7 +147,7 @@ pub async fn get(
 pub async fn put_outcome(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ActivityId>,
     body: Bytes,
 ) -> Result<Json<Saved<ActivityJson>>, ApiError> {
     let current = state.app.activity(&caller.user, id).await?;
@@ -165,7 +166,7 @@ pub async fn put_outcome(
 pub async fn delete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(id): Path<i64>,
+    Path(id): Path<ActivityId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.delete_activity(&caller.user, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -208,7 +209,7 @@ pub async fn catalogue(ApiCaller(_caller): ApiCaller) -> Json<&'static [Programm
 
 #[derive(Serialize)]
 pub(crate) struct RunJson {
-    id: i64,
+    id: ProgrammeRunId,
     programme_id: String,
     title: String,
     started: String,
@@ -263,7 +264,7 @@ pub async fn start(
 pub async fn complete(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path((run, day)): Path<(i64, u16)>,
+    Path((run, day)): Path<(ProgrammeRunId, u16)>,
 ) -> Result<Json<RunJson>, ApiError> {
     Ok(Json(run_json(
         state
@@ -281,7 +282,7 @@ pub async fn complete(
 pub async fn stop(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    Path(run): Path<i64>,
+    Path(run): Path<ProgrammeRunId>,
 ) -> Result<StatusCode, ApiError> {
     state.app.stop_programme(&caller.user, run).await?;
     Ok(StatusCode::NO_CONTENT)

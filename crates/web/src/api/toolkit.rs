@@ -82,7 +82,8 @@ pub async fn catalogue_json(ApiCaller(_caller): ApiCaller) -> Json<CatalogueJson
 #[derive(Serialize, utoipa::ToSchema)]
 #[schema(as = Exercise)]
 pub(crate) struct ExerciseJson {
-    id: i64,
+    #[schema(value_type = i64)]
+    id: ExerciseId,
     /// Exercise id from GET /api/v1/toolkit, e.g. thought-record
     kind: String,
     #[schema(value_type = chrono::NaiveDate)]
@@ -103,7 +104,7 @@ pub(crate) struct ExerciseJson {
 
 pub(crate) fn exercise_json(r: &ExerciseRecord, support: Option<Support>) -> ExerciseJson {
     ExerciseJson {
-        id: r.id.get(),
+        id: r.id,
         kind: r.def.id.clone(),
         date: r.date.to_string(),
         status: r.status.as_str(),

@@ -14,12 +14,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono_tz::Tz;
 use enough_app::{AppError, CaseloadRow, SignedIn};
-use enough_domain::ValidationErrors;
 use enough_domain::account::Role;
 use enough_domain::care::{Category, Sharing};
 use enough_domain::measures::ReliableChange;
 use enough_domain::safety::plan::Section;
 use enough_domain::toolkit::{Answer, Status, catalogue};
+use enough_domain::{InvitationId, ValidationErrors};
 use enough_domain::{LinkId, PersonId};
 use serde::Deserialize;
 
@@ -92,14 +92,14 @@ fn is_therapist(signed_in: &SignedIn) -> Result<(), PageError> {
 // ---- therapist: caseload and invitations ----
 
 struct InvitationRow {
-    id: i64,
+    id: InvitationId,
     label: String,
     expires: String,
     state: &'static str,
 }
 
 struct CaseloadView {
-    person_id: i64,
+    person_id: PersonId,
     email: String,
     shared: String,
     adherence: String,
@@ -120,7 +120,7 @@ fn change_words(change: Option<ReliableChange>) -> &'static str {
 
 fn caseload_view(row: &CaseloadRow, time_zone: Tz) -> CaseloadView {
     CaseloadView {
-        person_id: row.person_id.get(),
+        person_id: row.person_id,
         email: row.email.clone(),
         shared: if row.sharing.0.len() == Category::all().len() {
             "everything".to_owned()
@@ -307,7 +307,7 @@ pub async fn revoke_invitation(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<InvitationId>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -383,7 +383,7 @@ pub async fn join(
 struct LinkView {
     /// How many categories they see now.
     shared_count: usize,
-    id: i64,
+    id: LinkId,
     therapist: String,
     since: String,
     ended: Option<String>,
@@ -512,7 +512,7 @@ pub async fn sharing_page(
         links: links
             .into_iter()
             .map(|l| LinkView {
-                id: l.link.id.get(),
+                id: l.link.id,
                 therapist: l.other_email,
                 since: when(l.link.created_at, signed_in.user.time_zone),
                 ended: l.link.ended_at.map(|t| when(t, signed_in.user.time_zone)),
@@ -567,8 +567,8 @@ struct SectionLink {
 #[template(path = "care_person.html")]
 struct PersonPage {
     layout: Layout,
-    person_id: i64,
-    link_id: i64,
+    person_id: PersonId,
+    link_id: LinkId,
     email: String,
     sections: Vec<SectionLink>,
     not_shared: Vec<String>,
@@ -605,8 +605,8 @@ pub async fn person_page(
     }
     Ok(render(&PersonPage {
         layout: Layout::signed_in(linked.email.clone(), &signed_in, "care"),
-        person_id: person_id.get(),
-        link_id: linked.link.id.get(),
+        person_id,
+        link_id: linked.link.id,
         email: linked.email,
         sections,
         not_shared,

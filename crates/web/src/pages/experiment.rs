@@ -10,15 +10,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use enough_app::{AppError, ExperimentView, SignedIn};
-use enough_domain::ValidationErrors;
 use enough_domain::experiment::{Condition, MAX_WEEKS, MIN_WEEKS};
 use enough_domain::reflection::experiment_sentences;
+use enough_domain::{ExperimentId, ValidationErrors};
 use enough_store::ExperimentStatus;
 use serde::Deserialize;
 use std::collections::HashMap;
 
 struct ExperimentSummary {
-    id: i64,
+    id: ExperimentId,
     title: String,
     today: Option<String>,
     progress: String,
@@ -273,7 +273,7 @@ pub async fn swap(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ExperimentId>,
     Form(form): Form<SwapForm>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -294,7 +294,7 @@ pub async fn abandon(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ExperimentId>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;

@@ -11,9 +11,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use enough_app::{AppError, HomeworkView, Me, SignedIn};
-use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
 use enough_domain::homework::{AssignmentText, NOTE_MAX, Today, assignable};
+use enough_domain::{HomeworkId, PersonId};
 use serde::Deserialize;
 
 /// One item of the home page's "Today's homework" card.
@@ -52,7 +52,7 @@ pub(crate) async fn today_items(state: &AppState, user: &Me) -> Result<Vec<Today
 
 /// One row of a homework list.
 pub(crate) struct HomeworkRow {
-    id: i64,
+    id: HomeworkId,
     title: String,
     link: String,
     note: String,
@@ -234,7 +234,7 @@ pub async fn cancel(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path((person_id, id)): Path<(PersonId, i64)>,
+    Path((person_id, id)): Path<(PersonId, HomeworkId)>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;

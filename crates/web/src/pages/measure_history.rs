@@ -11,6 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use enough_app::HistoryPoint;
+use enough_domain::ResponseId;
 use enough_domain::measures::{Instrument, band_sentence};
 use serde::Deserialize;
 
@@ -29,7 +30,7 @@ fn can_and_cannot(inst: &Instrument) -> String {
 struct ResultPage {
     layout: Layout,
     id: String,
-    response_id: i64,
+    response_id: ResponseId,
     date: String,
     sentence: String,
     description: String,
@@ -44,7 +45,7 @@ struct ResultPage {
 pub async fn result(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
-    Path((id, response_id)): Path<(String, i64)>,
+    Path((id, response_id)): Path<(String, ResponseId)>,
 ) -> Result<Response, PageError> {
     let history = state.app.history(&signed_in.user, &id).await?;
     let inst = history.instrument;
@@ -181,7 +182,7 @@ pub async fn delete(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path((id, response_id)): Path<(String, i64)>,
+    Path((id, response_id)): Path<(String, ResponseId)>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;

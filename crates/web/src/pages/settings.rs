@@ -12,12 +12,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use enough_app::{AppError, SignedIn};
-use enough_domain::PersonId;
 use enough_domain::ValidationErrors;
+use enough_domain::{PersonId, SessionId, TokenId};
 use serde::Deserialize;
 
 struct TokenRow {
-    id: i64,
+    id: TokenId,
     name: String,
     created: String,
     last_used: String,
@@ -25,7 +25,7 @@ struct TokenRow {
 }
 
 struct SessionRow {
-    id: i64,
+    id: SessionId,
     agent: String,
     created: String,
     last_seen: String,
@@ -368,7 +368,7 @@ pub async fn revoke_token(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<TokenId>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -380,7 +380,7 @@ pub async fn end_session(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<SessionId>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -466,7 +466,7 @@ pub async fn sign_out_everywhere(
 }
 
 struct AccountRow {
-    id: i64,
+    id: PersonId,
     email: String,
     role: String,
     disabled: bool,
@@ -499,7 +499,7 @@ pub async fn admin_accounts(
         accounts: accounts
             .into_iter()
             .map(|(u, disabled)| AccountRow {
-                id: u.id.get(),
+                id: u.id,
                 is_you: u.id == signed_in.user.id,
                 email: u.email,
                 role: u.role.to_string(),

@@ -12,18 +12,18 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::Form;
 use chrono::{Days, NaiveDate};
 use enough_app::{AppError, RunView, SignedIn};
-use enough_domain::ValidationErrors;
 use enough_domain::activities::{ActivityKind, OutcomeText, PlanText};
 use enough_domain::day::parse_date;
 use enough_domain::programmes::{Step, programmes};
 use enough_domain::toolkit::catalogue;
+use enough_domain::{ActivityId, ProgrammeRunId, ValidationErrors};
 use serde::Deserialize;
 
 use super::day::long_date;
 
 /// One activity in the week.
 struct ItemView {
-    id: i64,
+    id: ActivityId,
     what: String,
     time: String,
     kind: &'static str,
@@ -225,7 +225,7 @@ pub async fn plan(
 #[template(path = "activity.html")]
 struct OutcomePage {
     layout: Layout,
-    id: i64,
+    id: ActivityId,
     what: String,
     when: String,
     kind: &'static str,
@@ -237,7 +237,7 @@ struct OutcomePage {
 pub async fn outcome_page(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
-    Path(id): Path<i64>,
+    Path(id): Path<ActivityId>,
 ) -> Result<Response, PageError> {
     let a = state.app.activity(&signed_in.user, id).await?;
     let form = a
@@ -276,7 +276,7 @@ pub async fn record_outcome(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ActivityId>,
     Form(form): Form<OutcomeForm>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -317,7 +317,7 @@ pub async fn delete_activity(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<ActivityId>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -327,7 +327,7 @@ pub async fn delete_activity(
 
 /// Today's step of a programme, for the page and the home card.
 pub(crate) struct StepView {
-    pub run_id: i64,
+    pub run_id: ProgrammeRunId,
     pub title: String,
     pub sentence: String,
     pub day: u16,
@@ -462,7 +462,7 @@ pub async fn complete_day(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path((run, day)): Path<(i64, u16)>,
+    Path((run, day)): Path<(ProgrammeRunId, u16)>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;
@@ -482,7 +482,7 @@ pub async fn stop_programme(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
     headers: HeaderMap,
-    Path(run): Path<i64>,
+    Path(run): Path<ProgrammeRunId>,
     Form(form): Form<super::account::CsrfOnly>,
 ) -> Result<Response, PageError> {
     csrf::verify_session(&headers, &signed_in, &form.csrf)?;

@@ -64,7 +64,7 @@ struct ExercisePage {
     /// Where the form posts.
     action: String,
     /// Set when editing a saved entry.
-    entry_id: Option<i64>,
+    entry_id: Option<ExerciseId>,
     status: String,
     date: String,
     today: String,
@@ -159,7 +159,7 @@ fn exercise_page(state: &AppState, input: PageInput<'_>) -> ExercisePage {
             Some(e) => format!("/toolkit/entries/{}", e.id),
             None => format!("/toolkit/{}", def.id),
         },
-        entry_id: entry.map(|e| e.id.get()),
+        entry_id: entry.map(|e| e.id),
         status,
         date,
         today: state.app.today(&signed_in.user).to_string(),
@@ -212,7 +212,7 @@ pub(crate) struct SavedQuery {
 struct RecordPage {
     layout: Layout,
     def: &'static ExerciseDef,
-    id: i64,
+    id: ExerciseId,
     date: String,
     flash: Option<String>,
     /// (the step's label, the answer in words)
@@ -259,7 +259,7 @@ pub async fn edit_page(
         return Ok(render(&RecordPage {
             layout: Layout::signed_in(entry.def.title.clone(), &signed_in, "toolkit"),
             def: entry.def,
-            id: entry.id.get(),
+            id: entry.id,
             date: long_date(entry.date),
             flash,
             lines,
@@ -525,7 +525,7 @@ pub async fn resume(
 #[template(path = "exercise_delete.html")]
 struct DeletePage {
     layout: Layout,
-    id: i64,
+    id: ExerciseId,
     title: String,
     date: String,
 }
@@ -539,7 +539,7 @@ pub async fn delete_page(
     let entry = state.app.exercise(&signed_in.user, id).await?;
     Ok(render(&DeletePage {
         layout: Layout::signed_in("Delete this exercise?", &signed_in, "toolkit"),
-        id: id.get(),
+        id,
         title: entry.def.title.clone(),
         date: long_date(entry.date),
     }))
@@ -671,7 +671,7 @@ struct CataloguePage {
 
 /// One entry of the journal timeline.
 struct JournalItem {
-    id: i64,
+    id: ExerciseId,
     title: String,
     date: String,
     status: &'static str,
@@ -680,7 +680,7 @@ struct JournalItem {
 
 fn journal_item(r: &ExerciseRecord) -> JournalItem {
     JournalItem {
-        id: r.id.get(),
+        id: r.id,
         title: r.def.title.clone(),
         date: long_date(r.date),
         status: match r.status {
@@ -777,7 +777,7 @@ struct ProgressPage {
     critic_chart: Option<String>,
     values_chart: Option<String>,
     values_date: String,
-    ladders: Vec<(i64, String, String)>,
+    ladders: Vec<(ExerciseId, String, String)>,
 }
 
 /// Progress: what was done, how ratings moved, and how the inner critic's predictions held up.
@@ -842,7 +842,7 @@ pub async fn progress_page(
             .filter_map(|r| {
                 r.answers.0.values().find_map(|a| match a {
                     Answer::Ladder(l) => {
-                        Some((r.id.get(), r.summary.clone(), ladder_progress(l).sentence()))
+                        Some((r.id, r.summary.clone(), ladder_progress(l).sentence()))
                     }
                     _ => None,
                 })

@@ -7,7 +7,7 @@
 #   DURATION=5s bench/load.sh                    # shorter runs
 #   PG_BASE=postgres://postgres@127.0.0.1:5432 bench/load.sh    # PostgreSQL server (skipped when down)
 #   ENOUGH_BIN=target/debug/enough ANCHORS=none DURATION=2s bench/load.sh   # a quick check of the script
-#   CASES=writes bench/load.sh                   # only the durable-write rows (and their anchors)
+#   CASES=writes BACKENDS=postgres bench/load.sh # only PostgreSQL's durable writes and pgbench
 #
 # What it needs, and installs when it is missing and it runs as root: wrk (apt), pgbench (apt,
 # postgresql-client), pandas and SciPy (pip). Otherwise it says what to install and skips that row.
@@ -32,6 +32,8 @@ PG_BASE=${PG_BASE:-postgres://postgres@127.0.0.1:5432}
 PGB_CLIENTS=${PGB_CLIENTS:-}
 # all: every row; writes: only the durable-write rows and their anchors.
 CASES=${CASES:-all}
+# The stores measured: sqlite, postgres or both.
+BACKENDS=${BACKENDS:-sqlite postgres}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 ANCHORS=${ANCHORS:-}
 if [ -z "$ANCHORS" ]; then
@@ -246,19 +248,22 @@ LUA
 }
 
 : > "$WORK/results.txt"
-run_backend sqlite "sqlite://$WORK/bench.db"
+case " $BACKENDS " in *" sqlite "*) run_backend sqlite "sqlite://$WORK/bench.db" ;; esac
 
 PG_DB=
 PGB_ONE= PGB_BATCH=
-if psql "$PG_BASE/postgres" -qc 'select 1' >/dev/null 2>&1; then
+if [[ " $BACKENDS " != *" postgres "* ]]; then
+  say "PostgreSQL left out (BACKENDS=$BACKENDS)"
+elif psql "$PG_BASE/postgres" -qc 'select 1' >/dev/null 2>&1; then
   PG_DB="enough_bench_$$"
   psql "$PG_BASE/postgres" -qc "create database $PG_DB" >/dev/null
   run_backend postgres "$PG_BASE/$PG_DB"
   if command -v pgbench >/dev/null; then
     if [ -z "$PGB_CLIENTS" ]; then
-      # What the server allows an ordinary session, less a few for psql and maintenance.
+      # What the server still allows ordinary sessions, less a few for psql and maintenance.
       allowed=$(psql "$PG_BASE/$PG_DB" -Atc "select current_setting('max_connections')::int
-        - current_setting('superuser_reserved_connections')::int - 5")
+        - current_setting('superuser_reserved_connections')::int - 5
+        - (select count(*) from pg_stat_activity where backend_type = 'client backend')")
       PGB_CLIENTS=$((CONNECTIONS < allowed ? CONNECTIONS : allowed))
     fi
     say "postgres: pgbench durable commits, one upserted day each ($PGB_CLIENTS clients), and 100 rows per commit (same database)"
@@ -272,7 +277,7 @@ if psql "$PG_BASE/postgres" -qc 'select 1' >/dev/null 2>&1; then
 \set energy random(0, 10)
 \set mood random(0, 10)
 insert into bench_days (user_id, date, daylight_quarter_hours, energy, mood, outside_morning, habits, note, created_at, updated_at)
-  values (:person, date '2025-01-01' + :day, :light, :energy, :mood, true, 1, null, 0, 0)
+  values (:person, date '2025-01-01' + :day::int, :light, :energy, :mood, true, 1, null, 0, 0)
   on conflict (user_id, date) do update set daylight_quarter_hours = excluded.daylight_quarter_hours,
     energy = excluded.energy, mood = excluded.mood, outside_morning = excluded.outside_morning,
     habits = excluded.habits, note = excluded.note, updated_at = excluded.updated_at,
@@ -280,8 +285,9 @@ insert into bench_days (user_id, date, daylight_quarter_hours, energy, mood, out
 SQL
     echo "insert into bench_log(day, mood, energy, note) select '2024-01-15', 6, 5, 'ok' from generate_series(1, 100);" > "$WORK/batch.sql"
     secs=${DURATION%s}
-    PGB_ONE=$(pgbench -n -M prepared -c "$PGB_CLIENTS" -j "$THREADS" -T "$secs" -f "$WORK/one.sql" "$PG_BASE/$PG_DB" 2>"$WORK/pgbench.err" | awk '/^tps/ {printf "%.0f", $3; exit}')
-    [ -z "$PGB_ONE" ] && say "pgbench one-row commits failed: $(tail -3 "$WORK/pgbench.err")"
+    pgbench -n -M prepared -c "$PGB_CLIENTS" -j "$THREADS" -T "$secs" -f "$WORK/one.sql" "$PG_BASE/$PG_DB" > "$WORK/pgbench.txt" 2>&1 || true
+    PGB_ONE=$(awk '/^tps/ {printf "%.0f", $3; exit}' "$WORK/pgbench.txt")
+    [ -z "$PGB_ONE" ] && say "pgbench one-row commits failed: $(grep -m3 -i error "$WORK/pgbench.txt")"
     PGB_BATCH=$(pgbench -n -c 20 -j "$THREADS" -T "$secs" -f "$WORK/batch.sql" "$PG_BASE/$PG_DB" 2>/dev/null | awk '/^tps/ {printf "%.0f", $3 * 100; exit}')
   else
     say "pgbench missing (apt-get install postgresql-client): its anchors are skipped"

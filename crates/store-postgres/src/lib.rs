@@ -445,6 +445,12 @@ mod tests {
         })
     }
 
+    /// The dates of a person's stored days, newest first.
+    async fn stored_dates(store: &PostgresStore, user_id: enough_domain::PersonId) -> Vec<String> {
+        let days = store.list_days(user_id, None, None).await.unwrap();
+        days.iter().map(|d| d.date.to_string()).collect()
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn a_batch_whose_last_write_handled_an_error_commits_the_others() {
         on_fresh_store(
@@ -475,14 +481,10 @@ mod tests {
                     handled.await.unwrap().unwrap(),
                     "the handled error was seen"
                 );
-                let stored: Vec<String> = store
-                    .list_days(user.id, None, None)
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|d| d.date.to_string())
-                    .collect();
-                assert_eq!(stored, ["2025-03-02", "2025-03-01"]);
+                assert_eq!(
+                    stored_dates(&store, user.id).await,
+                    ["2025-03-02", "2025-03-01"]
+                );
             },
         )
         .await;
@@ -561,14 +563,10 @@ mod tests {
                     "the handled error was seen"
                 );
 
-                let stored: Vec<String> = store
-                    .list_days(user.id, None, None)
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|d| d.date.to_string())
-                    .collect();
-                assert_eq!(stored, ["2025-02-05", "2025-02-01"]);
+                assert_eq!(
+                    stored_dates(&store, user.id).await,
+                    ["2025-02-05", "2025-02-01"]
+                );
                 assert_eq!(store.count_users().await.unwrap(), 1);
 
                 // The writer is still there for the next write.

@@ -7,6 +7,7 @@
 #   DURATION=5s bench/load.sh                    # shorter runs
 #   PG_BASE=postgres://postgres@127.0.0.1:5432 bench/load.sh    # PostgreSQL server (skipped when down)
 #   ENOUGH_BIN=target/debug/enough ANCHORS=none DURATION=2s bench/load.sh   # a quick check of the script
+#   CASES=writes BACKENDS=postgres bench/load.sh # only PostgreSQL's durable writes and pgbench
 #
 # What it needs, and installs when it is missing and it runs as root: wrk (apt), pgbench (apt,
 # postgresql-client), pandas and SciPy (pip). Otherwise it says what to install and skips that row.
@@ -15,7 +16,9 @@
 #   - insights over 10 years of days, one client: ms a request (SQLite, PostgreSQL) vs pandas + SciPy
 #   - 1-year insights page and 1-year day list at 200 connections: req/s, p50, p99, vs bare "hello"
 #   - 1-year day list, one client: ms a request, vs one bare SQLite read
-#   - durable day writes at 200 connections (SQLite, PostgreSQL) vs batched commits (anchor, pgbench)
+#   - durable day writes at 200 connections: SQLite vs the anchor's batched commits; PostgreSQL vs
+#     pgbench's one-row commits (an upsert of one day per transaction, as many clients as the
+#     server allows up to $CONNECTIONS), with pgbench's 100 rows a commit shown as context
 #   - one client's day reads during a sign-in flood of 10 connections: throughput kept
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,8 +27,13 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-200}
 THREADS=${THREADS:-2}
 PG_BASE=${PG_BASE:-postgres://postgres@127.0.0.1:5432}
-# pgbench's clients for one-row commits (PostgreSQL's default max_connections is 100).
-PGB_CLIENTS=${PGB_CLIENTS:-80}
+# pgbench's clients for one-row commits: $CONNECTIONS, or fewer when the server's
+# max_connections (100 by default) does not allow as many.
+PGB_CLIENTS=${PGB_CLIENTS:-}
+# all: every row; writes: only the durable-write rows and their anchors.
+CASES=${CASES:-all}
+# The stores measured: sqlite, postgres or both.
+BACKENDS=${BACKENDS:-sqlite postgres}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 ANCHORS=${ANCHORS:-}
 if [ -z "$ANCHORS" ]; then
@@ -116,10 +124,13 @@ if [ -n "$ANCHOR_BIN" ]; then
   (cd "$WORK" && ADDR=127.0.0.1:$port ANCHOR_DB=$WORK/anchor.db exec "$ANCHOR_BIN" 2>/dev/null) &
   PIDS+=($!)
   wait_for "http://127.0.0.1:$port/hello"
-  say "anchor: hello, read, write, write_batched"
-  A_HELLO=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/hello")
-  A_READ=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/read")
-  A_READ1=$(measure 1 "http://127.0.0.1:$port/read")
+  if [ "$CASES" = all ]; then
+    say "anchor: hello, read"
+    A_HELLO=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/hello")
+    A_READ=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/read")
+    A_READ1=$(measure 1 "http://127.0.0.1:$port/read")
+  fi
+  say "anchor: write, write_batched"
   A_WRITE=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/write")
   A_BATCHED=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/write_batched")
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
@@ -127,7 +138,7 @@ fi
 
 # ---- pandas + SciPy ----
 PANDAS_MS=
-if "$PYTHON" -c 'import pandas, scipy' 2>/dev/null; then
+if [ "$CASES" = all ] && "$PYTHON" -c 'import pandas, scipy' 2>/dev/null; then
   say "pandas + SciPy: the same statistics over 10 years of days"
   PANDAS_MS=$("$PYTHON" tools/insights_python.py | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
 fi
@@ -193,8 +204,9 @@ run_backend() { # $1 = label, $2 = database URL
   wait_for "$base/healthz"
   cookie=$(sign_in "$base")
   local auth="Authorization: Bearer $token"
-  say "$label: insights (10 years, one client), insights page and day list (1 year)"
   local r
+  if [ "$CASES" = all ]; then
+  say "$label: insights (10 years, one client), insights page and day list (1 year)"
   r=$(measure 1 -H "$auth" "$base/api/v1/insights/light-mood?from=$FROM10&to=$TO")
   echo "$label insights10 $r" >> "$WORK/results.txt"
   r=$(measure "$CONNECTIONS" -H "Cookie: $cookie" "$base/insights?from=$FROM1&to=$TO")
@@ -203,11 +215,12 @@ run_backend() { # $1 = label, $2 = database URL
   echo "$label days1 $r" >> "$WORK/results.txt"
   r=$(measure 1 -H "$auth" "$base/api/v1/days?from=$FROM1&to=$TO")
   echo "$label days1_one $r" >> "$WORK/results.txt"
+  fi
   say "$label: durable day writes"
   export ENOUGH_BENCH_TOKENS=$WORK/tokens.txt ENOUGH_BENCH_MODE=write
   r=$(measure "$CONNECTIONS" -s bench/load.lua "$base")
   echo "$label writes $r" >> "$WORK/results.txt"
-  if [ "$label" = sqlite ]; then
+  if [ "$label" = sqlite ] && [ "$CASES" = all ]; then
     say "$label: one client's day reads, alone and during a sign-in flood of 10 connections"
     r=$(measure 1 -H "$auth" "$base/api/v1/days?from=2025-12-01&to=$TO")
     echo "$label reads_alone $r" >> "$WORK/results.txt"
@@ -235,24 +248,49 @@ LUA
 }
 
 : > "$WORK/results.txt"
-run_backend sqlite "sqlite://$WORK/bench.db"
+case " $BACKENDS " in *" sqlite "*) run_backend sqlite "sqlite://$WORK/bench.db" ;; esac
 
 PG_DB=
 PGB_ONE= PGB_BATCH=
-if psql "$PG_BASE/postgres" -qc 'select 1' >/dev/null 2>&1; then
+if [[ " $BACKENDS " != *" postgres "* ]]; then
+  say "PostgreSQL left out (BACKENDS=$BACKENDS)"
+elif psql "$PG_BASE/postgres" -qc 'select 1' >/dev/null 2>&1; then
   PG_DB="enough_bench_$$"
   psql "$PG_BASE/postgres" -qc "create database $PG_DB" >/dev/null
   run_backend postgres "$PG_BASE/$PG_DB"
   if command -v pgbench >/dev/null; then
-    say "postgres: pgbench durable commits, one row each vs 100 rows per commit (same database)"
+    if [ -z "$PGB_CLIENTS" ]; then
+      # What the server still allows ordinary sessions, less a few for psql and maintenance.
+      allowed=$(psql "$PG_BASE/$PG_DB" -Atc "select current_setting('max_connections')::int
+        - current_setting('superuser_reserved_connections')::int - 5
+        - (select count(*) from pg_stat_activity where backend_type = 'client backend')")
+      PGB_CLIENTS=$((CONNECTIONS < allowed ? CONNECTIONS : allowed))
+    fi
+    say "postgres: pgbench durable commits, one upserted day each ($PGB_CLIENTS clients), and 100 rows per commit (same database)"
+    # The days table's layout and indexes; 20 people x 365 dates, as bench/load.lua writes.
+    psql "$PG_BASE/$PG_DB" -qc "create table bench_days (like days including all)" >/dev/null
     psql "$PG_BASE/$PG_DB" -qc "create table bench_log(id bigserial primary key, day date, mood int, energy int, note text)" >/dev/null
-    echo "insert into bench_log(day, mood, energy, note) values ('2024-01-15', 6, 5, 'ok');" > "$WORK/one.sql"
+    cat > "$WORK/one.sql" <<'SQL'
+\set person random(1, 20)
+\set day random(0, 364)
+\set light random(0, 32)
+\set energy random(0, 10)
+\set mood random(0, 10)
+insert into bench_days (user_id, date, daylight_quarter_hours, energy, mood, outside_morning, habits, note, created_at, updated_at)
+  values (:person, date '2025-01-01' + :day::int, :light, :energy, :mood, true, 1, null, 0, 0)
+  on conflict (user_id, date) do update set daylight_quarter_hours = excluded.daylight_quarter_hours,
+    energy = excluded.energy, mood = excluded.mood, outside_morning = excluded.outside_morning,
+    habits = excluded.habits, note = excluded.note, updated_at = excluded.updated_at,
+    revision = bench_days.revision + 1;
+SQL
     echo "insert into bench_log(day, mood, energy, note) select '2024-01-15', 6, 5, 'ok' from generate_series(1, 100);" > "$WORK/batch.sql"
     secs=${DURATION%s}
-    PGB_ONE=$(pgbench -n -c "$PGB_CLIENTS" -j "$THREADS" -T "$secs" -f "$WORK/one.sql" "$PG_BASE/$PG_DB" 2>/dev/null | awk '/^tps/ {printf "%.0f", $3; exit}')
+    pgbench -n -M prepared -c "$PGB_CLIENTS" -j "$THREADS" -T "$secs" -f "$WORK/one.sql" "$PG_BASE/$PG_DB" > "$WORK/pgbench.txt" 2>&1 || true
+    PGB_ONE=$(awk '/^tps/ {printf "%.0f", $3; exit}' "$WORK/pgbench.txt")
+    [ -z "$PGB_ONE" ] && say "pgbench one-row commits failed: $(grep -m3 -i error "$WORK/pgbench.txt")"
     PGB_BATCH=$(pgbench -n -c 20 -j "$THREADS" -T "$secs" -f "$WORK/batch.sql" "$PG_BASE/$PG_DB" 2>/dev/null | awk '/^tps/ {printf "%.0f", $3 * 100; exit}')
   else
-    say "pgbench missing (apt-get install postgresql-client): batched-commit row skipped"
+    say "pgbench missing (apt-get install postgresql-client): its anchors are skipped"
   fi
 else
   say "PostgreSQL not reachable at $PG_BASE: its rows are skipped"
@@ -276,12 +314,15 @@ get() { awk -v b="$1" -v m="$2" -v i="$3" '$1 == b && $2 == m {print $(i + 2)}' 
     done
     printf '%-58s | %-34s | %-30s | %s\n' "1-year day list, 1 client, $b (ms a request)" "$(get $b days1_one 4) ms" "one SQLite read $(field "$A_READ1" 4) ms" "$(ratio "$(get $b days1_one 4)" "$(field "$A_READ1" 4)")x the bare read"
   done
-  printf '%-58s | %-34s | %-30s | %s\n' "(bare SQLite read, $CONNECTIONS conn)" "-" "read $(field "$A_READ" 1) req/s" ""
+  [ "$CASES" = all ] && printf '%-58s | %-34s | %-30s | %s\n' "(bare SQLite read, $CONNECTIONS conn)" "-" "read $(field "$A_READ" 1) req/s" ""
   for b in sqlite postgres; do
     [ -z "$(get $b writes 1)" ] && continue
     if [ $b = sqlite ]; then anchor="batched $(field "$A_BATCHED" 1), own fsync $(field "$A_WRITE" 1)"; base=$(field "$A_BATCHED" 1)
-    else anchor="pgbench 100/commit ${PGB_BATCH:--} rows/s, 1/commit ${PGB_ONE:--} ($PGB_CLIENTS conn)"; base=$PGB_BATCH; fi
-    printf '%-58s | %-34s | %-30s | %s\n' "durable day writes, $CONNECTIONS conn, $b (req/s)" "$(get $b writes 1) p99 $(get $b writes 3) ms $(get $b writes 5)" "$anchor" "$(ratio "$(get $b writes 1)" "$base" 100)% of batched$([ $b = postgres ] && echo ' (goal 50%)')"
+    else anchor="pgbench 1 row/commit ${PGB_ONE:--} tps ($PGB_CLIENTS conn)"; base=$PGB_ONE; fi
+    printf '%-58s | %-34s | %-30s | %s\n' "durable day writes, $CONNECTIONS conn, $b (req/s)" "$(get $b writes 1) p99 $(get $b writes 3) ms $(get $b writes 5)" "$anchor" "$(ratio "$(get $b writes 1)" "$base" 100)% of $([ $b = postgres ] && echo 'one-row commits (goal 50%)' || echo batched)"
+    if [ $b = postgres ] && [ -n "$PGB_BATCH" ]; then
+      printf '%-58s | %-34s | %-30s | %s\n' "(context: pgbench 100 rows a commit, 20 conn)" "-" "$PGB_BATCH rows/s" "writes $(ratio "$(get $b writes 1)" "$PGB_BATCH" 100)% of it"
+    fi
   done
   if [ -n "$(get sqlite reads_alone 1)" ]; then
     printf '%-58s | %-34s | %-30s | %s\n' "day reads, 1 client, during a 10-conn sign-in flood" "$(get sqlite reads_flood 1) req/s (alone $(get sqlite reads_alone 1))" "sign-ins $(get sqlite flood 1)/s, refused $(get sqlite flood 2)" "$(ratio "$(get sqlite reads_flood 1)" "$(get sqlite reads_alone 1)" 100)% kept (goal 70%)"

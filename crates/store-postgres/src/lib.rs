@@ -127,7 +127,7 @@ impl Store for PostgresStore {
         // No transaction: under READ COMMITTED each statement sees its own snapshot anyway,
         // and a read saves the two round trips of BEGIN and COMMIT.
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
-        job(&mut PgTx { conn: &mut conn }).await
+        job(&mut PgTx::new(&mut conn)).await
     }
 }
 
@@ -372,6 +372,124 @@ mod tests {
             .await
     }
 
+    /// Holds the writer inside a write until the sender is used, so that the writes queued
+    /// meanwhile form one batch; the held write's task and that sender.
+    async fn hold_writer(
+        store: &PostgresStore,
+    ) -> (
+        tokio::task::JoinHandle<StoreResult<()>>,
+        oneshot::Sender<()>,
+    ) {
+        let (started_tx, started) = oneshot::channel::<()>();
+        let (release, released) = oneshot::channel::<()>();
+        let store = store.clone();
+        let blocker = tokio::spawn(async move {
+            store
+                .write(move |_| {
+                    Box::pin(async move {
+                        started_tx.send(()).unwrap();
+                        released.await.unwrap();
+                        Ok(())
+                    })
+                })
+                .await
+        });
+        started.await.unwrap();
+        (blocker, release)
+    }
+
+    /// Waits until `n` writes are queued behind the held one.
+    async fn queued(store: &PostgresStore, n: usize) {
+        for _ in 0..500 {
+            if store.writer.queued() == n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        panic!("{n} writes never waited together");
+    }
+
+    /// Writes a day; the id of the transaction it ran in.
+    fn upsert_in_batch(
+        store: &PostgresStore,
+        user_id: enough_domain::PersonId,
+        date: &'static str,
+    ) -> tokio::task::JoinHandle<StoreResult<i64>> {
+        let store = store.clone();
+        tokio::spawn(async move {
+            txid_after(&store, move |tx| {
+                Box::pin(async move { tx.days().upsert(user_id, &day(date, 5), 1).await.map(drop) })
+            })
+            .await
+        })
+    }
+
+    /// Writes a day, then meets a failed statement and handles it: returns whether it saw the
+    /// error.
+    fn handles_an_error(
+        store: &PostgresStore,
+        user_id: enough_domain::PersonId,
+        date: &'static str,
+    ) -> tokio::task::JoinHandle<StoreResult<bool>> {
+        let store = store.clone();
+        tokio::spawn(async move {
+            store
+                .write(move |tx| {
+                    Box::pin(async move {
+                        tx.days().upsert(user_id, &day(date, 5), 1).await?;
+                        let failed = tx.execute("SELECT 1 / 0", &[]).await;
+                        Ok(failed.is_err())
+                    })
+                })
+                .await
+        })
+    }
+
+    /// The dates of a person's stored days, newest first.
+    async fn stored_dates(store: &PostgresStore, user_id: enough_domain::PersonId) -> Vec<String> {
+        let days = store.list_days(user_id, None, None).await.unwrap();
+        days.iter().map(|d| d.date.to_string()).collect()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn a_batch_whose_last_write_handled_an_error_commits_the_others() {
+        on_fresh_store(
+            "a_batch_whose_last_write_handled_an_error_commits_the_others",
+            |store| async move {
+                let user = store
+                    .create_user(new_user("last@example.org", Role::Person))
+                    .await
+                    .unwrap();
+                let (blocker, release) = hold_writer(&store).await;
+                let first = upsert_in_batch(&store, user.id, "2025-03-01");
+                queued(&store, 1).await;
+                let second = upsert_in_batch(&store, user.id, "2025-03-02");
+                queued(&store, 2).await;
+                // The batch's last write: its savepoint is rolled back before the COMMIT, which
+                // would otherwise meet an aborted transaction and roll everything back.
+                let handled = handles_an_error(&store, user.id, "2025-03-03");
+                queued(&store, 3).await;
+                release.send(()).unwrap();
+
+                blocker.await.unwrap().unwrap();
+                let (first, second) = (
+                    first.await.unwrap().unwrap(),
+                    second.await.unwrap().unwrap(),
+                );
+                assert_eq!(first, second, "the batch ran in one transaction");
+                assert!(
+                    handled.await.unwrap().unwrap(),
+                    "the handled error was seen"
+                );
+                assert_eq!(
+                    stored_dates(&store, user.id).await,
+                    ["2025-03-02", "2025-03-01"]
+                );
+            },
+        )
+        .await;
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     async fn a_failing_write_fails_alone_and_its_batch_commits() {
         on_fresh_store(
@@ -382,49 +500,9 @@ mod tests {
                     .await
                     .unwrap();
 
-                // Hold the writer inside a write until the next ones are queued behind it, so
-                // that they form one batch.
-                let (started_tx, started) = oneshot::channel::<()>();
-                let (release, released) = oneshot::channel::<()>();
-                let blocker = {
-                    let store = store.clone();
-                    tokio::spawn(async move {
-                        store
-                            .write(move |_| {
-                                Box::pin(async move {
-                                    started_tx.send(()).unwrap();
-                                    released.await.unwrap();
-                                    Ok(())
-                                })
-                            })
-                            .await
-                    })
-                };
-                started.await.unwrap();
-
-                let upsert = |date: &'static str| {
-                    let store = store.clone();
-                    tokio::spawn(async move {
-                        txid_after(&store, move |tx| {
-                            Box::pin(async move {
-                                tx.days().upsert(user.id, &day(date, 5), 1).await.map(drop)
-                            })
-                        })
-                        .await
-                    })
-                };
-                let queued_now = |n: usize| {
-                    let store = store.clone();
-                    async move {
-                        for _ in 0..500 {
-                            if store.writer.queued() == n {
-                                return;
-                            }
-                            tokio::time::sleep(Duration::from_millis(10)).await;
-                        }
-                        panic!("{n} writes never waited together");
-                    }
-                };
+                let (blocker, release) = hold_writer(&store).await;
+                let upsert = |date: &'static str| upsert_in_batch(&store, user.id, date);
+                let queued_now = |n: usize| queued(&store, n);
                 let good = upsert("2025-02-01");
                 queued_now(1).await;
                 // A unique conflict: the e-mail is taken.
@@ -462,20 +540,7 @@ mod tests {
                 queued_now(3).await;
                 // Meets a failed statement, handles it and returns Ok: as in a transaction of
                 // its own, nothing it wrote is kept, and the rest of the batch is not harmed.
-                let handled = {
-                    let store = store.clone();
-                    tokio::spawn(async move {
-                        store
-                            .write(move |tx| {
-                                Box::pin(async move {
-                                    tx.days().upsert(user.id, &day("2025-02-04", 5), 1).await?;
-                                    let failed = tx.execute("SELECT 1 / 0", &[]).await;
-                                    Ok(failed.is_err())
-                                })
-                            })
-                            .await
-                    })
-                };
+                let handled = handles_an_error(&store, user.id, "2025-02-04");
                 queued_now(4).await;
                 let also_good = upsert("2025-02-05");
                 queued_now(5).await;
@@ -498,14 +563,10 @@ mod tests {
                     "the handled error was seen"
                 );
 
-                let stored: Vec<String> = store
-                    .list_days(user.id, None, None)
-                    .await
-                    .unwrap()
-                    .iter()
-                    .map(|d| d.date.to_string())
-                    .collect();
-                assert_eq!(stored, ["2025-02-05", "2025-02-01"]);
+                assert_eq!(
+                    stored_dates(&store, user.id).await,
+                    ["2025-02-05", "2025-02-01"]
+                );
                 assert_eq!(store.count_users().await.unwrap(), 1);
 
                 // The writer is still there for the next write.

@@ -12,7 +12,33 @@ use sqlx::{AssertSqlSafe, Column, PgConnection, Postgres, Row as _, TypeInfo};
 
 /// A transaction (or, for reads, a connection) of the pool.
 pub(crate) struct PgTx<'c> {
-    pub(crate) conn: &'c mut PgConnection,
+    conn: &'c mut PgConnection,
+    /// Set once a statement has failed on the server: inside a transaction PostgreSQL then
+    /// refuses every further statement until it is rolled back (to a savepoint, at least).
+    failed: bool,
+}
+
+impl<'c> PgTx<'c> {
+    /// Statements on `conn`.
+    pub(crate) fn new(conn: &'c mut PgConnection) -> Self {
+        Self {
+            conn,
+            failed: false,
+        }
+    }
+
+    /// Whether a statement failed on the server (the job may have handled the error).
+    pub(crate) fn failed(&self) -> bool {
+        self.failed
+    }
+
+    /// The store's error for a driver error, noting one the server raised.
+    fn error(&mut self, e: sqlx::Error) -> StoreError {
+        if matches!(e, sqlx::Error::Database(_)) {
+            self.failed = true;
+        }
+        db_error(e)
+    }
 }
 
 fn bound<'q>(sql: &str, params: &[Value]) -> Query<'q, Postgres, PgArguments> {
@@ -112,7 +138,7 @@ impl Tx for PgTx<'_> {
         let done = bound(sql, params)
             .execute(&mut *self.conn)
             .await
-            .map_err(db_error)?;
+            .map_err(|e| self.error(e))?;
         Ok(done.rows_affected())
     }
 
@@ -120,7 +146,7 @@ impl Tx for PgTx<'_> {
         let rows = bound(sql, params)
             .fetch_all(&mut *self.conn)
             .await
-            .map_err(db_error)?;
+            .map_err(|e| self.error(e))?;
         let Some(first) = rows.first() else {
             return Ok(Vec::new());
         };

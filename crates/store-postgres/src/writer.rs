@@ -8,6 +8,14 @@
 //! every job of the batch gets the error. A lone job runs in a plain transaction, exactly as
 //! without batching: no savepoint, no extra round trip.
 //!
+//! Round trips: a batch of n jobs costs its `BEGIN` (the first savepoint rides along), the
+//! jobs' own statements, n − 1 for the savepoints between jobs and the `COMMIT`. The driver
+//! does not pipeline, so a savepoint cannot share a round trip with the next job's statement
+//! (that one carries bound parameters, the extended protocol); and leaving the savepoints
+//! unreleased would save nothing, since the next job's `SAVEPOINT` still needs its own.
+//! Each batch logs one `debug` line: its jobs, how many failed, and how long it ran and took in
+//! all up to its commit.
+//!
 //! While up to [`IN_FLIGHT`] − 1 batches wait for their `COMMIT` (the fsync), the writer runs the
 //! next one on another connection. Only one batch is ever *running* statements: the others only
 //! commit, and a committing transaction waits for no lock. So the batches of one server never
@@ -28,6 +36,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 use tokio::sync::{Semaphore, mpsc, oneshot};
 
 /// Most jobs committed together. Each job that writes gets a subtransaction id; PostgreSQL
@@ -99,17 +108,37 @@ async fn run(pool: PgPool, mut queue: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
+        let started = Instant::now();
         if let Some((tx, answers)) = run_batch(&pool, batch).await {
+            let ran = started.elapsed();
             tokio::spawn(async move {
                 let committed = tx.commit().await.map_err(db_error);
-                if let Err(e) = &committed {
-                    tracing::warn!(jobs = answers.len(), error = %e, "a write batch was not committed");
+                let jobs = answers.len();
+                match &committed {
+                    Ok(()) => tracing::debug!(
+                        jobs,
+                        failed = answers
+                            .iter()
+                            .filter(|(_, outcome)| outcome.is_err())
+                            .count(),
+                        run_us = micros(ran),
+                        total_us = micros(started.elapsed()),
+                        "write batch committed"
+                    ),
+                    Err(e) => {
+                        tracing::warn!(jobs, error = %e, "a write batch was not committed");
+                    }
                 }
                 finish(answers, committed.as_ref().map(|_| ()));
                 drop(slot);
             });
         }
     }
+}
+
+/// Whole microseconds of `d`, for the log.
+fn micros(d: Duration) -> u64 {
+    u64::try_from(d.as_micros()).unwrap_or(u64::MAX)
 }
 
 /// A job that has run, waiting for its batch's commit.
@@ -146,7 +175,13 @@ async fn run_batch(
     pool: &PgPool,
     batch: Vec<Job>,
 ) -> Option<(Transaction<'static, Postgres>, Vec<Answer>)> {
-    let mut tx = match pool.begin().await.map_err(db_error) {
+    // A batch's first savepoint travels with its `BEGIN`: one round trip.
+    let begun = if batch.len() == 1 {
+        pool.begin().await
+    } else {
+        pool.begin_with("BEGIN; SAVEPOINT job").await
+    };
+    let mut tx = match begun.map_err(db_error) {
         Ok(tx) => tx,
         Err(e) => {
             tracing::warn!(jobs = batch.len(), error = %e, "could not begin a write transaction");
@@ -157,7 +192,7 @@ async fn run_batch(
     if batch.len() == 1 {
         // A lone job: a plain transaction, as without batching.
         let Job { work, reply } = batch.into_iter().next()?;
-        let outcome = run_job(&mut tx, work).await;
+        let (outcome, _) = run_job(&mut tx, work).await;
         if outcome.is_err() {
             // An explicit rollback hands the connection back clean at once.
             if let Err(e) = tx.rollback().await {
@@ -189,19 +224,21 @@ type Broken = (
     Vec<oneshot::Sender<StoreResult<()>>>,
 );
 
-/// Runs each job of a batch in its own savepoint. The savepoint statements travel together
-/// with the next one (`RELEASE SAVEPOINT job; SAVEPOINT job`), so a job costs one round trip
-/// more than its own statements.
+/// Runs each job of a batch in its own savepoint (the batch's `BEGIN` took the first). The
+/// savepoint statements between two jobs travel together (`RELEASE SAVEPOINT job; SAVEPOINT
+/// job`), so a job costs one round trip more than its own statements. The last job's savepoint
+/// is left to the `COMMIT`, which releases it, unless a statement of that job failed: then the
+/// transaction may be aborted, and a `COMMIT` would roll the whole batch back without an error.
 async fn run_in_savepoints(tx: &mut PgConnection, batch: Vec<Job>) -> Result<Vec<Answer>, Broken> {
     let mut answers: Vec<Answer> = Vec::with_capacity(batch.len());
     let mut jobs = batch.into_iter();
-    if let Err(e) = simple(tx, "SAVEPOINT job").await.map_err(db_error) {
-        return Err((e, answers, jobs.map(|job| job.reply).collect()));
-    }
     while let Some(Job { work, reply }) = jobs.next() {
-        let outcome = run_job(tx, work).await;
+        let (outcome, failed) = run_job(tx, work).await;
         let last = jobs.len() == 0;
         let step = match (&outcome, last) {
+            // No statement failed: the transaction is sound, and the COMMIT releases the
+            // savepoint.
+            (Ok(()), true) if !failed => Ok(()),
             (Ok(()), false) => simple(tx, "RELEASE SAVEPOINT job; SAVEPOINT job").await,
             (Ok(()), true) => simple(tx, "RELEASE SAVEPOINT job").await,
             // The savepoint stays, ready for the next job.
@@ -226,13 +263,15 @@ async fn run_in_savepoints(tx: &mut PgConnection, batch: Vec<Job>) -> Result<Vec
 }
 
 /// Runs one job's statements; a panic inside it becomes its error instead of ending the writer.
-async fn run_job(conn: &mut PgConnection, work: TxJob) -> StoreResult<()> {
-    let mut pg = PgTx { conn };
-    CatchPanic(work(&mut pg)).await.unwrap_or_else(|()| {
+/// Also says whether one of its statements failed on the server.
+async fn run_job(conn: &mut PgConnection, work: TxJob) -> (StoreResult<()>, bool) {
+    let mut pg = PgTx::new(conn);
+    let outcome = CatchPanic(work(&mut pg)).await.unwrap_or_else(|()| {
         Err(StoreError::Database(
             "a write failed unexpectedly (panic)".to_owned(),
         ))
-    })
+    });
+    (outcome, pg.failed())
 }
 
 /// Runs statements through the simple query protocol (several in one round trip).

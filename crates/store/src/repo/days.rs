@@ -1,6 +1,6 @@
 //! The daily log, and what insights read besides it: location, reflections, experiments.
 
-use crate::sql::{Row, Tx};
+use crate::sql::{Dialect, Row, Tx};
 use crate::{
     DataVersion, Experiment, ExperimentStatus, Location, NewExperiment, Reflection, StoreError,
     StoreResult, params,
@@ -47,18 +47,58 @@ pub(crate) fn day_from_row(r: &Row) -> StoreResult<DayEntry> {
     })
 }
 
+/// How a data version moves when its row is there already.
+macro_rules! bump_on_conflict {
+    () => {
+        " ON CONFLICT (user_id) DO UPDATE SET version = data_versions.version + 1"
+    };
+}
+
+/// Inserts or replaces one day; `$1` is the person, the row returned holds the day's
+/// revision (1 when it is new) and its person.
+macro_rules! upsert_day {
+    () => {
+        "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood,
+                           outside_morning, habits, note, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+         ON CONFLICT (user_id, date) DO UPDATE SET
+             daylight_quarter_hours = excluded.daylight_quarter_hours,
+             energy = excluded.energy, mood = excluded.mood,
+             outside_morning = excluded.outside_morning, habits = excluded.habits,
+             note = excluded.note, updated_at = excluded.updated_at,
+             revision = days.revision + 1
+         RETURNING revision, user_id"
+    };
+}
+
 /// Bumps the data version of `user_id`, inside the caller's write transaction. Every
 /// repository method that changes what a person's insights, history or progress show calls
 /// it, so a new write path through the repositories cannot forget it.
 pub(crate) async fn bump_version(tx: &mut dyn Tx, user_id: PersonId) -> StoreResult<()> {
     tx.execute(
-        "INSERT INTO data_versions (user_id, version) VALUES ($1, 1)
-         ON CONFLICT (user_id) DO UPDATE SET version = data_versions.version + 1",
+        concat!(
+            "INSERT INTO data_versions (user_id, version) VALUES ($1, 1)",
+            bump_on_conflict!()
+        ),
         &params![user_id],
     )
     .await
     .map(drop)
 }
+
+/// The day upsert on SQLite; the version is bumped by a second statement.
+const UPSERT_DAY: &str = upsert_day!();
+
+/// The day upsert on PostgreSQL, the person's version bumped by the same statement (one round
+/// trip instead of two). The bump reads the day's row, so it runs after the day is written:
+/// the row locks are taken in the same order (day, then version) as by every other write.
+const UPSERT_DAY_AND_BUMP: &str = concat!(
+    "WITH day AS (",
+    upsert_day!(),
+    "), bumped AS (INSERT INTO data_versions (user_id, version) SELECT user_id, 1 FROM day",
+    bump_on_conflict!(),
+    ") SELECT revision FROM day"
+);
 
 /// A day read for statistics: every column but the note (left `None`), by index.
 fn insight_day_from_row(r: &Row) -> StoreResult<DayEntry> {
@@ -94,19 +134,15 @@ impl Days<'_> {
     /// Inserts or replaces the entry for `e.date`; true if it was new. `ON CONFLICT DO UPDATE`
     /// is atomic even when two requests write the same day at once.
     pub async fn upsert(&mut self, user_id: PersonId, e: &DayEntry, now: i64) -> StoreResult<bool> {
+        let dialect = self.0.dialect();
+        let sql = match dialect {
+            Dialect::Postgres => UPSERT_DAY_AND_BUMP,
+            Dialect::Sqlite => UPSERT_DAY,
+        };
         let row = self
             .0
             .query_one(
-                "INSERT INTO days (user_id, date, daylight_quarter_hours, energy, mood,
-                                   outside_morning, habits, note, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
-                 ON CONFLICT (user_id, date) DO UPDATE SET
-                     daylight_quarter_hours = excluded.daylight_quarter_hours,
-                     energy = excluded.energy, mood = excluded.mood,
-                     outside_morning = excluded.outside_morning, habits = excluded.habits,
-                     note = excluded.note, updated_at = excluded.updated_at,
-                     revision = days.revision + 1
-                 RETURNING revision",
+                sql,
                 &params![
                     user_id,
                     e.date,
@@ -120,7 +156,9 @@ impl Days<'_> {
                 ],
             )
             .await?;
-        bump_version(self.0, user_id).await?;
+        if dialect == Dialect::Sqlite {
+            bump_version(self.0, user_id).await?;
+        }
         Ok(row.i64(0)? == 1)
     }
 

@@ -7,6 +7,14 @@
 #   DURATION=5s bench/load.sh                    # shorter runs
 #   PG_BASE=postgres://postgres@127.0.0.1:5432 bench/load.sh    # PostgreSQL server (skipped when down)
 #   ENOUGH_BIN=target/debug/enough ANCHORS=none DURATION=2s bench/load.sh   # a quick check of the script
+#   CASES="hello page1 days1" BACKENDS=sqlite bench/load.sh   # only these cases, on these stores
+#   PROFILE=profiling PERF_DIR=/tmp/perf bench/load.sh        # symbols, and a perf profile per case
+#
+# CASES (default: all) picks among: hello read read1 write batched (anchor), pandas, insights10,
+# page1, days1, days1_one, writes, flood (enough). BACKENDS (default "sqlite postgres").
+# PROFILE (default release) is the cargo profile built; `profiling` keeps symbols for perf.
+# PERF_DIR: when set, `perf record -g` samples the enough server during each of its cases,
+# into PERF_DIR/<backend>-<case>.data (read with `perf report -i FILE`).
 #
 # What it needs, and installs when it is missing and it runs as root: wrk (apt), pgbench (apt,
 # postgresql-client), pandas and SciPy (pip). Otherwise it says what to install and skips that row.
@@ -28,6 +36,17 @@ PG_BASE=${PG_BASE:-postgres://postgres@127.0.0.1:5432}
 PGB_CLIENTS=${PGB_CLIENTS:-80}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 ANCHORS=${ANCHORS:-}
+CASES=${CASES:-}
+BACKENDS=${BACKENDS:-sqlite postgres}
+PROFILE=${PROFILE:-release}
+PERF_DIR=${PERF_DIR:-}
+# Whether case $1 is to run.
+want() { [ -z "$CASES" ] && return 0; case " $CASES " in *" $1 "*) return 0 ;; esac; return 1; }
+want_backend() { case " $BACKENDS " in *" $1 "*) return 0 ;; esac; return 1; }
+if [ -n "$PERF_DIR" ]; then
+  mkdir -p "$PERF_DIR"
+  command -v perf >/dev/null || { echo "PERF_DIR needs perf (apt-get install linux-perf)" >&2; exit 1; }
+fi
 if [ -z "$ANCHORS" ]; then
   for dir in "$ROOT/../shared/reference/anchors" /work/shared/reference/anchors; do
     [ -d "$dir/http" ] && ANCHORS=$dir && break
@@ -55,9 +74,9 @@ fi
 # ---- builds ----
 BIN=${ENOUGH_BIN:-}
 if [ -z "$BIN" ]; then
-  say "building enough (release, $TARGET)"
-  CARGO_TARGET_DIR=$TARGET cargo build --release -q -p enough
-  BIN=$TARGET/release/enough
+  say "building enough ($PROFILE, $TARGET)"
+  CARGO_TARGET_DIR=$TARGET cargo build --profile "$PROFILE" -q -p enough
+  BIN=$TARGET/$PROFILE/enough
 fi
 ANCHOR_BIN=
 if [ "$ANCHORS" = none ]; then
@@ -104,6 +123,19 @@ measure() { # $1 = connections, rest = wrk arguments after the options
 }
 field() { echo "$1" | awk -v i="$2" '{print $i}'; }
 
+# measure, with `perf record` on the server while it runs when PERF_DIR is set.
+measure_server() { # $1 = server pid, $2 = file name for the profile, rest = measure's arguments
+  local pid=$1 name=$2 perf_pid=
+  shift 2
+  if [ -n "$PERF_DIR" ]; then
+    perf record -q -F 999 -g -p "$pid" -o "$PERF_DIR/$name.data" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
+  measure "$@"
+  [ -n "$perf_pid" ] && { wait "$perf_pid" || true; }
+  return 0
+}
+
 ROWS=$WORK/rows.txt
 : > "$ROWS"
 row() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >> "$ROWS"; }
@@ -117,17 +149,17 @@ if [ -n "$ANCHOR_BIN" ]; then
   PIDS+=($!)
   wait_for "http://127.0.0.1:$port/hello"
   say "anchor: hello, read, write, write_batched"
-  A_HELLO=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/hello")
-  A_READ=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/read")
-  A_READ1=$(measure 1 "http://127.0.0.1:$port/read")
-  A_WRITE=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/write")
-  A_BATCHED=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/write_batched")
+  want hello && A_HELLO=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/hello")
+  want read && A_READ=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/read")
+  want read1 && A_READ1=$(measure 1 "http://127.0.0.1:$port/read")
+  want write && A_WRITE=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/write")
+  want batched && A_BATCHED=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/write_batched")
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 fi
 
 # ---- pandas + SciPy ----
 PANDAS_MS=
-if "$PYTHON" -c 'import pandas, scipy' 2>/dev/null; then
+if want pandas && "$PYTHON" -c 'import pandas, scipy' 2>/dev/null; then
   say "pandas + SciPy: the same statistics over 10 years of days"
   PANDAS_MS=$("$PYTHON" tools/insights_python.py | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
 fi
@@ -195,19 +227,29 @@ run_backend() { # $1 = label, $2 = database URL
   local auth="Authorization: Bearer $token"
   say "$label: insights (10 years, one client), insights page and day list (1 year)"
   local r
-  r=$(measure 1 -H "$auth" "$base/api/v1/insights/light-mood?from=$FROM10&to=$TO")
-  echo "$label insights10 $r" >> "$WORK/results.txt"
-  r=$(measure "$CONNECTIONS" -H "Cookie: $cookie" "$base/insights?from=$FROM1&to=$TO")
-  echo "$label page1 $r" >> "$WORK/results.txt"
-  r=$(measure "$CONNECTIONS" -H "$auth" "$base/api/v1/days?from=$FROM1&to=$TO")
-  echo "$label days1 $r" >> "$WORK/results.txt"
-  r=$(measure 1 -H "$auth" "$base/api/v1/days?from=$FROM1&to=$TO")
-  echo "$label days1_one $r" >> "$WORK/results.txt"
-  say "$label: durable day writes"
-  export ENOUGH_BENCH_TOKENS=$WORK/tokens.txt ENOUGH_BENCH_MODE=write
-  r=$(measure "$CONNECTIONS" -s bench/load.lua "$base")
-  echo "$label writes $r" >> "$WORK/results.txt"
-  if [ "$label" = sqlite ]; then
+  if want insights10; then
+    r=$(measure_server "$pid" "$label-insights10" 1 -H "$auth" "$base/api/v1/insights/light-mood?from=$FROM10&to=$TO")
+    echo "$label insights10 $r" >> "$WORK/results.txt"
+  fi
+  if want page1; then
+    r=$(measure_server "$pid" "$label-page1" "$CONNECTIONS" -H "Cookie: $cookie" "$base/insights?from=$FROM1&to=$TO")
+    echo "$label page1 $r" >> "$WORK/results.txt"
+  fi
+  if want days1; then
+    r=$(measure_server "$pid" "$label-days1" "$CONNECTIONS" -H "$auth" "$base/api/v1/days?from=$FROM1&to=$TO")
+    echo "$label days1 $r" >> "$WORK/results.txt"
+  fi
+  if want days1_one; then
+    r=$(measure_server "$pid" "$label-days1_one" 1 -H "$auth" "$base/api/v1/days?from=$FROM1&to=$TO")
+    echo "$label days1_one $r" >> "$WORK/results.txt"
+  fi
+  if want writes; then
+    say "$label: durable day writes"
+    export ENOUGH_BENCH_TOKENS=$WORK/tokens.txt ENOUGH_BENCH_MODE=write
+    r=$(measure_server "$pid" "$label-writes" "$CONNECTIONS" -s bench/load.lua "$base")
+    echo "$label writes $r" >> "$WORK/results.txt"
+  fi
+  if [ "$label" = sqlite ] && want flood; then
     say "$label: one client's day reads, alone and during a sign-in flood of 10 connections"
     r=$(measure 1 -H "$auth" "$base/api/v1/days?from=2025-12-01&to=$TO")
     echo "$label reads_alone $r" >> "$WORK/results.txt"
@@ -235,15 +277,17 @@ LUA
 }
 
 : > "$WORK/results.txt"
-run_backend sqlite "sqlite://$WORK/bench.db"
+want_backend sqlite && run_backend sqlite "sqlite://$WORK/bench.db"
 
 PG_DB=
 PGB_ONE= PGB_BATCH=
-if psql "$PG_BASE/postgres" -qc 'select 1' >/dev/null 2>&1; then
+if ! want_backend postgres; then
+  say "postgres: not in BACKENDS"
+elif psql "$PG_BASE/postgres" -qc 'select 1' >/dev/null 2>&1; then
   PG_DB="enough_bench_$$"
   psql "$PG_BASE/postgres" -qc "create database $PG_DB" >/dev/null
   run_backend postgres "$PG_BASE/$PG_DB"
-  if command -v pgbench >/dev/null; then
+  if want batched && command -v pgbench >/dev/null; then
     say "postgres: pgbench durable commits, one row each vs 100 rows per commit (same database)"
     psql "$PG_BASE/$PG_DB" -qc "create table bench_log(id bigserial primary key, day date, mood int, energy int, note text)" >/dev/null
     echo "insert into bench_log(day, mood, energy, note) values ('2024-01-15', 6, 5, 'ok');" > "$WORK/one.sql"
@@ -269,7 +313,7 @@ get() { awk -v b="$1" -v m="$2" -v i="$3" '$1 == b && $2 == m {print $(i + 2)}' 
     printf '%-58s | %-34s | %-30s | %s\n' "insights 10 years, 1 client, $b (ms a request)" "$ms ms ($(get $b insights10 1) req/s)" "pandas+SciPy compute ${PANDAS_MS:--} ms" "enough $(ratio "$PANDAS_MS" "$ms")x as fast (goal 50x)"
   done
   for b in sqlite postgres; do
-    [ -z "$(get $b page1 1)" ] && continue
+    [ -z "$(get $b page1 1)$(get $b days1 1)$(get $b days1_one 1)" ] && continue
     for m in page1 days1; do
       name="1-year insights page"; [ $m = days1 ] && name="1-year day list (API)"
       printf '%-58s | %-34s | %-30s | %s\n' "$name, $CONNECTIONS conn, $b" "$(get $b $m 1) req/s p50 $(get $b $m 2) p99 $(get $b $m 3) ms $(get $b $m 5)" "hello $(field "$A_HELLO" 1) req/s" "$(ratio "$(get $b $m 1)" "$(field "$A_HELLO" 1)" 100)% of hello (goal $([ $m = page1 ] && echo 25 || echo 30)%)"

@@ -66,10 +66,12 @@ impl Inline {
     /// A free connection, or `None` when every one is in use (never waits).
     pub(crate) fn claim(&self) -> Option<Claim<'_>> {
         self.slots.iter().find_map(|slot| {
+            // A claim is made only once the flag is won (`then`, not `then_some`: a claim
+            // made and dropped for a lost flag would free another caller's connection).
             slot.busy
                 .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
                 .is_ok()
-                .then_some(Claim { slot })
+                .then(|| Claim { slot })
         })
     }
 }
@@ -85,7 +87,34 @@ mod tests {
         let first = inline.claim();
         assert!(first.is_some());
         assert!(inline.claim().is_none(), "the only connection is in use");
+        assert!(
+            inline.claim().is_none(),
+            "a refused claim does not free the connection it was refused"
+        );
         drop(first);
         assert!(inline.claim().is_some(), "free again");
+    }
+
+    #[test]
+    fn each_of_several_connections_goes_to_one_caller_at_a_time() {
+        let inline = Inline::new(vec![
+            Connection::open_in_memory().unwrap(),
+            Connection::open_in_memory().unwrap(),
+        ]);
+        let a = inline.claim().unwrap();
+        let b = inline.claim().unwrap();
+        assert!(
+            !std::ptr::eq(a.conn(), b.conn()),
+            "two different connections"
+        );
+        assert!(inline.claim().is_none());
+        assert!(inline.claim().is_none());
+        drop(a);
+        let c = inline.claim().unwrap();
+        assert!(
+            !std::ptr::eq(c.conn(), b.conn()),
+            "the freed one, not the one still held"
+        );
+        assert!(inline.claim().is_none());
     }
 }

@@ -21,7 +21,8 @@
 #
 # Rows (each wrk run is $DURATION; figures move ±20% on a shared machine, ratios less):
 #   - insights over 10 years of days, one client: ms a request (SQLite, PostgreSQL) vs pandas + SciPy
-#   - 1-year insights page and 1-year day list at 200 connections: req/s, p50, p99, vs bare "hello"
+#   - 1-year insights page and 1-year day list at 200 connections: req/s, p50, p99, server CPU
+#     time per request (user + system, from /proc), vs bare "hello"
 #   - 1-year day list, one client: ms a request, vs one bare SQLite read
 #   - durable day writes at 200 connections (SQLite, PostgreSQL) vs batched commits (anchor, pgbench)
 #   - one client's day reads during a sign-in flood of 10 connections: throughput kept
@@ -131,10 +132,18 @@ measure_server() { # $1 = server pid, $2 = file name for the profile, rest = mea
     perf record -q -F 999 -g -p "$pid" -o "$PERF_DIR/$name.data" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
     perf_pid=$!
   fi
-  measure "$@"
+  local before after out
+  before=$(cpu_ticks "$pid")
+  out=$(measure "$@")
+  after=$(cpu_ticks "$pid")
   [ -n "$perf_pid" ] && { wait "$perf_pid" || true; }
-  return 0
+  # The server's CPU time (user + system) per request, in ms: steadier than req/s on a
+  # shared machine.
+  echo "$name $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v rps="$(field "$out" 1)" -v d="${DURATION%s}" \
+    'BEGIN { if (rps > 0) printf "%.3f", t / hz * 1000 / (rps * d); else print "-" }')" >> "$WORK/cpu.txt"
+  echo "$out"
 }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 
 ROWS=$WORK/rows.txt
 : > "$ROWS"
@@ -277,6 +286,7 @@ LUA
 }
 
 : > "$WORK/results.txt"
+: > "$WORK/cpu.txt"
 want_backend sqlite && run_backend sqlite "sqlite://$WORK/bench.db"
 
 PG_DB=
@@ -316,7 +326,8 @@ get() { awk -v b="$1" -v m="$2" -v i="$3" '$1 == b && $2 == m {print $(i + 2)}' 
     [ -z "$(get $b page1 1)$(get $b days1 1)$(get $b days1_one 1)" ] && continue
     for m in page1 days1; do
       name="1-year insights page"; [ $m = days1 ] && name="1-year day list (API)"
-      printf '%-58s | %-34s | %-30s | %s\n' "$name, $CONNECTIONS conn, $b" "$(get $b $m 1) req/s p50 $(get $b $m 2) p99 $(get $b $m 3) ms $(get $b $m 5)" "hello $(field "$A_HELLO" 1) req/s" "$(ratio "$(get $b $m 1)" "$(field "$A_HELLO" 1)" 100)% of hello (goal $([ $m = page1 ] && echo 25 || echo 30)%)"
+      cpu=$(awk -v n="$b-$m" '$1 == n {print $2}' "$WORK/cpu.txt" 2>/dev/null)
+      printf '%-58s | %-34s | %-30s | %s\n' "$name, $CONNECTIONS conn, $b" "$(get $b $m 1) req/s p50 $(get $b $m 2) p99 $(get $b $m 3) ms cpu ${cpu:--} ms/req $(get $b $m 5)" "hello $(field "$A_HELLO" 1) req/s" "$(ratio "$(get $b $m 1)" "$(field "$A_HELLO" 1)" 100)% of hello (goal $([ $m = page1 ] && echo 25 || echo 30)%)"
     done
     printf '%-58s | %-34s | %-30s | %s\n' "1-year day list, 1 client, $b (ms a request)" "$(get $b days1_one 4) ms" "one SQLite read $(field "$A_READ1" 4) ms" "$(ratio "$(get $b days1_one 4)" "$(field "$A_READ1" 4)")x the bare read"
   done

@@ -194,3 +194,29 @@ impl App {
         Ok(range)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::Derived;
+    use std::cell::Cell;
+
+    #[test]
+    fn a_derived_value_is_made_once_and_a_clone_starts_empty() {
+        let derived = Derived::default();
+        let made = Cell::new(0);
+        let make = || {
+            made.set(made.get() + 1);
+            String::from("<svg/>")
+        };
+        assert_eq!(derived.get_or_init(make).unwrap(), "<svg/>");
+        assert_eq!(derived.get_or_init(make).unwrap(), "<svg/>");
+        assert_eq!(made.get(), 1, "made on the first call only");
+        assert!(
+            derived.get_or_init(|| 7_u32).is_none(),
+            "a value of another type is not handed out as this one"
+        );
+        let copy = derived.clone();
+        assert_eq!(copy.get_or_init(|| String::from("again")).unwrap(), "again");
+    }
+}

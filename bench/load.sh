@@ -7,14 +7,22 @@
 #   DURATION=5s bench/load.sh                    # shorter runs
 #   PG_BASE=postgres://postgres@127.0.0.1:5432 bench/load.sh    # PostgreSQL server (skipped when down)
 #   ENOUGH_BIN=target/debug/enough ANCHORS=none DURATION=2s bench/load.sh   # a quick check of the script
-#   CASES=writes BACKENDS=postgres bench/load.sh # only PostgreSQL's durable writes and pgbench
+#   CASES="hello page1 days1" BACKENDS=sqlite bench/load.sh   # only these cases, on these stores
+#   PROFILE=profiling PERF_DIR=/tmp/perf bench/load.sh        # symbols, and a perf profile per case
+#
+# CASES (default: all) picks among: hello read read1 write batched (anchor), pandas, insights10,
+# page1, days1, days1_one, writes, flood (enough). BACKENDS (default "sqlite postgres").
+# PROFILE (default release) is the cargo profile built; `profiling` keeps symbols for perf.
+# PERF_DIR: when set, `perf record -g` samples the enough server during each of its cases,
+# into PERF_DIR/<backend>-<case>.data (read with `perf report -i FILE`).
 #
 # What it needs, and installs when it is missing and it runs as root: wrk (apt), pgbench (apt,
 # postgresql-client), pandas and SciPy (pip). Otherwise it says what to install and skips that row.
 #
 # Rows (each wrk run is $DURATION; figures move ±20% on a shared machine, ratios less):
 #   - insights over 10 years of days, one client: ms a request (SQLite, PostgreSQL) vs pandas + SciPy
-#   - 1-year insights page and 1-year day list at 200 connections: req/s, p50, p99, vs bare "hello"
+#   - 1-year insights page and 1-year day list at 200 connections: req/s, p50, p99, server CPU
+#     time per request (user + system, from /proc), vs bare "hello"
 #   - 1-year day list, one client: ms a request, vs one bare SQLite read
 #   - durable day writes at 200 connections: SQLite vs the anchor's batched commits; PostgreSQL vs
 #     pgbench's one-row commits (an upsert of one day per transaction, as many clients as the
@@ -30,12 +38,19 @@ PG_BASE=${PG_BASE:-postgres://postgres@127.0.0.1:5432}
 # pgbench's clients for one-row commits: $CONNECTIONS, or fewer when the server's
 # max_connections (100 by default) does not allow as many.
 PGB_CLIENTS=${PGB_CLIENTS:-}
-# all: every row; writes: only the durable-write rows and their anchors.
-CASES=${CASES:-all}
-# The stores measured: sqlite, postgres or both.
-BACKENDS=${BACKENDS:-sqlite postgres}
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 ANCHORS=${ANCHORS:-}
+CASES=${CASES:-}
+BACKENDS=${BACKENDS:-sqlite postgres}
+PROFILE=${PROFILE:-release}
+PERF_DIR=${PERF_DIR:-}
+# Whether case $1 is to run.
+want() { [ -z "$CASES" ] && return 0; case " $CASES " in *" $1 "*) return 0 ;; esac; return 1; }
+want_backend() { case " $BACKENDS " in *" $1 "*) return 0 ;; esac; return 1; }
+if [ -n "$PERF_DIR" ]; then
+  mkdir -p "$PERF_DIR"
+  command -v perf >/dev/null || { echo "PERF_DIR needs perf (apt-get install linux-perf)" >&2; exit 1; }
+fi
 if [ -z "$ANCHORS" ]; then
   for dir in "$ROOT/../shared/reference/anchors" /work/shared/reference/anchors; do
     [ -d "$dir/http" ] && ANCHORS=$dir && break
@@ -63,9 +78,9 @@ fi
 # ---- builds ----
 BIN=${ENOUGH_BIN:-}
 if [ -z "$BIN" ]; then
-  say "building enough (release, $TARGET)"
-  CARGO_TARGET_DIR=$TARGET cargo build --release -q -p enough
-  BIN=$TARGET/release/enough
+  say "building enough ($PROFILE, $TARGET)"
+  CARGO_TARGET_DIR=$TARGET cargo build --profile "$PROFILE" -q -p enough
+  BIN=$TARGET/$PROFILE/enough
 fi
 ANCHOR_BIN=
 if [ "$ANCHORS" = none ]; then
@@ -112,6 +127,27 @@ measure() { # $1 = connections, rest = wrk arguments after the options
 }
 field() { echo "$1" | awk -v i="$2" '{print $i}'; }
 
+# measure, with `perf record` on the server while it runs when PERF_DIR is set.
+measure_server() { # $1 = server pid, $2 = file name for the profile, rest = measure's arguments
+  local pid=$1 name=$2 perf_pid=
+  shift 2
+  if [ -n "$PERF_DIR" ]; then
+    perf record -q -F 999 -g -p "$pid" -o "$PERF_DIR/$name.data" -- sleep "${DURATION%s}" >/dev/null 2>&1 &
+    perf_pid=$!
+  fi
+  local before after out
+  before=$(cpu_ticks "$pid")
+  out=$(measure "$@")
+  after=$(cpu_ticks "$pid")
+  [ -n "$perf_pid" ] && { wait "$perf_pid" || true; }
+  # The server's CPU time (user + system) per request, in ms: steadier than req/s on a
+  # shared machine.
+  echo "$name $(awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v rps="$(field "$out" 1)" -v d="${DURATION%s}" \
+    'BEGIN { if (rps > 0) printf "%.3f", t / hz * 1000 / (rps * d); else print "-" }')" >> "$WORK/cpu.txt"
+  echo "$out"
+}
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
 ROWS=$WORK/rows.txt
 : > "$ROWS"
 row() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" >> "$ROWS"; }
@@ -124,21 +160,18 @@ if [ -n "$ANCHOR_BIN" ]; then
   (cd "$WORK" && ADDR=127.0.0.1:$port ANCHOR_DB=$WORK/anchor.db exec "$ANCHOR_BIN" 2>/dev/null) &
   PIDS+=($!)
   wait_for "http://127.0.0.1:$port/hello"
-  if [ "$CASES" = all ]; then
-    say "anchor: hello, read"
-    A_HELLO=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/hello")
-    A_READ=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/read")
-    A_READ1=$(measure 1 "http://127.0.0.1:$port/read")
-  fi
-  say "anchor: write, write_batched"
-  A_WRITE=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/write")
-  A_BATCHED=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/write_batched")
+  say "anchor: hello, read, write, write_batched"
+  want hello && A_HELLO=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/hello")
+  want read && A_READ=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/read")
+  want read1 && A_READ1=$(measure 1 "http://127.0.0.1:$port/read")
+  want write && A_WRITE=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/write")
+  want batched && A_BATCHED=$(measure "$CONNECTIONS" "http://127.0.0.1:$port/write_batched")
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 fi
 
 # ---- pandas + SciPy ----
 PANDAS_MS=
-if [ "$CASES" = all ] && "$PYTHON" -c 'import pandas, scipy' 2>/dev/null; then
+if want pandas && "$PYTHON" -c 'import pandas, scipy' 2>/dev/null; then
   say "pandas + SciPy: the same statistics over 10 years of days"
   PANDAS_MS=$("$PYTHON" tools/insights_python.py | sed -n 's/.*median \([0-9.]*\) ms.*/\1/p')
 fi
@@ -205,22 +238,29 @@ run_backend() { # $1 = label, $2 = database URL
   cookie=$(sign_in "$base")
   local auth="Authorization: Bearer $token"
   local r
-  if [ "$CASES" = all ]; then
-  say "$label: insights (10 years, one client), insights page and day list (1 year)"
-  r=$(measure 1 -H "$auth" "$base/api/v1/insights/light-mood?from=$FROM10&to=$TO")
-  echo "$label insights10 $r" >> "$WORK/results.txt"
-  r=$(measure "$CONNECTIONS" -H "Cookie: $cookie" "$base/insights?from=$FROM1&to=$TO")
-  echo "$label page1 $r" >> "$WORK/results.txt"
-  r=$(measure "$CONNECTIONS" -H "$auth" "$base/api/v1/days?from=$FROM1&to=$TO")
-  echo "$label days1 $r" >> "$WORK/results.txt"
-  r=$(measure 1 -H "$auth" "$base/api/v1/days?from=$FROM1&to=$TO")
-  echo "$label days1_one $r" >> "$WORK/results.txt"
+  if want insights10; then
+    r=$(measure_server "$pid" "$label-insights10" 1 -H "$auth" "$base/api/v1/insights/light-mood?from=$FROM10&to=$TO")
+    echo "$label insights10 $r" >> "$WORK/results.txt"
   fi
-  say "$label: durable day writes"
-  export ENOUGH_BENCH_TOKENS=$WORK/tokens.txt ENOUGH_BENCH_MODE=write
-  r=$(measure "$CONNECTIONS" -s bench/load.lua "$base")
-  echo "$label writes $r" >> "$WORK/results.txt"
-  if [ "$label" = sqlite ] && [ "$CASES" = all ]; then
+  if want page1; then
+    r=$(measure_server "$pid" "$label-page1" "$CONNECTIONS" -H "Cookie: $cookie" "$base/insights?from=$FROM1&to=$TO")
+    echo "$label page1 $r" >> "$WORK/results.txt"
+  fi
+  if want days1; then
+    r=$(measure_server "$pid" "$label-days1" "$CONNECTIONS" -H "$auth" "$base/api/v1/days?from=$FROM1&to=$TO")
+    echo "$label days1 $r" >> "$WORK/results.txt"
+  fi
+  if want days1_one; then
+    r=$(measure_server "$pid" "$label-days1_one" 1 -H "$auth" "$base/api/v1/days?from=$FROM1&to=$TO")
+    echo "$label days1_one $r" >> "$WORK/results.txt"
+  fi
+  if want writes; then
+    say "$label: durable day writes"
+    export ENOUGH_BENCH_TOKENS=$WORK/tokens.txt ENOUGH_BENCH_MODE=write
+    r=$(measure_server "$pid" "$label-writes" "$CONNECTIONS" -s bench/load.lua "$base")
+    echo "$label writes $r" >> "$WORK/results.txt"
+  fi
+  if [ "$label" = sqlite ] && want flood; then
     say "$label: one client's day reads, alone and during a sign-in flood of 10 connections"
     r=$(measure 1 -H "$auth" "$base/api/v1/days?from=2025-12-01&to=$TO")
     echo "$label reads_alone $r" >> "$WORK/results.txt"
@@ -248,17 +288,18 @@ LUA
 }
 
 : > "$WORK/results.txt"
-case " $BACKENDS " in *" sqlite "*) run_backend sqlite "sqlite://$WORK/bench.db" ;; esac
+: > "$WORK/cpu.txt"
+want_backend sqlite && run_backend sqlite "sqlite://$WORK/bench.db"
 
 PG_DB=
 PGB_ONE= PGB_BATCH=
-if [[ " $BACKENDS " != *" postgres "* ]]; then
-  say "PostgreSQL left out (BACKENDS=$BACKENDS)"
+if ! want_backend postgres; then
+  say "postgres: not in BACKENDS"
 elif psql "$PG_BASE/postgres" -qc 'select 1' >/dev/null 2>&1; then
   PG_DB="enough_bench_$$"
   psql "$PG_BASE/postgres" -qc "create database $PG_DB" >/dev/null
   run_backend postgres "$PG_BASE/$PG_DB"
-  if command -v pgbench >/dev/null; then
+  if { want batched || want writes; } && command -v pgbench >/dev/null; then
     if [ -z "$PGB_CLIENTS" ]; then
       # What the server still allows ordinary sessions, less a few for psql and maintenance.
       allowed=$(psql "$PG_BASE/$PG_DB" -Atc "select current_setting('max_connections')::int
@@ -307,14 +348,15 @@ get() { awk -v b="$1" -v m="$2" -v i="$3" '$1 == b && $2 == m {print $(i + 2)}' 
     printf '%-58s | %-34s | %-30s | %s\n' "insights 10 years, 1 client, $b (ms a request)" "$ms ms ($(get $b insights10 1) req/s)" "pandas+SciPy compute ${PANDAS_MS:--} ms" "enough $(ratio "$PANDAS_MS" "$ms")x as fast (goal 50x)"
   done
   for b in sqlite postgres; do
-    [ -z "$(get $b page1 1)" ] && continue
+    [ -z "$(get $b page1 1)$(get $b days1 1)$(get $b days1_one 1)" ] && continue
     for m in page1 days1; do
       name="1-year insights page"; [ $m = days1 ] && name="1-year day list (API)"
-      printf '%-58s | %-34s | %-30s | %s\n' "$name, $CONNECTIONS conn, $b" "$(get $b $m 1) req/s p50 $(get $b $m 2) p99 $(get $b $m 3) ms $(get $b $m 5)" "hello $(field "$A_HELLO" 1) req/s" "$(ratio "$(get $b $m 1)" "$(field "$A_HELLO" 1)" 100)% of hello (goal $([ $m = page1 ] && echo 25 || echo 30)%)"
+      cpu=$(awk -v n="$b-$m" '$1 == n {print $2}' "$WORK/cpu.txt" 2>/dev/null)
+      printf '%-58s | %-34s | %-30s | %s\n' "$name, $CONNECTIONS conn, $b" "$(get $b $m 1) req/s p50 $(get $b $m 2) p99 $(get $b $m 3) ms cpu ${cpu:--} ms/req $(get $b $m 5)" "hello $(field "$A_HELLO" 1) req/s" "$(ratio "$(get $b $m 1)" "$(field "$A_HELLO" 1)" 100)% of hello (goal $([ $m = page1 ] && echo 25 || echo 30)%)"
     done
     printf '%-58s | %-34s | %-30s | %s\n' "1-year day list, 1 client, $b (ms a request)" "$(get $b days1_one 4) ms" "one SQLite read $(field "$A_READ1" 4) ms" "$(ratio "$(get $b days1_one 4)" "$(field "$A_READ1" 4)")x the bare read"
   done
-  [ "$CASES" = all ] && printf '%-58s | %-34s | %-30s | %s\n' "(bare SQLite read, $CONNECTIONS conn)" "-" "read $(field "$A_READ" 1) req/s" ""
+  want read && printf '%-58s | %-34s | %-30s | %s\n' "(bare SQLite read, $CONNECTIONS conn)" "-" "read $(field "$A_READ" 1) req/s" ""
   for b in sqlite postgres; do
     [ -z "$(get $b writes 1)" ] && continue
     if [ $b = sqlite ]; then anchor="batched $(field "$A_BATCHED" 1), own fsync $(field "$A_WRITE" 1)"; base=$(field "$A_BATCHED" 1)

@@ -26,9 +26,7 @@ pub const BUSY_DELAY: std::time::Duration = std::time::Duration::from_millis(250
 /// How long a device cookie is remembered, in seconds (one year).
 pub const DEVICE_COOKIE_MAX_AGE_SECS: i64 = 365 * 24 * 3600;
 
-fn disabled_setting(user_id: PersonId) -> String {
-    format!("account_disabled:{user_id}")
-}
+use crate::rules::disabled_setting;
 
 /// HMAC-SHA-256 (RFC 2104), hex.
 fn hmac_hex(key: &[u8], message: &str) -> String {

@@ -138,6 +138,10 @@ pub(crate) async fn record_events_in(
 pub const MAX_RANGE_DAYS: i64 = 50 * 366;
 
 /// Refuses a range that ends before it starts or spans more than [`MAX_RANGE_DAYS`].
+/// Above this many days, a day list is rendered on a blocking thread rather than on the
+/// async worker that serves requests.
+const RENDER_INLINE_DAYS: usize = 800;
+
 pub(crate) fn check_range(from: NaiveDate, to: NaiveDate) -> AppResult<()> {
     if from > to {
         return Err(ValidationErrors::single(
@@ -332,6 +336,57 @@ impl App {
             check_range(from, to)?;
         }
         Ok(self.store.list_days(user.id, from, to).await?)
+    }
+
+    /// The person's days from `from` to `to` (either open), newest first, as the response
+    /// body `render` makes of them: rendered once per change of their data and kept in the
+    /// insights cache, so a repeat request reads only the data version and sends the same
+    /// bytes. `render` must depend on nothing but the days (one renderer per installation:
+    /// the API's day list).
+    pub async fn days_rendered<R, E>(
+        &self,
+        user: &Me,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+        render: R,
+    ) -> AppResult<std::sync::Arc<[u8]>>
+    where
+        R: FnOnce(&[DayEntry]) -> Result<Vec<u8>, E> + Send + 'static,
+        E: std::fmt::Display + Send + 'static,
+    {
+        use crate::insights::{Found, compute};
+        use crate::insights_cache::{Cached, Key, What};
+        if let (Some(from), Some(to)) = (from, to) {
+            check_range(from, to)?;
+        }
+        let user_id = user.id;
+        // An open end has a key of its own (the list then reaches the fixed bounds).
+        let key = move |version| Key {
+            version,
+            user_id,
+            what: What::DayList,
+            from: from.unwrap_or(NaiveDate::MIN),
+            to: to.unwrap_or(NaiveDate::MAX),
+        };
+        let found = self
+            .cached_or_load(user_id, key, move |tx| {
+                Box::pin(async move { tx.days().list(user_id, from, to).await })
+            })
+            .await?;
+        let (version, days) = match found {
+            Found::Hit(Cached::Body(body)) => return Ok(body),
+            // Keys name what they hold; another kind under this key cannot happen.
+            Found::Hit(_) => return Err(AppError::Internal("day list cache mix-up".to_owned())),
+            Found::Miss(version, days) => (version, days),
+        };
+        let body = compute(days.len() > RENDER_INLINE_DAYS, move || {
+            render(&days).map(std::sync::Arc::<[u8]>::from)
+        })
+        .await?
+        .map_err(|e| AppError::Internal(format!("rendering the day list failed: {e}")))?;
+        self.insights_cache
+            .put(key(version), Cached::Body(std::sync::Arc::clone(&body)));
+        Ok(body)
     }
 
     /// The user's most recent entries: the last `count` days up to tomorrow.

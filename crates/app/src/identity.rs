@@ -50,20 +50,22 @@ impl App {
     pub async fn session(&self, token: &str) -> AppResult<Option<SignedIn>> {
         let now = self.now().timestamp();
         let hash = token_hash(token);
-        let Some((session, user)) =
-            crate::rules::session_by_token_hash(&*self.store, &hash, now).await?
+        // One read: the session, its account and whether that account is disabled.
+        let Some(found) = crate::rules::session_by_token_hash(&*self.store, &hash, now).await?
         else {
             return Ok(None);
         };
+        let session = found.found;
         if now - session.last_seen_at > self.config.session_idle_secs {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        if self.is_disabled(user.id).await? {
+        if found.disabled {
             return Ok(None);
         }
+        crate::rules::touch_session_when_due(&*self.store, &session, now).await?;
         Ok(Some(SignedIn {
-            user: Me::authenticated(user),
+            user: Me::authenticated(found.user),
             session: Some(session),
             token_id: None,
         }))
@@ -74,20 +76,21 @@ impl App {
         if !secret.starts_with(TOKEN_PREFIX) {
             return Err(AppError::Unauthenticated);
         }
-        let (token_id, user) = crate::rules::user_by_token_hash(
+        // One read: the token, its owner and whether the account is disabled.
+        let found = crate::rules::user_by_token_hash(
             &*self.store,
             &token_hash(secret),
             self.now().timestamp(),
         )
         .await?
         .ok_or(AppError::Unauthenticated)?;
-        if self.is_disabled(user.id).await? {
+        if found.disabled {
             return Err(AppError::Unauthenticated);
         }
         Ok(SignedIn {
-            user: Me::authenticated(user),
+            user: Me::authenticated(found.user),
             session: None,
-            token_id: Some(token_id),
+            token_id: Some(found.found),
         })
     }
 

@@ -33,6 +33,9 @@ pub(crate) enum What {
     SmallSteps,
     /// Progress across the toolkit (every date: the range is the whole history).
     Progress,
+    /// The day list as the API sends it (rendered bytes; an open range uses the fixed
+    /// bounds 0001-01-01 and 9999-12-31).
+    DayList,
 }
 
 /// Everything a computed result depends on.
@@ -59,6 +62,8 @@ pub(crate) enum Cached {
     SmallSteps(Arc<ActivityInsights>),
     /// Toolkit progress.
     Progress(Arc<crate::ToolkitProgress>),
+    /// A rendered response body (the day list).
+    Body(Arc<[u8]>),
 }
 
 impl Cached {
@@ -66,9 +71,11 @@ impl Cached {
     fn weight(&self) -> usize {
         ENTRY_OVERHEAD
             + match self {
+                // The days, and the pictures drawn from them once (about 150 bytes a day).
                 Cached::LightMood(r) => {
-                    r.days.len() * std::mem::size_of::<enough_domain::day::DayEntry>() * 2
+                    r.days.len() * (std::mem::size_of::<enough_domain::day::DayEntry>() * 2 + 150)
                 }
+                Cached::Body(bytes) => bytes.len(),
                 Cached::SmallSteps(_) => 0,
                 // Ladders and a values check are kept whole; a few KB each at most.
                 Cached::Progress(p) => (p.ladders.len() + 1) * 4096,

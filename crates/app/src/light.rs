@@ -3,7 +3,7 @@
 use crate::{App, AppError, AppResult, Change, Me, Saving, Support, assess};
 use chrono::{Days, NaiveDate};
 use enough_domain::cities;
-use enough_domain::day::{check_date_allowed, parse_date};
+use enough_domain::day::{DayEntry, check_date_allowed, parse_date};
 use enough_domain::experiment::{
     Analysis, Condition, PERMUTATIONS, Plan, analyse, in_force, swap, swapped,
 };
@@ -26,6 +26,17 @@ pub struct ExperimentView {
     pub plan: Plan,
     /// The analysis of the days logged in it so far (by the seeded plan, whatever was swapped).
     pub analysis: Analysis,
+}
+
+/// What the person's own insights page shows besides the insights ([`App::insights_extras`]).
+#[derive(Debug, Clone)]
+pub struct InsightsExtras {
+    /// Their experiments, newest first, each analysed.
+    pub experiments: Vec<ExperimentView>,
+    /// Their location, if set.
+    pub location: Option<Location>,
+    /// Their written reflections.
+    pub reflections: Vec<Reflection>,
 }
 
 impl ExperimentView {
@@ -238,6 +249,18 @@ impl App {
         let seed = u64::from_ne_bytes(experiment.seed.to_ne_bytes());
         let plan = Plan::new(experiment.start_date, experiment.weeks, seed)?;
         let days = self.days(user, Some(plan.start), Some(plan.end())).await?;
+        Ok(self.experiment_view_with(user, experiment, plan, &days))
+    }
+
+    /// The view of `experiment` from the days of its plan, already read.
+    fn experiment_view_with(
+        &self,
+        user: &Me,
+        experiment: Experiment,
+        plan: Plan,
+        days: &[DayEntry],
+    ) -> ExperimentView {
+        let seed = u64::from_ne_bytes(experiment.seed.to_ne_bytes());
         let today = self.today(user);
         // An abandoned experiment is analysed up to the day it was stopped.
         let until = match (experiment.status, experiment.ended_at) {
@@ -252,14 +275,14 @@ impl App {
         };
         let analysis = analysis_cache::get_or_compute(
             (user.id, experiment.id),
-            analysis_cache::fingerprint(&(seed, &plan.start, experiment.weeks, until, &days)),
-            || analyse(&plan, &days, until, PERMUTATIONS),
+            analysis_cache::fingerprint(&(seed, &plan.start, experiment.weeks, until, days)),
+            || analyse(&plan, days, until, PERMUTATIONS),
         );
-        Ok(ExperimentView {
+        ExperimentView {
             experiment,
             plan,
             analysis,
-        })
+        }
     }
 
     /// The person's experiments, newest first, each analysed.
@@ -269,6 +292,48 @@ impl App {
             views.push(self.experiment_view(user, e).await?);
         }
         Ok(views)
+    }
+
+    /// What the person's own insights page shows besides the insights: their experiments
+    /// (each analysed), their location and their reflections, read in one read.
+    pub async fn insights_extras(&self, user: &Me) -> AppResult<InsightsExtras> {
+        let user_id = user.id;
+        let (experiments, location, reflections) = self
+            .store
+            .read(move |tx| {
+                Box::pin(async move {
+                    let mut experiments = Vec::new();
+                    for e in tx.days().experiments(user_id).await? {
+                        let seed = u64::from_ne_bytes(e.seed.to_ne_bytes());
+                        // A plan that cannot be rebuilt is reported by `experiment_view`.
+                        let read = match Plan::new(e.start_date, e.weeks, seed) {
+                            Ok(plan) => {
+                                let (from, to) = (Some(plan.start), Some(plan.end()));
+                                let days = tx.days().list(user_id, from, to).await?;
+                                Some((plan, days))
+                            }
+                            Err(_) => None,
+                        };
+                        experiments.push((e, read));
+                    }
+                    let location = tx.days().location(user_id).await?;
+                    let reflections = tx.days().reflections(user_id).await?;
+                    Ok((experiments, location, reflections))
+                })
+            })
+            .await?;
+        let mut views = Vec::with_capacity(experiments.len());
+        for (e, read) in experiments {
+            views.push(match read {
+                Some((plan, days)) => self.experiment_view_with(user, e, plan, &days),
+                None => self.experiment_view(user, e).await?,
+            });
+        }
+        Ok(InsightsExtras {
+            experiments: views,
+            location,
+            reflections,
+        })
     }
 
     /// Swaps the assignment of the morning `date` with the morning `with` (same week, neither

@@ -135,36 +135,103 @@ pub async fn start_experiment(
         .await
 }
 
-/// The live session with this token hash and its user; records activity at most once a
-/// minute ([`TOUCH_EVERY_SECS`]), so that most requests only read.
+/// What one read found behind a credential: the record, its account, and whether that
+/// account is disabled.
+#[derive(Debug)]
+pub struct Credential<T> {
+    /// The session, or the token's owner record.
+    pub found: T,
+    /// The account it signs in as.
+    pub user: User,
+    /// The account is disabled: the credential must not sign anyone in.
+    pub disabled: bool,
+}
+
+/// The installation setting that marks an account as disabled.
+pub(crate) fn disabled_setting(user_id: PersonId) -> String {
+    format!("account_disabled:{user_id}")
+}
+
+/// Whether `user_id`'s account is disabled, inside a transaction.
+async fn disabled_in(tx: &mut dyn Tx, user_id: PersonId) -> StoreResult<bool> {
+    Ok(tx
+        .accounts()
+        .setting(&disabled_setting(user_id))
+        .await?
+        .as_deref()
+        == Some("true"))
+}
+
+/// The live session with this token hash, its user and whether the account is disabled,
+/// in one read (what every signed-in request asks first).
 pub async fn session_by_token_hash(
     store: &dyn Store,
     token_hash: &str,
     now: i64,
-) -> StoreResult<Option<(Session, User)>> {
-    let found = store.find_session(token_hash, now).await?;
-    if let Some((session, _)) = &found
-        && now - session.last_seen_at >= TOUCH_EVERY_SECS
-    {
-        store.touch_session(session.id, now).await?;
-    }
-    Ok(found)
+) -> StoreResult<Option<Credential<Session>>> {
+    let hash = token_hash.to_owned();
+    store
+        .read_short(move |tx| {
+            Box::pin(async move {
+                let Some((session, user)) = tx.sessions().by_token_hash(&hash, now).await? else {
+                    return Ok(None);
+                };
+                let disabled = disabled_in(tx, user.id).await?;
+                Ok(Some(Credential {
+                    found: session,
+                    user,
+                    disabled,
+                }))
+            })
+        })
+        .await
 }
 
-/// The id and owner of a live (unrevoked) token; records its use at most once a minute.
+/// Records activity on `session` when its last one is at least [`TOUCH_EVERY_SECS`] old,
+/// so that most requests only read.
+pub async fn touch_session_when_due(
+    store: &dyn Store,
+    session: &Session,
+    now: i64,
+) -> StoreResult<()> {
+    if now - session.last_seen_at >= TOUCH_EVERY_SECS {
+        store.touch_session(session.id, now).await?;
+    }
+    Ok(())
+}
+
+/// The owner of a live (unrevoked) token and whether their account is disabled, in one
+/// read; records the token's use at most once a minute (a write only then).
 pub async fn user_by_token_hash(
     store: &dyn Store,
     token_hash: &str,
     now: i64,
-) -> StoreResult<Option<(TokenId, User)>> {
-    let Some(owner) = store.find_token_owner(token_hash).await? else {
+) -> StoreResult<Option<Credential<TokenId>>> {
+    let hash = token_hash.to_owned();
+    let found = store
+        .read_short(move |tx| {
+            Box::pin(async move {
+                let Some(owner) = tx.sessions().token_owner(&hash).await? else {
+                    return Ok(None);
+                };
+                let disabled = disabled_in(tx, owner.user.id).await?;
+                Ok(Some((owner, disabled)))
+            })
+        })
+        .await?;
+    let Some((owner, disabled)) = found else {
         return Ok(None);
     };
-    if owner
-        .last_used_at
-        .is_none_or(|t| now - t >= TOUCH_EVERY_SECS)
+    if !disabled
+        && owner
+            .last_used_at
+            .is_none_or(|t| now - t >= TOUCH_EVERY_SECS)
     {
         store.touch_token(owner.token_id, now).await?;
     }
-    Ok(Some((owner.token_id, owner.user)))
+    Ok(Some(Credential {
+        found: owner.token_id,
+        user: owner.user,
+        disabled,
+    }))
 }

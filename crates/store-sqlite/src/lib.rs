@@ -13,6 +13,7 @@ pub fn path_from_url(url: &str) -> StoreResult<std::path::PathBuf> {
     connection::path_from_url(url)
 }
 mod connection;
+mod inline;
 mod migrate;
 mod readers;
 mod rows;
@@ -52,6 +53,8 @@ struct Inner {
     // Dropped in this order: the readers close first, so that the writer's connection is the
     // last one and checkpoints the WAL into the database file on close.
     readers: Readers,
+    /// Connections for short reads on the calling thread.
+    inline: inline::Inline,
     writer: Writer,
 }
 
@@ -73,6 +76,10 @@ impl SqliteStore {
         let reads = (0..reader_count())
             .map(|_| connection::open(&path, Purpose::Read))
             .collect::<StoreResult<Vec<_>>>()?;
+        // One per core: as many as threads that may run short reads at once.
+        let inline_reads = (0..reader_count())
+            .map(|_| connection::open(&path, Purpose::Read))
+            .collect::<StoreResult<Vec<_>>>()?;
         // The -wal and -shm files exist now (SQLite gives them the database's mode; this holds
         // for files left by an older version too).
         connection::make_private(&path)?;
@@ -80,6 +87,7 @@ impl SqliteStore {
             inner: Arc::new(Inner {
                 path,
                 readers: Readers::start(reads)?,
+                inline: inline::Inline::new(inline_reads),
                 writer: Writer::start(write)?,
             }),
         })
@@ -143,18 +151,40 @@ impl Store for SqliteStore {
     }
 
     async fn run_read(&self, job: TxJob) -> StoreResult<()> {
-        self.read(move |conn| {
-            // One read transaction, so that every statement of the job sees the same state.
-            let mut tx = SqliteTx { conn };
-            block_on(async {
-                tx.execute("BEGIN", &[]).await?;
-                let outcome = job(&mut tx).await;
-                let end = tx.execute("COMMIT", &[]).await;
-                outcome.and(end.map(drop))
-            })
-        })
-        .await
+        self.read(move |conn| read_job(conn, job)).await
     }
+
+    async fn run_short_read(&self, job: TxJob) -> StoreResult<()> {
+        match self.inner.inline.claim() {
+            // Here, on the caller's thread: a short read costs less than the hop.
+            Some(claim) => read_job(claim.conn(), job),
+            None => self.run_read(job).await,
+        }
+    }
+}
+
+/// Runs `job` as one read transaction on `conn`, so that every statement of the job sees the
+/// same state. A panic in the job becomes an error, and its transaction is ended.
+fn read_job(conn: &Mutex<Connection>, job: TxJob) -> StoreResult<()> {
+    let mut tx = SqliteTx { conn };
+    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        block_on(async {
+            tx.execute("BEGIN", &[]).await?;
+            let outcome = job(&mut tx).await;
+            let end = tx.execute("COMMIT", &[]).await;
+            outcome.and(end.map(drop))
+        })
+    }));
+    run.unwrap_or_else(|_| {
+        let conn = conn.lock().unwrap_or_else(PoisonError::into_inner);
+        if !conn.is_autocommit() {
+            // Best effort: the connection must not stay inside the failed read's transaction.
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        Err(StoreError::Database(
+            "a database read failed unexpectedly (panic)".to_owned(),
+        ))
+    })
 }
 
 #[cfg(test)]

@@ -64,6 +64,43 @@ async fn in_memory_databases_are_refused_clearly() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_short_reads_at_once_each_get_their_own_answer() {
+    let (store, _dir) = fresh().await;
+    let user = store
+        .create_user(new_user("reads@example.org", Role::Person))
+        .await
+        .unwrap();
+    store
+        .upsert_day(user.id, &day("2025-01-01", 6), 7)
+        .await
+        .unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..400 {
+        let store = store.clone();
+        tasks.spawn(async move {
+            // Several statements in one read, so that claims overlap on the four threads.
+            store
+                .read_short(move |tx| {
+                    Box::pin(async move {
+                        let version = tx.days().data_version(user.id).await?;
+                        let day = tx
+                            .days()
+                            .get(user.id, NaiveDate::from_ymd_opt(2025, 1, 1).unwrap())
+                            .await?;
+                        Ok((version.version, day.and_then(|d| d.mood)))
+                    })
+                })
+                .await
+        });
+    }
+    while let Some(result) = tasks.join_next().await {
+        let (version, mood) = result.unwrap().unwrap();
+        assert!(version > 0);
+        assert_eq!(mood, Some(6));
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_upserts_commit_together_and_all_stay() {
     let (store, _dir) = fresh().await;

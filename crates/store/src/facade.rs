@@ -77,6 +77,20 @@ impl dyn Store {
         take(&slot)
     }
 
+    /// Runs `work`, a short read (a few lookups by key, never a scan of many rows), as
+    /// [`Self::read`] does: on SQLite on the calling thread when a connection is free there,
+    /// which saves the hop to a reader thread. Anything longer goes through [`Self::read`],
+    /// so as not to hold up the async worker that serves other requests.
+    pub async fn read_short<T, F>(&self, work: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'t> FnOnce(&'t mut dyn Tx) -> TxFuture<'t, T> + Send + 'static,
+    {
+        let (job, slot) = erase(work);
+        self.run_short_read(job).await?;
+        take(&slot)
+    }
+
     /// Every row, each table ordered by primary key (one read, so the tables agree).
     pub async fn export_all(&self) -> StoreResult<Snapshot> {
         one!(self, read, |tx| tx.imports().export_all().await)

@@ -108,4 +108,11 @@ pub trait Store: Send + Sync + 'static {
     /// Runs `job` with a connection for reading (on SQLite, one that refuses to write).
     /// Prefer `store.read(…)`.
     async fn run_read(&self, job: sql::TxJob) -> StoreResult<()>;
+
+    /// Runs `job`, a short read (a few point lookups by key, no scan), as [`Store::run_read`]
+    /// does, where that is cheapest: SQLite runs it on the calling thread when a connection
+    /// is free there, rather than handing it to a reader thread. Prefer `store.read_short(…)`.
+    async fn run_short_read(&self, job: sql::TxJob) -> StoreResult<()> {
+        self.run_read(job).await
+    }
 }

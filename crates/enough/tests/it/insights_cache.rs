@@ -249,3 +249,173 @@ async fn small_steps_insights_follow_a_new_activity() {
     })
     .await;
 }
+
+/// The day list as the API sends it, as raw bytes.
+async fn day_list_bytes(client: &reqwest::Client, url: &str, token: &str) -> Vec<u8> {
+    let reply = client.get(url).bearer_auth(token).send().await.unwrap();
+    assert_eq!(reply.status(), 200);
+    assert_eq!(
+        reply.headers()["content-type"].to_str().unwrap(),
+        "application/json"
+    );
+    reply.bytes().await.unwrap().to_vec()
+}
+
+/// The same list serialised afresh: each day read on its own (never cached), newest first.
+async fn fresh_day_list(
+    client: &reqwest::Client,
+    server: &TestServer,
+    token: &str,
+    dates: &[NaiveDate],
+) -> Value {
+    let mut days = Vec::new();
+    for date in dates {
+        let day: Value = client
+            .get(format!("{}/api/v1/days/{date}", server.url))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        days.push(day);
+    }
+    json!({ "days": days })
+}
+
+/// The dates in a day list body.
+fn dates_in(body: &[u8]) -> Vec<NaiveDate> {
+    let list: Value = serde_json::from_slice(body).unwrap();
+    list["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["date"].as_str().unwrap().parse().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_day_list_is_serialised_once_per_change_and_every_write_shows() {
+    on_every_backend("day_list_cache", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        let token = server.token_for(&ana).await;
+        let client = reqwest::Client::new();
+        let today = seed_days(&server, &ana, 10, 2).await;
+        let day = |back: u64| today.checked_sub_days(Days::new(back)).unwrap();
+        let (from, to) = (day(59), today);
+        let list_url = format!("{}/api/v1/days?from={from}&to={to}", server.url);
+
+        let first = day_list_bytes(&client, &list_url, &token).await;
+        let before = server.app.insights_cache_stats();
+        let again = day_list_bytes(&client, &list_url, &token).await;
+        let after = server.app.insights_cache_stats();
+        assert_eq!(
+            after.hits,
+            before.hits + 1,
+            "the repeat is served from memory"
+        );
+        assert_eq!(again, first, "the same bytes");
+        let dates = dates_in(&again);
+        assert_eq!(dates.len(), 10);
+        let cached: Value = serde_json::from_slice(&again).unwrap();
+        assert_eq!(
+            cached,
+            fresh_day_list(&client, &server, &token, &dates).await,
+            "the kept list is what a fresh serialisation gives"
+        );
+        // Another range is a list of its own.
+        let short = format!("{}/api/v1/days?from={}&to={to}", server.url, day(2));
+        assert_eq!(
+            dates_in(&day_list_bytes(&client, &short, &token).await).len(),
+            3
+        );
+        // An open range too (no dates: every day).
+        let open = format!("{}/api/v1/days", server.url);
+        assert_eq!(
+            dates_in(&day_list_bytes(&client, &open, &token).await).len(),
+            10
+        );
+
+        // A day put through the API shows at once, with its note.
+        let url = |date: NaiveDate| format!("{}/api/v1/days/{date}", server.url);
+        let body = json!({"daylight_hours": 1.5, "energy": 5, "mood": 8, "note": "a walk"});
+        let status = send(
+            &client,
+            reqwest::Method::PUT,
+            &url(day(20)),
+            &token,
+            &body.to_string(),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let now = day_list_bytes(&client, &list_url, &token).await;
+        assert_ne!(now, first, "a new day changes the list");
+        let dates = dates_in(&now);
+        assert!(dates.contains(&day(20)));
+        assert_eq!(
+            serde_json::from_slice::<Value>(&now).unwrap(),
+            fresh_day_list(&client, &server, &token, &dates).await
+        );
+        assert_eq!(
+            dates_in(&day_list_bytes(&client, &open, &token).await).len(),
+            11
+        );
+
+        // A deletion.
+        let status = send(&client, reqwest::Method::DELETE, &url(day(20)), &token, "").await;
+        assert!(status == 204 || status == 200, "{status}");
+        let now = day_list_bytes(&client, &list_url, &token).await;
+        assert!(
+            !dates_in(&now).contains(&day(20)),
+            "the deleted day is gone at once"
+        );
+        assert_eq!(dates_in(&now).len(), 10);
+
+        // An import of enough's own export, from someone who logged other days.
+        let bob = server.add_user("bob@example.org", Role::Person).await;
+        let bob_token = server.token_for(&bob).await;
+        for back in [30, 31, 32] {
+            let body = json!({"daylight_hours": 2, "energy": 4, "mood": 9});
+            let status = send(
+                &client,
+                reqwest::Method::PUT,
+                &url(day(back)),
+                &bob_token,
+                &body.to_string(),
+            )
+            .await;
+            assert_eq!(status, 201);
+        }
+        let export = server.app.export(&bob).await.unwrap();
+        server.app.import_own_export(&ana, &export).await.unwrap();
+        let now = day_list_bytes(&client, &list_url, &token).await;
+        let dates = dates_in(&now);
+        assert_eq!(dates.len(), 13, "imported days show at once");
+        assert_eq!(
+            serde_json::from_slice::<Value>(&now).unwrap(),
+            fresh_day_list(&client, &server, &token, &dates).await
+        );
+        // Bob's own list never was Ana's.
+        assert_eq!(
+            dates_in(&day_list_bytes(&client, &list_url, &bob_token).await).len(),
+            3
+        );
+
+        // The account deleted: its list is empty at once, and so is a new account's.
+        server.app.delete_account(&ana, PASSWORD).await.unwrap();
+        let count = |days: &[enough_domain::day::DayEntry]| {
+            serde_json::to_vec(&json!({ "days": days.len() }))
+        };
+        let left = server
+            .app
+            .days_rendered(&ana, Some(from), Some(to), count)
+            .await
+            .unwrap();
+        assert_eq!(&*left, br#"{"days":0}"#, "rendered afresh, from no days");
+        let next = server.add_user("next@example.org", Role::Person).await;
+        let next_token = server.token_for(&next).await;
+        assert!(dates_in(&day_list_bytes(&client, &list_url, &next_token).await).is_empty());
+    })
+    .await;
+}

@@ -156,8 +156,21 @@ pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     query: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<DayList>, ApiError> {
+) -> Result<Response, ApiError> {
     let (from, to) = date_range(query)?;
-    let days = state.app.days(&caller.user, from, to).await?;
-    Ok(Json(day_list(&days)))
+    // Serialised once per change of the person's data; a repeat sends the same bytes.
+    let body = state
+        .app
+        .days_rendered(&caller.user, from, to, |days| {
+            serde_json::to_vec(&day_list(days))
+        })
+        .await?;
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        Bytes::from_owner(body),
+    )
+        .into_response())
 }

@@ -232,6 +232,73 @@ fn experiment_card(views: &[enough_app::ExperimentView]) -> Card {
     }
 }
 
+/// The pictures drawn from one insights result: they depend on nothing else (not on who
+/// looks), so they are drawn once per cached result and kept with it
+/// ([`enough_app::Derived`]).
+struct Pictures {
+    outside: Option<String>,
+    outside_detail: Option<String>,
+    daylight: Option<String>,
+    daylight_scatter: String,
+    habits: Option<String>,
+    over_time: String,
+}
+
+/// The comparisons of mornings outside and indoors, each labelled with its outcome.
+fn outside_findings(
+    insights: &enough_domain::light_mood::LightMoodInsights,
+) -> Vec<(String, &Finding<Comparison>)> {
+    insights
+        .outside_vs_indoor
+        .iter()
+        .map(|f| match f {
+            Finding::Ready(c) => (capitalised(c.outcome.word()), f),
+            _ => (String::new(), f),
+        })
+        .collect()
+}
+
+/// Draws every picture of `range`.
+fn draw(range: &enough_app::InsightsRange) -> Pictures {
+    let insights = &range.insights;
+    let none = Finding::NotEnoughDays {
+        have: vec![],
+        need: MIN_PAIRS,
+    };
+    let d = &insights.daylight;
+    let link = |i: usize| d.get(i).unwrap_or(&none);
+    let habit_findings: Vec<(String, &Finding<Comparison>)> = insights
+        .habits
+        .iter()
+        .map(|h| (h.label.to_owned(), &h.mood))
+        .collect();
+    Pictures {
+        outside: difference_chart(
+            "outside-chart",
+            "Mornings outside against mornings indoors",
+            "Differences on outside mornings compared with indoor mornings.",
+            &outside_findings(insights),
+            "higher outside",
+        ),
+        outside_detail: charts::groups(&insights.outside_vs_indoor),
+        daylight: daylight_chart(&[
+            ("Mood, the same day".to_owned(), link(0), "c-mood"),
+            ("Mood, the next day".to_owned(), link(2), "c-mood"),
+            ("Energy, the same day".to_owned(), link(1), "c-energy"),
+            ("Energy, the next day".to_owned(), link(3), "c-energy"),
+        ]),
+        daylight_scatter: charts::daylight_scatter(&range.days),
+        habits: difference_chart(
+            "habits-chart",
+            "Mood with and without each habit",
+            "Differences in mood on days with each habit compared with days without it.",
+            &habit_findings,
+            "higher with it",
+        ),
+        over_time: charts::over_time(&range.days, range.from, range.to),
+    }
+}
+
 /// Whose insights are shown, and to whom.
 pub(crate) enum Whose<'a> {
     /// The person themself.
@@ -470,14 +537,15 @@ pub(crate) async fn insights_for(
     };
     let (outside, daylight, habits) = (voice(outside), voice(daylight), voice(habits));
     let insights = &range.insights;
-    let outside_findings: Vec<(String, &Finding<Comparison>)> = insights
-        .outside_vs_indoor
-        .iter()
-        .map(|f| match f {
-            Finding::Ready(c) => (capitalised(c.outcome.word()), f),
-            _ => (String::new(), f),
-        })
-        .collect();
+    // Drawn once per cached result; drawn here again only if another type were kept.
+    let drawn;
+    let pictures = match range.derived.get_or_init(|| draw(&range)) {
+        Some(pictures) => pictures,
+        None => {
+            drawn = draw(&range);
+            &drawn
+        }
+    };
     let outside_card = Card {
         id: "outside-heading",
         heading: "Mornings outside and indoors",
@@ -490,15 +558,9 @@ pub(crate) async fn insights_for(
             h.dedup();
             h
         },
-        chart: difference_chart(
-            "outside-chart",
-            "Mornings outside against mornings indoors",
-            "Differences on outside mornings compared with indoor mornings.",
-            &outside_findings,
-            "higher outside",
-        ),
+        chart: pictures.outside.clone(),
         sentences: outside,
-        detail_chart: charts::groups(&insights.outside_vs_indoor),
+        detail_chart: pictures.outside_detail.clone(),
         link: None,
     };
     let none = Finding::NotEnoughDays {
@@ -514,39 +576,29 @@ pub(crate) async fn insights_for(
             daylight_headline(link(0), link(2), "mood"),
             daylight_headline(link(1), link(3), "energy"),
         ],
-        chart: daylight_chart(&[
-            ("Mood, the same day".to_owned(), link(0), "c-mood"),
-            ("Mood, the next day".to_owned(), link(2), "c-mood"),
-            ("Energy, the same day".to_owned(), link(1), "c-energy"),
-            ("Energy, the next day".to_owned(), link(3), "c-energy"),
-        ]),
+        chart: pictures.daylight.clone(),
         sentences: daylight,
-        detail_chart: Some(charts::daylight_scatter(&range.days)),
+        detail_chart: Some(pictures.daylight_scatter.clone()),
         link: None,
     };
-    let habit_findings: Vec<(String, &Finding<Comparison>)> = insights
-        .habits
-        .iter()
-        .map(|h| (h.label.to_owned(), &h.mood))
-        .collect();
     let habits_card = Card {
         id: "habits-heading",
         heading: "Seasonal habits",
         headlines: vec![habits_headline(&insights.habits)],
-        chart: difference_chart(
-            "habits-chart",
-            "Mood with and without each habit",
-            "Differences in mood on days with each habit compared with days without it.",
-            &habit_findings,
-            "higher with it",
-        ),
+        chart: pictures.habits.clone(),
         sentences: habits,
         detail_chart: None,
         link: None,
     };
     let mut cards = vec![outside_card, daylight_card, habits_card];
-    if let Whose::Own(user) = whose {
-        cards.push(experiment_card(&state.app.experiments(user).await?));
+    // The person's own page reads its experiments, location and reflections in one read; a
+    // therapist's view opens each category on its own (each checked and logged).
+    let mut extras = match whose {
+        Whose::Own(user) => Some(state.app.insights_extras(user).await?),
+        Whose::Client(_) => None,
+    };
+    if let Some(extras) = &extras {
+        cards.push(experiment_card(&extras.experiments));
     } else {
         // A therapist reads headlines about the person, as the sentences beneath them.
         for card in &mut cards {
@@ -558,7 +610,10 @@ pub(crate) async fn insights_for(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let location = whose.location(state).await?;
+    let location = match &mut extras {
+        Some(extras) => extras.location.take(),
+        None => whose.location(state).await?,
+    };
     let year_chart = match &location {
         Some(l) => {
             let year_start = range
@@ -580,12 +635,13 @@ pub(crate) async fn insights_for(
         None => None,
     };
     let reflections = if view.show_reflections {
-        whose
-            .reflections(state)
-            .await?
-            .into_iter()
-            .map(|r| (r.date.format("%-d %B %Y").to_string(), r.text))
-            .collect()
+        match extras {
+            Some(extras) => extras.reflections,
+            None => whose.reflections(state).await?,
+        }
+        .into_iter()
+        .map(|r| (r.date.format("%-d %B %Y").to_string(), r.text))
+        .collect()
     } else {
         Vec::new()
     };
@@ -609,7 +665,7 @@ pub(crate) async fn insights_for(
             carryover_sentence("mood", &range.insights.mood_carryover),
             carryover_sentence("energy", &range.insights.energy_carryover),
         ]),
-        over_time: charts::over_time(&range.days, range.from, range.to),
+        over_time: pictures.over_time.clone(),
         min_group: MIN_GROUP_DAYS,
         min_pairs: MIN_PAIRS,
         year_chart,

@@ -49,6 +49,19 @@ async fn send(
         .as_u16()
 }
 
+/// PUTs `body` to each day URL with `token`; each must answer 201 Created.
+async fn put_days(
+    client: &reqwest::Client,
+    urls: impl IntoIterator<Item = String>,
+    token: &str,
+    body: &Value,
+) {
+    for url in urls {
+        let status = send(client, reqwest::Method::PUT, &url, token, &body.to_string()).await;
+        assert_eq!(status, 201, "{url}");
+    }
+}
+
 #[tokio::test]
 async fn every_kind_of_write_shows_in_the_insights_at_once() {
     on_every_backend("insights_cache_writes", |server, _| async move {
@@ -111,20 +124,15 @@ async fn every_kind_of_write_shows_in_the_insights_at_once() {
 
         // An import of enough's own export, from someone who logged other days.
         let bob = server.add_user("bob@example.org", Role::Person).await;
-        for back in [30, 31, 32] {
-            let body =
-                json!({"daylight_hours": 2, "energy": 4, "mood": 9, "outside_morning": false});
-            let bob_token = server.token_for(&bob).await;
-            let status = send(
-                &client,
-                reqwest::Method::PUT,
-                &url(day(back)),
-                &bob_token,
-                &body.to_string(),
-            )
-            .await;
-            assert_eq!(status, 201);
-        }
+        let bob_token = server.token_for(&bob).await;
+        let body = json!({"daylight_hours": 2, "energy": 4, "mood": 9, "outside_morning": false});
+        put_days(
+            &client,
+            [30, 31, 32].map(|back| url(day(back))),
+            &bob_token,
+            &body,
+        )
+        .await;
         let export = server.app.export(&bob).await.unwrap();
         server.app.import_own_export(&ana, &export).await.unwrap();
         let now = insights(&server, &ana).await;
@@ -375,18 +383,14 @@ async fn the_day_list_is_serialised_once_per_change_and_every_write_shows() {
         // An import of enough's own export, from someone who logged other days.
         let bob = server.add_user("bob@example.org", Role::Person).await;
         let bob_token = server.token_for(&bob).await;
-        for back in [30, 31, 32] {
-            let body = json!({"daylight_hours": 2, "energy": 4, "mood": 9});
-            let status = send(
-                &client,
-                reqwest::Method::PUT,
-                &url(day(back)),
-                &bob_token,
-                &body.to_string(),
-            )
-            .await;
-            assert_eq!(status, 201);
-        }
+        let body = json!({"daylight_hours": 2, "energy": 4, "mood": 9});
+        put_days(
+            &client,
+            [30, 31, 32].map(|back| url(day(back))),
+            &bob_token,
+            &body,
+        )
+        .await;
         let export = server.app.export(&bob).await.unwrap();
         server.app.import_own_export(&ana, &export).await.unwrap();
         let now = day_list_bytes(&client, &list_url, &token).await;

@@ -349,7 +349,7 @@ impl App {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
         render: R,
-    ) -> AppResult<std::sync::Arc<[u8]>>
+    ) -> AppResult<std::sync::Arc<crate::RenderedBody>>
     where
         R: FnOnce(&[DayEntry]) -> Result<Vec<u8>, E> + Send + 'static,
         E: std::fmt::Display + Send + 'static,
@@ -380,7 +380,12 @@ impl App {
             Found::Miss(version, days) => (version, days),
         };
         let body = compute(days.len() > RENDER_INLINE_DAYS, move || {
-            render(&days).map(std::sync::Arc::<[u8]>::from)
+            render(&days).map(|bytes| {
+                std::sync::Arc::new(crate::RenderedBody {
+                    bytes: bytes.into(),
+                    derived: crate::Derived::default(),
+                })
+            })
         })
         .await?
         .map_err(|e| AppError::Internal(format!("rendering the day list failed: {e}")))?;

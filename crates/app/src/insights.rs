@@ -63,6 +63,15 @@ impl std::fmt::Debug for Derived {
     }
 }
 
+/// A response body rendered once per change of the data it shows (the API's day list).
+#[derive(Debug)]
+pub struct RenderedBody {
+    /// The body as rendered.
+    pub bytes: Arc<[u8]>,
+    /// What the web layer makes from the bytes once (their compressed form).
+    pub derived: Derived,
+}
+
 /// What a read for a cached view found: the result, or the data to compute it from with the
 /// version read before it.
 pub(crate) enum Found<T> {

@@ -63,7 +63,7 @@ pub(crate) enum Cached {
     /// Toolkit progress.
     Progress(Arc<crate::ToolkitProgress>),
     /// A rendered response body (the day list).
-    Body(Arc<[u8]>),
+    Body(Arc<crate::RenderedBody>),
 }
 
 impl Cached {
@@ -75,7 +75,8 @@ impl Cached {
                 Cached::LightMood(r) => {
                     r.days.len() * (std::mem::size_of::<enough_domain::day::DayEntry>() * 2 + 150)
                 }
-                Cached::Body(bytes) => bytes.len(),
+                // The bytes, and a compressed copy made from them once (under a half).
+                Cached::Body(body) => body.bytes.len() * 3 / 2,
                 Cached::SmallSteps(_) => 0,
                 // Ladders and a values check are kept whole; a few KB each at most.
                 Cached::Progress(p) => (p.ladders.len() + 1) * 4096,

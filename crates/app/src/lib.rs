@@ -43,7 +43,7 @@ pub use import::{
     default_mood_mapping, first_problems, parse_activity_mapping, parse_import, parse_import_with,
     parse_mood_mapping, unmatched_activities,
 };
-pub use insights::{DEFAULT_RANGE_DAYS, Derived, InsightsRange};
+pub use insights::{DEFAULT_RANGE_DAYS, Derived, InsightsRange, RenderedBody};
 pub use insights_cache::InsightsCacheStats;
 pub use light::{ExperimentView, InsightsExtras, REFLECTION_MAX};
 pub use maintenance::migrate_store;

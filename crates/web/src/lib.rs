@@ -15,6 +15,7 @@ mod identity;
 mod metrics;
 mod observe;
 mod pages;
+mod precompressed;
 #[cfg(test)]
 mod route_table;
 mod saving_routes;

@@ -416,7 +416,7 @@ async fn the_day_list_is_serialised_once_per_change_and_every_write_shows() {
             .days_rendered(&ana, Some(from), Some(to), count)
             .await
             .unwrap();
-        assert_eq!(&*left, br#"{"days":0}"#, "rendered afresh, from no days");
+        assert_eq!(&*left.bytes, br#"{"days":0}"#, "rendered afresh, from no days");
         let next = server.add_user("next@example.org", Role::Person).await;
         let next_token = server.token_for(&next).await;
         assert!(dates_in(&day_list_bytes(&client, &list_url, &next_token).await).is_empty());

@@ -10,6 +10,7 @@ mod care;
 mod care_alerts;
 mod cli;
 mod common;
+mod compressed;
 mod crisis;
 mod delivery;
 mod durability;

@@ -8,6 +8,7 @@ use crate::error::ApiError;
 use crate::identity::ApiCaller;
 use crate::support::Saved;
 use axum::Json;
+use crate::precompressed::{self, KeptPart, Part};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -155,22 +156,31 @@ pub(crate) fn day_list(days: &[enough_domain::day::DayEntry]) -> DayList {
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
+    headers: axum::http::HeaderMap,
     query: Result<Query<RangeQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let (from, to) = date_range(query)?;
-    // Serialised once per change of the person's data; a repeat sends the same bytes.
+    // Serialised once per change of the person's data, and compressed once when first asked
+    // for so; a repeat sends the same bytes.
     let body = state
         .app
         .days_rendered(&caller.user, from, to, |days| {
             serde_json::to_vec(&day_list(days))
         })
         .await?;
-    Ok((
-        [(
-            axum::http::header::CONTENT_TYPE,
-            axum::http::HeaderValue::from_static("application/json"),
-        )],
-        Bytes::from_owner(body),
-    )
-        .into_response())
+    let made = body
+        .derived
+        .get_or_init(|| KeptPart::new(std::sync::Arc::clone(&body.bytes)));
+    Ok(match made {
+        Some(kept) => precompressed::response(&headers, "application/json", &[Part::Kept(kept)]),
+        // Only one kind of thing is ever kept with a day list.
+        None => (
+            [(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("application/json"),
+            )],
+            Bytes::from_owner(std::sync::Arc::clone(&body.bytes)),
+        )
+            .into_response(),
+    })
 }

@@ -655,6 +655,7 @@ pub async fn person_insights(
     SignedInPage(signed_in): SignedInPage,
     ClientAddress(address): ClientAddress,
     Path(person_id): Path<PersonId>,
+    headers: axum::http::HeaderMap,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, PageError> {
     let client = state
@@ -677,6 +678,7 @@ pub async fn person_insights(
         action: format!("/care/people/{person_id}/insights"),
         own: false,
         show_reflections,
+        request: &headers,
     };
     insights_for(&state, view, &query, None, ValidationErrors::default()).await
 }

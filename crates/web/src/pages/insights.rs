@@ -5,7 +5,8 @@ use crate::charts;
 use crate::error::PageError;
 use crate::finding_charts;
 use crate::identity::SignedInPage;
-use crate::views::{Layout, render_with};
+use crate::precompressed::{self, KeptPart, Part};
+use crate::views::Layout;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -21,6 +22,7 @@ use enough_domain::reflection::{
     experiment_sentences, habit_sentence, habits_headline, one, outside_sentences,
 };
 use serde::Deserialize;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 #[derive(Template)]
 #[template(path = "insights.html")]
@@ -34,13 +36,14 @@ struct InsightsPage {
     to_label: String,
     quick_ranges: Vec<(&'static str, String)>,
     days: usize,
-    /// One card per question, in the order shown.
+    /// Where a kept part goes ([`precompressed::MARKER`]): the question cards, the days over
+    /// time, and the year's daylight when `year_chart`.
+    kept: &'static str,
+    /// Cards made for this view (the experiment's), after the kept ones.
     cards: Vec<Card>,
-    carryover: Vec<String>,
-    over_time: String,
     min_group: usize,
     min_pairs: usize,
-    year_chart: Option<String>,
+    year_chart: bool,
     today_label: String,
     reflection_text: String,
     reflection_errors: ValidationErrors,
@@ -233,8 +236,7 @@ fn experiment_card(views: &[enough_app::ExperimentView]) -> Card {
 }
 
 /// The pictures drawn from one insights result: they depend on nothing else (not on who
-/// looks), so they are drawn once per cached result and kept with it
-/// ([`enough_app::Derived`]).
+/// looks), so they are drawn once per cached result.
 struct Pictures {
     outside: Option<String>,
     outside_detail: Option<String>,
@@ -299,6 +301,124 @@ fn draw(range: &enough_app::InsightsRange) -> Pictures {
     }
 }
 
+/// What every view of one insights result shares, made once and kept with the result
+/// ([`enough_app::Derived`]): its pictures, its cards as HTML in each voice, and the year's
+/// daylight for the last place it was drawn for.
+#[derive(Default)]
+struct Kept {
+    pictures: OnceLock<Pictures>,
+    own: OnceLock<Sections>,
+    theirs: OnceLock<Sections>,
+    /// (latitude, longitude) bits, and the chart drawn there.
+    year: Mutex<Option<((u64, u64), Arc<KeptPart>)>>,
+}
+
+/// The parts of the page that follow from the result alone, in one voice.
+struct Sections {
+    /// The question cards (mornings outside, daylight, habits).
+    cards: KeptPart,
+    /// The days over time, with the carry-over sentences.
+    time: KeptPart,
+}
+
+#[derive(Template)]
+#[template(path = "insights_cards.html")]
+struct CardsHtml<'a> {
+    cards: &'a [Card],
+}
+
+#[derive(Template)]
+#[template(path = "insights_time.html")]
+struct TimeHtml<'a> {
+    over_time: &'a str,
+    carryover: &'a [String],
+}
+
+/// Renders a part; a failure (none is known) leaves a plain line in its place.
+fn rendered(template: &impl Template) -> KeptPart {
+    KeptPart::new(
+        template
+            .render()
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "an insights section failed to render");
+                "<p>This part could not be shown.</p>".to_owned()
+            })
+            .into_bytes(),
+    )
+}
+
+/// The cards and the days over time of `range`, in the person's voice (`own`) or their
+/// therapist's.
+fn sections(range: &enough_app::InsightsRange, pictures: &Pictures, own: bool) -> Sections {
+    let insights = &range.insights;
+    // A therapist reads findings about the person, not addressed to them.
+    let voice = |list: Vec<String>| -> Vec<String> {
+        if own {
+            list
+        } else {
+            list.iter().map(|s| crate::views::their_voice(s)).collect()
+        }
+    };
+    let (outside, daylight, habits) = sentences(insights);
+    let outside_card = Card {
+        id: "outside-heading",
+        heading: "Mornings outside and indoors",
+        headlines: {
+            let mut h: Vec<String> = insights
+                .outside_vs_indoor
+                .iter()
+                .map(|f| comparison_headline(f, "outside mornings", "indoor mornings"))
+                .collect();
+            h.dedup();
+            voice(h)
+        },
+        chart: pictures.outside.clone(),
+        sentences: voice(outside),
+        detail_chart: pictures.outside_detail.clone(),
+        link: None,
+    };
+    let none = Finding::NotEnoughDays {
+        have: vec![],
+        need: MIN_PAIRS,
+    };
+    let d = &insights.daylight;
+    let link = |i: usize| d.get(i).unwrap_or(&none);
+    let daylight_card = Card {
+        id: "daylight-heading",
+        heading: "Daylight and how you felt",
+        headlines: voice(vec![
+            daylight_headline(link(0), link(2), "mood"),
+            daylight_headline(link(1), link(3), "energy"),
+        ]),
+        chart: pictures.daylight.clone(),
+        sentences: voice(daylight),
+        detail_chart: Some(pictures.daylight_scatter.clone()),
+        link: None,
+    };
+    let habits_card = Card {
+        id: "habits-heading",
+        heading: "Seasonal habits",
+        headlines: voice(vec![habits_headline(&insights.habits)]),
+        chart: pictures.habits.clone(),
+        sentences: voice(habits),
+        detail_chart: None,
+        link: None,
+    };
+    let carryover = voice(vec![
+        carryover_sentence("mood", &insights.mood_carryover),
+        carryover_sentence("energy", &insights.energy_carryover),
+    ]);
+    Sections {
+        cards: rendered(&CardsHtml {
+            cards: &[outside_card, daylight_card, habits_card],
+        }),
+        time: rendered(&TimeHtml {
+            over_time: &pictures.over_time,
+            carryover: &carryover,
+        }),
+    }
+}
+
 /// Whose insights are shown, and to whom.
 pub(crate) enum Whose<'a> {
     /// The person themself.
@@ -334,18 +454,6 @@ impl Whose<'_> {
         }
     }
 
-    async fn days(
-        &self,
-        state: &AppState,
-        from: NaiveDate,
-        to: NaiveDate,
-    ) -> Result<Vec<enough_domain::day::DayEntry>, AppError> {
-        match self {
-            Whose::Own(user) => state.app.days(user, Some(from), Some(to)).await,
-            Whose::Client(client) => client.days(Some(from), Some(to)).await,
-        }
-    }
-
     async fn reflections(
         &self,
         state: &AppState,
@@ -369,6 +477,8 @@ pub(crate) struct InsightsView<'a> {
     pub own: bool,
     /// Whether their reflections may be shown.
     pub show_reflections: bool,
+    /// The request's headers (whether it takes gzip).
+    pub request: &'a axum::http::HeaderMap,
 }
 
 #[derive(Deserialize, Default)]
@@ -421,11 +531,13 @@ pub(crate) fn sentences(
 pub async fn page(
     State(state): State<AppState>,
     SignedInPage(signed_in): SignedInPage,
+    headers: axum::http::HeaderMap,
     Query(query): Query<RangeQuery>,
 ) -> Result<Response, PageError> {
     insights_page(
         &state,
         &signed_in,
+        &headers,
         &query,
         None,
         ValidationErrors::default(),
@@ -467,6 +579,7 @@ pub async fn save_reflection(
             insights_page(
                 &state,
                 &signed_in,
+                &headers,
                 &RangeQuery::default(),
                 Some(form.text),
                 errors,
@@ -480,6 +593,7 @@ pub async fn save_reflection(
 async fn insights_page(
     state: &AppState,
     signed_in: &enough_app::SignedIn,
+    request: &axum::http::HeaderMap,
     query: &RangeQuery,
     reflection_text: Option<String>,
     reflection_errors: ValidationErrors,
@@ -490,6 +604,7 @@ async fn insights_page(
         action: "/insights".to_owned(),
         own: true,
         show_reflections: true,
+        request,
     };
     insights_for(state, view, query, reflection_text, reflection_errors).await
 }
@@ -526,71 +641,22 @@ pub(crate) async fn insights_for(
             .unwrap_or(today)
             .to_string()
     };
-    let (outside, daylight, habits) = sentences(&range.insights);
-    // A therapist reads findings about the person, not addressed to them.
-    let voice = |list: Vec<String>| -> Vec<String> {
-        if view.own {
-            list
-        } else {
-            list.iter().map(|s| crate::views::their_voice(s)).collect()
-        }
-    };
-    let (outside, daylight, habits) = (voice(outside), voice(daylight), voice(habits));
-    let insights = &range.insights;
-    // Drawn once per cached result; drawn here again only if another type were kept.
-    let drawn;
-    let pictures = match range.derived.get_or_init(|| draw(&range)) {
-        Some(pictures) => pictures,
+    // Made once per cached result; made here again only if another type were kept.
+    let fresh;
+    let kept = match range.derived.get_or_init(Kept::default) {
+        Some(kept) => kept,
         None => {
-            drawn = draw(&range);
-            &drawn
+            fresh = Kept::default();
+            &fresh
         }
     };
-    let outside_card = Card {
-        id: "outside-heading",
-        heading: "Mornings outside and indoors",
-        headlines: {
-            let mut h: Vec<String> = insights
-                .outside_vs_indoor
-                .iter()
-                .map(|f| comparison_headline(f, "outside mornings", "indoor mornings"))
-                .collect();
-            h.dedup();
-            h
-        },
-        chart: pictures.outside.clone(),
-        sentences: outside,
-        detail_chart: pictures.outside_detail.clone(),
-        link: None,
+    let pictures = kept.pictures.get_or_init(|| draw(&range));
+    let sections = if view.own {
+        kept.own.get_or_init(|| sections(&range, pictures, true))
+    } else {
+        kept.theirs.get_or_init(|| sections(&range, pictures, false))
     };
-    let none = Finding::NotEnoughDays {
-        have: vec![],
-        need: MIN_PAIRS,
-    };
-    let d = &insights.daylight;
-    let link = |i: usize| d.get(i).unwrap_or(&none);
-    let daylight_card = Card {
-        id: "daylight-heading",
-        heading: "Daylight and how you felt",
-        headlines: vec![
-            daylight_headline(link(0), link(2), "mood"),
-            daylight_headline(link(1), link(3), "energy"),
-        ],
-        chart: pictures.daylight.clone(),
-        sentences: daylight,
-        detail_chart: Some(pictures.daylight_scatter.clone()),
-        link: None,
-    };
-    let habits_card = Card {
-        id: "habits-heading",
-        heading: "Seasonal habits",
-        headlines: vec![habits_headline(&insights.habits)],
-        chart: pictures.habits.clone(),
-        sentences: habits,
-        detail_chart: None,
-        link: None,
-    };
-    let mut cards = vec![outside_card, daylight_card, habits_card];
+    let mut cards = Vec::new();
     // The person's own page reads its experiments, location and reflections in one read; a
     // therapist's view opens each category on its own (each checked and logged).
     let mut extras = match whose {
@@ -599,11 +665,6 @@ pub(crate) async fn insights_for(
     };
     if let Some(extras) = &extras {
         cards.push(experiment_card(&extras.experiments));
-    } else {
-        // A therapist reads headlines about the person, as the sentences beneath them.
-        for card in &mut cards {
-            card.headlines = voice(std::mem::take(&mut card.headlines));
-        }
     }
     let status = if errors.is_empty() && reflection_errors.is_empty() {
         StatusCode::OK
@@ -615,23 +676,7 @@ pub(crate) async fn insights_for(
         None => whose.location(state).await?,
     };
     let year_chart = match &location {
-        Some(l) => {
-            let year_start = range
-                .to
-                .checked_sub_days(Days::new(364))
-                .unwrap_or(range.to);
-            let lengths =
-                enough_domain::solar::day_lengths(year_start, range.to, l.latitude, l.longitude);
-            // The insights' own days already hold the year when the range covers it (the
-            // chart reads only dates and daylight, in any order).
-            let read = if range.from <= year_start {
-                None
-            } else {
-                Some(whose.days(state, year_start, range.to).await?)
-            };
-            let year_days = read.as_deref().unwrap_or(&range.days);
-            Some(charts::day_length_year(year_days, &lengths))
-        }
+        Some(l) => Some(year_chart(state, whose, &range, l).await?),
         None => None,
     };
     let reflections = if view.show_reflections {
@@ -660,15 +705,11 @@ pub(crate) async fn insights_for(
             ("1 year", back(365)),
         ],
         days: range.insights.days,
+        kept: precompressed::MARKER,
         cards,
-        carryover: voice(vec![
-            carryover_sentence("mood", &range.insights.mood_carryover),
-            carryover_sentence("energy", &range.insights.energy_carryover),
-        ]),
-        over_time: pictures.over_time.clone(),
         min_group: MIN_GROUP_DAYS,
         min_pairs: MIN_PAIRS,
-        year_chart,
+        year_chart: year_chart.is_some(),
         today_label: today.format("%-d %B").to_string(),
         reflection_text: reflection_text.unwrap_or_default(),
         reflection_errors,
@@ -677,5 +718,70 @@ pub(crate) async fn insights_for(
         own: view.own,
         show_reflections: view.show_reflections,
     };
-    Ok(render_with(status, &page))
+    let html = page.render().map_err(|e| {
+        tracing::error!(error = %e, "template failed to render");
+        AppError::Internal("the insights page failed to render".to_owned())
+    })?;
+    // The template places the kept parts only when there are days to show.
+    let mut inserts = Vec::new();
+    if range.insights.days != 0 {
+        inserts.push(Part::Kept(&sections.cards));
+        inserts.push(Part::Kept(&sections.time));
+        if let Some(part) = &year_chart {
+            inserts.push(Part::Kept(part));
+        }
+    }
+    let parts = precompressed::around(&html, &inserts).ok_or_else(|| {
+        AppError::Internal("the insights page's parts did not fit its template".to_owned())
+    })?;
+    let mut response =
+        precompressed::response(view.request, "text/html; charset=utf-8", &parts);
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// The year's daylight chart, kept with the insights result that holds the year's days (for
+/// the last place it was drawn for): the viewed range's when it covers the year, the year's
+/// own (a cached result too) when it is shorter.
+async fn year_chart(
+    state: &AppState,
+    whose: &Whose<'_>,
+    range: &Arc<enough_app::InsightsRange>,
+    location: &enough_store::Location,
+) -> Result<Arc<KeptPart>, AppError> {
+    let year_start = range
+        .to
+        .checked_sub_days(Days::new(364))
+        .unwrap_or(range.to);
+    // The chart reads only dates and daylight, in any order.
+    let year = if range.from <= year_start {
+        Arc::clone(range)
+    } else {
+        whose.insights(state, Some(year_start), Some(range.to)).await?
+    };
+    let fresh;
+    let kept = match year.derived.get_or_init(Kept::default) {
+        Some(kept) => kept,
+        None => {
+            fresh = Kept::default();
+            &fresh
+        }
+    };
+    let place = (location.latitude.to_bits(), location.longitude.to_bits());
+    let mut slot = kept.year.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some((at, part)) = slot.as_ref()
+        && *at == place
+    {
+        return Ok(Arc::clone(part));
+    }
+    let lengths = enough_domain::solar::day_lengths(
+        year_start,
+        range.to,
+        location.latitude,
+        location.longitude,
+    );
+    let chart = charts::day_length_year(&year.days, &lengths);
+    let part = Arc::new(KeptPart::new(chart.into_bytes()));
+    *slot = Some((place, Arc::clone(&part)));
+    Ok(part)
 }

@@ -33,6 +33,9 @@ pub(crate) enum What {
     SmallSteps,
     /// Progress across the toolkit (every date: the range is the whole history).
     Progress,
+    /// What the insights page shows besides the insights (experiments, location,
+    /// reflections), for one day (the range is that day).
+    Extras,
     /// The day list as the API sends it (rendered bytes; an open range uses the fixed
     /// bounds 0001-01-01 and 9999-12-31).
     DayList,
@@ -62,6 +65,8 @@ pub(crate) enum Cached {
     SmallSteps(Arc<ActivityInsights>),
     /// Toolkit progress.
     Progress(Arc<crate::ToolkitProgress>),
+    /// The insights page's experiments, location and reflections.
+    Extras(Arc<crate::InsightsExtras>),
     /// A rendered response body (the day list).
     Body(Arc<crate::RenderedBody>),
 }
@@ -78,6 +83,14 @@ impl Cached {
                 // The bytes, and a compressed copy made from them once (under a half).
                 Cached::Body(body) => body.bytes.len() * 3 / 2,
                 Cached::SmallSteps(_) => 0,
+                // Reflections' words, and a few KB for each experiment's analysis.
+                Cached::Extras(e) => {
+                    e.reflections
+                        .iter()
+                        .map(|r| r.text.len() + 64)
+                        .sum::<usize>()
+                        + e.experiments.len() * 4096
+                }
                 // Ladders and a values check are kept whole; a few KB each at most.
                 Cached::Progress(p) => (p.ladders.len() + 1) * 4096,
             }

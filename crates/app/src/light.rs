@@ -295,12 +295,23 @@ impl App {
     }
 
     /// What the person's own insights page shows besides the insights: their experiments
-    /// (each analysed), their location and their reflections, read in one read.
-    pub async fn insights_extras(&self, user: &Me) -> AppResult<InsightsExtras> {
+    /// (each analysed), their location and their reflections, read in one read. Kept in the
+    /// insights cache for the person's data version and today (an experiment's view follows the
+    /// date): every write to them bumps the version.
+    pub async fn insights_extras(&self, user: &Me) -> AppResult<std::sync::Arc<InsightsExtras>> {
+        use crate::insights::Found;
+        use crate::insights_cache::{Cached, Key, What};
         let user_id = user.id;
-        let (experiments, location, reflections) = self
-            .store
-            .read(move |tx| {
+        let today = self.today(user);
+        let key = move |version| Key {
+            version,
+            user_id,
+            what: What::Extras,
+            from: today,
+            to: today,
+        };
+        let found = self
+            .cached_or_load(user_id, key, move |tx| {
                 Box::pin(async move {
                     let mut experiments = Vec::new();
                     for e in tx.days().experiments(user_id).await? {
@@ -322,6 +333,12 @@ impl App {
                 })
             })
             .await?;
+        let (version, (experiments, location, reflections)) = match found {
+            Found::Hit(Cached::Extras(extras)) => return Ok(extras),
+            // Keys name what they hold; another kind under this key cannot happen.
+            Found::Hit(_) => return Err(AppError::Internal("extras cache mix-up".to_owned())),
+            Found::Miss(version, read) => (version, read),
+        };
         let mut views = Vec::with_capacity(experiments.len());
         for (e, read) in experiments {
             views.push(match read {
@@ -329,11 +346,14 @@ impl App {
                 None => self.experiment_view(user, e).await?,
             });
         }
-        Ok(InsightsExtras {
+        let extras = std::sync::Arc::new(InsightsExtras {
             experiments: views,
             location,
             reflections,
-        })
+        });
+        self.insights_cache
+            .put(key(version), Cached::Extras(std::sync::Arc::clone(&extras)));
+        Ok(extras)
     }
 
     /// Swaps the assignment of the morning `date` with the morning `with` (same week, neither

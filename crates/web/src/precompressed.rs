@@ -253,7 +253,13 @@ mod tests {
 
     fn page_like(n: usize) -> String {
         (0..n)
-            .map(|i| format!("<circle cx=\"{}\" cy=\"{}\" r=\"3\"/>", i * 7 % 640, i * 13 % 200))
+            .map(|i| {
+                format!(
+                    "<circle cx=\"{}\" cy=\"{}\" r=\"3\"/>",
+                    i * 7 % 640,
+                    i * 13 % 200
+                )
+            })
             .collect()
     }
 
@@ -331,7 +337,10 @@ mod tests {
     fn gzip_is_taken_only_when_asked_for_and_not_refused() {
         let ask = |value: &str| {
             let mut headers = HeaderMap::new();
-            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_str(value).unwrap());
+            headers.insert(
+                header::ACCEPT_ENCODING,
+                HeaderValue::from_str(value).unwrap(),
+            );
             accepts_gzip(&headers)
         };
         assert!(ask("gzip, deflate, br, zstd"));

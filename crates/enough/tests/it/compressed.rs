@@ -48,7 +48,10 @@ async fn same_either_way(
 ) -> String {
     let (status, headers, plain) = fetch(client, url, token, false).await;
     assert_eq!(status, 200, "{url}");
-    assert!(headers.get("content-encoding").is_none(), "plain when not asked");
+    assert!(
+        headers.get("content-encoding").is_none(),
+        "plain when not asked"
+    );
     let plain = String::from_utf8(plain).unwrap();
     for round in ["first", "second"] {
         let (status, headers, zipped) = fetch(client, url, token, true).await;
@@ -91,7 +94,10 @@ async fn big_pages_and_lists_read_the_same_gzipped_in_a_fraction_of_the_bytes() 
         .await;
         assert!(page.contains("400 days logged") && page.contains("year-heading"));
         assert!(page.contains("Your days over time") && page.contains("outside-heading"));
-        assert!(!page.contains("enough:kept-part"), "no marker is left on the page");
+        assert!(
+            !page.contains("enough:kept-part"),
+            "no marker is left on the page"
+        );
         // Eight weeks: the year's days are read for this view.
         let short = same_either_way(
             &client,
@@ -114,7 +120,10 @@ async fn big_pages_and_lists_read_the_same_gzipped_in_a_fraction_of_the_bytes() 
         let therapist = signed_in_browser(&server, "dr@example.org").await;
         let theirs = same_either_way(
             &therapist,
-            &format!("{base}/care/people/{}/insights?from={year}&to={today}", ana.id),
+            &format!(
+                "{base}/care/people/{}/insights?from={year}&to={today}",
+                ana.id
+            ),
             None,
             0.3,
         )

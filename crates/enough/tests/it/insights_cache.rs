@@ -416,10 +416,55 @@ async fn the_day_list_is_serialised_once_per_change_and_every_write_shows() {
             .days_rendered(&ana, Some(from), Some(to), count)
             .await
             .unwrap();
-        assert_eq!(&*left.bytes, br#"{"days":0}"#, "rendered afresh, from no days");
+        assert_eq!(
+            &*left.bytes, br#"{"days":0}"#,
+            "rendered afresh, from no days"
+        );
         let next = server.add_user("next@example.org", Role::Person).await;
         let next_token = server.token_for(&next).await;
         assert!(dates_in(&day_list_bytes(&client, &list_url, &next_token).await).is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_pages_extras_follow_every_write_to_them() {
+    on_every_backend("cache_extras", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        seed_days(&server, &ana, 10, 1).await;
+        let first = server.app.insights_extras(&ana).await.unwrap();
+        assert!(first.location.is_none() && first.reflections.is_empty());
+        assert!(first.experiments.is_empty());
+        let again = server.app.insights_extras(&ana).await.unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "kept while nothing changed");
+
+        server
+            .app
+            .set_location(&ana, "", "52.37", "4.90")
+            .await
+            .unwrap();
+        let placed = server.app.insights_extras(&ana).await.unwrap();
+        assert_eq!(placed.location.as_ref().map(|l| l.latitude), Some(52.37));
+
+        let today = server.app.today(&ana).to_string();
+        server
+            .app
+            .save_reflection(&ana, &today, "Brighter on walking days.")
+            .await
+            .unwrap();
+        let reflected = server.app.insights_extras(&ana).await.unwrap();
+        assert_eq!(reflected.reflections.len(), 1);
+        assert_eq!(reflected.reflections[0].text, "Brighter on walking days.");
+
+        server.app.start_experiment(&ana, "2").await.unwrap();
+        let trying = server.app.insights_extras(&ana).await.unwrap();
+        assert_eq!(trying.experiments.len(), 1, "the new experiment shows");
+        assert_eq!(trying.reflections.len(), 1, "and the reflection stays");
+
+        // Another person's extras are their own.
+        let bo = server.add_user("bo@example.org", Role::Person).await;
+        let theirs = server.app.insights_extras(&bo).await.unwrap();
+        assert!(theirs.reflections.is_empty() && theirs.location.is_none());
     })
     .await;
 }

@@ -654,12 +654,13 @@ pub(crate) async fn insights_for(
     let sections = if view.own {
         kept.own.get_or_init(|| sections(&range, pictures, true))
     } else {
-        kept.theirs.get_or_init(|| sections(&range, pictures, false))
+        kept.theirs
+            .get_or_init(|| sections(&range, pictures, false))
     };
     let mut cards = Vec::new();
     // The person's own page reads its experiments, location and reflections in one read; a
     // therapist's view opens each category on its own (each checked and logged).
-    let mut extras = match whose {
+    let extras = match whose {
         Whose::Own(user) => Some(state.app.insights_extras(user).await?),
         Whose::Client(_) => None,
     };
@@ -671,8 +672,8 @@ pub(crate) async fn insights_for(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let location = match &mut extras {
-        Some(extras) => extras.location.take(),
+    let location = match &extras {
+        Some(extras) => extras.location.clone(),
         None => whose.location(state).await?,
     };
     let year_chart = match &location {
@@ -680,13 +681,12 @@ pub(crate) async fn insights_for(
         None => None,
     };
     let reflections = if view.show_reflections {
-        match extras {
-            Some(extras) => extras.reflections,
-            None => whose.reflections(state).await?,
+        let label =
+            |r: &enough_store::Reflection| (r.date.format("%-d %B %Y").to_string(), r.text.clone());
+        match &extras {
+            Some(extras) => extras.reflections.iter().map(label).collect(),
+            None => whose.reflections(state).await?.iter().map(label).collect(),
         }
-        .into_iter()
-        .map(|r| (r.date.format("%-d %B %Y").to_string(), r.text))
-        .collect()
     } else {
         Vec::new()
     };
@@ -734,8 +734,7 @@ pub(crate) async fn insights_for(
     let parts = precompressed::around(&html, &inserts).ok_or_else(|| {
         AppError::Internal("the insights page's parts did not fit its template".to_owned())
     })?;
-    let mut response =
-        precompressed::response(view.request, "text/html; charset=utf-8", &parts);
+    let mut response = precompressed::response(view.request, "text/html; charset=utf-8", &parts);
     *response.status_mut() = status;
     Ok(response)
 }
@@ -757,7 +756,9 @@ async fn year_chart(
     let year = if range.from <= year_start {
         Arc::clone(range)
     } else {
-        whose.insights(state, Some(year_start), Some(range.to)).await?
+        whose
+            .insights(state, Some(year_start), Some(range.to))
+            .await?
     };
     let fresh;
     let kept = match year.derived.get_or_init(Kept::default) {

@@ -149,18 +149,11 @@ pub struct Credential<T> {
 
 /// The installation setting that marks an account as disabled.
 pub(crate) fn disabled_setting(user_id: PersonId) -> String {
-    format!("account_disabled:{user_id}")
+    format!("{DISABLED_PREFIX}{user_id}")
 }
 
-/// Whether `user_id`'s account is disabled, inside a transaction.
-async fn disabled_in(tx: &mut dyn Tx, user_id: PersonId) -> StoreResult<bool> {
-    Ok(tx
-        .accounts()
-        .setting(&disabled_setting(user_id))
-        .await?
-        .as_deref()
-        == Some("true"))
-}
+/// The start of the setting that marks an account disabled; the account's id follows.
+const DISABLED_PREFIX: &str = "account_disabled:";
 
 /// The live session with this token hash, its user and whether the account is disabled,
 /// in one read (what every signed-in request asks first).
@@ -173,14 +166,17 @@ pub async fn session_by_token_hash(
     store
         .read_short(move |tx| {
             Box::pin(async move {
-                let Some((session, user)) = tx.sessions().by_token_hash(&hash, now).await? else {
+                let Some((session, user, flag)) = tx
+                    .sessions()
+                    .by_token_hash_with_setting(&hash, now, DISABLED_PREFIX)
+                    .await?
+                else {
                     return Ok(None);
                 };
-                let disabled = disabled_in(tx, user.id).await?;
                 Ok(Some(Credential {
                     found: session,
                     user,
-                    disabled,
+                    disabled: flag.as_deref() == Some("true"),
                 }))
             })
         })
@@ -211,11 +207,14 @@ pub async fn user_by_token_hash(
     let found = store
         .read_short(move |tx| {
             Box::pin(async move {
-                let Some(owner) = tx.sessions().token_owner(&hash).await? else {
+                let Some((owner, flag)) = tx
+                    .sessions()
+                    .token_owner_with_setting(&hash, DISABLED_PREFIX)
+                    .await?
+                else {
                     return Ok(None);
                 };
-                let disabled = disabled_in(tx, owner.user.id).await?;
-                Ok(Some((owner, disabled)))
+                Ok(Some((owner, flag.as_deref() == Some("true"))))
             })
         })
         .await?;

@@ -13,6 +13,15 @@ pub(crate) const SESSION_COLUMNS: &str = "sessions.id, sessions.user_id, session
 pub(crate) const TOKEN_COLUMNS: &str = "api_tokens.id, api_tokens.user_id, api_tokens.name, \
      api_tokens.created_at, api_tokens.last_used_at, api_tokens.revoked_at";
 
+/// How many columns [`SESSION_COLUMNS`] holds.
+const SESSION_WIDTH: usize = 7;
+/// The value of the setting named by the third parameter followed by the user's id.
+const USER_SETTING: &str = "(SELECT value FROM settings \
+     WHERE key = CAST($3 AS TEXT) || CAST(users.id AS TEXT))";
+/// As [`USER_SETTING`], the name's start given as the second parameter.
+const USER_SETTING_2: &str = "(SELECT value FROM settings \
+     WHERE key = CAST($2 AS TEXT) || CAST(users.id AS TEXT))";
+
 fn session_from_row(r: &Row, at: usize) -> StoreResult<Session> {
     Ok(Session {
         id: r.id(at)?,
@@ -82,6 +91,35 @@ impl Sessions<'_> {
         let row = self.0.query_opt(&sql, &params![token_hash, now]).await?;
         row.map(|r| Ok((session_from_row(&r, USER_WIDTH)?, user_from_row(&r, 0)?)))
             .transpose()
+    }
+
+    /// As [`Self::by_token_hash`], with one of the user's settings read by the same statement:
+    /// the installation setting named `setting_prefix` followed by the user's id (an account
+    /// flag, such as whether it is disabled). One round trip for what every signed-in request
+    /// asks first.
+    pub async fn by_token_hash_with_setting(
+        &mut self,
+        token_hash: &str,
+        now: i64,
+        setting_prefix: &str,
+    ) -> StoreResult<Option<(Session, User, Option<String>)>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, {SESSION_COLUMNS}, {USER_SETTING}
+             FROM sessions JOIN users ON users.id = sessions.user_id
+             WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
+        );
+        let row = self
+            .0
+            .query_opt(&sql, &params![token_hash, now, setting_prefix])
+            .await?;
+        row.map(|r| {
+            Ok((
+                session_from_row(&r, USER_WIDTH)?,
+                user_from_row(&r, 0)?,
+                r.opt_text(USER_WIDTH + SESSION_WIDTH)?,
+            ))
+        })
+        .transpose()
     }
 
     /// Records activity on session `id`.
@@ -264,6 +302,35 @@ impl Sessions<'_> {
                 token_id: r.id(USER_WIDTH)?,
                 last_used_at: r.opt_i64(USER_WIDTH + 1)?,
             })
+        })
+        .transpose()
+    }
+
+    /// As [`Self::token_owner`], with the user's setting named `setting_prefix` followed by
+    /// their id read by the same statement (see [`Self::by_token_hash_with_setting`]).
+    pub async fn token_owner_with_setting(
+        &mut self,
+        token_hash: &str,
+        setting_prefix: &str,
+    ) -> StoreResult<Option<(TokenOwner, Option<String>)>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, api_tokens.id, api_tokens.last_used_at, {USER_SETTING_2}
+             FROM api_tokens JOIN users ON users.id = api_tokens.user_id
+             WHERE api_tokens.token_hash = $1 AND api_tokens.revoked_at IS NULL"
+        );
+        let row = self
+            .0
+            .query_opt(&sql, &params![token_hash, setting_prefix])
+            .await?;
+        row.map(|r| {
+            Ok((
+                TokenOwner {
+                    user: user_from_row(&r, 0)?,
+                    token_id: r.id(USER_WIDTH)?,
+                    last_used_at: r.opt_i64(USER_WIDTH + 1)?,
+                },
+                r.opt_text(USER_WIDTH + 2)?,
+            ))
         })
         .transpose()
     }

@@ -309,9 +309,12 @@ struct Kept {
     pictures: OnceLock<Pictures>,
     own: OnceLock<Sections>,
     theirs: OnceLock<Sections>,
-    /// (latitude, longitude) bits, and the chart drawn there.
-    year: Mutex<Option<((u64, u64), Arc<KeptPart>)>>,
+    /// The year's daylight, for the last place it was drawn for.
+    year: Mutex<Option<YearAt>>,
 }
+
+/// The year's daylight chart and where it was drawn for: (latitude, longitude) as bits.
+type YearAt = ((u64, u64), Arc<KeptPart>);
 
 /// The parts of the page that follow from the result alone, in one voice.
 struct Sections {

@@ -426,7 +426,7 @@ impl ClientView<'_> {
         )
         .await?;
         self.app
-            .light_mood_insights_of(&self.person, from, to)
+            .light_mood_insights_of(&self.person, None, from, to)
             .await
     }
 

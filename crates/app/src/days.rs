@@ -369,7 +369,7 @@ impl App {
             to: to.unwrap_or(NaiveDate::MAX),
         };
         let found = self
-            .cached_or_load(user_id, key, move |tx| {
+            .cached_or_load(user_id, user.seen_version(), key, move |tx| {
                 Box::pin(async move { tx.days().list(user_id, from, to).await })
             })
             .await?;

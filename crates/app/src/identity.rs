@@ -11,28 +11,61 @@ use crate::secrets::token_hash;
 use crate::tokens::TOKEN_PREFIX;
 use crate::{App, AppError, AppResult, SignedIn};
 use enough_domain::PersonId;
-use enough_store::User;
+use enough_store::{DataVersion, User};
 use std::ops::Deref;
 
 /// The signed-in person: the account a request (or the shell) authenticated as. Only this
 /// module can make one; it reads as the [`User`] it wraps.
 #[derive(Debug, Clone)]
-pub struct Me(User);
+pub struct Me {
+    user: User,
+    seen: Option<Seen>,
+}
+
+/// The person's data version as their sign-in read it, and how many writes this process had
+/// started by then.
+#[derive(Debug, Clone)]
+struct Seen {
+    version: DataVersion,
+    writes: u64,
+}
 
 impl Me {
     /// Private on purpose: only authentication makes a `Me`.
     fn authenticated(user: User) -> Self {
-        Self(user)
+        Self { user, seen: None }
+    }
+
+    /// As [`Self::authenticated`], remembering the data version read with the credential.
+    fn authenticated_at(user: User, version: DataVersion) -> Self {
+        Self {
+            user,
+            seen: Some(Seen {
+                version,
+                writes: enough_store::writes_started(),
+            }),
+        }
     }
 
     /// The account's id.
     pub fn id(&self) -> PersonId {
-        self.0.id
+        self.user.id
     }
 
     /// The account record.
     pub fn user(&self) -> &User {
-        &self.0
+        &self.user
+    }
+
+    /// The person's data version as read at sign-in, while nothing in this process has
+    /// written since: a cached view stored under it shows the data as it was when the request
+    /// began, so looking it up needs no read of its own. `None` after any write here (the
+    /// request's own, say), and for the shell. A `Me` lives for one request.
+    pub(crate) fn seen_version(&self) -> Option<&DataVersion> {
+        self.seen
+            .as_ref()
+            .filter(|s| s.writes == enough_store::writes_started())
+            .map(|s| &s.version)
     }
 }
 
@@ -40,7 +73,7 @@ impl Deref for Me {
     type Target = User;
 
     fn deref(&self) -> &User {
-        &self.0
+        &self.user
     }
 }
 
@@ -65,7 +98,7 @@ impl App {
         }
         crate::rules::touch_session_when_due(&*self.store, &session, now).await?;
         Ok(Some(SignedIn {
-            user: Me::authenticated(found.user),
+            user: Me::authenticated_at(found.user, found.version),
             session: Some(session),
             token_id: None,
         }))
@@ -88,7 +121,7 @@ impl App {
             return Err(AppError::Unauthenticated);
         }
         Ok(SignedIn {
-            user: Me::authenticated(found.user),
+            user: Me::authenticated_at(found.user, found.version),
             session: None,
             token_id: Some(found.found),
         })

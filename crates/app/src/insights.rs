@@ -97,13 +97,15 @@ where
 }
 
 impl App {
-    /// The cached result for the person's current data version, or the data to compute it
-    /// from. The version and the cache are looked at in a short read (on SQLite on the
+    /// The cached result for the person's current data version (or for `seen`, the version
+    /// the request's sign-in read), or the data to compute it from. The version and the cache
+    /// are looked at in a short read (on SQLite on the
     /// caller's thread); on a miss the version is read again with the data (`load`) in one
     /// read, so the data is at least as new as the version it will be stored under.
     pub(crate) async fn cached_or_load<T, K, L>(
         &self,
         user_id: PersonId,
+        seen: Option<&DataVersion>,
         key: K,
         load: L,
     ) -> AppResult<Found<T>>
@@ -112,6 +114,11 @@ impl App {
         K: Fn(DataVersion) -> Key + Send + 'static,
         L: for<'t> FnOnce(&'t mut dyn Tx) -> TxFuture<'t, T> + Send + 'static,
     {
+        // The version the request's sign-in read ([`Me::seen_version`]): a result kept under
+        // it is the data as the request began, found without a read.
+        if let Some(hit) = seen.and_then(|version| self.insights_cache.get(&key(version.clone()))) {
+            return Ok(Found::Hit(hit));
+        }
         let cache = Arc::clone(&self.insights_cache);
         let hit = self
             .store
@@ -146,7 +153,8 @@ impl App {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> AppResult<Arc<InsightsRange>> {
-        self.light_mood_insights_of(user, from, to).await
+        self.light_mood_insights_of(user, user.seen_version(), from, to)
+            .await
     }
 
     /// For a person already authorised: `me`, or someone opened through a
@@ -154,6 +162,7 @@ impl App {
     pub(crate) async fn light_mood_insights_of(
         &self,
         user: &User,
+        seen: Option<&DataVersion>,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> AppResult<Arc<InsightsRange>> {
@@ -175,7 +184,7 @@ impl App {
             to,
         };
         let found = self
-            .cached_or_load(user_id, key, move |tx| {
+            .cached_or_load(user_id, seen, key, move |tx| {
                 Box::pin(async move { tx.days().list_for_insights(user_id, from, to).await })
             })
             .await?;

@@ -311,7 +311,7 @@ impl App {
             to: today,
         };
         let found = self
-            .cached_or_load(user_id, key, move |tx| {
+            .cached_or_load(user_id, user.seen_version(), key, move |tx| {
                 Box::pin(async move {
                     let mut experiments = Vec::new();
                     for e in tx.days().experiments(user_id).await? {

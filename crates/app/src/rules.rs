@@ -145,6 +145,8 @@ pub struct Credential<T> {
     pub user: User,
     /// The account is disabled: the credential must not sign anyone in.
     pub disabled: bool,
+    /// The account's data version, read by the same statement.
+    pub version: enough_store::DataVersion,
 }
 
 /// The installation setting that marks an account as disabled.
@@ -166,7 +168,7 @@ pub async fn session_by_token_hash(
     store
         .read_short(move |tx| {
             Box::pin(async move {
-                let Some((session, user, flag)) = tx
+                let Some((session, user, flag, version)) = tx
                     .sessions()
                     .by_token_hash_with_setting(&hash, now, DISABLED_PREFIX)
                     .await?
@@ -177,6 +179,7 @@ pub async fn session_by_token_hash(
                     found: session,
                     user,
                     disabled: flag.as_deref() == Some("true"),
+                    version,
                 }))
             })
         })
@@ -207,18 +210,18 @@ pub async fn user_by_token_hash(
     let found = store
         .read_short(move |tx| {
             Box::pin(async move {
-                let Some((owner, flag)) = tx
+                let Some((owner, flag, version)) = tx
                     .sessions()
                     .token_owner_with_setting(&hash, DISABLED_PREFIX)
                     .await?
                 else {
                     return Ok(None);
                 };
-                Ok(Some((owner, flag.as_deref() == Some("true"))))
+                Ok(Some((owner, flag.as_deref() == Some("true"), version)))
             })
         })
         .await?;
-    let Some((owner, disabled)) = found else {
+    let Some((owner, disabled, version)) = found else {
         return Ok(None);
     };
     if !disabled
@@ -232,5 +235,6 @@ pub async fn user_by_token_hash(
         found: owner.token_id,
         user: owner.user,
         disabled,
+        version,
     }))
 }

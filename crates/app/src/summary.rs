@@ -216,7 +216,7 @@ impl App {
 
         let log = if let Some(person) = Self::may_read(&reader, Category::Log, &what).await? {
             let insights = self
-                .light_mood_insights_of(person, Some(from), Some(to))
+                .light_mood_insights_of(person, None, Some(from), Some(to))
                 .await?;
             let days = &insights.days;
             let (mean_mood, mood_days) = mean(days.iter().map(|d| d.mood.map(f64::from)));

@@ -43,6 +43,16 @@ fn take<T>(slot: &Mutex<Option<T>>) -> StoreResult<T> {
         .ok_or_else(|| StoreError::Database("the transaction gave no result".to_owned()))
 }
 
+/// Write transactions started in this process, by every store (see [`writes_started`]).
+static WRITES_STARTED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many write transactions this process has started, by any store. A value read before
+/// and after some work tells whether anything here wrote in between (the app's check that a
+/// request has not written since it read a person's data version at sign-in).
+pub fn writes_started() -> u64 {
+    WRITES_STARTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Runs one repository call in a transaction of its own.
 macro_rules! one {
     ($self:ident, $mode:ident, |$tx:ident| $body:expr) => {
@@ -60,6 +70,7 @@ impl dyn Store {
         T: Send + 'static,
         F: for<'t> FnOnce(&'t mut dyn Tx) -> TxFuture<'t, T> + Send + 'static,
     {
+        WRITES_STARTED.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let (job, slot) = erase(work);
         self.run_write(job).await?;
         take(&slot)

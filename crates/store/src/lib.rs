@@ -11,6 +11,7 @@
 mod care;
 pub mod contract;
 mod facade;
+pub use facade::writes_started;
 mod personal;
 mod practice;
 mod records;

@@ -468,3 +468,96 @@ async fn the_pages_extras_follow_every_write_to_them() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_request_that_writes_then_reads_sees_its_own_write() {
+    on_every_backend("cache_own_write", |server, _| async move {
+        let ana = server.add_user("ana@example.org", Role::Person).await;
+        seed_days(&server, &ana, 10, 1).await;
+        let token = server.token_for(&ana).await;
+        // As a request: signed in by token (which reads the data version with it), then
+        // reads, writes and reads again with the same identity.
+        let signed = server.app.authenticate_token(&token).await.unwrap();
+        let me = &signed.user;
+        let (from, to) = range(&server, me);
+        let count = |days: &[enough_domain::day::DayEntry]| {
+            serde_json::to_vec(&json!({ "days": days.len() }))
+        };
+        let before = server
+            .app
+            .light_mood_insights(me, Some(from), Some(to))
+            .await
+            .unwrap();
+        assert_eq!(before.days.len(), 10);
+        let listed = server
+            .app
+            .days_rendered(me, Some(from), Some(to), count)
+            .await
+            .unwrap();
+        assert_eq!(&*listed.bytes, br#"{"days":10}"#);
+        assert!(
+            server
+                .app
+                .insights_extras(me)
+                .await
+                .unwrap()
+                .reflections
+                .is_empty()
+        );
+
+        let new_day = to.checked_sub_days(Days::new(20)).unwrap();
+        let text = enough_domain::day::DayText {
+            daylight_hours: "2".into(),
+            energy: "6".into(),
+            mood: "9".into(),
+            outside_morning: "yes".into(),
+            habits: vec![],
+            note: String::new(),
+        };
+        let (fields, errors) = text.to_fields();
+        server
+            .app
+            .log_day(me, new_day, fields, errors)
+            .await
+            .unwrap();
+        server
+            .app
+            .save_reflection(me, &to.to_string(), "More light, more ease.")
+            .await
+            .unwrap();
+
+        let after = server
+            .app
+            .light_mood_insights(me, Some(from), Some(to))
+            .await
+            .unwrap();
+        assert_eq!(after.days.len(), 11, "the request's own day shows");
+        assert_eq!(mood_on(&after, new_day), Some(9));
+        let listed = server
+            .app
+            .days_rendered(me, Some(from), Some(to), count)
+            .await
+            .unwrap();
+        assert_eq!(&*listed.bytes, br#"{"days":11}"#);
+        assert_eq!(
+            server
+                .app
+                .insights_extras(me)
+                .await
+                .unwrap()
+                .reflections
+                .len(),
+            1
+        );
+
+        // A later request (a new sign-in) finds the new version too, and so does a session.
+        let again = server.app.authenticate_token(&token).await.unwrap();
+        let later = server
+            .app
+            .light_mood_insights(&again.user, Some(from), Some(to))
+            .await
+            .unwrap();
+        assert!(Arc::ptr_eq(&after, &later), "kept under the new version");
+    })
+    .await;
+}

@@ -2,7 +2,7 @@
 
 use super::accounts::{USER_COLUMNS, USER_WIDTH, user_from_row};
 use crate::sql::{Dialect, Row, Tx};
-use crate::{ApiToken, NewSession, NewToken, Session, StoreResult, User, params};
+use crate::{ApiToken, DataVersion, NewSession, NewToken, Session, StoreResult, User, params};
 use enough_domain::{PersonId, SessionId, TokenId};
 
 /// Sessions, tokens and sign-in throttling, inside one transaction.
@@ -18,6 +18,9 @@ const SESSION_WIDTH: usize = 7;
 /// The value of the setting named by the third parameter followed by the user's id.
 const USER_SETTING: &str = "(SELECT value FROM settings \
      WHERE key = CAST($3 AS TEXT) || CAST(users.id AS TEXT))";
+/// The database's epoch and the user's data version (as `Days::data_version` reads them).
+const USER_VERSION: &str = "(SELECT epoch FROM data_epoch WHERE id = 1), \
+     COALESCE((SELECT version FROM data_versions WHERE user_id = users.id), 0)";
 /// As [`USER_SETTING`], the name's start given as the second parameter.
 const USER_SETTING_2: &str = "(SELECT value FROM settings \
      WHERE key = CAST($2 AS TEXT) || CAST(users.id AS TEXT))";
@@ -93,18 +96,18 @@ impl Sessions<'_> {
             .transpose()
     }
 
-    /// As [`Self::by_token_hash`], with one of the user's settings read by the same statement:
-    /// the installation setting named `setting_prefix` followed by the user's id (an account
-    /// flag, such as whether it is disabled). One round trip for what every signed-in request
-    /// asks first.
+    /// As [`Self::by_token_hash`], with one of the user's settings read by the same statement
+    /// (the installation setting named `setting_prefix` followed by the user's id: an account
+    /// flag, such as whether it is disabled) and the user's data version. One round trip for
+    /// what every signed-in request asks first.
     pub async fn by_token_hash_with_setting(
         &mut self,
         token_hash: &str,
         now: i64,
         setting_prefix: &str,
-    ) -> StoreResult<Option<(Session, User, Option<String>)>> {
+    ) -> StoreResult<Option<(Session, User, Option<String>, DataVersion)>> {
         let sql = format!(
-            "SELECT {USER_COLUMNS}, {SESSION_COLUMNS}, {USER_SETTING}
+            "SELECT {USER_COLUMNS}, {SESSION_COLUMNS}, {USER_SETTING}, {USER_VERSION}
              FROM sessions JOIN users ON users.id = sessions.user_id
              WHERE sessions.token_hash = $1 AND sessions.expires_at > $2"
         );
@@ -117,6 +120,10 @@ impl Sessions<'_> {
                 session_from_row(&r, USER_WIDTH)?,
                 user_from_row(&r, 0)?,
                 r.opt_text(USER_WIDTH + SESSION_WIDTH)?,
+                DataVersion {
+                    epoch: r.text(USER_WIDTH + SESSION_WIDTH + 1)?,
+                    version: r.i64(USER_WIDTH + SESSION_WIDTH + 2)?,
+                },
             ))
         })
         .transpose()
@@ -307,14 +314,16 @@ impl Sessions<'_> {
     }
 
     /// As [`Self::token_owner`], with the user's setting named `setting_prefix` followed by
-    /// their id read by the same statement (see [`Self::by_token_hash_with_setting`]).
+    /// their id and their data version read by the same statement (see
+    /// [`Self::by_token_hash_with_setting`]).
     pub async fn token_owner_with_setting(
         &mut self,
         token_hash: &str,
         setting_prefix: &str,
-    ) -> StoreResult<Option<(TokenOwner, Option<String>)>> {
+    ) -> StoreResult<Option<(TokenOwner, Option<String>, DataVersion)>> {
         let sql = format!(
-            "SELECT {USER_COLUMNS}, api_tokens.id, api_tokens.last_used_at, {USER_SETTING_2}
+            "SELECT {USER_COLUMNS}, api_tokens.id, api_tokens.last_used_at, {USER_SETTING_2},
+                    {USER_VERSION}
              FROM api_tokens JOIN users ON users.id = api_tokens.user_id
              WHERE api_tokens.token_hash = $1 AND api_tokens.revoked_at IS NULL"
         );
@@ -330,6 +339,10 @@ impl Sessions<'_> {
                     last_used_at: r.opt_i64(USER_WIDTH + 1)?,
                 },
                 r.opt_text(USER_WIDTH + 2)?,
+                DataVersion {
+                    epoch: r.text(USER_WIDTH + 3)?,
+                    version: r.i64(USER_WIDTH + 4)?,
+                },
             ))
         })
         .transpose()

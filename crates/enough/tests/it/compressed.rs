@@ -3,7 +3,7 @@
 //! their plain versions, in a fraction of the bytes, and a change of data shows at once.
 
 use crate::common::{TestServer, on_every_backend, signed_in_browser};
-use crate::insights::seed_days;
+use crate::insights::{log_day, seed_days};
 use chrono::Days;
 use enough_domain::account::Role;
 use enough_domain::care::{Category, Sharing};
@@ -139,21 +139,13 @@ async fn big_pages_and_lists_read_the_same_gzipped_in_a_fraction_of_the_bytes() 
         assert_eq!(list.matches("\"date\"").count(), 400);
 
         // A new day shows in both forms at once.
-        let text = enough_domain::day::DayText {
-            daylight_hours: "1".into(),
-            energy: "4".into(),
-            mood: "4".into(),
-            outside_morning: "no".into(),
-            habits: vec![],
-            note: "A quiet walk home.".into(),
-        };
-        let (fields, errors) = text.to_fields();
         let before = today.checked_sub_days(Days::new(400)).unwrap();
-        server
-            .app
-            .log_day(&ana, before, fields, errors)
-            .await
-            .unwrap();
+        let text = enough_domain::day::DayText {
+            mood: "4".into(),
+            note: "A quiet walk home.".into(),
+            ..Default::default()
+        };
+        log_day(&server, &ana, before, text).await;
         let wider = format!("{base}/api/v1/days?from={before}&to={today}");
         let list = same_either_way(&client, &wider, Some(&token), 0.3).await;
         assert!(list.contains("A quiet walk home."));

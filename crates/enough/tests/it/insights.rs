@@ -28,14 +28,19 @@ pub async fn seed_days(server: &TestServer, user: &enough_app::Me, n: u64, bonus
             },
             note: String::new(),
         };
-        let (fields, errors) = text.to_fields();
-        server
-            .app
-            .log_day(user, date, fields, errors)
-            .await
-            .unwrap();
+        log_day(server, user, date, text).await;
     }
     today
+}
+
+/// Saves one day for `user` as the form would, which must be accepted.
+pub async fn log_day(server: &TestServer, user: &enough_app::Me, date: NaiveDate, text: DayText) {
+    let (fields, errors) = text.to_fields();
+    server
+        .app
+        .log_day(user, date, fields, errors)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 //! served from memory is counted in `/metrics`.
 
 use crate::common::{PASSWORD, TestServer, on_every_backend};
-use crate::insights::seed_days;
+use crate::insights::{log_day, seed_days};
 use chrono::{Days, NaiveDate};
 use enough_app::InsightsRange;
 use enough_app::Me;
@@ -469,6 +469,29 @@ async fn the_pages_extras_follow_every_write_to_them() {
     .await;
 }
 
+/// What one request reads of `me`'s cached views: the insights, the day list (as a count) and
+/// how many reflections the page's extras hold.
+async fn cached_views(
+    server: &TestServer,
+    me: &Me,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (Arc<InsightsRange>, Vec<u8>, usize) {
+    let count =
+        |days: &[enough_domain::day::DayEntry]| serde_json::to_vec(&json!({ "days": days.len() }));
+    let app = &server.app;
+    let insights = app
+        .light_mood_insights(me, Some(from), Some(to))
+        .await
+        .unwrap();
+    let list = app
+        .days_rendered(me, Some(from), Some(to), count)
+        .await
+        .unwrap();
+    let reflections = app.insights_extras(me).await.unwrap().reflections.len();
+    (insights, list.bytes.to_vec(), reflections)
+}
+
 #[tokio::test]
 async fn a_request_that_writes_then_reads_sees_its_own_write() {
     on_every_backend("cache_own_write", |server, _| async move {
@@ -480,30 +503,10 @@ async fn a_request_that_writes_then_reads_sees_its_own_write() {
         let signed = server.app.authenticate_token(&token).await.unwrap();
         let me = &signed.user;
         let (from, to) = range(&server, me);
-        let count = |days: &[enough_domain::day::DayEntry]| {
-            serde_json::to_vec(&json!({ "days": days.len() }))
-        };
-        let before = server
-            .app
-            .light_mood_insights(me, Some(from), Some(to))
-            .await
-            .unwrap();
+        let (before, listed, reflections) = cached_views(&server, me, from, to).await;
         assert_eq!(before.days.len(), 10);
-        let listed = server
-            .app
-            .days_rendered(me, Some(from), Some(to), count)
-            .await
-            .unwrap();
-        assert_eq!(&*listed.bytes, br#"{"days":10}"#);
-        assert!(
-            server
-                .app
-                .insights_extras(me)
-                .await
-                .unwrap()
-                .reflections
-                .is_empty()
-        );
+        assert_eq!(listed, br#"{"days":10}"#);
+        assert_eq!(reflections, 0);
 
         let new_day = to.checked_sub_days(Days::new(20)).unwrap();
         let text = enough_domain::day::DayText {
@@ -511,46 +514,22 @@ async fn a_request_that_writes_then_reads_sees_its_own_write() {
             energy: "6".into(),
             mood: "9".into(),
             outside_morning: "yes".into(),
-            habits: vec![],
-            note: String::new(),
+            ..Default::default()
         };
-        let (fields, errors) = text.to_fields();
-        server
-            .app
-            .log_day(me, new_day, fields, errors)
-            .await
-            .unwrap();
+        log_day(&server, me, new_day, text).await;
         server
             .app
             .save_reflection(me, &to.to_string(), "More light, more ease.")
             .await
             .unwrap();
 
-        let after = server
-            .app
-            .light_mood_insights(me, Some(from), Some(to))
-            .await
-            .unwrap();
+        let (after, listed, reflections) = cached_views(&server, me, from, to).await;
         assert_eq!(after.days.len(), 11, "the request's own day shows");
         assert_eq!(mood_on(&after, new_day), Some(9));
-        let listed = server
-            .app
-            .days_rendered(me, Some(from), Some(to), count)
-            .await
-            .unwrap();
-        assert_eq!(&*listed.bytes, br#"{"days":11}"#);
-        assert_eq!(
-            server
-                .app
-                .insights_extras(me)
-                .await
-                .unwrap()
-                .reflections
-                .len(),
-            1
-        );
+        assert_eq!(listed, br#"{"days":11}"#);
+        assert_eq!(reflections, 1);
 
-        // A later request (a new sign-in) finds the new version too, and so does a session.
+        // A later request (a new sign-in) finds the result kept under the new version.
         let again = server.app.authenticate_token(&token).await.unwrap();
         let later = server
             .app
